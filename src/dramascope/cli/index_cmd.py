@@ -1,0 +1,1 @@
+"""Commands of this group (see DESIGN.md CLI contract)."""

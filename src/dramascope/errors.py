@@ -1,0 +1,22 @@
+"""Errors a user can fix. The CLI turns them into exit code 1 with the message; the API into 4xx."""
+
+
+class DramaScopeError(Exception):
+    """Base class for errors caused by input or state a user controls."""
+
+
+class UserInputError(DramaScopeError):
+    """Bad input: the message names the file, line and field where there is one."""
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 field: str | None = None):
+        where = ", ".join(
+            part for part in (file and f"file {file}", line is not None and f"line {line}", field and f"field {field}")
+            if part
+        )
+        super().__init__(f"{where}: {message}" if where else message)
+        self.file, self.line, self.field = file, line, field
+
+
+class NotAvailableYet(DramaScopeError):
+    """A documented command whose stage has not been built yet (exit code 2, never a fake result)."""

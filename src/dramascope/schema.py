@@ -1,0 +1,330 @@
+"""The canonical tables, declared once.
+
+Ingest validates against these declarations, the engines create tables from them, the data-model
+documentation is generated from them and the tests check every rule they state. Adding a column or
+an alias here is the whole change: nothing else keeps its own copy of the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pyarrow as pa
+
+ColumnType = Literal["string", "int", "float", "date", "timestamp", "bool", "string_list", "json"]
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us"),
+    "bool": pa.bool_(),
+    "string_list": pa.list_(pa.string()),
+    "json": pa.string(),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One field of a canonical table, with everything needed to validate and document it."""
+
+    name: str
+    type: ColumnType
+    description: str
+    required: bool = False
+    unit: str | None = None
+    allowed: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    aliases: tuple[str, ...] = ()
+    references: str | None = None  # "table.column" that must exist
+    default: object | None = None  # value used when the column is absent from a file
+
+    @property
+    def arrow_type(self) -> pa.DataType:
+        return ARROW_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A canonical table: its key (the upsert identity), columns and purpose."""
+
+    name: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    description: str
+    name_zh: str = ""
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"table {self.name!r} has no column {name!r}")
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema(
+            [pa.field(c.name, c.arrow_type, nullable=c.name not in self.key) for c in self.columns]
+        )
+
+    @property
+    def references(self) -> list[tuple[str, str, str]]:
+        """(column, referenced table, referenced column) for every foreign reference."""
+        out = []
+        for c in self.columns:
+            if c.references:
+                table, col = c.references.split(".")
+                out.append((c.name, table, col))
+        return out
+
+
+def _title_id(required: bool = True, references: bool = True) -> Column:
+    return Column(
+        "title_id",
+        "string",
+        "Stable identifier of the title (series).",
+        required=required,
+        aliases=("剧集id", "剧集ID", "短剧id", "短剧ID", "作品id", "作品ID", "title id", "id"),
+        references="titles.title_id" if references else None,
+    )
+
+
+PLATFORM_ALIASES = ("平台", "app", "App", "渠道", "platform_name")
+MARKETS = ("domestic", "overseas")
+
+TITLES = Table(
+    name="titles",
+    name_zh="剧目",
+    key=("title_id",),
+    description="One row per micro-drama title (series): what it is, who made it, how it is sold.",
+    columns=(
+        _title_id(references=False),
+        Column("name", "string", "Title as released (original language).", required=True,
+               aliases=("标题", "剧名", "片名", "作品名", "短剧名称", "title")),
+        Column("name_en", "string", "English title, where one exists.", aliases=("英文名", "英文标题", "title_en")),
+        Column("origin_country", "string", "ISO 3166-1 alpha-2 country of production.",
+               aliases=("出品国家", "国家", "country")),
+        Column("language", "string", "Main spoken language (BCP-47, e.g. zh, en).", aliases=("语言", "lang")),
+        Column("release_date", "date", "First release date.", aliases=("上线日期", "首播日期", "发布日期", "released")),
+        Column("episode_count", "int", "Number of episodes.", unit="episodes", minimum=1, maximum=2000,
+               aliases=("集数", "总集数", "episodes")),
+        Column("avg_episode_seconds", "float", "Average episode length.", unit="seconds", minimum=1,
+               maximum=7200, aliases=("单集时长", "平均时长", "episode_seconds")),
+        Column("orientation", "string", "Screen orientation.", allowed=("vertical", "horizontal"),
+               aliases=("画幅", "竖屏横屏"), default="vertical"),
+        Column("themes", "string_list", "Declared themes/tropes (';'- or ','-separated in CSV).",
+               aliases=("题材", "类型", "genre", "genres", "lane_terms_zh")),
+        Column("synopsis", "string", "Synopsis text (any language).", aliases=("简介", "剧情简介", "summary")),
+        Column("producer", "string", "Producing company (厂牌).", aliases=("出品方", "制作方", "厂牌", "承制方")),
+        Column("license_no", "string", "Broadcast filing/licence number (备案号).",
+               aliases=("备案号", "许可证号", "上线备案号")),
+        Column("review_tier", "string", "Review tier under the NRTA grading of micro-dramas.",
+               allowed=("key", "ordinary", "other"), aliases=("审核级别", "分级")),
+        Column("budget_cny", "float", "Production budget.", unit="CNY", minimum=0, aliases=("预算", "制作成本", "budget")),
+        Column("monetization", "string", "How the title earns.", allowed=("paid_unlock", "free_ad", "hybrid"),
+               aliases=("变现方式", "付费模式")),
+        Column("paywall_episode", "int", "First paid episode (paid_unlock/hybrid).", unit="episode", minimum=1,
+               aliases=("付费集", "卡点集", "付费卡点")),
+        Column("tags", "string_list", "Platform or editorial tags (';'- or ','-separated in CSV).",
+               aliases=("标签", "tag")),
+        Column("market", "string", "Main market.", allowed=MARKETS, aliases=("市场",)),
+    ),
+)
+
+EPISODES = Table(
+    name="episodes",
+    name_zh="分集",
+    key=("title_id", "episode_no"),
+    description="One row per episode of a title.",
+    columns=(
+        _title_id(),
+        Column("episode_no", "int", "Episode number, from 1.", required=True, minimum=1, maximum=2000,
+               aliases=("集数", "集", "第几集", "episode")),
+        Column("duration_seconds", "float", "Episode length.", unit="seconds", minimum=1, maximum=7200,
+               aliases=("时长", "时长秒", "duration")),
+        Column("is_paywalled", "bool", "Whether the episode is behind the paywall.", aliases=("是否付费", "付费")),
+        Column("release_date", "date", "Release date of the episode.", aliases=("上线日期", "发布日期")),
+    ),
+)
+
+METRICS = Table(
+    name="metrics",
+    name_zh="日指标",
+    key=("title_id", "platform", "date"),
+    description="Daily counters of one title on one platform (increments for that day, not cumulative).",
+    columns=(
+        _title_id(),
+        Column("platform", "string", "Platform or app (douyin, kuaishou, reelshort, …).", required=True,
+               aliases=PLATFORM_ALIASES),
+        Column("date", "date", "Calendar day of the counters.", required=True,
+               aliases=("日期", "统计日期", "chart_date", "day")),
+        Column("plays", "int", "Plays started that day.", unit="plays", minimum=0,
+               aliases=("播放量", "播放", "播放次数", "views")),
+        Column("likes", "int", "Likes that day.", unit="likes", minimum=0, aliases=("点赞", "点赞量", "点赞数")),
+        Column("comments", "int", "Comments that day.", unit="comments", minimum=0,
+               aliases=("评论", "评论量", "评论数", "replies")),
+        Column("shares", "int", "Shares that day.", unit="shares", minimum=0,
+               aliases=("转发", "转发量", "分享", "分享量", "share")),
+        Column("favorites", "int", "Favourites/collects that day.", unit="favorites", minimum=0,
+               aliases=("收藏", "收藏量", "collects", "追剧")),
+        Column("completion_rate", "float", "Share of plays watched to the end (0–1; '45%' accepted).",
+               unit="ratio", minimum=0, maximum=1, aliases=("完播率",)),
+        Column("followers_gained", "int", "New followers that day.", unit="followers", minimum=0,
+               aliases=("涨粉", "新增粉丝", "followers")),
+        Column("revenue_cny", "float", "Revenue that day (unlocks, ads).", unit="CNY", minimum=0,
+               aliases=("收入", "充值", "流水", "revenue")),
+        Column("ad_spend_cny", "float", "Advertising spend that day (投流).", unit="CNY", minimum=0,
+               aliases=("投流", "投放", "广告消耗", "消耗", "ad_spend")),
+        Column("market", "string", "Market the platform serves.", allowed=MARKETS, aliases=("市场",)),
+    ),
+)
+
+COMMENTS = Table(
+    name="comments",
+    name_zh="评论弹幕",
+    key=("comment_id",),
+    description="Comments and danmaku (bullet comments). Text is untrusted: stored as given, escaped on output.",
+    columns=(
+        Column("comment_id", "string", "Unique comment identifier.", required=True,
+               aliases=("评论id", "评论ID", "弹幕id", "id")),
+        _title_id(),
+        Column("platform", "string", "Platform the comment was posted on.", aliases=PLATFORM_ALIASES),
+        Column("episode_no", "int", "Episode commented on.", minimum=1, maximum=2000, aliases=("集数", "集", "episode")),
+        Column("kind", "string", "comment or danmaku.", allowed=("comment", "danmaku"), default="comment",
+               aliases=("类型", "评论类型")),
+        Column("posted_at", "timestamp", "When it was posted.", aliases=("发布时间", "评论时间", "时间", "comment_time")),
+        Column("video_second", "float", "Position in the episode (danmaku).", unit="seconds", minimum=0,
+               maximum=7200, aliases=("视频秒", "弹幕时间", "进度")),
+        Column("text", "string", "The comment text.", required=True,
+               aliases=("内容", "评论内容", "弹幕内容", "评论", "comment_text", "content")),
+        Column("likes", "int", "Likes on the comment.", minimum=0, aliases=("点赞", "点赞数", "comment_vote")),
+        Column("user_hash", "string", "Pseudonymous user id (hashed by the exporter).",
+               aliases=("用户", "用户id", "comment_user")),
+        Column("lang", "string", "Language code if known (zh, en).", aliases=("语言",)),
+    ),
+)
+
+RATINGS = Table(
+    name="ratings",
+    name_zh="评分",
+    key=("title_id", "source"),
+    description="Audience ratings of a title from one source (Douban, app stars …), on a 0–10 scale.",
+    columns=(
+        _title_id(),
+        Column("source", "string", "Rating source (douban, app, …).", required=True, aliases=("来源", "评分来源")),
+        Column("rating", "float", "Average rating, 0–10.", required=True, minimum=0, maximum=10,
+               aliases=("评分", "分数", "score")),
+        Column("votes", "int", "Number of votes.", minimum=0, aliases=("评分人数", "票数", "voters")),
+        Column("histogram", "json", "Vote counts per star, JSON object {\"1\": n, …, \"5\": n}.",
+               aliases=("分布", "星级分布")),
+    ),
+)
+
+SCRIPTS = Table(
+    name="scripts",
+    name_zh="剧本",
+    key=("script_id", "episode_no"),
+    description="Script text per episode, for a released title or a project in development.",
+    columns=(
+        Column("script_id", "string", "Title id or project id the script belongs to.", required=True,
+               aliases=("剧本id", "项目id")),
+        Column("title_id", "string", "Released title, if any.", references="titles.title_id"),
+        Column("project_id", "string", "Project, if any."),
+        Column("episode_no", "int", "Episode number.", required=True, minimum=1, maximum=2000, aliases=("集数", "集")),
+        Column("text", "string", "Script text of the episode.", required=True, aliases=("剧本", "内容")),
+    ),
+)
+
+PROJECTS = Table(
+    name="projects",
+    name_zh="项目",
+    key=("project_id",),
+    description="Productions through their stages, from writing to evaluation.",
+    columns=(
+        Column("project_id", "string", "Project identifier.", required=True, aliases=("项目id", "项目ID")),
+        Column("title_id", "string", "Released title, once there is one.", references="titles.title_id"),
+        Column("name", "string", "Working title.", aliases=("项目名", "名称")),
+        Column("stage", "string", "Production stage.", required=True,
+               allowed=("writing", "filming", "post", "broadcasting", "evaluated"), aliases=("阶段",)),
+        Column("budget_cny", "float", "Approved budget.", unit="CNY", minimum=0, aliases=("预算",)),
+        Column("spent_cny", "float", "Spent so far.", unit="CNY", minimum=0, aliases=("已花费", "支出")),
+        Column("start_date", "date", "Start of production.", aliases=("开机日期", "开始日期")),
+        Column("end_date", "date", "End (planned or actual).", aliases=("结束日期", "杀青日期")),
+        Column("investors", "string_list", "Investors (';'-separated in CSV).", aliases=("投资方",)),
+        Column("locations", "string_list", "Filming locations (';'-separated in CSV).", aliases=("取景地", "拍摄地")),
+        Column("platforms", "string_list", "Target platforms (';'-separated in CSV).", aliases=("平台",)),
+        Column("themes", "string_list", "Planned themes (';'-separated in CSV).", aliases=("题材",)),
+        Column("episode_count", "int", "Planned episodes.", minimum=1, maximum=2000, aliases=("集数",)),
+    ),
+)
+
+RECOMMENDATIONS = Table(
+    name="recommendations",
+    name_zh="推荐片单",
+    key=("title_id", "list_name"),
+    description="Membership of a title in an official recommendation list (e.g. NRTA quality lists).",
+    columns=(
+        _title_id(),
+        Column("list_name", "string", "Name of the list.", required=True, aliases=("片单", "推荐片单")),
+        Column("issuer", "string", "Body that issued it.", aliases=("发布机构",)),
+        Column("listed_on", "date", "Date of listing.", aliases=("发布日期",)),
+        Column("category", "string", "Theme of the list (culture, tourism, law, heritage, rural, science …).",
+               aliases=("类别",)),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (TITLES, EPISODES, METRICS, COMMENTS, RATINGS, SCRIPTS, PROJECTS, RECOMMENDATIONS)
+}
+
+# Order in which tables must be loaded so that references resolve.
+LOAD_ORDER: tuple[str, ...] = (
+    "titles", "episodes", "metrics", "comments", "ratings", "scripts", "projects", "recommendations",
+)
+
+
+def get_table(name: str) -> Table:
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise KeyError(f"unknown table {name!r}; known tables: {', '.join(TABLES)}") from None
+
+
+# System tables that the workspace keeps beside the canonical ones.
+QUARANTINE_SCHEMA = pa.schema(
+    [
+        ("ingest_id", pa.string()),
+        ("table_name", pa.string()),
+        ("file", pa.string()),
+        ("line", pa.int64()),
+        ("field", pa.string()),
+        ("value", pa.string()),
+        ("reason", pa.string()),
+        ("raw", pa.string()),
+        ("quarantined_at", pa.timestamp("us")),
+    ]
+)
+
+INGEST_LOG_SCHEMA = pa.schema(
+    [
+        ("ingest_id", pa.string()),
+        ("table_name", pa.string()),
+        ("file", pa.string()),
+        ("file_sha256", pa.string()),
+        ("rows_read", pa.int64()),
+        ("inserted", pa.int64()),
+        ("updated", pa.int64()),
+        ("unchanged", pa.int64()),
+        ("quarantined", pa.int64()),
+        ("started_at", pa.timestamp("us")),
+        ("finished_at", pa.timestamp("us")),
+    ]
+)
+
+SYSTEM_TABLES: dict[str, pa.Schema] = {"quarantine": QUARANTINE_SCHEMA, "ingest_log": INGEST_LOG_SCHEMA}

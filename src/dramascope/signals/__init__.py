@@ -1,0 +1,1 @@
+"""Indicator families computed as Ibis expressions over workspace tables (see DESIGN.md)."""
