@@ -279,13 +279,48 @@ RECOMMENDATIONS = Table(
     ),
 )
 
+COMPANIES = Table(
+    name="companies",
+    name_zh="企业",
+    key=("company_id",),
+    description="Producers (厂牌), distributors and investors, with their production base or cluster.",
+    columns=(
+        Column("company_id", "string", "Company identifier.", required=True, aliases=("企业id", "公司id", "厂牌id")),
+        Column("name", "string", "Company name.", required=True, aliases=("企业名称", "公司名称", "厂牌", "名称")),
+        Column("name_en", "string", "English name.", aliases=("英文名",)),
+        Column("base", "string", "Production base or industry cluster the company belongs to.",
+               aliases=("基地", "产业基地", "园区", "集群", "cluster")),
+        Column("founded", "date", "Founding date.", aliases=("成立日期",)),
+        Column("city", "string", "City of registration.", aliases=("城市", "所在地")),
+    ),
+)
+
+TITLE_COMPANIES = Table(
+    name="title_companies",
+    name_zh="剧目企业",
+    key=("title_id", "company_id", "role"),
+    description="Which companies worked on a title and in which role (several per title).",
+    columns=(
+        _title_id(),
+        Column("company_id", "string", "Company.", required=True, references="companies.company_id",
+               aliases=("企业id", "公司id")),
+        Column("role", "string", "Role of the company on the title.", required=True,
+               allowed=("producer", "distributor", "investor"), aliases=("角色", "职能")),
+        Column("share", "float", "Share of the investment or credit (0–1).", unit="ratio", minimum=0, maximum=1,
+               aliases=("占比", "份额")),
+    ),
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (TITLES, EPISODES, METRICS, COMMENTS, RATINGS, SCRIPTS, PROJECTS, RECOMMENDATIONS)
+    t.name: t
+    for t in (TITLES, EPISODES, METRICS, COMMENTS, RATINGS, SCRIPTS, PROJECTS, RECOMMENDATIONS,
+              COMPANIES, TITLE_COMPANIES)
 }
 
 # Order in which tables must be loaded so that references resolve.
 LOAD_ORDER: tuple[str, ...] = (
     "titles", "episodes", "metrics", "comments", "ratings", "scripts", "projects", "recommendations",
+    "companies", "title_companies",
 )
 
 
