@@ -1,0 +1,117 @@
+"""Small Ibis helpers every signal family shares: safe ratios, robust z-scores, period keys, long format.
+
+They exist so that each family reads as its formula, and so that the few SQL details where DuckDB and
+Spark could disagree (division by zero, NaN, median interpolation) are decided once.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from dramascope.signals.base import SIGNAL_SCHEMA
+from dramascope.signals.periods import Granularity, period_label
+
+# 1.4826 × MAD estimates the standard deviation of a normal sample (Rousseeuw & Croux 1993).
+MAD_TO_SD = 1.4826
+EPOCH = ibis.date("1970-01-01")
+
+
+def safe_div(num: ir.NumericValue, den: ir.NumericValue) -> ir.FloatingValue:
+    """num / den, NULL where den is NULL or not positive (both engines would otherwise differ: NULL vs ±inf)."""
+    return ibis.ifelse(den > 0, num.cast("float64") / den.cast("float64"), ibis.null("float64"))
+
+
+def zero_if_null(x: ir.NumericValue) -> ir.NumericValue:
+    return x.fill_null(0)
+
+
+def epoch_day(date: ir.DateValue) -> ir.IntegerValue:
+    """Days since 1970-01-01: an integer that range windows and regressions can use on both engines."""
+    return date.delta(EPOCH, unit="day")
+
+
+def period_start(date: ir.DateValue, granularity: Granularity) -> ir.DateValue:
+    """First day of the period containing ``date`` (ISO weeks start on Monday); a constant for ``life``."""
+    if granularity == "life":
+        return ibis.literal(None, type="date")
+    if granularity == "day":
+        return date
+    return date.truncate({"month": "M", "week": "W"}[granularity])
+
+
+def previous_period_start(start: ir.DateValue, granularity: Granularity) -> ir.DateValue:
+    """First day of the period before the one starting at ``start``."""
+    delta = {"day": ibis.interval(days=1), "week": ibis.interval(days=7), "month": ibis.interval(months=1)}
+    return start - delta[granularity]
+
+
+def period_end(start: ir.DateValue, granularity: Granularity) -> ir.DateValue:
+    """Last day of the period starting at ``start``."""
+    if granularity == "day":
+        return start
+    if granularity == "week":
+        return (start + ibis.interval(days=6)).cast("date")
+    return (start + ibis.interval(months=1) - ibis.interval(days=1)).cast("date")
+
+
+def with_period(table: ir.Table, date_col: str, granularity: Granularity) -> ir.Table:
+    """Add ``period`` (label) and ``period_start`` columns for ``granularity``."""
+    date = table[date_col]
+    return table.mutate(
+        period=period_label(date, granularity) if granularity == "life" else period_label(
+            period_start(date, granularity), granularity),
+        period_start=period_start(date, granularity),
+    )
+
+
+def robust_z(x: ir.NumericValue, median: ir.NumericValue, mad: ir.NumericValue,
+             floor: float = 1e-6) -> ir.FloatingValue:
+    """(x − median) / (1.4826·MAD); the floor stops a constant sample from dividing by zero."""
+    scale = ibis.greatest(mad * MAD_TO_SD, ibis.literal(floor))
+    return (x - median) / scale
+
+
+def ramp(x: ir.NumericValue, lo: float, hi: float) -> ir.FloatingValue:
+    """0 below ``lo``, 1 above ``hi``, linear between; NULL counts as no evidence (0)."""
+    r = (x.cast("float64") - lo) / (hi - lo)
+    # GREATEST/LEAST skip NULLs on both engines (least(NULL, 1) = 1), so NULL is handled first.
+    return ibis.ifelse(r.isnull(), 0.0, ibis.greatest(ibis.least(r, 1.0), 0.0))
+
+
+def finite(x: ir.FloatingValue) -> ir.BooleanValue:
+    """True for a real number (not NULL, NaN or ±inf)."""
+    return x.notnull() & ~x.isnan() & ~x.isinf()
+
+
+def to_long(wide: ir.Table, codes: list[str], flag: ir.StringValue | str = "ok",
+            flags: dict[str, ir.StringValue] | None = None) -> ir.Table:
+    """Unpivot indicator columns of ``wide`` (title_id, period, <codes>…) into SIGNAL_SCHEMA rows.
+
+    One pass over ``wide`` (an unnest, not a union of N scans). Rows whose value is NULL, NaN or
+    infinite are dropped: an absent row means "not measurable", which the index imputes explicitly
+    instead of reading a fake zero. ``flags`` overrides the quality flag of single indicators
+    (e.g. a censored half-life).
+    """
+    flag_expr = ibis.literal(flag) if isinstance(flag, str) else flag
+    cols = {c: wide[c].cast("float64") for c in codes}
+    extra = {f"_flag_{c}": f.cast("string") for c, f in (flags or {}).items()}
+    narrow = wide.select(
+        title_id=wide.title_id.cast("string"), period=wide.period.cast("string"),
+        _flag=flag_expr.cast("string"), **cols, **extra,
+    )
+    long = narrow.pivot_longer(list(codes), names_to="indicator", values_to="value")
+    quality = long._flag
+    for code in (flags or {}):
+        quality = ibis.ifelse(long.indicator == code, long[f"_flag_{code}"], quality)
+    out = long.select("title_id", "period", "indicator", "value", quality_flag=quality)
+    return out.filter(finite(out.value))
+
+
+def empty_signals() -> ir.Table:
+    return ibis.memtable(SIGNAL_SCHEMA.empty_table())
+
+
+def has_rows_table(ws, name: str) -> bool:
+    """Whether the workspace has this table (derived tables appear only after the stage that writes them)."""
+    return ws.has_table(name)
