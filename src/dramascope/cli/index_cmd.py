@@ -1,1 +1,131 @@
-"""Commands of this group (see DESIGN.md CLI contract)."""
+"""``dramascope index run``, ``dramascope rank`` and ``dramascope explain``: thin skins over dramascope.index."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from dramascope.cli.app import WorkspaceOption, app, console, err_console
+from dramascope.errors import UserInputError
+
+index_app = typer.Typer(help="Compute and store the composite index.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+
+def _open(workspace: Path | None):
+    from dramascope.workspace import Workspace
+
+    return Workspace.open(workspace, create=False)
+
+
+@index_app.command("run")
+def index_run(
+    spec: Annotated[str | None, typer.Option("--spec", help="Spec YAML file or preset (default, regulator, "
+                                             "investor, creator).")] = None,
+    period: Annotated[str, typer.Option("--period", help="life, month, week, year, or a label "
+                                        "(2026-03, 2026-W05).")] = "life",
+    all_periods: Annotated[bool, typer.Option("--all-periods", help="Recompute every period present in the "
+                                              "signals (after a method or spec change).")] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Compute the index for a period and store scores, rank intervals and contributions."""
+    from dramascope.index import recompute_history, run_index
+
+    with _open(workspace) as ws:
+        say = lambda msg: err_console.print(f"[dim]{msg}[/]")  # noqa: E731
+        runs = recompute_history(ws, spec, progress=say) if all_periods else [run_index(ws, spec, period, progress=say)]
+        for run in runs:
+            console.print(f"run {run.run_id}: period {run.period}, spec {run.spec_name} ({run.spec_hash[:12]}), "
+                          f"{run.n_ranked} of {run.n_titles} titles ranked, data {run.data_fingerprint[:12]}")
+            mc = next((e for e in run.log if e["step"] == "monte_carlo"), None)
+            if mc:
+                console.print(f"  most influential choice: {mc['most_influential']}")
+
+
+@app.command("rank")
+def rank(
+    period: Annotated[str | None, typer.Option("--period")] = None,
+    dimension: Annotated[str | None, typer.Option("--dimension", help="Rank by one dimension.")] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1)] = None,
+    theme: Annotated[str | None, typer.Option("--theme")] = None,
+    market: Annotated[str | None, typer.Option("--market")] = None,
+    platform: Annotated[str | None, typer.Option("--platform")] = None,
+    run_id: Annotated[str | None, typer.Option("--run-id")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
+    workspace: WorkspaceOption = None,
+) -> None:
+    """The ranking with 5–95% rank intervals."""
+    from dramascope.index import rank_table
+
+    if fmt not in ("table", "json", "csv"):
+        raise UserInputError(f"--format must be table, json or csv (got {fmt!r})", field="--format")
+    with _open(workspace) as ws:
+        rows = rank_table(ws, period=period, dimension=dimension, top=top, theme=theme, market=market,
+                          platform=platform, run_id=run_id)
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    if fmt == "csv":
+        buf = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        typer.echo(buf.getvalue(), nl=False)
+        return
+    table = Table(title=f"DramaScope ranking ({rows[0]['period'] if rows else '-'})")
+    for col in ("rank", "title", "score", "5–95% rank", "quality"):
+        table.add_column(col)
+    for r in rows:
+        interval = "" if r["rank_low"] is None else f"{r['rank_low']:.0f}–{r['rank_high']:.0f}"
+        table.add_row("" if r["rank"] is None else str(r["rank"]), r["name"] or r["title_id"],
+                      "" if r["score"] is None else f"{r['score']:.1f}", interval,
+                      (r["data_quality"] or "") + (" ⚑" if "data_quality_" in r["flags"] else ""))
+    console.print(table)
+
+
+@app.command("explain")
+def explain(
+    title_id: Annotated[str, typer.Argument(help="The title to explain.")],
+    period: Annotated[str | None, typer.Option("--period")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    lang: Annotated[str, typer.Option("--lang", help="en or zh (text format)")] = "en",
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Why a title scores what it scores: contributions, gaps, strengths and weaknesses."""
+    from dramascope.index import explain_title
+
+    if fmt not in ("text", "json"):
+        raise UserInputError(f"--format must be text or json (got {fmt!r})", field="--format")
+    with _open(workspace) as ws:
+        e = explain_title(ws, title_id, period=period)
+    if fmt == "json":
+        typer.echo(json.dumps(e, ensure_ascii=False, indent=1))
+        return
+    zh = lang == "zh"
+    head = e["name"] or e["title_id"]
+    if e["score"] is None:
+        console.print(f"{head}: not ranked ({e['flags']})")
+        return
+    console.print(f"[bold]{head}[/]  score {e['score']:.2f}  rank {e['rank']} of {e['n_ranked']} "
+                  f"(5–95%: {e['rank_low']:.0f}–{e['rank_high']:.0f})  quality {e['data_quality'] or '-'}",
+                  highlight=False)
+    table = Table()
+    for col in ("indicator", "dimension", "value", "normalised", "contribution", "vs median", "vs above"):
+        table.add_column(col)
+    for r in sorted(e["indicators"], key=lambda r: -(r["contribution"] or 0)):
+        fmt_ = lambda v: "" if v is None else f"{v:.2f}"  # noqa: E731
+        table.add_row(r["name_zh"] if zh else r["name_en"], r["dimension"], fmt_(r["value_raw"]),
+                      fmt_(r["value_normalised"]) + (" *" if r["imputed"] else ""), fmt_(r["contribution"]),
+                      fmt_(r["vs_median"]), fmt_(r["vs_above"]))
+    console.print(table)
+    for label, key in (("strengths", "strengths"), ("weaknesses", "weaknesses")):
+        lines = e[f"{key}_{'zh' if zh else 'en'}"]
+        if lines:
+            console.print(f"[bold]{label}[/]: " + "; ".join(lines), highlight=False)
