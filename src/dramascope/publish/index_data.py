@@ -1,0 +1,350 @@
+"""Reading stored index runs for pages, reports and exports.
+
+The index engine (:mod:`dramascope.index`) computes and stores runs (``index_runs``, ``index_scores``,
+``index_contributions``); explanations come from its ``explain_title``. This module only *reads* the stored
+tables, with pagination and filters pushed into the engine so a page of a 100k-title ranking costs one
+indexed, limited query instead of materialising the whole table (benchmarks/bench_api.py measures both).
+All knowledge of those tables' column names lives here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from dramascope.errors import UserInputError
+from dramascope.publish.access import has, has_columns, rows
+from dramascope.publish.models import (
+    Contribution,
+    MethodologyPage,
+    Named,
+    ProfileItem,
+    RankRow,
+    RunInfo,
+    SpecDimension,
+    SpecIndicator,
+    TitleScore,
+)
+from dramascope.publish.params import RankingQuery
+from dramascope.workspace import Workspace
+
+RUNS, SCORES, DIM_SCORES, CONTRIBS = "index_runs", "index_scores", "index_dimension_scores", "index_contributions"
+_RUN_COLUMNS = ("run_id", "period", "created_at", "spec_name", "spec_hash", "data_fingerprint", "method_version",
+                "n_titles", "n_ranked", "aggregation")
+
+
+# -- runs -------------------------------------------------------------------------------------------
+def _run_info(r: dict[str, Any]) -> RunInfo:
+    return RunInfo(
+        run_id=str(r["run_id"]), period=r.get("period"), created_at=r.get("created_at"),
+        spec_name=r.get("spec_name"), spec_hash=r.get("spec_hash"), data_hash=r.get("data_fingerprint"),
+        titles=r.get("n_titles"),
+        extra={k: r.get(k) for k in ("method_version", "n_ranked", "aggregation") if k in r},
+    )
+
+
+def _runs_table(ws: Workspace) -> ir.Table:
+    t = ws.table(RUNS)
+    return t.select(*[c for c in _RUN_COLUMNS if c in t.columns])
+
+
+def list_runs(ws: Workspace, limit: int = 200) -> list[RunInfo]:
+    if not has(ws, RUNS):
+        return []
+    t = _runs_table(ws)
+    return [_run_info(r) for r in rows(ws, t.order_by([ibis.desc("created_at"), ibis.desc("run_id")]).limit(limit))]
+
+
+def get_run(ws: Workspace, run_id: str) -> RunInfo | None:
+    t = _runs_table(ws)
+    found = rows(ws, t.filter(t.run_id == run_id).limit(1))
+    return _run_info(found[0]) if found else None
+
+
+def latest_run(ws: Workspace, period: str | None = None) -> RunInfo | None:
+    """The run the index engine calls the latest for ``period`` (its ``latest_run_id``), or None."""
+    if not has(ws, RUNS):
+        return None
+    from dramascope.index import latest_run_id
+
+    try:
+        run_id = latest_run_id(ws, period)
+    except UserInputError:
+        return None
+    return get_run(ws, run_id)
+
+
+def resolve_run(ws: Workspace, run_id: str | None, period: str | None) -> RunInfo | None:
+    """The run a request means: an explicit id (400 if unknown), else the latest for the period, else None
+    when there is no run at all (pages then say so); a period without a run is a 400 naming the periods."""
+    if run_id:
+        run = get_run(ws, run_id) if has(ws, RUNS) else None
+        if run is None:
+            raise UserInputError(f"unknown run {run_id!r}; see /api/runs", field="run_id")
+        if period and run.period != period:
+            raise UserInputError(f"run {run_id!r} is for period {run.period!r}, not {period!r}", field="period")
+        return run
+    run = latest_run(ws, period)
+    if run is None and period and latest_run(ws) is not None:
+        raise UserInputError(f"no index run for period {period!r}; periods with runs: "
+                             f"{', '.join(periods(ws))}", field="period")
+    return run
+
+
+def periods(ws: Workspace) -> list[str]:
+    if not has(ws, RUNS):
+        return []
+    t = ws.table(RUNS)
+    return [r["period"] for r in rows(ws, t.select("period").distinct().order_by("period"))]
+
+
+def run_spec(ws: Workspace, run: RunInfo) -> dict[str, Any] | None:
+    """The spec stored with the run (as a dict), so the methodology shown is the one that was used."""
+    from dramascope.index.spec import spec_from_yaml_text
+
+    t = ws.table(RUNS)
+    found = rows(ws, t.filter(t.run_id == run.run_id).select("spec_yaml").limit(1))
+    if not found or not found[0]["spec_yaml"]:
+        return None
+    return spec_from_yaml_text(found[0]["spec_yaml"], source=f"run {run.run_id}").spec.model_dump(mode="json")
+
+
+def run_log(ws: Workspace, run: RunInfo) -> list[dict[str, Any]]:
+    t = ws.table(RUNS)
+    found = rows(ws, t.filter(t.run_id == run.run_id).select("log_json").limit(1))
+    if not found or not found[0]["log_json"]:
+        return []
+    value = json.loads(found[0]["log_json"])
+    return value if isinstance(value, list) else []
+
+
+# -- dimensions -------------------------------------------------------------------------------------
+def dimensions(ws: Workspace, run: RunInfo) -> list[Named]:
+    """The run's dimensions in spec order (sub-indices such as commercial value included)."""
+    spec = run_spec(ws, run) or {}
+    return [Named(code=d["code"], name_zh=d.get("name_zh", d["code"]), name_en=d.get("name_en", d["code"]))
+            for d in spec.get("dimensions", [])]
+
+
+# -- rankings ---------------------------------------------------------------------------------------
+def score_table(ws: Workspace, run: RunInfo, dimension: str | None = None) -> ir.Table | None:
+    """title_id, score, rank, rank_low, rank_high, grade of one run: the index, or one dimension's scores
+    (whose Monte Carlo interval is not computed: rank_low/rank_high are null, as in ``rank_table``)."""
+    if not has(ws, SCORES):
+        return None
+    s = ws.table(SCORES)
+    s = s.filter(s.run_id == run.run_id)
+    if dimension is None:
+        return s.select("title_id", "score", "rank", "rank_low", "rank_high", grade=s.data_quality)
+    d = ws.table(DIM_SCORES)
+    d = d.filter((d.run_id == run.run_id) & (d.dimension == dimension))
+    g = s.select("title_id", grade=s.data_quality)
+    out = d.left_join(g, "title_id")
+    return out.select(d.title_id, d.score, d["rank"], rank_low=ibis.null("float64"),
+                      rank_high=ibis.null("float64"), grade=g.grade)
+
+
+def _filtered(ws: Workspace, base: ir.Table, q: RankingQuery) -> ir.Table:
+    """Theme, platform and market filters as semi-joins (parameterised; no row leaves the engine).
+    A theme matches a declared theme or a detected one (``title_themes``), as in ``rank_table``."""
+    if q.theme:
+        t = ws.table("titles")
+        declared = t.filter(t.themes.contains(q.theme)).select("title_id")
+        if has_columns(ws, "title_themes", "title_id", "theme"):
+            tt = ws.table("title_themes")
+            declared = declared.union(tt.filter(tt.theme == q.theme).select("title_id"))
+        base = base.semi_join(declared, "title_id")
+    if q.platform:
+        m = ws.table("metrics")
+        base = base.semi_join(m.filter(m.platform == q.platform).select("title_id"), "title_id")
+    if q.market:
+        t = ws.table("titles")
+        base = base.semi_join(t.filter(t.market == q.market).select("title_id"), "title_id")
+    return base
+
+
+def ranking(ws: Workspace, run: RunInfo, q: RankingQuery) -> tuple[list[RankRow], int]:
+    """One page of the ranking and the number of titles matching the filters.
+
+    With a filter, ranks stay the titles' ranks in the whole market (a theme's list shows where each
+    title stands overall); the page is ordered by that rank.
+    """
+    base = score_table(ws, run, q.dimension)
+    if base is None:
+        return [], 0
+    base = _filtered(ws, base.filter(base["rank"].notnull()), q)
+    total = int(ws.engine.con.execute(base.count()))
+    page = base.order_by(["rank", "title_id"]).limit(q.page_size, offset=(q.page - 1) * q.page_size)
+    page_rows = rows(ws, page)
+    return _decorate(ws, run, page_rows, with_dimensions=not q.dimension), total
+
+
+def _decorate(ws: Workspace, run: RunInfo, page_rows: list[dict], with_dimensions: bool) -> list[RankRow]:
+    """Names, themes and dimension scores for the (≤ page_size) titles of a page: two bounded queries."""
+    from dramascope.publish.access import title_names
+
+    ids = [r["title_id"] for r in page_rows]
+    names = title_names(ws, ids)
+    dims: dict[str, dict[str, float | None]] = {i: {} for i in ids}
+    if with_dimensions and ids:
+        d = ws.table(DIM_SCORES)
+        got = rows(ws, d.filter((d.run_id == run.run_id) & d.title_id.isin(ids)).select("title_id", "dimension",
+                                                                                           "score"))
+        for r in got:
+            dims[r["title_id"]][r["dimension"]] = r["score"]
+    out = []
+    for r in page_rows:
+        n = names.get(r["title_id"], {})
+        out.append(RankRow(
+            rank=int(r["rank"]), rank_low=r.get("rank_low"), rank_high=r.get("rank_high"), title_id=r["title_id"],
+            name=n.get("name"), name_en=n.get("name_en"), score=r.get("score"), dimensions=dims[r["title_id"]],
+            grade=r.get("grade"), themes=list(n.get("themes") or []), market=n.get("market"),
+        ))
+    return out
+
+
+def wide_ranking(ws: Workspace, run: RunInfo) -> ir.Table:
+    """The whole ranking, one row per title with a column per dimension (for exports), best first;
+    titles below coverage (no rank) come last with their flags, never silently dropped."""
+    s = ws.table(SCORES)
+    s = s.filter(s.run_id == run.run_id)
+    overall = s.select("run_id", "period", "title_id", "score", "rank", "rank_low", "rank_median", "rank_high",
+                       "data_quality", "flags")
+    dims = [d.code for d in dimensions(ws, run)]
+    if dims:
+        d = ws.table(DIM_SCORES)
+        d = d.filter(d.run_id == run.run_id)
+        wide = d.group_by("title_id").aggregate(**{c: d.score.max(where=d.dimension == c) for c in dims})
+        overall = overall.left_join(wide, "title_id").select(overall, *[wide[c] for c in dims])
+    t = ws.table("titles").select("title_id", "name", "name_en", "market")
+    out = overall.left_join(t, "title_id").select(overall, t.name, t.name_en, t.market)
+    return out.order_by([out["rank"].isnull(), "rank", "title_id"])
+
+
+# -- one title --------------------------------------------------------------------------------------
+def title_score(ws: Workspace, run: RunInfo | None, title_id: str) -> TitleScore | None:
+    if run is None or not has(ws, SCORES):
+        return None
+    base = score_table(ws, run)
+    found = rows(ws, base.filter(base.title_id == title_id).limit(1))
+    if not found:
+        return None
+    r = found[0]
+    return TitleScore(run_id=run.run_id, period=run.period, score=r["score"],
+                      rank=int(r["rank"]) if r["rank"] is not None else None,
+                      rank_low=r["rank_low"], rank_high=r["rank_high"], of=run.extra.get("n_ranked"))
+
+
+def profile(ws: Workspace, run: RunInfo | None, title_id: str) -> list[ProfileItem]:
+    """The title's score on each dimension beside the median title's (the dashed tick on the chart)."""
+    if run is None or not has(ws, DIM_SCORES):
+        return []
+    d = ws.table(DIM_SCORES)
+    d = d.filter(d.run_id == run.run_id)
+    medians = {r["dimension"]: r["median"] for r in rows(ws, d.group_by("dimension").aggregate(
+        median=d.score.median()))}
+    mine = {r["dimension"]: r for r in rows(ws, d.filter(d.title_id == title_id).select("dimension", "score", "rank"))}
+    out = []
+    for dim in dimensions(ws, run):
+        r = mine.get(dim.code)
+        out.append(ProfileItem(dimension=dim.code, name_zh=dim.name_zh, name_en=dim.name_en,
+                               score=r["score"] if r else None, median=medians.get(dim.code),
+                               rank=int(r["rank"]) if r and r.get("rank") is not None else None))
+    return out
+
+
+def explain_raw(ws: Workspace, run: RunInfo, title_id: str) -> dict[str, Any]:
+    """The index engine's explanation of the title (its public ``explain_title``), JSON-safe."""
+    from dramascope.index import explain_title
+
+    return _json_safe(explain_title(ws, title_id, run_id=run.run_id))
+
+
+def _json_safe(value: Any) -> Any:
+    from dramascope.publish.access import clean_value
+
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return clean_value(value)
+
+
+def explanation(ws: Workspace, run: RunInfo, title_id: str
+                ) -> tuple[list[Contribution], dict[str, list[str]], dict[str, list[str]]]:
+    """Contributions per indicator, strengths and weaknesses in zh and en, from ``explain_title``."""
+    score = title_score(ws, run, title_id)
+    if score is None or score.score is None:
+        return [], {}, {}
+    raw = explain_raw(ws, run, title_id)
+    contribs = [Contribution(indicator=i["indicator"], name_zh=i["name_zh"], name_en=i["name_en"],
+                             dimension=i.get("dimension"), contribution=i.get("contribution"),
+                             value=i.get("value_raw"))
+                for i in raw.get("indicators") or []]
+    strengths = {lang: list(raw.get(f"strengths_{lang}") or []) for lang in ("zh", "en")}
+    weaknesses = {lang: list(raw.get(f"weaknesses_{lang}") or []) for lang in ("zh", "en")}
+    return contribs, strengths, weaknesses
+
+
+# -- methodology ------------------------------------------------------------------------------------
+def methodology(ws: Workspace, run: RunInfo | None) -> MethodologyPage:
+    """The methodology of a run, from the spec stored with it (the shipped default before any run)."""
+    spec = run_spec(ws, run) if run is not None else None
+    spec_hash = run.spec_hash if run is not None else None
+    if spec is None:
+        from dramascope.index import load_spec
+
+        loaded = load_spec(None)
+        spec, spec_hash = loaded.spec.model_dump(mode="json"), loaded.hash
+    from dramascope.signals import INDICATORS
+
+    definitions = {i.code: i.definition for i in INDICATORS}
+    return MethodologyPage(
+        run=run, spec_name=spec.get("name"), spec_hash=spec_hash, settings=_flatten(spec.get("method", {})),
+        dimensions=[SpecDimension(code=d["code"], name_zh=d["name_zh"], name_en=d["name_en"], weight=d.get("weight"))
+                    for d in spec.get("dimensions", [])],
+        indicators=[SpecIndicator(
+            code=i["code"], name_zh=i["name_zh"], name_en=i["name_en"], parent=i.get("parent"),
+            direction=i.get("direction"), weight=i.get("weight"), definition=definitions.get(i["code"]),
+            settings={k: v for k, v in i.items() if k not in ("code", "name_zh", "name_en", "parent", "direction",
+                                                               "weight") and v is not None})
+            for i in spec.get("indicators", [])],
+        steps=[_json_safe(step) for step in run_log(ws, run)] if run is not None else [],
+    )
+
+
+def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(_flatten(v, key + "."))
+        else:
+            out[key] = ", ".join(map(str, v)) if isinstance(v, list) else v
+    return out
+
+
+# -- writes -----------------------------------------------------------------------------------------
+def resolve_spec_name(ws: Workspace, name: str | None) -> Path | str | None:
+    """A spec *name* from a request → a file inside the workspace's specs/ folder, or a shipped preset."""
+    if name is None:
+        return None
+    from dramascope.index.spec import PRESETS
+
+    candidate = (ws.specs_dir / f"{name}.yaml").resolve()
+    if candidate.parent == ws.specs_dir.resolve() and candidate.is_file():
+        return candidate
+    if name in PRESETS:
+        return name
+    raise UserInputError(f"unknown spec {name!r}: not a file in specs/ nor a preset ({', '.join(PRESETS)})",
+                         field="spec")
+
+
+def run(ws: Workspace, spec: Path | str | None, period: str) -> Any:
+    from dramascope.index import run_index
+
+    return run_index(ws, spec_path=spec, period=period)

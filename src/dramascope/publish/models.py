@@ -1,0 +1,310 @@
+"""The shapes of page data: what each dashboard page shows and its JSON twin returns.
+
+Pydantic models, so the REST API documents them in OpenAPI and validates what it sends, and the HTML
+templates read the very same objects: a page and its JSON cannot disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Market = Literal["domestic", "overseas"]
+
+
+class Named(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+
+
+class RunInfo(BaseModel):
+    """An index run, enough to cite it: id, period, method hash and input-data fingerprint."""
+
+    run_id: str
+    period: str | None = None
+    created_at: str | None = None
+    spec_name: str | None = None
+    spec_hash: str | None = None
+    data_hash: str | None = None
+    titles: int | None = None
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+
+class RankRow(BaseModel):
+    rank: int
+    rank_low: float | None = None
+    rank_high: float | None = None
+    title_id: str
+    name: str | None = None
+    name_en: str | None = None
+    score: float | None = None
+    dimensions: dict[str, float | None] = Field(default_factory=dict)
+    grade: str | None = None
+    themes: list[str] = Field(default_factory=list)
+    market: str | None = None
+
+
+class RankingFilters(BaseModel):
+    period: str | None = None
+    dimension: str | None = None
+    theme: str | None = None
+    platform: str | None = None
+    market: Market | None = None
+
+
+class RankingOptions(BaseModel):
+    """What the filters can be set to (populates the page's select boxes)."""
+
+    periods: list[str] = Field(default_factory=list)
+    dimensions: list[Named] = Field(default_factory=list)
+    themes: list[Named] = Field(default_factory=list)
+    platforms: list[str] = Field(default_factory=list)
+    markets: list[str] = Field(default_factory=lambda: ["domestic", "overseas"])
+
+
+class RankingsPage(BaseModel):
+    run: RunInfo | None = None
+    filters: RankingFilters
+    options: RankingOptions
+    total: int
+    page: int
+    page_size: int
+    pages: int
+    rows: list[RankRow]
+
+
+class Kpis(BaseModel):
+    titles: int
+    ranked: int
+    platforms: int
+    comments: int
+    plays: int
+    flagged: int
+
+
+class OverviewPage(BaseModel):
+    run: RunInfo | None = None
+    kpis: Kpis
+    top: list[RankRow]
+    dimensions: list[Named] = Field(default_factory=list)
+    grades: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class ProfileItem(BaseModel):
+    dimension: str
+    name_zh: str
+    name_en: str
+    score: float | None = None
+    median: float | None = None
+    rank: int | None = None
+
+
+class Contribution(BaseModel):
+    indicator: str
+    name_zh: str
+    name_en: str
+    dimension: str | None = None
+    contribution: float | None = None
+    value: float | None = None
+
+
+class EpisodePoint(BaseModel):
+    episode_no: int
+    comments: int
+    intensity: float | None = None
+    valence: float | None = None
+    dominant: str | None = None
+
+
+class SecondPoint(BaseModel):
+    second: float
+    count: int
+
+
+class Peak(BaseModel):
+    episode_no: int | None = None
+    second: float
+    count: int
+    label: str | None = None
+
+
+class ReactionShare(BaseModel):
+    reaction: str
+    count: int
+    share: float
+
+
+class FraudFlag(BaseModel):
+    platform: str | None = None
+    date: str | None = None
+    score: float | None = None
+    reasons: str | None = None
+
+
+class QualityGrade(BaseModel):
+    grade: str | None = None
+    suspicion: float | None = None
+    reasons: str | None = None
+
+
+class PlatformTotal(BaseModel):
+    platform: str
+    market: str | None = None
+    days: int
+    plays: int | None = None
+    likes: int | None = None
+    comments: int | None = None
+    shares: int | None = None
+
+
+class CommentOut(BaseModel):
+    comment_id: str
+    text: str
+    likes: int | None = None
+    platform: str | None = None
+    episode_no: int | None = None
+    kind: str | None = None
+    label: str | None = None
+
+
+class TitleScore(BaseModel):
+    run_id: str
+    period: str | None = None
+    score: float | None = None
+    rank: int | None = None
+    rank_low: float | None = None
+    rank_high: float | None = None
+    of: int | None = None
+
+
+class TitlePage(BaseModel):
+    title: dict[str, Any]
+    score: TitleScore | None = None
+    profile: list[ProfileItem] = Field(default_factory=list)
+    contributions: list[Contribution] = Field(default_factory=list)
+    strengths: dict[str, list[str]] = Field(default_factory=dict)
+    weaknesses: dict[str, list[str]] = Field(default_factory=dict)
+    emotion_curve: list[EpisodePoint] = Field(default_factory=list)
+    danmaku_density: list[SecondPoint] = Field(default_factory=list)
+    danmaku_peaks: list[Peak] = Field(default_factory=list)
+    reactions: list[ReactionShare] = Field(default_factory=list)
+    fraud_flags: list[FraudFlag] = Field(default_factory=list)
+    quality: QualityGrade | None = None
+    platforms: list[PlatformTotal] = Field(default_factory=list)
+    top_comments: list[CommentOut] = Field(default_factory=list)
+
+
+class ThemePoint(BaseModel):
+    theme: str
+    name_zh: str
+    name_en: str
+    social: str | None = None
+    titles: int
+    novelty: float | None = None
+    saturation: float | None = None
+    mean_score: float | None = None
+
+
+class ThemesPage(BaseModel):
+    period: str | None = None
+    themes: list[ThemePoint]
+
+
+class SpecIndicator(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+    parent: str | None = None
+    direction: str | None = None
+    weight: float | None = None
+    definition: str | None = None
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+class SpecDimension(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+    weight: float | None = None
+
+
+class MethodologyPage(BaseModel):
+    run: RunInfo | None = None
+    spec_name: str | None = None
+    spec_hash: str | None = None
+    settings: dict[str, Any] = Field(default_factory=dict)
+    dimensions: list[SpecDimension] = Field(default_factory=list)
+    indicators: list[SpecIndicator] = Field(default_factory=list)
+    steps: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class QuarantineRow(BaseModel):
+    table_name: str | None = None
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+    value: str | None = None
+    reason: str | None = None
+
+
+class SuspectTitle(BaseModel):
+    title_id: str
+    name: str | None = None
+    name_en: str | None = None
+    grade: str | None = None
+    suspicion: float | None = None
+    reasons: str | None = None
+    flags: int = 0
+
+
+class IngestRow(BaseModel):
+    table_name: str | None = None
+    file: str | None = None
+    rows_read: int | None = None
+    inserted: int | None = None
+    updated: int | None = None
+    unchanged: int | None = None
+    quarantined: int | None = None
+    finished_at: str | None = None
+
+
+class QualityPage(BaseModel):
+    grades: list[dict[str, Any]] = Field(default_factory=list)
+    quarantine_total: int = 0
+    quarantine_by_reason: list[dict[str, Any]] = Field(default_factory=list)
+    quarantine: list[QuarantineRow] = Field(default_factory=list)
+    suspects: list[SuspectTitle] = Field(default_factory=list)
+    ingests: list[IngestRow] = Field(default_factory=list)
+
+
+class CompareTitle(BaseModel):
+    title_id: str
+    name: str | None = None
+    name_en: str | None = None
+    score: TitleScore | None = None
+    profile: list[ProfileItem] = Field(default_factory=list)
+    grade: str | None = None
+
+
+class ComparePage(BaseModel):
+    ids: list[str]
+    titles: list[CompareTitle]
+
+
+class RunsPage(BaseModel):
+    runs: list[RunInfo]
+
+
+class EmotionsData(BaseModel):
+    title_id: str
+    emotion_curve: list[EpisodePoint]
+    danmaku_density: list[SecondPoint]
+    danmaku_peaks: list[Peak]
+    reactions: list[ReactionShare]
+
+
+class WriteResult(BaseModel):
+    ok: bool
+    detail: dict[str, Any] = Field(default_factory=dict)

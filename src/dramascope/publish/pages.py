@@ -1,0 +1,206 @@
+"""One function per dashboard page, returning the page's data object.
+
+The web app renders these objects as HTML and returns them as JSON (the same call for both), and the
+report reuses them, so every surface shows the same numbers. The functions only *read*: scores, ranks
+and explanations come from the index engine's stored runs, emotion curves from the resonance engine,
+grades and flags from the signals tables.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from dramascope.errors import UserInputError
+from dramascope.publish import emotions as emo
+from dramascope.publish import index_data as idx
+from dramascope.publish import quality as ql
+from dramascope.publish import title_facts as tf
+from dramascope.publish.access import check_id, rows, scalar, title_names
+from dramascope.publish.models import (
+    CompareTitle,
+    ComparePage,
+    EmotionsData,
+    Kpis,
+    MethodologyPage,
+    OverviewPage,
+    QualityPage,
+    RankingFilters,
+    RankingOptions,
+    RankingsPage,
+    RunsPage,
+    ThemesPage,
+    TitlePage,
+)
+from dramascope.publish.params import MAX_COMPARE, CompareQuery, PeriodQuery, RankingQuery
+from dramascope.publish.themes import themes_landscape, theme_options
+from dramascope.workspace import Workspace
+
+OVERVIEW_TOP = 10
+
+
+def _kpis(ws: Workspace, ranked: int) -> Kpis:
+    m = ws.table("metrics")
+    return Kpis(
+        titles=ws.count("titles"),
+        ranked=ranked,
+        platforms=int(scalar(ws, m.platform.nunique()) or 0),
+        comments=ws.count("comments"),
+        plays=int(scalar(ws, m.plays.sum()) or 0),
+        flagged=ql.flagged_titles(ws),
+    )
+
+
+def overview_page(ws: Workspace) -> OverviewPage:
+    run = idx.latest_run(ws)
+    top, total, dims = [], 0, []
+    if run is not None:
+        top, total = idx.ranking(ws, run, RankingQuery(page_size=OVERVIEW_TOP))
+        dims = idx.dimensions(ws, run)
+    return OverviewPage(run=run, kpis=_kpis(ws, total), top=top, dimensions=dims, grades=ql.grade_counts(ws))
+
+
+def platforms(ws: Workspace) -> list[str]:
+    m = ws.table("metrics")
+    return [r["platform"] for r in rows(ws, m.select("platform").distinct().order_by("platform").limit(200))]
+
+
+def rankings_page(ws: Workspace, q: RankingQuery) -> RankingsPage:
+    run = idx.resolve_run(ws, q.run_id, q.period)
+    options = RankingOptions(themes=theme_options(), platforms=platforms(ws))
+    filters = RankingFilters(period=q.period, dimension=q.dimension, theme=q.theme, platform=q.platform,
+                             market=q.market)
+    if run is None:
+        return RankingsPage(run=None, filters=filters, options=options, total=0, page=q.page,
+                            page_size=q.page_size, pages=0, rows=[])
+    options.periods = idx.periods(ws)
+    options.dimensions = idx.dimensions(ws, run)
+    filters.period = run.period
+    if q.theme and q.theme not in {t.code for t in options.themes}:
+        raise UserInputError(f"unknown theme {q.theme!r}; see /api/themes for the codes", field="theme")
+    if q.dimension and q.dimension not in {d.code for d in options.dimensions}:
+        raise UserInputError(f"unknown dimension {q.dimension!r}; this run has: "
+                             f"{', '.join(d.code for d in options.dimensions)}", field="dimension")
+    page_rows, total = idx.ranking(ws, run, q)
+    pages = max(1, math.ceil(total / q.page_size)) if total else 0
+    return RankingsPage(run=run, filters=filters, options=options, total=total, page=q.page,
+                        page_size=q.page_size, pages=pages, rows=page_rows)
+
+
+def title_page(ws: Workspace, title_id: str, q: PeriodQuery) -> TitlePage:
+    facts = tf.title_facts(ws, title_id)  # NotFound first: no other query for unknown ids
+    run = idx.resolve_run(ws, q.run_id, q.period)
+    score = profile = None
+    contributions, strengths, weaknesses = [], {}, {}
+    if run is not None:
+        score = idx.title_score(ws, run, title_id)
+        profile = idx.profile(ws, run, title_id)
+        contributions, strengths, weaknesses = idx.explanation(ws, run, title_id)
+    curves = emo.title_emotions(ws, title_id)
+    return TitlePage(
+        title=facts, score=score, profile=profile or [], contributions=contributions, strengths=strengths,
+        weaknesses=weaknesses, emotion_curve=curves.emotion_curve, danmaku_density=curves.danmaku_density,
+        danmaku_peaks=curves.danmaku_peaks, reactions=curves.reactions, fraud_flags=tf.fraud_flags(ws, title_id),
+        quality=tf.quality_grade(ws, title_id), platforms=tf.platform_totals(ws, title_id),
+        top_comments=tf.top_comments(ws, title_id),
+    )
+
+
+def explain_data(ws: Workspace, title_id: str, q: PeriodQuery) -> dict[str, Any]:
+    tf.title_facts(ws, title_id)
+    run = idx.resolve_run(ws, q.run_id, q.period)
+    if run is None:
+        raise UserInputError("no index run yet: run `dramascope index run` first")
+    return idx.explain_raw(ws, run, title_id)
+
+
+def emotions_data(ws: Workspace, title_id: str) -> EmotionsData:
+    tf.title_facts(ws, title_id)
+    return emo.title_emotions(ws, title_id)
+
+
+def themes_page(ws: Workspace, q: PeriodQuery) -> ThemesPage:
+    run = idx.resolve_run(ws, q.run_id, q.period)
+    period = q.period or (run.period if run else "life")
+    return ThemesPage(period=period, themes=themes_landscape(ws, period, run))
+
+
+def methodology_page(ws: Workspace, q: PeriodQuery) -> MethodologyPage:
+    run = idx.resolve_run(ws, q.run_id, q.period)
+    return idx.methodology(ws, run)
+
+
+def quality_page(ws: Workspace) -> QualityPage:
+    return ql.quality_page(ws)
+
+
+def compare_page(ws: Workspace, q: CompareQuery) -> ComparePage:
+    ids = q.id_list()
+    if len(ids) > MAX_COMPARE:
+        raise UserInputError(f"compare at most {MAX_COMPARE} titles (got {len(ids)})", field="ids")
+    for i in ids:
+        check_id(i, "ids")
+    found = tf.titles_exist(ws, ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise UserInputError(f"unknown title ids: {', '.join(missing)}", field="ids")
+    run = idx.resolve_run(ws, q.run_id, q.period)
+    names = title_names(ws, ids)
+    grades = ql.title_grades(ws, ids)
+    titles = []
+    for i in ids:
+        titles.append(CompareTitle(
+            title_id=i, name=names[i]["name"], name_en=names[i]["name_en"], grade=grades.get(i),
+            score=idx.title_score(ws, run, i) if run else None,
+            profile=idx.profile(ws, run, i) if run else [],
+        ))
+    return ComparePage(ids=ids, titles=titles)
+
+
+def runs_page(ws: Workspace) -> RunsPage:
+    return RunsPage(runs=idx.list_runs(ws))
+
+
+# -- writes (the web app checks the token before calling these) ------------------------------------
+def ingest_upload(ws: Workspace, table: str, path: Path, fmt: str) -> dict[str, Any]:
+    from dramascope.ingest import ingest_files
+
+    report = ingest_files(ws, table, [path], format=fmt)
+    return _plain(report)
+
+
+def run_index_request(ws: Workspace, period: str, spec: str | None) -> dict[str, Any]:
+    """Run the index with a spec chosen by *name*: a file in the workspace's specs/ folder or a preset."""
+    from dramascope.publish.params import _check_period
+
+    try:
+        _check_period(period)
+    except ValueError as exc:
+        raise UserInputError(str(exc), field="period") from exc
+    spec_path = idx.resolve_spec_name(ws, spec)
+    run = idx.run(ws, spec_path, period)
+    return _plain(run)
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    """Reports from other modules (dataclasses, pydantic models) as JSON-safe dicts."""
+    import dataclasses
+    import json
+
+    if hasattr(obj, "model_dump"):
+        data = obj.model_dump(mode="json")
+    elif dataclasses.is_dataclass(obj):
+        data = dataclasses.asdict(obj)
+    elif isinstance(obj, dict):
+        data = obj
+    else:
+        data = {"result": str(obj)}
+    return json.loads(json.dumps(data, default=str))
+
+
+__all__ = [
+    "overview_page", "rankings_page", "title_page", "explain_data", "emotions_data", "themes_page",
+    "methodology_page", "quality_page", "compare_page", "runs_page", "ingest_upload", "run_index_request",
+]
+

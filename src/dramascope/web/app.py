@@ -1,0 +1,354 @@
+"""The FastAPI application: every dashboard page and its JSON twin, plus the token-protected writes.
+
+One handler per page computes the page-data object once (``dramascope.publish.pages``); the route under
+``/api/...`` returns it as JSON and the route without the prefix renders it through a Jinja2 template
+(autoescaped: titles and comments are untrusted). Because both routes are the *same function*, a page
+and its JSON can never disagree.
+
+A DuckDB connection must not be used by two threads at once, so page computations are serialised with a
+lock; they take milliseconds, which keeps latency low at the concurrency a dashboard sees.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import Depends, FastAPI, File, HTTPException, Path as PathParam, Query, Request, UploadFile, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from dramascope import __version__
+from dramascope.errors import DramaScopeError, NotAvailableYet, UserInputError
+from dramascope.publish import pages
+from dramascope.publish.access import NotFound, check_id
+from dramascope.publish.models import (
+    ComparePage,
+    EmotionsData,
+    MethodologyPage,
+    OverviewPage,
+    QualityPage,
+    RankingsPage,
+    RunsPage,
+    ThemesPage,
+    TitlePage,
+    WriteResult,
+)
+from dramascope.publish.page_charts import charts_for
+from dramascope.publish.params import CompareQuery, PeriodQuery, RankingQuery
+from dramascope.schema import TABLES
+from dramascope.web import security
+from dramascope.web.i18n import DEFAULT_LANG, LANGS, Lang, normalise_lang, pick, translate
+from dramascope.workspace import Workspace, WorkspaceError
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+NAV = (("overview", "/"), ("rankings", "/rankings"), ("themes", "/themes"), ("methodology", "/methodology"),
+       ("quality", "/quality"), ("compare", "/compare"), ("runs", "/runs"))
+LANG_COOKIE = "lang"
+T = TypeVar("T")
+
+# Content-Security-Policy: scripts only from this server (Vega compiles its expressions with Function,
+# hence 'unsafe-eval'; there are no inline scripts), no framing, no third-party connections.
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+class IndexRunRequest(BaseModel):
+    period: str = Field(default="life", max_length=12, description="life, YYYY-MM, YYYY-Www or YYYY-MM-DD")
+    spec: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_\-]{1,64}$",
+                             description="A spec file name (without .yaml) in the workspace's specs/ folder, "
+                                         "or a shipped preset (default, regulator, investor, creator)")
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _fmt_int(value: Any) -> str:
+    if value is None:
+        return "–"
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,  # every template, whatever its suffix: titles and comments are untrusted
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(fmt=_fmt, fmt_int=_fmt_int, static=lambda p: f"/static/{p}")
+    return env
+
+
+def resolve_lang(request: Request) -> Lang:
+    """?lang= wins, then the cookie, then the browser's Accept-Language, then Chinese."""
+    for candidate in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        lang = normalise_lang(candidate)
+        if lang:
+            return lang
+    accept = request.headers.get("accept-language", "")
+    for part in accept.split(","):
+        lang = normalise_lang(part.split(";")[0])
+        if lang:
+            return lang
+    return DEFAULT_LANG
+
+
+Lng = Annotated[Lang, Depends(resolve_lang)]
+TitleIdPath = Annotated[str, PathParam(min_length=1, max_length=200, description="Title id")]
+TablePath = Annotated[str, PathParam(pattern=r"^[a-z_]{1,40}$", description="Canonical table name")]
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(security.bearer)]
+UploadParam = Annotated[UploadFile, File(description="csv, parquet or jsonl")]
+
+
+def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace | None = None) -> FastAPI:
+    """The web app over one workspace (opened here, never created: serving an empty folder is a mistake)."""
+    ws = workspace if workspace is not None else Workspace.open(workspace_path, create=False)
+    lock = threading.RLock()
+    env = _environment()
+
+    app = FastAPI(
+        title="DramaScope API",
+        version=__version__,
+        description="Rankings, explanations, emotion curves, themes, methodology and data quality of the "
+                    "DramaScope micro-drama index. Every dashboard page has a JSON twin under /api. "
+                    "Read endpoints are public; writes need the workspace api_token as a bearer token.",
+    )
+    app.state.workspace = ws
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+
+    def compute(fn: Callable[..., T], *args: Any) -> T:
+        with lock:
+            return fn(ws, *args)
+
+    # -- rendering ----------------------------------------------------------------------------------
+    def render(request: Request, page_name: str, template: str, data: BaseModel | None, lang: Lang,
+               status_code: int = 200, **extra: Any) -> HTMLResponse:
+        other: Lang = "en" if lang == "zh" else "zh"
+        params = dict(request.query_params)
+        params["lang"] = other
+        twin_params = {k: v for k, v in request.query_params.items() if k != "lang"}
+        json_url = "/api" + (request.url.path if request.url.path != "/" else "/overview")
+        if twin_params:
+            json_url += "?" + urlencode(twin_params)
+
+        def page_url(n: int) -> str:
+            q = dict(request.query_params)
+            q["page"] = str(n)
+            return request.url.path + "?" + urlencode(q)
+
+        context = {
+            "request": request, "lang": lang, "other_lang": other, "page_name": page_name, "nav": NAV,
+            "data": data, "charts": charts_for(page_name, data, lang) if data is not None else {},
+            "t": lambda key, **kw: translate(key, lang, **kw),
+            "pick": lambda zh, en: pick(zh, en, lang),
+            "name_of": lambda row: pick(_get(row, "name"), _get(row, "name_en"), lang) or _get(row, "title_id"),
+            "lang_switch_url": request.url.path + "?" + urlencode(params),
+            "json_url": json_url, "page_url": page_url, **extra,
+        }
+        html = env.get_template(template).render(context)
+        response = HTMLResponse(html, status_code=status_code)
+        if normalise_lang(request.query_params.get("lang")):
+            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+        return response
+
+    def twin(request: Request, page_name: str, template: str, data: BaseModel, lang: Lang):
+        """The one place that decides between the two renderings of the same page data."""
+        if request.url.path.startswith("/api/"):
+            return data
+        return render(request, page_name, template, data, lang)
+
+    # -- errors: 4xx with a clear message, JSON under /api, a page elsewhere -----------------------
+    def error_response(request: Request, status_code: int, message: str, headers: dict | None = None):
+        if request.url.path.startswith("/api/") or request.url.path in ("/openapi.json",):
+            return JSONResponse({"detail": message}, status_code=status_code, headers=headers)
+        return render(request, "error", "error.html", None, resolve_lang(request), status_code=status_code,
+                      status=status_code, message=message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": _jsonable_errors(exc.errors())}, status_code=422)
+        msg = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}" for e in exc.errors())
+        return error_response(request, 422, msg)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound):
+        return error_response(request, 404, str(exc))
+
+    @app.exception_handler(NotAvailableYet)
+    async def _not_available(request: Request, exc: NotAvailableYet):
+        return error_response(request, 503, f"not available yet: {exc}")
+
+    @app.exception_handler(UserInputError)
+    async def _user_input(request: Request, exc: UserInputError):
+        return error_response(request, 400, str(exc))
+
+    @app.exception_handler(DramaScopeError)
+    async def _domain(request: Request, exc: DramaScopeError):
+        return error_response(request, 400, str(exc))
+
+    @app.exception_handler(WorkspaceError)
+    async def _workspace(request: Request, exc: WorkspaceError):
+        return error_response(request, 400, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":
+            message = translate("not_found", resolve_lang(request))
+        return error_response(request, exc.status_code, message, getattr(exc, "headers", None))
+
+    @app.middleware("http")
+    async def _security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.url.path not in ("/docs", "/redoc"):  # Swagger UI needs its own inline script
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
+
+    # -- pages and their JSON twins ----------------------------------------------------------------
+    @app.get("/api/overview", response_model=OverviewPage, tags=["pages"], summary="Overview: KPIs and top titles")
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def overview(request: Request, lang: Lng):
+        return twin(request, "overview", "overview.html", compute(pages.overview_page), lang)
+
+    @app.get("/api/rankings", response_model=RankingsPage, tags=["pages"],
+             summary="Rankings with filters (period, dimension, theme, platform, market) and pagination")
+    @app.get("/rankings", response_class=HTMLResponse, include_in_schema=False)
+    def rankings(request: Request, q: Annotated[RankingQuery, Query()], lang: Lng):
+        return twin(request, "rankings", "rankings.html", compute(pages.rankings_page, q), lang)
+
+    @app.get("/api/titles/{title_id}", response_model=TitlePage, tags=["pages"],
+             summary="Title detail: score, rank interval, profile, contributions, emotions, flags")
+    @app.get("/titles/{title_id}", response_class=HTMLResponse, include_in_schema=False)
+    def title(request: Request, title_id: TitleIdPath, q: Annotated[PeriodQuery, Query()],
+              lang: Lng):
+        return twin(request, "title", "title.html", compute(pages.title_page, check_id(title_id), q), lang)
+
+    @app.get("/api/titles/{title_id}/explain", tags=["titles"],
+             summary="The index's explanation of a title's score (contributions, strengths, weaknesses)")
+    def explain(title_id: TitleIdPath, q: Annotated[PeriodQuery, Query()]) -> dict[str, Any]:
+        return compute(pages.explain_data, check_id(title_id), q)
+
+    @app.get("/api/titles/{title_id}/emotions", response_model=EmotionsData, tags=["titles"],
+             summary="Emotion curve over episodes, danmaku density and peaks over video seconds, reactions")
+    def emotions(title_id: TitleIdPath):
+        return compute(pages.emotions_data, check_id(title_id))
+
+    @app.get("/api/themes", response_model=ThemesPage, tags=["pages"], summary="Themes: novelty against saturation")
+    @app.get("/themes", response_class=HTMLResponse, include_in_schema=False)
+    def themes(request: Request, q: Annotated[PeriodQuery, Query()], lang: Lng):
+        return twin(request, "themes", "themes.html", compute(pages.themes_page, q), lang)
+
+    @app.get("/api/methodology", response_model=MethodologyPage, tags=["pages"],
+             summary="Methodology of a run, from its stored spec")
+    @app.get("/methodology", response_class=HTMLResponse, include_in_schema=False)
+    def methodology(request: Request, q: Annotated[PeriodQuery, Query()], lang: Lng):
+        return twin(request, "methodology", "methodology.html", compute(pages.methodology_page, q), lang)
+
+    @app.get("/api/quality", response_model=QualityPage, tags=["pages"],
+             summary="Data quality: grades, quarantine, suspicious traffic, ingest log")
+    @app.get("/quality", response_class=HTMLResponse, include_in_schema=False)
+    def quality(request: Request, lang: Lng):
+        return twin(request, "quality", "quality.html", compute(pages.quality_page), lang)
+
+    @app.get("/api/compare", response_model=ComparePage, tags=["pages"], summary="Compare two or more titles")
+    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+    def compare(request: Request, q: Annotated[CompareQuery, Query()], lang: Lng):
+        return twin(request, "compare", "compare.html", compute(pages.compare_page, q), lang)
+
+    @app.get("/api/runs", response_model=RunsPage, tags=["pages"], summary="Stored index runs")
+    @app.get("/runs", response_class=HTMLResponse, include_in_schema=False)
+    def runs(request: Request, lang: Lng):
+        return twin(request, "runs", "runs.html", compute(pages.runs_page), lang)
+
+    @app.get("/api/health", tags=["meta"], summary="Liveness and the workspace's table counts")
+    def health() -> dict[str, Any]:
+        with lock:
+            return {"status": "ok", "version": __version__, "tables": ws.counts()}
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        return Response(status_code=204)
+
+    # -- writes (token) -----------------------------------------------------------------------------
+    def require_token(credentials: BearerCredentials) -> None:
+        security.check_token(credentials, ws.settings.api_token)
+
+    @app.post("/api/ingest/{table}", response_model=WriteResult, tags=["write"], status_code=200,
+              dependencies=[Depends(require_token)],
+              summary="Upload a file into a canonical table (bearer token; size-limited)")
+    async def ingest_upload(request: Request, table: TablePath, file: UploadParam):
+        if table not in TABLES:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"unknown table {table!r}; known: {', '.join(TABLES)}")
+        limit = ws.settings.max_upload_bytes
+        security.check_declared_size(request, limit)
+        with tempfile.TemporaryDirectory(prefix="dramascope-upload-") as tmp:
+            path = await security.save_upload(file, Path(tmp), limit)
+            fmt = security.upload_format(path.name)
+            from starlette.concurrency import run_in_threadpool
+
+            detail = await run_in_threadpool(compute, pages.ingest_upload, table, path, fmt)
+        return WriteResult(ok=True, detail=detail)
+
+    @app.post("/api/index/run", response_model=WriteResult, tags=["write"], dependencies=[Depends(require_token)],
+              summary="Run the index (bearer token)")
+    def index_run(body: IndexRunRequest):
+        detail = compute(pages.run_index_request, body.period, body.spec)
+        return WriteResult(ok=True, detail=detail)
+
+    @app.get("/api", include_in_schema=False)
+    def api_root():
+        return RedirectResponse("/docs")
+
+    return app
+
+
+def _get(row: Any, key: str) -> Any:
+    if isinstance(row, dict):
+        return row.get(key)
+    return getattr(row, key, None)
+
+
+def _jsonable_errors(errors: list[dict]) -> list[dict]:
+    """Pydantic error dicts can hold exception objects in ``ctx``: keep them printable."""
+    out = []
+    for e in errors:
+        e = dict(e)
+        if "ctx" in e:
+            e["ctx"] = {k: str(v) for k, v in e["ctx"].items()}
+        e.pop("url", None)
+        out.append(e)
+    return out
+
+
+def serve(workspace_path: str | Path | None = None, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the dashboard and API with uvicorn until interrupted (used by `serve` and `demo --serve`)."""
+    import uvicorn
+
+    app = create_app(workspace_path)
+    uvicorn.run(app, host=host, port=port, log_level="info")
