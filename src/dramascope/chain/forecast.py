@@ -1,0 +1,274 @@
+"""Forecasts for investors: what a title, a project or a planned set of features will reach, with
+prediction intervals and ROI scenarios, and the time-split backtest that says how far to trust them.
+
+Flow: features (forecast_features, Ibis) → targets (forecast_targets) → models (forecast_model).
+A forecast for a released title is made *as of its release*: the model sees only titles whose launch
+window had closed by then, exactly like the backtest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dramascope.chain import forecast_features as ff
+from dramascope.chain import forecast_model as fmod
+from dramascope.chain.forecast_targets import load_targets
+from dramascope.errors import UserInputError
+
+DEFAULT_ALPHA = 0.2  # 80% prediction intervals
+ROI_QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
+
+
+@dataclass
+class TargetForecast:
+    target: str
+    source: str
+    point: float
+    low: float
+    high: float
+    scale: str  # how to read the numbers
+    n_train: int
+    point_natural: float | None = None  # plays / revenue where the target is a log
+    low_natural: float | None = None
+    high_natural: float | None = None
+    actual: float | None = None
+
+
+@dataclass
+class RoiScenarios:
+    budget_cny: float
+    revenue_quantiles: dict[str, float]
+    roi_quantiles: dict[str, float]
+    p_break_even: float
+    note: str
+
+
+@dataclass
+class Forecast:
+    subject_kind: str  # title | project | features
+    subject_id: str
+    as_of: str
+    alpha: float
+    model_version: str
+    targets: list[TargetForecast]
+    roi: RoiScenarios | None
+    features: dict[str, float | None]
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _targets_aligned(frame: pd.DataFrame, targets) -> dict[str, pd.Series]:
+    ids = frame["subject_id"]
+    return {name: ids.map(t.values).astype(float).reset_index(drop=True) for name, t in targets.items()}
+
+
+def run_backtest(ws, *, targets: tuple[str, ...] | None = None, alpha: float = DEFAULT_ALPHA,
+                 cut_quantiles=(0.6, 0.7, 0.8), embargo_days: int = ff.LAUNCH_DAYS) -> dict[str, fmod.BacktestReport]:
+    """Time-split backtest of each available target against the theme-average baseline."""
+    feats = ff.build_features(ws)
+    available = load_targets(ws)
+    if not available:
+        raise UserInputError("no outcomes in this workspace (metrics is empty): nothing to backtest")
+    ys = _targets_aligned(feats.frame, available)
+    theme_cols = [f"theme__{c}" for c in feats.theme_codes]
+    out = {}
+    for name in targets or tuple(available):
+        if name not in available:
+            raise UserInputError(f"target {name!r} is not available here (available: {', '.join(available)})",
+                                 field="target")
+        out[name] = fmod.time_split_backtest(
+            feats.frame, ys[name], feats.columns, theme_cols, target=name, target_source=available[name].source,
+            cut_quantiles=cut_quantiles, alpha=alpha, embargo_days=embargo_days)
+    return out
+
+
+def _natural(x: float) -> float:
+    return float(np.expm1(x))
+
+
+def _roi(fm: fmod.FittedModel, point: float, budget: float, alpha: float) -> RoiScenarios:
+    """Revenue scenarios = expm1(predicted log revenue + each calibration residual); ROI = revenue/budget − 1."""
+    revenue = np.expm1(point + fm.residuals)
+    roi = revenue / budget - 1.0
+    return RoiScenarios(
+        budget_cny=budget,
+        revenue_quantiles={f"p{int(q * 100)}": float(np.quantile(revenue, q)) for q in ROI_QUANTILES},
+        roi_quantiles={f"p{int(q * 100)}": float(np.quantile(roi, q)) for q in ROI_QUANTILES},
+        p_break_even=float(np.mean(roi >= 0)),
+        note=(f"{len(fm.residuals)} revenue scenarios from the model's calibration residuals on the latest "
+              f"{fmod.CALIBRATION_SHARE:.0%} of training titles; revenue is Σ revenue_cny as recorded"),
+    )
+
+
+def forecast_subject(ws, subject_row: dict, *, kind: str, as_of: dt.date | None = None,
+                     alpha: float = DEFAULT_ALPHA, budget: float | None = None, actuals: dict | None = None
+                     ) -> Forecast:
+    """Forecast one subject (a dict of the pre-release fields in ff.SUBJECT_COLUMNS).
+
+    Training uses titles whose launch window closed before ``as_of`` (default: the subject's release
+    date, or today when it has none).
+    """
+    row = dict(subject_row)
+    if budget is not None:
+        if budget <= 0:
+            raise UserInputError("budget must be positive", field="budget")
+        row["budget_cny"] = float(budget)
+    release = row.get("release_date") or dt.date.today()
+    if isinstance(release, str):
+        release = dt.date.fromisoformat(release)
+    row["release_date"] = release
+    as_of = as_of or release
+    hist = ff.build_features(ws)
+    subj = ff.build_features(ws, ff.subject_table(ws, [row]), theme_codes=hist.theme_codes)
+    available = load_targets(ws)
+    ys = _targets_aligned(hist.frame, available)
+    dates = pd.to_datetime(hist.frame["release_date"])
+    train_mask = (dates + pd.Timedelta(days=ff.LAUNCH_DAYS) <= pd.Timestamp(as_of)) & \
+                 (hist.frame["subject_id"] != row["subject_id"]).to_numpy()
+    warnings, out, fitted = [], [], {}
+    for name, target in available.items():
+        y = ys[name]
+        mask = (train_mask & y.notna()).to_numpy()
+        if mask.sum() < 20:
+            warnings.append(f"{name}: only {int(mask.sum())} titles finished before {as_of}: no forecast")
+            continue
+        fm = fmod.fit(hist.frame.loc[mask], y.loc[mask], hist.columns, name)
+        point = float(fm.predict(subj.frame)[0])
+        lo, hi = fm.interval(np.array([point]), alpha)
+        fitted[name] = (fm, point)
+        is_log = target.source.startswith("log")
+        tf = TargetForecast(name, target.source, point, float(lo[0]), float(hi[0]),
+                            "log(1 + value)" if is_log else "score", fm.n_train)
+        if is_log:
+            tf.point_natural, tf.low_natural, tf.high_natural = _natural(point), _natural(lo[0]), _natural(hi[0])
+        if actuals and name in actuals:
+            tf.actual = actuals[name]
+        out.append(tf)
+    roi = None
+    b = row.get("budget_cny")
+    if "revenue" in fitted and b and b > 0:
+        roi = _roi(fitted["revenue"][0], fitted["revenue"][1], float(b), alpha)
+    elif b is None or not b:
+        warnings.append("no budget: ROI scenarios need --budget or a budget in the record")
+    feats = {c: (None if pd.isna(v) else float(v)) for c, v in subj.frame.iloc[0][hist.columns].items()
+             if not c.startswith(("theme__", "monetization__", "market__", "orientation__", "language__"))}
+    feats["themes"] = None
+    feats.pop("themes")
+    return Forecast(kind, str(row["subject_id"]), str(as_of), alpha, fmod.MODEL_VERSION, out, roi, feats, warnings)
+
+
+def _title_row(ws, title_id: str) -> dict:
+    t = ws.table("titles")
+    df = ws.engine.to_pandas(ff.title_subjects(ws).filter(ibis_eq(t, title_id)))
+    if df.empty:
+        raise UserInputError(f"no title with id {title_id!r}", field="title_id")
+    return _clean(df.iloc[0].to_dict())
+
+
+def ibis_eq(t, title_id):
+    import ibis
+
+    return ibis._.subject_id == title_id
+
+
+def _clean(d: dict) -> dict:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, np.ndarray):
+            v = list(v)
+        elif v is not None and not isinstance(v, list | str | dt.date) and pd.isna(v):
+            v = None
+        if isinstance(v, pd.Timestamp):
+            v = v.date()
+        out[k] = v
+    return out
+
+
+def forecast_title(ws, title_id: str, *, budget: float | None = None, alpha: float = DEFAULT_ALPHA) -> Forecast:
+    """As-of-release forecast for a title, with its actual outcomes beside it (forecast vs actual)."""
+    row = _title_row(ws, title_id)
+    actuals = {n: float(t.values[title_id]) for n, t in load_targets(ws).items()
+               if title_id in t.values.index and pd.notna(t.values[title_id])}
+    return forecast_subject(ws, row, kind="title", budget=budget, alpha=alpha, actuals=actuals)
+
+
+def project_subject_row(ws, project: dict) -> dict:
+    """A project's plan as forecasting fields: themes, episodes, budget; planned release = end_date."""
+    platforms = project.get("platforms") or []
+    return {
+        "subject_id": project["project_id"], "release_date": project.get("end_date") or dt.date.today(),
+        "producer": project.get("producer"), "episode_count": project.get("episode_count"),
+        "avg_episode_seconds": None, "budget_cny": project.get("budget_cny"), "monetization": None,
+        "market": "overseas" if any(str(p).lower() in OVERSEAS_PLATFORMS for p in platforms) else
+        ("domestic" if platforms else None),
+        "language": None, "orientation": "vertical", "paywall_episode": None, "themes": list(project.get("themes") or []),
+    }
+
+
+OVERSEAS_PLATFORMS = {"reelshort", "dramabox", "shortmax", "netshort", "dramawave", "moboreels", "flextv",
+                      "goodshort", "youtube", "tiktok"}
+
+
+def forecast_project(ws, project_id: str, *, budget: float | None = None, alpha: float = DEFAULT_ALPHA) -> Forecast:
+    from dramascope.chain.projects import get_project
+
+    project = get_project(ws, project_id)
+    row = project_subject_row(ws, project)
+    actuals = None
+    if project.get("title_id"):
+        actuals = {n: float(t.values[project["title_id"]]) for n, t in load_targets(ws).items()
+                   if project["title_id"] in t.values.index}
+    return forecast_subject(ws, row, kind="project", budget=budget, alpha=alpha, actuals=actuals)
+
+
+def read_features_file(path: Path) -> dict:
+    """A JSON object (or one-line JSONL / a one-row CSV) with the subject fields; themes as list or ';' text."""
+    try:
+        if path.suffix.lower() == ".csv":
+            df = pd.read_csv(path)
+            if len(df) != 1:
+                raise UserInputError(f"expected exactly one row, found {len(df)}", file=str(path))
+            rec = _clean(df.iloc[0].to_dict())
+        else:
+            text = path.read_text(encoding="utf-8").strip()
+            rec = json.loads(text.splitlines()[0] if path.suffix.lower() == ".jsonl" else text)
+    except FileNotFoundError:
+        raise UserInputError("file not found", file=str(path)) from None
+    except json.JSONDecodeError as exc:
+        raise UserInputError(f"invalid JSON: {exc.msg}", file=str(path), line=exc.lineno) from None
+    if not isinstance(rec, dict):
+        raise UserInputError("expected a JSON object of features", file=str(path), line=1)
+    unknown = set(rec) - set(ff.SUBJECT_COLUMNS) - {"title_id", "project_id", "name"}
+    if unknown:
+        raise UserInputError(f"unknown feature(s): {', '.join(sorted(unknown))}; known: {', '.join(ff.SUBJECT_COLUMNS)}",
+                             file=str(path), field=sorted(unknown)[0])
+    themes = rec.get("themes") or []
+    if isinstance(themes, str):
+        themes = [s.strip() for s in themes.replace("，", ";").replace(",", ";").split(";") if s.strip()]
+    rec["themes"] = themes
+    rec.setdefault("subject_id", rec.get("project_id") or rec.get("title_id") or path.stem)
+    for num in ("episode_count", "avg_episode_seconds", "budget_cny", "paywall_episode"):
+        if rec.get(num) is not None:
+            try:
+                rec[num] = float(rec[num])
+            except (TypeError, ValueError):
+                raise UserInputError(f"not a number: {rec[num]!r}", file=str(path), field=num) from None
+    if rec.get("release_date"):
+        try:
+            rec["release_date"] = dt.date.fromisoformat(str(rec["release_date"])[:10])
+        except ValueError:
+            raise UserInputError(f"not a date (YYYY-MM-DD): {rec['release_date']!r}", file=str(path),
+                                 field="release_date") from None
+    return rec
+
+
+def forecast_features_file(ws, path: Path, *, budget: float | None = None, alpha: float = DEFAULT_ALPHA) -> Forecast:
+    return forecast_subject(ws, read_features_file(path), kind="features", budget=budget, alpha=alpha)

@@ -1,0 +1,179 @@
+"""Pre-release features for forecasting, assembled as Ibis expressions over the workspace tables.
+
+The rule that makes a backtest honest: a subject's features use only what was knowable on its release
+date. Declared themes (not themes inferred from comments), the plan (episodes, budget, monetization),
+and history that had *finished* by then: an earlier title enters a track record only when its launch
+window (its first ``LAUNCH_DAYS`` days) ended before the subject's release, and only its launch plays
+count. Nothing from a subject's own metrics, comments or index scores is a feature.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from dramascope.themes import load_taxonomy
+
+LAUNCH_DAYS = 30  # an earlier title's "launch plays" = plays in its first 30 days
+SATURATION_WINDOW_DAYS = 365  # theme saturation = share of the previous year's releases with the theme
+COMPETITION_WINDOW_DAYS = 30  # releases in the 30 days before: how crowded the launch is
+RARE_THEME_SHARE = 0.05  # a theme on fewer than 5% of last year's releases counts as novel
+TOP_THEMES = 20  # one-hot columns for the most frequent theme codes
+
+SUBJECT_COLUMNS = ("subject_id", "release_date", "producer", "episode_count", "avg_episode_seconds", "budget_cny",
+                   "monetization", "market", "language", "orientation", "paywall_episode", "themes")
+
+
+@dataclass
+class FeatureFrame:
+    """Features per subject (pandas at the modelling edge) and the list of model columns."""
+
+    frame: pd.DataFrame
+    columns: list[str]
+    theme_codes: list[str]
+
+
+def theme_code_map(labels: list[str]) -> pd.DataFrame:
+    """(label, code) rows: each declared theme label mapped to taxonomy codes; unknown labels keep their text."""
+    tax = load_taxonomy()
+    rows = []
+    for label in labels:
+        if label is None or not str(label).strip():
+            continue
+        codes = tax.codes_for_label(str(label)) or {"label:" + str(label).strip().lower()}
+        rows += [(label, c) for c in sorted(codes)]
+    return pd.DataFrame(rows, columns=["label", "code"])
+
+
+def title_subjects(ws) -> ir.Table:
+    """Every title as a forecasting subject (its pre-release fields only)."""
+    t = ws.table("titles")
+    return t.select(
+        subject_id=t.title_id, release_date=t.release_date, producer=t.producer,
+        episode_count=t.episode_count.cast("float64"), avg_episode_seconds=t.avg_episode_seconds,
+        budget_cny=t.budget_cny, monetization=t.monetization, market=t.market, language=t.language,
+        orientation=t.orientation, paywall_episode=t.paywall_episode.cast("float64"), themes=t.themes,
+    )
+
+
+def subject_table(ws, rows: list[dict]) -> ir.Table:
+    """Subjects not (yet) in the titles table — projects, a features file — as an Ibis memtable."""
+    import pyarrow as pa
+
+    schema = pa.schema([("subject_id", pa.string()), ("release_date", pa.date32()), ("producer", pa.string()),
+                        ("episode_count", pa.float64()), ("avg_episode_seconds", pa.float64()),
+                        ("budget_cny", pa.float64()), ("monetization", pa.string()), ("market", pa.string()),
+                        ("language", pa.string()), ("orientation", pa.string()), ("paywall_episode", pa.float64()),
+                        ("themes", pa.list_(pa.string()))])
+    clean = [{c: r.get(c) for c in SUBJECT_COLUMNS} for r in rows]
+    return ibis.memtable(pa.Table.from_pylist(clean, schema=schema))
+
+
+def launch_outcomes(ws) -> ir.Table:
+    """Per title: release date, producer and log launch plays (first LAUNCH_DAYS days), for track records."""
+    t, m = ws.table("titles"), ws.table("metrics")
+    j = m.join(t.select("title_id", "release_date"), "title_id")
+    in_launch = (j.date >= j.release_date) & (j.date < j.release_date + ibis.interval(days=LAUNCH_DAYS))
+    launch = j.group_by("title_id").aggregate(launch_plays=ibis.ifelse(in_launch, j.plays, 0).sum())
+    out = t.left_join(launch, "title_id").select(
+        "title_id", "release_date", "producer", "themes",
+        launch_log_plays=(launch.launch_plays.fill_null(0).cast("float64") + 1).ln(),
+    )
+    return out
+
+
+def _theme_pairs(ws, table: ir.Table, id_col: str) -> ir.Table:
+    """(id, code) for the declared themes of each row, through the taxonomy map."""
+    labels = table.select(label=table.themes.unnest()).distinct()
+    label_list = [x for x in ws.engine.to_pandas(labels)["label"].tolist() if x is not None]
+    cmap = ibis.memtable(theme_code_map(label_list) if label_list else
+                         pd.DataFrame({"label": pd.Series([], dtype=str), "code": pd.Series([], dtype=str)}))
+    pairs = table.select(sid=table[id_col], label=table.themes.unnest())
+    return pairs.join(cmap, "label").select("sid", "code").distinct()
+
+
+def build_features(ws, subjects: ir.Table | None = None, *, theme_codes: list[str] | None = None) -> FeatureFrame:
+    """Feature rows for ``subjects`` (default: every title) using only history finished before each release."""
+    subjects = subjects if subjects is not None else title_subjects(ws)
+    hist = launch_outcomes(ws)
+    # -- producer track record: earlier titles of the same producer whose launch window had ended.
+    h = hist.select(p_producer=hist.producer, p_release=hist.release_date, p_launch=hist.launch_log_plays)
+    s = subjects.select("subject_id", "release_date", "producer")
+    prod = s.join(h, [s.producer == h.p_producer,
+                      (h.p_release + ibis.interval(days=LAUNCH_DAYS)) <= s.release_date]).group_by("subject_id").aggregate(
+        producer_prior_titles=ibis._.p_launch.count().cast("float64"),
+        producer_prior_mean=ibis._.p_launch.mean(),
+        producer_prior_max=ibis._.p_launch.max(),
+    )
+    # -- market context: how many releases in the month before.
+    r = hist.select(c_release=hist.release_date)
+    comp = s.join(r, [r.c_release < s.release_date,
+                      r.c_release >= s.release_date - ibis.interval(days=COMPETITION_WINDOW_DAYS)]
+                  ).group_by("subject_id").aggregate(recent_releases=ibis._.c_release.count().cast("float64"))
+    # -- themes: saturation and novelty against last year's releases, theme track record from finished launches.
+    sub_pairs = _theme_pairs(ws, subjects, "subject_id")
+    hist_pairs = _theme_pairs(ws, hist, "title_id")
+    hh = hist.select(hid=hist.title_id, h_release=hist.release_date, h_launch=hist.launch_log_plays)
+    hp = hist_pairs.join(hh, hist_pairs.sid == hh.hid).select(h_code="code", h_release="h_release", h_launch="h_launch")
+    ss = subjects.select(sid2=subjects.subject_id, release=subjects.release_date)
+    sp = sub_pairs.join(ss, sub_pairs.sid == ss.sid2).select("sid", "code", "release")
+    year = sp.left_join(hp, [sp.code == hp.h_code, hp.h_release < sp.release,
+                             hp.h_release >= sp.release - ibis.interval(days=SATURATION_WINDOW_DAYS)]
+                        ).group_by(["sid", "code"]).aggregate(theme_year_count=ibis._.h_release.count())
+    done = sp.left_join(hp, [sp.code == hp.h_code,
+                             (hp.h_release + ibis.interval(days=LAUNCH_DAYS)) <= sp.release]
+                        ).group_by(["sid", "code"]).aggregate(theme_prior_mean=ibis._.h_launch.mean())
+    year_all = s.join(r, [r.c_release < s.release_date,
+                          r.c_release >= s.release_date - ibis.interval(days=SATURATION_WINDOW_DAYS)]
+                      ).group_by("subject_id").aggregate(year_releases=ibis._.c_release.count())
+    per_theme = year.join(done, ["sid", "code"]).left_join(year_all, year.sid == year_all.subject_id)
+    share = (per_theme.theme_year_count.cast("float64")
+             / ibis.greatest(per_theme.year_releases.fill_null(0), 1).cast("float64"))
+    per_theme = per_theme.mutate(share=share)
+    theme_feats = per_theme.group_by("sid").aggregate(
+        n_themes=ibis._.code.count().cast("float64"),
+        theme_saturation_mean=ibis._.share.mean(),
+        theme_saturation_max=ibis._.share.max(),
+        theme_novelty=(ibis._.share < RARE_THEME_SHARE).cast("float64").mean(),
+        theme_prior_mean=ibis._.theme_prior_mean.mean(),
+    )
+    if theme_codes is None:
+        counts = ws.engine.to_pandas(hist_pairs.group_by("code").aggregate(n=ibis._.count()).order_by(
+            [ibis.desc("n"), "code"]).limit(TOP_THEMES))
+        theme_codes = counts["code"].tolist()
+    onehot = sub_pairs.group_by("sid").aggregate(
+        **{f"theme__{c}": (sub_pairs.code == c).cast("float64").max() for c in theme_codes}
+    ) if theme_codes else None
+    base = subjects.mutate(log_budget=(subjects.budget_cny.fill_null(0) + 1).ln()
+                           .nullif(0.0),  # 0 → missing: a budget of 0 means not declared
+                           release_month=subjects.release_date.month().cast("float64"))
+    out = (base.left_join(prod, "subject_id").left_join(comp, "subject_id")
+           .left_join(theme_feats, base.subject_id == theme_feats.sid))
+    if onehot is not None:
+        out = out.left_join(onehot, out.subject_id == onehot.sid)
+    frame = ws.engine.to_pandas(out)
+    frame = frame[[c for c in frame.columns if not c.startswith("subject_id_") and c not in ("sid", "sid_right")]]
+    frame["producer_prior_titles"] = frame["producer_prior_titles"].fillna(0.0)
+    frame["recent_releases"] = frame["recent_releases"].fillna(0.0)
+    frame["n_themes"] = frame["n_themes"].fillna(0.0)
+    for c in theme_codes:
+        frame[f"theme__{c}"] = frame[f"theme__{c}"].fillna(0.0)
+    for cat, values in (("monetization", ("paid_unlock", "free_ad", "hybrid")), ("market", ("domestic", "overseas")),
+                        ("orientation", ("vertical", "horizontal")), ("language", ("zh", "en"))):
+        for v in values:
+            frame[f"{cat}__{v}"] = (frame[cat] == v).astype(float)
+    columns = (["episode_count", "avg_episode_seconds", "log_budget", "paywall_episode", "release_month",
+                "producer_prior_titles", "producer_prior_mean", "producer_prior_max", "recent_releases",
+                "n_themes", "theme_saturation_mean", "theme_saturation_max", "theme_novelty", "theme_prior_mean"]
+               + [f"theme__{c}" for c in theme_codes]
+               + [c for c in frame.columns if "__" in c and not c.startswith("theme__")])
+    frame = frame.sort_values(["release_date", "subject_id"]).reset_index(drop=True)
+    return FeatureFrame(frame=frame, columns=columns, theme_codes=list(theme_codes))
+
+
+def as_of_today() -> dt.date:
+    return dt.date.today()
