@@ -272,3 +272,59 @@ def read_features_file(path: Path) -> dict:
 
 def forecast_features_file(ws, path: Path, *, budget: float | None = None, alpha: float = DEFAULT_ALPHA) -> Forecast:
     return forecast_subject(ws, read_features_file(path), kind="features", budget=budget, alpha=alpha)
+
+
+def forecast_vs_actual(ws, *, target: str = "dissemination", alpha: float = DEFAULT_ALPHA) -> dict:
+    """For every released project (linked to a title), the forecast the model would have made with the
+    data of the start of its release month, beside what happened.
+
+    One model per release month (titles whose launch window closed before that month start), so the
+    check is reproducible from the workspace at any time and never sees the title's own outcome.
+    """
+    from dramascope.chain.projects import RELEASED_STAGES, list_projects
+
+    projects = [p for p in list_projects(ws) if p.get("title_id") and p["stage"] in RELEASED_STAGES]
+    available = load_targets(ws)
+    if target not in available:
+        raise UserInputError(f"target {target!r} is not available (available: {', '.join(available) or 'none'})",
+                             field="target")
+    hist = ff.build_features(ws)
+    y = _targets_aligned(hist.frame, available)[target]
+    frame = hist.frame
+    dates = pd.to_datetime(frame["release_date"])
+    pos = {sid: i for i, sid in enumerate(frame["subject_id"])}
+    rows, models = [], {}
+    for p in projects:
+        i = pos.get(p["title_id"])
+        row = {"project_id": p["project_id"], "title_id": p["title_id"], "name": p.get("name"),
+               "stage": p["stage"], "release_date": None, "as_of": None, "point": None, "low": None, "high": None,
+               "actual": None, "error": None, "inside": None, "note": None}
+        if i is None or pd.isna(dates.iloc[i]):
+            row["note"] = "linked title has no release date"
+            rows.append(row)
+            continue
+        release = dates.iloc[i]
+        as_of = release.replace(day=1)
+        row["release_date"], row["as_of"] = str(release.date()), str(as_of.date())
+        if as_of not in models:
+            mask = ((dates + pd.Timedelta(days=ff.LAUNCH_DAYS) <= as_of) & y.notna()).to_numpy()
+            models[as_of] = (fmod.fit(frame.loc[mask], y.loc[mask], hist.columns, target)
+                             if mask.sum() >= 20 else int(mask.sum()))
+        fm = models[as_of]
+        if isinstance(fm, int):
+            row["note"] = f"only {fm} titles had finished launching by {as_of.date()}: no forecast"
+        else:
+            point = float(fm.predict(frame.iloc[[i]])[0])
+            lo, hi = fm.interval(np.array([point]), alpha)
+            row.update(point=point, low=float(lo[0]), high=float(hi[0]))
+            if pd.notna(y.iloc[i]):
+                actual = float(y.iloc[i])
+                row.update(actual=actual, error=actual - point, inside=bool(lo[0] <= actual <= hi[0]))
+        rows.append(row)
+    checked = [r for r in rows if r["error"] is not None]
+    return {
+        "target": target, "source": available[target].source, "alpha": alpha, "model_version": fmod.MODEL_VERSION,
+        "rows": rows, "n_checked": len(checked),
+        "mae": float(np.mean([abs(r["error"]) for r in checked])) if checked else None,
+        "coverage": float(np.mean([r["inside"] for r in checked])) if checked else None,
+    }
