@@ -1,1 +1,53 @@
-"""Commands of this group (see DESIGN.md CLI contract)."""
+"""``dramascope demo``: build the demo workspace end to end and print what it did (a thin skin over
+:func:`dramascope.demo.build_demo_workspace`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from dramascope.cli.app import WorkspaceOption, app, console, err_console
+
+
+@app.command("demo")
+def demo_command(
+    workspace: WorkspaceOption = None,
+    titles: Annotated[int, typer.Option("--titles", min=10, max=1_000_000, help="Titles in the demo market.")] = 300,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed → identical market).")] = 7,
+    serve: Annotated[bool, typer.Option("--serve", help="Serve the dashboard on the demo workspace afterwards.")]
+    = False,
+) -> None:
+    """Generate a synthetic micro-drama market, ingest it into a workspace and report every step."""
+    from dramascope.demo import build_demo_workspace
+    from dramascope.workspace import default_workspace_path
+
+    path = workspace if workspace is not None else default_workspace_path()
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err_console,
+                  transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(label, total=max(total, 1))
+            bar.update(tasks[label], completed=done, total=max(total, 1))
+
+        summary = build_demo_workspace(path, titles=titles, seed=seed, progress=progress)
+
+    steps = RichTable(title=f"demo workspace {summary.workspace} ({summary.titles} titles, seed {summary.seed})")
+    for col, justify in (("step", "left"), ("rows", "right"), ("seconds", "right"), ("detail", "left")):
+        steps.add_column(col, justify=justify)
+    for step in summary.steps:
+        steps.add_row(step.name, "" if step.rows is None else f"{step.rows:,}", f"{step.seconds:.2f}", step.detail)
+    steps.add_row("total", "", f"{summary.total_seconds:.2f}", "")
+    console.print(steps)
+    console.print(f"input files and ground truth (truth.parquet): {summary.input_dir}", highlight=False)
+    for warning in summary.warnings:
+        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    if serve:
+        from dramascope.web import serve as serve_dashboard
+
+        console.print("serving the dashboard on http://127.0.0.1:8000 (Ctrl+C stops)", highlight=False)
+        serve_dashboard(summary.workspace)
