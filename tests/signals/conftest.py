@@ -27,13 +27,20 @@ def day(i: int) -> dt.date:
     return D0 + dt.timedelta(days=i)
 
 
-def market_fixture() -> dict[str, list[dict]]:
-    """Three titles, two platforms, ten days in January and two in February.
+def _row(tid, platform, d, plays, likes, comments, shares, favorites, **extra) -> dict:
+    return {"title_id": tid, "platform": platform, "date": day(d), "plays": plays, "likes": likes,
+            "comments": comments, "shares": shares, "favorites": favorites, **extra}
 
-    T1 (domestic, 20 × 60 s, paid): douyin plays 1600·2^(−d/2) for d = 0…9 (half-life 2 days exactly),
-       likes 10 %, comments 1 %, shares 2 %, favorites 1 % of plays; reelshort (overseas) 400 plays/day.
-    T2 (foreign, 10 × 90 s, free): douyin 1000 plays/day for d = 0…9 with ad spend 100 CNY/day.
-    T3: no metrics at all (data-quality grade D).
+
+def market_fixture() -> dict[str, list[dict]]:
+    """Three titles, two platforms, January and two February days; every number is checked by hand.
+
+    T1 (domestic, 20 × 60 s, paid_unlock, released 1 Jan): days 0–5, plays halve every day —
+       douyin 3200…100 (domestic, completion 0.5, revenue 10/day, ad spend 0),
+       reelshort 1600…50 (overseas, completion 0.25, revenue 5/day); daily totals 4800…150.
+    T2 (US, 10 × 90 s, free_ad, released 6 Jan): douyin 1000 plays/day on days 0–9 with ad spend
+       100 and revenue 50 a day, then 2000 plays/day on 1–2 February.
+    T3: no metrics at all (data-quality grade D), a 10/10 rating from 2 votes.
     """
     titles = [
         {"title_id": "T1", "name": "重生之逆袭", "origin_country": "CN", "language": "zh",
@@ -45,21 +52,20 @@ def market_fixture() -> dict[str, list[dict]]:
         {"title_id": "T3", "name": "无数据", "origin_country": "CN", "language": "zh", "release_date": day(8),
          "episode_count": 30, "avg_episode_seconds": 100.0},
     ]
+    douyin = [3200, 1600, 800, 400, 200, 100]
+    reel = [1600, 800, 400, 200, 100, 50]
+    reel_counts = [(160, 16, 32, 16), (80, 8, 16, 8), (40, 4, 8, 4), (20, 2, 4, 2), (10, 1, 2, 1), (5, 0, 1, 0)]
     metrics = []
+    for d, p in enumerate(douyin):
+        metrics.append(_row("T1", "douyin", d, p, p // 10, p // 100, p // 50, p // 100, completion_rate=0.5,
+                            revenue_cny=10.0, ad_spend_cny=0.0, market="domestic"))
+    for d, (p, c) in enumerate(zip(reel, reel_counts, strict=True)):
+        metrics.append(_row("T1", "reelshort", d, p, *c, completion_rate=0.25, revenue_cny=5.0, market="overseas"))
     for d in range(10):
-        p = round(1600 * 2 ** (-d / 2))
-        metrics.append({"title_id": "T1", "platform": "douyin", "date": day(d), "plays": p,
-                        "likes": p // 10, "comments": p // 100, "shares": p // 50, "favorites": p // 100,
-                        "completion_rate": 0.5, "revenue_cny": 10.0, "ad_spend_cny": 0.0, "market": "domestic"})
-        metrics.append({"title_id": "T1", "platform": "reelshort", "date": day(d), "plays": 400,
-                        "likes": 40, "comments": 4, "shares": 8, "favorites": 4, "completion_rate": 0.25,
-                        "revenue_cny": 5.0, "market": "overseas"})
-        metrics.append({"title_id": "T2", "platform": "douyin", "date": day(d), "plays": 1000,
-                        "likes": 100, "comments": 10, "shares": 20, "favorites": 10, "ad_spend_cny": 100.0,
-                        "revenue_cny": 50.0, "market": "overseas"})
-    for d in (31, 32):  # February: T2 only, 2000 plays a day
-        metrics.append({"title_id": "T2", "platform": "douyin", "date": day(d), "plays": 2000,
-                        "likes": 200, "comments": 20, "shares": 40, "favorites": 20, "market": "overseas"})
+        metrics.append(_row("T2", "douyin", d, 1000, 100, 10, 20, 10, ad_spend_cny=100.0, revenue_cny=50.0,
+                            market="overseas"))
+    for d in (31, 32):
+        metrics.append(_row("T2", "douyin", d, 2000, 200, 20, 40, 20, market="overseas"))
     ratings = [
         {"title_id": "T1", "source": "douban", "rating": 9.0, "votes": 100},
         {"title_id": "T2", "source": "douban", "rating": 6.0, "votes": 300},
@@ -72,6 +78,17 @@ def market_fixture() -> dict[str, list[dict]]:
     return {"titles": titles, "metrics": metrics, "ratings": ratings, "recommendations": recommendations}
 
 
+def signal_values(ws, table: str = "signals") -> dict[tuple[str, str, str], float]:
+    """{(title_id, period, indicator): value} of the signals table."""
+    rows = ws.engine.to_arrow(ws.table(table)).to_pylist()
+    return {(r["title_id"], r["period"], r["indicator"]): r["value"] for r in rows}
+
+
+def signal_flags(ws) -> dict[tuple[str, str, str], str]:
+    rows = ws.engine.to_arrow(ws.table("signals")).to_pylist()
+    return {(r["title_id"], r["period"], r["indicator"]): r["quality_flag"] for r in rows}
+
+
 def load_fixture(ws, data: dict[str, list[dict]]) -> None:
     for name in ("titles", "episodes", "metrics", "comments", "ratings", "recommendations"):
         if data.get(name):
@@ -82,3 +99,17 @@ def load_fixture(ws, data: dict[str, list[dict]]) -> None:
 def market_ws(duckdb_workspace):
     load_fixture(duckdb_workspace, market_fixture())
     return duckdb_workspace
+
+
+@pytest.fixture(scope="session")
+def computed_market(tmp_path_factory):
+    """The market fixture on DuckDB after compute_signals for every granularity (computed once per test run)."""
+    from dramascope.signals import compute_signals
+    from dramascope.workspace import Workspace
+
+    ws = Workspace.open(tmp_path_factory.mktemp("market") / "ws")
+    load_fixture(ws, market_fixture())
+    summary = compute_signals(ws, granularities=("life", "month", "week", "day"), semantic=False)
+    ws.summary = summary
+    yield ws
+    ws.close()

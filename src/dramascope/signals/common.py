@@ -22,6 +22,18 @@ def safe_div(num: ir.NumericValue, den: ir.NumericValue) -> ir.FloatingValue:
     return ibis.ifelse(den > 0, num.cast("float64") / den.cast("float64"), ibis.null("float64"))
 
 
+def stored_as(x: ir.Value, type_: str) -> ir.Value:
+    """Cast that survives Ibis's no-op-cast elision, so a materialised column gets exactly this type.
+
+    Ibis drops ``cast('int64')`` on an int64 sum, but DuckDB types that sum HUGEINT and a truncated
+    date TIMESTAMP; going through a different type first keeps the outer cast in the SQL.
+    """
+    via = {"int64": "float64", "date": "timestamp", "float64": "float32"}.get(type_)
+    if via is None or type_ == "float64":
+        return x.cast(type_)
+    return x.cast(via).cast(type_)
+
+
 def zero_if_null(x: ir.NumericValue) -> ir.NumericValue:
     return x.fill_null(0)
 

@@ -90,27 +90,29 @@ def pair_zscores(title_themes: ir.Table, titles: ir.Table) -> ir.Table:
                                       ibis.null("float64")))
 
 
-def theme_novelty(title_themes: ir.Table, titles: ir.Table) -> ir.Table:
-    """(title_id, period='life', theme_novelty, pairs)."""
+def theme_novelty(title_themes: ir.Table, titles: ir.Table, min_prior: int = MIN_PRIOR_TITLES) -> ir.Table:
+    """(title_id, period='life', theme_novelty, pairs). Pairs with a theme never seen before have E = 0
+    and are not scored (no prior to be atypical against)."""
     pairs = pair_zscores(title_themes, titles)
-    pairs = pairs.filter((pairs.prior_n >= MIN_PRIOR_TITLES) & pairs.z.notnull())
+    pairs = pairs.filter((pairs.prior_n >= min_prior) & pairs.z.notnull())
     out = pairs.group_by("title_id").aggregate(z10=pairs.z.quantile(NOVELTY_QUANTILE), pairs=pairs.count())
     return out.select("title_id", period=ibis.literal("life"), theme_novelty=-out.z10, pairs=out.pairs)
 
 
-def theme_saturation(title_themes: ir.Table, titles: ir.Table) -> ir.Table:
+def theme_saturation(title_themes: ir.Table, titles: ir.Table, window_days: int = SATURATION_WINDOW_DAYS,
+                     min_recent: int = MIN_RECENT_RELEASES) -> ir.Table:
     """(title_id, period='life', theme_saturation)."""
     dt = _dated_themes(title_themes, titles)
     rel = titles.filter(titles.release_date.notnull()).select("title_id", day=epoch_day(titles.release_date))
     per_day = rel.group_by("day").aggregate(n=rel.count())
-    win = ibis.range_window(order_by="day", preceding=SATURATION_WINDOW_DAYS, following=0)
+    win = ibis.range_window(order_by="day", preceding=window_days, following=0)
     per_day = per_day.mutate(recent=per_day.n.sum().over(win) - per_day.n)
     theme_day = dt.group_by(["theme", "day"]).aggregate(n=dt.count())
-    twin = ibis.range_window(group_by="theme", order_by="day", preceding=SATURATION_WINDOW_DAYS, following=0)
+    twin = ibis.range_window(group_by="theme", order_by="day", preceding=window_days, following=0)
     theme_day = theme_day.mutate(recent_theme=theme_day.n.sum().over(twin) - theme_day.n)
     j = dt.join(theme_day.select("theme", "day", "recent_theme"), ["theme", "day"])
     j = j.join(per_day.select("day", "recent"), "day")
-    j = j.filter(j.recent >= MIN_RECENT_RELEASES)
+    j = j.filter(j.recent >= min_recent)
     out = j.group_by("title_id").aggregate(
         theme_saturation=(j.recent_theme.cast("float64") / j.recent.cast("float64")).max()
     )

@@ -11,7 +11,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from dramascope.signals.common import with_period, zero_if_null
+from dramascope.signals.common import stored_as, with_period, zero_if_null
 from dramascope.signals.periods import Granularity
 
 PERIOD_TOTALS_SCHEMA = pa.schema(
@@ -105,8 +105,7 @@ def period_totals(cells: ir.Table, granularity: Granularity) -> ir.Table:
     out = out.join(days, ["title_id", "period"])
     cols = {f.name: out[f.name] for f in PERIOD_TOTALS_SCHEMA if f.name in out.columns}
     cols["granularity"] = ibis.literal(granularity)
-    cols["period_start"] = out.period_start.cast("date")
-    return out.select(**{f.name: cols[f.name].cast(_ibis_type(f.type)) for f in PERIOD_TOTALS_SCHEMA})
+    return out.select(**{f.name: stored_as(cols[f.name], _ibis_type(f.type)) for f in PERIOD_TOTALS_SCHEMA})
 
 
 def _ibis_type(t: pa.DataType) -> str:

@@ -1,0 +1,52 @@
+"""Reputation: IMDb-style shrinkage checked by hand, valence from comment_emotions, completion."""
+
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+
+from conftest import load, signal_values
+
+# votes 100, 300, 2 → C = (9·100 + 6·300 + 10·2) / 402, m = median(100, 300, 2) = 100
+C = (900 + 1800 + 20) / 402
+M = 100
+
+
+def test_rating_shrunk_by_hand(computed_market):
+    v = signal_values(computed_market)
+    assert v[("T1", "life", "rating_shrunk")] == pytest.approx((100 * 9 + M * C) / (100 + M))
+    assert v[("T2", "life", "rating_shrunk")] == pytest.approx((300 * 6 + M * C) / (300 + M))
+    # 10/10 from 2 votes lands below T1's 9.0 from 100 votes: small samples do not top the table.
+    t3 = v[("T3", "life", "rating_shrunk")]
+    assert t3 == pytest.approx((2 * 10 + M * C) / (2 + M))
+    assert t3 < v[("T1", "life", "rating_shrunk")]
+    # Static indicators repeat in every period where the title is active.
+    assert v[("T2", "2026-02", "rating_shrunk")] == v[("T2", "life", "rating_shrunk")]
+
+
+def test_completion_rate_is_plays_weighted(computed_market):
+    v = signal_values(computed_market)
+    assert v[("T1", "life", "completion_rate")] == pytest.approx((0.5 * 6300 + 0.25 * 3150) / 9450)
+    assert ("T2", "life", "completion_rate") not in v  # T2 reports no completion
+
+
+def test_comment_valence_from_emotions(duckdb_workspace):
+    from dramascope.signals.reputation import comment_valence
+
+    ws = duckdb_workspace
+    load(ws, "titles", [{"title_id": "A", "name": "A"}])
+    t0 = dt.datetime(2026, 3, 1, 12)
+    load(ws, "comments", [
+        {"comment_id": f"c{i}", "title_id": "A", "text": "x", "posted_at": t0 + dt.timedelta(days=i)}
+        for i in range(3)
+    ])
+    emotions = pa.table({
+        "comment_id": ["c0", "c1", "c2"], "label": ["happiness", "anger", "neutral"],
+        "p_like": [0.1, 0.0, None], "p_happiness": [0.7, 0.1, None], "p_anger": [0.1, 0.6, None],
+        "p_sadness": [0.0, 0.2, None], "p_disgust": [0.0, 0.0, None], "p_fear": [0.0, 0.0, None],
+    })
+    ws.engine.ensure_table("comment_emotions", emotions.schema)
+    ws.engine.replace("comment_emotions", emotions)
+    out = ws.engine.to_pandas(comment_valence(ws.table("comments"), ws.table("comment_emotions"), "life"))
+    # c0: 0.8 − 0.1 = 0.7; c1: 0.1 − 0.8 = −0.7; c2: no probabilities, label neutral → 0.
+    assert out.comment_valence.iloc[0] == pytest.approx((0.7 - 0.7 + 0.0) / 3)
