@@ -41,6 +41,8 @@ class Column:
     aliases: tuple[str, ...] = ()
     references: str | None = None  # "table.column" that must exist
     default: object | None = None  # value used when the column is absent from a file
+    # Spellings of allowed values found in exports (e.g. 竖屏 → vertical), matched case-insensitively.
+    value_aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -85,18 +87,23 @@ class Table:
 
 
 def _title_id(required: bool = True, references: bool = True) -> Column:
+    """The title key. Only the titles table itself accepts a bare ``id`` header: elsewhere ``id``
+    would be ambiguous (a comment's own id, a project's id)."""
+    aliases = ("剧集id", "短剧id", "作品id", "剧目id", "title id")
     return Column(
         "title_id",
         "string",
         "Stable identifier of the title (series).",
         required=required,
-        aliases=("剧集id", "剧集ID", "短剧id", "短剧ID", "作品id", "作品ID", "title id", "id"),
+        aliases=aliases if references else aliases + ("id",),
         references="titles.title_id" if references else None,
     )
 
 
-PLATFORM_ALIASES = ("平台", "app", "App", "渠道", "platform_name")
+PLATFORM_ALIASES = ("平台", "app", "渠道", "platform_name")
 MARKETS = ("domestic", "overseas")
+MARKET_VALUES = (("国内", "domestic"), ("境内", "domestic"), ("海外", "overseas"), ("出海", "overseas"),
+                 ("境外", "overseas"))
 
 TITLES = Table(
     name="titles",
@@ -117,23 +124,34 @@ TITLES = Table(
         Column("avg_episode_seconds", "float", "Average episode length.", unit="seconds", minimum=1,
                maximum=7200, aliases=("单集时长", "平均时长", "episode_seconds")),
         Column("orientation", "string", "Screen orientation.", allowed=("vertical", "horizontal"),
-               aliases=("画幅", "竖屏横屏"), default="vertical"),
+               aliases=("画幅", "竖屏横屏"), default="vertical",
+               value_aliases=(("竖屏", "vertical"), ("横屏", "horizontal"))),
+        Column("app", "string", "App or platform that released the title (ReelShort, 红果短剧 …).",
+               aliases=("首发平台", "平台", "platform", "渠道")),
+        Column("genre", "string", "Broad genre as the source labels it (都市, 奇幻 …).",
+               aliases=("genre_zh", "题材大类", "大类")),
+        Column("audience", "string", "Target audience channel (女频 female-oriented, 男频 male-oriented).",
+               allowed=("female", "male", "general"), aliases=("audience_zh", "频道", "受众"),
+               value_aliases=(("女频", "female"), ("男频", "male"), ("全年龄", "general"), ("通用", "general"))),
         Column("themes", "string_list", "Declared themes/tropes (';'- or ','-separated in CSV).",
-               aliases=("题材", "类型", "genre", "genres", "lane_terms_zh")),
+               aliases=("题材", "类型", "genres", "lane_terms_zh", "lane_terms", "tropes")),
         Column("synopsis", "string", "Synopsis text (any language).", aliases=("简介", "剧情简介", "summary")),
         Column("producer", "string", "Producing company (厂牌).", aliases=("出品方", "制作方", "厂牌", "承制方")),
         Column("license_no", "string", "Broadcast filing/licence number (备案号).",
                aliases=("备案号", "许可证号", "上线备案号")),
         Column("review_tier", "string", "Review tier under the NRTA grading of micro-dramas.",
-               allowed=("key", "ordinary", "other"), aliases=("审核级别", "分级")),
+               allowed=("key", "ordinary", "other"), aliases=("审核级别", "分级"),
+               value_aliases=(("重点", "key"), ("普通", "ordinary"), ("其他", "other"))),
         Column("budget_cny", "float", "Production budget.", unit="CNY", minimum=0, aliases=("预算", "制作成本", "budget")),
         Column("monetization", "string", "How the title earns.", allowed=("paid_unlock", "free_ad", "hybrid"),
-               aliases=("变现方式", "付费模式")),
-        Column("paywall_episode", "int", "First paid episode (paid_unlock/hybrid).", unit="episode", minimum=1,
-               aliases=("付费集", "卡点集", "付费卡点")),
+               aliases=("变现方式", "付费模式"),
+               value_aliases=(("付费", "paid_unlock"), ("付费解锁", "paid_unlock"), ("免费", "free_ad"),
+                              ("广告", "free_ad"), ("混合", "hybrid"))),
+        Column("paywall_episode", "int", "First paid episode (paid_unlock/hybrid); 'E12', 'EP12', '第12集' accepted.",
+               unit="episode", minimum=1, maximum=2000, aliases=("付费集", "卡点集", "付费卡点")),
         Column("tags", "string_list", "Platform or editorial tags (';'- or ','-separated in CSV).",
                aliases=("标签", "tag")),
-        Column("market", "string", "Main market.", allowed=MARKETS, aliases=("市场",)),
+        Column("market", "string", "Main market.", allowed=MARKETS, aliases=("市场",), value_aliases=MARKET_VALUES),
     ),
 )
 
@@ -144,8 +162,8 @@ EPISODES = Table(
     description="One row per episode of a title.",
     columns=(
         _title_id(),
-        Column("episode_no", "int", "Episode number, from 1.", required=True, minimum=1, maximum=2000,
-               aliases=("集数", "集", "第几集", "episode")),
+        Column("episode_no", "int", "Episode number, from 1.", required=True, unit="episode", minimum=1,
+               maximum=2000, aliases=("集数", "集", "第几集", "episode")),
         Column("duration_seconds", "float", "Episode length.", unit="seconds", minimum=1, maximum=7200,
                aliases=("时长", "时长秒", "duration")),
         Column("is_paywalled", "bool", "Whether the episode is behind the paywall.", aliases=("是否付费", "付费")),
@@ -181,7 +199,8 @@ METRICS = Table(
                aliases=("收入", "充值", "流水", "revenue")),
         Column("ad_spend_cny", "float", "Advertising spend that day (投流).", unit="CNY", minimum=0,
                aliases=("投流", "投放", "广告消耗", "消耗", "ad_spend")),
-        Column("market", "string", "Market the platform serves.", allowed=MARKETS, aliases=("市场",)),
+        Column("market", "string", "Market the platform serves.", allowed=MARKETS, aliases=("市场",),
+               value_aliases=MARKET_VALUES),
     ),
 )
 
@@ -195,9 +214,10 @@ COMMENTS = Table(
                aliases=("评论id", "评论ID", "弹幕id", "id")),
         _title_id(),
         Column("platform", "string", "Platform the comment was posted on.", aliases=PLATFORM_ALIASES),
-        Column("episode_no", "int", "Episode commented on.", minimum=1, maximum=2000, aliases=("集数", "集", "episode")),
+        Column("episode_no", "int", "Episode commented on.", unit="episode", minimum=1, maximum=2000,
+               aliases=("集数", "集", "episode")),
         Column("kind", "string", "comment or danmaku.", allowed=("comment", "danmaku"), default="comment",
-               aliases=("类型", "评论类型")),
+               aliases=("类型", "评论类型"), value_aliases=(("评论", "comment"), ("弹幕", "danmaku"))),
         Column("posted_at", "timestamp", "When it was posted.", aliases=("发布时间", "评论时间", "时间", "comment_time")),
         Column("video_second", "float", "Position in the episode (danmaku).", unit="seconds", minimum=0,
                maximum=7200, aliases=("视频秒", "弹幕时间", "进度")),
@@ -236,7 +256,8 @@ SCRIPTS = Table(
                aliases=("剧本id", "项目id")),
         Column("title_id", "string", "Released title, if any.", references="titles.title_id"),
         Column("project_id", "string", "Project, if any."),
-        Column("episode_no", "int", "Episode number.", required=True, minimum=1, maximum=2000, aliases=("集数", "集")),
+        Column("episode_no", "int", "Episode number.", required=True, unit="episode", minimum=1, maximum=2000,
+               aliases=("集数", "集")),
         Column("text", "string", "Script text of the episode.", required=True, aliases=("剧本", "内容")),
     ),
 )
@@ -251,7 +272,9 @@ PROJECTS = Table(
         Column("title_id", "string", "Released title, once there is one.", references="titles.title_id"),
         Column("name", "string", "Working title.", aliases=("项目名", "名称")),
         Column("stage", "string", "Production stage.", required=True,
-               allowed=("writing", "filming", "post", "broadcasting", "evaluated"), aliases=("阶段",)),
+               allowed=("writing", "filming", "post", "broadcasting", "evaluated"), aliases=("阶段",),
+               value_aliases=(("剧本", "writing"), ("创作", "writing"), ("拍摄", "filming"), ("后期", "post"),
+                              ("播出", "broadcasting"), ("上线", "broadcasting"), ("已评估", "evaluated"))),
         Column("budget_cny", "float", "Approved budget.", unit="CNY", minimum=0, aliases=("预算",)),
         Column("spent_cny", "float", "Spent so far.", unit="CNY", minimum=0, aliases=("已花费", "支出")),
         Column("start_date", "date", "Start of production.", aliases=("开机日期", "开始日期")),
@@ -305,22 +328,46 @@ TITLE_COMPANIES = Table(
         Column("company_id", "string", "Company.", required=True, references="companies.company_id",
                aliases=("企业id", "公司id")),
         Column("role", "string", "Role of the company on the title.", required=True,
-               allowed=("producer", "distributor", "investor"), aliases=("角色", "职能")),
+               allowed=("producer", "distributor", "investor"), aliases=("角色", "职能"),
+               value_aliases=(("出品", "producer"), ("制作", "producer"), ("发行", "distributor"),
+                              ("投资", "investor"))),
         Column("share", "float", "Share of the investment or credit (0–1).", unit="ratio", minimum=0, maximum=1,
                aliases=("占比", "份额")),
+    ),
+)
+
+CHART_ENTRIES = Table(
+    name="chart_entries",
+    name_zh="榜单",
+    key=("chart_date", "app", "title_id"),
+    description="A title's place on an app's daily chart, with the counters the app shows beside it "
+                "(as displayed: '138.2M', '625.5K', '1.2万' are read as numbers).",
+    columns=(
+        Column("chart_date", "date", "Day of the chart.", required=True, aliases=("榜单日期", "日期", "date")),
+        Column("app", "string", "App whose chart it is.", required=True, aliases=PLATFORM_ALIASES + ("platform",)),
+        Column("rank", "int", "Position on the chart (1 = top).", required=True, minimum=1, maximum=100000,
+               aliases=("排名", "名次", "榜位")),
+        _title_id(),
+        Column("heat", "int", "Heat/popularity figure shown by the app.", unit="heat", minimum=0,
+               aliases=("热度", "热度值", "人气")),
+        Column("tags", "string_list", "The app's tags for the title (','-separated in CSV).", aliases=("标签",)),
+        Column("followers", "int", "Followers shown.", unit="followers", minimum=0, aliases=("粉丝", "粉丝数", "关注")),
+        Column("collects", "int", "Collects/favourites shown.", unit="collects", minimum=0,
+               aliases=("收藏", "收藏量", "追剧", "favorites")),
+        Column("likes", "int", "Likes shown.", unit="likes", minimum=0, aliases=("点赞", "点赞量", "点赞数")),
     ),
 )
 
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (TITLES, EPISODES, METRICS, COMMENTS, RATINGS, SCRIPTS, PROJECTS, RECOMMENDATIONS,
-              COMPANIES, TITLE_COMPANIES)
+              COMPANIES, TITLE_COMPANIES, CHART_ENTRIES)
 }
 
 # Order in which tables must be loaded so that references resolve.
 LOAD_ORDER: tuple[str, ...] = (
     "titles", "episodes", "metrics", "comments", "ratings", "scripts", "projects", "recommendations",
-    "companies", "title_companies",
+    "companies", "title_companies", "chart_entries",
 )
 
 

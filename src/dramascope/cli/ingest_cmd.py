@@ -1,2 +1,58 @@
-"""``dramascope ingest``: load files into a canonical table."""
-# owned by the ingest work (issue 2); see dramascope.ingest
+"""``dramascope ingest TABLE FILE...``: load files into a canonical table (a thin skin over
+:func:`dramascope.ingest.ingest_files`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table as RichTable
+
+from dramascope.cli.app import WorkspaceOption, app, console, err_console
+from dramascope.errors import UserInputError
+
+PROGRESS_MIN_BYTES = 8 << 20  # a bar only for files that take a moment
+
+
+@app.command("ingest")
+def ingest_command(
+    table: Annotated[str, typer.Argument(help="Canonical table: titles, episodes, metrics, comments, ratings, …")],
+    files: Annotated[list[Path], typer.Argument(help="CSV, Parquet or JSONL files.")],
+    workspace: WorkspaceOption = None,
+    format: Annotated[str | None, typer.Option("--format", help="csv|parquet|jsonl (default: from the extension)")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="utf-8, utf-8-sig, gb18030 (default: detected)")] = None,
+) -> None:
+    """Validate FILE(s) and upsert their rows into TABLE; bad rows go to the quarantine report."""
+    from dramascope.ingest import ingest_files
+    from dramascope.workspace import Workspace
+
+    big = any(f.is_file() and f.stat().st_size >= PROGRESS_MIN_BYTES for f in files)
+    with Workspace.open(workspace) as ws:
+        if big:
+            with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                          console=err_console, transient=True) as bar:
+                tasks: dict[Path, int] = {}
+
+                def progress(path: Path, done: int, total: int) -> None:
+                    if path not in tasks:
+                        tasks[path] = bar.add_task(path.name, total=total)
+                    bar.update(tasks[path], completed=done)
+
+                report = ingest_files(ws, table, files, format=format, encoding=encoding, progress=progress)
+        else:
+            report = ingest_files(ws, table, files, format=format, encoding=encoding)
+    summary = RichTable(title=f"ingest → {report.table}")
+    for col in ("file", "read", "inserted", "updated", "unchanged", "quarantined"):
+        summary.add_column(col, justify="left" if col == "file" else "right")
+    for f in report.files:
+        summary.add_row(str(f.path), *(f"{v:,}" for v in (f.rows_read, f.inserted, f.updated, f.unchanged,
+                                                          f.quarantined)))
+    console.print(summary)
+    for f in report.files:
+        for warning in f.warnings:
+            err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    if report.rows_valid == 0:
+        raise UserInputError(f"nothing valid could be read into {report.table!r}: all {report.rows_read} row(s) "
+                             "were quarantined (see the quarantine report above)")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,66 @@ def changed_rows(staged: ir.Table, target: ir.Table, key: tuple[str, ...]) -> tu
     changed = staged.anti_join(same, [staged[c].identical_to(same[c]) for c in cols])
     existing = staged.semi_join(target, [staged[k] == target[k] for k in key])
     return changed, existing
+
+
+class Staging(abc.ABC):
+    """A scratch table that rows are appended to batch by batch, so that a large file is validated
+    and upserted set-based inside the engine instead of sitting in Python memory."""
+
+    name: str
+
+    @abc.abstractmethod
+    def append(self, data: pa.Table) -> None:
+        """Add rows (in the staging schema)."""
+
+    @abc.abstractmethod
+    def table(self) -> ir.Table:
+        """The staged rows as an Ibis table (after the last append)."""
+
+    @abc.abstractmethod
+    def drop(self) -> None:
+        """Remove the scratch table; safe to call twice."""
+
+
+class ParquetStaging(Staging):
+    """Staged batches written to a Parquet file (one batch in memory at a time) that the engine
+    then scans like a table. Writing Parquet from Arrow costs far less than inserting into a
+    database table, and both engines read it in parallel for the set-based checks and the upsert."""
+
+    def __init__(self, folder: Path, schema: pa.Schema, open_view):
+        self.name = folder.name
+        self.folder = folder
+        self.folder.mkdir(parents=True)
+        self.schema = schema
+        self._open_view = open_view  # (name, folder) -> ir.Table; returns a callable that drops it
+        self._writer: pq.ParquetWriter | None = pq.ParquetWriter(folder / "part-0.parquet", schema,
+                                                                   compression="none")
+        self._view: ir.Table | None = None
+        self._close_view = None
+
+    def append(self, data: pa.Table) -> None:
+        if self._writer is None:
+            raise RuntimeError("staging already read; create a new one to append more")
+        self._writer.write_table(data.select(self.schema.names).cast(self.schema))
+
+    def table(self) -> ir.Table:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if self._view is None:
+            self._view, self._close_view = self._open_view(self.name, self.folder)
+        return self._view
+
+    def drop(self) -> None:
+        if self._writer is not None:
+            with contextlib.suppress(Exception):
+                self._writer.close()
+            self._writer = None
+        if self._close_view is not None:
+            with contextlib.suppress(Exception):
+                self._close_view()
+            self._close_view, self._view = None, None
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class Engine(abc.ABC):
@@ -72,6 +135,18 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     def upsert(self, name: str, staged: pa.Table, key: tuple[str, ...]) -> UpsertCounts:
         """Insert or replace rows by key; rows equal to what is stored count as unchanged."""
+
+    @abc.abstractmethod
+    def create_staging(self, schema: pa.Schema) -> Staging:
+        """A new, empty scratch table outside every canonical table (dropped by the caller)."""
+
+    @abc.abstractmethod
+    def upsert_from(self, name: str, staged: ir.Table, key: tuple[str, ...]) -> UpsertCounts:
+        """:meth:`upsert` from an Ibis expression over this engine's tables (e.g. a staging table)."""
+
+    @abc.abstractmethod
+    def insert_from(self, name: str, rows: ir.Table) -> None:
+        """Append the rows of an Ibis expression (columns named as the table's) to a table."""
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:

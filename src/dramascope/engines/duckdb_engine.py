@@ -12,7 +12,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from dramascope.engines.base import Engine, UpsertCounts, changed_rows
+from dramascope.engines.base import Engine, ParquetStaging, Staging, UpsertCounts, changed_rows
 
 
 def _arrow_to_duckdb_type(t: pa.DataType) -> str:
@@ -82,38 +82,65 @@ class DuckDBEngine(Engine):
 
     def upsert(self, name: str, staged: pa.Table, key: tuple[str, ...]) -> UpsertCounts:
         """Delete changed keys and insert changed rows, inside the caller's transaction if any."""
-        stage = f"_stage_{uuid.uuid4().hex}"
+        view = f"_upsert_{uuid.uuid4().hex}"
         target_cols = self.table(name).columns
         staged = staged.select([c for c in target_cols if c in staged.column_names])
-        self.raw.register(stage + "_arrow", staged)
+        self.raw.register(view, staged)
         try:
-            with self.transaction():
-                self.raw.execute(f"CREATE TEMP TABLE {_quote(stage)} AS SELECT * FROM {_quote(stage + '_arrow')}")
+            return self.upsert_from(name, self.con.table(view), key)
+        finally:
+            self.raw.unregister(view)
+
+    def upsert_from(self, name: str, staged: ir.Table, key: tuple[str, ...]) -> UpsertCounts:
+        """Set-based upsert: materialise the staged rows once, then count, delete and insert in SQL."""
+        stage = f"_stage_{uuid.uuid4().hex}"
+        target = self.table(name)
+        staged = staged.select([c for c in target.columns if c in staged.columns])
+        cols = ", ".join(_quote(c) for c in staged.columns)
+        with self.transaction():
+            n_target = self.raw.execute(f"SELECT count(*) FROM {_quote(name)}").fetchone()[0]
+            if n_target == 0:  # first load: nothing to compare with, insert straight from the expression
+                sql = ibis.to_sql(staged, dialect="duckdb")
+                n_total = self.raw.execute(f"INSERT INTO {_quote(name)} ({cols}) {sql}").fetchone()[0]
+                return UpsertCounts(inserted=int(n_total), updated=0, unchanged=0)
+            self.raw.execute(f"CREATE TEMP TABLE {_quote(stage)} AS {ibis.to_sql(staged, dialect='duckdb')}")
+            try:
+                n_total = self.raw.execute(f"SELECT count(*) FROM {_quote(stage)}").fetchone()[0]
                 s, t = self.con.table(stage), self.table(name)
                 changed, existing = changed_rows(s, t.select(s.columns), key)
-                n_total = staged.num_rows
-                n_changed = int(self.con.execute(changed.count()))
                 n_existing = int(self.con.execute(existing.count()))
-                n_changed_existing = int(
-                    self.con.execute(changed.semi_join(t, [changed[k] == t[k] for k in key]).count())
-                )
-                if n_changed:
-                    changed_view = f"{stage}_changed"
-                    self.raw.execute(
-                        f"CREATE TEMP TABLE {_quote(changed_view)} AS {ibis.to_sql(changed, dialect='duckdb')}"
-                    )
-                    on = " AND ".join(f"t.{_quote(k)} = c.{_quote(k)}" for k in key)
-                    self.raw.execute(
-                        f"DELETE FROM {_quote(name)} t WHERE EXISTS (SELECT 1 FROM {_quote(changed_view)} c WHERE {on})"
-                    )
-                    cols = ", ".join(_quote(c) for c in s.columns)
-                    self.raw.execute(f"INSERT INTO {_quote(name)} ({cols}) SELECT {cols} FROM {_quote(changed_view)}")
-                    self.raw.execute(f"DROP TABLE {_quote(changed_view)}")
-                self.raw.execute(f"DROP TABLE {_quote(stage)}")
-        finally:
-            self.raw.unregister(stage + "_arrow")
-        inserted = n_total - n_existing
-        return UpsertCounts(inserted=inserted, updated=n_changed_existing, unchanged=n_total - n_changed)
+                changed_view = f"{stage}_changed"
+                self.raw.execute(
+                    f"CREATE TEMP TABLE {_quote(changed_view)} AS {ibis.to_sql(changed, dialect='duckdb')}")
+                try:
+                    c = self.con.table(changed_view)
+                    n_changed = self.raw.execute(f"SELECT count(*) FROM {_quote(changed_view)}").fetchone()[0]
+                    n_changed_existing = int(self.con.execute(c.semi_join(t, [c[k] == t[k] for k in key]).count()))
+                    if n_changed:
+                        on = " AND ".join(f"t.{_quote(k)} = c.{_quote(k)}" for k in key)
+                        self.raw.execute(f"DELETE FROM {_quote(name)} t WHERE EXISTS "
+                                         f"(SELECT 1 FROM {_quote(changed_view)} c WHERE {on})")
+                        self.raw.execute(
+                            f"INSERT INTO {_quote(name)} ({cols}) SELECT {cols} FROM {_quote(changed_view)}")
+                finally:
+                    self.raw.execute(f"DROP TABLE IF EXISTS {_quote(changed_view)}")
+            finally:
+                self.raw.execute(f"DROP TABLE IF EXISTS {_quote(stage)}")
+        return UpsertCounts(inserted=n_total - n_existing, updated=n_changed_existing, unchanged=n_total - n_changed)
+
+    def insert_from(self, name: str, rows: ir.Table) -> None:
+        cols = ", ".join(_quote(c) for c in rows.columns)
+        self.raw.execute(f"INSERT INTO {_quote(name)} ({cols}) {ibis.to_sql(rows, dialect='duckdb')}")
+
+    def create_staging(self, schema: pa.Schema) -> Staging:
+        """Parquet in ``<workspace>/.staging/`` scanned through a temporary view."""
+        return ParquetStaging(self.path.parent / ".staging" / f"_staging_{uuid.uuid4().hex}", schema,
+                              self._open_parquet_view)
+
+    def _open_parquet_view(self, name: str, folder: Path):
+        pattern = str(folder / "*.parquet").replace("'", "''")
+        self.raw.execute(f"CREATE TEMP VIEW {_quote(name)} AS SELECT * FROM read_parquet('{pattern}')")
+        return self.con.table(name), lambda: self.raw.execute(f"DROP VIEW IF EXISTS {_quote(name)}")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:

@@ -22,7 +22,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dramascope.engines.base import Engine, UpsertCounts, changed_rows
+from dramascope.engines.base import Engine, ParquetStaging, Staging, UpsertCounts, changed_rows
 
 
 def spark_session(master: str = "local[2]", app_name: str = "dramascope"):
@@ -131,24 +131,42 @@ class SparkEngine(Engine):
     def upsert(self, name: str, staged_rows: pa.Table, key: tuple[str, ...]) -> UpsertCounts:
         target = self.table(name)
         staged_rows = staged_rows.select([c for c in target.columns if c in staged_rows.column_names])
-        stage_name = f"_stage_{uuid.uuid4().hex}"
-        self.session.createDataFrame(staged_rows).createOrReplaceTempView(stage_name)
-        s = self.con.table(stage_name)
-        t = target
+        staging = self.create_staging(staged_rows.schema)
+        try:
+            staging.append(staged_rows)
+            return self.upsert_from(name, staging.table(), key)
+        finally:
+            staging.drop()
+
+    def upsert_from(self, name: str, staged: ir.Table, key: tuple[str, ...]) -> UpsertCounts:
+        """Merge by rewriting the table (keep rows whose key is not staged, plus changed staged rows);
+        nothing is rewritten when every staged row is already stored."""
+        t = self.table(name)
+        s = staged.select([c for c in t.columns if c in staged.columns])
         changed, existing = changed_rows(s, t.select(s.columns), key)
+        n_total = int(self.con.execute(s.count()))
         n_changed = int(self.con.execute(changed.count()))
         n_existing = int(self.con.execute(existing.count()))
         n_changed_existing = int(self.con.execute(changed.semi_join(t, [changed[k] == t[k] for k in key]).count()))
         if n_changed:
             keep = t.anti_join(changed, [t[k] == changed[k] for k in key])
-            merged = keep.union(changed.select(keep.columns))
-            self.replace(name, merged)
-        self.session.catalog.dropTempView(stage_name)
-        return UpsertCounts(
-            inserted=staged_rows.num_rows - n_existing,
-            updated=n_changed_existing,
-            unchanged=staged_rows.num_rows - n_changed,
-        )
+            filled = changed.select([changed[c] if c in changed.columns else ibis.null(t[c].type()).name(c)
+                                     for c in keep.columns])
+            self.replace(name, keep.union(filled))
+        return UpsertCounts(inserted=n_total - n_existing, updated=n_changed_existing, unchanged=n_total - n_changed)
+
+    def insert_from(self, name: str, rows: ir.Table) -> None:
+        t = self.table(name)
+        filled = rows.select([rows[c] if c in rows.columns else ibis.null(t[c].type()).name(c) for c in t.columns])
+        self.replace(name, t.union(filled.cast(t.schema())))
+
+    def create_staging(self, schema: pa.Schema) -> Staging:
+        """Parquet under ``spark-tables/_staging_*`` (skipped when tables are registered)."""
+        return ParquetStaging(self.root / f"_staging_{uuid.uuid4().hex}", schema, self._open_parquet_view)
+
+    def _open_parquet_view(self, name: str, folder: Path):
+        self.session.read.parquet(str(folder)).createOrReplaceTempView(name)
+        return self.con.table(name), lambda: self.session.catalog.dropTempView(name)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:

@@ -1,0 +1,179 @@
+"""Benchmark: DramaScope's validated ingest against the obvious pandas ``read_csv`` + ``to_sql``.
+
+Generates (in a temp dir) a metrics CSV of 5,000,000 rows and a comments CSV of 2,000,000 rows
+(``--rows-scale 0.1`` for a quick check), then ingests each file
+
+* with DramaScope (``ingest_files``: streaming read, type coercion, validation of every row,
+  reference check against titles, duplicate-key check, keyed upsert into DuckDB), and
+* with the baseline a user would write: ``pandas.read_csv(path)`` then ``DataFrame.to_sql`` into
+  SQLite (no validation at all),
+
+each in its own subprocess so that peak memory (ru_maxrss) is measured separately, and prints
+rows/s, peak RSS and the throughput ratio.
+
+    python benchmarks/bench_ingest.py                 # full scale
+    python benchmarks/bench_ingest.py --rows-scale 0.05
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+METRIC_ROWS = 5_000_000
+COMMENT_ROWS = 2_000_000
+PLATFORMS = np.array(["douyin", "kuaishou", "hongguo", "reelshort", "dramabox"])
+PHRASES = np.array([
+    "太好看了，追到凌晨三点", "女主终于打脸了，爽！", "这集太虐了，泪目", "催更催更！！", "剧情有点尬，弃了",
+    "哈哈哈哈哈哈", "666", "The twist at the end, I did not see that coming", "Waiting for the next episode!",
+    "This villain makes me so angry, \"really\" angry", "so sweet 😭", "男主演技在线,剧情紧凑",
+])
+
+
+def _chunks(n: int, size: int = 500_000):
+    for start in range(0, n, size):
+        yield start, min(n, start + size)
+
+
+def generate(folder: Path, scale: float, seed: int = 7) -> dict[str, Path | int]:
+    """Write titles.csv, metrics.csv and comments.csv; returns their paths and row counts."""
+    rng = np.random.default_rng(seed)
+    n_metrics = max(1000, int(METRIC_ROWS * scale))
+    n_comments = max(1000, int(COMMENT_ROWS * scale))
+    days = 100
+    n_titles = max(2, -(-n_metrics // (len(PLATFORMS) * days)))
+    title_ids = np.char.add("t", np.arange(n_titles).astype(str))
+    pacsv.write_csv(pa.table({"title_id": title_ids, "name": np.char.add("剧名", np.arange(n_titles).astype(str)),
+                              "episode_count": rng.integers(20, 120, n_titles)}), folder / "titles.csv")
+    base = np.datetime64("2026-01-01")
+    with pacsv.CSVWriter(folder / "metrics.csv", _metric_batch(rng, title_ids, base, 0, 1).schema) as w:
+        for a, b in _chunks(n_metrics):
+            w.write_table(_metric_batch(rng, title_ids, base, a, b))
+    with pacsv.CSVWriter(folder / "comments.csv", _comment_batch(rng, title_ids, base, 0, 1).schema) as w:
+        for a, b in _chunks(n_comments):
+            w.write_table(_comment_batch(rng, title_ids, base, a, b))
+    return {"titles": folder / "titles.csv", "metrics": folder / "metrics.csv", "comments": folder / "comments.csv",
+            "n_metrics": n_metrics, "n_comments": n_comments}
+
+
+def _metric_batch(rng, title_ids, base, a: int, b: int) -> pa.Table:
+    i = np.arange(a, b)
+    n = len(i)
+    title = title_ids[(i // (len(PLATFORMS) * 100)) % len(title_ids)]
+    platform = PLATFORMS[(i // 100) % len(PLATFORMS)]
+    date = (base + (i % 100)).astype("datetime64[D]").astype(str)
+    plays = rng.integers(0, 2_000_000, n)
+    return pa.table({
+        "title_id": title, "platform": platform, "date": date, "plays": plays,
+        "likes": plays // rng.integers(20, 60, n), "comments": plays // rng.integers(200, 900, n),
+        "shares": plays // rng.integers(300, 2000, n), "favorites": plays // rng.integers(50, 400, n),
+        "completion_rate": np.round(rng.uniform(0.05, 0.9, n), 4), "followers_gained": rng.integers(0, 5000, n),
+        "revenue_cny": np.round(plays * rng.uniform(0.0, 0.05, n), 2),
+        "ad_spend_cny": np.round(plays * rng.uniform(0.0, 0.04, n), 2),
+        "market": np.where(np.isin(platform, ["reelshort", "dramabox"]), "overseas", "domestic"),
+    })
+
+
+def _comment_batch(rng, title_ids, base, a: int, b: int) -> pa.Table:
+    i = np.arange(a, b)
+    n = len(i)
+    seconds = rng.integers(0, 100 * 86400, n).astype("timedelta64[s]")
+    posted = (base.astype("datetime64[s]") + seconds).astype(str)
+    kind = np.where(rng.random(n) < 0.6, "danmaku", "comment")
+    return pa.table({
+        "comment_id": np.char.add("c", i.astype(str)), "title_id": title_ids[rng.integers(0, len(title_ids), n)],
+        "platform": PLATFORMS[rng.integers(0, len(PLATFORMS), n)], "episode_no": rng.integers(1, 80, n),
+        "kind": kind, "posted_at": np.char.replace(posted, "T", " "),
+        "video_second": np.round(rng.uniform(0, 120, n), 1), "text": PHRASES[rng.integers(0, len(PHRASES), n)],
+        "likes": rng.integers(0, 500, n), "user_hash": np.char.add("u", rng.integers(0, 10**6, n).astype(str)),
+        "lang": np.where(rng.random(n) < 0.8, "zh", "en"),
+    })
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def run_dramascope(table: str, path: Path, titles: Path, workdir: Path) -> dict:
+    from dramascope.ingest import ingest_files
+    from dramascope.workspace import Workspace
+
+    ws = Workspace.open(workdir / "ws")
+    ingest_files(ws, "titles", [titles])
+    t0 = time.perf_counter()
+    report = ingest_files(ws, table, [path])
+    seconds = time.perf_counter() - t0
+    f = report.files[0]
+    assert f.rows_valid == f.rows_read, f"unexpected quarantine: {f}"
+    rows = ws.count(table)
+    ws.close()
+    return {"rows": rows, "seconds": seconds, "peak_rss_mb": _peak_rss_mb()}
+
+
+def run_baseline(table: str, path: Path, workdir: Path) -> dict:
+    import sqlite3
+
+    import pandas as pd
+
+    t0 = time.perf_counter()
+    df = pd.read_csv(path)
+    con = sqlite3.connect(workdir / "baseline.sqlite")
+    df.to_sql(table, con, index=False, if_exists="replace", chunksize=100_000)
+    con.commit()
+    rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    seconds = time.perf_counter() - t0
+    con.close()
+    return {"rows": rows, "seconds": seconds, "peak_rss_mb": _peak_rss_mb()}
+
+
+def _subprocess(args: list[str]) -> dict:
+    out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows-scale", type=float, default=1.0, help="fraction of 5M/2M rows (default 1)")
+    parser.add_argument("--keep", type=Path, help="write the generated files here and keep them")
+    parser.add_argument("--child", nargs=4, metavar=("WHO", "TABLE", "FILE", "TITLES"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        who, table, file, titles = args.child
+        with tempfile.TemporaryDirectory(prefix="bench-ingest-run-") as tmp:
+            result = (run_dramascope(table, Path(file), Path(titles), Path(tmp)) if who == "dramascope"
+                      else run_baseline(table, Path(file), Path(tmp)))
+        print(json.dumps(result))
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        t0 = time.perf_counter()
+        files = generate(folder, args.rows_scale)
+        print(f"generated {files['n_metrics']:,} metrics rows and {files['n_comments']:,} comments rows "
+              f"in {time.perf_counter() - t0:.1f}s ({folder})")
+        print(f"{'table':<10}{'who':<12}{'rows':>11}{'seconds':>9}{'rows/s':>12}{'peak RSS MB':>13}")
+        for table in ("metrics", "comments"):
+            results = {}
+            for who in ("dramascope", "baseline"):
+                r = _subprocess(["--child", who, table, str(files[table]), str(files["titles"])])
+                results[who] = r
+                print(f"{table:<10}{who:<12}{r['rows']:>11,}{r['seconds']:>9.1f}{r['rows'] / r['seconds']:>12,.0f}"
+                      f"{r['peak_rss_mb']:>13,.0f}")
+            d, b = results["dramascope"], results["baseline"]
+            ratio = (d["rows"] / d["seconds"]) / (b["rows"] / b["seconds"])
+            print(f"{table:<10}throughput ratio dramascope/baseline = {ratio:.1f}x; "
+                  f"peak memory ratio = {d['peak_rss_mb'] / b['peak_rss_mb']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

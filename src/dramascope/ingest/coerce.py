@@ -1,0 +1,205 @@
+"""Turn source columns into canonical typed columns and check every declared rule, batch by batch.
+
+Everything here is column-wise Arrow compute: a rule produces, per row, either null (fine) or the
+reason the value breaks it. A row with any reason is quarantined once per broken field; the others
+go on to the set-based checks (references, duplicate keys) in :mod:`dramascope.ingest.setchecks`.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dramascope.ingest.dates import parse_dates, parse_timestamps
+from dramascope.ingest.headers import HeaderMapping
+from dramascope.ingest.number_formats import normalise_text, parse_numbers
+from dramascope.ingest.readers import _as_text
+from dramascope.schema import Column, Table
+
+LINE = "_line"
+VIOLATION_SCHEMA = pa.schema([("line", pa.int64()), ("field", pa.string()), ("value", pa.string()),
+                              ("reason", pa.string()), ("raw", pa.string())])
+_NO_REASON = pa.scalar(None, pa.string())
+_TRUE = ("true", "t", "yes", "y", "1", "是", "对", "√", "✓", "on")
+_FALSE = ("false", "f", "no", "n", "0", "否", "不", "×", "✗", "off")
+_LIST_SPLIT = r"\s*[;,；，、|]\s*"
+
+
+def staging_schema(table: Table) -> pa.Schema:
+    """Canonical columns plus the source line of each row (for later quarantine)."""
+    return pa.schema([pa.field(c.name, c.arrow_type) for c in table.columns] + [pa.field(LINE, pa.int64())])
+
+
+def _flag(mask: pa.Array, reason: str, current: pa.Array) -> pa.Array:
+    """Set ``reason`` where ``mask`` holds and no earlier reason was found."""
+    return pc.if_else(pc.and_(pc.fill_null(mask, False), pc.is_null(current)), pa.scalar(reason, pa.string()),
+                      current)
+
+
+def _parse_bools(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    lowered = pc.utf8_lower(normalise_text(values))
+    is_true = pc.is_in(lowered, value_set=pa.array(_TRUE))
+    is_false = pc.is_in(lowered, value_set=pa.array(_FALSE))
+    result = pc.if_else(is_true, True, pc.if_else(is_false, False, pa.scalar(None, pa.bool_())))
+    bad = pc.and_(pc.is_valid(lowered), pc.is_null(result))
+    return result, pc.if_else(bad, pa.scalar("not a yes/no value (true/false, 1/0, 是/否)", pa.string()), _NO_REASON)
+
+
+def _split_lists(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """'a; b, c' → ['a', 'b', 'c'] on ; , ； ， 、 | — empty items dropped."""
+    text = normalise_text(values)
+    parts = pc.split_pattern_regex(text, _LIST_SPLIT)
+    return _clean_list(parts), pa.nulls(len(values), pa.string())
+
+
+def _clean_list(parts: pa.Array) -> pa.Array:
+    """Trim list items and drop empty ones, keeping null lists null (vectorised via parent indices)."""
+    import numpy as np
+
+    parts = pc.cast(parts, pa.list_(pa.string()))
+    flat = pc.utf8_trim_whitespace(pc.list_flatten(parts))
+    parents = pc.list_parent_indices(parts).to_numpy()
+    keep = pc.fill_null(pc.not_equal(flat, ""), False)
+    kept_parents = parents[np.asarray(keep)]
+    counts = np.bincount(kept_parents, minlength=len(parts)) if len(parts) else np.zeros(0, np.int64)
+    offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int32)
+    out = pa.ListArray.from_arrays(pa.array(offsets), flat.filter(keep), mask=pc.is_null(parts))
+    return out
+
+
+def _parse_json(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """JSON columns are small (rating histograms); each distinct value is checked once."""
+    text = normalise_text(values)
+    reasons = {}
+    for v in pc.unique(text).to_pylist():
+        if v is None:
+            continue
+        try:
+            json.loads(v)
+        except json.JSONDecodeError as exc:
+            reasons[v] = f"not valid JSON: {exc.msg}"
+    if not reasons:
+        return text, pa.nulls(len(values), pa.string())
+    keys = pa.array(list(reasons))
+    reason = pc.take(pa.array(list(reasons.values())), pc.index_in(text, value_set=keys))
+    return pc.if_else(pc.is_null(reason), text, _NO_REASON), reason
+
+
+def _typed_passthrough(col: Column, values: pa.Array) -> pa.Array | None:
+    """Values already of a compatible Arrow type (Parquet, JSON numbers) are cast, not re-parsed."""
+    t, target = values.type, col.arrow_type
+    if col.type in ("string", "json", "string_list"):
+        return None  # text is always normalised (trim, enumerations) below
+    if t == target:
+        return values
+    try:
+        if col.type == "int" and pa.types.is_integer(t):
+            return pc.cast(values, target)
+        if col.type == "float" and (pa.types.is_integer(t) or pa.types.is_floating(t)):
+            return pc.cast(values, target)
+        if col.type == "date" and (pa.types.is_timestamp(t) or pa.types.is_date(t)):
+            return pc.cast(values, target)
+        if col.type == "timestamp" and pa.types.is_timestamp(t):
+            if t.tz is not None:  # stored as UTC without a zone
+                values = pc.cast(values, pa.timestamp(t.unit, tz="UTC")).cast(pa.timestamp(t.unit))
+            return pc.cast(values, target)
+        if col.type == "timestamp" and pa.types.is_date(t):
+            return pc.cast(values, target)
+        if col.type == "bool" and pa.types.is_boolean(t):
+            return values
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return None
+
+
+def coerce_column(col: Column, values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Source values → (canonical typed values, reason per row or null)."""
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    passed = _typed_passthrough(col, values)
+    if passed is not None:
+        return passed, pa.nulls(len(values), pa.string())
+    if col.type == "string_list" and (pa.types.is_list(values.type) or pa.types.is_large_list(values.type)):
+        try:
+            return _clean_list(values), pa.nulls(len(values), pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    if pa.types.is_null(values.type):
+        return pa.nulls(len(values), col.arrow_type), pa.nulls(len(values), pa.string())
+    text = _as_text(values)
+    if col.type in ("int", "float"):
+        return parse_numbers(text, integer=col.type == "int", ratio=col.unit == "ratio",
+                             episode=col.unit == "episode")
+    if col.type == "date":
+        return parse_dates(text)
+    if col.type == "timestamp":
+        return parse_timestamps(text)
+    if col.type == "bool":
+        return _parse_bools(text)
+    if col.type == "string_list":
+        return _split_lists(text)
+    if col.type == "json":
+        return _parse_json(text)
+    return _canonical_strings(col, text)
+
+
+def _canonical_strings(col: Column, text: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Trim; for enumerations map case-insensitively (and through value aliases) to the allowed spelling."""
+    text = pc.utf8_trim_whitespace(text)
+    text = pc.if_else(pc.equal(text, ""), _NO_REASON, text)
+    if not col.allowed:
+        return text, pa.nulls(len(text), pa.string())
+    spellings = {a.casefold(): a for a in col.allowed}
+    for alias, target in col.value_aliases:
+        spellings.setdefault(alias.casefold(), target)
+    keys = pa.array(list(spellings))
+    canonical = pc.take(pa.array(list(spellings.values())), pc.index_in(pc.utf8_lower(text), value_set=keys))
+    bad = pc.and_(pc.is_valid(text), pc.is_null(canonical))
+    reason = pc.if_else(bad, pa.scalar("not one of: " + ", ".join(col.allowed), pa.string()), _NO_REASON)
+    return canonical, reason
+
+
+def check_rules(col: Column, values: pa.Array, reason: pa.Array) -> pa.Array:
+    """Required, minimum, maximum: add the first broken rule's reason where none was found yet."""
+    if col.required:
+        reason = _flag(pc.is_null(values), "required value missing", reason)
+    if col.minimum is not None and col.type in ("int", "float"):
+        reason = _flag(pc.less(values, col.minimum), f"below the minimum {col.minimum:g}", reason)
+    if col.maximum is not None and col.type in ("int", "float"):
+        reason = _flag(pc.greater(values, col.maximum), f"above the maximum {col.maximum:g}", reason)
+    return reason
+
+
+def coerce_batch(table: Table, batch, mapping: HeaderMapping) -> tuple[pa.Table, pa.Table, int]:
+    """One :class:`RawBatch` → (valid rows in the staging schema, violations, number of rejected rows)."""
+    data, lines = batch.data, batch.lines
+    n = data.num_rows
+    source_of = mapping.column_to_source
+    columns, violations = [], []
+    bad_rows = pa.array([False] * n)
+    for col in table.columns:
+        source = source_of.get(col.name)
+        if source is not None and source in data.column_names:
+            src = data.column(source).combine_chunks()
+            values, reason = coerce_column(col, src)
+        else:
+            src = None
+            default = col.default
+            values = pa.array([default] * n, col.arrow_type) if default is not None else pa.nulls(n, col.arrow_type)
+            reason = pa.nulls(n, pa.string())
+        reason = check_rules(col, values, reason)
+        if reason.null_count < n:
+            has = pc.is_valid(reason)
+            bad_rows = pc.or_(bad_rows, has)
+            idx = pc.indices_nonzero(has)
+            shown = _as_text(src).take(idx) if src is not None else pa.nulls(len(idx), pa.string())
+            violations.append(pa.table([lines.take(idx), pa.array([col.name] * len(idx), pa.string()), shown,
+                                        reason.take(idx), batch.raw_at(idx)], schema=VIOLATION_SCHEMA))
+        columns.append(values)
+    good = pc.invert(bad_rows)
+    staged = pa.table(columns + [lines], schema=staging_schema(table))
+    if violations:
+        staged = staged.filter(good)
+    found = pa.concat_tables(violations) if violations else VIOLATION_SCHEMA.empty_table()
+    return staged, found, n - staged.num_rows

@@ -1,0 +1,189 @@
+"""``ingest_files``: read → coerce and validate → stage → set-based checks → one atomic write per file.
+
+Why this shape: a 5-million-row export must not sit in Python memory, so batches are validated
+column-wise as they stream in and appended to a staging table inside the engine; references and
+duplicate keys are then checked set-based there; and the upsert, the quarantine rows and the ingest
+log row are written in ONE engine transaction, so a failure anywhere leaves the workspace as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+import ibis
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from dramascope.errors import UserInputError
+from dramascope.ingest.coerce import VIOLATION_SCHEMA, coerce_batch, staging_schema
+from dramascope.ingest.headers import HeaderMapping, alias_index, map_headers, normalise_header
+from dramascope.ingest.readers import MalformedRowsFound, detect_format, open_reader
+from dramascope.ingest.report import FileReport, IngestReport
+from dramascope.ingest.setchecks import duplicate_keys, reference_violations, union_violations
+from dramascope.schema import INGEST_LOG_SCHEMA, QUARANTINE_SCHEMA, TABLES, Table
+
+Progress = Callable[[Path, int, int], None]
+"""progress(path, bytes_done, bytes_total), called after every batch."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def resolve_table(name: str) -> Table:
+    table = TABLES.get(name)
+    if table is None:
+        raise UserInputError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
+    return table
+
+
+def ingest_files(ws, table: str, paths: Sequence[Path | str], *, format: str | None = None,
+                 encoding: str | None = None, progress: Progress | None = None) -> IngestReport:
+    """Validate and upsert each file into ``table``; every file is its own atomic import.
+
+    Raises :class:`UserInputError` (naming file, line, field) when a file cannot be read at all:
+    unknown table, missing or empty file, missing required column, undecodable bytes. Files before
+    it stay imported.
+    """
+    decl = resolve_table(table)
+    report = IngestReport(table=decl.name)
+    for p in paths:
+        path = Path(p)
+        if not path.is_file():
+            raise UserInputError("no such file", file=str(path))
+        report.files.append(ingest_file(ws, decl, path, format=format, encoding=encoding, progress=progress))
+    return report
+
+
+def _string_fields(decl: Table) -> Callable[[str], bool]:
+    """JSON fields that feed text-like columns (kept as text by the JSON reader)."""
+    index = alias_index(decl)
+    textual = {c.name for c in decl.columns if c.type in ("string", "date", "timestamp", "json")}
+    return lambda name: index.get(normalise_header(name)) in textual
+
+
+def ingest_file(ws, decl: Table, path: Path, *, format: str | None = None, encoding: str | None = None,
+                progress: Progress | None = None) -> FileReport:
+    started = time.perf_counter()
+    started_at = _now()
+    fmt = detect_format(path, format)
+    ingest_id = f"{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    engine = ws.engine
+    skipped = None
+    while True:
+        reader = open_reader(path, fmt, encoding, string_fields=_string_fields(decl), skipped=skipped)
+        rep = FileReport(path=path, table=decl.name, ingest_id=ingest_id, format=fmt,
+                         encoding=getattr(reader, "encoding", None))
+        staging = engine.create_staging(staging_schema(decl))
+        problems = engine.create_staging(VIOLATION_SCHEMA)
+        try:
+            mapping = _stage(decl, path, reader, rep, staging, problems, progress)
+            return _commit(ws, decl, path, rep, mapping, staging, problems, started, started_at)
+        except MalformedRowsFound as exc:
+            skipped = exc.skipped  # read again knowing which lines to skip (rare: broken CSV rows)
+        finally:
+            staging.drop()
+            problems.drop()
+
+
+def _stage(decl: Table, path: Path, reader, rep: FileReport, staging, problems,
+           progress: Progress | None) -> HeaderMapping | None:
+    mapping: HeaderMapping | None = None
+    if reader.headers:
+        mapping = map_headers(decl, list(reader.headers), file=str(path))
+    for batch in reader.batches():
+        if mapping is None:  # JSONL: the header is the keys of the first objects
+            mapping = map_headers(decl, list(batch.data.column_names), file=str(path))
+        else:
+            new = [h for h in batch.data.column_names if h not in mapping.source_to_column
+                   and h not in mapping.unknown]
+            if new:
+                extra = map_headers(decl, list(mapping.source_to_column) + new, file=str(path))
+                mapping.source_to_column = extra.source_to_column
+                mapping.unknown += [h for h in extra.unknown if h not in mapping.unknown]
+        rep.rows_read += batch.data.num_rows
+        good, found, _ = coerce_batch(decl, batch, mapping)
+        if good.num_rows:
+            staging.append(good)
+        if found.num_rows:
+            problems.append(found)
+        if progress is not None:
+            progress(path, reader.bytes_done, reader.bytes_total)
+    if reader.malformed:
+        rep.rows_read += len(reader.malformed)
+        problems.append(pa.table({
+            "line": pa.array([m.line for m in reader.malformed], pa.int64()),
+            "field": pa.nulls(len(reader.malformed), pa.string()),
+            "value": pa.nulls(len(reader.malformed), pa.string()),
+            "reason": pa.array([m.reason for m in reader.malformed], pa.string()),
+            "raw": pa.array([m.raw for m in reader.malformed], pa.string()),
+        }, schema=VIOLATION_SCHEMA))
+    if rep.rows_read == 0:
+        raise UserInputError("the file has no data rows", file=str(path))
+    if mapping is not None:
+        rep.unknown_columns = list(mapping.unknown)
+        rep.missing_columns = list(mapping.missing)
+    return mapping
+
+
+def _commit(ws, decl: Table, path: Path, rep: FileReport, mapping, staging, problems, started: float,
+            started_at: datetime) -> FileReport:
+    engine = ws.engine
+    staged = staging.table()
+    count = lambda expr: int(engine.con.execute(expr.count()))  # noqa: E731
+    checked, ref_parts = reference_violations(decl, staged, ws.table, count)
+    winners, dup_part = duplicate_keys(decl, checked, count)
+    violations = union_violations([problems.table(), *ref_parts, *([dup_part] if dup_part is not None else [])])
+    quarantine = violations.select(
+        ingest_id=ibis.literal(rep.ingest_id, type="string"),
+        table_name=ibis.literal(decl.name, type="string"),
+        file=ibis.literal(str(path), type="string"),
+        line=violations.line, field=violations.field, value=violations.value,
+        reason=violations.reason, raw=violations.raw,
+        quarantined_at=ibis.literal(started_at, type="timestamp"),
+    )
+    target_columns = [c.name for c in decl.columns]
+    report_path = ws.quarantine_dir / f"{rep.ingest_id}.csv"
+    tmp_report = report_path.with_suffix(".csv.tmp")
+    with engine.transaction():
+        counts = engine.upsert_from(decl.name, winners.select(*target_columns), decl.key)
+        rep.inserted, rep.updated, rep.unchanged = counts.inserted, counts.updated, counts.unchanged
+        rep.quarantined = rep.rows_read - rep.rows_valid
+        engine.insert_from("quarantine", quarantine)
+        written = ws.table("quarantine").filter(ws.table("quarantine").ingest_id == rep.ingest_id)
+        rep.violations = int(engine.con.execute(written.count()))
+        if rep.violations:
+            _write_report(engine, written.order_by(["line", "field"]), tmp_report)
+        rep.seconds = time.perf_counter() - started
+        engine.append("ingest_log", pa.table({
+            "ingest_id": [rep.ingest_id], "table_name": [decl.name], "file": [str(path)],
+            "file_sha256": [_sha256(path)], "rows_read": [rep.rows_read], "inserted": [rep.inserted],
+            "updated": [rep.updated], "unchanged": [rep.unchanged], "quarantined": [rep.quarantined],
+            "started_at": [started_at], "finished_at": [_now()],
+        }, schema=INGEST_LOG_SCHEMA))
+    if rep.violations:
+        tmp_report.replace(report_path)
+        rep.quarantine_report = report_path
+    return rep
+
+
+def _write_report(engine, expr, target: Path) -> None:
+    """Stream the quarantine rows of this ingest to CSV (file, line, field, value, reason, raw)."""
+    columns = ["file", "line", "field", "value", "reason", "raw"]
+    schema = pa.schema([QUARANTINE_SCHEMA.field(c) for c in columns])
+    with pacsv.CSVWriter(target, schema) as writer:
+        for batch in engine.con.to_pyarrow_batches(expr.select(*columns)):
+            writer.write_table(pa.Table.from_batches([batch]).cast(schema))

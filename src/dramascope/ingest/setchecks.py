@@ -1,0 +1,90 @@
+"""Rules that need more than one row: references to other tables and duplicate keys in a file.
+
+Both are set-based Ibis expressions over the staged rows, so they run inside the engine (DuckDB or
+Spark) however large the file is, and give the same answer on both. Each check first counts its
+offenders (one aggregate query); the more expensive expressions are only built when there are any.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from dramascope.ingest.coerce import LINE
+from dramascope.schema import Table
+
+_VIOLATION_COLUMNS = ("line", "field", "value", "reason", "raw")
+
+
+def raw_text(rows: ir.Table, columns: list[str]) -> ir.StringValue:
+    """A row rebuilt as comma-separated text from its typed values (lists joined with ';')."""
+    parts = []
+    for c in columns:
+        col = rows[c]
+        text = col.join(";") if col.type().is_array() else col.cast("string")
+        parts.append(text.fill_null(""))
+    return ibis.literal(",", type="string").join(parts)
+
+
+def _violations(rows: ir.Table, columns: list[str], field: str, value: ir.Value,
+                reason: ir.Value) -> ir.Table:
+    return rows.select(
+        line=rows[LINE].cast("int64"),
+        field=ibis.literal(field, type="string"),
+        value=value.cast("string"),
+        reason=reason.cast("string"),
+        raw=raw_text(rows, columns),
+    )
+
+
+def reference_violations(table: Table, staged: ir.Table, lookup, count) -> tuple[ir.Table, list[ir.Table]]:
+    """(staged rows whose references all resolve, violation tables for those that do not).
+
+    ``lookup(name)`` gives a workspace table, ``count(expr)`` runs a count. A table that references
+    itself also accepts keys from the same file.
+    """
+    columns = [c.name for c in table.columns]
+    bad_parts: list[ir.Table] = []
+    ok = staged
+    for column, ref_table, ref_column in table.references:
+        ref = lookup(ref_table).select(ref_column)
+        if ref_table == table.name:
+            ref = ref.union(staged.select(staged[column].name(ref_column)))
+        present = staged.filter(staged[column].notnull())
+        missing = present.anti_join(ref, present[column] == ref[ref_column])
+        if count(missing) == 0:
+            continue
+        bad_parts.append(_violations(
+            missing, columns, column, missing[column],
+            ibis.literal(f"no such {ref_column} in {ref_table} (load {ref_table} first)", type="string")))
+        ok = ok.anti_join(missing, ok[LINE] == missing[LINE])
+    return ok, bad_parts
+
+
+def duplicate_keys(table: Table, rows: ir.Table, count) -> tuple[ir.Table, ir.Table | None]:
+    """(last row of each key, violations for the earlier rows with the key naming the line kept)."""
+    key = list(table.key)
+    dup = rows.group_by(key).aggregate(_n=rows.count(), _kept_line=rows[LINE].max()).filter(lambda t: t._n > 1)
+    if count(dup) == 0:
+        return rows, None
+    joined = rows.inner_join(dup, key)
+    losers = joined.filter(joined[LINE] < joined._kept_line)
+    parts: list[ir.Value] = []
+    for i, k in enumerate(key):
+        parts.append(ibis.literal(("" if i == 0 else ", ") + f"{k}=", type="string"))
+        parts.append(losers[k].cast("string").fill_null(""))
+    value = parts[0]
+    for p in parts[1:]:
+        value = value + p
+    reason = ibis.literal("duplicate key in the file; the row at line ", type="string") \
+        + losers._kept_line.cast("string") + ibis.literal(" is kept", type="string")
+    winners = rows.anti_join(losers, rows[LINE] == losers[LINE])
+    return winners, _violations(losers, [c.name for c in table.columns], "+".join(key), value, reason)
+
+
+def union_violations(parts: list[ir.Table]) -> ir.Table:
+    parts = [p.select(*_VIOLATION_COLUMNS) for p in parts]
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.union(p)
+    return out
