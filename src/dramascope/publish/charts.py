@@ -42,7 +42,8 @@ def rank_interval_chart(rows: list[dict], lang: Lang, *, width: int | str = "con
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
     x_title = translate("col_rank", lang)
     bars = base.mark_rule(strokeWidth=3, color="#d5a6a1").encode(
-        y=y, x=alt.X("low:Q", title=x_title, scale=alt.Scale(zero=False, reverse=False)), x2="high:Q",
+        y=y, x=alt.X("low:Q", title=x_title, scale=alt.Scale(zero=False), axis=alt.Axis(format="d", tickMinStep=1)),
+        x2="high:Q",
         tooltip=[alt.Tooltip("label:N", title=translate("col_title", lang)),
                  alt.Tooltip("rank:Q", title=x_title), alt.Tooltip("low:Q", title="5%"),
                  alt.Tooltip("high:Q", title="95%")],
@@ -96,14 +97,17 @@ def emotion_curve_chart(curve: list[dict], lang: Lang, *, width: int | str = "co
 
 
 def danmaku_chart(density: list[dict], peaks: list[dict], lang: Lang, *, width: int | str = "container") -> Spec:
-    """Danmaku count over video seconds (all episodes pooled) with the detected peaks marked."""
-    base = alt.Chart(alt.Data(values=density)).mark_area(opacity=0.5, color=PALETTE[1]).encode(
-        x=alt.X("second:Q", title=translate("second", lang)), y=alt.Y("count:Q", title=translate("comments", lang)),
-    )
+    """Danmaku emotion density over one episode's video seconds, its mean (dashed) and the peaks (red)."""
+    base = alt.Chart(alt.Data(values=density))
+    x = alt.X("second:Q", title=translate("second", lang))
+    area = base.mark_area(opacity=0.45, color=PALETTE[1], interpolate="step-after").encode(
+        x=x, y=alt.Y("density:Q", title=translate("intensity", lang)),
+        tooltip=[alt.Tooltip("second:Q"), alt.Tooltip("count:Q", title=translate("comments", lang)),
+                 alt.Tooltip("density:Q", format=".2f")])
+    mean = base.mark_line(color="#555", strokeDash=[4, 3]).encode(x=x, y="baseline:Q")
     marks = alt.Chart(alt.Data(values=peaks)).mark_rule(color=PALETTE[0], strokeWidth=2).encode(
-        x="second:Q", tooltip=[alt.Tooltip("second:Q"), alt.Tooltip("count:Q"), alt.Tooltip("label:N")],
-    )
-    return _config(base + marks, width=width, height=200)
+        x="second:Q", tooltip=[alt.Tooltip("second:Q"), alt.Tooltip("count:Q"), alt.Tooltip("density:Q", format=".2f")])
+    return _config(area + mean + marks, width=width, height=200)
 
 
 def reactions_chart(reactions: list[dict], lang: Lang, *, width: int | str = "container") -> Spec:
@@ -146,7 +150,8 @@ def compare_chart(series: list[dict], lang: Lang, *, width: int | str = "contain
 
 def grades_chart(grades: list[dict], lang: Lang, *, width: int | str = "container") -> Spec:
     chart = alt.Chart(alt.Data(values=grades)).mark_bar().encode(
-        x=alt.X("grade:N", title=translate("quality_grade", lang), sort=["A", "B", "C", "D"]),
+        x=alt.X("grade:N", title=translate("quality_grade", lang), sort=["A", "B", "C", "D"],
+                axis=alt.Axis(labelAngle=0)),
         y=alt.Y("titles:Q", title=translate("col_count", lang)),
         color=alt.Color("grade:N", scale=alt.Scale(domain=["A", "B", "C", "D"],
                                                    range=[PALETTE[2], "#7fb3d5", PALETTE[3], PALETTE[0]]),

@@ -116,18 +116,24 @@ class EpisodePoint(BaseModel):
     intensity: float | None = None
     valence: float | None = None
     dominant: str | None = None
+    dominant_share: float | None = None
 
 
 class SecondPoint(BaseModel):
+    """One 5-second bin of an episode: danmaku count, emotion density, the episode's mean density."""
+
     second: float
     count: int
+    density: float | None = None
+    baseline: float | None = None
+    is_peak: bool = False
 
 
 class Peak(BaseModel):
     episode_no: int | None = None
     second: float
     count: int
-    label: str | None = None
+    density: float | None = None
 
 
 class ReactionShare(BaseModel):
@@ -187,6 +193,7 @@ class TitlePage(BaseModel):
     strengths: dict[str, list[str]] = Field(default_factory=dict)
     weaknesses: dict[str, list[str]] = Field(default_factory=dict)
     emotion_curve: list[EpisodePoint] = Field(default_factory=list)
+    danmaku_episode: int | None = None
     danmaku_density: list[SecondPoint] = Field(default_factory=list)
     danmaku_peaks: list[Peak] = Field(default_factory=list)
     reactions: list[ReactionShare] = Field(default_factory=list)
@@ -299,6 +306,7 @@ class RunsPage(BaseModel):
 
 class EmotionsData(BaseModel):
     title_id: str
+    danmaku_episode: int | None = None
     emotion_curve: list[EpisodePoint]
     danmaku_density: list[SecondPoint]
     danmaku_peaks: list[Peak]

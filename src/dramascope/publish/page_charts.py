@@ -11,7 +11,7 @@ from dramascope.publish.models import (
     ThemesPage,
     TitlePage,
 )
-from dramascope.web.i18n import Lang, pick
+from dramascope.web.i18n import Lang, label_name, pick
 
 Spec = charts.Spec
 
@@ -62,7 +62,8 @@ def title_charts(data: TitlePage, lang: Lang) -> dict[str, Spec]:
         out["chart-danmaku"] = charts.danmaku_chart(
             [p.model_dump() for p in data.danmaku_density], [p.model_dump() for p in data.danmaku_peaks], lang)
     if data.reactions:
-        out["chart-reactions"] = charts.reactions_chart([r.model_dump() for r in data.reactions], lang)
+        out["chart-reactions"] = charts.reactions_chart(
+            [dict(r.model_dump(), reaction=label_name(r.reaction, lang)) for r in data.reactions], lang)
     return out
 
 

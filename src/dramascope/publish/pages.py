@@ -100,7 +100,8 @@ def title_page(ws: Workspace, title_id: str, q: PeriodQuery) -> TitlePage:
     curves = emo.title_emotions(ws, title_id)
     return TitlePage(
         title=facts, score=score, profile=profile or [], contributions=contributions, strengths=strengths,
-        weaknesses=weaknesses, emotion_curve=curves.emotion_curve, danmaku_density=curves.danmaku_density,
+        weaknesses=weaknesses, emotion_curve=curves.emotion_curve, danmaku_episode=curves.danmaku_episode,
+        danmaku_density=curves.danmaku_density,
         danmaku_peaks=curves.danmaku_peaks, reactions=curves.reactions, fraud_flags=tf.fraud_flags(ws, title_id),
         quality=tf.quality_grade(ws, title_id), platforms=tf.platform_totals(ws, title_id),
         top_comments=tf.top_comments(ws, title_id),
@@ -115,9 +116,9 @@ def explain_data(ws: Workspace, title_id: str, q: PeriodQuery) -> dict[str, Any]
     return idx.explain_raw(ws, run, title_id)
 
 
-def emotions_data(ws: Workspace, title_id: str) -> EmotionsData:
+def emotions_data(ws: Workspace, title_id: str, episode_no: int | None = None) -> EmotionsData:
     tf.title_facts(ws, title_id)
-    return emo.title_emotions(ws, title_id)
+    return emo.title_emotions(ws, title_id, episode_no)
 
 
 def themes_page(ws: Workspace, q: PeriodQuery) -> ThemesPage:

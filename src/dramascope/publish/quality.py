@@ -32,11 +32,19 @@ def title_grades(ws: Workspace, ids: list[str]) -> dict[str, str]:
     return {r["title_id"]: r["grade"] for r in rows(ws, dq.filter(dq.title_id.isin(ids)).select("title_id", "grade"))}
 
 
+LOW_GRADES = ("C", "D")
+
+
 def flagged_titles(ws: Workspace) -> int:
-    """Number of titles with at least one suspicious-traffic flag."""
-    if not has_columns(ws, "fraud_flags", "title_id"):
+    """Titles whose data-quality grade is C or D: the ones the index flags as carrying suspect traffic.
+
+    Not "titles with any fraud_flags row": a single odd day on one platform is evidence for the grade,
+    not a verdict on the title.
+    """
+    if not has_columns(ws, "data_quality", "title_id", "grade"):
         return 0
-    return int(scalar(ws, ws.table("fraud_flags").title_id.nunique()) or 0)
+    dq = ws.table("data_quality")
+    return int(scalar(ws, dq.filter(dq.grade.isin(LOW_GRADES)).title_id.nunique()) or 0)
 
 
 def suspects(ws: Workspace, limit: int = 50) -> list[SuspectTitle]:
@@ -46,7 +54,7 @@ def suspects(ws: Workspace, limit: int = 50) -> list[SuspectTitle]:
     dq = ws.table("data_quality")
     cols = dq.columns
     titles = ws.table("titles").select("title_id", "name", "name_en")
-    expr = dq.filter(dq.grade.isin(["C", "D"]))
+    expr = dq.filter(dq.grade.isin(LOW_GRADES))
     if has_columns(ws, "fraud_flags", "title_id"):
         ff = ws.table("fraud_flags")
         counts = ff.group_by("title_id").aggregate(flags=ff.count())

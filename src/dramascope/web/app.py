@@ -47,7 +47,7 @@ from dramascope.publish.page_charts import charts_for
 from dramascope.publish.params import CompareQuery, PeriodQuery, RankingQuery
 from dramascope.schema import TABLES
 from dramascope.web import security
-from dramascope.web.i18n import DEFAULT_LANG, LANGS, Lang, normalise_lang, pick, translate
+from dramascope.web.i18n import DEFAULT_LANG, Lang, label_name, normalise_lang, pick, translate
 from dramascope.workspace import Workspace, WorkspaceError
 
 HERE = Path(__file__).parent
@@ -63,6 +63,26 @@ T = TypeVar("T")
 CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx answer: a message naming the parameter (or, for 422, pydantic's list of errors)."""
+
+    detail: str | list[dict[str, Any]]
+
+
+READ_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "A parameter names something this workspace does not have"},
+    404: {"model": ErrorOut, "description": "No such title"},
+    422: {"model": ErrorOut, "description": "A parameter is malformed"},
+}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **READ_ERRORS,
+    401: {"model": ErrorOut, "description": "No bearer token"},
+    403: {"model": ErrorOut, "description": "Wrong token"},
+    413: {"model": ErrorOut, "description": "Upload larger than the workspace limit"},
+    415: {"model": ErrorOut, "description": "Unsupported file type"},
+}
 
 
 class IndexRunRequest(BaseModel):
@@ -163,6 +183,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             "data": data, "charts": charts_for(page_name, data, lang) if data is not None else {},
             "t": lambda key, **kw: translate(key, lang, **kw),
             "pick": lambda zh, en: pick(zh, en, lang),
+            "label_name": lambda code: label_name(code, lang),
             "name_of": lambda row: pick(_get(row, "name"), _get(row, "name_en"), lang) or _get(row, "title_id"),
             "lang_switch_url": request.url.path + "?" + urlencode(params),
             "json_url": json_url, "page_url": page_url, **extra,
@@ -231,62 +252,63 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
         return response
 
     # -- pages and their JSON twins ----------------------------------------------------------------
-    @app.get("/api/overview", response_model=OverviewPage, tags=["pages"], summary="Overview: KPIs and top titles")
+    @app.get("/api/overview", responses=READ_ERRORS, response_model=OverviewPage, tags=["pages"], summary="Overview: KPIs and top titles")
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def overview(request: Request, lang: Lng):
         return twin(request, "overview", "overview.html", compute(pages.overview_page), lang)
 
-    @app.get("/api/rankings", response_model=RankingsPage, tags=["pages"],
+    @app.get("/api/rankings", responses=READ_ERRORS, response_model=RankingsPage, tags=["pages"],
              summary="Rankings with filters (period, dimension, theme, platform, market) and pagination")
     @app.get("/rankings", response_class=HTMLResponse, include_in_schema=False)
     def rankings(request: Request, q: Annotated[RankingQuery, Query()], lang: Lng):
         return twin(request, "rankings", "rankings.html", compute(pages.rankings_page, q), lang)
 
-    @app.get("/api/titles/{title_id}", response_model=TitlePage, tags=["pages"],
+    @app.get("/api/titles/{title_id}", responses=READ_ERRORS, response_model=TitlePage, tags=["pages"],
              summary="Title detail: score, rank interval, profile, contributions, emotions, flags")
     @app.get("/titles/{title_id}", response_class=HTMLResponse, include_in_schema=False)
     def title(request: Request, title_id: TitleIdPath, q: Annotated[PeriodQuery, Query()],
               lang: Lng):
         return twin(request, "title", "title.html", compute(pages.title_page, check_id(title_id), q), lang)
 
-    @app.get("/api/titles/{title_id}/explain", tags=["titles"],
+    @app.get("/api/titles/{title_id}/explain", responses=READ_ERRORS, tags=["titles"],
              summary="The index's explanation of a title's score (contributions, strengths, weaknesses)")
     def explain(title_id: TitleIdPath, q: Annotated[PeriodQuery, Query()]) -> dict[str, Any]:
         return compute(pages.explain_data, check_id(title_id), q)
 
-    @app.get("/api/titles/{title_id}/emotions", response_model=EmotionsData, tags=["titles"],
+    @app.get("/api/titles/{title_id}/emotions", responses=READ_ERRORS, response_model=EmotionsData, tags=["titles"],
              summary="Emotion curve over episodes, danmaku density and peaks over video seconds, reactions")
-    def emotions(title_id: TitleIdPath):
-        return compute(pages.emotions_data, check_id(title_id))
+    def emotions(title_id: TitleIdPath, episode: Annotated[int | None, Query(ge=1, le=2000, description=
+                 "Episode for the danmaku curve (default: the one with most danmaku)")] = None):
+        return compute(pages.emotions_data, check_id(title_id), episode)
 
-    @app.get("/api/themes", response_model=ThemesPage, tags=["pages"], summary="Themes: novelty against saturation")
+    @app.get("/api/themes", responses=READ_ERRORS, response_model=ThemesPage, tags=["pages"], summary="Themes: novelty against saturation")
     @app.get("/themes", response_class=HTMLResponse, include_in_schema=False)
     def themes(request: Request, q: Annotated[PeriodQuery, Query()], lang: Lng):
         return twin(request, "themes", "themes.html", compute(pages.themes_page, q), lang)
 
-    @app.get("/api/methodology", response_model=MethodologyPage, tags=["pages"],
+    @app.get("/api/methodology", responses=READ_ERRORS, response_model=MethodologyPage, tags=["pages"],
              summary="Methodology of a run, from its stored spec")
     @app.get("/methodology", response_class=HTMLResponse, include_in_schema=False)
     def methodology(request: Request, q: Annotated[PeriodQuery, Query()], lang: Lng):
         return twin(request, "methodology", "methodology.html", compute(pages.methodology_page, q), lang)
 
-    @app.get("/api/quality", response_model=QualityPage, tags=["pages"],
+    @app.get("/api/quality", responses=READ_ERRORS, response_model=QualityPage, tags=["pages"],
              summary="Data quality: grades, quarantine, suspicious traffic, ingest log")
     @app.get("/quality", response_class=HTMLResponse, include_in_schema=False)
     def quality(request: Request, lang: Lng):
         return twin(request, "quality", "quality.html", compute(pages.quality_page), lang)
 
-    @app.get("/api/compare", response_model=ComparePage, tags=["pages"], summary="Compare two or more titles")
+    @app.get("/api/compare", responses=READ_ERRORS, response_model=ComparePage, tags=["pages"], summary="Compare two or more titles")
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare(request: Request, q: Annotated[CompareQuery, Query()], lang: Lng):
         return twin(request, "compare", "compare.html", compute(pages.compare_page, q), lang)
 
-    @app.get("/api/runs", response_model=RunsPage, tags=["pages"], summary="Stored index runs")
+    @app.get("/api/runs", responses=READ_ERRORS, response_model=RunsPage, tags=["pages"], summary="Stored index runs")
     @app.get("/runs", response_class=HTMLResponse, include_in_schema=False)
     def runs(request: Request, lang: Lng):
         return twin(request, "runs", "runs.html", compute(pages.runs_page), lang)
 
-    @app.get("/api/health", tags=["meta"], summary="Liveness and the workspace's table counts")
+    @app.get("/api/health", responses=READ_ERRORS, tags=["meta"], summary="Liveness and the workspace's table counts")
     def health() -> dict[str, Any]:
         with lock:
             return {"status": "ok", "version": __version__, "tables": ws.counts()}
@@ -299,7 +321,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     def require_token(credentials: BearerCredentials) -> None:
         security.check_token(credentials, ws.settings.api_token)
 
-    @app.post("/api/ingest/{table}", response_model=WriteResult, tags=["write"], status_code=200,
+    @app.post("/api/ingest/{table}", response_model=WriteResult, responses=WRITE_ERRORS, tags=["write"], status_code=200,
               dependencies=[Depends(require_token)],
               summary="Upload a file into a canonical table (bearer token; size-limited)")
     async def ingest_upload(request: Request, table: TablePath, file: UploadParam):
@@ -315,7 +337,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             detail = await run_in_threadpool(compute, pages.ingest_upload, table, path, fmt)
         return WriteResult(ok=True, detail=detail)
 
-    @app.post("/api/index/run", response_model=WriteResult, tags=["write"], dependencies=[Depends(require_token)],
+    @app.post("/api/index/run", response_model=WriteResult, responses=WRITE_ERRORS, tags=["write"], dependencies=[Depends(require_token)],
               summary="Run the index (bearer token)")
     def index_run(body: IndexRunRequest):
         detail = compute(pages.run_index_request, body.period, body.spec)

@@ -32,7 +32,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "kpi_platforms": {"zh": "平台", "en": "Platforms"},
     "kpi_comments": {"zh": "评论与弹幕", "en": "Comments & danmaku"},
     "kpi_plays": {"zh": "总播放量", "en": "Total plays"},
-    "kpi_flagged": {"zh": "疑似刷量剧目", "en": "Titles with suspect traffic"},
+    "kpi_flagged": {"zh": "疑似刷量剧目 (C/D 级)", "en": "Suspect-traffic titles (grade C/D)"},
     "top_titles": {"zh": "综合指数前列", "en": "Top titles"},
     "rank_interval_note": {
         "zh": "横线为蒙特卡洛模拟得到的 5%–95% 排名区间：区间越短，名次越确定。",
@@ -191,6 +191,27 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "dominant_reaction": {"zh": "主要反应", "en": "Dominant reaction"},
 }
+
+
+# Display names of the resonance engine's codes (DESIGN.md "Emotions"): base labels and reactions.
+LABEL_NAMES: dict[str, dict[str, str]] = {
+    "like": {"zh": "喜爱", "en": "like"}, "happiness": {"zh": "快乐", "en": "happiness"},
+    "sadness": {"zh": "悲伤", "en": "sadness"}, "anger": {"zh": "愤怒", "en": "anger"},
+    "disgust": {"zh": "厌恶", "en": "disgust"}, "fear": {"zh": "恐惧", "en": "fear"},
+    "surprise": {"zh": "惊讶", "en": "surprise"}, "neutral": {"zh": "中性", "en": "neutral"},
+    "shuang": {"zh": "爽", "en": "catharsis"}, "tian": {"zh": "甜", "en": "sweetness"},
+    "nue": {"zh": "虐", "en": "heartache"}, "ran": {"zh": "燃", "en": "thrill"}, "xiao": {"zh": "笑", "en": "amusement"},
+    "leimu": {"zh": "泪目", "en": "moved to tears"}, "qi": {"zh": "气", "en": "anger at a villain"},
+    "jing": {"zh": "惊", "en": "twist shock"}, "cuigeng": {"zh": "催更", "en": "anticipation"},
+    "qiju": {"zh": "弃剧", "en": "abandonment"}, "ga": {"zh": "尬", "en": "cringe"},
+}
+
+
+def label_name(code: str | None, lang: "Lang") -> str:
+    """Display name of an emotion label or reaction code; unknown codes are shown as they are."""
+    if not code:
+        return ""
+    return LABEL_NAMES.get(code, {}).get(lang, code)
 
 
 def normalise_lang(value: str | None) -> Lang | None:

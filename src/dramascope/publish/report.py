@@ -1,0 +1,230 @@
+"""The periodic report: a publication-style document of one period's index, as HTML or PDF.
+
+Sections: top list with rank intervals, top five per dimension, movers against the previous period of the
+same granularity, theme trends (releases per month of the leading themes, and the novelty/saturation
+landscape), resonance highlights, data quality, and a methodology appendix from the run's stored spec.
+It is built from the same page-data functions as the dashboard, so report and dashboard agree; charts
+are the dashboard's Vega-Lite specs rendered by vl-convert (SVG in HTML, PNG in PDF, where WeasyPrint
+draws them with the system's Noto CJK fonts).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import ibis
+import jinja2
+
+from dramascope.errors import UserInputError
+from dramascope.publish import charts
+from dramascope.publish import index_data as idx
+from dramascope.publish import quality as ql
+from dramascope.publish.access import has, has_columns, rows, title_names
+from dramascope.publish.models import MethodologyPage, RankRow, RunInfo, ThemePoint
+from dramascope.publish.page_charts import _interval_rows
+from dramascope.publish.params import RankingQuery
+from dramascope.publish.themes import themes_landscape
+from dramascope.signals.periods import period_label
+from dramascope.themes import load_taxonomy
+from dramascope.web.i18n import Lang, label_name, normalise_lang, pick, translate
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "web" / "templates"
+TOP_N = 20
+PER_DIMENSION = 5
+MOVERS = 5
+TREND_THEMES = 6
+RESONANCE_SIGNALS = ("emotion_intensity", "valence_balance", "anticipation_rate", "abandonment_rate")
+
+
+@dataclass
+class Mover:
+    title_id: str
+    name: str | None
+    name_en: str | None
+    rank: int
+    previous_rank: int
+
+    @property
+    def change(self) -> int:
+        return self.previous_rank - self.rank  # positive = climbed
+
+
+@dataclass
+class ReportData:
+    run: RunInfo
+    generated_at: str
+    top: list[RankRow]
+    per_dimension: list[tuple[Any, list[RankRow]]]
+    previous_run: RunInfo | None
+    risers: list[Mover]
+    fallers: list[Mover]
+    theme_trend: list[dict]
+    themes: list[ThemePoint]
+    resonance: list[dict]
+    grades: list[dict]
+    suspects: list
+    quarantine_total: int
+    methodology: MethodologyPage
+    charts: dict[str, dict] = field(default_factory=dict)
+
+
+# -- data -------------------------------------------------------------------------------------------
+def previous_run(ws, run: RunInfo) -> RunInfo | None:
+    """The latest run of the period just before ``run``'s, at the same granularity (none for ``life``)."""
+    from dramascope.index.loaders import granularity
+
+    gran = granularity(run.period or "")
+    if gran in (None, "life"):
+        return None
+    earlier = sorted(p for p in idx.periods(ws) if granularity(p) == gran and p < (run.period or ""))
+    return idx.latest_run(ws, earlier[-1]) if earlier else None
+
+
+def movers(ws, run: RunInfo, before: RunInfo) -> tuple[list[Mover], list[Mover]]:
+    """Titles ranked in both runs with the largest climbs and falls (one join in the engine)."""
+    s = ws.table(idx.SCORES)
+    now = s.filter((s.run_id == run.run_id) & s["rank"].notnull()).select("title_id", rank_now=s["rank"])
+    then = s.filter((s.run_id == before.run_id) & s["rank"].notnull()).select("title_id", rank_then=s["rank"])
+    j = now.inner_join(then, "title_id")
+    j = j.mutate(change=j.rank_then - j.rank_now)
+    up = rows(ws, j.filter(j.change > 0).order_by([ibis.desc("change"), "title_id"]).limit(MOVERS))
+    down = rows(ws, j.filter(j.change < 0).order_by(["change", "title_id"]).limit(MOVERS))
+    names = title_names(ws, [r["title_id"] for r in up + down])
+
+    def mk(r: dict) -> Mover:
+        n = names.get(r["title_id"], {})
+        return Mover(r["title_id"], n.get("name"), n.get("name_en"), int(r["rank_now"]), int(r["rank_then"]))
+
+    return [mk(r) for r in up], [mk(r) for r in down]
+
+
+def theme_release_trend(ws, top_k: int = TREND_THEMES) -> list[dict]:
+    """Releases per month of the most common themes (title_themes × titles.release_date)."""
+    if not has_columns(ws, "title_themes", "title_id", "theme"):
+        return []
+    tt = ws.table("title_themes").select("title_id", "theme").distinct()
+    t = ws.table("titles")
+    t = t.filter(t.release_date.notnull()).select("title_id", month=period_label(t.release_date, "month"))
+    j = tt.inner_join(t, "title_id")
+    leaders = j.group_by("theme").aggregate(n=j.title_id.nunique()).order_by([ibis.desc("n"), "theme"]).limit(top_k)
+    j = j.semi_join(leaders, "theme")
+    out = rows(ws, j.group_by(["theme", "month"]).aggregate(titles=j.title_id.nunique()).order_by(["theme", "month"]))
+    return out
+
+
+def resonance_highlights(ws, run: RunInfo, limit: int = 5) -> list[dict]:
+    """The titles with the highest resonance dimension score, with their resonance signals."""
+    if not has(ws, idx.DIM_SCORES):
+        return []
+    d = ws.table(idx.DIM_SCORES)
+    top = rows(ws, d.filter((d.run_id == run.run_id) & (d.dimension == "resonance") & d.score.notnull())
+               .order_by([ibis.desc("score"), "title_id"]).limit(limit).select("title_id", "score", "rank"))
+    if not top:
+        return []
+    ids = [r["title_id"] for r in top]
+    values: dict[str, dict[str, float]] = {i: {} for i in ids}
+    if has_columns(ws, "signals", "title_id", "period", "indicator", "value"):
+        s = ws.table("signals")
+        got = rows(ws, s.filter(s.title_id.isin(ids) & (s.period == run.period)
+                                & s.indicator.isin(list(RESONANCE_SIGNALS))).select("title_id", "indicator", "value"))
+        for r in got:
+            values[r["title_id"]][r["indicator"]] = r["value"]
+    names = title_names(ws, ids)
+    return [dict(r, name=names.get(r["title_id"], {}).get("name"), name_en=names.get(r["title_id"], {}).get("name_en"),
+                 signals=values[r["title_id"]]) for r in top]
+
+
+def build_report_data(ws, period: str | None = None, lang: Lang = "zh") -> ReportData:
+    run = idx.resolve_run(ws, None, period)
+    if run is None:
+        raise UserInputError("no index run to report on: run `dramascope index run` first")
+    top, _ = idx.ranking(ws, run, RankingQuery(page_size=TOP_N))
+    per_dim = []
+    for d in idx.dimensions(ws, run):
+        dim_rows, _ = idx.ranking(ws, run, RankingQuery(dimension=d.code, page_size=PER_DIMENSION))
+        per_dim.append((d, dim_rows))
+    before = previous_run(ws, run)
+    risers, fallers = movers(ws, run, before) if before else ([], [])
+    total, _, _ = ql.quarantine_summary(ws, limit=0)
+    data = ReportData(
+        run=run, generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), top=top,
+        per_dimension=per_dim, previous_run=before, risers=risers, fallers=fallers,
+        theme_trend=theme_release_trend(ws), themes=themes_landscape(ws, run.period or "life", run)[:15],
+        resonance=resonance_highlights(ws, run), grades=ql.grade_counts(ws), suspects=ql.suspects(ws, limit=10),
+        quarantine_total=total, methodology=idx.methodology(ws, run),
+    )
+    data.charts = report_charts(data, lang)
+    return data
+
+
+def report_charts(data: ReportData, lang: Lang) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    if data.top:
+        out["intervals"] = charts.rank_interval_chart(_interval_rows(data.top, lang), lang)
+    if data.theme_trend:
+        tax = load_taxonomy()
+        pts = [{"series": pick(tax.by_code[r["theme"]].zh, tax.by_code[r["theme"]].en, lang)
+                if r["theme"] in tax.by_code else r["theme"], "period": r["month"], "value": r["titles"]}
+               for r in data.theme_trend]
+        out["theme_trend"] = charts.trend_chart(pts, lang, y_title=translate("col_count", lang))
+    if data.themes:
+        out["themes"] = charts.themes_landscape_chart(
+            [dict(t.model_dump(), label=pick(t.name_zh, t.name_en, lang)) for t in data.themes], lang)
+    if data.grades:
+        out["grades"] = charts.grades_chart(data.grades, lang)
+    return out
+
+
+# -- rendering --------------------------------------------------------------------------------------
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env
+
+
+def _chart_uri(spec: dict, fmt: Literal["svg", "png"]) -> str:
+    data = charts.render(spec, fmt, width=640)
+    mime = "image/svg+xml" if fmt == "svg" else "image/png"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def render_report_html(data: ReportData, lang: Lang = "zh", chart_format: Literal["svg", "png"] = "svg") -> str:
+    """The report as one self-contained HTML file (charts inlined as data: URIs; no external asset)."""
+    from dramascope.web.app import _fmt, _fmt_int
+
+    images = {name: _chart_uri(spec, chart_format) for name, spec in data.charts.items()}
+    return _environment().get_template("report.html").render(
+        data=data, images=images, lang=lang, fmt=_fmt, fmt_int=_fmt_int,
+        t=lambda key, **kw: translate(key, lang, **kw), pick=lambda zh, en: pick(zh, en, lang),
+        label_name=lambda code: label_name(code, lang),
+        name_of=lambda r: pick(getattr(r, "name", None) if not isinstance(r, dict) else r.get("name"),
+                               getattr(r, "name_en", None) if not isinstance(r, dict) else r.get("name_en"), lang)
+        or (r.title_id if not isinstance(r, dict) else r["title_id"]),
+    )
+
+
+def write_report(ws, *, period: str | None = None, fmt: str = "html", output: Path | None = None,
+                 lang: str = "zh") -> Path:
+    """Build and write the report; PDF is rendered by WeasyPrint from the same HTML (PNG charts)."""
+    if fmt not in ("html", "pdf"):
+        raise UserInputError(f"unknown report format {fmt!r}: use html or pdf", field="format")
+    chosen = normalise_lang(lang)
+    if chosen is None:
+        raise UserInputError(f"unknown language {lang!r}: use zh or en", field="lang")
+    data = build_report_data(ws, period, chosen)
+    html = render_report_html(data, chosen, "png" if fmt == "pdf" else "svg")
+    if output is None:
+        output = ws.reports_dir / f"dramascope-report-{data.run.period}-{chosen}.{fmt}"
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "html":
+        output.write_text(html, encoding="utf-8")
+    else:
+        from weasyprint import HTML
+
+        HTML(string=html, base_url=str(TEMPLATES)).write_pdf(str(output))
+    return output
