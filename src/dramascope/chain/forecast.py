@@ -127,7 +127,8 @@ def forecast_subject(ws, subject_row: dict, *, kind: str, as_of: dt.date | None 
     row["release_date"] = release
     as_of = as_of or release
     hist = ff.build_features(ws)
-    subj = ff.build_features(ws, ff.subject_table(ws, [row]), theme_codes=hist.theme_codes)
+    subj = ff.build_features(ws, ff.subject_table(ws, [row]), theme_codes=hist.theme_codes,
+                             platform_codes=hist.platform_codes)
     available = load_targets(ws)
     ys = _targets_aligned(hist.frame, available)
     dates = pd.to_datetime(hist.frame["release_date"])
@@ -159,9 +160,9 @@ def forecast_subject(ws, subject_row: dict, *, kind: str, as_of: dt.date | None 
     elif b is None or not b:
         warnings.append("no budget: ROI scenarios need --budget or a budget in the record")
     feats = {c: (None if pd.isna(v) else float(v)) for c, v in subj.frame.iloc[0][hist.columns].items()
-             if not c.startswith(("theme__", "monetization__", "market__", "orientation__", "language__"))}
-    feats["themes"] = None
-    feats.pop("themes")
+             if not c.startswith(("theme__", "platform__", "monetization__", "market__", "orientation__", "language__"))}
+    feats["themes"] = [c for c in hist.theme_codes if subj.frame.iloc[0][f"theme__{c}"] > 0.5]
+    feats["platforms"] = [c for c in hist.platform_codes if subj.frame.iloc[0][f"platform__{c}"] > 0.5]
     return Forecast(kind, str(row["subject_id"]), str(as_of), alpha, fmod.MODEL_VERSION, out, roi, feats, warnings)
 
 

@@ -16,16 +16,17 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from dramascope.chain.forecast_targets import LAUNCH_DAYS, launch_totals
 from dramascope.themes import load_taxonomy
 
-LAUNCH_DAYS = 30  # an earlier title's "launch plays" = plays in its first 30 days
 SATURATION_WINDOW_DAYS = 365  # theme saturation = share of the previous year's releases with the theme
 COMPETITION_WINDOW_DAYS = 30  # releases in the 30 days before: how crowded the launch is
 RARE_THEME_SHARE = 0.05  # a theme on fewer than 5% of last year's releases counts as novel
 TOP_THEMES = 20  # one-hot columns for the most frequent theme codes
+TOP_PLATFORMS = 15  # one-hot columns for the most frequent launch platforms
 
 SUBJECT_COLUMNS = ("subject_id", "release_date", "producer", "episode_count", "avg_episode_seconds", "budget_cny",
-                   "monetization", "market", "language", "orientation", "paywall_episode", "themes")
+                   "monetization", "market", "language", "orientation", "paywall_episode", "themes", "platforms")
 
 
 @dataclass
@@ -35,6 +36,7 @@ class FeatureFrame:
     frame: pd.DataFrame
     columns: list[str]
     theme_codes: list[str]
+    platform_codes: list[str]
 
 
 def theme_code_map(labels: list[str]) -> pd.DataFrame:
@@ -49,14 +51,30 @@ def theme_code_map(labels: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["label", "code"])
 
 
+LAUNCH_PLATFORM_DAYS = 7  # a platform that carried the title within a week of release was part of the launch plan
+
+
+def launch_platforms(ws) -> ir.Table:
+    """(title_id, platforms) — the platforms a title launched on: a distribution decision made before
+    release. Only the first date per platform is read from ``metrics``, never a count."""
+    t, m = ws.table("titles"), ws.table("metrics")
+    first = m.group_by(["title_id", "platform"]).aggregate(first_day=m.date.min())
+    j = first.join(t.select("title_id", "release_date"), "title_id")
+    j = j.filter(j.first_day <= j.release_date + ibis.interval(days=LAUNCH_PLATFORM_DAYS))
+    return j.group_by("title_id").aggregate(platforms=j.platform.lower().collect())
+
+
 def title_subjects(ws) -> ir.Table:
     """Every title as a forecasting subject (its pre-release fields only)."""
     t = ws.table("titles")
+    lp = launch_platforms(ws)
+    t = t.left_join(lp, "title_id")
     return t.select(
         subject_id=t.title_id, release_date=t.release_date, producer=t.producer,
         episode_count=t.episode_count.cast("float64"), avg_episode_seconds=t.avg_episode_seconds,
         budget_cny=t.budget_cny, monetization=t.monetization, market=t.market, language=t.language,
         orientation=t.orientation, paywall_episode=t.paywall_episode.cast("float64"), themes=t.themes,
+        platforms=t.platforms,
     )
 
 
@@ -68,22 +86,21 @@ def subject_table(ws, rows: list[dict]) -> ir.Table:
                         ("episode_count", pa.float64()), ("avg_episode_seconds", pa.float64()),
                         ("budget_cny", pa.float64()), ("monetization", pa.string()), ("market", pa.string()),
                         ("language", pa.string()), ("orientation", pa.string()), ("paywall_episode", pa.float64()),
-                        ("themes", pa.list_(pa.string()))])
+                        ("themes", pa.list_(pa.string())), ("platforms", pa.list_(pa.string()))])
     clean = [{c: r.get(c) for c in SUBJECT_COLUMNS} for r in rows]
+    for r in clean:
+        r["platforms"] = [str(p).lower() for p in (r.get("platforms") or [])]
     return ibis.memtable(pa.Table.from_pylist(clean, schema=schema))
 
 
 def launch_outcomes(ws) -> ir.Table:
-    """Per title: release date, producer and log launch plays (first LAUNCH_DAYS days), for track records."""
-    t, m = ws.table("titles"), ws.table("metrics")
-    j = m.join(t.select("title_id", "release_date"), "title_id")
-    in_launch = (j.date >= j.release_date) & (j.date < j.release_date + ibis.interval(days=LAUNCH_DAYS))
-    launch = j.group_by("title_id").aggregate(launch_plays=ibis.ifelse(in_launch, j.plays, 0).sum())
-    out = t.left_join(launch, "title_id").select(
+    """Per title: release date, producer, themes and log launch plays, for track records."""
+    t = ws.table("titles")
+    lt = launch_totals(ws)
+    return t.select("title_id", "producer", "themes").join(lt, "title_id").select(
         "title_id", "release_date", "producer", "themes",
-        launch_log_plays=(launch.launch_plays.fill_null(0).cast("float64") + 1).ln(),
+        launch_log_plays=(lt.launch_plays + 1).ln(),
     )
-    return out
 
 
 def _theme_pairs(ws, table: ir.Table, id_col: str) -> ir.Table:
@@ -96,7 +113,8 @@ def _theme_pairs(ws, table: ir.Table, id_col: str) -> ir.Table:
     return pairs.join(cmap, "label").select("sid", "code").distinct()
 
 
-def build_features(ws, subjects: ir.Table | None = None, *, theme_codes: list[str] | None = None) -> FeatureFrame:
+def build_features(ws, subjects: ir.Table | None = None, *, theme_codes: list[str] | None = None,
+                   platform_codes: list[str] | None = None) -> FeatureFrame:
     """Feature rows for ``subjects`` (default: every title) using only history finished before each release."""
     subjects = subjects if subjects is not None else title_subjects(ws)
     hist = launch_outcomes(ws)
@@ -148,15 +166,29 @@ def build_features(ws, subjects: ir.Table | None = None, *, theme_codes: list[st
     onehot = sub_pairs.group_by("sid").aggregate(
         **{f"theme__{c}": (sub_pairs.code == c).cast("float64").max() for c in theme_codes}
     ) if theme_codes else None
+    if platform_codes is None:
+        lp = launch_platforms(ws)
+        pc = lp.select(p=lp.platforms.unnest()).group_by("p").aggregate(n=ibis._.count()).order_by(
+            [ibis.desc("n"), "p"]).limit(TOP_PLATFORMS)
+        platform_codes = [x for x in ws.engine.to_pandas(pc)["p"].tolist() if x]
+    sub_plat = subjects.select(pid=subjects.subject_id, p=subjects.platforms.unnest())
+    plat = sub_plat.group_by("pid").aggregate(
+        n_platforms=sub_plat.p.nunique().cast("float64"),
+        **{f"platform__{c}": (sub_plat.p == c).cast("float64").max() for c in platform_codes},
+    )
     base = subjects.mutate(log_budget=(subjects.budget_cny.fill_null(0) + 1).ln()
                            .nullif(0.0),  # 0 → missing: a budget of 0 means not declared
                            release_month=subjects.release_date.month().cast("float64"))
     out = (base.left_join(prod, "subject_id").left_join(comp, "subject_id")
            .left_join(theme_feats, base.subject_id == theme_feats.sid))
+    out = out.left_join(plat, out.subject_id == plat.pid)
     if onehot is not None:
         out = out.left_join(onehot, out.subject_id == onehot.sid)
     frame = ws.engine.to_pandas(out)
-    frame = frame[[c for c in frame.columns if not c.startswith("subject_id_") and c not in ("sid", "sid_right")]]
+    frame = frame[[c for c in frame.columns if not c.startswith("subject_id_") and c not in ("sid", "sid_right", "pid")]]
+    frame["n_platforms"] = frame["n_platforms"].fillna(0.0)
+    for c in platform_codes:
+        frame[f"platform__{c}"] = frame[f"platform__{c}"].fillna(0.0)
     frame["producer_prior_titles"] = frame["producer_prior_titles"].fillna(0.0)
     frame["recent_releases"] = frame["recent_releases"].fillna(0.0)
     frame["n_themes"] = frame["n_themes"].fillna(0.0)
@@ -169,10 +201,12 @@ def build_features(ws, subjects: ir.Table | None = None, *, theme_codes: list[st
     columns = (["episode_count", "avg_episode_seconds", "log_budget", "paywall_episode", "release_month",
                 "producer_prior_titles", "producer_prior_mean", "producer_prior_max", "recent_releases",
                 "n_themes", "theme_saturation_mean", "theme_saturation_max", "theme_novelty", "theme_prior_mean"]
+               + ["n_platforms"] + [f"platform__{c}" for c in platform_codes]
                + [f"theme__{c}" for c in theme_codes]
-               + [c for c in frame.columns if "__" in c and not c.startswith("theme__")])
+               + [c for c in frame.columns if "__" in c and not c.startswith(("theme__", "platform__"))])
     frame = frame.sort_values(["release_date", "subject_id"]).reset_index(drop=True)
-    return FeatureFrame(frame=frame, columns=columns, theme_codes=list(theme_codes))
+    return FeatureFrame(frame=frame, columns=columns, theme_codes=list(theme_codes),
+                        platform_codes=list(platform_codes))
 
 
 def as_of_today() -> dt.date:
