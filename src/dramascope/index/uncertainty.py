@@ -166,7 +166,8 @@ def monte_carlo(matrix: IndicatorMatrix, spec: IndexSpec, *, replicates: int | N
         factors = _factor_bins(norm_pick, imp_pick, agg_pick, ind_mult, dim_mult, base, mc.sensitivity_bins,
                                norms, imps, aggs)
         names = list(factors)
-        onehot = np.concatenate([_onehot(factors[f]) for f in names], axis=1).astype(np.float32)
+        onehot = (np.concatenate([_onehot(factors[f]) for f in names], axis=1).astype(np.float32) if names
+                  else np.zeros((R, 0), dtype=np.float32))
         sizes = [int(factors[f].max()) + 1 for f in names]
         counts = onehot.sum(axis=0)
         probs = counts / R
@@ -188,7 +189,7 @@ def monte_carlo(matrix: IndicatorMatrix, spec: IndexSpec, *, replicates: int | N
             cond = block @ cond_w  # (nb, Σ bins): conditional means
             dev = (cond - mean[:, None]) ** 2 * probs[None, :]
             pos = 0
-            for fi, size in enumerate(sizes):
+            for fi, size in enumerate(sizes):  # noqa: B007
                 num[fi] += dev[:, pos:pos + size].sum()
                 pos += size
     finally:
