@@ -56,7 +56,7 @@ def _method_table(spec: IndexSpec) -> list[str]:
         ("Minimum indicator coverage", m.coverage.min_indicator_coverage),
         ("Minimum title coverage", m.coverage.min_title_coverage),
         ("Imputation", m.imputation + (f" (group: {m.imputation_group})" if m.imputation == "group_median" else "")),
-        ("Outlier rule", f"{m.outliers.rule} (|skew| ≥ {m.outliers.skew_threshold} and kurtosis ≥ "
+        ("Outlier rule", f"{m.outliers.rule} (absolute skew ≥ {m.outliers.skew_threshold} and kurtosis ≥ "
                          f"{m.outliers.kurtosis_threshold}; winsorise ≤ {m.outliers.winsor_max_share:.0%})"),
         ("Default normalisation", m.normalisation + (f" within {m.normalisation_group}" if m.normalisation_group else "")),
         ("Weighting", m.weighting),

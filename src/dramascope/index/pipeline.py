@@ -71,9 +71,36 @@ def _groups_for(matrix: IndicatorMatrix, key: str | None, rows: np.ndarray) -> n
     return np.asarray(g, dtype=object)[rows]
 
 
+@dataclass(frozen=True)
+class Treated:
+    """State after coverage, raw imputation, outlier treatment and direction (independent of normalisation,
+    so the Monte Carlo computes it once per imputation choice)."""
+
+    title_ids: np.ndarray
+    excluded_title_ids: np.ndarray
+    codes: list[str]
+    inds: list
+    keep_rows: np.ndarray
+    raw: np.ndarray
+    x: np.ndarray  # treated, directed values
+    imputed: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    imputation: str
+    log: list[dict]
+
+
 def prepare(matrix: IndicatorMatrix, spec: IndexSpec, *, normalisation: str = "spec",
-            imputation: str = "spec") -> Prepared:
-    """Run coverage, imputation, treatment, direction and normalisation; compute weights."""
+            imputation: str = "spec", treated: Treated | None = None) -> Prepared:
+    """Run coverage, imputation, treatment, direction and normalisation; compute weights.
+
+    ``treated`` (from :func:`treat`) skips the steps that do not depend on the normalisation."""
+    treated = treated or treat(matrix, spec, imputation=imputation)
+    return _normalise_and_weigh(matrix, spec, treated, normalisation)
+
+
+def treat(matrix: IndicatorMatrix, spec: IndexSpec, *, imputation: str = "spec") -> Treated:
+    """Steps 1–4: coverage, raw-scale imputation, outlier treatment / transforms, direction."""
     method = spec.method
     imputation = method.imputation if imputation == "spec" else imputation
     log: list[dict] = []
@@ -131,6 +158,15 @@ def prepare(matrix: IndicatorMatrix, spec: IndexSpec, *, normalisation: str = "s
         if not np.isnan(lo[j]):
             lo[j], hi[j] = nrm.directed_goalposts(lo[j], hi[j], True)
     log.append({"step": "direction", "negative": [c for c, neg in zip(codes, negative) if neg]})
+    return Treated(title_ids, excluded, codes, inds, keep_rows, raw, x, imputed, lo, hi, imputation, log)
+
+
+def _normalise_and_weigh(matrix: IndicatorMatrix, spec: IndexSpec, t: Treated, normalisation: str) -> Prepared:
+    """Steps 5–7: normalisation, normalised-scale imputation, weights."""
+    method = spec.method
+    title_ids, excluded, codes, inds, keep_rows = t.title_ids, t.excluded_title_ids, t.codes, t.inds, t.keep_rows
+    raw, x, imputed, lo, hi, imputation = t.raw, t.x, t.imputed, t.lo, t.hi, t.imputation
+    log = list(t.log)
 
     # 5. normalisation
     if normalisation == "spec":

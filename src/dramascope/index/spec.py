@@ -98,6 +98,7 @@ class MonteCarloSpec(_Strict):
     imputations: list[Literal["spec", "none", "indicator_mean", "indicator_median"]] = ["spec", "none"]
     chunk_replicates: int = Field(default=50, ge=1, le=10_000)
     sensitivity_bins: int = Field(default=10, ge=2, le=100)
+    sensitivity_titles: int = Field(default=5000, ge=10, le=1_000_000)
 
 
 class MethodSpec(_Strict):
