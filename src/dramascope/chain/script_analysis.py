@@ -15,7 +15,7 @@ from typing import Any
 from dramascope.chain import script_metrics as sm
 from dramascope.chain.script_emotion import Classifier, LineEmotion, default_classifier, score_lines
 from dramascope.chain.script_parse import Episode, ParsedScript, Scene, ScriptLine, parse_script
-from dramascope.errors import UserInputError
+from dramascope.errors import DramaScopeError, UserInputError
 
 _DEFAULT = object()
 
@@ -123,6 +123,14 @@ def _analyze_episode(ep: Episode, lang: str, emotions: list[LineEmotion] | None,
     )
 
 
+def _model_version(lines, classifier, lang) -> str:
+    """The resonance model version (results carry it), so a report names the model that read it."""
+    try:
+        return str(getattr(classifier([lines[0].text], lang)[0], "model_version", "") or "dramascope.resonance")
+    except Exception:  # pragma: no cover - description only
+        return "dramascope.resonance"
+
+
 def analyze_parsed(parsed: ParsedScript, *, lang: str = "auto", episode_seconds: float | None = None,
                    classifier: Classifier | None | object = _DEFAULT, model_name: str | None = None
                    ) -> ScriptAnalysis:
@@ -135,12 +143,20 @@ def analyze_parsed(parsed: ParsedScript, *, lang: str = "auto", episode_seconds:
     if lang not in sm.SPEECH_RATE:
         raise UserInputError(f"unsupported language {lang!r}: use auto, zh or en", field="lang")
     warnings: list[str] = []
-    if classifier is _DEFAULT:
+    using_default = classifier is _DEFAULT
+    if using_default:
         classifier, model_name = default_classifier()
-    model_name = model_name or ("custom classifier" if classifier else "unavailable")
-    if classifier is None:
+    model_name = model_name or ("custom classifier" if classifier else "none")
+    try:
+        emotions = score_lines([ln.text for ln in all_lines], lang, classifier)  # type: ignore[arg-type]
+    except DramaScopeError as exc:  # the default engine is installed but has no model: degrade, say so
+        if not using_default:
+            raise
+        emotions, model_name = None, f"unavailable ({exc})"
+    if emotions is None:
         warnings.append(f"emotion model {model_name}: arcs and model-based hook components are omitted")
-    emotions = score_lines([ln.text for ln in all_lines], lang, classifier)  # type: ignore[arg-type]
+    elif using_default and emotions:
+        model_name = _model_version(all_lines, classifier, lang)
     episodes = []
     offset = 0
     for ep in parsed.episodes:

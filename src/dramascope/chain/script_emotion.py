@@ -19,6 +19,10 @@ NEGATIVE = ("sadness", "anger", "disgust", "fear")
 
 # Reaction names as the resonance engine may spell them (Chinese label or English code) → our code.
 REACTION_CODES = {
+    # pinyin codes of dramascope.resonance.labels.REACTION_CODES
+    "shuang": "catharsis", "tian": "sweetness", "nue": "heartache", "ran": "thrill", "xiao": "amusement",
+    "leimu": "moved", "qi": "villain_anger", "jing": "shock", "cuigeng": "anticipation", "qiju": "abandonment",
+    "ga": "cringe",
     "爽": "catharsis", "catharsis": "catharsis",
     "惊": "shock", "shock": "shock", "twist_shock": "shock", "twist": "shock",
     "催更": "anticipation", "anticipation": "anticipation",
