@@ -83,9 +83,9 @@ def test_file_backed_rank_store_equals_in_memory():
 
 def test_rank_store_round_trip():
     store = RankStore(10, 6, title_block=3, budget_bytes=0)
-    data = np.arange(60, dtype=np.uint32).reshape(10, 6)
-    store.write(0, data[:, :4])
-    store.write(4, data[:, 4:])
+    data = np.arange(60, dtype=np.uint32).reshape(10, 6)  # titles × replicates
+    store.write(0, data[:, :4].T)
+    store.write(4, data[:, 4:].T)
     for start, stop in store.blocks:
         np.testing.assert_array_equal(store.read_block(start, stop), data[start:stop])
     store.close()

@@ -33,26 +33,26 @@ class RankStore:
         return [(s, min(s + self.title_block, self.n)) for s in range(0, self.n, self.title_block)]
 
     def write(self, first_replicate: int, ranks: np.ndarray) -> None:
-        """Store ranks of shape (titles, chunk) for replicates first_replicate … first_replicate+chunk−1."""
-        chunk = ranks.shape[1]
+        """Store ranks of shape (chunk, titles) for replicates first_replicate … first_replicate+chunk−1."""
+        chunk = ranks.shape[0]
         if self.in_memory:
-            self._arr[first_replicate:first_replicate + chunk] = ranks.T
+            self._arr[first_replicate:first_replicate + chunk] = ranks
             return
         item = RANK_DTYPE().itemsize
         for start, stop in self.blocks:
             nb = stop - start
             self._file.seek((start * self.r + first_replicate * nb) * item)
-            self._file.write(np.ascontiguousarray(ranks[start:stop].T, dtype=RANK_DTYPE).tobytes())
+            self._file.write(np.ascontiguousarray(ranks[:, start:stop], dtype=RANK_DTYPE).tobytes())
 
     def read_block(self, start: int, stop: int) -> np.ndarray:
-        """Ranks of titles start…stop−1 over all replicates, shape (titles, replicates)."""
+        """Ranks of titles start…stop−1 over all replicates, shape (titles, replicates), C-contiguous."""
         if self.in_memory:
-            return self._arr[:, start:stop].T
+            return np.ascontiguousarray(self._arr[:, start:stop].T)
         nb = stop - start
         item = RANK_DTYPE().itemsize
         self._file.seek(start * self.r * item)
         buf = self._file.read(nb * self.r * item)
-        return np.frombuffer(buf, dtype=RANK_DTYPE).reshape(self.r, nb).T
+        return np.ascontiguousarray(np.frombuffer(buf, dtype=RANK_DTYPE).reshape(self.r, nb).T)
 
     def close(self) -> None:
         if not self.in_memory:
