@@ -40,7 +40,7 @@ class Column:
     maximum: float | None = None
     aliases: tuple[str, ...] = ()
     references: str | None = None  # "table.column" that must exist
-    default: object | None = None  # value used when the column is absent from a file
+    default: object | None = None  # value used when the column is absent from a file or a cell is empty
     # Spellings of allowed values found in exports (e.g. 竖屏 → vertical), matched case-insensitively.
     value_aliases: tuple[tuple[str, str], ...] = ()
 

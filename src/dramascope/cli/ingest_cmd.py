@@ -44,10 +44,11 @@ def ingest_command(
         else:
             report = ingest_files(ws, table, files, format=format, encoding=encoding)
     summary = RichTable(title=f"ingest → {report.table}")
-    for col in ("file", "read", "inserted", "updated", "unchanged", "quarantined"):
-        summary.add_column(col, justify="left" if col == "file" else "right")
+    summary.add_column("file", overflow="fold")
+    for col in ("read", "inserted", "updated", "unchanged", "quarantined"):
+        summary.add_column(col, justify="right", no_wrap=True, min_width=len(col))
     for f in report.files:
-        summary.add_row(str(f.path), *(f"{v:,}" for v in (f.rows_read, f.inserted, f.updated, f.unchanged,
+        summary.add_row(f.path.name, *(f"{v:,}" for v in (f.rows_read, f.inserted, f.updated, f.unchanged,
                                                           f.quarantined)))
     console.print(summary)
     for f in report.files:

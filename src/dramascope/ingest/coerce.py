@@ -188,6 +188,9 @@ def coerce_batch(table: Table, batch, mapping: HeaderMapping) -> tuple[pa.Table,
             default = col.default
             values = pa.array([default] * n, col.arrow_type) if default is not None else pa.nulls(n, col.arrow_type)
             reason = pa.nulls(n, pa.string())
+        if col.default is not None and values.null_count:
+            filled = pc.fill_null(values, pa.scalar(col.default, col.arrow_type))
+            values = pc.if_else(pc.is_null(reason), filled, values)  # an unreadable value is not "empty"
         reason = check_rules(col, values, reason)
         if reason.null_count < n:
             has = pc.is_valid(reason)

@@ -209,6 +209,10 @@ class CsvReader:
                                                      strings_can_be_null=True, null_values=[""]))
         except UnicodeDecodeError as exc:
             raise decode_error(self.path, self.encoding, exc) from None
+        except pa.ArrowInvalid as exc:
+            if "utf8" in str(exc).lower():
+                raise decode_error(self.path, self.encoding, exc) from None
+            raise UserInputError(f"cannot parse the CSV: {exc}", file=str(self.path)) from None
         next_base, newlines_before = 2, 0
         while True:
             try:

@@ -1,0 +1,40 @@
+import codecs
+
+import pytest
+
+from dramascope.errors import UserInputError
+from dramascope.ingest.encoding import canonical_encoding, detect_encoding, locate_decode_error
+
+TEXT = "标题,播放量\n重生之我是霸总,1.2万\n"
+
+
+@pytest.mark.parametrize("data,expected", [
+    (TEXT.encode("utf-8"), "utf-8"),
+    (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig"),
+    (TEXT.encode("gb18030"), "gb18030"),
+    (TEXT.encode("utf-16"), "utf-16"),
+])
+def test_detects_common_export_encodings(tmp_path, data, expected):
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    assert detect_encoding(path) == expected
+
+
+def test_gbk_and_gb2312_are_read_as_gb18030():
+    assert canonical_encoding("GBK") == canonical_encoding("gb2312") == "gb18030"
+    with pytest.raises(UserInputError, match="unknown encoding"):
+        canonical_encoding("klingon")
+
+
+def test_decode_error_is_located_by_line(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes("a,b\n1,2\n".encode() + b"3,\xff\xfe\n")
+    problem = locate_decode_error(path, "utf-8")
+    assert problem.line == 3 and problem.byte_offset == 10
+
+
+def test_undetectable_bytes_name_file_and_line(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"a,b\n1,2\n3,\xff\xff\xff\n")
+    with pytest.raises(UserInputError, match=r"line 3.*neither UTF-8 nor GB18030"):
+        detect_encoding(path)

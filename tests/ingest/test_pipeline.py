@@ -1,0 +1,234 @@
+"""End-to-end ingest on DuckDB: every validation rule with a bad input, quarantine, idempotence,
+atomicity, encodings and Chinese headers."""
+
+import csv
+import datetime as dt
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from dramascope.errors import UserInputError
+from dramascope.ingest import ingest_files
+
+METRICS_HEADER = "title_id,platform,date,plays,likes,completion_rate,market\n"
+
+
+def _rows(ws, table, *cols, order=None):
+    t = ws.table(table)
+    return ws.engine.to_arrow(t.order_by(order or list(cols)).select(*cols)).to_pylist()
+
+
+def _quarantine(ws):
+    return _rows(ws, "quarantine", "line", "field", "value", "reason", order=["line", "field"])
+
+
+def test_good_rows_are_typed_and_upserted(ws_with_titles, write):
+    path = write("m.csv", METRICS_HEADER + "t1,douyin,2026-09-04,1.2万,\"12,345\",45%,国内\n"
+                                           "t2,reelshort,2026/9/5,138.2M,625.5K,0.5,overseas\n")
+    report = ingest_files(ws_with_titles, "metrics", [path])
+    f = report.files[0]
+    assert (f.rows_read, f.inserted, f.updated, f.unchanged, f.quarantined) == (2, 2, 0, 0, 0)
+    assert f.quarantine_report is None
+    assert _rows(ws_with_titles, "metrics", "title_id", "date", "plays", "likes", "completion_rate", "market") == [
+        {"title_id": "t1", "date": dt.date(2026, 9, 4), "plays": 12000, "likes": 12345, "completion_rate": 0.45,
+         "market": "domestic"},
+        {"title_id": "t2", "date": dt.date(2026, 9, 5), "plays": 138_200_000, "likes": 625_500,
+         "completion_rate": 0.5, "market": "overseas"},
+    ]
+
+
+@pytest.mark.parametrize("row,field,value,reason", [
+    ("t1,douyin,2026-09-04,abc,1,0.5,domestic", "plays", "abc", "not a number"),            # type
+    (",douyin,2026-09-04,1,1,0.5,domestic", "title_id", None, "required value missing"),    # required
+    ("t1,douyin,2026-09-04,-5,1,0.5,domestic", "plays", "-5", "below the minimum 0"),       # range (min)
+    ("t1,douyin,2026-09-04,5,1,1.5,domestic", "completion_rate", "1.5", "above the maximum 1"),  # range (max)
+    ("t1,douyin,2026-09-04,5,1,0.5,mars", "market", "mars", "not one of: domestic, overseas"),  # enumeration
+    ("t1,douyin,2026-02-30,5,1,0.5,domestic", "date", "2026-02-30", "no such calendar date"),   # date
+    ("t1,douyin,someday,5,1,0.5,domestic", "date", "someday", "not a date (use YYYY-MM-DD)"),
+    ("t9,douyin,2026-09-04,5,1,0.5,domestic", "title_id", "t9", "no such title_id in titles (load titles first)"),
+    ("t1,douyin,2026-09-04,5,1,45%,domestic", None, None, None),  # control: a valid row
+])
+def test_each_rule_quarantines_a_bad_row(ws_with_titles, write, row, field, value, reason):
+    good = "t2,kuaishou,2026-09-04,7,1,0.3,domestic\n"
+    path = write("m.csv", METRICS_HEADER + good + row + "\n")
+    f = ingest_files(ws_with_titles, "metrics", [path]).files[0]
+    assert f.rows_read == 2
+    if reason is None:
+        assert (f.inserted, f.quarantined) == (2, 0)
+        return
+    assert (f.inserted, f.quarantined) == (1, 1)
+    assert _quarantine(ws_with_titles) == [{"line": 3, "field": field, "value": value, "reason": reason}]
+    with open(f.quarantine_report, encoding="utf-8") as fh:
+        report = list(csv.DictReader(fh))
+    assert report[0]["file"] == str(path) and report[0]["line"] == "3" and report[0]["reason"] == reason
+    assert report[0]["raw"].startswith(row.split(",")[0])
+
+
+def test_a_row_breaking_several_rules_is_listed_once_per_field(ws_with_titles, write):
+    path = write("m.csv", METRICS_HEADER + "t1,douyin,2026-09-04,abc,-1,2,mars\n")
+    f = ingest_files(ws_with_titles, "metrics", [path]).files[0]
+    assert (f.quarantined, f.violations) == (1, 4)
+    assert [q["field"] for q in _quarantine(ws_with_titles)] == ["completion_rate", "likes", "market", "plays"]
+
+
+def test_duplicate_keys_keep_the_last_and_quarantine_the_earlier(ws_with_titles, write):
+    path = write("m.csv", METRICS_HEADER + "t1,douyin,2026-09-04,1,1,0.1,domestic\n"
+                                           "t1,douyin,2026-09-05,2,1,0.1,domestic\n"
+                                           "t1,douyin,2026-09-04,3,1,0.1,domestic\n"
+                                           "t1,douyin,2026-09-04,4,1,0.1,domestic\n")
+    f = ingest_files(ws_with_titles, "metrics", [path]).files[0]
+    assert (f.rows_read, f.inserted, f.quarantined) == (4, 2, 2)
+    assert _rows(ws_with_titles, "metrics", "date", "plays") == [
+        {"date": dt.date(2026, 9, 4), "plays": 4}, {"date": dt.date(2026, 9, 5), "plays": 2}]
+    q = _quarantine(ws_with_titles)
+    assert [r["line"] for r in q] == [2, 4]
+    assert all(r["reason"] == "duplicate key in the file; the row at line 5 is kept" for r in q)
+    assert q[0]["value"] == "title_id=t1, platform=douyin, date=2026-09-04"
+    raw = _rows(ws_with_titles, "quarantine", "raw", order=["line"])
+    assert raw[0]["raw"].startswith("t1,douyin,2026-09-04,1,1,")  # nothing is lost
+
+
+def test_reingest_changes_nothing_and_changes_are_counted(ws_with_titles, write):
+    path = write("m.csv", METRICS_HEADER + "t1,douyin,2026-09-04,1,1,0.1,domestic\n"
+                                           "t2,douyin,2026-09-04,2,1,0.1,domestic\n")
+    ingest_files(ws_with_titles, "metrics", [path])
+    again = ingest_files(ws_with_titles, "metrics", [path]).files[0]
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
+    changed = write("m2.csv", METRICS_HEADER + "t1,douyin,2026-09-04,9,1,0.1,domestic\n"
+                                               "t2,douyin,2026-09-05,2,1,0.1,domestic\n")
+    f = ingest_files(ws_with_titles, "metrics", [changed]).files[0]
+    assert (f.inserted, f.updated, f.unchanged) == (1, 1, 0)
+    assert ws_with_titles.count("metrics") == 3
+    log = _rows(ws_with_titles, "ingest_log", "table_name", "inserted", "updated", "unchanged", order=["started_at"])
+    assert [(r["inserted"], r["updated"], r["unchanged"]) for r in log if r["table_name"] == "metrics"] == [
+        (2, 0, 0), (0, 0, 2), (1, 1, 0)]
+
+
+def test_failure_mid_file_leaves_the_workspace_unchanged(ws_with_titles, write, monkeypatch):
+    first = write("m.csv", METRICS_HEADER + "t1,douyin,2026-09-04,1,1,0.1,domestic\n")
+    ingest_files(ws_with_titles, "metrics", [first])
+    before = {name: ws_with_titles.count(name) for name in ("metrics", "quarantine", "ingest_log")}
+    second = write("m2.csv", METRICS_HEADER + "t1,douyin,2026-09-04,5,1,0.1,domestic\n"
+                                              "t2,douyin,2026-09-04,2,1,0.1,domestic\n"
+                                              "t9,douyin,2026-09-04,2,1,0.1,domestic\n")
+    engine = ws_with_titles.engine
+    real_append = engine.append
+
+    def crash_on_log(name, data):  # the upsert and quarantine rows are written; the log row fails
+        if name == "ingest_log":
+            raise RuntimeError("injected failure")
+        return real_append(name, data)
+
+    monkeypatch.setattr(engine, "append", crash_on_log)
+    with pytest.raises(RuntimeError, match="injected"):
+        ingest_files(ws_with_titles, "metrics", [second])
+    monkeypatch.undo()
+    assert {name: ws_with_titles.count(name) for name in before} == before
+    assert _rows(ws_with_titles, "metrics", "title_id", "plays") == [{"title_id": "t1", "plays": 1}]
+    assert list(ws_with_titles.quarantine_dir.glob("*.csv")) == []
+    assert not list((ws_with_titles.path / ".staging").glob("*"))  # staging cleaned up
+
+
+def test_failure_while_reading_writes_nothing(ws_with_titles, write):
+    path = write("m.csv", METRICS_HEADER + "t1,douyin,2026-09-04,1,1,0.1,domestic\n")
+
+    def boom(*_):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest_files(ws_with_titles, "metrics", [path], progress=boom)
+    assert ws_with_titles.count("metrics") == 0 and ws_with_titles.count("ingest_log") == 1
+
+
+def test_gb18030_file_with_chinese_headers(ws_with_titles, write):
+    text = "剧集ID,平台,日期,播放量,点赞,评论,转发,完播率,市场\nt1,抖音,2026年9月4日,3.5亿,1.2万,\"1,024\",625,45%,国内\n"
+    path = write("m.csv", text, encoding="gb18030")
+    f = ingest_files(ws_with_titles, "metrics", [path]).files[0]
+    assert (f.encoding, f.inserted) == ("gb18030", 1)
+    assert _rows(ws_with_titles, "metrics", "platform", "plays", "likes", "comments", "shares", "market") == [
+        {"platform": "抖音", "plays": 350_000_000, "likes": 12_000, "comments": 1024, "shares": 625,
+         "market": "domestic"}]
+
+
+def test_utf8_bom_and_explicit_encoding(ws_with_titles, write):
+    path = write("m.csv", "\ufeff" + METRICS_HEADER + "t1,douyin,2026-09-04,1,1,0.1,domestic\n")
+    assert ingest_files(ws_with_titles, "metrics", [path]).files[0].encoding == "utf-8-sig"
+    gb = write("g.csv", METRICS_HEADER + "t1,快手,2026-09-04,1,1,0.1,domestic\n", encoding="gb18030")
+    assert ingest_files(ws_with_titles, "metrics", [gb], encoding="GBK").files[0].inserted == 1
+
+
+def test_wrong_encoding_names_file_and_line(ws_with_titles, write):
+    path = write("m.csv", METRICS_HEADER + "t1,快手,2026-09-04,1,1,0.1,domestic\n", encoding="gb18030")
+    with pytest.raises(UserInputError, match=r"m.csv, line 2: invalid bytes for encoding utf-8"):
+        ingest_files(ws_with_titles, "metrics", [path], encoding="utf-8")
+    assert ws_with_titles.count("metrics") == 0
+
+
+def test_malformed_csv_rows_are_quarantined_with_their_lines(ws_with_titles, write):
+    path = write("m.csv", METRICS_HEADER + "t1,douyin,2026-09-04,1,1,0.1,domestic\n"
+                                           "t1,douyin,2026-09-05,1\n\n"
+                                           "t2,douyin,2026-09-04,1,1,0.1,domestic\n")
+    f = ingest_files(ws_with_titles, "metrics", [path]).files[0]
+    assert (f.rows_read, f.inserted, f.quarantined) == (3, 2, 1)
+    assert _quarantine(ws_with_titles) == [{"line": 3, "field": None, "value": None,
+                                            "reason": "wrong number of fields"}]
+
+
+def test_titles_themes_lists_enums_and_unknown_columns(duckdb_workspace, write):
+    path = write("t.csv", "剧集ID,标题,题材,画幅,audience_zh,paywall_episode,付费模式,备注\n"
+                          "t1,重生,重生；逆袭、打脸,竖屏,女频,E12,付费,hello\n")
+    f = ingest_files(duckdb_workspace, "titles", [path]).files[0]
+    assert f.unknown_columns == ["备注"] and any("备注" in w for w in f.warnings)
+    assert _rows(duckdb_workspace, "titles", "themes", "orientation", "audience", "paywall_episode",
+                 "monetization") == [{"themes": ["重生", "逆袭", "打脸"], "orientation": "vertical",
+                                      "audience": "female", "paywall_episode": 12, "monetization": "paid_unlock"}]
+
+
+def test_defaults_fill_absent_columns(duckdb_workspace, write):
+    ingest_files(duckdb_workspace, "titles", [write("t.csv", "title_id,name\nt1,A\n")])
+    assert _rows(duckdb_workspace, "titles", "orientation") == [{"orientation": "vertical"}]
+
+
+def test_comments_jsonl_with_lists_numbers_and_bad_lines(ws_with_titles, write):
+    lines = [
+        {"comment_id": "c1", "title_id": "t1", "text": "太好看了", "likes": "1.2万", "kind": "弹幕",
+         "video_second": 12.5, "posted_at": "2026-09-04 12:00:00"},
+        {"comment_id": "c2", "title_id": "t2", "text": "so good", "likes": 3, "episode_no": "E3"},
+        {"comment_id": "c3", "title_id": "t1", "text": "", "likes": 1},
+    ]
+    text = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\nnot json\n"
+    f = ingest_files(ws_with_titles, "comments", [write("c.jsonl", text)]).files[0]
+    assert (f.rows_read, f.inserted, f.quarantined) == (4, 2, 2)
+    assert _rows(ws_with_titles, "comments", "comment_id", "likes", "kind", "episode_no", "posted_at") == [
+        {"comment_id": "c1", "likes": 12000, "kind": "danmaku", "episode_no": None,
+         "posted_at": dt.datetime(2026, 9, 4, 12)},
+        {"comment_id": "c2", "likes": 3, "kind": "comment", "episode_no": 3, "posted_at": None}]
+    q = _quarantine(ws_with_titles)
+    assert [(r["line"], r["field"], r["reason"].split(":")[0]) for r in q] == [
+        (3, "text", "required value missing"), (4, None, "invalid JSON")]
+
+
+def test_parquet_with_typed_columns(ws_with_titles, tmp_path):
+    path = tmp_path / "m.parquet"
+    pq.write_table(pa.table({"title_id": ["t1", "t2"], "platform": ["douyin", "douyin"],
+                             "date": pa.array([dt.date(2026, 9, 4)] * 2), "plays": pa.array([5, -1], pa.int32()),
+                             "completion_rate": [0.5, 0.2]}), path)
+    f = ingest_files(ws_with_titles, "metrics", [path]).files[0]
+    assert (f.format, f.inserted, f.quarantined) == ("parquet", 1, 1)
+    assert _quarantine(ws_with_titles) == [{"line": 2, "field": "plays", "value": "-1",
+                                            "reason": "below the minimum 0"}]
+
+
+def test_nothing_readable_is_a_clear_error(duckdb_workspace, write):
+    with pytest.raises(UserInputError, match="unknown table 'nope'"):
+        ingest_files(duckdb_workspace, "nope", [write("x.csv", "a\n1\n")])
+    with pytest.raises(UserInputError, match="the file is empty"):
+        ingest_files(duckdb_workspace, "titles", [write("e.csv", "")])
+    with pytest.raises(UserInputError, match="no data rows"):
+        ingest_files(duckdb_workspace, "titles", [write("h.csv", "title_id,name\n")])
+    with pytest.raises(UserInputError, match="field name: required column 'name'"):
+        ingest_files(duckdb_workspace, "titles", [write("t.csv", "title_id\nt1\n")])
+    with pytest.raises(UserInputError, match="no such file"):
+        ingest_files(duckdb_workspace, "titles", [write("t.csv", "x").parent / "missing.csv"])

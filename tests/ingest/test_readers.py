@@ -1,0 +1,103 @@
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from dramascope.errors import UserInputError
+from dramascope.ingest.readers import CsvReader, JsonlReader, MalformedRowsFound, ParquetReader, detect_format
+
+
+def _rows(reader):
+    out = []
+    for batch in reader.batches():
+        for line, row in zip(batch.lines.to_pylist(), batch.data.to_pylist()):
+            out.append((line, row))
+    return out
+
+
+def test_csv_lines_count_header_blank_lines_and_quoted_newlines(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text('id,text\n1,"two\nlines"\n\n2,plain\n3,"a\r\nb\nc"\n4,end\n', encoding="utf-8")
+    rows = _rows(CsvReader(path))
+    assert [(line, r["id"]) for line, r in rows] == [(2, "1"), (5, "2"), (6, "3"), (9, "4")]
+    assert rows[0][1]["text"] == "two\nlines"
+
+
+def test_csv_small_blocks_keep_line_numbers(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("id,text\n" + "".join(f'{i},"x\ny{i}"\n' for i in range(2000)), encoding="utf-8")
+    rows = _rows(CsvReader(path, block_bytes=4096))
+    assert [line for line, _ in rows] == [2 + 2 * i for i in range(2000)]
+
+
+def test_csv_malformed_rows_are_set_aside_with_their_lines(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("id,v\n1,a\n2,b,extra\n3,c\n4\n5,e\n", encoding="utf-8")
+    with pytest.raises(MalformedRowsFound) as found:
+        _rows(CsvReader(path))
+    reader = CsvReader(path, skipped=found.value.skipped)
+    rows = _rows(reader)
+    assert [(line, r["id"]) for line, r in rows] == [(2, "1"), (4, "3"), (6, "5")]
+    assert [(m.line, m.raw) for m in reader.malformed] == [(3, "2,b,extra"), (5, "4")]
+
+
+def test_csv_bom_and_gb18030(tmp_path):
+    text = "标题,播放量\n重生,1.2万\n"
+    for enc in ("utf-8-sig", "gb18030"):
+        path = tmp_path / f"{enc}.csv"
+        path.write_bytes(text.encode(enc))
+        reader = CsvReader(path)
+        assert reader.headers == ["标题", "播放量"]
+        assert _rows(reader) == [(2, {"标题": "重生", "播放量": "1.2万"})]
+
+
+def test_csv_invalid_utf8_names_the_line(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_bytes(b"a,b\n" + b"x,1\n" * 5 + b"y,\xff\n")
+    with pytest.raises(UserInputError, match=r"line 7: invalid bytes for encoding utf-8"):
+        _rows(CsvReader(path, encoding="utf-8"))
+
+
+def test_empty_files_are_user_errors(tmp_path):
+    for name in ("e.csv", "e.jsonl", "e.parquet"):
+        (tmp_path / name).write_bytes(b"")
+    with pytest.raises(UserInputError, match="empty"):
+        CsvReader(tmp_path / "e.csv")
+    with pytest.raises(UserInputError, match="empty"):
+        JsonlReader(tmp_path / "e.jsonl")
+    with pytest.raises(UserInputError, match="empty"):
+        ParquetReader(tmp_path / "e.parquet")
+
+
+def test_jsonl_lines_and_broken_lines(tmp_path):
+    path = tmp_path / "c.jsonl"
+    lines = [json.dumps({"id": "1", "n": 5}), "", json.dumps({"id": "2", "n": "1.2万"}), "{broken",
+             json.dumps([1, 2]), json.dumps({"id": "3", "tags": ["a", "b"]})]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reader = JsonlReader(path)
+    rows = _rows(reader)
+    assert [(line, r["id"]) for line, r in rows] == [(1, "1"), (3, "2"), (6, "3")]
+    assert rows[1][1]["n"] == "1.2万" and rows[2][1]["tags"] == ["a", "b"]
+    assert [(m.line, m.reason.split(":")[0]) for m in reader.malformed] == [(4, "invalid JSON"), (5, "not a JSON object")]
+
+
+def test_jsonl_gb18030(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_bytes((json.dumps({"text": "太好看了"}, ensure_ascii=False) + "\n").encode("gb18030"))
+    assert _rows(JsonlReader(path, encoding="gb18030")) == [(1, {"text": "太好看了"})]
+
+
+def test_parquet_rows_are_numbered_from_one(tmp_path):
+    path = tmp_path / "p.parquet"
+    pq.write_table(pa.table({"id": ["a", "b", "c"], "n": [1, 2, 3]}), path)
+    rows = _rows(ParquetReader(path, batch_rows=2))
+    assert [(line, r["id"]) for line, r in rows] == [(1, "a"), (2, "b"), (3, "c")]
+
+
+def test_format_from_extension_or_given(tmp_path):
+    assert detect_format(tmp_path / "a.CSV", None) == "csv"
+    assert detect_format(tmp_path / "a.ndjson", None) == "jsonl"
+    assert detect_format(tmp_path / "a.data", "parquet") == "parquet"
+    with pytest.raises(UserInputError, match="--format"):
+        detect_format(tmp_path / "a.xlsx", None)
