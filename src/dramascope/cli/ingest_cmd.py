@@ -53,7 +53,7 @@ def ingest_command(
     console.print(summary)
     for f in report.files:
         for warning in f.warnings:
-            err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+            err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     if report.rows_valid == 0:
         raise UserInputError(f"nothing valid could be read into {report.table!r}: all {report.rows_read} row(s) "
                              "were quarantined (see the quarantine report above)")
