@@ -15,7 +15,7 @@ from dramascope.cli.app import WorkspaceOption, app, console, err_console
 @app.command("demo")
 def demo_command(
     workspace: WorkspaceOption = None,
-    titles: Annotated[int, typer.Option("--titles", min=10, max=1_000_000, help="Titles in the demo market.")] = 300,
+    titles: Annotated[int, typer.Option("--titles", min=10, help="Titles in the demo market (at least 10).")] = 300,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed → identical market).")] = 7,
     serve: Annotated[bool, typer.Option("--serve", help="Serve the dashboard on the demo workspace afterwards.")]
     = False,

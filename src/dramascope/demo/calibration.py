@@ -21,8 +21,8 @@ RATIOS = tuple(REFERENCE_COLUMNS)
 
 # log10 medians and log10 standard deviations of the per-series ratio (measured, docs/demo-market.md).
 LOG10_MEDIAN = {"likes": -2.197, "favorites": -1.375, "shares": -3.064, "comments": -2.898, "danmaku": -1.949}
-LOG10_SD = {"likes": 0.450, "favorites": 0.427, "shares": 0.452, "comments": 0.370, "danmaku": 0.444}
-# Pearson correlation of the log10 ratios across series (measured; order = RATIOS).
+LOG10_SD = {"likes": 0.450, "favorites": 0.427, "shares": 0.452, "comments": 0.352, "danmaku": 0.432}
+# Pearson correlation of the log10 ratios across series (measured; order = RATIOS; zero counts as 1).
 LOG_CORR = np.array([
     [1.00, 0.26, 0.40, 0.34, -0.08],
     [0.26, 1.00, 0.47, 0.40, 0.27],
@@ -32,7 +32,7 @@ LOG_CORR = np.array([
 ])
 # Spearman correlation of each ratio with the user score (measured): the weak link between quality and
 # engagement. The generator loads latent quality onto each log ratio with these correlations.
-QUALITY_RHO = {"likes": 0.13, "favorites": 0.08, "shares": 0.33, "comments": -0.07, "danmaku": 0.16}
+QUALITY_RHO = {"likes": 0.131, "favorites": 0.085, "shares": 0.325, "comments": -0.074, "danmaku": 0.166}
 # Spearman(score, views) measured at 0.128: quality barely predicts reach.
 QUALITY_REACH_RHO = 0.13
 # Spread of log10 views across series (0.75), the target spread of title-level total plays.
@@ -87,3 +87,28 @@ def measure_reference(csv_path: Path) -> RatioStats:
     frame = frame[frame["views"] > 0]
     counters = {name: frame[col].to_numpy() for name, col in REFERENCE_COLUMNS.items()}
     return ratio_stats(frame["views"].to_numpy(), counters, frame["score"].to_numpy())
+
+
+def market_ratio_stats(market_dir: Path) -> RatioStats:
+    """The same figures measured on a generated market (title life totals, app rating as the score).
+
+    Danmaku per play is estimated as the sampled texts' danmaku : comment mix times the metrics'
+    comments per play, on titles without a planted comment farm (the sample keeps the real mix).
+    """
+    import polars as pl
+
+    market_dir = Path(market_dir)
+    truth = pl.read_parquet(market_dir / "truth.parquet")
+    comments_path = next(p for p in (market_dir / "comments.jsonl", market_dir / "comments.parquet") if p.exists())
+    texts = pl.read_ndjson(comments_path) if comments_path.suffix == ".jsonl" else pl.read_parquet(comments_path)
+    mix = texts.group_by("title_id").agg((pl.col("kind") == "danmaku").sum().alias("dm"),
+                                         (pl.col("kind") == "comment").sum().alias("cm"))
+    ratings = pl.read_csv(market_dir / "ratings.csv").filter(pl.col("source") == "app").select("title_id", "rating")
+    frame = (truth.join(mix, on="title_id", how="left").join(ratings, on="title_id", how="left")
+             .with_columns(pl.when(~pl.col("has_comment_farm") & (pl.col("cm") > 0))
+                           .then(pl.col("dm") / pl.col("cm") * pl.col("comments_total")).otherwise(None)
+                           .alias("danmaku_est")))
+    counters = {"likes": frame["likes_total"].to_numpy(), "favorites": frame["favorites_total"].to_numpy(),
+                "shares": frame["shares_total"].to_numpy(), "comments": frame["comments_total"].to_numpy(),
+                "danmaku": frame["danmaku_est"].fill_null(0).to_numpy()}
+    return ratio_stats(frame["plays_total"].to_numpy(), counters, frame["rating"].to_numpy())

@@ -178,7 +178,8 @@ def generate_demo_market(out_dir: Path | str, *, titles: int = 300, seed: int = 
     recs = links.recommendations(cat, taxonomy, seed)
     rows["recommendations"] = write_csv(out / "recommendations.csv", recs)
     rows["companies"] = write_csv(out / "companies.csv", {
-        "company_id": comp.company_id, "name": comp.name, "name_en": comp.name_en, "base": comp.base,
+        "company_id": comp.company_id, "name": comp.name, "name_en": comp.name_en,
+        "base": np.where(comp.base == "", None, comp.base),
         "founded": comp.founded, "city": comp.city})
     rows["title_companies"] = write_csv(out / "title_companies.csv", links.title_companies(cat, seed))
     write_csv(out / "bases.csv", {k: np.array([b[k] for b in vocab.BASES], dtype=object)

@@ -87,6 +87,9 @@ def build_demo_workspace(path: Path | str, *, titles: int = 300, seed: int = 7,
             paths = files.tables.get(table)
             if not paths:
                 continue
+            if files.rows.get(table, 1) == 0:  # a tiny market can have no recommendations: nothing to load
+                summary.steps.append(DemoStep(f"ingest {table}", 0.0, 0, "no rows generated at this size"))
+                continue
             label = f"ingest {table}"
 
             def report_progress(p: Path, done: int, total: int, _label: str = label) -> None:
