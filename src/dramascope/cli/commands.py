@@ -3,6 +3,7 @@
 from dramascope.cli import (  # noqa: F401
     analyze_cmd,
     chain_cmd,
+    companies_cmd,
     demo_cmd,
     emotion_cmd,
     index_cmd,

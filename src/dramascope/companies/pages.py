@@ -1,0 +1,41 @@
+"""Page data for the dashboard: plain, JSON-serialisable dicts (the web app renders them and serves them
+as JSON twins; the periodic report can reuse them), built only from the library calls in this package."""
+
+from __future__ import annotations
+
+from dramascope.companies import measures as ms
+from dramascope.companies.base_report import base_report, run_periods
+from dramascope.companies.membership import known_bases
+from dramascope.companies.ranking import rank_companies
+
+
+def company_rankings_page(ws, period: str | None = None, *, top: int | None = None, base: str | None = None,
+                          spec=None, run_id: str | None = None) -> dict:
+    """The company ranking: rows (rank, interval, score, measures, flags), the method and its hash, the
+    market's measures for comparison, and the options (periods with runs, bases) a page offers."""
+    ranking = rank_companies(ws, period, spec=spec, run_id=run_id)
+    rows = ranking.rows
+    if base is not None:
+        rows = [r for r in rows if r["base"] == base]
+    if top is not None:
+        rows = rows[:top]
+    facts = ms.facts_for(ws, ranking.run, ranking.spec)
+    mc = ranking.spec.monte_carlo
+    market = ms.market_frame(ws, ranking.run, facts, replicates=mc.median_replicates, interval=mc.interval,
+                             seed=mc.seed, title_uncertainty=mc.title_rank_uncertainty)
+    return {
+        "period": ranking.run.period, "method": ranking.meta(), "rows": rows,
+        "total": sum(1 for r in ranking.rows if base is None or r["base"] == base),
+        "market": ms.measures_dict(market, ranking.run.dimensions),
+        "options": {"periods": sorted(run_periods(ws)), "bases": known_bases(ws)},
+        "filters": {"period": period, "base": base, "top": top},
+    }
+
+
+def base_page(ws, base: str, period: str | None = None, *, spec=None, run_id: str | None = None,
+              forecasts: bool = True, forecast_limit: int = 3) -> dict:
+    """The base dashboard: ``base_report`` plus the options a page offers (periods, other bases)."""
+    report = base_report(ws, base, period, spec=spec, run_id=run_id, forecasts=forecasts,
+                         forecast_limit=forecast_limit)
+    report["options"] = {"periods": sorted(run_periods(ws)), "bases": known_bases(ws)}
+    return report
