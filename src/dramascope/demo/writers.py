@@ -26,7 +26,7 @@ def to_arrow(columns: dict) -> pa.Table:
             unit = np.datetime_data(values.dtype)[0]
             arr = pa.array(values, type=pa.date32() if unit == "D" else pa.timestamp("s"))
         elif values.dtype == object:
-            arr = pa.array(values.tolist(), type=pa.string() if _all_str(values) else None, from_pandas=True)
+            arr = pa.array(values, type=pa.string() if _all_str(values) else None, from_pandas=True)
         else:
             arr = pa.array(values, from_pandas=True)
         arrays[name] = arr
