@@ -14,7 +14,7 @@ from dataclasses import dataclass
 CUES: dict[str, tuple[str, ...]] = {
     # An ending that withholds: a reveal about to land, an open threat, an explicit continuation.
     "reveal": (
-        "真相", "原来是", "原来你", "竟然是", "居然是", "你到底是谁", "身份", "亲生", "秘密", "其实我", "其实你",
+        "真相", "原来是", "原来你", "竟然是", "居然是", "竟是", "你到底是谁", "身份", "亲生", "秘密", "其实我", "其实你",
         "DNA", "亲子鉴定", "我才是", "就是你", "是你干的", "the truth", "it was you", "you're the one",
         "i'm your", "i am your", "real identity", "secret", "who are you", "paternity", "the real heir",
         "turns out", "revealed",
@@ -30,7 +30,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "砰", "一声巨响", "what?!", "what?", "no way", "impossible", "suddenly", "gasps", "screams", "bang",
         "freezes", "shocked", "can't be",
     ),
-    "continuation": ("未完待续", "待续", "下集", "to be continued", "next episode", "stay tuned"),
+    # An explicit continuation, or the writer's own hook annotation (【卡点】, HOOK:).
+    "continuation": ("未完待续", "待续", "下集", "卡点", "to be continued", "next episode", "stay tuned", "hook:"),
     # 爽点: the payoffs the audience waits for — humiliation of the villain, status reversal, vindication.
     "payoff": (
         "打脸", "反转", "跪下", "跪了", "跪在", "真相大白", "道歉", "后悔", "身份曝光", "曝光", "原来您是", "有眼不识泰山",
@@ -63,7 +64,7 @@ def _compile(cues: tuple[str, ...]) -> re.Pattern:
     parts = []
     for c in sorted(cues, key=len, reverse=True):
         esc = re.escape(c)
-        if re.fullmatch(r"[A-Za-z' ]+", c):
+        if re.fullmatch(r"[A-Za-z' ]+", c):  # whole words only for Latin cues
             esc = r"\b" + esc + r"\b"
         parts.append(esc)
     return re.compile("|".join(parts), re.IGNORECASE)

@@ -69,7 +69,7 @@ ACTION_PREFIX_RE = re.compile(r"^\s*[△▲●◆*\-]\s*")
 NON_SPEAKERS = {
     "场景", "时间", "地点", "人物", "出场人物", "备注", "注", "字幕", "画面", "镜头", "剧情", "简介", "梗概", "本集",
     "note", "notes", "time", "location", "setting", "title", "characters", "cast", "synopsis", "logline",
-    "summary", "credit", "author", "draft", "date", "source",
+    "summary", "credit", "author", "draft", "date", "source", "hook", "卡点", "钩子",
 }
 CUE_NON_SPEAKERS = {"THE END", "END", "FADE IN", "FADE OUT", "CUT TO", "CONTINUED", "MORE", "INTERCUT"}
 
