@@ -118,3 +118,18 @@ def build_market(path: Path, n_titles: int = 60, seed: int = 11, *, run_index: b
         compute_signals(ws, granularities=("life", "month"), semantic=False)
         run(ws, period="life")
     return ws
+
+
+_SHARED: dict[str, Path] = {}
+
+
+def shared_market_path(tmp_root: Path) -> Path:
+    """Build the market once per test process (tests/publish and tests/web share it) and return its folder.
+
+    Tests open it read-only in spirit: a test that writes (index run through the API) builds its own.
+    """
+    if "path" not in _SHARED:
+        path = tmp_root / "publish-market"
+        build_market(path).close()
+        _SHARED["path"] = path
+    return _SHARED["path"]

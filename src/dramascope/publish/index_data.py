@@ -17,7 +17,8 @@ import ibis
 import ibis.expr.types as ir
 
 from dramascope.errors import UserInputError
-from dramascope.publish.access import has, has_columns, rows
+from dramascope.publish.access import clean_value, has, has_columns, rows
+from dramascope.publish.cache import PublishCache, memo
 from dramascope.publish.models import (
     Contribution,
     MethodologyPage,
@@ -78,39 +79,53 @@ def latest_run(ws: Workspace, period: str | None = None) -> RunInfo | None:
     return get_run(ws, run_id)
 
 
-def resolve_run(ws: Workspace, run_id: str | None, period: str | None) -> RunInfo | None:
+def resolve_run(ws: Workspace, run_id: str | None, period: str | None,
+                cache: PublishCache | None = None) -> RunInfo | None:
     """The run a request means: an explicit id (400 if unknown), else the latest for the period, else None
     when there is no run at all (pages then say so); a period without a run is a 400 naming the periods."""
     if run_id:
-        run = get_run(ws, run_id) if has(ws, RUNS) else None
+        run = memo(cache, ("run", run_id), lambda: get_run(ws, run_id) if has(ws, RUNS) else None)
         if run is None:
             raise UserInputError(f"unknown run {run_id!r}; see /api/runs", field="run_id")
         if period and run.period != period:
             raise UserInputError(f"run {run_id!r} is for period {run.period!r}, not {period!r}", field="period")
         return run
-    run = latest_run(ws, period)
-    if run is None and period and latest_run(ws) is not None:
+    run = memo(cache, ("latest", period), lambda: latest_run(ws, period))
+    if run is None and period and memo(cache, ("latest", None), lambda: latest_run(ws)) is not None:
         raise UserInputError(f"no index run for period {period!r}; periods with runs: "
-                             f"{', '.join(periods(ws))}", field="period")
+                             f"{', '.join(periods(ws, cache))}", field="period")
     return run
 
 
-def periods(ws: Workspace) -> list[str]:
-    if not has(ws, RUNS):
-        return []
-    t = ws.table(RUNS)
-    return [r["period"] for r in rows(ws, t.select("period").distinct().order_by("period"))]
+def periods(ws: Workspace, cache: PublishCache | None = None) -> list[str]:
+    def build() -> list[str]:
+        if not has(ws, RUNS):
+            return []
+        t = ws.table(RUNS)
+        return [r["period"] for r in rows(ws, t.select("period").distinct().order_by("period"))]
+
+    return memo(cache, ("periods",), build)
+
+
+_SPECS: dict[tuple[str, str], dict[str, Any] | None] = {}
 
 
 def run_spec(ws: Workspace, run: RunInfo) -> dict[str, Any] | None:
-    """The spec stored with the run (as a dict), so the methodology shown is the one that was used."""
-    from dramascope.index.spec import spec_from_yaml_text
+    """The spec stored with the run (as a dict), so the methodology shown is the one that was used.
 
-    t = ws.table(RUNS)
-    found = rows(ws, t.filter(t.run_id == run.run_id).select("spec_yaml").limit(1))
-    if not found or not found[0]["spec_yaml"]:
-        return None
-    return spec_from_yaml_text(found[0]["spec_yaml"], source=f"run {run.run_id}").spec.model_dump(mode="json")
+    Kept per (workspace, run id) for the life of the process: a stored run never changes.
+    """
+    key = (str(ws.path.resolve()), run.run_id)
+    if key not in _SPECS:
+        from dramascope.index.spec import spec_from_yaml_text
+
+        t = ws.table(RUNS)
+        found = rows(ws, t.filter(t.run_id == run.run_id).select("spec_yaml").limit(1))
+        if not found or not found[0]["spec_yaml"]:
+            return None
+        _SPECS[key] = spec_from_yaml_text(found[0]["spec_yaml"], source=f"run {run.run_id}").spec.model_dump(
+            mode="json")
+    return _SPECS[key]
 
 
 def run_log(ws: Workspace, run: RunInfo) -> list[dict[str, Any]]:
@@ -148,31 +163,50 @@ def score_table(ws: Workspace, run: RunInfo, dimension: str | None = None) -> ir
                       rank_high=ibis.null("float64"), grade=g.grade)
 
 
-def _filtered(ws: Workspace, base: ir.Table, q: RankingQuery) -> ir.Table:
-    """Theme, platform and market filters as semi-joins (parameterised; no row leaves the engine).
-    A theme matches a declared theme or a detected one (``title_themes``), as in ``rank_table``."""
-    if q.theme:
+def filter_ids(ws: Workspace, kind: str, value: str) -> ir.Table:
+    """The title ids a filter keeps, as one-column Ibis table (parameterised: ``value`` is a literal).
+
+    A theme matches a declared theme or a detected one (``title_themes``), as in ``rank_table``; a platform
+    matches titles with metrics on it; a market matches the titles' main market.
+    """
+    if kind == "theme":
         t = ws.table("titles")
-        declared = t.filter(t.themes.contains(q.theme)).select("title_id")
+        ids = t.filter(t.themes.contains(value)).select("title_id")
         if has_columns(ws, "title_themes", "title_id", "theme"):
             tt = ws.table("title_themes")
-            declared = declared.union(tt.filter(tt.theme == q.theme).select("title_id"))
-        base = base.semi_join(declared, "title_id")
-    if q.platform:
+            ids = ids.union(tt.filter(tt.theme == value).select("title_id"))
+        return ids
+    if kind == "platform":
         m = ws.table("metrics")
-        base = base.semi_join(m.filter(m.platform == q.platform).select("title_id"), "title_id")
-    if q.market:
+        return m.filter(m.platform == value).select("title_id").distinct()
+    if kind == "market":
         t = ws.table("titles")
-        base = base.semi_join(t.filter(t.market == q.market).select("title_id"), "title_id")
+        return t.filter(t.market == value).select("title_id")
+    raise ValueError(f"unknown filter {kind!r}")
+
+
+def _filters(q: RankingQuery) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in (("theme", q.theme), ("platform", q.platform), ("market", q.market)) if v]
+
+
+def _filtered(ws: Workspace, base: ir.Table, q: RankingQuery) -> ir.Table:
+    """Filters as semi-joins: no row leaves the engine."""
+    for kind, value in _filters(q):
+        base = base.semi_join(filter_ids(ws, kind, value), "title_id")
     return base
 
 
-def ranking(ws: Workspace, run: RunInfo, q: RankingQuery) -> tuple[list[RankRow], int]:
+def ranking(ws: Workspace, run: RunInfo, q: RankingQuery, cache: PublishCache | None = None
+            ) -> tuple[list[RankRow], int]:
     """One page of the ranking and the number of titles matching the filters.
 
     With a filter, ranks stay the titles' ranks in the whole market (a theme's list shows where each
-    title stands overall); the page is ordered by that rank.
+    title stands overall); the page is ordered by that rank. Without a cache the filters, count and page
+    are pushed into the engine (three limited queries); with the web app's cache the run's sorted ranking
+    and each filter's id set are read once and a page is an Arrow mask and slice.
     """
+    if cache is not None:
+        return _ranking_cached(ws, run, q, cache)
     base = score_table(ws, run, q.dimension)
     if base is None:
         return [], 0
@@ -183,6 +217,51 @@ def ranking(ws: Workspace, run: RunInfo, q: RankingQuery) -> tuple[list[RankRow]
     return _decorate(ws, run, page_rows, with_dimensions=not q.dimension), total
 
 
+def ranked_expr(ws: Workspace, run: RunInfo, dimension: str | None) -> ir.Table | None:
+    """The whole ranked list of a run (or one dimension), with names and, for the index, dimension scores."""
+    base = score_table(ws, run, dimension)
+    if base is None:
+        return None
+    base = base.filter(base["rank"].notnull())
+    t = ws.table("titles").select("title_id", "name", "name_en", "market", "themes")
+    out = base.left_join(t, "title_id").select(base, t.name, t.name_en, t.market, t.themes)
+    dims = [d.code for d in dimensions(ws, run)] if dimension is None else []
+    if dims:
+        d = ws.table(DIM_SCORES)
+        d = d.filter(d.run_id == run.run_id)
+        wide = d.group_by("title_id").aggregate(**{f"dim__{c}": d.score.max(where=d.dimension == c) for c in dims})
+        out = out.left_join(wide, "title_id").select(out, *[wide[f"dim__{c}"] for c in dims])
+    return out.order_by(["rank", "title_id"])
+
+
+def _ranking_cached(ws: Workspace, run: RunInfo, q: RankingQuery, cache: PublishCache) -> tuple[list[RankRow], int]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def build() -> pa.Table | None:
+        expr = ranked_expr(ws, run, q.dimension)
+        return None if expr is None else ws.engine.to_arrow(expr)
+
+    table = cache.memo(("ranked", run.run_id, q.dimension), build)
+    if table is None:
+        return [], 0
+    for kind, value in _filters(q):
+        ids = cache.memo(("filter", kind, value),
+                         lambda k=kind, v=value: ws.engine.to_arrow(filter_ids(ws, k, v)).column("title_id"))
+        table = table.filter(pc.is_in(table.column("title_id"), value_set=ids))
+    total = table.num_rows
+    page = table.slice((q.page - 1) * q.page_size, q.page_size).to_pylist()
+    out = []
+    for r in page:
+        out.append(RankRow(
+            rank=int(r["rank"]), rank_low=clean_value(r["rank_low"]), rank_high=clean_value(r["rank_high"]),
+            title_id=r["title_id"], name=r["name"], name_en=r["name_en"], score=clean_value(r["score"]),
+            dimensions={k[len("dim__"):]: clean_value(v) for k, v in r.items() if k.startswith("dim__")},
+            grade=r["grade"], themes=list(r["themes"] or []), market=r["market"],
+        ))
+    return out, total
+
+
 def _decorate(ws: Workspace, run: RunInfo, page_rows: list[dict], with_dimensions: bool) -> list[RankRow]:
     """Names, themes and dimension scores for the (≤ page_size) titles of a page: two bounded queries."""
     from dramascope.publish.access import title_names
@@ -191,6 +270,9 @@ def _decorate(ws: Workspace, run: RunInfo, page_rows: list[dict], with_dimension
     names = title_names(ws, ids)
     dims: dict[str, dict[str, float | None]] = {i: {} for i in ids}
     if with_dimensions and ids:
+        codes = [d.code for d in dimensions(ws, run)]
+        for i in ids:
+            dims[i] = {c: None for c in codes}
         d = ws.table(DIM_SCORES)
         got = rows(ws, d.filter((d.run_id == run.run_id) & d.title_id.isin(ids)).select("title_id", "dimension",
                                                                                            "score"))

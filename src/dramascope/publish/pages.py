@@ -17,6 +17,7 @@ from dramascope.publish import emotions as emo
 from dramascope.publish import index_data as idx
 from dramascope.publish import quality as ql
 from dramascope.publish import title_facts as tf
+from dramascope.publish.cache import PublishCache, memo
 from dramascope.publish.access import check_id, rows, scalar, title_names
 from dramascope.publish.models import (
     CompareTitle,
@@ -52,29 +53,36 @@ def _kpis(ws: Workspace, ranked: int) -> Kpis:
     )
 
 
-def overview_page(ws: Workspace) -> OverviewPage:
-    run = idx.latest_run(ws)
-    top, total, dims = [], 0, []
-    if run is not None:
-        top, total = idx.ranking(ws, run, RankingQuery(page_size=OVERVIEW_TOP))
-        dims = idx.dimensions(ws, run)
-    return OverviewPage(run=run, kpis=_kpis(ws, total), top=top, dimensions=dims, grades=ql.grade_counts(ws))
+def overview_page(ws: Workspace, cache: PublishCache | None = None) -> OverviewPage:
+    def build() -> OverviewPage:
+        run = idx.resolve_run(ws, None, None, cache)
+        top, total, dims = [], 0, []
+        if run is not None:
+            top, total = idx.ranking(ws, run, RankingQuery(page_size=OVERVIEW_TOP), cache)
+            dims = idx.dimensions(ws, run)
+        return OverviewPage(run=run, kpis=_kpis(ws, total), top=top, dimensions=dims, grades=ql.grade_counts(ws))
+
+    return memo(cache, ("overview",), build)
 
 
-def platforms(ws: Workspace) -> list[str]:
-    m = ws.table("metrics")
-    return [r["platform"] for r in rows(ws, m.select("platform").distinct().order_by("platform").limit(200))]
+def platforms(ws: Workspace, cache: PublishCache | None = None) -> list[str]:
+    def build() -> list[str]:
+        m = ws.table("metrics")
+        return [r["platform"] for r in rows(ws, m.select("platform").distinct().order_by("platform").limit(200))]
+
+    return memo(cache, ("platforms",), build)
 
 
-def rankings_page(ws: Workspace, q: RankingQuery) -> RankingsPage:
-    run = idx.resolve_run(ws, q.run_id, q.period)
-    options = RankingOptions(themes=theme_options(), platforms=platforms(ws))
+def rankings_page(ws: Workspace, q: RankingQuery, cache: PublishCache | None = None) -> RankingsPage:
+    """A page of the ranking with the filter options; the web app passes its cache (same results)."""
+    run = idx.resolve_run(ws, q.run_id, q.period, cache)
+    options = RankingOptions(themes=theme_options(), platforms=platforms(ws, cache))
     filters = RankingFilters(period=q.period, dimension=q.dimension, theme=q.theme, platform=q.platform,
                              market=q.market)
     if run is None:
         return RankingsPage(run=None, filters=filters, options=options, total=0, page=q.page,
                             page_size=q.page_size, pages=0, rows=[])
-    options.periods = idx.periods(ws)
+    options.periods = idx.periods(ws, cache)
     options.dimensions = idx.dimensions(ws, run)
     filters.period = run.period
     if q.theme and q.theme not in {t.code for t in options.themes}:
@@ -82,7 +90,7 @@ def rankings_page(ws: Workspace, q: RankingQuery) -> RankingsPage:
     if q.dimension and q.dimension not in {d.code for d in options.dimensions}:
         raise UserInputError(f"unknown dimension {q.dimension!r}; this run has: "
                              f"{', '.join(d.code for d in options.dimensions)}", field="dimension")
-    page_rows, total = idx.ranking(ws, run, q)
+    page_rows, total = idx.ranking(ws, run, q, cache)
     pages = max(1, math.ceil(total / q.page_size)) if total else 0
     return RankingsPage(run=run, filters=filters, options=options, total=total, page=q.page,
                         page_size=q.page_size, pages=pages, rows=page_rows)

@@ -31,6 +31,7 @@ from dramascope import __version__
 from dramascope.errors import DramaScopeError, NotAvailableYet, UserInputError
 from dramascope.publish import pages
 from dramascope.publish.access import NotFound, check_id
+from dramascope.publish.cache import PublishCache
 from dramascope.publish.models import (
     ComparePage,
     EmotionsData,
@@ -147,6 +148,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     ws = workspace if workspace is not None else Workspace.open(workspace_path, create=False)
     lock = threading.RLock()
     env = _environment()
+    cache = PublishCache(ws)
 
     app = FastAPI(
         title="DramaScope API",
@@ -156,6 +158,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
                     "Read endpoints are public; writes need the workspace api_token as a bearer token.",
     )
     app.state.workspace = ws
+    app.state.cache = cache
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     def compute(fn: Callable[..., T], *args: Any) -> T:
@@ -255,13 +258,13 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     @app.get("/api/overview", responses=READ_ERRORS, response_model=OverviewPage, tags=["pages"], summary="Overview: KPIs and top titles")
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def overview(request: Request, lang: Lng):
-        return twin(request, "overview", "overview.html", compute(pages.overview_page), lang)
+        return twin(request, "overview", "overview.html", compute(pages.overview_page, cache), lang)
 
     @app.get("/api/rankings", responses=READ_ERRORS, response_model=RankingsPage, tags=["pages"],
              summary="Rankings with filters (period, dimension, theme, platform, market) and pagination")
     @app.get("/rankings", response_class=HTMLResponse, include_in_schema=False)
     def rankings(request: Request, q: Annotated[RankingQuery, Query()], lang: Lng):
-        return twin(request, "rankings", "rankings.html", compute(pages.rankings_page, q), lang)
+        return twin(request, "rankings", "rankings.html", compute(pages.rankings_page, q, cache), lang)
 
     @app.get("/api/titles/{title_id}", responses=READ_ERRORS, response_model=TitlePage, tags=["pages"],
              summary="Title detail: score, rank interval, profile, contributions, emotions, flags")
@@ -335,12 +338,14 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             from starlette.concurrency import run_in_threadpool
 
             detail = await run_in_threadpool(compute, pages.ingest_upload, table, path, fmt)
+            cache.invalidate()
         return WriteResult(ok=True, detail=detail)
 
     @app.post("/api/index/run", response_model=WriteResult, responses=WRITE_ERRORS, tags=["write"], dependencies=[Depends(require_token)],
               summary="Run the index (bearer token)")
     def index_run(body: IndexRunRequest):
         detail = compute(pages.run_index_request, body.period, body.spec)
+        cache.invalidate()
         return WriteResult(ok=True, detail=detail)
 
     @app.get("/api", include_in_schema=False)

@@ -1,0 +1,70 @@
+"""A per-workspace memo for the web app: what every request would otherwise recompute.
+
+Why: each Ibis query costs ~20 ms of compilation before the engine even starts, so a rankings request
+that resolves the run, reads its spec, counts, pages and decorates would spend most of its time compiling.
+Stored runs never change (a run id names one immutable result), so their sorted rankings, specs and
+dimension lists can be held in memory and a page becomes an Arrow slice; what *can* change (new runs,
+new ingests, re-tagged themes) is watched through a cheap fingerprint of table sizes, re-read at most
+every ``ttl_seconds`` and dropped at once by :meth:`invalidate` when the app itself writes.
+
+Only the web app uses it; library calls (CLI, report, tests) always read the tables afresh.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from dramascope.workspace import Workspace
+
+T = TypeVar("T")
+WATCHED = ("index_runs", "ingest_log", "title_themes", "data_quality", "titles")
+
+
+class PublishCache:
+    def __init__(self, ws: Workspace, ttl_seconds: float = 5.0, max_entries: int = 256):
+        self.ws = ws
+        self.ttl = ttl_seconds
+        self.max_entries = max_entries
+        self._store: dict[Any, Any] = {}
+        self._fingerprint: tuple | None = None
+        self._checked_at = float("-inf")
+        self.hits = self.misses = 0
+
+    def fingerprint(self) -> tuple:
+        """Row counts of the tables whose change alters a page (a new run, ingest, tagging or grading)."""
+        return tuple(self.ws.count(name) if self.ws.has_table(name) else -1 for name in WATCHED)
+
+    def _revalidate(self) -> None:
+        now = time.monotonic()
+        if now - self._checked_at < self.ttl:
+            return
+        fp = self.fingerprint()
+        if fp != self._fingerprint:
+            self._store.clear()
+            self._fingerprint = fp
+        self._checked_at = now
+
+    def invalidate(self) -> None:
+        """Forget everything now (the app calls this after each write)."""
+        self._store.clear()
+        self._fingerprint = None
+        self._checked_at = float("-inf")
+
+    def memo(self, key: Any, build: Callable[[], T]) -> T:
+        self._revalidate()
+        if key in self._store:
+            self.hits += 1
+            return self._store[key]
+        self.misses += 1
+        if len(self._store) >= self.max_entries:
+            self._store.pop(next(iter(self._store)))
+        value = build()
+        self._store[key] = value
+        return value
+
+
+def memo(cache: PublishCache | None, key: Any, build: Callable[[], T]) -> T:
+    """``build()`` without a cache, the cached value with one."""
+    return build() if cache is None else cache.memo(key, build)

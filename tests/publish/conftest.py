@@ -1,0 +1,22 @@
+"""Fixtures for the publishing tests: one small market (real signals and index run), opened once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from market import shared_market_path  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def market_ws(tmp_path_factory):
+    from dramascope.workspace import Workspace
+
+    path = shared_market_path(tmp_path_factory.getbasetemp())
+    ws = Workspace.open(path, create=False)
+    yield ws
+    ws.close()

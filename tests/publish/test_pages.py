@@ -1,0 +1,174 @@
+"""Page data agrees with the index engine's own answers and with hand computations on the stored tables."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from market import SQLI, SQLI_TITLE_ID, XSS_TITLE_ID
+
+from dramascope.errors import UserInputError
+from dramascope.index import explain_title, rank_table
+from dramascope.publish import pages
+from dramascope.publish.access import NotFound
+from dramascope.publish.params import CompareQuery, PeriodQuery, RankingQuery
+
+
+def test_rankings_page_matches_rank_table_in_order_scores_and_intervals(market_ws):
+    expected = [r for r in rank_table(market_ws) if r["rank"] is not None]
+    got = []
+    for page_no in (1, 2, 3):
+        page = pages.rankings_page(market_ws, RankingQuery(page=page_no, page_size=25))
+        assert page.total == len(expected)
+        assert page.pages == math.ceil(len(expected) / 25)
+        got += page.rows
+    assert [r.title_id for r in got] == [r["title_id"] for r in expected]
+    for row, exp in zip(got, expected):
+        assert row.rank == exp["rank"]
+        assert row.score == pytest.approx(exp["score"])
+        assert (row.rank_low, row.rank_high) == (exp["rank_low"], exp["rank_high"])
+        assert row.grade == exp["data_quality"]
+        for dim, value in row.dimensions.items():
+            assert value == pytest.approx(exp[dim]) if exp[dim] is not None else value is None
+
+
+def test_page_beyond_the_end_is_empty_not_an_error(market_ws):
+    page = pages.rankings_page(market_ws, RankingQuery(page=99, page_size=50))
+    assert page.rows == [] and page.total == 60
+
+
+@pytest.mark.parametrize("dimension", ["reputation", "innovation", "commercial"])
+def test_dimension_ranking_matches_rank_table(market_ws, dimension):
+    expected = [r for r in rank_table(market_ws, dimension=dimension) if r["rank"] is not None]
+    page = pages.rankings_page(market_ws, RankingQuery(dimension=dimension, page_size=200))
+    assert [r.title_id for r in page.rows] == [r["title_id"] for r in expected]
+    assert [r.rank for r in page.rows] == [r["rank"] for r in expected]
+    assert all(r.rank_low is None for r in page.rows)  # no Monte Carlo interval for a single dimension
+
+
+@pytest.mark.parametrize("filters", [{"market": "overseas"}, {"platform": "reelshort"}, {"theme": "rebirth"},
+                                     {"market": "domestic", "theme": "revenge"}])
+def test_filters_select_the_same_titles_as_rank_table_keeping_market_ranks(market_ws, filters):
+    expected = [r for r in rank_table(market_ws, **filters) if r["rank"] is not None]
+    page = pages.rankings_page(market_ws, RankingQuery(page_size=200, **filters))
+    assert page.total == len(expected) > 0
+    assert [(r.title_id, r.rank) for r in page.rows] == [(r["title_id"], r["rank"]) for r in expected]
+
+
+def test_filter_by_market_by_hand(market_ws):
+    titles = market_ws.engine.to_pandas(market_ws.table("titles"))
+    overseas = set(titles.loc[titles["market"] == "overseas", "title_id"])
+    page = pages.rankings_page(market_ws, RankingQuery(market="overseas", page_size=200))
+    assert {r.title_id for r in page.rows} == overseas  # every title is ranked in this market
+
+
+@pytest.mark.parametrize("bad", [{"dimension": "nope"}, {"theme": "nope"}, {"run_id": "nope"},
+                                 {"period": "2026-01"}])
+def test_unknown_values_are_user_errors(market_ws, bad):
+    with pytest.raises(UserInputError):
+        pages.rankings_page(market_ws, RankingQuery(**bad))
+
+
+def test_title_page_agrees_with_explain_title(market_ws):
+    tid = rank_table(market_ws, top=3)[2]["title_id"]
+    page = pages.title_page(market_ws, tid, PeriodQuery())
+    exp = explain_title(market_ws, tid)
+    assert page.score.rank == exp["rank"] and page.score.score == pytest.approx(exp["score"])
+    assert (page.score.rank_low, page.score.rank_high) == (exp["rank_low"], exp["rank_high"])
+    assert {c.indicator: c.contribution for c in page.contributions} == pytest.approx(
+        {k: v for k, v in exp["contributions"].items()})
+    assert page.strengths["en"] == exp["strengths_en"] and page.weaknesses["zh"] == exp["weaknesses_zh"]
+    dims = {p.dimension: p.score for p in page.profile}
+    for code, d in exp["dimensions"].items():
+        assert dims[code] == (pytest.approx(d["score"]) if d["score"] is not None else None)
+    assert page.quality.grade == exp["data_quality"]
+
+
+def test_profile_median_is_the_median_of_the_stored_dimension_scores(market_ws):
+    d = market_ws.engine.to_pandas(market_ws.table("index_dimension_scores"))
+    page = pages.title_page(market_ws, "T010", PeriodQuery())
+    for p in page.profile:
+        col = d.loc[d["dimension"] == p.dimension, "score"].dropna()
+        if len(col):
+            assert p.median == pytest.approx(col.median())
+
+
+def test_platform_totals_are_sums_of_metrics_by_hand(market_ws):
+    m = market_ws.engine.to_pandas(market_ws.table("metrics"))
+    mine = m[m["title_id"] == "T007"].groupby("platform")["plays"].sum().to_dict()
+    page = pages.title_page(market_ws, "T007", PeriodQuery())
+    assert {p.platform: p.plays for p in page.platforms} == mine
+    assert [p.plays for p in page.platforms] == sorted(mine.values(), reverse=True)
+
+
+def test_hostile_title_ids_are_plain_strings(market_ws):
+    page = pages.title_page(market_ws, SQLI_TITLE_ID, PeriodQuery())
+    assert page.title["name"] == SQLI
+    assert market_ws.count("titles") == 60  # nothing was dropped
+    with pytest.raises(NotFound):
+        pages.title_page(market_ws, "T001' OR '1'='1", PeriodQuery())
+    with pytest.raises(UserInputError):
+        pages.title_page(market_ws, "../../etc/passwd", PeriodQuery())
+
+
+def test_top_comments_are_the_most_liked_comments(market_ws):
+    c = market_ws.engine.to_pandas(market_ws.table("comments"))
+    mine = c[(c["title_id"] == XSS_TITLE_ID) & (c["kind"] == "comment")].sort_values(
+        ["likes", "comment_id"], ascending=[False, True])
+    page = pages.title_page(market_ws, XSS_TITLE_ID, PeriodQuery())
+    assert [x.comment_id for x in page.top_comments] == list(mine["comment_id"][:8])
+
+
+def test_quality_page_counts_by_hand(market_ws):
+    dq = market_ws.engine.to_pandas(market_ws.table("data_quality"))
+    page = pages.quality_page(market_ws)
+    assert {g["grade"]: g["titles"] for g in page.grades} == {
+        g: int((dq["grade"] == g).sum()) for g in "ABCD"}
+    assert page.quarantine_total == 1 and page.quarantine[0].line == 7
+    assert all(s.grade in ("C", "D") for s in page.suspects)
+    assert [s.suspicion for s in page.suspects] == sorted((s.suspicion for s in page.suspects), reverse=True)
+
+
+def test_themes_landscape_counts_and_means_by_hand(market_ws):
+    tt = market_ws.engine.to_pandas(market_ws.table("title_themes"))[["title_id", "theme"]].drop_duplicates()
+    s = market_ws.engine.to_pandas(market_ws.table("signals"))
+    nov = s[(s["indicator"] == "theme_novelty") & (s["period"] == "life")].set_index("title_id")["value"]
+    page = pages.themes_page(market_ws, PeriodQuery())
+    got = {t.theme: t for t in page.themes}
+    counts = tt.groupby("theme")["title_id"].nunique()
+    assert {k: v.titles for k, v in got.items()} == counts.to_dict()
+    for theme, ids in tt.groupby("theme")["title_id"]:
+        vals = nov.reindex(ids).dropna()
+        if len(vals):
+            assert got[theme].novelty == pytest.approx(vals.mean())
+
+
+def test_compare_page(market_ws):
+    page = pages.compare_page(market_ws, CompareQuery(ids="T005, T006,T005"))
+    assert page.ids == ["T005", "T006"]
+    assert [t.title_id for t in page.titles] == ["T005", "T006"]
+    assert all(len(t.profile) == 6 for t in page.titles)
+    with pytest.raises(UserInputError, match="unknown title ids: nope"):
+        pages.compare_page(market_ws, CompareQuery(ids="T005,nope"))
+    with pytest.raises(UserInputError, match="at most"):
+        pages.compare_page(market_ws, CompareQuery(ids=",".join(f"T{i:03d}" for i in range(2, 12))))
+
+
+def test_runs_and_methodology_come_from_the_stored_run(market_ws):
+    runs = pages.runs_page(market_ws).runs
+    stored = market_ws.engine.to_pandas(market_ws.table("index_runs"))
+    assert [r.run_id for r in runs] == list(stored.sort_values("created_at", ascending=False)["run_id"])
+    meth = pages.methodology_page(market_ws, PeriodQuery())
+    assert meth.spec_hash == stored["spec_hash"].iloc[0]
+    assert {d.code for d in meth.dimensions} == {"dissemination", "resonance", "reputation", "innovation", "social",
+                                                   "commercial"}
+    assert all(i.definition for i in meth.indicators)  # every indicator traced to its declaration
+    assert any(step.get("step") == "input" for step in meth.steps)
+
+
+def test_overview(market_ws):
+    page = pages.overview_page(market_ws)
+    m = market_ws.engine.to_pandas(market_ws.table("metrics"))
+    assert page.kpis.titles == 60 and page.kpis.plays == int(m["plays"].sum())
+    assert page.kpis.platforms == m["platform"].nunique()
+    assert [r.title_id for r in page.top] == [r["title_id"] for r in rank_table(market_ws, top=10)]
