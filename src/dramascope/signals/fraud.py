@@ -195,18 +195,25 @@ def comment_day_evidence(comments: ir.Table, p: FraudParams = FraudParams()) -> 
         user=c.user_hash.fill_null(c.comment_id),
     )
     day_keys = ["title_id", "platform", "date"]
-    copies = c.group_by([*day_keys, "norm"]).aggregate(copies=c.count())
-    c = c.left_join(copies, [*day_keys, "norm"]).select(c, copies=copies.copies)
-    c = c.mutate(is_dup=(c.norm.length() >= p.duplicate_min_chars) & (c.copies >= p.duplicate_min_copies))
-    posts = c.group_by([*day_keys, "user"]).aggregate(n=c.count())
-    c = c.left_join(posts, [*day_keys, "user"]).select(c, user_posts=posts.n)
-    # (Distinct users via a group-by and join: Spark has no COUNT(DISTINCT) window.)
-    sync_cols = [*day_keys, "episode_no", "video_second"]
-    dm = c.filter((c.kind == "danmaku") & c.video_second.notnull())
-    sync = dm.group_by(sync_cols).aggregate(sync_users=dm.user.nunique())
-    c = c.left_join(sync, sync_cols).select(c, sync_users=sync.sync_users.fill_null(0))
-    top = posts.group_by(day_keys).aggregate(
-        top_n=posts.n.max(), total=posts.n.sum(), hhi_num=(posts.n * posts.n).sum()
+    # Windows, not self-joins: Ibis dereferences join keys of a table joined with its own aggregate
+    # to the right side, which turns unmatched rows' keys NULL.
+    is_dm = (c.kind == "danmaku") & c.video_second.notnull()
+    point = [*day_keys, "episode_no", "video_second"]
+    c = c.mutate(
+        copies=c.count().over(ibis.window(group_by=[*day_keys, "norm"])),
+        user_posts=c.count().over(ibis.window(group_by=[*day_keys, "user"])),
+        # First danmaku of each user at a point: their sum over the point = distinct users there.
+        first_at_point=ibis.ifelse(
+            is_dm & (ibis.row_number().over(ibis.window(group_by=[*point, "user"], order_by="posted_at")) == 0),
+            1, 0),
+    )
+    c = c.mutate(
+        is_dup=(c.norm.length() >= p.duplicate_min_chars) & (c.copies >= p.duplicate_min_copies),
+        sync_users=ibis.ifelse(is_dm, c.first_at_point.sum().over(ibis.window(group_by=point)), 0),
+    )
+    per_user = c.group_by([*day_keys, "user"]).aggregate(n=c.count())
+    top = per_user.group_by(day_keys).aggregate(
+        top_n=per_user.n.max(), total=per_user.n.sum(), hhi_num=(per_user.n * per_user.n).sum()
     )
     is_dm = c.kind == "danmaku"
     day = c.group_by(day_keys).aggregate(

@@ -1,0 +1,115 @@
+"""Fake-traffic detectors on hand-made days: what fires, what must not, and the data-quality grade."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from conftest import load
+
+
+def _honest_market(rng, titles=12, days=30):
+    """Titles with their own engagement ratios, a decaying audience, Poisson counts and daily noise."""
+    rows = []
+    for t in range(titles):
+        base = rng.uniform(5e3, 5e4)
+        like, com, share, fav = (10 ** rng.normal(-2.2, 0.4), 10 ** rng.normal(-2.9, 0.3),
+                                 10 ** rng.normal(-3.0, 0.4), 10 ** rng.normal(-1.4, 0.4))
+        comp = rng.uniform(0.2, 0.6)
+        for d in range(days):
+            plays = int(base * 2 ** (-d / 15) * np.exp(rng.normal(0, 0.12)))
+            rows.append({"title_id": f"H{t:02d}", "platform": "douyin",
+                         "date": dt.date(2026, 3, 1) + dt.timedelta(days=d), "plays": plays,
+                         "likes": int(rng.poisson(plays * like)), "comments": int(rng.poisson(plays * com)),
+                         "shares": int(rng.poisson(plays * share)), "favorites": int(rng.poisson(plays * fav)),
+                         "completion_rate": float(np.clip(comp + rng.normal(0, 0.02), 0, 1))})
+    return rows
+
+
+@pytest.fixture
+def planted(duckdb_workspace):
+    """H00 gets bought likes on days 10–12 (likes × 8); H01 bought plays on days 15–17 (plays × 6,
+    counters barely move, completion collapses); H02 an honest viral surge on days 12–20 (plays × 8,
+    every counter follows)."""
+    rng = np.random.default_rng(11)
+    rows = _honest_market(rng)
+    for r in rows:
+        d = (r["date"] - dt.date(2026, 3, 1)).days
+        if r["title_id"] == "H00" and 10 <= d <= 12:
+            r["likes"] *= 8
+        if r["title_id"] == "H01" and 15 <= d <= 17:
+            r["completion_rate"] = (r["completion_rate"] + 0.04 * 5) / 6
+            r["plays"] *= 6
+        if r["title_id"] == "H02" and 12 <= d <= 20:
+            for k in ("plays", "likes", "comments", "shares", "favorites"):
+                r[k] *= 8
+    load(duckdb_workspace, "titles", [{"title_id": f"H{t:02d}", "name": f"H{t}"} for t in range(12)])
+    load(duckdb_workspace, "metrics", rows)
+    return duckdb_workspace
+
+
+def test_metric_detectors_find_plants_and_spare_the_viral_hit(planted):
+    from dramascope.signals.fraud import fraud_flags
+
+    ws = planted
+    flags = ws.engine.to_arrow(fraud_flags(ws.table("metrics"), ws.table("comments"))).to_pylist()
+    reasons = {(r["title_id"], (r["date"] - dt.date(2026, 3, 1)).days): r["reasons"] for r in flags}
+    assert set(reasons) == {("H00", 10), ("H00", 11), ("H00", 12), ("H01", 15), ("H01", 16), ("H01", 17)}
+    assert "inflated_counter" in reasons[("H00", 10)]
+    # Bought plays: a burst while shares, favourites and completion fall.
+    assert "burst_without_engagement" in reasons[("H01", 15)]
+
+
+def test_data_quality_grades(planted):
+    from dramascope.signals import compute_signals
+
+    ws = planted
+    load(ws, "titles", [{"title_id": "EMPTY", "name": "no data"}])
+    compute_signals(ws, granularities=("life",), semantic=False)
+    dq = {r["title_id"]: r for r in ws.engine.to_arrow(ws.table("data_quality")).to_pylist()}
+    assert dq["H05"]["grade"] == "A" and dq["H05"]["suspicion"] == 0
+    assert dq["H02"]["grade"] == "A"  # the viral hit is clean
+    # H01: 3 of 30 days flagged, but they carry 6× plays: suspicion is the flagged plays share.
+    assert dq["H01"]["grade"] in ("C", "D") and "burst_without_engagement" in dq["H01"]["reasons"]
+    assert dq["H00"]["suspicion"] == pytest.approx(3 / 30, abs=0.05)  # likes-only: ~share of days
+    assert dq["EMPTY"]["grade"] == "D" and dq["EMPTY"]["reasons"] == "no_metrics"
+    signals = {(r["title_id"], r["indicator"]): r["value"]
+               for r in ws.engine.to_arrow(ws.table("signals")).to_pylist()}
+    assert signals[("H01", "fraud_suspicion")] == pytest.approx(dq["H01"]["suspicion"])
+    # Flagged plays are excluded from plays_valid.
+    assert signals[("H01", "plays_valid")] < signals[("H01", "plays_total")]
+    assert signals[("H05", "plays_valid")] == signals[("H05", "plays_total")]
+
+
+def test_comment_detectors_by_hand(duckdb_workspace):
+    """One day of 20 comments on title C: 8 farm copies of one line by 2 accounts (4 each), 12 honest.
+
+    duplicate share 8/20 = 0.4 → evidence (0.4−0.3)/0.3 = 1/3; repeat-poster share 8/20 = 0.4 →
+    evidence (0.4−0.2)/0.3 = 2/3; 5 danmaku, 4 of them at 3.0 s by 4 users → sync share 0.8 → 1.
+    """
+    from dramascope.signals.fraud import comment_day_evidence
+
+    ws = duckdb_workspace
+    load(ws, "titles", [{"title_id": "C", "name": "C"}])
+    t0 = dt.datetime(2026, 4, 2, 3, 0)
+    rows = [{"comment_id": f"f{i}", "title_id": "C", "platform": "douyin", "kind": "comment",
+             "posted_at": t0 + dt.timedelta(seconds=10 * i), "text": "太好看了，推荐给大家" + "！" * (i % 2),
+             "user_hash": f"bot{i % 2}"} for i in range(8)]
+    honest = ["哈哈哈", "666", "男主好帅", "催更催更", "这集太虐了", "反转了！", "I need part 2"]
+    rows += [{"comment_id": f"h{i}", "title_id": "C", "platform": "douyin", "kind": "comment",
+              "posted_at": t0 + dt.timedelta(hours=5, minutes=i), "text": honest[i], "user_hash": f"u{i}"}
+             for i in range(len(honest))]
+    rows += [{"comment_id": f"d{i}", "title_id": "C", "platform": "douyin", "kind": "danmaku", "episode_no": 1,
+              "video_second": 3.0 if i < 4 else 17.4, "posted_at": t0 + dt.timedelta(hours=6, minutes=i),
+              "text": f"弹幕{i}", "user_hash": f"v{i}"} for i in range(5)]
+    assert len(rows) == 20
+    load(ws, "comments", rows)
+    ev = ws.engine.to_pandas(comment_day_evidence(ws.table("comments"))).iloc[0]
+    assert ev.n_comments == 20
+    assert ev.duplicate_share == pytest.approx(8 / 20)
+    assert ev.ev_duplicate_comments == pytest.approx((0.4 - 0.3) / 0.3)
+    assert ev.repeat_user_share == pytest.approx(8 / 20)
+    assert ev.ev_concentrated_users == pytest.approx((0.4 - 0.2) / 0.3)
+    assert ev.top_user_share == pytest.approx(4 / 20)
+    assert ev.danmaku_sync_share == pytest.approx(4 / 5)
+    assert ev.ev_danmaku_sync == 1.0
