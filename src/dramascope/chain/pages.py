@@ -1,0 +1,100 @@
+"""Page data for the dashboard and the API: plain JSON-safe dicts, one function per page.
+
+The web app (publish engineer) renders these; the same dicts are the JSON twins of the pages. Charts
+are Vega-Lite specs (dicts) the page embeds. Text from scripts and projects is data: escape it in HTML.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from dramascope.chain.projects import STAGES
+
+
+def _safe(obj: Any) -> Any:
+    """Dataclasses, dates and numpy scalars → plain JSON types (NaN → None)."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        obj = dataclasses.asdict(obj)
+
+    def default(o):
+        if hasattr(o, "item"):
+            return o.item()
+        return str(o)
+
+    text = json.dumps(obj, default=default, ensure_ascii=False).replace("NaN", "null")
+    return json.loads(text)
+
+
+def script_page_data(text: str, *, lang: str = "auto", episode_seconds: float | None = None, ws=None) -> dict:
+    """A script analysis (as `script analyze --format json`) plus its chart spec; with ``ws`` the
+    comparison with the workspace's top titles."""
+    from dramascope.chain.script_analysis import analyze_script
+    from dramascope.chain.script_chart import script_chart_spec
+
+    analysis = analyze_script(text, lang=lang, episode_seconds=episode_seconds, workspace=ws)
+    return {"analysis": _safe(analysis.to_dict()), "chart": script_chart_spec(analysis)}
+
+
+def forecast_page_data(ws, *, title_id: str | None = None, project_id: str | None = None,
+                       budget: float | None = None, alpha: float = 0.2) -> dict:
+    """One forecast (a title as of its release, or a project's plan) with intervals and ROI scenarios."""
+    from dramascope.chain.forecast import forecast_project, forecast_title
+    from dramascope.errors import UserInputError
+
+    if (title_id is None) == (project_id is None):
+        raise UserInputError("give exactly one of title_id or project_id", field="title_id")
+    fc = (forecast_title(ws, title_id, budget=budget, alpha=alpha) if title_id
+          else forecast_project(ws, project_id, budget=budget, alpha=alpha))
+    return _safe(fc.to_dict())
+
+
+def backtest_page_data(ws, *, alpha: float = 0.2) -> dict:
+    """The time-split backtest per target, with the model-vs-baseline summary the page headlines."""
+    from dramascope.chain.forecast import run_backtest
+
+    reports = run_backtest(ws, alpha=alpha)
+    return {"targets": {k: _safe(v.to_dict()) for k, v in reports.items()},
+            "summary": [{"target": k, "model_mae": v.model_mae, "baseline_mae": v.baseline_mae,
+                         "improvement": v.mae_improvement, "coverage": v.coverage, "nominal_coverage": 1 - alpha,
+                         "n_test": v.n_test} for k, v in reports.items()]}
+
+
+def projects_page_data(ws, *, stage: str | None = None) -> dict:
+    """All projects (or one stage) with counts per stage, budget and spend totals, and warnings."""
+    from dramascope.chain.projects import list_projects
+
+    rows = list_projects(ws, stage=stage)
+    every = rows if stage is None else list_projects(ws)
+    by_stage = Counter(r["stage"] for r in every)
+    return {
+        "stages": [{"stage": s, "count": by_stage.get(s, 0)} for s in STAGES],
+        "projects": _safe(rows),
+        "budget_total": sum(r.get("budget_cny") or 0 for r in rows),
+        "spent_total": sum(r.get("spent_cny") or 0 for r in rows),
+        "warnings": sum(1 for r in rows if r["warnings"]),
+    }
+
+
+def project_page_data(ws, project_id: str, *, budget: float | None = None) -> dict:
+    """One project: plan, history, warnings, and its forecast — before release the plan's forecast,
+    after release the as-of-release forecast beside the actual outcome."""
+    from dramascope.chain.forecast import forecast_project
+    from dramascope.chain.projects import show_project
+
+    proj = show_project(ws, project_id)
+    try:
+        fc = _safe(forecast_project(ws, project_id, budget=budget).to_dict())
+        fc_error = None
+    except Exception as exc:  # a page still shows the project when there is too little history to forecast
+        fc, fc_error = None, str(exc)
+    return {"project": _safe(proj), "forecast": fc, "forecast_error": fc_error}
+
+
+def forecast_vs_actual_page_data(ws, *, target: str = "dissemination") -> dict:
+    from dramascope.chain.forecast import forecast_vs_actual
+
+    return _safe(forecast_vs_actual(ws, target=target))
