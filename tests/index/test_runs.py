@@ -154,3 +154,31 @@ def test_runs_store_on_spark(spark_workspace, small_spec_path, make_signal_rows)
     assert len(rows) == 15 and rows[0]["rank"] == 1
     assert reproduce_run(ws, run.run_id)["identical"]
     assert np.isfinite(explain_title(ws, rows[0]["title_id"])["score"])
+
+
+def test_reproduce_detects_changed_data(index_workspace, small_spec_path, make_signal_rows):
+    ws = index_workspace
+    run = run_index(ws, small_spec_path)
+    ws.engine.replace("signals", make_signal_rows(periods=("life",), seed=99))
+    check = reproduce_run(ws, run.run_id)
+    assert not check["fingerprint_matches"] and not check["identical"]
+
+
+def test_group_imputation_and_group_normalisation_run(index_workspace, small_spec_path, tmp_path):
+    text = small_spec_path.read_text(encoding="utf-8").replace(
+        "method:\n", "method:\n  imputation: group_median\n  imputation_group: market\n"
+                     "  normalisation_group: market\n")
+    p = tmp_path / "grouped.yaml"
+    p.write_text(text, encoding="utf-8")
+    run = run_index(index_workspace, p)
+    log = {e["step"]: e for e in run.log}
+    assert log["imputation"]["method"] == "group_median" and log["imputation"]["group"] == "market"
+    assert log["normalisation"]["group"] == "market"
+    rows = rank_table(index_workspace)
+    # min-max within each market: each market has its own 0 and 100 on every min-max indicator
+    c = index_workspace.table("index_contributions")
+    df = index_workspace.engine.to_pandas(c.filter((c.run_id == run.run_id) & (c.indicator == "shares")))
+    markets = {r["title_id"]: int(r["title_id"][1:]) % 2 for r in rows}
+    df["m"] = df.title_id.map(markets)
+    assert sorted(df.groupby("m").value_normalised.max().round(9)) == [100.0, 100.0]
+    assert sorted(df.groupby("m").value_normalised.min().round(9)) == [0.0, 0.0]

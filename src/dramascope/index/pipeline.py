@@ -202,10 +202,13 @@ def _normalise_and_weigh(matrix: IndicatorMatrix, spec: IndexSpec, t: Treated, n
 
 
 def rank_scores(score: np.ndarray) -> np.ndarray:
-    """Competition ranks (1 = highest; ties share the best rank); NaN scores get NaN."""
+    """Competition ranks (1 = highest; ties share the best rank); NaN scores get NaN.
+
+    Scores are compared at 9 decimals (on the 0–100 scale): floating-point sums taken in another order
+    differ in the last bits, and titles with equal data must tie whatever the row order."""
     ranks = np.full(score.shape, np.nan)
     ok = ~np.isnan(score)
-    ranks[ok] = rankdata(-score[ok], method="min")
+    ranks[ok] = rankdata(-np.round(score[ok], 9), method="min")
     return ranks
 
 
