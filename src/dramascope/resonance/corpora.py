@@ -1,0 +1,165 @@
+"""Readers for the labelled corpora the model is trained and measured on, and for users' own files.
+
+Label mappings onto the base labels are declared here once (the model card and benchmarks cite them):
+- NLPCC 2013/14 Weibo: same seven labels, no neutral.
+- CPED (13 labels): neutral→neutral, happy/relaxed→happiness, grateful/positive-other→like,
+  depress/sadness→sadness, anger→anger, disgust/negative-other→disgust, fear/worried→fear,
+  astonished→surprise. The two "-other" classes have no exact counterpart; benchmarks also report the
+  score without them.
+- GoEmotions (27 + neutral) → the eight labels; 'like' = admiration, approval, caring, love, desire,
+  gratitude (attitudes towards something), 'happiness' = joy, amusement, excitement, optimism, pride,
+  relief (felt states). Ekman's 'joy' = like ∪ happiness, so Ekman scores merge the two.
+- MELD: joy→happiness (scored as joy = like ∪ happiness), the rest by name.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from dramascope.errors import UserInputError
+from dramascope.resonance.labels import BASE_LABELS
+
+CPED_MAP = {
+    "neutral": "neutral", "happy": "happiness", "relaxed": "happiness", "grateful": "like",
+    "positive-other": "like", "depress": "sadness", "sadness": "sadness", "anger": "anger",
+    "disgust": "disgust", "negative-other": "disgust", "fear": "fear", "worried": "fear",
+    "astonished": "surprise",
+}
+CPED_AMBIGUOUS = frozenset({"positive-other", "negative-other"})
+
+GOEMOTIONS_MAP = {
+    "admiration": "like", "approval": "like", "caring": "like", "love": "like", "desire": "like",
+    "gratitude": "like", "joy": "happiness", "amusement": "happiness", "excitement": "happiness",
+    "optimism": "happiness", "pride": "happiness", "relief": "happiness", "anger": "anger",
+    "annoyance": "anger", "disapproval": "anger", "disgust": "disgust", "fear": "fear", "nervousness": "fear",
+    "sadness": "sadness", "disappointment": "sadness", "embarrassment": "sadness", "grief": "sadness",
+    "remorse": "sadness", "surprise": "surprise", "realization": "surprise", "confusion": "surprise",
+    "curiosity": "surprise", "neutral": "neutral",
+}
+EKMAN_OF = {"like": "joy", "happiness": "joy", "sadness": "sadness", "anger": "anger", "disgust": "disgust",
+            "fear": "fear", "surprise": "surprise", "neutral": "neutral"}
+MELD_MAP = {"joy": "happiness", "neutral": "neutral", "surprise": "surprise", "anger": "anger",
+            "sadness": "sadness", "disgust": "disgust", "fear": "fear"}
+
+
+def read_nlpcc(path: Path) -> tuple[list[str], list[str]]:
+    """NLPCC Weibo emotion CSV (label,sentence; no header), exact duplicates removed."""
+    texts, labels, seen = [], [], set()
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.reader(fh):
+            if len(row) < 2 or row[0] not in BASE_LABELS:
+                continue
+            text = ",".join(row[1:])
+            if (text, row[0]) in seen:
+                continue
+            seen.add((text, row[0]))
+            texts.append(text)
+            labels.append(row[0])
+    return texts, labels
+
+
+def read_cped(path: Path, shows: set[str] | None = None, *, drop_ambiguous: bool = False
+              ) -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if shows is not None and row["TV_ID"] not in shows:
+                continue
+            emo = row["Emotion"]
+            if emo not in CPED_MAP or (drop_ambiguous and emo in CPED_AMBIGUOUS):
+                continue
+            texts.append(row["Utterance"])
+            labels.append(CPED_MAP[emo])
+    return texts, labels
+
+
+def _goemotions_names(folder: Path) -> list[str]:
+    return (folder / "labels.txt").read_text("utf-8").split()
+
+
+def read_goemotions(tsv: Path) -> tuple[list[str], list[list[str]]]:
+    """GoEmotions original TSV → texts and their label sets mapped onto the base labels."""
+    names = _goemotions_names(tsv.parent)
+    texts, labels = [], []
+    with open(tsv, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 2:
+                continue
+            mapped = sorted({GOEMOTIONS_MAP[names[int(i)]] for i in parts[1].split(",")})
+            texts.append(parts[0])
+            labels.append(mapped)
+    return texts, labels
+
+
+def read_goemotions_ekman(tsv: Path) -> tuple[list[str], list[list[str]]]:
+    names = _goemotions_names(tsv.parent)
+    texts, labels = [], []
+    with open(tsv, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 2:
+                continue
+            texts.append(parts[0])
+            labels.append(sorted({names[int(i)] for i in parts[1].split(",")}))
+    return texts, labels
+
+
+def read_meld(path: Path) -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            texts.append(row["Utterance"].replace("\u2019", "'").replace("\x92", "'"))
+            labels.append(MELD_MAP[row["Emotion"]])
+    return texts, labels
+
+
+def read_labelled(path: Path, *, text_field: str = "text", label_field: str = "label"
+                  ) -> tuple[list[str], list[str]]:
+    """A user's labelled comments: CSV with a header, or JSONL, with a text and a base-label column.
+
+    Errors name the file, line and field (labels must be one of the base labels).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise UserInputError("file not found", file=str(path))
+    texts, labels = [], []
+
+    def add(line_no: int, record: dict) -> None:
+        for fld in (text_field, label_field):
+            if fld not in record:
+                raise UserInputError(f"missing field {fld!r}", file=str(path), line=line_no, field=fld)
+        label = str(record[label_field]).strip().lower()
+        if label not in BASE_LABELS:
+            raise UserInputError(f"label {record[label_field]!r} is not one of {', '.join(BASE_LABELS)}",
+                                 file=str(path), line=line_no, field=label_field)
+        text = record[text_field]
+        if not isinstance(text, str):
+            raise UserInputError("text must be a string", file=str(path), line=line_no, field=text_field)
+        texts.append(text)
+        labels.append(label)
+
+    try:
+        if path.suffix.lower() in (".jsonl", ".json", ".ndjson"):
+            with open(path, encoding="utf-8") as fh:
+                for no, line in enumerate(fh, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        record = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise UserInputError(f"not valid JSON ({exc.msg})", file=str(path), line=no) from None
+                    if not isinstance(record, dict):
+                        raise UserInputError("each line must be a JSON object", file=str(path), line=no)
+                    add(no, record)
+        else:
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                for no, record in enumerate(csv.DictReader(fh), 2):
+                    add(no, record)
+    except UnicodeDecodeError as exc:
+        raise UserInputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
+    if not texts:
+        raise UserInputError("no labelled rows", file=str(path))
+    return texts, labels

@@ -1,0 +1,129 @@
+"""Features for the emotion model: hashed character n-grams plus dense lexicon features.
+
+Why hashing in numpy: the n-grams of a whole batch are hashed at once over one array of code points
+(no Python loop per n-gram, no vocabulary to ship), so scoring is fast and the shipped model is just
+arrays in an ``.npz`` file (no pickle). Why lexicon features: the n-gram weights learn the corpus,
+the lexicon scores carry knowledge the corpus lacks (slang, emoji, negation); a linear model over both
+learns how far to trust each (stacking in one model).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from dramascope.resonance.labels import BASE_LABELS, REACTION_CODES
+from dramascope.resonance.langdetect import detect_language
+from dramascope.resonance.lexicon import LexiconResult, get_lexicons
+from dramascope.resonance.normalize import normalize_with_stats
+
+DENSE_NAMES: tuple[str, ...] = (
+    *(f"lex_{label}" for label in BASE_LABELS),
+    "lex_total", "lex_negated", "lex_none", "repeat", "exclaim", "question", "length",
+    *(f"rx_{code}" for code in REACTION_CODES),
+)
+
+_SEP = 0x01  # never in normalised text (control characters are removed)
+_MULT = np.uint64(0x9E3779B97F4A7C15)
+_PRIMES = (np.uint64(1000003), np.uint64(7919), np.uint64(104729), np.uint64(1299709), np.uint64(15485863))
+
+
+@dataclass
+class Prepared:
+    """A batch of texts after normalisation, language detection and lexicon matching."""
+
+    texts: list[str]  # normalised
+    langs: list[str]
+    lexicon: list[LexiconResult]
+    dense: np.ndarray  # (n, len(DENSE_NAMES))
+
+
+def prepare(raw_texts: list[str]) -> Prepared:
+    lex = get_lexicons()
+    texts, langs, results = [], [], []
+    dense = np.zeros((len(raw_texts), len(DENSE_NAMES)), dtype=np.float32)
+    n_labels = len(BASE_LABELS)
+    rx_index = {code: i for i, code in enumerate(REACTION_CODES)}
+    for i, raw in enumerate(raw_texts):
+        text, removed = normalize_with_stats(raw or "")
+        res = lex.analyze(text)
+        texts.append(text)
+        langs.append(detect_language(text))
+        results.append(res)
+        row = dense[i]
+        row[:n_labels] = np.log1p(res.scores)
+        total = res.scores.sum()
+        row[n_labels] = np.log1p(total)
+        row[n_labels + 1] = np.log1p(res.n_negated)
+        row[n_labels + 2] = 1.0 if total == 0 else 0.0
+        row[n_labels + 3] = np.log1p(removed)
+        row[n_labels + 4] = 1.0 if "!" in text else 0.0
+        row[n_labels + 5] = 1.0 if "?" in text else 0.0
+        row[n_labels + 6] = np.log1p(len(text)) / 5.0
+        for code in res.reactions:
+            row[n_labels + 7 + rx_index[code]] = 1.0
+    return Prepared(texts, langs, results, dense)
+
+
+def hashed_ngrams(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> sp.csr_matrix:
+    """Counts of character n-grams of the given sizes, hashed into 2**n_bits columns, one row per text.
+
+    Each text is framed by a separator so n-grams never cross texts; an n-gram touching the frame
+    marks a text's start or end (as in char_wb analysers).
+    """
+    n = len(texts)
+    dim = 1 << n_bits
+    if n == 0:
+        return sp.csr_matrix((0, dim), dtype=np.float32)
+    joined = "\x01" + "\x01".join(t.replace("\x01", " ") for t in texts) + "\x01"
+    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    is_sep = cps == _SEP
+    doc = np.cumsum(is_sep) - 1  # the separator opening text d, and text d's characters, belong to d
+    sep_cum = np.concatenate([[0], np.cumsum(is_sep)])
+    rows_all, cols_all = [], []
+    length = len(cps)
+    shift = np.uint64(64 - n_bits)
+    for k in sizes:
+        if length < k:
+            continue
+        m = length - k + 1
+        h = np.full(m, np.uint64(k) * np.uint64(0x9E37), dtype=np.uint64)
+        for j in range(k):
+            h = h * _PRIMES[j % len(_PRIMES)] + cps[j:j + m] + np.uint64(1)
+        h = h * _MULT
+        # valid: no separator strictly inside the window (k = 1: not a separator; k = 2: not an empty text)
+        if k == 1:
+            valid = ~is_sep[:m]
+        else:
+            valid = (sep_cum[k - 1:k - 1 + m] - sep_cum[1:1 + m]) == 0
+            if k == 2:
+                valid &= ~(is_sep[:m] & is_sep[1:1 + m])
+        valid &= doc[:m] < n
+        idx = np.nonzero(valid)[0]
+        rows_all.append(doc[idx])
+        cols_all.append((h[idx] >> shift).astype(np.int64))
+    rows = np.concatenate(rows_all)
+    cols = np.concatenate(cols_all)
+    data = np.ones(len(rows), dtype=np.float32)
+    mat = sp.csr_matrix((data, (rows, cols)), shape=(n, dim), dtype=np.float32)
+    mat.sum_duplicates()
+    return mat
+
+
+def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear tf × idf, rows scaled to unit length."""
+    x = counts.copy()
+    x.data = np.log1p(x.data)
+    x = x.multiply(idf[np.newaxis, :]).tocsr()
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.diags(1.0 / norms).dot(x).tocsr().astype(np.float32)
+
+
+def fit_idf(counts: sp.csr_matrix) -> np.ndarray:
+    """Smoothed inverse document frequency; unseen columns get the maximum (they carry no weight anyway)."""
+    n = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    return (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)

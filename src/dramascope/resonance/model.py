@@ -1,0 +1,148 @@
+"""The shipped emotion model: one linear model per language, stored as numpy arrays.
+
+Format (safe: no pickle): ``<dir>/manifest.json`` (version, languages, feature settings, scores) and
+``<dir>/emotion-<lang>.npz`` with ``classes``, ``idf``, ``coef`` (float16), ``intercept``, ``dense_scale``
+and ``temperature``. Loading is lazy (first classification) and cached per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from dramascope.resonance.features import Prepared, hashed_ngrams, tfidf
+from dramascope.resonance.labels import BASE_LABELS
+
+MODEL_ENV = "DRAMASCOPE_EMOTION_MODEL"
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class LanguageModel:
+    """Multinomial logistic regression over [tf-idf n-grams, scaled lexicon features], temperature-scaled."""
+
+    lang: str
+    classes: tuple[str, ...]
+    ngram_sizes: tuple[int, ...]
+    n_bits: int
+    idf: np.ndarray
+    coef: np.ndarray  # (n_classes, 2**n_bits + n_dense)
+    intercept: np.ndarray
+    dense_scale: float
+    temperature: float = 1.0
+
+    def design(self, texts: list[str], dense: np.ndarray) -> sp.csr_matrix:
+        grams = tfidf(hashed_ngrams(texts, self.ngram_sizes, self.n_bits), self.idf)
+        return sp.hstack([grams, sp.csr_matrix(dense * self.dense_scale)], format="csr", dtype=np.float32)
+
+    def logits(self, texts: list[str], dense: np.ndarray) -> np.ndarray:
+        x = self.design(texts, dense)
+        return np.asarray(x @ self.coef.T.astype(np.float32)) + self.intercept
+
+    def proba(self, texts: list[str], dense: np.ndarray) -> np.ndarray:
+        """Probabilities over BASE_LABELS order (labels this model never saw get 0)."""
+        z = self.logits(texts, dense) / self.temperature
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        out = np.zeros((len(texts), len(BASE_LABELS)), dtype=np.float64)
+        for j, label in enumerate(self.classes):
+            out[:, BASE_LABELS.index(label)] = p[:, j]
+        return out
+
+    def save(self, folder: Path) -> Path:
+        path = folder / f"emotion-{self.lang}.npz"
+        np.savez_compressed(
+            path, classes=np.array(self.classes), ngram_sizes=np.array(self.ngram_sizes), n_bits=self.n_bits,
+            idf=self.idf.astype(np.float16), coef=self.coef.astype(np.float16),
+            intercept=self.intercept.astype(np.float32), dense_scale=self.dense_scale, temperature=self.temperature,
+        )
+        return path
+
+    @classmethod
+    def load(cls, path: Path, lang: str) -> "LanguageModel":
+        with np.load(path, allow_pickle=False) as z:
+            return cls(
+                lang=lang, classes=tuple(str(c) for c in z["classes"]),
+                ngram_sizes=tuple(int(k) for k in z["ngram_sizes"]), n_bits=int(z["n_bits"]),
+                idf=z["idf"].astype(np.float32), coef=z["coef"].astype(np.float32),
+                intercept=z["intercept"].astype(np.float32), dense_scale=float(z["dense_scale"]),
+                temperature=float(z["temperature"]),
+            )
+
+
+@dataclass
+class EmotionModel:
+    """The per-language models plus the manifest (version, scores) they were saved with."""
+
+    version: str
+    models: dict[str, LanguageModel]
+    manifest: dict
+
+    def for_lang(self, lang: str) -> LanguageModel:
+        """zh and undetermined texts (emoji, digits) use the zh model; en the en model; else any."""
+        if lang in self.models:
+            return self.models[lang]
+        return self.models.get("zh") or next(iter(self.models.values()))
+
+    def predict_proba(self, prepared: Prepared, lang: str | None = None) -> np.ndarray:
+        n = len(prepared.texts)
+        out = np.zeros((n, len(BASE_LABELS)))
+        langs = [lang or l for l in prepared.langs]
+        groups: dict[str, list[int]] = {}
+        for i, l in enumerate(langs):
+            groups.setdefault(self.for_lang(l).lang, []).append(i)
+        for model_lang, idx in groups.items():
+            model = self.models[model_lang]
+            out[idx] = model.proba([prepared.texts[i] for i in idx], prepared.dense[idx])
+        return out
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        files = {}
+        for lang, m in self.models.items():
+            path = m.save(folder)
+            files[lang] = path.name
+        manifest = dict(self.manifest)
+        manifest["files"] = files
+        manifest["version"] = self.version
+        (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+
+
+def artifact_digest(folder: Path, files: dict[str, str]) -> str:
+    h = hashlib.sha256()
+    for lang in sorted(files):
+        h.update((folder / files[lang]).read_bytes())
+    return h.hexdigest()[:8]
+
+
+def shipped_model_dir() -> Path:
+    return Path(str(resources.files("dramascope.data").joinpath("models")))
+
+
+def load_model(folder: str | Path | None = None) -> EmotionModel:
+    """Load a model folder (default: $DRAMASCOPE_EMOTION_MODEL, else the shipped model)."""
+    folder = Path(folder) if folder else Path(os.environ.get(MODEL_ENV) or shipped_model_dir())
+    return _load_cached(str(folder.resolve()))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(folder_str: str) -> EmotionModel:
+    from dramascope.errors import UserInputError
+
+    folder = Path(folder_str)
+    manifest_path = folder / MANIFEST
+    if not manifest_path.is_file():
+        raise UserInputError(f"no emotion model here (missing {MANIFEST}); train one with `dramascope emotion train`",
+                             file=str(folder))
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    models = {lang: LanguageModel.load(folder / name, lang) for lang, name in manifest["files"].items()}
+    return EmotionModel(version=manifest["version"], models=models, manifest=manifest)

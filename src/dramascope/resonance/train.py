@@ -1,0 +1,223 @@
+"""Training: fit the per-language models, calibrate them, and save a model folder.
+
+`train_reference_model` reproduces the shipped model from the public corpora in ../shared/data;
+`train_from_files` trains on a user's own labelled comments (optionally on top of the reference data).
+Calibration is temperature scaling on a held-out 10% (one scalar per language: it keeps the ranking
+of labels and makes the probabilities honest), reported as expected calibration error (ECE).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+
+from dramascope.resonance.corpora import read_cped, read_goemotions, read_labelled, read_nlpcc
+from dramascope.resonance.features import DENSE_NAMES, fit_idf, hashed_ngrams, prepare
+from dramascope.resonance.labels import BASE_LABELS
+from dramascope.resonance.model import EmotionModel, LanguageModel, artifact_digest
+
+MODEL_SERIES = "1.0"
+CPED_TRAIN_SHOWS = frozenset({"39", "40"})  # the other three shows (32, 44, 45) are kept for evaluation
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Feature and regularisation settings for one language (chosen on held-out data, see MODEL_CARD)."""
+
+    ngram_sizes: tuple[int, ...]
+    n_bits: int = 17
+    C: float = 4.0
+    dense_scale: float = 2.0
+    max_iter: int = 300
+
+
+CONFIGS = {
+    "zh": TrainConfig(ngram_sizes=(1, 2, 3), C=4.0, dense_scale=2.0),
+    "en": TrainConfig(ngram_sizes=(1, 2, 3, 4, 5), C=4.0, dense_scale=2.0),
+}
+
+
+def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+    """The temperature T minimising the negative log-likelihood of softmax(logits / T)."""
+
+    def nll(log_t: float) -> float:
+        z = logits / np.exp(log_t)
+        z = z - z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return float(-logp[np.arange(len(y)), y].mean())
+
+    res = minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded")
+    return float(np.exp(res.x))
+
+
+def expected_calibration_error(proba: np.ndarray, y_true: np.ndarray, bins: int = 15) -> float:
+    """ECE: confidence-weighted gap between accuracy and confidence over equal-width bins."""
+    conf = proba.max(axis=1)
+    correct = (proba.argmax(axis=1) == y_true).astype(float)
+    edges = np.linspace(0, 1, bins + 1)
+    ece = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        mask = (conf > lo) & (conf <= hi)
+        if mask.any():
+            ece += mask.mean() * abs(correct[mask].mean() - conf[mask].mean())
+    return float(ece)
+
+
+def _fit_lr(x, y, cfg: TrainConfig, sample_weight=None):
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=cfg.C, max_iter=cfg.max_iter, tol=1e-3)
+    lr.fit(x, y, sample_weight=sample_weight)
+    return lr
+
+
+def fit_language_model(texts: list[str], labels: list[str], lang: str, cfg: TrainConfig | None = None, *,
+                       sample_weight: np.ndarray | None = None, calibrate: bool = True,
+                       seed: int = 0) -> tuple[LanguageModel, dict]:
+    """Fit one language model; returns the model and its calibration report (ECE before/after on 10%)."""
+    cfg = cfg or CONFIGS.get(lang, CONFIGS["zh"])
+    classes = tuple(l for l in BASE_LABELS if l in set(labels))
+    if len(classes) < 2:
+        raise ValueError(f"need at least two different labels to train, got {classes}")
+    y = np.array([classes.index(l) for l in labels])
+    prep = prepare(texts)
+    counts = hashed_ngrams(prep.texts, cfg.ngram_sizes, cfg.n_bits)
+
+    def build(idx: np.ndarray) -> tuple[LanguageModel, object]:
+        idf = fit_idf(counts[idx])
+        model = LanguageModel(lang, classes, cfg.ngram_sizes, cfg.n_bits, idf,
+                              np.zeros((len(classes), counts.shape[1] + len(DENSE_NAMES)), np.float32),
+                              np.zeros(len(classes), np.float32), cfg.dense_scale)
+        x = model.design([prep.texts[i] for i in idx], prep.dense[idx])
+        sw = None if sample_weight is None else sample_weight[idx]
+        lr = _fit_lr(x, y[idx], cfg, sw)
+        coef = np.zeros((len(classes), x.shape[1]), np.float32)
+        intercept = np.zeros(len(classes), np.float32)
+        fitted = list(lr.classes_)
+        for j, c in enumerate(fitted):
+            coef[c] = lr.coef_[j] if len(fitted) > 2 else (lr.coef_[0] if j == 1 else -lr.coef_[0]) / 2
+            intercept[c] = lr.intercept_[j] if len(fitted) > 2 else (lr.intercept_[0] if j == 1 else -lr.intercept_[0]) / 2
+        model.coef, model.intercept = coef, intercept
+        return model, lr
+
+    report: dict = {"n_train": len(texts), "classes": list(classes)}
+    temperature = 1.0
+    if calibrate and len(texts) >= 50:
+        rng = np.random.default_rng(seed)
+        order = rng.permutation(len(texts))
+        n_hold = max(len(texts) // 10, len(classes))
+        hold, fit_idx = order[:n_hold], order[n_hold:]
+        m, _ = build(fit_idx)
+        # float16 rounding is part of the shipped model: calibrate what ships
+        m.coef = m.coef.astype(np.float16).astype(np.float32)
+        logits = m.logits([prep.texts[i] for i in hold], prep.dense[hold])
+        temperature = fit_temperature(logits, y[hold])
+        p_raw = _softmax(logits)
+        p_cal = _softmax(logits / temperature)
+        report.update(temperature=temperature, ece_before=expected_calibration_error(p_raw, y[hold]),
+                      ece_after=expected_calibration_error(p_cal, y[hold]), n_calibration=int(n_hold))
+    model, _ = build(np.arange(len(texts)))
+    model.temperature = temperature
+    return model, report
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def reference_training_data(data_dir: Path, lang: str) -> tuple[list[str], list[str], list[str]]:
+    """(texts, labels, sources) of the reference corpora for a language (see corpora.py for mappings)."""
+    data_dir = Path(data_dir)
+    if lang == "zh":
+        texts, labels = read_nlpcc(data_dir / "emotion-zh" / "nlpcc_weibo_emotion.csv")
+        c_texts, c_labels = read_cped(data_dir / "emotion-zh" / "cped" / "valid_split.csv", set(CPED_TRAIN_SHOWS))
+        return texts + c_texts, labels + c_labels, ["nlpcc"] * len(texts) + ["cped"] * len(c_texts)
+    if lang == "en":
+        g_texts, g_labels = read_goemotions(data_dir / "emotion-en" / "goemotions" / "original" / "train.tsv")
+        texts, labels = [], []
+        for t, ls in zip(g_texts, g_labels):  # a multi-label comment is one example per label
+            for label in ls:
+                texts.append(t)
+                labels.append(label)
+        return texts, labels, ["goemotions"] * len(texts)
+    raise ValueError(f"no reference data for language {lang!r}")
+
+
+def _version(folder_digest: str) -> str:
+    return f"dramascope-emotion-{MODEL_SERIES}+{folder_digest}"
+
+
+def save_model(models: dict[str, LanguageModel], out_dir: Path, manifest: dict) -> EmotionModel:
+    """Save models, then stamp the version with a digest of the saved arrays (any retrain changes it)."""
+    out_dir = Path(out_dir)
+    em = EmotionModel(version="pending", models=models, manifest=manifest)
+    em.save(out_dir)
+    files = {lang: f"emotion-{lang}.npz" for lang in models}
+    em.version = _version(artifact_digest(out_dir, files))
+    em.save(out_dir)
+    return em
+
+
+def train_reference_model(data_dir: Path, out_dir: Path, langs: tuple[str, ...] = ("zh", "en"),
+                          progress: Callable[[str], None] | None = None) -> EmotionModel:
+    """Reproduce the shipped model from ../shared/data (NLPCC + 2 CPED shows for zh, GoEmotions for en)."""
+    models, reports = {}, {}
+    for lang in langs:
+        if progress:
+            progress(f"training {lang}")
+        texts, labels, sources = reference_training_data(data_dir, lang)
+        model, report = fit_language_model(texts, labels, lang)
+        report["sources"] = sorted(set(sources))
+        models[lang], reports[lang] = model, report
+    manifest = {
+        "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "training": reports, "configs": {l: CONFIGS[l].__dict__ for l in langs}, "labels": list(BASE_LABELS),
+        "dense_features": list(DENSE_NAMES),
+        "data": {"zh": "NLPCC 2013/14 Weibo emotion + CPED valid shows 39, 40", "en": "GoEmotions train (original labels)"},
+    }
+    return save_model(models, out_dir, manifest)
+
+
+def train_from_files(files: list[Path], out_dir: Path, *, lang: str, text_field: str = "text",
+                     label_field: str = "label", reference_data: Path | None = None,
+                     progress: Callable[[str], None] | None = None) -> EmotionModel:
+    """Train a model for ``lang`` on users' labelled comments (plus the reference corpora if given).
+
+    The other language's shipped model is carried over, so the new folder still classifies both.
+    """
+    from dramascope.resonance.model import load_model
+
+    texts, labels = [], []
+    for f in files:
+        t, l = read_labelled(Path(f), text_field=text_field, label_field=label_field)
+        texts += t
+        labels += l
+    n_user = len(texts)
+    if reference_data is not None:
+        r_texts, r_labels, _ = reference_training_data(reference_data, lang)
+        texts += r_texts
+        labels += r_labels
+    if progress:
+        progress(f"training {lang} on {len(texts)} rows ({n_user} yours)")
+    model, report = fit_language_model(texts, labels, lang)
+    report["user_rows"] = n_user
+    models = {lang: model}
+    try:
+        shipped = load_model()
+        for other, m in shipped.models.items():
+            models.setdefault(other, m)
+    except Exception:  # no shipped model: the new folder covers this language only
+        pass
+    manifest = {
+        "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "training": {lang: report}, "labels": list(BASE_LABELS), "dense_features": list(DENSE_NAMES),
+        "data": {lang: [str(f) for f in files] + ([str(reference_data)] if reference_data else [])},
+    }
+    return save_model(models, out_dir, manifest)

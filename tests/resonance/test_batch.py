@@ -1,0 +1,68 @@
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+
+from dramascope.resonance import batch
+from dramascope.resonance.batch import COMMENT_EMOTIONS_SCHEMA, analyze_workspace, score_batch, spark_score
+from dramascope.schema import TABLES
+
+TEXTS = ["太好看了，爱了", "气死我了", "", None, "lol this is hilarious", "😭😭", "快更新！！！"]
+
+
+def comments_table(texts=TEXTS, prefix="c"):
+    return pa.Table.from_pylist(
+        [{"comment_id": f"{prefix}{i}", "title_id": "T1", "platform": "douyin", "episode_no": 1, "kind": "comment",
+          "posted_at": dt.datetime(2026, 1, 1), "video_second": None, "text": t, "likes": 0, "user_hash": None,
+          "lang": None} for i, t in enumerate(texts)], schema=TABLES["comments"].arrow_schema)
+
+
+def test_score_batch_is_pure_and_total():
+    rb = pa.RecordBatch.from_pylist([{"comment_id": f"c{i}", "text": t} for i, t in enumerate(TEXTS)])
+    out = score_batch(rb)
+    assert out.schema == COMMENT_EMOTIONS_SCHEMA
+    assert out.num_rows == len(TEXTS)
+    rows = out.to_pylist()
+    assert rows[0]["label"] == "like" and rows[1]["label"] == "anger"
+    assert rows[2]["label"] == rows[3]["label"] == "neutral"
+    assert rows[6]["rx_cuigeng"] == 1 and "cuigeng" in rows[6]["reactions"]
+    assert all(abs(sum(r[f"p_{l}"] for l in ("like", "happiness", "sadness", "anger", "disgust", "fear",
+                                             "surprise", "neutral")) - 1) < 1e-4 for r in rows)
+
+
+def test_analyze_scores_only_new_or_outdated(duckdb_workspace):
+    ws = duckdb_workspace
+    ws.engine.append("comments", comments_table())
+    first = analyze_workspace(ws)
+    assert first["scored"] == len(TEXTS) and first["total"] == len(TEXTS)
+    again = analyze_workspace(ws)
+    assert again["scored"] == 0
+    ws.engine.append("comments", comments_table(["新评论：好甜"], prefix="n"))
+    ws.engine.raw.execute("UPDATE comment_emotions SET model_version = 'old' WHERE comment_id = 'c0'")
+    third = analyze_workspace(ws)
+    assert third["scored"] == 2 and third["total"] == len(TEXTS) + 1
+    versions = ws.engine.to_arrow(ws.table("comment_emotions").select("model_version")).column(0).to_pylist()
+    assert set(versions) == {first["model_version"]}
+
+
+@pytest.mark.slow
+def test_process_pool_gives_the_same_rows(monkeypatch):
+    table = comments_table(TEXTS * 3).select(["comment_id", "text", "lang"])
+    inline = batch._score_table(table, None)
+    monkeypatch.setattr(batch, "POOL_MIN_ROWS", 1)
+    monkeypatch.setattr(batch, "BATCH_ROWS", 5)
+    pooled = batch._score_table(table, None)
+    assert inline.drop(["scored_at"]).equals(pooled.drop(["scored_at"]))
+
+
+@pytest.mark.slow
+@pytest.mark.spark
+def test_spark_map_in_arrow_matches_local(spark_session):
+    rb = pa.RecordBatch.from_pylist([{"comment_id": f"c{i}", "text": t or ""} for i, t in enumerate(TEXTS)])
+    df = spark_session.createDataFrame([(r["comment_id"], r["text"]) for r in rb.to_pylist()], "comment_id string, text string")
+    got = spark_score(df.repartition(2)).toArrow()
+    local = {r["comment_id"]: r for r in score_batch(rb).to_pylist()}
+    assert got.num_rows == len(TEXTS)
+    for r in got.to_pylist():
+        assert r["label"] == local[r["comment_id"]]["label"]
+        assert r["reactions"] == local[r["comment_id"]]["reactions"]

@@ -1,0 +1,34 @@
+from dramascope.resonance.langdetect import detect_language
+from dramascope.resonance.normalize import MAX_CHARS, collapse_repeats, normalize_text, to_simplified
+
+
+def test_repeats_collapse_to_three_and_count_removed():
+    assert collapse_repeats("哈哈哈哈哈哈") == ("哈哈哈", 3)
+    assert collapse_repeats("666666") == ("666", 3)
+    assert collapse_repeats("啊啊啊") == ("啊啊啊", 0)
+    assert collapse_repeats("啊哈啊哈啊哈啊哈")[0] == "啊哈啊哈"
+
+
+def test_traditional_to_simplified():
+    assert to_simplified("這部劇讓我淚目了") == "这部剧让我泪目了"
+    assert normalize_text("愛死了！！！！") == "爱死了!!!"
+
+
+def test_fullwidth_case_and_variation_selectors():
+    assert normalize_text("ＹＹＤＳ") == "yyds"
+    assert normalize_text("❤️") == "❤"
+    assert normalize_text("👍🏻") == "👍"
+
+
+def test_long_text_is_capped():
+    assert len(normalize_text("好看" * 60000)) <= MAX_CHARS
+
+
+def test_language_detection():
+    assert detect_language("太好看了") == "zh"
+    assert detect_language("what a twist") == "en"
+    assert detect_language("yyds") == "zh"  # pinyin slang is Chinese
+    assert detect_language("😂😂") == "und"
+    assert detect_language("") == "und"
+    assert detect_language("这个 plot twist 太绝了") == "zh"
+    assert detect_language("I love this show so much 好看") == "en"
