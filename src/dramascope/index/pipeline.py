@@ -222,7 +222,10 @@ def compute_index(matrix: IndicatorMatrix, spec: IndexSpec, *, normalisation: st
     log = prepared.log + [{"step": "aggregation", "method": aggregation,
                            "geometric_floor": spec.method.geometric_floor if aggregation == "geometric" else None,
                            "floored_cells": result.floored_cells,
-                           "levels": "indicator -> dimension -> index"}]
+                           "levels": "indicator -> dimension -> index",
+                           "dimensions_without_data": [d for i, d in enumerate(prepared.dim_codes)
+                                                       if not np.any(prepared.dim_index == i)],
+                           "main_index_weights_renormalised_over": "dimensions with data, per title"}]
     return IndexResult(prepared, result, rank_scores(result.score), log)
 
 
