@@ -77,6 +77,8 @@ class Catalog:
     name_en: np.ndarray
     synopsis: np.ndarray
     tags: np.ndarray  # ';'-joined
+    genre: np.ndarray  # broad genre label as apps show it (not a taxonomy cue)
+    audience: np.ndarray  # female | male (女频/男频)
     # latent
     quality: np.ndarray
     hook_strength: np.ndarray
@@ -233,6 +235,10 @@ def draw_catalog(taxonomy: Taxonomy, n: int, seed: int) -> Catalog:
     audience = np.where(domestic, np.where(female_lead, "女频", "男频"), np.where(female_lead, "Female", "Male"))
     exclusive = np.where(rng.random(n) < 0.3, np.where(domestic, ";独家", ";Exclusive"), "")
     tags = audience.astype(object) + exclusive.astype(object)
+    genre_zh = {"power": "都市", "romance": "言情", "family": "家庭", "genre": "幻想", "period": "古风", "social": "正能量"}
+    genre_en = {"power": "Urban", "romance": "Romance", "family": "Family", "genre": "Paranormal",
+                "period": "Historical", "social": "Uplifting"}
+    genre = np.where(domestic, _lookup(group, genre_zh), _lookup(group, genre_en))
 
     pairs = draw_pairs(seed, domestic, monetization, release_date, quality)
     name_en_out = np.where(domestic, np.where(_dubbed(pairs, n), name_en, None), name_en)
@@ -242,12 +248,21 @@ def draw_catalog(taxonomy: Taxonomy, n: int, seed: int) -> Catalog:
         avg_episode_seconds=avg_seconds, orientation=orientation, theme_idx=theme_idx, theme_codes=theme_codes,
         monetization=monetization.astype(object), paywall_episode=paywall.astype(np.int64), budget_cny=budget,
         review_tier=review_tier, license_no=license_no, producer_idx=producer_idx, name=name,
-        name_en=name_en_out, synopsis=synopsis, tags=tags, quality=quality, hook_strength=hook, reach=reach,
+        name_en=name_en_out, synopsis=synopsis, tags=tags, genre=genre,
+        audience=np.where(female_lead, "female", "male").astype(object), quality=quality, hook_strength=hook, reach=reach,
         heroine=np.where(domestic, f_zh, f_en), hero=np.where(domestic, m_zh, m_en), pairs=pairs,
         companies=companies,
     )
     cat.plants = draw_plants(seed, cat)
     return cat
+
+
+def _lookup(keys: np.ndarray, mapping: dict[str, str]) -> np.ndarray:
+    """Vectorised dict lookup over a small key set."""
+    out = np.empty(len(keys), dtype=object)
+    for k, v in mapping.items():
+        out[keys == k] = v
+    return out
 
 
 def _dubbed(pairs: Pairs, n: int) -> np.ndarray:

@@ -167,7 +167,7 @@ def generate_demo_market(out_dir: Path | str, *, titles: int = 300, seed: int = 
         "title_id": cat.title_id, "name": cat.name, "name_en": cat.name_en, "origin_country": cat.origin_country,
         "language": cat.language, "release_date": cat.release_date, "episode_count": cat.episode_count,
         "avg_episode_seconds": cat.avg_episode_seconds, "orientation": cat.orientation,
-        "themes": cat.themes_joined(), "synopsis": cat.synopsis, "producer": comp.name[cat.producer_idx],
+        "app": _primary_app(cat), "genre": cat.genre, "audience": cat.audience, "themes": cat.themes_joined(), "synopsis": cat.synopsis, "producer": comp.name[cat.producer_idx],
         "license_no": cat.license_no, "review_tier": cat.review_tier, "budget_cny": cat.budget_cny,
         "monetization": cat.monetization,
         "paywall_episode": np.where(cat.paywall_episode > 0, cat.paywall_episode.astype(float), np.nan),
@@ -198,6 +198,15 @@ def generate_demo_market(out_dir: Path | str, *, titles: int = 300, seed: int = 
     return DemoFiles(out_dir=out, tables=tables, truth=out / "truth.parquet", truth_episodes=paths["truth_episodes"],
                      extras={"bases": out / "bases.csv"}, rows=rows, titles=titles, seed=seed,
                      seconds=time.perf_counter() - t_start, stage_seconds=timer)
+
+
+def _primary_app(cat: Catalog) -> np.ndarray:
+    """The platform each title was first released on."""
+    codes = np.array([p.code for p in vocab.PLATFORMS], dtype=object)
+    out = np.full(cat.n, None, dtype=object)
+    primary = cat.pairs.primary
+    out[cat.pairs.title[primary]] = codes[cat.pairs.platform[primary]]
+    return out
 
 
 def _write_jsonl_rows(path: Path, rows: dict) -> int:
