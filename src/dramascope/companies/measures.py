@@ -212,7 +212,11 @@ def market_frame(ws, ctx: RunContext, facts: ir.Table, **kw) -> pd.Series:
 
 
 def facts_for(ws, ctx: RunContext, spec) -> ir.Table:
-    return title_facts(ws, ctx, unit=spec.unit, top_share=spec.hit_top_share, low_grades=tuple(spec.low_grades))
+    """The period's title facts, materialised once in the engine (Ibis ``cache``: a temporary table on
+    DuckDB, a cached view on Spark) because every measure query reads them; without it each query
+    would recompile and rerun the whole join."""
+    return title_facts(ws, ctx, unit=spec.unit, top_share=spec.hit_top_share,
+                       low_grades=tuple(spec.low_grades)).cache()
 
 
 def clean(v):
