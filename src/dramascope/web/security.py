@@ -51,7 +51,7 @@ def check_declared_size(request: Request, limit: int) -> None:
     """Refuse early when the client declares a body larger than the limit (413)."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:  # multipart framing slack
-        raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        raise HTTPException(413,
                             f"upload larger than the workspace limit of {limit} bytes")
 
 
@@ -67,7 +67,7 @@ async def save_upload(upload: UploadFile, folder: Path, limit: int) -> Path:
         while chunk := await upload.read(CHUNK):
             written += len(chunk)
             if written > limit:
-                raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                raise HTTPException(413,
                                     f"file {name!r} is larger than the workspace limit of {limit} bytes")
             out.write(chunk)
     return target

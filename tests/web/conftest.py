@@ -1,0 +1,37 @@
+"""Fixtures for the web tests: the publishing market (shared with tests/publish) behind a TestClient."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "publish"))
+
+from market import shared_market_path  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def market_ws(tmp_path_factory):
+    from dramascope.workspace import Workspace
+
+    path = shared_market_path(tmp_path_factory.getbasetemp())
+    ws = Workspace.open(path, create=False)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture(scope="session")
+def app(market_ws):
+    from dramascope.web.app import create_app
+
+    return create_app(workspace=market_ws)
+
+
+@pytest.fixture(scope="session")
+def client(app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
