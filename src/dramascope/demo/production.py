@@ -66,7 +66,8 @@ def _script_text(rng: np.random.Generator, zh: bool, group: str, ep: int, heroin
         for k in range(min(int(rng.integers(2, 5)), len(lines))):
             speaker = heroine if k % 2 == 0 else hero
             line = lines[order[k]].replace("{S}", surname)
-            out.append(f"{speaker}：{line}" if zh else f"{speaker.upper()}\n{line}")
+            # English follows Fountain: a blank line, the cue in capitals, then the dialogue.
+            out.append(f"{speaker}：{line}" if zh else f"\n{speaker.upper()}\n{line}")
         out.append("")
     if hook:
         out.append((ZH_HOOKS if zh else EN_HOOKS)[rng.integers(3)])
