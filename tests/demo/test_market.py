@@ -34,6 +34,19 @@ def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path
     assert {"titles.csv", "metrics.parquet", "comments.jsonl", "truth.parquet"} <= changed
 
 
+def test_files_do_not_depend_on_the_process(tmp_path):
+    """Another interpreter with another string-hash seed writes the same bytes (no set-order leaks)."""
+    import os
+    import subprocess
+    import sys
+
+    generate_demo_market(tmp_path / "here", titles=30, seed=4)
+    code = f"from dramascope.demo import generate_demo_market as g; g({str(tmp_path / 'there')!r}, titles=30, seed=4)"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+    assert _digests(tmp_path / "here") == _digests(tmp_path / "there")
+
+
 def test_too_small_a_market_is_refused(tmp_path):
     with pytest.raises(ValueError, match="at least 10"):
         generate_demo_market(tmp_path, titles=5)
