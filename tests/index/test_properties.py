@@ -51,6 +51,12 @@ def test_improving_a_positive_indicator_never_lowers_rank(z, w, wd, who, col, de
     z2[who, col] = min(100.0, z2[who, col] + delta)
     after = agg.aggregate(z2, DIM, _within(w), wd / wd.sum(), MAIN, "arithmetic").score
     assert rank_scores(after)[who] <= rank_scores(before)[who]
+    # the same through the whole pipeline, raw data with goalposts [0, 100] as the fixed bounds
+    spec = _spec(w, wd, goalposts=True)
+    ids = np.array([f"t{i}" for i in range(z.shape[0])], dtype=object)
+    r1 = compute_index(IndicatorMatrix(ids, list("abcd"), z), spec).rank
+    r2 = compute_index(IndicatorMatrix(ids, list("abcd"), z2), spec).rank
+    assert r2[who] <= r1[who]
 
 
 @settings(max_examples=40, deadline=None)
@@ -78,7 +84,9 @@ def test_explanation_sums_equal_scores(z, method):
                                    rtol=1e-9, atol=1e-9)
 
 
-def _spec(w, wd, normalisation="minmax", aggregation="arithmetic", weighting="expert") -> IndexSpec:
+def _spec(w, wd, normalisation="minmax", aggregation="arithmetic", weighting="expert",
+          goalposts=False) -> IndexSpec:
+    extra = {"normalisation": "goalposts", "lo": 0.0, "hi": 100.0} if goalposts else {}
     return IndexSpec.model_validate({
         "name": "prop",
         "method": {"coverage": {"min_indicator_coverage": 0, "min_title_coverage": 0},
@@ -87,5 +95,5 @@ def _spec(w, wd, normalisation="minmax", aggregation="arithmetic", weighting="ex
         "dimensions": [{"code": "p", "name_zh": "甲", "name_en": "P", "weight": float(wd[0])},
                        {"code": "q", "name_zh": "乙", "name_en": "Q", "weight": float(wd[1])}],
         "indicators": [{"code": c, "parent": "p" if i < 2 else "q", "name_zh": c, "name_en": c,
-                        "weight": float(w[i])} for i, c in enumerate("abcd")],
+                        "weight": float(w[i]), **extra} for i, c in enumerate("abcd")],
     })

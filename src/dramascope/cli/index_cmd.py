@@ -46,6 +46,10 @@ def index_run(
             mc = next((e for e in run.log if e["step"] == "monte_carlo"), None)
             if mc:
                 console.print(f"  most influential choice: {mc['most_influential']}")
+        if not all_periods:
+            from dramascope.index import rank_table
+
+            _print_table(rank_table(ws, run_id=runs[0].run_id, top=10))
 
 
 @app.command("rank")
@@ -79,6 +83,10 @@ def rank(
             writer.writerows(rows)
         typer.echo(buf.getvalue(), nl=False)
         return
+    _print_table(rows)
+
+
+def _print_table(rows: list[dict]) -> None:
     table = Table(title=f"DramaScope ranking ({rows[0]['period'] if rows else '-'})")
     for col in ("rank", "title", "score", "5–95% rank", "quality"):
         table.add_column(col)
