@@ -12,15 +12,18 @@ from scipy.stats import spearmanr
 
 from dramascope.demo.vocab import PLATFORMS
 
-POSITIVE = "爽|甜|泪目|yyds|好看|绝了|强推|666|燃|磕|哈哈|笑死|宝藏|神剧|amazing|so sweet|obsessed|satisfying|crying|must watch|10/10"
-NEGATIVE = "尬|无语|弃|付费|离谱|看不下去|劝退|不值|逻辑呢|cringe|waste|dropping|not paying|terrible|makes no sense|paywall|coins"
+POSITIVE = ("爽|甜|泪目|yyds|好看|绝了|强推|666|燃|磕|哈哈|笑死|宝藏|神剧"
+            "|amazing|so sweet|obsessed|satisfying|crying|must watch|10/10")
+NEGATIVE = ("尬|无语|弃|付费|离谱|看不下去|劝退|不值|逻辑呢"
+            "|cringe|waste|dropping|not paying|terrible|makes no sense|paywall|coins")
 ANTICIPATION = "催更|更新|下一集|等不及|坐等|蹲后续|卡在|next ep|update|part 2|can't wait|need more|hanging"
 PAYWALL = "付费|要钱|充值|收费|不值|广告|弃|劝退|paywall|paying|coins|expensive|locked|dropping|I'm done"
 
 
 def _organic(texts: pl.DataFrame, truth: pl.DataFrame) -> pl.DataFrame:
     farmed = truth.filter(pl.col("has_comment_farm"))["title_id"].implode()
-    return texts.filter(~(pl.col("title_id").is_in(farmed) & pl.col("text").str.contains("推荐|recommend|5 stars|Must watch")))
+    bought = pl.col("text").str.contains("推荐|recommend|5 stars|Must watch")
+    return texts.filter(~(pl.col("title_id").is_in(farmed) & bought))
 
 
 def test_positive_wording_rises_and_negative_falls_with_quality(texts, truth):
@@ -54,7 +57,8 @@ def test_languages_follow_platform_markets(texts):
 def test_danmaku_cluster_at_the_episode_peaks(market, texts):
     peaks = pl.read_parquet(market.truth_episodes)
     dm = texts.filter(pl.col("kind") == "danmaku").join(peaks, on=["title_id", "episode_no"])
-    near = ((dm["video_second"] - dm["peak_a_second"]).abs() <= 5) | ((dm["video_second"] - dm["peak_b_second"]).abs() <= 5)
+    near = (((dm["video_second"] - dm["peak_a_second"]).abs() <= 5)
+            | ((dm["video_second"] - dm["peak_b_second"]).abs() <= 5))
     episodes = pl.read_csv(market.tables["episodes"][0])
     dur = dm.join(episodes, on=["title_id", "episode_no"])["duration_seconds"]
     chance = float((20 / dur).mean())  # two ±5 s windows if danmaku were uniform

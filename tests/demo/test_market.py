@@ -81,7 +81,7 @@ def test_titles_have_real_world_structure(market):
 
 def test_metrics_cover_platforms_markets_and_lifecycles(metrics):
     codes = {p.code: p.market for p in PLATFORMS}
-    assert set(metrics["platform"].unique()) == set(codes) - {"hongguo"} or set(metrics["platform"].unique()) == set(codes)
+    assert set(metrics["platform"].unique()) == set(codes)
     mismatch = metrics.filter(pl.col("market") != pl.col("platform").replace_strict(codes))
     assert mismatch.height == 0
     assert (metrics["likes"] <= metrics["plays"]).mean() > 0.99

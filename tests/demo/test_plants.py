@@ -88,7 +88,8 @@ def test_comment_farms_are_near_duplicates_from_few_accounts(truth, texts):
     for row in farmed.iter_rows(named=True):
         window = texts.filter(
             (pl.col("title_id") == row["title_id"]) & (pl.col("platform") == row["fake_platform"])
-            & pl.col("posted_at").str.slice(0, 10).is_between(pl.lit(str(row["fake_start"])), pl.lit(str(row["fake_end"]))))
+            & pl.col("posted_at").str.slice(0, 10).is_between(pl.lit(str(row["fake_start"])),
+                                                              pl.lit(str(row["fake_end"]))))
         busy = window.group_by("user_hash").len().filter(pl.col("len") >= 5)
         assert 3 <= busy.height <= 6  # a handful of accounts
         farm = window.filter(pl.col("user_hash").is_in(busy["user_hash"].implode()))

@@ -249,7 +249,8 @@ def draw_catalog(taxonomy: Taxonomy, n: int, seed: int) -> Catalog:
         monetization=monetization.astype(object), paywall_episode=paywall.astype(np.int64), budget_cny=budget,
         review_tier=review_tier, license_no=license_no, producer_idx=producer_idx, name=name,
         name_en=name_en_out, synopsis=synopsis, tags=tags, genre=genre,
-        audience=np.where(female_lead, "female", "male").astype(object), quality=quality, hook_strength=hook, reach=reach,
+        audience=np.where(female_lead, "female", "male").astype(object), quality=quality, hook_strength=hook,
+        reach=reach,
         heroine=np.where(domestic, f_zh, f_en), hero=np.where(domestic, m_zh, m_en), pairs=pairs,
         companies=companies,
     )

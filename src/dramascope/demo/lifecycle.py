@@ -166,7 +166,8 @@ def generate_chunk(cat: Catalog, seed: int, chunk: int, lo: int, hi: int) -> Chu
 
     mon_r = mon[row_pair]
     free_app = PLATFORM_FREE[p_plat][row_pair]
-    paywall_share = np.where(free_app, 0.0, np.where(mon_r == "paid_unlock", 1.0, np.where(mon_r == "hybrid", 0.5, 0.0)))
+    paywall_share = np.where(free_app, 0.0,
+                             np.where(mon_r == "paid_unlock", 1.0, np.where(mon_r == "hybrid", 0.5, 0.0)))
     plat_r = p_plat[row_pair]
     revenue = plays * (paywall_share * conversion[row_pair] * ARPPU_CNY[plat_r]
                        + (1 - paywall_share) * AD_REVENUE_PER_PLAY_CNY[plat_r])

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 
-from dramascope.demo import calibration as cal
 from dramascope.demo import links, production
 from dramascope.demo import reactions as rx
 from dramascope.demo import vocab
@@ -167,7 +166,8 @@ def generate_demo_market(out_dir: Path | str, *, titles: int = 300, seed: int = 
         "title_id": cat.title_id, "name": cat.name, "name_en": cat.name_en, "origin_country": cat.origin_country,
         "language": cat.language, "release_date": cat.release_date, "episode_count": cat.episode_count,
         "avg_episode_seconds": cat.avg_episode_seconds, "orientation": cat.orientation,
-        "app": _primary_app(cat), "genre": cat.genre, "audience": cat.audience, "themes": cat.themes_joined(), "synopsis": cat.synopsis, "producer": comp.name[cat.producer_idx],
+        "app": _primary_app(cat), "genre": cat.genre, "audience": cat.audience, "themes": cat.themes_joined(),
+        "synopsis": cat.synopsis, "producer": comp.name[cat.producer_idx],
         "license_no": cat.license_no, "review_tier": cat.review_tier, "budget_cny": cat.budget_cny,
         "monetization": cat.monetization,
         "paywall_episode": np.where(cat.paywall_episode > 0, cat.paywall_episode.astype(float), np.nan),
@@ -257,7 +257,8 @@ def _truth(cat: Catalog, taxonomy, totals: dict, text_rows, farm_rows, cliff_sha
         "is_viral_hit": is_viral, "viral_start": viral_start, "viral_multiplier": np.round(viral_mult, 4),
         "plays_total": totals["plays"].astype(np.int64), "likes_total": totals["likes"].astype(np.int64),
         "comments_total": totals["comments"].astype(np.int64), "shares_total": totals["shares"].astype(np.int64),
-        "favorites_total": totals["favorites"].astype(np.int64), "revenue_total_cny": np.round(totals["revenue_cny"], 2),
+        "favorites_total": totals["favorites"].astype(np.int64),
+        "revenue_total_cny": np.round(totals["revenue_cny"], 2),
         "ad_spend_total_cny": np.round(totals["ad_spend_cny"], 2), "danmaku_per_play": danmaku_ratio,
         "text_rows": text_rows, "farm_text_rows": farm_rows, "cliffhanger_share": np.round(cliff_share, 6),
     }

@@ -60,7 +60,8 @@ def _script_text(rng: np.random.Generator, zh: bool, group: str, ep: int, heroin
             out.append(ZH_ACTIONS[rng.integers(len(ZH_ACTIONS))])
         else:
             setting = EN_SETTINGS[rng.integers(len(EN_SETTINGS))]
-            out.append(f"{'INT.' if rng.random() < 0.7 else 'EXT.'} {setting} - {'DAY' if rng.random() < 0.6 else 'NIGHT'}")
+            inside = "INT." if rng.random() < 0.7 else "EXT."
+            out.append(f"{inside} {setting} - {'DAY' if rng.random() < 0.6 else 'NIGHT'}")
             out.append(EN_ACTIONS[rng.integers(len(EN_ACTIONS))])
         order = rng.permutation(len(lines))
         for k in range(min(int(rng.integers(2, 5)), len(lines))):
