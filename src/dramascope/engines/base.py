@@ -37,6 +37,31 @@ def changed_rows(staged: ir.Table, target: ir.Table, key: tuple[str, ...]) -> tu
     return changed, existing
 
 
+def upsert_plan(staged: ir.Table, target: ir.Table, key: tuple[str, ...]) -> tuple[ir.Table, ir.Table]:
+    """(one-row count summary, staged rows that differ from the stored row) for a keyed upsert.
+
+    The summary (n_total, n_existing, n_unchanged, n_changed_existing) comes from ONE left join of
+    the staged rows with the target on the key, which costs engines like Spark a single job instead
+    of one per count. Keys are unique in the target, so the join does not multiply rows.
+    """
+    cols = staged.columns
+    t = target.select(*cols).rename({f"_t_{c}": c for c in cols})
+    joined = staged.left_join(t, [staged[k] == t[f"_t_{k}"] for k in key])
+    exists = joined[f"_t_{key[0]}"].notnull()
+    identical = ibis.literal(True)
+    for c in cols:
+        identical = identical & joined[c].identical_to(joined[f"_t_{c}"])
+    flagged = joined.select(*cols, _exists=exists, _same=exists & identical)
+    summary = flagged.aggregate(
+        n_total=flagged.count(),
+        n_existing=flagged._exists.cast("int64").sum().fill_null(0),
+        n_unchanged=flagged._same.cast("int64").sum().fill_null(0),
+        n_changed_existing=(flagged._exists & ~flagged._same).cast("int64").sum().fill_null(0),
+    )
+    changed = flagged.filter(~flagged._same).select(*cols)
+    return summary, changed
+
+
 class Staging(abc.ABC):
     """A scratch table that rows are appended to batch by batch, so that a large file is validated
     and upserted set-based inside the engine instead of sitting in Python memory."""

@@ -22,7 +22,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dramascope.engines.base import Engine, ParquetStaging, Staging, UpsertCounts, changed_rows
+from dramascope.engines.base import Engine, ParquetStaging, Staging, UpsertCounts, upsert_plan
 
 
 def spark_session(master: str = "local[2]", app_name: str = "dramascope"):
@@ -140,20 +140,19 @@ class SparkEngine(Engine):
 
     def upsert_from(self, name: str, staged: ir.Table, key: tuple[str, ...]) -> UpsertCounts:
         """Merge by rewriting the table (keep rows whose key is not staged, plus changed staged rows);
-        nothing is rewritten when every staged row is already stored."""
+        one job counts, and nothing is rewritten when every staged row is already stored."""
         t = self.table(name)
         s = staged.select([c for c in t.columns if c in staged.columns])
-        changed, existing = changed_rows(s, t.select(s.columns), key)
-        n_total = int(self.con.execute(s.count()))
-        n_changed = int(self.con.execute(changed.count()))
-        n_existing = int(self.con.execute(existing.count()))
-        n_changed_existing = int(self.con.execute(changed.semi_join(t, [changed[k] == t[k] for k in key]).count()))
-        if n_changed:
+        summary, changed = upsert_plan(s, t, key)
+        row = self.con.execute(summary).iloc[0]
+        n_total, n_existing = int(row["n_total"]), int(row["n_existing"])
+        n_unchanged, n_changed_existing = int(row["n_unchanged"]), int(row["n_changed_existing"])
+        if n_total - n_unchanged:
             keep = t.anti_join(changed, [t[k] == changed[k] for k in key])
             filled = changed.select([changed[c] if c in changed.columns else ibis.null(t[c].type()).name(c)
                                      for c in keep.columns])
             self.replace(name, keep.union(filled))
-        return UpsertCounts(inserted=n_total - n_existing, updated=n_changed_existing, unchanged=n_total - n_changed)
+        return UpsertCounts(inserted=n_total - n_existing, updated=n_changed_existing, unchanged=n_unchanged)
 
     def insert_from(self, name: str, rows: ir.Table) -> None:
         t = self.table(name)

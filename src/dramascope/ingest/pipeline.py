@@ -162,10 +162,10 @@ def _commit(ws, decl: Table, path: Path, rep: FileReport, mapping, staging, prob
         counts = engine.upsert_from(decl.name, winners.select(*target_columns), decl.key)
         rep.inserted, rep.updated, rep.unchanged = counts.inserted, counts.updated, counts.unchanged
         rep.quarantined = rep.rows_read - rep.rows_valid
-        engine.insert_from("quarantine", quarantine)
-        written = ws.table("quarantine").filter(ws.table("quarantine").ingest_id == rep.ingest_id)
-        rep.violations = int(engine.con.execute(written.count()))
+        rep.violations = count(quarantine)
         if rep.violations:
+            engine.insert_from("quarantine", quarantine)
+            written = ws.table("quarantine").filter(ws.table("quarantine").ingest_id == rep.ingest_id)
             _write_report(engine, written.order_by(["line", "field"]), tmp_report)
         rep.seconds = time.perf_counter() - started
         engine.append("ingest_log", pa.table({
