@@ -29,7 +29,7 @@ def test_demo_command_builds_and_reports(tmp_path, capsys):
     rc = run_app(["demo", "--workspace", str(tmp_path / "ws"), "--titles", "20", "--seed", "2"])
     out = capsys.readouterr().out
     assert rc == 0
-    assert "ingest comments" in out and "generate market" in out and "total" in out
+    assert "→ comments" in out and "generate market" in out and "total" in out
     assert (tmp_path / "ws" / "demo-input" / "truth.parquet").is_file()
 
 

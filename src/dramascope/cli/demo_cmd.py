@@ -36,12 +36,19 @@ def demo_command(
 
         summary = build_demo_workspace(path, titles=titles, seed=seed, progress=progress)
 
-    steps = RichTable(title=f"demo workspace {summary.workspace} ({summary.titles} titles, seed {summary.seed})")
-    for col, justify in (("step", "left"), ("rows", "right"), ("seconds", "right"), ("detail", "left")):
-        steps.add_column(col, justify=justify)
+    loads = {f"ingest {load.table}": load for load in summary.loads}
+    steps = RichTable(title=f"demo workspace {summary.workspace} ({summary.titles} titles, seed {summary.seed})",
+                      caption="rows: new, upd(ated), same (unchanged), quar(antined)")
+    steps.add_column("step", no_wrap=True)
+    for col in ("rows", "new", "upd", "same", "quar", "s"):
+        steps.add_column(col, justify="right", no_wrap=True)
     for step in summary.steps:
-        steps.add_row(step.name, "" if step.rows is None else f"{step.rows:,}", f"{step.seconds:.2f}", step.detail)
-    steps.add_row("total", "", f"{summary.total_seconds:.2f}", "")
+        load = loads.get(step.name)
+        name = f"→ {load.table}" if load else step.name
+        counts = (load.inserted, load.updated, load.unchanged, load.quarantined) if load else None
+        steps.add_row(name, "" if step.rows is None else f"{step.rows:,}",
+                      *(f"{v:,}" for v in counts) if counts else ("",) * 4, f"{step.seconds:.1f}")
+    steps.add_row("total", "", "", "", "", "", f"{summary.total_seconds:.1f}")
     console.print(steps)
     console.print(f"input files and ground truth (truth.parquet): {summary.input_dir}", highlight=False)
     for warning in summary.warnings:
