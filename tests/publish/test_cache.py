@@ -26,7 +26,7 @@ def cache(market_ws):
     return PublishCache(market_ws, ttl_seconds=3600)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(q=queries)
 def test_cached_rankings_equal_pushdown_rankings(market_ws, cache, q):
     assert pages.rankings_page(market_ws, q, cache) == pages.rankings_page(market_ws, q)

@@ -224,7 +224,12 @@ def write_report(ws, *, period: str | None = None, fmt: str = "html", output: Pa
     if fmt == "html":
         output.write_text(html, encoding="utf-8")
     else:
-        from weasyprint import HTML
-
-        HTML(string=html, base_url=str(TEMPLATES)).write_pdf(str(output))
+        pdf_document(html).write_pdf(str(output))
     return output
+
+
+def pdf_document(html: str):
+    """Lay the report out as pages with WeasyPrint (a Document: inspectable, then written as PDF)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(TEMPLATES)).render()
