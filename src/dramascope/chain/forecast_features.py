@@ -9,7 +9,6 @@ count. Nothing from a subject's own metrics, comments or index scores is a featu
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import ibis
@@ -204,10 +203,40 @@ def build_features(ws, subjects: ir.Table | None = None, *, theme_codes: list[st
                + ["n_platforms"] + [f"platform__{c}" for c in platform_codes]
                + [f"theme__{c}" for c in theme_codes]
                + [c for c in frame.columns if "__" in c and not c.startswith(("theme__", "platform__"))])
+    script = script_features(ws, frame["subject_id"].tolist())
+    frame = frame.merge(script, on="subject_id", how="left")
+    columns += SCRIPT_FEATURES
     frame = frame.sort_values(["release_date", "subject_id"]).reset_index(drop=True)
     return FeatureFrame(frame=frame, columns=columns, theme_codes=list(theme_codes),
                         platform_codes=list(platform_codes))
 
 
-def as_of_today() -> dt.date:
-    return dt.date.today()
+SCRIPT_FEATURES = ["script_hook_mean", "script_payoffs_per_minute", "script_reversals_per_episode"]
+
+
+def script_features(ws, subject_ids: list[str]) -> pd.DataFrame:
+    """Cue-based script features for subjects with a script (script_id = title or project id).
+
+    No emotion model here: a forecast must not move when the resonance model is retrained.
+    """
+    from dramascope.chain.script_analysis import analyze_episode_texts
+
+    empty = pd.DataFrame({"subject_id": pd.Series([], dtype=str), **{c: pd.Series([], dtype=float)
+                                                                      for c in SCRIPT_FEATURES}})
+    if not subject_ids or not ws.count("scripts"):
+        return empty
+    s = ws.table("scripts")
+    rows = ws.engine.to_pandas(s.filter(s.script_id.isin(subject_ids)).select("script_id", "episode_no", "text"))
+    out = []
+    for sid, grp in rows.groupby("script_id"):
+        texts = [(int(e), str(t)) for e, t in zip(grp["episode_no"], grp["text"]) if t]
+        try:
+            a = analyze_episode_texts(texts, classifier=None)
+        except Exception:  # an empty or unparsable script gives no features, not a failed forecast
+            continue
+        eps = a.episodes
+        out.append({"subject_id": sid,
+                    "script_hook_mean": sum(e.hook.strength for e in eps) / len(eps),
+                    "script_payoffs_per_minute": sum(e.payoffs_per_minute for e in eps) / len(eps),
+                    "script_reversals_per_episode": sum(e.reversals for e in eps) / len(eps)})
+    return pd.DataFrame(out) if out else empty
