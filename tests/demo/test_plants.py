@@ -100,3 +100,20 @@ def test_comment_farms_are_near_duplicates_from_few_accounts(truth, texts):
     # Organic accounts never post that much on one title.
     organic = texts.filter(~pl.col("title_id").is_in(farmed["title_id"].implode()))
     assert organic.group_by("title_id", "user_hash").len()["len"].max() <= 5
+
+
+def test_release_truth_accounts_for_every_play(market, metrics, truth):
+    releases = pl.read_parquet(market.truth_releases)
+    per_release = metrics.group_by("title_id", "platform").agg(pl.col("plays").sum(), pl.len().alias("days"))
+    joined = releases.join(per_release, on=["title_id", "platform"])
+    assert joined.height == releases.height == per_release.height
+    assert (joined["tracked_days"] == joined["days"]).all()
+    sources = joined["organic_plays"] + joined["paid_plays"] + joined["viral_plays"] + joined["fake_plays"]
+    # Days are rounded to whole plays, sources per release: at most one play per day apart.
+    assert ((sources - joined["plays"]).abs() <= joined["days"] + 1).all()
+    fake_titles = set(truth.filter(pl.col("is_fake_traffic"))["title_id"])
+    faked = set(joined.filter(pl.col("fake_plays") > 0)["title_id"])
+    assert faked <= fake_titles
+    viral_titles = set(truth.filter(pl.col("is_viral_hit"))["title_id"])
+    assert set(joined.filter(pl.col("viral_plays") > 0)["title_id"]) == viral_titles
+    assert joined["half_life_days"].is_between(3, 60).all()

@@ -55,6 +55,7 @@ class ChunkMetrics:
     title_start: int
     fake_rows: np.ndarray  # bool per row: inside a planted fake window
     organic_plays: np.ndarray  # plays per row without the fake inflation (what real viewers comment on)
+    release_truth: dict  # per chunk pair: the planted lifecycle (half-life, peak, ad spend, play sources)
 
 
 def title_ratios(rng: np.random.Generator, quality: np.ndarray) -> dict[str, np.ndarray]:
@@ -154,7 +155,8 @@ def generate_chunk(cat: Catalog, seed: int, chunk: int, lo: int, hi: int) -> Chu
     date = p_start[row_pair] + d.astype("timedelta64[D]")
     weekday = (date.astype("datetime64[D]").astype(np.int64) + 3) % 7  # 0 = Monday
     weekly = np.select([weekday >= 5, weekday == 4], [1.12, 1.05], 0.97)
-    base_plays = (organic + viral + paid) * weekly * np.exp(rng.normal(0, 0.12, len(d)))
+    factor = weekly * np.exp(rng.normal(0, 0.12, len(d)))
+    base_plays = (organic + viral + paid) * factor
     plays = np.round(base_plays)
     day_noise = lambda: np.exp(rng.normal(0, DAILY_RATIO_NOISE, len(d)))  # noqa: E731
     likes = rng.poisson(plays * like_r[row_pair] * day_noise()).astype(np.float64)
@@ -196,6 +198,14 @@ def generate_chunk(cat: Catalog, seed: int, chunk: int, lo: int, hi: int) -> Chu
         plays[on] = fake_plays
         fake_rows = on
 
+    by_pair = lambda w: np.bincount(row_pair, weights=w, minlength=npair)  # noqa: E731
+    release_truth = {
+        "half_life_days": np.round(half_life, 4), "peak_organic_plays": np.round(peak, 1),
+        "plays_per_yuan": np.round(ppy, 4), "ad_spend_cny": np.round(by_pair(spend), 2),
+        "ad_boosts": n_boosts.astype(np.int64), "organic_plays": np.round(by_pair(organic * factor)),
+        "paid_plays": np.round(by_pair(paid * factor)), "viral_plays": np.round(by_pair(viral * factor)),
+        "fake_plays": by_pair(plays - organic_plays), "completion_base": np.round(completion, 4),
+    }
     pair_plays = np.bincount(row_pair, weights=plays, minlength=npair)
     title_plays = np.bincount(t_local, weights=pair_plays, minlength=n_t)
     codes = np.array([p.code for p in vocab.PLATFORMS], dtype=object)
@@ -216,4 +226,4 @@ def generate_chunk(cat: Catalog, seed: int, chunk: int, lo: int, hi: int) -> Chu
         "market": markets[plat_r],
     }
     return ChunkMetrics(p_title, p_plat, p_start, p_days, row_pair, d, columns, pair_plays, ratios, title_plays,
-                        lo, fake_rows, organic_plays)
+                        lo, fake_rows, organic_plays, release_truth)

@@ -39,6 +39,7 @@ class DemoFiles:
     tables: dict[str, list[Path]]
     truth: Path
     truth_episodes: Path
+    truth_releases: Path
     extras: dict[str, Path]
     rows: dict[str, int]
     titles: int
@@ -78,6 +79,7 @@ def generate_demo_market(out_dir: Path | str, *, titles: int = 300, seed: int = 
         "comments": out / ("comments.jsonl" if titles <= JSONL_COMMENTS_MAX_TITLES else "comments.parquet"),
         "ratings": out / "ratings.csv",
         "truth_episodes": out / "truth_episodes.parquet",
+        "truth_releases": out / "truth_releases.parquet",
     }
     metrics_w = ChunkedParquet(paths["metrics"])
     export_w = ChunkedCsv(paths["metrics_export"], bom=True) if realistic_exports else None
@@ -86,6 +88,8 @@ def generate_demo_market(out_dir: Path | str, *, titles: int = 300, seed: int = 
         else ChunkedParquet(paths["comments"])
     ratings_w = ChunkedCsv(paths["ratings"])
     truth_ep_w = ChunkedParquet(paths["truth_episodes"])
+    truth_rel_w = ChunkedParquet(paths["truth_releases"])
+    codes = np.array([p.code for p in vocab.PLATFORMS], dtype=object)
 
     totals = {k: np.zeros(titles) for k in ("plays", "likes", "comments", "shares", "favorites", "revenue_cny",
                                             "ad_spend_cny")}
@@ -148,11 +152,14 @@ def generate_demo_market(out_dir: Path | str, *, titles: int = 300, seed: int = 
                 "peak_a_reaction": np.array(rx.REACTIONS, dtype=object)[eps.reaction_a],
                 "peak_b_second": eps.peak_b,
                 "peak_b_reaction": np.array(rx.REACTIONS, dtype=object)[eps.reaction_b]}))
+            truth_rel_w.write(to_arrow({"title_id": cat.title_id[m.pair_title], "platform": codes[m.pair_platform],
+                                        "start_date": m.pair_start, "tracked_days": m.pair_days,
+                                        **m.release_truth}))
             comments_w.write(to_arrow({k: v for k, v in texts.items() if not k.startswith("_")}))
             ratings_w.write(to_arrow(ratings))
             timer["write"] += time.perf_counter() - t4
     finally:
-        for w in (metrics_w, export_w, episodes_w, comments_w, ratings_w, truth_ep_w):
+        for w in (metrics_w, export_w, episodes_w, comments_w, ratings_w, truth_ep_w, truth_rel_w):
             if w is not None:
                 w.close()
 
@@ -196,6 +203,7 @@ def generate_demo_market(out_dir: Path | str, *, titles: int = 300, seed: int = 
         "companies": [out / "companies.csv"], "title_companies": [out / "title_companies.csv"],
     }
     return DemoFiles(out_dir=out, tables=tables, truth=out / "truth.parquet", truth_episodes=paths["truth_episodes"],
+                     truth_releases=paths["truth_releases"],
                      extras={"bases": out / "bases.csv"}, rows=rows, titles=titles, seed=seed,
                      seconds=time.perf_counter() - t_start, stage_seconds=timer)
 
