@@ -167,14 +167,18 @@ def market_ws(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def fast_spec(tmp_path_factory):
-    """The shipped method with fewer replicates (the tests check structure, not Monte Carlo precision)."""
+    """The shipped method with every role counted and fewer replicates (the tests check structure, not
+    Monte Carlo precision)."""
     text = tmp_path_factory.mktemp("spec") / "spec.yaml"
     from importlib import resources
 
     shipped = resources.files("dramascope.companies").joinpath("spec.yaml").read_text("utf-8")
-    text.write_text(shipped.replace("replicates: 1000", "replicates: 200").replace("median_replicates: 400",
-                                                                                     "median_replicates: 100"),
-                    encoding="utf-8")
+    shipped = shipped.replace("replicates: 1000", "replicates: 200").replace("median_replicates: 400",
+                                                                             "median_replicates: 100")
+    # every credit counts in the fixture's hand computations (the shipped method counts producers only)
+    shipped = shipped.replace("roles: [producer] ", "roles: [producer, distributor, investor] ")
+    assert "distributor, investor" in shipped
+    text.write_text(shipped, encoding="utf-8")
     return text
 
 

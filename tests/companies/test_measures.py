@@ -11,8 +11,8 @@ from dramascope.companies import base_measures, company_measures, market_measure
 ENTROPY_A = 0.5 + 0.5 * math.log2(6)  # revenge 3 of 6 theme slots, three themes 1 of 6 each
 
 
-def test_company_a_life_by_hand(market_ws):
-    a = company_measures(market_ws, "life")["A"]
+def test_company_a_life_by_hand(market_ws, fast_spec):
+    a = company_measures(market_ws, "life", spec=fast_spec)["A"]
     v = {k: e["value"] for k, e in a.items() if k != "dimensions" and k not in ("period", "run_id")}
     assert a["period"] == "life" and a["run_id"] == "R1"
     # output: T02 3 episode rows of 60+120+180 s; T04 20×90 s; T06 30×60 s; T08 40×30 s
@@ -33,9 +33,9 @@ def test_company_a_life_by_hand(market_ws):
     assert a["dimensions"]["commercial"]["value"] == pytest.approx(30.0)
 
 
-def test_market_values_sit_beside_each_measure(market_ws):
-    a = company_measures(market_ws, "life")["A"]
-    m = market_measures(market_ws, "life")
+def test_market_values_sit_beside_each_measure(market_ws, fast_spec):
+    a = company_measures(market_ws, "life", spec=fast_spec)["A"]
+    m = market_measures(market_ws, "life", spec=fast_spec)
     assert (m["titles_credited"], m["titles_active"], m["titles_ranked"], m["hits"]) == (11, 11, 10, 1)
     assert m["hit_rate"] == pytest.approx(0.1) and m["mean_value"] == pytest.approx(50.0)
     assert m["mean_score"] == pytest.approx(55.0) and m["median_score"] == pytest.approx(55.0)
@@ -47,15 +47,15 @@ def test_market_values_sit_beside_each_measure(market_ws):
     assert a["dimensions"]["social"]["difference"] == pytest.approx(50.0 - 55.0)
 
 
-def test_unranked_credit_counts_as_output_not_as_score(market_ws):
-    d = company_measures(market_ws, "life")["D"]  # investor on T02, T03 and the unranked T11
+def test_unranked_credit_counts_as_output_not_as_score(market_ws, fast_spec):
+    d = company_measures(market_ws, "life", spec=fast_spec)["D"]  # investor on T02, T03 and the unranked T11
     assert (d["titles_credited"]["value"], d["titles_active"]["value"], d["titles_ranked"]["value"]) == (3, 3, 2)
     assert d["mean_value"]["value"] == pytest.approx((85 + 75) / 2)
     assert d["low_grade_share"]["value"] == pytest.approx(1 / 3)
 
 
-def test_base_counts_each_title_once(market_ws):
-    lp = base_measures(market_ws, "life")["lp"]  # A, B and F; F shares T04 and T06 with A
+def test_base_counts_each_title_once(market_ws, fast_spec):
+    lp = base_measures(market_ws, "life", spec=fast_spec)["lp"]  # A, B and F; F shares T04 and T06 with A
     v = {k: e["value"] for k, e in lp.items() if isinstance(e, dict) and "value" in e}
     assert (v["titles_credited"], v["titles_ranked"], v["hits"]) == (5, 5, 1)
     assert v["hit_rate"] == pytest.approx(0.2)
@@ -65,12 +65,12 @@ def test_base_counts_each_title_once(market_ws):
     assert v["low_grade_share"] == pytest.approx(2 / 5)
     p = [4 / 7, 1 / 7, 1 / 7, 1 / 7]  # revenge on T01 T02 T04 T06; sweet, ceo, rural once each
     assert v["theme_entropy"] == pytest.approx(-sum(x * math.log2(x) for x in p))
-    assert set(base_measures(market_ws, "life")) == {"lp", "hd"}
-    assert set(base_measures(market_ws, "life", base="hd")) == {"hd"}
+    assert set(base_measures(market_ws, "life", spec=fast_spec)) == {"lp", "hd"}
+    assert set(base_measures(market_ws, "life", base="hd", spec=fast_spec)) == {"hd"}
 
 
-def test_month_period_counts_releases_in_the_month(market_ws):
-    a = company_measures(market_ws, "2026-03")["A"]
+def test_month_period_counts_releases_in_the_month(market_ws, fast_spec):
+    a = company_measures(market_ws, "2026-03", spec=fast_spec)["A"]
     assert a["run_id"] == "R2"
     assert a["titles_released"]["value"] == 2  # T02 and T04 released in March; T06, T08 in January
     assert a["episodes_released"]["value"] == 23 and a["minutes_released"]["value"] == pytest.approx(36.0)
@@ -92,18 +92,22 @@ def test_median_interval_is_the_title_interval_for_a_single_title(duckdb_workspa
 @pytest.mark.slow
 @pytest.mark.spark
 def test_measures_agree_on_spark(spark_workspace, duckdb_workspace, fast_spec, market_builder):
-    market_builder(duckdb_workspace)
-    market_builder(spark_workspace)
-    on_duck = company_measures(duckdb_workspace, "life", spec=fast_spec)
-    on_spark = company_measures(spark_workspace, "life", spec=fast_spec)
-    assert set(on_duck) == set(on_spark)
-    for cid, measures in on_duck.items():
-        for key, entry in measures.items():
-            if key in ("period", "run_id"):
-                assert entry == on_spark[cid][key]
-                continue
-            if key == "dimensions":
-                for d, e in entry.items():
-                    assert e["value"] == pytest.approx(on_spark[cid][key][d]["value"], nan_ok=True)
-                continue
-            assert entry["value"] == pytest.approx(on_spark[cid][key]["value"], nan_ok=True), (cid, key)
+    """The Ibis part (aggregations, theme entropy, the cached title facts) on both engines; the NumPy part
+    after it is engine-independent."""
+    from dramascope.companies import measures as ms
+    from dramascope.companies.membership import company_members
+    from dramascope.companies.spec import load_company_spec
+    from dramascope.companies.title_facts import run_context
+
+    spec = load_company_spec(fast_spec).spec
+    frames = []
+    for ws in (duckdb_workspace, spark_workspace):
+        market_builder(ws)
+        ctx = run_context(ws, period="life")
+        facts = ms.facts_for(ws, ctx, spec)
+        frames.append(ms.measures_frame(ws, ctx, company_members(ws, spec.roles), facts, with_interval=False)
+                      .sort_index())
+    duck, spark = frames
+    assert list(duck.index) == list(spark.index) == ["A", "B", "C", "D", "F"]
+    for col in duck.columns:
+        assert duck[col].astype(float).to_numpy() == pytest.approx(spark[col].astype(float).to_numpy(), nan_ok=True), col

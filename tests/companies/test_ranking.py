@@ -58,6 +58,7 @@ def test_roles_filter(market_ws, tmp_path, fast_spec):
     spec = tmp_path / "producers.yaml"
     spec.write_text(fast_spec.read_text("utf-8").replace("roles: [producer, distributor, investor]",
                                                          "roles: [producer]"), "utf-8")
+    assert "roles: [producer]" in spec.read_text("utf-8")
     ids = {x["company_id"] for x in rank_companies(market_ws, "life", spec=spec).rows}
     assert ids == {"A", "B", "C"}
 

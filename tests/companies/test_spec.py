@@ -12,7 +12,7 @@ def test_shipped_spec_loads_with_declared_defaults():
     loaded = load_company_spec()
     s = loaded.spec
     assert s.unit == "percentile" and s.shrinkage.method == "empirical_bayes"
-    assert s.monte_carlo.interval == (0.05, 0.95) and s.roles == ["producer", "distributor", "investor"]
+    assert s.monte_carlo.interval == (0.05, 0.95) and s.roles == ["producer"]
     assert loaded.hash == load_company_spec().hash and len(loaded.hash) == 64
 
 

@@ -62,7 +62,7 @@ class CompanyMonteCarloSpec(_Strict):
 class CompanySpec(_Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     version: str = "1"
-    roles: list[Literal["producer", "distributor", "investor"]] = Field(default=list(ROLES), min_length=1)
+    roles: list[Literal["producer", "distributor", "investor"]] = Field(default=["producer"], min_length=1)
     unit: Literal["percentile", "score"] = "percentile"
     min_titles: int = Field(default=1, ge=1)
     hit_top_share: float = Field(default=0.10, gt=0, lt=1)
