@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from conftest import load_fixture, market_fixture
+from conftest import market_fixture, table_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
 
@@ -14,13 +14,21 @@ def _rows(ws, table, key):
     return {tuple(r[k] for k in key): r for r in rows}
 
 
+def _load_fast(ws, data):
+    """Whole-table writes (one Parquet file each on Spark) instead of keyed upserts: parity of the
+    signals is under test here, not ingest, and each Spark upsert costs several jobs."""
+    for name, rows in data.items():
+        ws.engine.replace(name, table_rows(name, rows))
+
+
 def test_signals_identical_on_duckdb_and_spark(duckdb_workspace, spark_workspace):
     from dramascope.signals import compute_signals
 
     out = {}
     for ws in (duckdb_workspace, spark_workspace):
-        load_fixture(ws, market_fixture())
-        compute_signals(ws, granularities=("life", "month", "week"), semantic=False)
+        _load_fast(ws, market_fixture())
+        # Life and month: month exercises period starts, previous periods and static replication.
+        compute_signals(ws, granularities=("life", "month"), semantic=False)
         out[ws.engine.name] = {
             "signals": _rows(ws, "signals", ("title_id", "period", "indicator")),
             "title_themes": _rows(ws, "title_themes", ("title_id", "theme", "source")),
@@ -37,14 +45,13 @@ def test_signals_identical_on_duckdb_and_spark(duckdb_workspace, spark_workspace
                     assert math.isclose(v, other[col], rel_tol=1e-9, abs_tol=1e-12), (table, k, col)
                 else:
                     assert v == other[col], (table, k, col)
-    assert len(duck["signals"]) > 100
+    assert len(duck["signals"]) > 80
 
 
 def test_fraud_evidence_identical_on_both_engines(duckdb_workspace, spark_workspace):
     """The detectors' windows and medians (the SQL most likely to differ) on a noisy planted market."""
     import numpy as np
 
-    from conftest import load
     from dramascope.signals.fraud import day_scores
     from test_fraud import _honest_market
 
@@ -53,8 +60,7 @@ def test_fraud_evidence_identical_on_both_engines(duckdb_workspace, spark_worksp
         r["likes"] *= 9
     res = {}
     for ws in (duckdb_workspace, spark_workspace):
-        load(ws, "titles", [{"title_id": f"H{t:02d}", "name": "x"} for t in range(6)])
-        load(ws, "metrics", rows)
+        _load_fast(ws, {"titles": [{"title_id": f"H{t:02d}", "name": "x"} for t in range(6)], "metrics": rows})
         got = ws.engine.to_arrow(day_scores(ws.table("metrics"), ws.table("comments"))).to_pylist()
         res[ws.engine.name] = {(r["title_id"], r["date"]): (r["score"], r["reasons"]) for r in got}
     assert res["duckdb"].keys() == res["spark"].keys()
