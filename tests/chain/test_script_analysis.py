@@ -149,9 +149,9 @@ def test_resample_by_hand():
 
 
 def test_cli_script_analyze_json_and_chart(tmp_path):
-    from dramascope.cli import run_app  # noqa: F401  (registers the commands)
     from typer.testing import CliRunner
 
+    import dramascope.cli  # noqa: F401  (registers the commands)
     from dramascope.cli.app import app
 
     f = tmp_path / "s.txt"

@@ -167,17 +167,11 @@ def forecast_subject(ws, subject_row: dict, *, kind: str, as_of: dt.date | None 
 
 
 def _title_row(ws, title_id: str) -> dict:
-    t = ws.table("titles")
-    df = ws.engine.to_pandas(ff.title_subjects(ws).filter(ibis_eq(t, title_id)))
+    subjects = ff.title_subjects(ws)
+    df = ws.engine.to_pandas(subjects.filter(subjects.subject_id == title_id))
     if df.empty:
         raise UserInputError(f"no title with id {title_id!r}", field="title_id")
     return _clean(df.iloc[0].to_dict())
-
-
-def ibis_eq(t, title_id):
-    import ibis
-
-    return ibis._.subject_id == title_id
 
 
 def _clean(d: dict) -> dict:
