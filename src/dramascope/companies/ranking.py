@@ -137,6 +137,7 @@ def score_companies(gv: GroupValues, market: MarketTitles, spec: CompanySpec) ->
     if idx.size:
         rng = np.random.default_rng(mc.seed)
         pos = market.positions(gv.title_ids)
+        starts, _ = sampling.group_starts(gv.codes)
         ranks = np.empty((idx.size, R), dtype=np.float64)
         chunk = max(1, min(CHUNK, 2_000_000 // max(market.n, 1)))
         for c0 in range(0, R, chunk):
@@ -148,9 +149,7 @@ def score_companies(gv: GroupValues, market: MarketTitles, spec: CompanySpec) ->
             else:
                 rows = np.repeat(gv.value[:, None], c, axis=1)
                 mu_r = np.full(c, mu)
-            means = np.zeros((n.size, c))
-            np.add.at(means, gv.codes, rows)
-            means /= np.maximum(n, 1)[:, None]
+            means = np.add.reduceat(rows, starts, axis=0) / n[:, None]  # rows are sorted by company
             level = shrinkage.shrunk_mean(n[:, None], means, mu_r[None, :], sh.k)
             if mc.company_sampling == "posterior":
                 level = level + sd[:, None] * rng.standard_normal((n.size, c))
