@@ -25,7 +25,8 @@ USER_POOL = 200_000  # organic accounts per platform
 BOT_BASE = 9_000_000_000
 
 
-def _iso(dates: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+def _timestamps(dates: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+    """Calendar days plus seconds of the day → datetime64[s]."""
     ts = dates.astype("datetime64[D]").astype("datetime64[s]") + seconds.astype("timedelta64[s]")
     return ts
 
@@ -101,7 +102,7 @@ def generate_texts(cat: Catalog, m: ChunkMetrics, eps: ChunkEpisodes, logits: np
     hour = np.where(rng.random(n) < 0.7, np.round(rng.normal(21, 2, n)) % 24, rng.integers(0, 24, n))
     sec_of_day = hour * 3600 + rng.integers(0, 3600, n)
     date = m.pair_start[pair] + day.astype("timedelta64[D]")
-    posted = _iso(date, sec_of_day)
+    posted = _timestamps(date, sec_of_day)
     user = plat.astype(np.int64) * 10_000_000 + np.floor(USER_POOL * rng.random(n) ** 1.5).astype(np.int64)
     likes = np.where(is_comment, np.maximum(0, np.floor(np.exp(rng.normal(0.5, 1.4, n))) - 1),
                      rng.poisson(0.3, n)).astype(np.int64)
@@ -152,7 +153,7 @@ def _farm_texts(cat: Catalog, m: ChunkMetrics, rng: np.random.Generator, lo: int
     # Bursts at night: 02:00–04:00, one post every 5–15 seconds per farm.
     sec = 2 * 3600 + rng.integers(0, 2 * 3600, sel.size)[np.searchsorted(sel, f)] + k * rng.integers(5, 16, len(k))
     sec = np.minimum(sec, 86399)
-    posted = _iso(start + day.astype("timedelta64[D]"), sec)
+    posted = _timestamps(start + day.astype("timedelta64[D]"), sec)
     n_bots = rng.integers(3, 7, sel.size)
     bot = BOT_BASE + f * 10 + rng.integers(0, n_bots[np.searchsorted(sel, f)])
     is_zh = PLATFORM_DOMESTIC[plat]
