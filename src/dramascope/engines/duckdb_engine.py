@@ -101,7 +101,8 @@ class DuckDBEngine(Engine):
             n_target = self.raw.execute(f"SELECT count(*) FROM {_quote(name)}").fetchone()[0]
             if n_target == 0:  # first load: nothing to compare with, insert straight from the expression
                 sql = ibis.to_sql(staged, dialect="duckdb")
-                n_total = self.raw.execute(f"INSERT INTO {_quote(name)} ({cols}) {sql}").fetchone()[0]
+                with self._unordered_inserts():
+                    n_total = self.raw.execute(f"INSERT INTO {_quote(name)} ({cols}) {sql}").fetchone()[0]
                 return UpsertCounts(inserted=int(n_total), updated=0, unchanged=0)
             self.raw.execute(f"CREATE TEMP TABLE {_quote(stage)} AS {ibis.to_sql(staged, dialect='duckdb')}")
             try:
@@ -120,13 +121,24 @@ class DuckDBEngine(Engine):
                         on = " AND ".join(f"t.{_quote(k)} = c.{_quote(k)}" for k in key)
                         self.raw.execute(f"DELETE FROM {_quote(name)} t WHERE EXISTS "
                                          f"(SELECT 1 FROM {_quote(changed_view)} c WHERE {on})")
-                        self.raw.execute(
-                            f"INSERT INTO {_quote(name)} ({cols}) SELECT {cols} FROM {_quote(changed_view)}")
+                        with self._unordered_inserts():
+                            self.raw.execute(
+                                f"INSERT INTO {_quote(name)} ({cols}) SELECT {cols} FROM {_quote(changed_view)}")
                 finally:
                     self.raw.execute(f"DROP TABLE IF EXISTS {_quote(changed_view)}")
             finally:
                 self.raw.execute(f"DROP TABLE IF EXISTS {_quote(stage)}")
         return UpsertCounts(inserted=n_total - n_existing, updated=n_changed_existing, unchanged=n_total - n_changed)
+
+    @contextlib.contextmanager
+    def _unordered_inserts(self) -> Iterator[None]:
+        """Tables have no row order, so a bulk INSERT need not keep it: DuckDB then writes row groups
+        in parallel (about twice as fast). Scoped to the statement so other queries keep the default."""
+        self.raw.execute("SET preserve_insertion_order = false")
+        try:
+            yield
+        finally:
+            self.raw.execute("RESET preserve_insertion_order")
 
     def insert_from(self, name: str, rows: ir.Table) -> None:
         cols = ", ".join(_quote(c) for c in rows.columns)

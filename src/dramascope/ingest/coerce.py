@@ -161,13 +161,20 @@ def _canonical_strings(col: Column, text: pa.Array) -> tuple[pa.Array, pa.Array]
 
 
 def check_rules(col: Column, values: pa.Array, reason: pa.Array) -> pa.Array:
-    """Required, minimum, maximum: add the first broken rule's reason where none was found yet."""
-    if col.required:
+    """Required, minimum, maximum: add the first broken rule's reason where none was found yet.
+
+    Each rule is first tested on the whole column (null count, min/max), so clean columns cost
+    almost nothing; the per-row masks are only built when some row breaks the rule."""
+    if col.required and values.null_count:
         reason = _flag(pc.is_null(values), "required value missing", reason)
-    if col.minimum is not None and col.type in ("int", "float"):
-        reason = _flag(pc.less(values, col.minimum), f"below the minimum {col.minimum:g}", reason)
-    if col.maximum is not None and col.type in ("int", "float"):
-        reason = _flag(pc.greater(values, col.maximum), f"above the maximum {col.maximum:g}", reason)
+    if col.type in ("int", "float") and (col.minimum is not None or col.maximum is not None) \
+            and values.null_count < len(values):
+        bounds = pc.min_max(values)
+        low, high = bounds["min"].as_py(), bounds["max"].as_py()
+        if col.minimum is not None and low is not None and low < col.minimum:
+            reason = _flag(pc.less(values, col.minimum), f"below the minimum {col.minimum:g}", reason)
+        if col.maximum is not None and high is not None and high > col.maximum:
+            reason = _flag(pc.greater(values, col.maximum), f"above the maximum {col.maximum:g}", reason)
     return reason
 
 

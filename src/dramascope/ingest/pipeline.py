@@ -9,9 +9,11 @@ log row are written in ONE engine transaction, so a failure anywhere leaves the 
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,6 +31,50 @@ from dramascope.schema import INGEST_LOG_SCHEMA, QUARANTINE_SCHEMA, TABLES, Tabl
 
 Progress = Callable[[Path, int, int], None]
 """progress(path, bytes_done, bytes_total), called after every batch."""
+
+
+def prefetch(batches: Iterator, depth: int = 2) -> Iterator:
+    """Read the next batches in a background thread while this one is validated and staged.
+
+    Arrow's CSV parser, compute kernels and Parquet writer release the GIL, so reading overlaps
+    with staging; at most ``depth`` batches wait in the queue (memory stays bounded). Errors
+    raised while reading are re-raised here, in order."""
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def produce() -> None:
+        try:
+            for item in batches:
+                while not stop.is_set():
+                    try:
+                        q.put((item, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put((end, None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            q.put((end, exc))
+
+    worker = threading.Thread(target=produce, name="ingest-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, exc = q.get()
+            if item is end:
+                if exc is not None:
+                    raise exc
+                return
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                worker.join(timeout=0.05)
 
 
 def _now() -> datetime:
@@ -104,7 +150,7 @@ def _stage(decl: Table, path: Path, reader, rep: FileReport, staging, problems,
     mapping: HeaderMapping | None = None
     if reader.headers:
         mapping = map_headers(decl, list(reader.headers), file=str(path))
-    for batch in reader.batches():
+    for batch in prefetch(reader.batches()):
         if mapping is None:  # JSONL: the header is the keys of the first objects
             mapping = map_headers(decl, list(batch.data.column_names), file=str(path))
         else:

@@ -30,7 +30,8 @@ from dramascope.ingest.encoding import decode_error, detect_encoding, canonical_
 FORMATS = ("csv", "parquet", "jsonl")
 _EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
                ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
-CSV_BLOCK_BYTES = 4 << 20
+CSV_BLOCK_BYTES = 1 << 20
+CSV_BATCH_ROWS = 100_000  # blocks are gathered into batches of about this many rows
 JSONL_CHUNK_BYTES = 8 << 20
 PARQUET_BATCH_ROWS = 200_000
 
@@ -214,11 +215,15 @@ class CsvReader:
                 raise decode_error(self.path, self.encoding, exc) from None
             raise UserInputError(f"cannot parse the CSV: {exc}", file=str(self.path)) from None
         next_base, newlines_before = 2, 0
-        while True:
+        pending: list[pa.RecordBatch] = []
+        done = False
+        while not done:
             try:
-                batch = reader.read_next_batch()
+                pending.append(reader.read_next_batch())
+                if sum(b.num_rows for b in pending) < CSV_BATCH_ROWS:
+                    continue
             except StopIteration:
-                break
+                done = True
             except UnicodeDecodeError as exc:
                 raise decode_error(self.path, self.encoding, exc) from None
             except pa.ArrowInvalid as exc:
@@ -227,7 +232,10 @@ class CsvReader:
                 raise UserInputError(f"cannot parse the CSV: {exc}", file=str(self.path)) from None
             if found and not self.skipped:
                 raise MalformedRowsFound(find_malformed_csv_rows(self.path, self.encoding, len(self.headers)))
-            table = pa.Table.from_batches([batch])
+            if not pending:
+                continue
+            table = pa.Table.from_batches(pending).combine_chunks()
+            pending = []
             n = table.num_rows
             nl = np.zeros(n, dtype=np.int64)
             for col in table.columns:

@@ -49,7 +49,7 @@ def reference_violations(table: Table, staged: ir.Table, lookup, count) -> tuple
     for column, ref_table, ref_column in table.references:
         ref = lookup(ref_table).select(ref_column)
         if ref_table == table.name:
-            ref = ref.union(staged.select(staged[column].name(ref_column)))
+            ref = ref.union(staged.select(ref_column))
         present = staged.filter(staged[column].notnull())
         missing = present.anti_join(ref, present[column] == ref[ref_column])
         if count(missing) == 0:
