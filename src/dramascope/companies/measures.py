@@ -197,8 +197,8 @@ def measures_frame(ws, ctx: RunContext, members: ir.Table, facts: ir.Table, *, r
     for col in MEASURES:
         if col not in out.columns:
             out[col] = np.nan
-    theme_cols = ["theme_count"]
-    out[theme_cols] = out[theme_cols].fillna(0)
+    if ws.has_table("title_themes"):  # no theme among its titles is 0 themes; no tagging at all is unknown
+        out["theme_count"] = out["theme_count"].fillna(0)
     out["theme_entropy"] = out["theme_entropy"].where(out["theme_count"] > 0, np.nan)
     for alias, code in DIMENSION_ALIASES.items():
         out[alias] = out[f"dim__{code}"] if f"dim__{code}" in out.columns else np.nan
