@@ -89,6 +89,27 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+class _BackgroundHash:
+    """The file's SHA-256 for the ingest log, computed beside the read (hashlib releases the GIL)."""
+
+    def __init__(self, path: Path):
+        self._result: dict[str, object] = {}
+        self._thread = threading.Thread(target=self._run, args=(path,), name="ingest-sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            self._result["value"] = _sha256(path)
+        except OSError as exc:
+            self._result["error"] = exc
+
+    def value(self) -> str:
+        self._thread.join()
+        if "error" in self._result:
+            raise self._result["error"]  # type: ignore[misc]
+        return self._result["value"]  # type: ignore[return-value]
+
+
 def resolve_table(name: str) -> Table:
     table = TABLES.get(name)
     if table is None:
@@ -128,6 +149,7 @@ def ingest_file(ws, decl: Table, path: Path, *, format: str | None = None, encod
     fmt = detect_format(path, format)
     ingest_id = f"{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     engine = ws.engine
+    digest = _BackgroundHash(path)
     skipped = None
     while True:
         reader = open_reader(path, fmt, encoding, string_fields=_string_fields(decl), skipped=skipped)
@@ -136,8 +158,8 @@ def ingest_file(ws, decl: Table, path: Path, *, format: str | None = None, encod
         staging = engine.create_staging(staging_schema(decl))
         problems = engine.create_staging(VIOLATION_SCHEMA)
         try:
-            mapping = _stage(decl, path, reader, rep, staging, problems, progress)
-            return _commit(ws, decl, path, rep, mapping, staging, problems, started, started_at)
+            _stage(decl, path, reader, rep, staging, problems, progress)
+            return _commit(ws, decl, path, rep, staging, problems, started, started_at, digest)
         except MalformedRowsFound as exc:
             skipped = exc.skipped  # read again knowing which lines to skip (rare: broken CSV rows)
         finally:
@@ -185,8 +207,8 @@ def _stage(decl: Table, path: Path, reader, rep: FileReport, staging, problems,
     return mapping
 
 
-def _commit(ws, decl: Table, path: Path, rep: FileReport, mapping, staging, problems, started: float,
-            started_at: datetime) -> FileReport:
+def _commit(ws, decl: Table, path: Path, rep: FileReport, staging, problems, started: float,
+            started_at: datetime, digest: _BackgroundHash) -> FileReport:
     engine = ws.engine
     staged = staging.table()
     count = lambda expr: int(engine.con.execute(expr.count()))  # noqa: E731
@@ -216,7 +238,7 @@ def _commit(ws, decl: Table, path: Path, rep: FileReport, mapping, staging, prob
         rep.seconds = time.perf_counter() - started
         engine.append("ingest_log", pa.table({
             "ingest_id": [rep.ingest_id], "table_name": [decl.name], "file": [str(path)],
-            "file_sha256": [_sha256(path)], "rows_read": [rep.rows_read], "inserted": [rep.inserted],
+            "file_sha256": [digest.value()], "rows_read": [rep.rows_read], "inserted": [rep.inserted],
             "updated": [rep.updated], "unchanged": [rep.unchanged], "quarantined": [rep.quarantined],
             "started_at": [started_at], "finished_at": [_now()],
         }, schema=INGEST_LOG_SCHEMA))
