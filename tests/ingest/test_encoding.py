@@ -36,5 +36,12 @@ def test_decode_error_is_located_by_line(tmp_path):
 def test_undetectable_bytes_name_file_and_line(tmp_path):
     path = tmp_path / "f.csv"
     path.write_bytes(b"a,b\n1,2\n3,\xff\xff\xff\n")
-    with pytest.raises(UserInputError, match=r"line 3.*neither UTF-8 nor GB18030"):
+    with pytest.raises(UserInputError, match=r"line 3.*neither valid UTF-8 nor GB18030"):
+        detect_encoding(path)
+
+
+def test_mostly_gb18030_file_with_a_bad_line_names_that_line(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes("标题,播放量\n".encode("gb18030") + "重生,1\n".encode("gb18030") * 3 + b"x,\xff\xff\n")
+    with pytest.raises(UserInputError, match=r"line 5.*read as gb18030"):
         detect_encoding(path)

@@ -60,13 +60,15 @@ def detect_encoding(path: Path) -> str:
         return "utf-8"
     if _decodes(sample, "gb18030"):
         return "gb18030"
-    problem = locate_decode_error(path, "utf-8")
-    line = problem.line if problem else None
+    # Neither decodes the sample: name the encoding that gets furthest and where it breaks.
+    found = [(enc, locate_decode_error(path, enc)) for enc in ("utf-8", "gb18030")]
+    enc, problem = max(found, key=lambda item: item[1].byte_offset if item[1] else -1)
+    if problem is None:  # pragma: no cover - the sample failed, so the whole file fails too
+        raise UserInputError("cannot tell the text encoding; give it with --encoding", file=str(path))
     raise UserInputError(
-        "cannot tell the text encoding: the bytes are neither UTF-8 nor GB18030 "
-        f"(first invalid bytes {problem.bad_bytes!r} at byte {problem.byte_offset}); "
-        "give it with --encoding" if problem else "cannot tell the text encoding; give it with --encoding",
-        file=str(path), line=line)
+        f"cannot tell the text encoding: the bytes are neither valid UTF-8 nor GB18030 (read as {enc}, "
+        f"invalid bytes {problem.bad_bytes!r} at byte {problem.byte_offset}); fix the file or give the "
+        "encoding with --encoding", file=str(path), line=problem.line)
 
 
 def locate_decode_error(path: Path, encoding: str, chunk_size: int = 1 << 20) -> DecodeProblem | None:
