@@ -98,7 +98,7 @@ def _build_tables(run_id: str, period: str, loaded: LoadedSpec, matrix, result: 
     else:
         lo = med = hi = result.rank
     scores = {
-        "run_id": [run_id] * n, "title_id": ids, "period": [period] * n,
+        "run_id": [run_id] * n, "title_id": list(ids), "period": [period] * n,
         "score": [None if np.isnan(s) else float(s) for s in a.score],
         "rank": [_int_or_none(r) for r in result.rank],
         "rank_low": [float(x) for x in lo], "rank_median": [float(x) for x in med],
