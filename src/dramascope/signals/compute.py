@@ -62,18 +62,25 @@ def _replicate_static(static: ir.Table, pt: ir.Table) -> ir.Table:
 
 
 def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
-                    progress: Callable[[str], None] | None = None,
+                    progress: Callable[[str, int, int], None] | None = None,
                     semantic: bool = True) -> SignalsSummary:
     """Compute every indicator family for ``granularities`` and replace the derived tables.
 
-    ``progress`` (optional) is called with a short message before each stage. ``semantic=False``
+    ``progress`` (optional) is called as ``progress(stage, done, total)`` before each stage (the
+    same shape as the demo builder's). ``semantic=False``
     skips the synopsis embeddings (the only per-text model step) — e.g. for benchmarks of the tabular
     families.
     """
     for g in granularities:
         if g not in GRANULARITIES:
             raise ValueError(f"unknown granularity {g!r}; one of {', '.join(GRANULARITIES)}")
-    say = progress or (lambda msg: None)
+    stages = ["tagging themes", "detecting fake traffic", "summing counters per period", "embedding synopses",
+              "computing indicator families", "writing signals"]
+
+    def say(stage: str) -> None:
+        if progress is not None:
+            progress(stage, stages.index(stage), len(stages))
+
     eng = ws.engine
     summary = SignalsSummary(granularities=tuple(granularities))
 

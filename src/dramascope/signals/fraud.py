@@ -10,7 +10,8 @@ in robust SD units whose scale adds the Poisson noise of the expected count:
 * **ratio_inconsistent** — the ratios move apart (organic attention moves them together);
 * **ratio_outlier** — a ratio far outside the *platform's* norm (robust z over MAD);
 * **completion_drop** — completion far below the title's norm (bots do not watch to the end);
-* **burst_without_engagement** — plays far above the rolling median of the previous days (robust z)
+* **burst_without_engagement** — plays far above the trend of the previous 7 days (robust z of log
+  plays against their rolling mean, i.e. a rolling geometric mean)
   while shares, favourites and completion fall. A burst alone is what an honest viral hit does, so it
   is never evidence by itself;
 * **duplicate_comments**, **concentrated_users** (comments from users posting repeatedly that day)
@@ -69,7 +70,7 @@ class FraudParams:
     inconsistency: tuple[float, float] = (7.0, 11.0)  # spread between the ratios' own-median z
     platform_z: tuple[float, float] = (5.0, 8.0)  # |z| of a ratio vs the platform's median
     completion_drop_z: tuple[float, float] = (5.0, 9.0)  # fall of completion vs the title's own median
-    burst_z: tuple[float, float] = (3.0, 6.0)  # plays over the rolling median of the previous days
+    burst_z: tuple[float, float] = (3.0, 6.0)  # log plays over their rolling mean of the previous days
     burst_drop_z: float = 2.5  # fall of shares, favourites and completion that turns a burst suspicious
     rolling_days: int = 7
     min_history: int = 3
@@ -112,29 +113,32 @@ def metric_day_evidence(metrics: ir.Table, p: FraudParams = FraudParams()) -> ir
         lp=(m.plays.cast("float64") + 1).ln(),
         day=epoch_day(m.date),
     )
-    plat = ibis.window(group_by="platform")
-    own = ibis.window(group_by=["title_id", "platform"])
-    hist = ibis.window(group_by=["title_id", "platform"], order_by="day",
-                       preceding=p.rolling_days, following=-1)
-    m = m.mutate(
-        **{f"med_{k}": m[f"lr_{k}"].median().over(plat) for k in RATIOS},
-        **{f"own_{k}": m[f"lr_{k}"].median().over(own) for k in RATIOS},
-        own_comp=m.comp.median().over(own),
-        roll_med=m.lp.median().over(hist),
-        n_hist=m.lp.count().over(hist),
+    # Medians by group are aggregates joined back (inner joins: every row has its group), far cheaper
+    # than whole-partition window medians; only the rolling median needs a window.
+    own_keys = ["title_id", "platform"]
+    own = m.group_by(own_keys).aggregate(
+        **{f"own_{k}": m[f"lr_{k}"].median() for k in RATIOS}, own_comp=m.comp.median()
     )
+    plat = m.group_by("platform").aggregate(**{f"med_{k}": m[f"lr_{k}"].median() for k in RATIOS})
+    hist = ibis.window(group_by=own_keys, order_by="day", preceding=p.rolling_days, following=-1)
+    # Trend = mean of log plays over the previous days (a rolling geometric mean). A rolling median
+    # costs ~4× as much on DuckDB (3.7 s against 1.0 s on 720k rows, measured) and log space already
+    # damps a single-day spike; the deviation is still scaled robustly (platform MAD).
+    m = m.mutate(roll_med=m.lp.mean().over(hist), n_hist=m.lp.count().over(hist))
+    m = m.join(own, own_keys).join(plat, "platform")
     m = m.mutate(
         **{f"dev_{k}": m[f"lr_{k}"] - m[f"own_{k}"] for k in RATIOS},
         **{f"adev_{k}": (m[f"lr_{k}"] - m[f"med_{k}"]).abs() for k in RATIOS},
         dev_comp=m.comp - m.own_comp,
         burst_dev=ibis.ifelse(m.n_hist >= p.min_history, m.lp - m.roll_med, ibis.null("float64")),
     )
-    m = m.mutate(
-        **{f"mad_{k}": m[f"adev_{k}"].median().over(plat) for k in RATIOS},
-        **{f"smad_{k}": m[f"dev_{k}"].abs().median().over(plat) for k in RATIOS},
-        smad_comp=m.dev_comp.abs().median().over(plat),
-        burst_mad=m.burst_dev.abs().median().over(plat),
+    spread_stats = m.group_by("platform").aggregate(
+        **{f"mad_{k}": m[f"adev_{k}"].median() for k in RATIOS},
+        **{f"smad_{k}": m[f"dev_{k}"].abs().median() for k in RATIOS},
+        smad_comp=m.dev_comp.abs().median(),
+        burst_mad=m.burst_dev.abs().median(),
     )
+    m = m.join(spread_stats, "platform")
 
     def self_z(k: str) -> ir.FloatingValue:
         typical = ibis.greatest(m[f"smad_{k}"] * MAD_TO_SD, ibis.literal(p.log_scale_floor))
@@ -145,7 +149,7 @@ def metric_day_evidence(metrics: ir.Table, p: FraudParams = FraudParams()) -> ir
     m = m.mutate(
         **{f"zs_{k}": self_z(k) for k in RATIOS},
         **{f"zp_{k}": robust_z(m[f"lr_{k}"], m[f"med_{k}"], m[f"mad_{k}"], p.log_scale_floor) for k in RATIOS},
-        z_comp=robust_z(m.dev_comp, 0.0, m.smad_comp, p.completion_scale_floor / MAD_TO_SD),
+        z_comp=robust_z(m.dev_comp, 0.0, m.smad_comp, p.completion_scale_floor),
         z_burst=robust_z(m.burst_dev, 0.0, m.burst_mad, p.log_scale_floor),
     )
     zs = {k: m[f"zs_{k}"] for k in RATIOS}
