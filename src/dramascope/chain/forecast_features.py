@@ -112,20 +112,26 @@ def _theme_pairs(ws, table: ir.Table, id_col: str) -> ir.Table:
     return pairs.join(cmap, "label").select("sid", "code").distinct()
 
 
+def producer_track_record(s: ir.Table, hist: ir.Table) -> ir.Table:
+    """Per subject: count, mean and max log launch plays of the same producer's earlier titles whose launch
+    window had closed before the subject's release (the as-of rule that keeps the backtest honest)."""
+    h = hist.select(p_producer=hist.producer, p_release=hist.release_date, p_launch=hist.launch_log_plays)
+    joined = s.join(h, [s.producer == h.p_producer,
+                        (h.p_release + ibis.interval(days=LAUNCH_DAYS)) <= s.release_date])
+    return joined.group_by("subject_id").aggregate(
+        producer_prior_titles=joined.p_launch.count().cast("float64"),
+        producer_prior_mean=joined.p_launch.mean(),
+        producer_prior_max=joined.p_launch.max(),
+    )
+
+
 def build_features(ws, subjects: ir.Table | None = None, *, theme_codes: list[str] | None = None,
                    platform_codes: list[str] | None = None) -> FeatureFrame:
     """Feature rows for ``subjects`` (default: every title) using only history finished before each release."""
     subjects = subjects if subjects is not None else title_subjects(ws)
     hist = launch_outcomes(ws)
-    # -- producer track record: earlier titles of the same producer whose launch window had ended.
-    h = hist.select(p_producer=hist.producer, p_release=hist.release_date, p_launch=hist.launch_log_plays)
     s = subjects.select("subject_id", "release_date", "producer")
-    prod = s.join(h, [s.producer == h.p_producer,
-                      (h.p_release + ibis.interval(days=LAUNCH_DAYS)) <= s.release_date]).group_by("subject_id").aggregate(
-        producer_prior_titles=ibis._.p_launch.count().cast("float64"),
-        producer_prior_mean=ibis._.p_launch.mean(),
-        producer_prior_max=ibis._.p_launch.max(),
-    )
+    prod = producer_track_record(s, hist)
     # -- market context: how many releases in the month before.
     r = hist.select(c_release=hist.release_date)
     comp = s.join(r, [r.c_release < s.release_date,
