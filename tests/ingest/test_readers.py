@@ -101,3 +101,12 @@ def test_format_from_extension_or_given(tmp_path):
     assert detect_format(tmp_path / "a.data", "parquet") == "parquet"
     with pytest.raises(UserInputError, match="--format"):
         detect_format(tmp_path / "a.xlsx", None)
+
+
+def test_jsonl_text_fields_are_not_turned_into_timestamps(tmp_path):
+    path = tmp_path / "c.jsonl"
+    rows = [{"n": i} for i in range(5)] + [{"n": 9, "title_id": "2026-09-04"}]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    reader = JsonlReader(path, string_fields=lambda name: name == "title_id", chunk_bytes=32)
+    got = [r for _, r in _rows(reader) if r.get("title_id")]
+    assert got == [{"n": 9, "title_id": "2026-09-04"}]

@@ -371,10 +371,12 @@ class JsonlReader:
         opts = pajson.ParseOptions(explicit_schema=self._explicit, unexpected_field_behavior="infer") \
             if self._explicit is not None else pajson.ParseOptions()
         table = pajson.read_json(io.BytesIO(chunk), parse_options=opts)
-        pinned = [f for f in table.schema if self.string_fields(f.name)]
-        if self._explicit is None and pinned:
-            self._explicit = pa.schema([pa.field(f.name, pa.string()) for f in pinned])
-            if any(not pa.types.is_string(f.type) for f in pinned):
+        known = set(self._explicit.names) if self._explicit is not None else set()
+        new = [f for f in table.schema if f.name not in known and self.string_fields(f.name)]
+        if new:
+            fields = list(self._explicit) if self._explicit is not None else []
+            self._explicit = pa.schema(fields + [pa.field(f.name, pa.string()) for f in new])
+            if any(not pa.types.is_string(f.type) for f in new):
                 return self._read(chunk)
         return table
 
