@@ -67,7 +67,7 @@ def _index_dimension(ws, dimension: str) -> pd.Series | None:
     except ImportError:
         return None
     try:
-        rows = rank_table(ws)
+        rows = rank_table(ws, period="life")  # life scores: the outcome, not a month of it
     except Exception:  # no index run yet: each version of the index signals this its own way
         return None
     vals = {r["title_id"]: r.get(dimension) for r in rows or [] if r.get(dimension) is not None}

@@ -4,6 +4,7 @@ dramascope.chain (the production chain: writing, investing, filming and broadcas
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -100,14 +101,14 @@ def script_analyze(
 def _print_forecast(fc: dict) -> None:
     t = Table(title=f"forecast for {fc['subject_kind']} {fc['subject_id']} as of {fc['as_of']} "
                     f"({1 - fc['alpha']:.0%} intervals)")
-    for col in ("target", "forecast", "low", "high", "actual", "scale", "trained on"):
-        t.add_column(col, justify="left" if col in ("target", "scale") else "right")
+    for col in ("target", "forecast", "low", "high", "actual", "definition", "trained on"):
+        t.add_column(col, justify="left" if col in ("target", "definition") else "right")
     for tf in fc["targets"]:
         nat = tf["point_natural"] is not None
         show = (lambda v: f"{v:,.0f}") if nat else (lambda v: f"{v:.3f}")
         point, low, high = ((tf["point_natural"], tf["low_natural"], tf["high_natural"]) if nat
                             else (tf["point"], tf["low"], tf["high"]))
-        actual = None if tf["actual"] is None else (float(__import__("numpy").expm1(tf["actual"])) if nat else tf["actual"])
+        actual = None if tf["actual"] is None else (math.expm1(tf["actual"]) if nat else tf["actual"])
         t.add_row(tf["target"], show(point), show(low), show(high), "—" if actual is None else show(actual),
                   tf["source"], f"{tf['n_train']} titles")
     console.print(t)
