@@ -29,9 +29,21 @@ WorkspaceOption = Annotated[
 
 
 def run_app(args: list[str] | None = None) -> int:
-    """Run the CLI and map errors to the documented exit codes."""
+    """Run the CLI and map errors to the documented exit codes (0 ok, 1 user error, 2 bad usage)."""
+    # Typer bundles its own click; catch both it and a standalone click, whichever raised.
+    from typer._click import exceptions as typer_click
+
+    usage_errors: tuple[type[BaseException], ...] = (typer_click.UsageError,)
+    click_errors: tuple[type[BaseException], ...] = (typer_click.ClickException,)
     try:
-        app(args=args, standalone_mode=False)
+        import click
+
+        usage_errors += (click.exceptions.UsageError,)
+        click_errors += (click.exceptions.ClickException,)
+    except ImportError:  # pragma: no cover - click is a typer dependency today
+        pass
+    try:
+        result = app(args=args, standalone_mode=False)
     except NotAvailableYet as exc:
         err_console.print(f"[yellow]not available yet:[/] {exc}")
         return 2
@@ -42,14 +54,11 @@ def run_app(args: list[str] | None = None) -> int:
         return exc.exit_code
     except typer.Abort:
         return 1
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError):
-            exc.show()
-            return 2
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return 1
-        raise
-    return 0
+    except usage_errors as exc:
+        exc.show()
+        return 2
+    except click_errors as exc:
+        exc.show()
+        return 1
+    # In non-standalone mode click returns the code of a ``typer.Exit`` instead of raising it.
+    return result if isinstance(result, int) else 0

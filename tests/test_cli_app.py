@@ -1,0 +1,37 @@
+"""The exit-code policy of the CLI: 0 success, 1 user error, 2 bad usage."""
+
+import typer
+
+from dramascope.cli.app import app, run_app
+from dramascope.errors import NotAvailableYet, UserInputError
+
+probe = typer.Typer()
+
+
+@app.command("_probe_exit", hidden=True)
+def _probe_exit(code: int = 0, kind: str = "exit") -> None:
+    if kind == "user":
+        raise UserInputError("bad value", file="f.csv", line=3, field="plays")
+    if kind == "later":
+        raise NotAvailableYet("not built")
+    raise typer.Exit(code)
+
+
+def test_exit_codes_are_returned_not_swallowed():
+    assert run_app(["_probe_exit", "--code", "0"]) == 0
+    assert run_app(["_probe_exit", "--code", "2"]) == 2
+
+
+def test_user_error_is_exit_1_and_names_file_line_field(capsys):
+    assert run_app(["_probe_exit", "--kind", "user"]) == 1
+    err = capsys.readouterr().err
+    assert "f.csv" in err and "line 3" in err and "plays" in err
+
+
+def test_not_available_is_exit_2():
+    assert run_app(["_probe_exit", "--kind", "later"]) == 2
+
+
+def test_bad_option_is_usage_error_exit_2():
+    assert run_app(["_probe_exit", "--code", "notanumber"]) == 2
+    assert run_app(["no-such-command"]) == 2
