@@ -14,6 +14,7 @@ from dramascope.errors import DramaScopeError
 
 GRID = np.linspace(0.05, 0.95, 10)  # ten positions through the series
 TOP_TITLES = 5
+_UNSET = object()
 
 
 def resample(values: list[float]) -> list[float]:
@@ -43,7 +44,7 @@ def _top_titles(ws, top: int) -> tuple[list[dict], str | None]:
     except ImportError as exc:
         return [], f"the index is not available ({exc})"
     try:
-        rows = rank_table(ws, top=None)
+        rows = rank_table(ws, period="life")
     except DramaScopeError as exc:
         return [], str(exc)
     except Exception as exc:  # an index table that does not exist yet
@@ -67,13 +68,17 @@ def _corr(a: list[float], b: list[float]) -> float | None:
     return float(np.corrcoef(a, b)[0, 1])
 
 
-def compare_with_top_titles(ws, analysis, *, top: int = TOP_TITLES, classifier=None) -> dict:
+def compare_with_top_titles(ws, analysis, *, top: int = TOP_TITLES, classifier=_UNSET) -> dict:
     """Benchmark curves from the scripts of the best-ranked titles that have scripts, and the differences.
 
     ``available`` is False (with the reason) where the workspace has no index run or none of its
-    ranked titles has a script.
+    ranked titles has a script. ``classifier`` as in analyze_script (default: the resonance engine;
+    None: no emotions — then only hooks and payoffs are compared).
     """
     from dramascope.chain.script_analysis import _DEFAULT, analyze_episode_texts
+
+    if classifier is _UNSET:
+        classifier = _DEFAULT
 
     ranked, reason = _top_titles(ws, top)
     if not ranked:
@@ -86,7 +91,7 @@ def compare_with_top_titles(ws, analysis, *, top: int = TOP_TITLES, classifier=N
                 "reason": f"none of the {len(ranked)} ranked titles has a script in the workspace"}
     titles, curves = [], []
     for r in chosen:
-        a = analyze_episode_texts(scripts[r["title_id"]], classifier=_DEFAULT if classifier is None else classifier)
+        a = analyze_episode_texts(scripts[r["title_id"]], classifier=classifier)
         p = profile(a)
         curves.append(p)
         titles.append({
