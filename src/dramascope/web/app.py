@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -25,6 +26,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dramascope import __version__
@@ -143,12 +145,29 @@ BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(secur
 UploadParam = Annotated[UploadFile, File(description="csv, parquet or jsonl")]
 
 
-def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace | None = None) -> FastAPI:
-    """The web app over one workspace (opened here, never created: serving an empty folder is a mistake)."""
+_LOCKS: "weakref.WeakKeyDictionary[Workspace, threading.RLock]" = weakref.WeakKeyDictionary()
+
+
+def workspace_lock(ws: Workspace) -> threading.RLock:
+    """One lock per open workspace: a DuckDB connection must not run two queries at once, even when
+    several apps (or a benchmark's extra route) share the workspace."""
+    if ws not in _LOCKS:
+        _LOCKS[ws] = threading.RLock()
+    return _LOCKS[ws]
+
+
+def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace | None = None,
+               cache: bool = True) -> FastAPI:
+    """The web app over one workspace (opened here, never created: serving an empty folder is a mistake).
+
+    ``cache=False`` makes every request read the tables afresh (no in-memory ranking index): for setups
+    where another process writes the workspace and pages must never lag behind, at a latency cost that
+    benchmarks/bench_api.py measures.
+    """
     ws = workspace if workspace is not None else Workspace.open(workspace_path, create=False)
-    lock = threading.RLock()
+    lock = workspace_lock(ws)
     env = _environment()
-    cache = PublishCache(ws)
+    cache = PublishCache(ws) if cache else None
 
     app = FastAPI(
         title="DramaScope API",
@@ -199,20 +218,20 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
 
     def twin(request: Request, page_name: str, template: str, data: BaseModel, lang: Lang):
         """The one place that decides between the two renderings of the same page data."""
-        if request.url.path.startswith("/api/"):
+        if _is_api(request):
             return data
         return render(request, page_name, template, data, lang)
 
     # -- errors: 4xx with a clear message, JSON under /api, a page elsewhere -----------------------
     def error_response(request: Request, status_code: int, message: str, headers: dict | None = None):
-        if request.url.path.startswith("/api/") or request.url.path in ("/openapi.json",):
+        if _is_api(request) or _local_path(request) == "/openapi.json":
             return JSONResponse({"detail": message}, status_code=status_code, headers=headers)
         return render(request, "error", "error.html", None, resolve_lang(request), status_code=status_code,
                       status=status_code, message=message)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
-        if request.url.path.startswith("/api/"):
+        if _is_api(request):
             return JSONResponse({"detail": _jsonable_errors(exc.errors())}, status_code=422)
         msg = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}" for e in exc.errors())
         return error_response(request, 422, msg)
@@ -335,17 +354,17 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
         with tempfile.TemporaryDirectory(prefix="dramascope-upload-") as tmp:
             path = await security.save_upload(file, Path(tmp), limit)
             fmt = security.upload_format(path.name)
-            from starlette.concurrency import run_in_threadpool
-
             detail = await run_in_threadpool(compute, pages.ingest_upload, table, path, fmt)
-            cache.invalidate()
+            if cache is not None:
+                cache.invalidate()
         return WriteResult(ok=True, detail=detail)
 
     @app.post("/api/index/run", response_model=WriteResult, responses=WRITE_ERRORS, tags=["write"], dependencies=[Depends(require_token)],
               summary="Run the index (bearer token)")
     def index_run(body: IndexRunRequest):
         detail = compute(pages.run_index_request, body.period, body.spec)
-        cache.invalidate()
+        if cache is not None:
+            cache.invalidate()
         return WriteResult(ok=True, detail=detail)
 
     @app.get("/api", include_in_schema=False)
@@ -353,6 +372,17 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
         return RedirectResponse("/docs")
 
     return app
+
+
+def _local_path(request: Request) -> str:
+    """The path inside this app (without the prefix it is mounted under, if any)."""
+    root = request.scope.get("root_path") or ""
+    path = request.url.path
+    return path[len(root):] if root and path.startswith(root) else path
+
+
+def _is_api(request: Request) -> bool:
+    return _local_path(request).startswith("/api/")
 
 
 def _get(row: Any, key: str) -> Any:

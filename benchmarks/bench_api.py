@@ -1,0 +1,300 @@
+"""Load test of the rankings endpoint over a 100k-title workspace, on loopback, bounded in count and time.
+
+How the workspace is made: the demo market plus the full signals/index pipeline at 100k titles would take
+far longer than the API under test, so the tables the rankings endpoint reads are written directly at
+that scale with the index engine's own schemas (``dramascope.index.runs.TABLES``): ``titles`` (100k),
+``index_runs`` (one run whose stored spec is the shipped default), ``index_scores`` (100k, with ranks and
+5–95% intervals), ``index_dimension_scores`` (6 × 100k), ``title_themes`` (~200k) and ``metrics`` (one
+day on 1–2 of 4 platforms per title) so that every filter has real work to do. Scores are random; the
+endpoint does not care what they mean.
+
+Three variants are served by ONE uvicorn process (127.0.0.1 only) over the same workspace and hit with the
+same request mix (random pages of 50; 30 % with a theme, market or platform filter):
+
+- ``cached``   — /api/rankings as shipped: the run's sorted ranking and each filter's id set are read once
+                 (an in-memory index held per run id, checked against a table-size fingerprint), a page is
+                 an Arrow mask + slice;
+- ``pushdown`` — the same app with ``cache=False``: filters, count and page pushed into DuckDB through
+                 Ibis per request (the same results, no in-memory index);
+- ``naive``    — the obvious alternative: call ``dramascope.index.rank_table`` (the whole run into pandas,
+                 filter and sort in Python) and slice the page.
+
+Prints p50/p95/p99 latency, throughput, errors and the server's peak RSS, and the ratios.
+
+    python benchmarks/bench_api.py [--titles 100000] [--requests 1000] [--naive-requests 60]
+                                   [--concurrency 4] [--time-limit 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+THEMES = ["rebirth", "underdog_rise", "ceo_romance", "revenge", "sweet_romance", "mystery", "werewolf", "mafia"]
+PLATFORMS = ["douyin", "kuaishou", "reelshort", "dramabox"]
+
+
+def build_workspace(path: Path, n: int, seed: int = 3) -> float:
+    """Write the tables the rankings endpoint reads, at scale n; returns seconds."""
+    from dramascope.index import load_spec
+    from dramascope.index.runs import TABLES as INDEX_TABLES
+    from dramascope.workspace import Workspace
+
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    ids = np.array([f"t{i:07d}" for i in range(n)], dtype=object)
+    markets = np.where(rng.random(n) < 0.3, "overseas", "domestic")
+    with Workspace.open(path) as ws:
+        eng = ws.engine
+        titles_schema = ws.table("titles").schema().to_pyarrow()
+        theme_a = rng.integers(0, len(THEMES), n)
+        theme_b = rng.integers(0, len(THEMES), n)
+        cols = {
+            "title_id": pa.array(ids, pa.string()),
+            "name": pa.array([f"短剧{i}" for i in range(n)], pa.string()),
+            "name_en": pa.array([f"Drama {i}" for i in range(n)], pa.string()),
+            "market": pa.array(markets, pa.string()),
+            "themes": pa.array([[THEMES[a]] for a in theme_a], pa.list_(pa.string())),
+        }
+        titles = pa.table({f.name: cols.get(f.name, pa.nulls(n, f.type)) for f in titles_schema}, schema=titles_schema)
+        eng.append("titles", titles)
+        tt = pa.table({"title_id": pa.array(np.concatenate([ids, ids]), pa.string()),
+                       "theme": pa.array([THEMES[x] for x in np.concatenate([theme_a, theme_b])], pa.string()),
+                       "source": pa.array(["declared"] * (2 * n), pa.string()),
+                       "evidence": pa.array([""] * (2 * n), pa.string())})
+        eng.ensure_table("title_themes", tt.schema)
+        eng.replace("title_themes", tt)
+        plat_a = rng.integers(0, 4, n)
+        two = rng.random(n) < 0.5
+        m_ids = np.concatenate([ids, ids[two]])
+        m_plat = np.concatenate([plat_a, (plat_a[two] + 1) % 4])
+        metrics_schema = ws.table("metrics").schema().to_pyarrow()
+        k = len(m_ids)
+        mcols = {"title_id": pa.array(m_ids, pa.string()), "platform": pa.array([PLATFORMS[p] for p in m_plat]),
+                 "date": pa.array(np.full(k, np.datetime64("2026-03-01", "D"))),
+                 "plays": pa.array(rng.integers(100, 10**6, k))}
+        eng.append("metrics", pa.table({f.name: mcols.get(f.name, pa.nulls(k, f.type)) for f in metrics_schema},
+                                       schema=metrics_schema))
+        loaded = load_spec(None)
+        run_id = "bench000000000001"
+        score = rng.random(n) * 100
+        order = np.argsort(-score, kind="stable")
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(1, n + 1)
+        spread = rng.integers(0, 200, n)
+        tables = {
+            "index_runs": {"run_id": [run_id], "period": ["life"], "spec_name": [loaded.spec.name],
+                           "spec_yaml": [loaded.yaml_text], "spec_hash": [loaded.hash], "data_fingerprint": ["bench"],
+                           "method_version": ["bench"], "created_at": ["2026-03-02T00:00:00+00:00"],
+                           "n_titles": [n], "n_ranked": [n], "aggregation": ["arithmetic"], "log_json": ["[]"]},
+            "index_scores": {"run_id": [run_id] * n, "title_id": ids, "period": ["life"] * n, "score": score,
+                             "rank": rank, "rank_low": np.maximum(1, rank - spread).astype(float),
+                             "rank_median": rank.astype(float), "rank_high": np.minimum(n, rank + spread).astype(float),
+                             "data_quality": rng.choice(list("ABCD"), n), "flags": [""] * n,
+                             "n_imputed": np.zeros(n, dtype=np.int64)},
+        }
+        dims = [d.code for d in loaded.spec.dimensions]
+        dscore = rng.random((len(dims), n)) * 100
+        drank = np.empty_like(dscore, dtype=np.int64)
+        for j in range(len(dims)):
+            o = np.argsort(-dscore[j], kind="stable")
+            drank[j, o] = np.arange(1, n + 1)
+        tables["index_dimension_scores"] = {
+            "run_id": [run_id] * (n * len(dims)), "title_id": np.tile(ids, len(dims)),
+            "dimension": np.repeat(dims, n), "score": dscore.ravel(), "rank": drank.ravel(),
+            "sub_index": np.repeat([d.sub_index for d in loaded.spec.dimensions], n)}
+        for name in ("index_runs", "index_scores", "index_dimension_scores"):
+            schema = INDEX_TABLES[name]
+            eng.ensure_table(name, schema)
+            data = tables[name]
+            eng.append(name, pa.table({f.name: pa.array(list(data[f.name]) if f.name in ("run_id", "period", "flags")
+                                                        else data[f.name], f.type) for f in schema}, schema=schema))
+        eng.ensure_table("index_contributions", INDEX_TABLES["index_contributions"])
+    return time.perf_counter() - t0
+
+
+SERVER = r"""
+import sys, uvicorn
+from fastapi import FastAPI, Query
+from dramascope.workspace import Workspace
+from dramascope.web.app import create_app, workspace_lock
+from dramascope.index import rank_table
+
+ws = Workspace.open(sys.argv[1], create=False)
+root = FastAPI()
+
+@root.get("/naive/api/rankings")
+def naive(page: int = Query(1, ge=1), page_size: int = Query(50, ge=1, le=200), theme: str | None = None,
+          market: str | None = None, platform: str | None = None):
+    with workspace_lock(ws):
+        rows = [r for r in rank_table(ws, theme=theme, market=market, platform=platform) if r["rank"] is not None]
+    return {"total": len(rows), "rows": rows[(page - 1) * page_size: page * page_size]}
+
+root.mount("/pushdown", create_app(workspace=ws, cache=False))
+root.mount("/cached", create_app(workspace=ws, cache=True))
+uvicorn.run(root, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", access_log=False)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def request_mix(count: int, n_titles: int, seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    pages = max(1, n_titles // 50)
+    out = []
+    for _ in range(count):
+        q = f"page={rnd.randint(1, pages)}&page_size=50"
+        roll = rnd.random()
+        if roll < 0.10:
+            q = f"page={rnd.randint(1, 20)}&page_size=50&theme={rnd.choice(THEMES)}"
+        elif roll < 0.20:
+            q = f"page={rnd.randint(1, 20)}&page_size=50&market={rnd.choice(['domestic', 'overseas'])}"
+        elif roll < 0.30:
+            q = f"page={rnd.randint(1, 20)}&page_size=50&platform={rnd.choice(PLATFORMS)}"
+        out.append("/api/rankings?" + q)
+    return out
+
+
+def load(base: str, paths: list[str], concurrency: int, time_limit: float) -> dict:
+    import httpx
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    deadline = time.monotonic() + time_limit
+
+    def one(client: httpx.Client, path: str) -> None:
+        if time.monotonic() > deadline:
+            return
+        t = time.perf_counter()
+        try:
+            r = client.get(base + path, timeout=60)
+            ok = r.status_code == 200 and r.json().get("rows") is not None
+        except Exception as exc:  # noqa: BLE001 - every failure is counted, none hidden
+            errors.append(repr(exc))
+            return
+        latencies.append((time.perf_counter() - t) * 1000)
+        if not ok:
+            errors.append(f"{r.status_code} {path}")
+
+    t0 = time.perf_counter()
+    with httpx.Client() as client, ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(lambda p: one(client, p), paths))
+    wall = time.perf_counter() - t0
+    lat = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return lat[min(len(lat) - 1, int(round(p / 100 * (len(lat) - 1))))] if lat else float("nan")
+
+    return {"requested": len(paths), "completed": len(lat), "errors": len(errors), "error_samples": errors[:3],
+            "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99),
+            "mean_ms": statistics.fmean(lat) if lat else float("nan"), "rps": len(lat) / wall if wall else 0.0,
+            "wall_s": wall, "timed_out": len(lat) + len(errors) < len(paths)}
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--titles", type=int, default=100_000)
+    ap.add_argument("--requests", type=int, default=1000)
+    ap.add_argument("--naive-requests", type=int, default=60)
+    ap.add_argument("--concurrency", type=int, default=4)
+    ap.add_argument("--time-limit", type=float, default=120.0, help="seconds per variant")
+    ap.add_argument("--workspace", type=Path, default=None, help="reuse/keep a workspace folder")
+    args = ap.parse_args()
+
+    tmp = None
+    path = args.workspace
+    if path is None:
+        tmp = Path(tempfile.mkdtemp(prefix="dramascope-bench-api-"))
+        path = tmp / "ws"
+    if not (path / "dramascope.duckdb").exists():
+        print(f"building {args.titles:,}-title workspace in {path} …", flush=True)
+        print(f"  built in {build_workspace(path, args.titles):.1f} s", flush=True)
+    port = free_port()
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(path), str(port)], env=env)
+    try:
+        import httpx
+
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(base + "/cached/api/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("server did not start")
+            time.sleep(0.2)
+        results = {}
+        for name, count in (("cached", args.requests), ("pushdown", args.requests), ("naive", args.naive_requests)):
+            mix = request_mix(count, args.titles, seed=11)
+            t = time.perf_counter()
+            warm = httpx.get(f"{base}/{name}/api/rankings?page=1&page_size=50", timeout=600)  # first request builds
+            cold_ms = (time.perf_counter() - t) * 1000
+            assert warm.status_code == 200, warm.text[:300]
+            if name == "cached":  # steady state: each filter value's id set is read once, before timing
+                for q in [f"theme={x}" for x in THEMES] + ["market=domestic", "market=overseas"] + [
+                        f"platform={p}" for p in PLATFORMS]:
+                    httpx.get(f"{base}/{name}/api/rankings?page=1&page_size=50&{q}", timeout=600)
+            results[name] = load(f"{base}/{name}", mix, args.concurrency, args.time_limit)
+            results[name]["first_request_ms"] = cold_ms
+        same = []
+        for v in ("cached", "pushdown", "naive"):
+            r = httpx.get(f"{base}/{v}/api/rankings?page=3&page_size=50&theme=revenge", timeout=120)
+            same.append([x["title_id"] for x in r.json()["rows"]] if r.status_code == 200 else f"HTTP {r.status_code}")
+        agree = same[0] == same[1] == same[2] and bool(same[0])
+        rss = peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    print(f"\nrankings endpoint, {args.titles:,} titles, concurrency {args.concurrency}, loopback, one server "
+          f"process ({os.cpu_count()} cores); server peak RSS {rss:.0f} MB; variants agree on a filtered page: {agree}")
+    print("cached is measured at steady state (each filter value requested once before timing; the 1st-request "
+          "column is the cold build of the run's in-memory ranking)")
+    print(f"{'variant':<10}{'done/asked':>12}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}"
+          f"{'1st req ms':>11}")
+    for name, r in results.items():
+        print(f"{name:<10}{r['completed']:>6}/{r['requested']:<5}{r['errors']:>8}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}"
+              f"{r['p99_ms']:>9.1f}{r['rps']:>8.1f}{r['first_request_ms']:>11.0f}"
+              + ("  (time limit hit)" if r["timed_out"] else ""))
+    c = results["cached"]
+    for other in ("pushdown", "naive"):
+        o = results[other]
+        print(f"p95 {other}/cached = {o['p95_ms'] / c['p95_ms']:.1f}x   p50 {other}/cached = "
+              f"{o['p50_ms'] / c['p50_ms']:.1f}x")
+    target = c["p95_ms"] <= 100 and c["errors"] == 0 and c["completed"] == c["requested"]
+    print(f"target (cached p95 ≤ 100 ms, zero errors, all requests done): {'MET' if target else 'NOT MET'}")
+    print(json.dumps({k: {kk: vv for kk, vv in v.items() if kk != 'error_samples'} for k, v in results.items()}))
+
+
+if __name__ == "__main__":
+    main()
