@@ -50,3 +50,39 @@ def test_comment_valence_from_emotions(duckdb_workspace):
     out = ws.engine.to_pandas(comment_valence(ws.table("comments"), ws.table("comment_emotions"), "life"))
     # c0: 0.8 − 0.1 = 0.7; c1: 0.1 − 0.8 = −0.7; c2: no probabilities, label neutral → 0.
     assert out.comment_valence.iloc[0] == pytest.approx((0.7 - 0.7 + 0.0) / 3)
+
+
+_CON = None
+
+
+def _con():
+    global _CON
+    if _CON is None:
+        import ibis
+
+        _CON = ibis.duckdb.connect()
+    return _CON
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 10, allow_nan=False), st.integers(0, 10_000)), min_size=2, max_size=12))
+def test_shrunk_rating_lies_between_own_mean_and_prior(rows):
+    """Posterior mean property: (vR + mC)/(v + m) is a convex combination of R and C."""
+    from dramascope.signals.reputation import rating_shrunk
+
+    table = pa.table({"title_id": [f"t{i}" for i in range(len(rows))], "source": ["s"] * len(rows),
+                      "rating": [r for r, _ in rows], "votes": [v for _, v in rows]})
+    out = _con().execute(rating_shrunk(_con().create_table("ratings_h", table, overwrite=True)))
+    total = sum(v for _, v in rows)
+    prior = sum(r * v for r, v in rows) / total if total else None
+    for (r, v), shrunk in zip(rows, out.sort_values("title_id", key=lambda s: s.str[1:].astype(int)).rating_shrunk,
+                              strict=True):
+        if prior is None:
+            assert shrunk == pytest.approx(r)
+            continue
+        lo, hi = min(r, prior), max(r, prior)
+        assert lo - 1e-9 <= shrunk <= hi + 1e-9

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from dramascope.signals.base import SIGNAL_SCHEMA
 from dramascope.signals.periods import Granularity, period_label
 
 # 1.4826 × MAD estimates the standard deviation of a normal sample (Rousseeuw & Croux 1993).
@@ -118,12 +117,3 @@ def to_long(wide: ir.Table, codes: list[str], flag: ir.StringValue | str = "ok",
         quality = ibis.ifelse(long.indicator == code, long[f"_flag_{code}"], quality)
     out = long.select("title_id", "period", "indicator", "value", quality_flag=quality)
     return out.filter(finite(out.value))
-
-
-def empty_signals() -> ir.Table:
-    return ibis.memtable(SIGNAL_SCHEMA.empty_table())
-
-
-def has_rows_table(ws, name: str) -> bool:
-    """Whether the workspace has this table (derived tables appear only after the stage that writes them)."""
-    return ws.has_table(name)

@@ -13,10 +13,8 @@ import ibis
 import ibis.expr.types as ir
 
 from dramascope.signals.base import Indicator
-from dramascope.signals.common import (
-    epoch_day, period_end, period_start, previous_period_start, safe_div, to_long, with_period,
-)
-from dramascope.signals.periods import Granularity, period_label
+from dramascope.signals.common import epoch_day, period_end, previous_period_start, safe_div, to_long, with_period
+from dramascope.signals.periods import Granularity
 
 HALF_LIFE_CAP_DAYS = 365.0
 MIN_DECAY_POINTS = 4  # peak day + 3 later days with plays, the least for a slope worth reporting
