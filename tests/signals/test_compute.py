@@ -1,0 +1,38 @@
+"""compute_signals end to end with the resonance engine: comment_valence and the resonance family join
+the signals table when comment_emotions exists, and are skipped with a note when it does not."""
+
+import datetime as dt
+
+import pytest
+
+from conftest import load, load_fixture, market_fixture, signal_values
+
+
+def test_without_comment_emotions_the_families_are_skipped(computed_market):
+    assert any("comment_emotions" in s for s in computed_market.summary.skipped)
+    assert not any(k[2] == "comment_valence" for k in signal_values(computed_market))
+
+
+def test_with_resonance_engine(duckdb_workspace):
+    resonance = pytest.importorskip("dramascope.resonance")
+    from dramascope.signals import compute_signals
+
+    ws = duckdb_workspace
+    load_fixture(ws, market_fixture())
+    texts = ["太好看了，男主好帅！", "气死我了，渣男去死", "催更！明天几点更新？", "this is so sweet, I love them",
+             "boring, I'm dropping this", "哈哈哈哈笑死我了"]
+    load(ws, "comments", [
+        {"comment_id": f"c{i}", "title_id": "T1", "platform": "douyin", "kind": "comment", "episode_no": 1,
+         "posted_at": dt.datetime(2026, 1, 2 + i % 3, 20), "text": t, "user_hash": f"u{i}"}
+        for i, t in enumerate(texts)
+    ])
+    resonance.analyze_workspace(ws)
+    summary = compute_signals(ws, granularities=("life",), semantic=False)
+    assert not summary.skipped[1:]  # only the semantic step was switched off
+    v = signal_values(ws)
+    emo = ws.engine.to_arrow(ws.table("comment_emotions")).to_pylist()
+    assert len(emo) == len(texts)
+    expected = sum((r["p_like"] + r["p_happiness"]) - (r["p_sadness"] + r["p_anger"] + r["p_disgust"] + r["p_fear"])
+                   for r in emo) / len(emo)
+    assert v[("T1", "life", "comment_valence")] == pytest.approx(expected)
+    assert ("T1", "life", "emotion_intensity") in v
