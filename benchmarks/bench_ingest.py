@@ -101,7 +101,15 @@ def _comment_batch(rng, title_ids, base, a: int, b: int) -> pa.Table:
 
 
 def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    """Peak resident memory of this process. Linux keeps ru_maxrss across fork+exec (a child would
+    report its parent's peak), so VmHWM from /proc is used where it exists."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def run_dramascope(table: str, path: Path, titles: Path, workdir: Path) -> dict:
