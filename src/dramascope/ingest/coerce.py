@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from dramascope.ingest.dates import parse_dates, parse_timestamps
 from dramascope.ingest.headers import HeaderMapping
 from dramascope.ingest.number_formats import normalise_text, parse_numbers
-from dramascope.ingest.readers import _as_text
+from dramascope.ingest.readers import as_text
 from dramascope.schema import Column, Table
 
 LINE = "_line"
@@ -127,7 +127,7 @@ def coerce_column(col: Column, values: pa.Array) -> tuple[pa.Array, pa.Array]:
             pass
     if pa.types.is_null(values.type):
         return pa.nulls(len(values), col.arrow_type), pa.nulls(len(values), pa.string())
-    text = _as_text(values)
+    text = as_text(values)
     if col.type in ("int", "float"):
         return parse_numbers(text, integer=col.type == "int", ratio=col.unit == "ratio",
                              episode=col.unit == "episode")
@@ -203,7 +203,7 @@ def coerce_batch(table: Table, batch, mapping: HeaderMapping) -> tuple[pa.Table,
             has = pc.is_valid(reason)
             bad_rows = pc.or_(bad_rows, has)
             idx = pc.indices_nonzero(has)
-            shown = _as_text(src).take(idx) if src is not None else pa.nulls(len(idx), pa.string())
+            shown = as_text(src).take(idx) if src is not None else pa.nulls(len(idx), pa.string())
             violations.append(pa.table([lines.take(idx), pa.array([col.name] * len(idx), pa.string()), shown,
                                         reason.take(idx), batch.raw_at(idx)], schema=VIOLATION_SCHEMA))
         columns.append(values)

@@ -14,7 +14,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -95,11 +95,13 @@ def csv_raw_text(table: pa.Table) -> pa.Array:
     """The row as a CSV line, rebuilt from its cells (what the quarantine report shows as raw)."""
     if table.num_columns == 0:
         return pa.array([""] * table.num_rows)
-    cells = [_csv_quote(_as_text(c)) for c in table.columns]
+    cells = [_csv_quote(as_text(c)) for c in table.columns]
     return pc.binary_join_element_wise(*cells, ",")
 
 
-def _as_text(col) -> pa.Array:
+def as_text(col) -> pa.Array:
+    """Any Arrow column as text: what the quarantine shows as a value, and what typed input
+    (Parquet, JSON numbers) is parsed from when it is not already of the canonical type."""
     col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     t = col.type
     if pa.types.is_string(t) or pa.types.is_large_string(t):
