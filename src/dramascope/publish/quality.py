@@ -79,7 +79,14 @@ def quarantine_summary(ws: Workspace, limit: int = 100) -> tuple[int, list[dict]
                      .order_by([ibis.desc("rows"), "table_name", "reason"]).limit(30))
     recent = rows(ws, q.order_by([ibis.desc("quarantined_at"), "file", "line"]).limit(limit)
                   .select("table_name", "file", "line", "field", "value", "reason"))
-    return total, by_reason, [QuarantineRow(**r) for r in recent]
+    return total, by_reason, [QuarantineRow(**dict(r, file=_basename(r["file"]))) for r in recent]
+
+
+def _basename(path: str | None) -> str | None:
+    """Show a file's name, not where it sat on the server (a public page must not map the file system)."""
+    if not path:
+        return path
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def ingest_log(ws: Workspace, limit: int = 50) -> list[IngestRow]:
@@ -90,7 +97,7 @@ def ingest_log(ws: Workspace, limit: int = 50) -> list[IngestRow]:
         "table_name", "file", "rows_read", "inserted", "updated", "unchanged", "quarantined",
         finished_at=log.finished_at.cast("string"),
     )
-    return [IngestRow(**r) for r in rows(ws, expr)]
+    return [IngestRow(**dict(r, file=_basename(r["file"]))) for r in rows(ws, expr)]
 
 
 def quality_page(ws: Workspace) -> QualityPage:
