@@ -35,3 +35,14 @@ def test_not_available_is_exit_2():
 def test_bad_option_is_usage_error_exit_2():
     assert run_app(["_probe_exit", "--code", "notanumber"]) == 2
     assert run_app(["no-such-command"]) == 2
+
+
+@app.command("_probe_markup", hidden=True)
+def _probe_markup() -> None:
+    raise UserInputError("value '[bold]x[/bold]' is not a number", file="[red]f.csv", line=1, field="plays")
+
+
+def test_error_messages_print_user_text_verbatim(capsys):
+    assert run_app(["_probe_markup"]) == 1
+    err = capsys.readouterr().err
+    assert "[bold]x[/bold]" in err and "[red]f.csv" in err

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from dramascope.errors import DramaScopeError, NotAvailableYet
 from dramascope.workspace import WorkspaceError
@@ -45,10 +46,11 @@ def run_app(args: list[str] | None = None) -> int:
     try:
         result = app(args=args, standalone_mode=False)
     except NotAvailableYet as exc:
-        err_console.print(f"[yellow]not available yet:[/] {exc}")
+        err_console.print(Text.assemble(("not available yet: ", "yellow"), str(exc)))
         return 2
     except (DramaScopeError, WorkspaceError) as exc:
-        err_console.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+        # Messages quote user data (file values, titles): plain text, never Rich markup.
+        err_console.print(Text.assemble(("error: ", "red"), str(exc)))
         return 1
     except typer.Exit as exc:
         return exc.exit_code

@@ -34,7 +34,7 @@ def demo_command(
                 tasks[label] = bar.add_task(label, total=max(total, 1))
             bar.update(tasks[label], completed=done, total=max(total, 1))
 
-        summary = build_demo_workspace(path, titles=titles, seed=seed, progress=progress)
+        summary = build_demo_workspace(path, titles=titles, seed=seed, progress=progress, analyse=True)
 
     loads = {f"ingest {load.table}": load for load in summary.loads}
     steps = RichTable(title=f"demo workspace {summary.workspace} ({summary.titles} titles, seed {summary.seed})",
@@ -51,6 +51,16 @@ def demo_command(
     steps.add_row("total", "", "", "", "", "", f"{summary.total_seconds:.1f}")
     console.print(steps)
     console.print(f"input files and ground truth (truth.parquet): {summary.input_dir}", highlight=False)
+    if summary.run_ids:
+        from dramascope.cli.index_cmd import print_ranking
+        from dramascope.index import rank_table
+        from dramascope.workspace import Workspace
+
+        with Workspace.open(summary.workspace, create=False) as ws:
+            top = rank_table(ws, period="life", top=10)
+        print_ranking(top, title="DramaScope index, whole life: top 10 with 5–95% rank intervals")
+        console.print("next: dramascope rank --top 20 · dramascope explain TITLE_ID · dramascope serve",
+                      highlight=False)
     for warning in summary.warnings:
         err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     if serve:

@@ -49,7 +49,7 @@ def index_run(
         if not all_periods:
             from dramascope.index import rank_table
 
-            _print_table(rank_table(ws, run_id=runs[0].run_id, top=10))
+            print_ranking(rank_table(ws, run_id=runs[0].run_id, top=10))
 
 
 @app.command("rank")
@@ -83,16 +83,19 @@ def rank(
             writer.writerows(rows)
         typer.echo(buf.getvalue(), nl=False)
         return
-    _print_table(rows)
+    print_ranking(rows)
 
 
-def _print_table(rows: list[dict]) -> None:
-    table = Table(title=f"DramaScope ranking ({rows[0]['period'] if rows else '-'})")
+def print_ranking(rows: list[dict], title: str | None = None) -> None:
+    """Render ranked rows; names are untrusted text, so they go in as plain Text, never Rich markup."""
+    from rich.text import Text
+
+    table = Table(title=title or f"DramaScope ranking ({rows[0]['period'] if rows else '-'})")
     for col in ("rank", "title", "score", "5–95% rank", "quality"):
         table.add_column(col)
     for r in rows:
         interval = "" if r["rank_low"] is None else f"{r['rank_low']:.0f}–{r['rank_high']:.0f}"
-        table.add_row("" if r["rank"] is None else str(r["rank"]), r["name"] or r["title_id"],
+        table.add_row("" if r["rank"] is None else str(r["rank"]), Text(r["name"] or r["title_id"]),
                       "" if r["score"] is None else f"{r['score']:.1f}", interval,
                       (r["data_quality"] or "") + (" ⚑" if "data_quality_" in r["flags"] else ""))
     console.print(table)

@@ -51,6 +51,7 @@ class DemoSummary:
     steps: list[DemoStep] = field(default_factory=list)
     loads: list[TableLoad] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    run_ids: dict[str, str] = field(default_factory=dict)  # index period → run id (when analysed)
 
     @property
     def total_seconds(self) -> float:
@@ -62,8 +63,9 @@ class DemoSummary:
 
 
 def build_demo_workspace(path: Path | str, *, titles: int = 300, seed: int = 7,
-                         progress: DemoProgress | None = None) -> DemoSummary:
-    """Generate the demo market into ``<path>/demo-input`` and ingest every table in load order.
+                         progress: DemoProgress | None = None, analyse: bool = False) -> DemoSummary:
+    """Generate the demo market into ``<path>/demo-input``, ingest every table in load order and
+    with ``analyse=True`` run the rest of the flow (emotions, signals, the index for every period).
 
     Re-running with the same arguments changes nothing (the files are byte-identical and ingest
     upserts by key: every row comes back ``unchanged``).
@@ -106,4 +108,10 @@ def build_demo_workspace(path: Path | str, *, titles: int = 300, seed: int = 7,
             summary.steps.append(DemoStep(label, seconds, report.rows_read,
                                           f"{report.inserted:,} inserted, {report.updated:,} updated, "
                                           f"{report.unchanged:,} unchanged, {report.quarantined:,} quarantined"))
+        if analyse:
+            from dramascope.pipeline import refresh_workspace
+
+            flow = refresh_workspace(ws, progress=progress)
+            summary.steps.extend(DemoStep(s.name, s.seconds, s.rows, s.detail) for s in flow.stages)
+            summary.run_ids = flow.run_ids
     return summary
