@@ -72,3 +72,19 @@ def test_staging_round_trip(any_workspace):
     finally:
         staging.drop()
     assert not staging.folder.exists()
+
+
+def test_stale_staging_files_are_removed_on_open(tmp_path):
+    import os
+    import time
+
+    from dramascope.engines.duckdb_engine import DuckDBEngine
+
+    stale, fresh = tmp_path / ".staging" / "_staging_old", tmp_path / ".staging" / "_staging_new"
+    for folder in (stale, fresh):
+        folder.mkdir(parents=True)
+        (folder / "part-0.parquet").write_bytes(b"x")
+    old = time.time() - 7 * 3600
+    os.utime(stale, (old, old))
+    DuckDBEngine(tmp_path / "db.duckdb").close()
+    assert not stale.exists() and fresh.exists()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,6 +47,19 @@ class DuckDBEngine(Engine):
         self.con = ibis.duckdb.connect(str(self.path), threads=threads or os.cpu_count() or 1)
         self.raw = self.con.con  # the DuckDB connection, for DML and transactions
         self._in_tx = False
+        self._remove_stale_staging()
+
+    def _remove_stale_staging(self, older_than_s: float = 6 * 3600) -> None:
+        """Staging files left by a process that died mid-ingest (live ones are minutes old; another
+        connection of this process may be ingesting right now, so fresh folders are kept)."""
+        folder = self.path.parent / ".staging"
+        if not folder.is_dir():
+            return
+        cutoff = time.time() - older_than_s
+        for entry in folder.iterdir():
+            with contextlib.suppress(OSError):
+                if entry.stat().st_mtime < cutoff:
+                    shutil.rmtree(entry, ignore_errors=True)
 
     def ensure_table(self, name: str, schema: pa.Schema) -> None:
         if not self.has_table(name):
