@@ -117,7 +117,7 @@ def generate(out: Path, titles: int, seed: int = 1, chunk_titles: int = 5000) ->
 
 
 # -------------------------------------------------------------------------------------- ibis side
-def run_ibis(data: Path, work: Path, threads: int) -> dict:
+def run_ibis(data: Path, work: Path, threads: int, memory_gb: float) -> dict:
     from dramascope.engines.duckdb_engine import DuckDBEngine
     from dramascope.signals import compute_signals
     from dramascope.workspace import Workspace
@@ -125,6 +125,10 @@ def run_ibis(data: Path, work: Path, threads: int) -> dict:
     ws_path = work / "ws"
     ws_path.mkdir(parents=True, exist_ok=True)
     engine = DuckDBEngine(ws_path / "dramascope.duckdb", threads=threads)
+    # A shared 2-core box: cap DuckDB's memory and let it spill, instead of its default 80 % of RAM
+    # (the first full-size run without a cap was killed by the OOM killer while others ran beside it).
+    engine.raw.execute(f"SET memory_limit='{memory_gb}GB'")
+    engine.raw.execute(f"SET temp_directory='{work / 'spill'}'")
     ws = Workspace.open(ws_path, engine_instance=engine)
     t0 = time.perf_counter()
     for name in ("titles", "metrics"):
@@ -282,7 +286,7 @@ def run_pandas(data: Path, titles_limit: int | None) -> dict:
 def _child(args) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
     if args.role == "ibis":
-        res = run_ibis(Path(args.data), Path(args.work), args.threads)
+        res = run_ibis(Path(args.data), Path(args.work), args.threads, args.memory_gb)
     else:
         res = run_pandas(Path(args.data), args.pandas_titles)
     res["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -291,7 +295,7 @@ def _child(args) -> None:
 
 def _spawn(role: str, args, work: Path) -> dict:
     cmd = [sys.executable, __file__, "--role", role, "--data", str(args.data), "--work", str(work),
-           "--threads", str(args.threads)]
+           "--threads", str(args.threads), "--memory-gb", str(args.memory_gb)]
     if args.pandas_titles:
         cmd += ["--pandas-titles", str(args.pandas_titles)]
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), OPENBLAS_NUM_THREADS=str(args.threads))
@@ -319,6 +323,7 @@ def main() -> None:
     ap.add_argument("--pandas-titles", type=int, default=None,
                     help="run pandas on the first N titles only and extrapolate linearly (printed as such)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--memory-gb", type=float, default=6.0, help="DuckDB memory_limit (it spills beyond)")
     ap.add_argument("--data", default=None, help="reuse a generated data folder")
     ap.add_argument("--demo-titles", type=int, default=300,
                     help="also score the detector on the demo market's planted cases (0 to skip)")
