@@ -172,3 +172,27 @@ def test_overview(market_ws):
     assert page.kpis.titles == 60 and page.kpis.plays == int(m["plays"].sum())
     assert page.kpis.platforms == m["platform"].nunique()
     assert [r.title_id for r in page.top] == [r["title_id"] for r in rank_table(market_ws, top=10)]
+
+
+def test_emotion_curves_are_the_resonance_engines_reshaped(market_ws):
+    if not market_ws.has_table("comment_emotions"):
+        pytest.skip("no comment_emotions: the emotion model is not shipped in this checkout")
+    from dramascope.resonance import danmaku_curve, emotion_curve
+
+    curve = market_ws.engine.to_pandas(emotion_curve(market_ws, "T005"))
+    page = pages.title_page(market_ws, "T005", PeriodQuery())
+    assert [p.episode_no for p in page.emotion_curve] == curve["episode_no"].tolist()
+    assert [p.intensity for p in page.emotion_curve] == pytest.approx(curve["intensity"].tolist())
+    for p, (_, row) in zip(page.emotion_curve, curve.iterrows()):
+        shares = {c[len("share_"):]: row[c] for c in curve.columns if c.startswith("share_")}
+        assert p.dominant == max(shares, key=shares.get)
+    for r in page.reactions:  # title share = episode shares weighted by each episode's number of texts
+        col = curve[f"reaction_{r.reaction}"].fillna(0)
+        assert r.share == pytest.approx((col * curve["n"]).sum() / curve["n"].sum())
+    c = market_ws.engine.to_pandas(market_ws.table("comments"))
+    d = c[(c["title_id"] == "T005") & (c["kind"] == "danmaku")]
+    busiest = d.groupby("episode_no").size().sort_index().idxmax()
+    assert page.danmaku_episode == busiest
+    bins = market_ws.engine.to_pandas(danmaku_curve(market_ws, "T005", int(busiest)))
+    assert [p.second for p in page.danmaku_density] == bins["second"].astype(float).tolist()
+    assert [p.second for p in page.danmaku_peaks] == bins.loc[bins["is_peak"] == 1, "second"].astype(float).tolist()

@@ -212,9 +212,18 @@ def ranking(ws: Workspace, run: RunInfo, q: RankingQuery, cache: PublishCache | 
         return [], 0
     base = _filtered(ws, base.filter(base["rank"].notnull()), q)
     total = int(ws.engine.con.execute(base.count()))
-    page = base.order_by(["rank", "title_id"]).limit(q.page_size, offset=(q.page - 1) * q.page_size)
-    page_rows = rows(ws, page)
+    page_rows = rows(ws, page_of(base, ["rank", "title_id"], q.page, q.page_size))
     return _decorate(ws, run, page_rows, with_dimensions=not q.dimension), total
+
+
+def page_of(expr: ir.Table, order: list[str], page: int, size: int) -> ir.Table:
+    """Rows (page−1)·size … page·size−1 in ``order``. Offsets are written as a row-number window rather
+    than LIMIT/OFFSET because Ibis's PySpark backend leaves its helper column in the result for offsets."""
+    if page == 1:
+        return expr.order_by(order).limit(size)
+    start = (page - 1) * size
+    numbered = expr.mutate(_pos=ibis.row_number().over(order_by=[expr[c] for c in order]))
+    return numbered.filter((numbered._pos >= start) & (numbered._pos < start + size)).drop("_pos").order_by(order)
 
 
 def ranked_expr(ws: Workspace, run: RunInfo, dimension: str | None) -> ir.Table | None:

@@ -136,9 +136,7 @@ def analyze_workspace(ws, progress: Callable[[int, int], None] | None = None) ->
     ws.engine.ensure_table(TABLE, COMMENT_EMOTIONS_SCHEMA)
     pending = pending_comments(ws)
     if ws.engine.name == "spark":
-        import ibis
-
-        sdf = ws.engine.session.sql(ibis.to_sql(pending, dialect="pyspark"))
+        sdf = ws.engine.session.sql(str(ws.engine.con.compile(pending)))
         scored = spark_score(sdf).toArrow()
         if progress:
             progress(scored.num_rows, scored.num_rows)

@@ -42,9 +42,12 @@ class Prepared:
 
 def prepare(raw_texts: list[str]) -> Prepared:
     lex = get_lexicons()
+    n = len(raw_texts)
     texts, langs, results = [], [], []
-    dense = np.zeros((len(raw_texts), len(DENSE_NAMES)), dtype=np.float32)
     n_labels = len(BASE_LABELS)
+    label_scores = np.zeros((n, n_labels), dtype=np.float64)
+    extra = np.zeros((n, 7), dtype=np.float64)  # total, negated, none, repeat, exclaim, question, length
+    reactions = np.zeros((n, len(REACTION_CODES)), dtype=np.float32)
     rx_index = {code: i for i, code in enumerate(REACTION_CODES)}
     for i, raw in enumerate(raw_texts):
         text, removed = normalize_with_stats(raw or "")
@@ -52,18 +55,25 @@ def prepare(raw_texts: list[str]) -> Prepared:
         texts.append(text)
         langs.append(detect_language(text))
         results.append(res)
-        row = dense[i]
-        row[:n_labels] = np.log1p(res.scores)
-        total = res.scores.sum()
-        row[n_labels] = np.log1p(total)
-        row[n_labels + 1] = np.log1p(res.n_negated)
-        row[n_labels + 2] = 1.0 if total == 0 else 0.0
-        row[n_labels + 3] = np.log1p(removed)
-        row[n_labels + 4] = 1.0 if "!" in text else 0.0
-        row[n_labels + 5] = 1.0 if "?" in text else 0.0
-        row[n_labels + 6] = np.log1p(len(text)) / 5.0
+        label_scores[i] = res.scores
+        extra[i, 1] = res.n_negated
+        extra[i, 3] = removed
+        extra[i, 4] = "!" in text
+        extra[i, 5] = "?" in text
+        extra[i, 6] = len(text)
         for code in res.reactions:
-            row[n_labels + 7 + rx_index[code]] = 1.0
+            reactions[i, rx_index[code]] = 1.0
+    total = label_scores.sum(axis=1)
+    dense = np.concatenate([
+        np.log1p(label_scores),
+        np.log1p(total)[:, None],
+        np.log1p(extra[:, 1:2]),
+        (total == 0).astype(np.float64)[:, None],
+        np.log1p(extra[:, 3:4]),
+        extra[:, 4:6],
+        np.log1p(extra[:, 6:7]) / 5.0,
+        reactions,
+    ], axis=1).astype(np.float32)
     return Prepared(texts, langs, results, dense)
 
 

@@ -31,6 +31,15 @@ def t2s_table() -> dict[int, str]:
     return {ord(t): s for t, s in raw["table"].items()}
 
 
+@lru_cache(maxsize=1)
+def _translate_table() -> dict[int, str | None]:
+    """One ``str.translate`` pass: drop invisible marks and control characters, and t2s."""
+    table: dict[int, str | None] = dict(t2s_table())
+    table.update(_STRIP)
+    table.update(dict.fromkeys(range(0x00, 0x20), " "))
+    return table
+
+
 def to_simplified(text: str) -> str:
     return text.translate(t2s_table())
 
@@ -52,8 +61,7 @@ def normalize_with_stats(text: str) -> tuple[str, int]:
     if not text:
         return "", 0
     text = text[: MAX_CHARS * 2]
-    text = unicodedata.normalize("NFKC", text).lower().translate(_STRIP)
-    text = to_simplified(text)
+    text = unicodedata.normalize("NFKC", text).lower().translate(_translate_table())
     text = _SPACES.sub(" ", text).strip()
     text, removed = collapse_repeats(text)
     return text[:MAX_CHARS], removed
