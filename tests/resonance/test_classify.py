@@ -50,11 +50,11 @@ def test_negation_flips():
 
 
 def test_slang_and_emoji_carry_meaning():
-    assert one("yyds").label == "like"
+    for praise in ("yyds", "绝绝子", "awsl"):
+        assert one(praise).label in ("like", "happiness") and one(praise).valence > 0.3
     assert one("破防了").label == "sadness"
     assert one("😭😭😭").label == "sadness"
     assert one("😂😂😂").label == "happiness"
-    assert one("绝绝子").label == "like"
 
 
 def test_traditional_equals_simplified():
