@@ -43,7 +43,10 @@ def test_life_report_has_no_previous_period(market_ws):
 
 
 def test_html_report_sections_escaping_and_self_contained(market_ws):
-    html = render_report_html(build_report_data(market_ws, None, "zh"), "zh", "svg")
+    data = build_report_data(market_ws, None, "zh")
+    data.top[0].name = XSS  # wherever the hostile title ranks, the top list shows one
+    data.per_dimension[0][1][0].name = XSS
+    html = render_report_html(data, "zh", "svg")
     for section in ("top", "dimensions", "movers", "themes", "resonance", "quality", "methodology"):
         assert f'id="{section}"' in html
     assert XSS not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
