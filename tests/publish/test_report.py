@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from market import XSS, build_market
+from publish_market import XSS, build_market
 
 from dramascope.errors import UserInputError
 from dramascope.publish.report import build_report_data, pdf_document, render_report_html, write_report

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "publish"))
 
-from market import shared_market_path  # noqa: E402
+from publish_market import shared_market_path  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from market import XSS, build_market
+from publish_market import XSS, build_market
 
 CSV = "title_id,name,market,themes\nNEW1,{name},domestic,重生\n"
 
