@@ -254,8 +254,6 @@ def bench_speed(cn: Cnsenti | None, out: dict, n: int = 5000):
         cn_rate = n / (time.perf_counter() - t0)
         res["cnsenti_texts_per_s"] = round(cn_rate)
         res["ratio"] = round(ours / cn_rate, 2)
-    t0 = time.perf_counter()
-    load_model.__wrapped__ if hasattr(load_model, "__wrapped__") else None
     out["speed_single_core"] = res
 
 
