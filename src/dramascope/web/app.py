@@ -219,7 +219,8 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     def twin(request: Request, page_name: str, template: str, data: BaseModel, lang: Lang):
         """The one place that decides between the two renderings of the same page data."""
         if _is_api(request):
-            return data
+            # Serialised once here; returning a Response skips FastAPI re-validating the model it just built.
+            return Response(content=data.model_dump_json(), media_type="application/json")
         return render(request, page_name, template, data, lang)
 
     # -- errors: 4xx with a clear message, JSON under /api, a page elsewhere -----------------------
