@@ -128,6 +128,9 @@ class Engine(abc.ABC):
 
     name: str
     con: ibis.BaseBackend
+    supports_direct_load: bool = False
+    """True where a first load may stream straight into an empty table (:meth:`append_stream`)
+    inside one transaction and roll it all back if a later check fails (needs real rollback)."""
 
     # -- reading -------------------------------------------------------------------------------
     def table(self, name: str) -> ir.Table:
@@ -173,6 +176,13 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     def insert_from(self, name: str, rows: ir.Table) -> None:
         """Append the rows of an Ibis expression (columns named as the table's) to a table."""
+
+    def append_stream(self, name: str, schema: pa.Schema, batches: Iterator[pa.RecordBatch]) -> None:
+        """Append a stream of record batches in ONE write, pulled as the engine goes (bounded memory).
+
+        Only engines with ``supports_direct_load`` implement it. An exception raised by the stream
+        itself is re-raised as is (not wrapped in an engine error)."""
+        raise NotImplementedError(f"{self.name} does not stream appends")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:

@@ -41,6 +41,7 @@ def _quote(name: str) -> str:
 
 class DuckDBEngine(Engine):
     name = "duckdb"
+    supports_direct_load = True  # real transactions: a failed first load rolls back completely
 
     def __init__(self, path: Path | str, threads: int | None = None):
         self.path = Path(path)
@@ -80,6 +81,37 @@ class DuckDBEngine(Engine):
             cols = ", ".join(_quote(c) for c in data.column_names)
             self.raw.execute(f"INSERT INTO {_quote(name)} ({cols}) SELECT {cols} FROM {_quote(view)}")
         finally:
+            self.raw.unregister(view)
+
+    def append_stream(self, name: str, schema: pa.Schema, batches: Iterator[pa.RecordBatch]) -> None:
+        """One ``INSERT ... SELECT`` over an Arrow stream: DuckDB pulls the batches while it writes,
+        which costs a third of separate per-batch INSERTs (each would start its own row groups)."""
+        failure: list[BaseException] = []
+
+        def guarded() -> Iterator[pa.RecordBatch]:
+            try:
+                for batch in batches:
+                    yield batch if batch.schema == schema else batch.cast(schema)
+            except BaseException as exc:  # noqa: BLE001 - re-raised below, unwrapped
+                failure.append(exc)
+                raise
+
+        view = f"_stream_{uuid.uuid4().hex}"
+        stream = guarded()
+        self.raw.register(view, pa.RecordBatchReader.from_batches(schema, stream))
+        try:
+            cols = ", ".join(_quote(f.name) for f in schema)
+            with self._unordered_inserts():
+                self.raw.execute(f"INSERT INTO {_quote(name)} ({cols}) SELECT {cols} FROM {_quote(view)}")
+        except Exception:
+            if failure:
+                raise failure[0] from None
+            raise
+        finally:
+            stream.close()
+            close = getattr(batches, "close", None)
+            if close is not None:
+                close()
             self.raw.unregister(view)
 
     def replace(self, name: str, data: pa.Table | ir.Table) -> None:

@@ -26,7 +26,8 @@ from dramascope.ingest.coerce import VIOLATION_SCHEMA, coerce_batch, staging_sch
 from dramascope.ingest.headers import HeaderMapping, alias_index, map_headers, normalise_header
 from dramascope.ingest.readers import MalformedRowsFound, detect_format, open_reader
 from dramascope.ingest.report import FileReport, IngestReport
-from dramascope.ingest.setchecks import duplicate_keys, reference_violations, union_violations
+from dramascope.ingest.setchecks import (duplicate_key_groups, duplicate_keys, reference_violations,
+                                         union_violations, unresolved_references)
 from dramascope.schema import INGEST_LOG_SCHEMA, QUARANTINE_SCHEMA, TABLES, Table
 
 Progress = Callable[[Path, int, int], None]
@@ -151,24 +152,76 @@ def ingest_file(ws, decl: Table, path: Path, *, format: str | None = None, encod
     engine = ws.engine
     digest = _BackgroundHash(path)
     skipped = None
+    direct = _direct_load_possible(ws, decl)
     while True:
         reader = open_reader(path, fmt, encoding, string_fields=_string_fields(decl), skipped=skipped)
         rep = FileReport(path=path, table=decl.name, ingest_id=ingest_id, format=fmt,
                          encoding=getattr(reader, "encoding", None))
-        staging = engine.create_staging(staging_schema(decl))
         problems = engine.create_staging(VIOLATION_SCHEMA)
+        staging = None
         try:
+            if direct:
+                return _load_direct(ws, decl, path, reader, rep, problems, progress, started, started_at, digest)
+            staging = engine.create_staging(staging_schema(decl))
             _stage(decl, path, reader, rep, staging, problems, progress)
             return _commit(ws, decl, path, rep, staging, problems, started, started_at, digest)
         except MalformedRowsFound as exc:
             skipped = exc.skipped  # read again knowing which lines to skip (rare: broken CSV rows)
+        except _NeedsFullChecks:
+            direct = False  # duplicate keys or broken references: read again through the staging path
         finally:
-            staging.drop()
+            if staging is not None:
+                staging.drop()
             problems.drop()
 
 
+class _NeedsFullChecks(Exception):
+    """A direct first load found rows that the set-based checks must quarantine (rolled back)."""
+
+
+def _direct_load_possible(ws, decl: Table) -> bool:
+    """A first load into an empty table can skip the staging copy: valid rows are appended straight
+    into the target inside one transaction, and the set-based checks then only COUNT offenders there.
+    Clean files (the common case) are thus written once; a file with duplicate keys or unresolved
+    references is rolled back and read again through staging, which names the offending lines.
+    Tables that reference themselves keep the staging path (their check also reads the staged rows)."""
+    engine = ws.engine
+    if not engine.supports_direct_load or any(ref == decl.name for _, ref, _ in decl.references):
+        return False
+    return ws.count(decl.name) == 0
+
+
+def _load_direct(ws, decl: Table, path: Path, reader, rep: FileReport, problems, progress: Progress | None,
+                 started: float, started_at: datetime, digest: _BackgroundHash) -> FileReport:
+    engine = ws.engine
+    count = lambda expr: int(engine.con.execute(expr.count()))  # noqa: E731
+    report_path = ws.quarantine_dir / f"{rep.ingest_id}.csv"
+    tmp_report = report_path.with_suffix(".csv.tmp")
+    columns = [c.name for c in decl.columns]
+    schema = pa.schema([decl_field for decl_field in staging_schema(decl) if decl_field.name in columns])
+    valid = (b for good in _validated(decl, path, reader, rep, problems, progress)
+             for b in good.select(columns).to_batches())
+    with engine.transaction():
+        engine.append_stream(decl.name, schema, valid)
+        loaded = ws.table(decl.name)
+        if count(duplicate_key_groups(decl, loaded)) or any(
+                count(m) for m in unresolved_references(decl, loaded, ws.table)):
+            raise _NeedsFullChecks
+        rep.inserted, rep.updated, rep.unchanged = count(loaded), 0, 0
+        _write_quarantine_and_log(ws, decl, path, rep, problems.table(), started, started_at, digest, tmp_report)
+    return _publish_report(rep, tmp_report, report_path)
+
+
 def _stage(decl: Table, path: Path, reader, rep: FileReport, staging, problems,
-           progress: Progress | None) -> HeaderMapping | None:
+           progress: Progress | None) -> None:
+    for good in _validated(decl, path, reader, rep, problems, progress):
+        staging.append(good)
+
+
+def _validated(decl: Table, path: Path, reader, rep: FileReport, problems,
+               progress: Progress | None) -> Iterator[pa.Table]:
+    """The file's valid rows batch by batch (staging schema); violations go to ``problems`` and the
+    counts to ``rep``. Raises for files that cannot be read at all (once the batches are consumed)."""
     mapping: HeaderMapping | None = None
     if reader.headers:
         mapping = map_headers(decl, list(reader.headers), file=str(path))
@@ -184,12 +237,12 @@ def _stage(decl: Table, path: Path, reader, rep: FileReport, staging, problems,
                 mapping.unknown += [h for h in extra.unknown if h not in mapping.unknown]
         rep.rows_read += batch.data.num_rows
         good, found, _ = coerce_batch(decl, batch, mapping)
-        if good.num_rows:
-            staging.append(good)
         if found.num_rows:
             problems.append(found)
         if progress is not None:
             progress(path, reader.bytes_done, reader.bytes_total)
+        if good.num_rows:
+            yield good
     if reader.malformed:
         rep.rows_read += len(reader.malformed)
         problems.append(pa.table({
@@ -204,7 +257,6 @@ def _stage(decl: Table, path: Path, reader, rep: FileReport, staging, problems,
     if mapping is not None:
         rep.unknown_columns = list(mapping.unknown)
         rep.missing_columns = list(mapping.missing)
-    return mapping
 
 
 def _commit(ws, decl: Table, path: Path, rep: FileReport, staging, problems, started: float,
@@ -215,6 +267,20 @@ def _commit(ws, decl: Table, path: Path, rep: FileReport, staging, problems, sta
     checked, ref_parts = reference_violations(decl, staged, ws.table, count)
     winners, dup_part = duplicate_keys(decl, checked, count)
     violations = union_violations([problems.table(), *ref_parts, *([dup_part] if dup_part is not None else [])])
+    report_path = ws.quarantine_dir / f"{rep.ingest_id}.csv"
+    tmp_report = report_path.with_suffix(".csv.tmp")
+    with engine.transaction():
+        counts = engine.upsert_from(decl.name, winners.select(*[c.name for c in decl.columns]), decl.key)
+        rep.inserted, rep.updated, rep.unchanged = counts.inserted, counts.updated, counts.unchanged
+        _write_quarantine_and_log(ws, decl, path, rep, violations, started, started_at, digest, tmp_report)
+    return _publish_report(rep, tmp_report, report_path)
+
+
+def _write_quarantine_and_log(ws, decl: Table, path: Path, rep: FileReport, violations, started: float,
+                              started_at: datetime, digest: _BackgroundHash, tmp_report: Path) -> None:
+    """Quarantine rows, their CSV report (as a temp file) and the ingest-log row, inside the caller's
+    transaction; ``rep`` counts must already hold the rows written."""
+    engine = ws.engine
     quarantine = violations.select(
         ingest_id=ibis.literal(rep.ingest_id, type="string"),
         table_name=ibis.literal(decl.name, type="string"),
@@ -223,25 +289,22 @@ def _commit(ws, decl: Table, path: Path, rep: FileReport, staging, problems, sta
         reason=violations.reason, raw=violations.raw,
         quarantined_at=ibis.literal(started_at, type="timestamp"),
     )
-    target_columns = [c.name for c in decl.columns]
-    report_path = ws.quarantine_dir / f"{rep.ingest_id}.csv"
-    tmp_report = report_path.with_suffix(".csv.tmp")
-    with engine.transaction():
-        counts = engine.upsert_from(decl.name, winners.select(*target_columns), decl.key)
-        rep.inserted, rep.updated, rep.unchanged = counts.inserted, counts.updated, counts.unchanged
-        rep.quarantined = rep.rows_read - rep.rows_valid
-        rep.violations = count(quarantine)
-        if rep.violations:
-            engine.insert_from("quarantine", quarantine)
-            written = ws.table("quarantine").filter(ws.table("quarantine").ingest_id == rep.ingest_id)
-            _write_report(engine, written.order_by(["line", "field"]), tmp_report)
-        rep.seconds = time.perf_counter() - started
-        engine.append("ingest_log", pa.table({
-            "ingest_id": [rep.ingest_id], "table_name": [decl.name], "file": [str(path)],
-            "file_sha256": [digest.value()], "rows_read": [rep.rows_read], "inserted": [rep.inserted],
-            "updated": [rep.updated], "unchanged": [rep.unchanged], "quarantined": [rep.quarantined],
-            "started_at": [started_at], "finished_at": [_now()],
-        }, schema=INGEST_LOG_SCHEMA))
+    rep.quarantined = rep.rows_read - rep.rows_valid
+    rep.violations = int(engine.con.execute(quarantine.count()))
+    if rep.violations:
+        engine.insert_from("quarantine", quarantine)
+        written = ws.table("quarantine").filter(ws.table("quarantine").ingest_id == rep.ingest_id)
+        _write_report(engine, written.order_by(["line", "field"]), tmp_report)
+    rep.seconds = time.perf_counter() - started
+    engine.append("ingest_log", pa.table({
+        "ingest_id": [rep.ingest_id], "table_name": [decl.name], "file": [str(path)],
+        "file_sha256": [digest.value()], "rows_read": [rep.rows_read], "inserted": [rep.inserted],
+        "updated": [rep.updated], "unchanged": [rep.unchanged], "quarantined": [rep.quarantined],
+        "started_at": [started_at], "finished_at": [_now()],
+    }, schema=INGEST_LOG_SCHEMA))
+
+
+def _publish_report(rep: FileReport, tmp_report: Path, report_path: Path) -> FileReport:
     if rep.violations:
         tmp_report.replace(report_path)
         rep.quarantine_report = report_path

@@ -37,6 +37,24 @@ def _violations(rows: ir.Table, columns: list[str], field: str, value: ir.Value,
     )
 
 
+def unresolved_references(table: Table, rows: ir.Table, lookup) -> list[ir.Table]:
+    """Per declared reference (in order), the rows whose non-null value is not in the referenced table."""
+    out = []
+    for column, ref_table, ref_column in table.references:
+        ref = lookup(ref_table).select(ref_column)
+        if ref_table == table.name:
+            ref = ref.union(rows.select(ref_column))
+        present = rows.filter(rows[column].notnull())
+        out.append(present.anti_join(ref, present[column] == ref[ref_column]))
+    return out
+
+
+def duplicate_key_groups(table: Table, rows: ir.Table) -> ir.Table:
+    """Keys held by more than one row (a GROUP BY ... HAVING count > 1: no line numbers needed)."""
+    key = list(table.key)
+    return rows.group_by(key).aggregate(_n=rows.count()).filter(lambda t: t._n > 1)
+
+
 def reference_violations(table: Table, staged: ir.Table, lookup, count) -> tuple[ir.Table, list[ir.Table]]:
     """(staged rows whose references all resolve, violation tables for those that do not).
 
@@ -46,12 +64,8 @@ def reference_violations(table: Table, staged: ir.Table, lookup, count) -> tuple
     columns = [c.name for c in table.columns]
     bad_parts: list[ir.Table] = []
     ok = staged
-    for column, ref_table, ref_column in table.references:
-        ref = lookup(ref_table).select(ref_column)
-        if ref_table == table.name:
-            ref = ref.union(staged.select(ref_column))
-        present = staged.filter(staged[column].notnull())
-        missing = present.anti_join(ref, present[column] == ref[ref_column])
+    for (column, ref_table, ref_column), missing in zip(table.references,
+                                                        unresolved_references(table, staged, lookup)):
         if count(missing) == 0:
             continue
         bad_parts.append(_violations(
