@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import signal_values
+from tests.signals.data import signal_values
 
 
 def test_commercial_life(computed_market):

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import load, load_fixture, market_fixture, signal_values
+from tests.signals.data import load, load_fixture, market_fixture, signal_values
 
 
 def test_without_comment_emotions_the_families_are_skipped(computed_market):

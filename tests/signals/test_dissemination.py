@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from conftest import signal_flags, signal_values
+from tests.signals.data import signal_flags, signal_values
 
 # T1: daily totals 4800, 2400, …, 150 → plays 9450 (douyin 6300, reelshort 3150).
 T1_PLAYS = 6300 + 3150

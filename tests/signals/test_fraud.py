@@ -5,7 +5,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from conftest import load
+from tests.signals.data import load
 
 
 def _honest_market(rng, titles=12, days=30):

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from conftest import load
+from tests.signals.data import load
 
 D = dt.date(2026, 1, 1)
 

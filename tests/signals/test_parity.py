@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from conftest import market_fixture, table_rows
+from tests.signals.data import market_fixture, table_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
 
@@ -53,7 +53,7 @@ def test_fraud_evidence_identical_on_both_engines(duckdb_workspace, spark_worksp
     import numpy as np
 
     from dramascope.signals.fraud import day_scores
-    from test_fraud import _honest_market
+    from tests.signals.test_fraud import _honest_market
 
     rows = _honest_market(np.random.default_rng(5), titles=6, days=20)
     for r in rows[:5]:

@@ -13,7 +13,7 @@ import pyarrow.csv as pacsv
 import pytest
 from scipy.stats import spearmanr
 
-from conftest import table_rows
+from tests.signals.data import table_rows
 
 pytestmark = pytest.mark.slow
 

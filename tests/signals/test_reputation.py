@@ -5,7 +5,7 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from conftest import load, signal_values
+from tests.signals.data import load, signal_values
 
 # votes 100, 300, 2 → C = (9·100 + 6·300 + 10·2) / 402, m = median(100, 300, 2) = 100
 C = (900 + 1800 + 20) / 402

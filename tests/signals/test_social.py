@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import signal_values
+from tests.signals.data import signal_values
 
 
 def test_social_life(computed_market):
@@ -17,7 +17,7 @@ def test_social_life(computed_market):
 
 
 def test_big_themes_small_perspectives(duckdb_workspace):
-    from conftest import load
+    from tests.signals.data import load
     from dramascope.signals import compute_signals
     from dramascope.signals.social import big_themes_small_perspectives
 
