@@ -27,7 +27,7 @@ from dramascope.ingest.headers import HeaderMapping, alias_index, map_headers, n
 from dramascope.ingest.readers import MalformedRowsFound, detect_format, open_reader
 from dramascope.ingest.report import FileReport, IngestReport
 from dramascope.ingest.setchecks import (duplicate_key_groups, duplicate_keys, reference_violations,
-                                         union_violations, unresolved_references)
+                                         union_violations, unresolved_reference_values)
 from dramascope.schema import INGEST_LOG_SCHEMA, QUARANTINE_SCHEMA, TABLES, Table
 
 Progress = Callable[[Path, int, int], None]
@@ -198,16 +198,22 @@ def _load_direct(ws, decl: Table, path: Path, reader, rep: FileReport, problems,
     report_path = ws.quarantine_dir / f"{rep.ingest_id}.csv"
     tmp_report = report_path.with_suffix(".csv.tmp")
     columns = [c.name for c in decl.columns]
-    schema = pa.schema([decl_field for decl_field in staging_schema(decl) if decl_field.name in columns])
-    valid = (b for good in _validated(decl, path, reader, rep, problems, progress)
-             for b in good.select(columns).to_batches())
+    schema = pa.schema([f for f in staging_schema(decl) if f.name in columns])
+    streamed = [0]
+
+    def valid() -> Iterator[pa.RecordBatch]:
+        for good in _validated(decl, path, reader, rep, problems, progress):
+            streamed[0] += good.num_rows
+            yield from good.select(columns).to_batches()
+
     with engine.transaction():
-        engine.append_stream(decl.name, schema, valid)
+        engine.append_stream(decl.name, schema, valid())
         loaded = ws.table(decl.name)
-        if count(duplicate_key_groups(decl, loaded)) or any(
-                count(m) for m in unresolved_references(decl, loaded, ws.table)):
+        # cheapest first: distinct unresolved references, then keys held by several rows
+        if any(count(m) for m in unresolved_reference_values(decl, loaded, ws.table)) \
+                or count(duplicate_key_groups(decl, loaded)):
             raise _NeedsFullChecks
-        rep.inserted, rep.updated, rep.unchanged = count(loaded), 0, 0
+        rep.inserted, rep.updated, rep.unchanged = streamed[0], 0, 0
         _write_quarantine_and_log(ws, decl, path, rep, problems.table(), started, started_at, digest, tmp_report)
     return _publish_report(rep, tmp_report, report_path)
 
