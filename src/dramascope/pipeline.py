@@ -32,25 +32,20 @@ class PipelineSummary:
         return sum(s.seconds for s in self.stages)
 
 
-def refresh_workspace(ws, *, granularities: Sequence[str] = ("life", "month"), index_periods: str = "all",
-                      spec: str | None = None, progress: Progress | None = None) -> PipelineSummary:
-    """Score new comments, recompute every signal family and run the index.
+def analyze(ws, *, granularities: Sequence[str] = ("life", "month"),
+            progress: Progress | None = None) -> PipelineSummary:
+    """What ``dramascope analyze`` does: emotions for new comments, then themes and every signal family.
 
-    ``index_periods`` is ``"all"`` (every period present in the signals, so trends and movers exist) or
-    one period label such as ``"life"``.
+    Themes (``title_themes``) are tagged inside the signals step, so after this the index can run.
     """
-    from dramascope.index import run_index
-    from dramascope.index import recompute_history
     from dramascope.resonance import analyze_workspace
     from dramascope.signals import compute_signals
 
     summary = PipelineSummary()
 
-    def stage_progress(name: str) -> Callable[[int, int], None]:
-        return lambda done, total: progress(name, done, total) if progress else None
-
     t0 = time.perf_counter()
-    scored = analyze_workspace(ws, progress=stage_progress("score emotions"))
+    scored = analyze_workspace(
+        ws, progress=(lambda done, total: progress("score emotions", done, total)) if progress else None)
     summary.stages.append(StageResult(
         "score emotions", time.perf_counter() - t0, scored["scored"],
         f"model {scored['model_version']}, {scored['total']:,} comments scored in all"))
@@ -59,9 +54,21 @@ def refresh_workspace(ws, *, granularities: Sequence[str] = ("life", "month"), i
     signals = compute_signals(ws, granularities, progress=progress)
     summary.stages.append(StageResult(
         "compute signals", time.perf_counter() - t0, signals.rows.get("signals"),
-        f"{', '.join(signals.granularities)}; synopsis novelty by {signals.semantic_method or 'n/a'}"
+        f"{', '.join(signals.granularities)}; themes tagged; synopsis novelty by {signals.semantic_method or 'n/a'}"
         + (f"; skipped: {', '.join(signals.skipped)}" if signals.skipped else "")))
+    return summary
 
+
+def refresh_workspace(ws, *, granularities: Sequence[str] = ("life", "month"), index_periods: str = "all",
+                      spec: str | None = None, progress: Progress | None = None) -> PipelineSummary:
+    """:func:`analyze`, then run the index.
+
+    ``index_periods`` is ``"all"`` (every period present in the signals, so trends and movers exist) or
+    one period label such as ``"life"``.
+    """
+    from dramascope.index import recompute_history, run_index
+
+    summary = analyze(ws, granularities=granularities, progress=progress)
     t0 = time.perf_counter()
     if index_periods == "all":
         runs = recompute_history(ws, spec)
@@ -72,4 +79,3 @@ def refresh_workspace(ws, *, granularities: Sequence[str] = ("life", "month"), i
     summary.stages.append(StageResult("run index", time.perf_counter() - t0, ranked,
                                       f"{len(runs)} period(s): {', '.join(sorted(summary.run_ids))}"))
     return summary
-

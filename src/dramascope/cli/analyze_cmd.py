@@ -1,27 +1,48 @@
-"""``dramascope analyze``: score new comments' emotions into ``comment_emotions``."""
+"""``dramascope analyze``: emotions for new comments, then themes and every signal family."""
 
 from __future__ import annotations
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from typing import Annotated
 
-from dramascope.cli.app import WorkspaceOption, app, console
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dramascope.cli.app import WorkspaceOption, app, console, err_console
 
 
 @app.command("analyze")
-def analyze_command(workspace: WorkspaceOption = None) -> None:
-    """Score comments not yet scored (or scored by an older model) with the emotion model."""
-    from dramascope.resonance.batch import analyze_workspace
+def analyze_command(
+    workspace: WorkspaceOption = None,
+    granularity: Annotated[list[str], typer.Option(
+        "--granularity", "-g", help="Signal periods to compute: life, month, week, day (repeatable).")]
+    = ["life", "month"],  # noqa: B006 - typer needs a list default
+) -> None:
+    """Score new comments' emotions (and re-score those of an older model), tag themes, compute signals."""
+    from dramascope.pipeline import analyze
+    from dramascope.signals.periods import GRANULARITIES
     from dramascope.workspace import Workspace
 
+    bad = [g for g in granularity if g not in GRANULARITIES]
+    if bad:
+        raise typer.BadParameter(f"unknown granularity {bad[0]!r}; use {', '.join(GRANULARITIES)}")
     with Workspace.open(workspace, create=False) as ws, Progress(
-        TextColumn("emotions"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=console, transient=True,
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err_console, transient=True,
     ) as bar:
-        task = bar.add_task("score", total=None)
+        tasks: dict[str, int] = {}
 
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
 
-        summary = analyze_workspace(ws, progress=progress)
-    console.print(f"scored {summary['scored']} comments ({summary['inserted']} new, {summary['updated']} re-scored); "
-                  f"comment_emotions has {summary['total']} rows; model {summary['model_version']}")
+        summary = analyze(ws, granularities=tuple(granularity), progress=progress)
+    table = Table(title="analyze")
+    for col in ("stage", "rows", "seconds", "detail"):
+        table.add_column(col)
+    for stage in summary.stages:
+        table.add_row(stage.name, "" if stage.rows is None else f"{stage.rows:,}", f"{stage.seconds:.1f}",
+                      stage.detail)
+    console.print(table)
+    console.print("next: dramascope index run", highlight=False)
