@@ -4,6 +4,11 @@ Why this shape: a 5-million-row export must not sit in Python memory, so batches
 column-wise as they stream in and appended to a staging table inside the engine; references and
 duplicate keys are then checked set-based there; and the upsert, the quarantine rows and the ingest
 log row are written in ONE engine transaction, so a failure anywhere leaves the workspace as it was.
+
+A first load into an empty table on an engine with real rollback (DuckDB) skips the staging copy:
+the valid rows stream into the target in one INSERT inside the transaction and the set-based checks
+only count offenders there; if any exist, the transaction is rolled back and the file is read again
+through staging (see :func:`_direct_load_possible`). Clean files are thus written once, not three times.
 """
 
 from __future__ import annotations
@@ -184,7 +189,9 @@ def _direct_load_possible(ws, decl: Table) -> bool:
     into the target inside one transaction, and the set-based checks then only COUNT offenders there.
     Clean files (the common case) are thus written once; a file with duplicate keys or unresolved
     references is rolled back and read again through staging, which names the offending lines.
-    Tables that reference themselves keep the staging path (their check also reads the staged rows)."""
+    Tables that reference themselves keep the staging path (their check also reads the staged rows).
+    Should rows reach the table between this test and the load, the duplicate-key check over the
+    whole table sees any key they share with the file and the file takes the staging path."""
     engine = ws.engine
     if not engine.supports_direct_load or any(ref == decl.name for _, ref, _ in decl.references):
         return False
