@@ -214,7 +214,8 @@ def _load_direct(ws, decl: Table, path: Path, reader, rep: FileReport, problems,
             yield from good.select(columns).to_batches()
 
     with engine.transaction():
-        engine.append_stream(decl.name, schema, valid())
+        # validation runs a step ahead in its own thread while the engine compresses and writes
+        engine.append_stream(decl.name, schema, prefetch(valid()))
         loaded = ws.table(decl.name)
         # cheapest first: distinct unresolved references, then keys held by several rows
         if any(count(m) for m in unresolved_reference_values(decl, loaded, ws.table)) \
