@@ -50,13 +50,16 @@ from dramascope.publish.page_charts import charts_for
 from dramascope.publish.params import CompareQuery, PeriodQuery, RankingQuery
 from dramascope.schema import TABLES
 from dramascope.web import security
+from dramascope.web.kit import PageKit, finite
+from dramascope.web.production_routes import register_production_routes
 from dramascope.web.i18n import DEFAULT_LANG, Lang, label_name, normalise_lang, pick, translate
 from dramascope.workspace import Workspace, WorkspaceError
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
-NAV = (("overview", "/"), ("rankings", "/rankings"), ("themes", "/themes"), ("methodology", "/methodology"),
+NAV = (("overview", "/"), ("rankings", "/rankings"), ("themes", "/themes"), ("companies", "/companies"),
+       ("projects", "/projects"), ("script", "/script"), ("methodology", "/methodology"),
        ("quality", "/quality"), ("compare", "/compare"), ("runs", "/runs"))
 LANG_COOKIE = "lang"
 T = TypeVar("T")
@@ -223,6 +226,12 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             return Response(content=data.model_dump_json(), media_type="application/json")
         return render(request, page_name, template, data, lang)
 
+    def twin_dict(request: Request, page_name: str, template: str, data: dict, lang: Lang, **extra: Any):
+        """``twin`` for the page-data layers that return plain dicts (chain, companies)."""
+        if _is_api(request):
+            return JSONResponse(finite(data))
+        return render(request, page_name, template, data, lang, **extra)
+
     # -- errors: 4xx with a clear message, JSON under /api, a page elsewhere -----------------------
     def error_response(request: Request, status_code: int, message: str, headers: dict | None = None):
         if _is_api(request) or _local_path(request) == "/openapi.json":
@@ -367,6 +376,9 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
         if cache is not None:
             cache.invalidate()
         return WriteResult(ok=True, detail=detail)
+
+    kit = PageKit(ws=ws, compute=compute, twin=twin_dict)
+    register_production_routes(app, kit)
 
     @app.get("/api", include_in_schema=False)
     def api_root():
