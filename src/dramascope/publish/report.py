@@ -37,6 +37,7 @@ TOP_N = 20
 PER_DIMENSION = 5
 MOVERS = 5
 TREND_THEMES = 6
+BASE_COMPANIES = 5
 RESONANCE_SIGNALS = ("emotion_intensity", "valence_balance", "anticipation_rate", "abandonment_rate")
 
 
@@ -70,6 +71,7 @@ class ReportData:
     quarantine_total: int
     methodology: MethodologyPage
     charts: dict[str, dict] = field(default_factory=dict)
+    bases: list[dict] = field(default_factory=list)
 
 
 # -- data -------------------------------------------------------------------------------------------
@@ -138,6 +140,36 @@ def resonance_highlights(ws, run: RunInfo, limit: int = 5) -> list[dict]:
                  signals=values[r["title_id"]]) for r in top]
 
 
+def base_sections(ws, run: RunInfo, companies_per_base: int = BASE_COMPANIES) -> list[dict]:
+    """Per production base: its best-ranked companies and the dimensions where it leads or lags the market.
+
+    Reuses ``companies.base_report`` without forecasts or trends (those train models and re-read every
+    run: too slow for a periodic report); a workspace without company data simply has no base section.
+    """
+    from dramascope.companies import base_report
+    from dramascope.companies.membership import known_bases
+
+    if not all(ws.has_table(t) and ws.count(t) for t in ("companies", "title_companies")):
+        return []
+    out = []
+    for base in known_bases(ws):
+        try:
+            rep = base_report(ws, base, run.period, run_id=run.run_id, forecasts=False, trends=False)
+        except UserInputError as exc:  # e.g. the run's period has no company ranking: say so, go on
+            out.append({"base": base, "error": str(exc), "companies": [], "company_count": 0, "leads": [],
+                        "lags": []})
+            continue
+        verdicts: dict[str, list[dict]] = {"lead": [], "lag": []}
+        for d in rep["dimensions"]:
+            if d["verdict"] in verdicts:
+                verdicts[d["verdict"]].append({"dimension": d["dimension"], "name_zh": d["name_zh"],
+                                               "name_en": d["name_en"], "base_mean": d["base_mean"],
+                                               "market_mean": d["market_mean"]})
+        out.append({"base": base, "error": None, "companies": rep["companies"][:companies_per_base],
+                    "company_count": rep["company_count"], "leads": verdicts["lead"], "lags": verdicts["lag"]})
+    return out
+
+
 def build_report_data(ws, period: str | None = None, lang: Lang = "zh") -> ReportData:
     run = idx.resolve_run(ws, None, period)
     if run is None:
@@ -155,7 +187,7 @@ def build_report_data(ws, period: str | None = None, lang: Lang = "zh") -> Repor
         per_dimension=per_dim, previous_run=before, risers=risers, fallers=fallers,
         theme_trend=theme_release_trend(ws), themes=themes_landscape(ws, run.period or "life", run)[:15],
         resonance=resonance_highlights(ws, run), grades=ql.grade_counts(ws), suspects=ql.suspects(ws, limit=10),
-        quarantine_total=total, methodology=idx.methodology(ws, run),
+        quarantine_total=total, methodology=idx.methodology(ws, run), bases=base_sections(ws, run),
     )
     data.charts = report_charts(data, lang)
     return data
