@@ -14,13 +14,16 @@ import time
 from pathlib import Path
 
 import pytest
+from demo_site import XSS, XSS_COMPANY_ID, XSS_PROJECT_ID, complete_demo_pipeline  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
 PAGES = {"overview": "/", "rankings": "/rankings", "themes": "/themes", "methodology": "/methodology",
-         "quality": "/quality", "runs": "/runs"}
+         "quality": "/quality", "runs": "/runs", "companies": "/companies", "base-hengdian": "/bases/hengdian",
+         "projects": "/projects", "project": f"/projects/{XSS_PROJECT_ID}", "backtest": "/forecast/backtest",
+         "script": "/script"}
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -31,44 +34,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def complete_demo_pipeline(path: Path) -> None:
-    """Bring a freshly built demo workspace to a ranked state with the public library calls, for the
-    stages ``build_demo_workspace`` does not run itself (yet): emotions, signals, an index run."""
-    from dramascope.errors import UserInputError
-    from dramascope.workspace import Workspace
-
-    with Workspace.open(path) as ws:
-        if not ws.has_table("comment_emotions"):
-            from dramascope.resonance import analyze_workspace
-
-            try:
-                analyze_workspace(ws)
-            except UserInputError:  # no shipped emotion model in this checkout: pages show "no data"
-                pass
-        if not ws.has_table("signals"):
-            from dramascope.signals import compute_signals
-
-            compute_signals(ws, semantic=False)
-        if not ws.has_table("index_runs"):
-            from dramascope.index import run_index
-
-            run_index(ws, period="life")
-
-
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
+def demo_server(request):
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent (Debian chromium is installed by .ci/run)")
     pytest.importorskip("playwright.sync_api", reason="python playwright is not installed")
     import uvicorn
 
-    from dramascope.demo import build_demo_workspace
-    from dramascope.web.app import create_app
-
-    path = tmp_path_factory.mktemp("browser") / "demo"
-    build_demo_workspace(path, titles=60, seed=7)
-    complete_demo_pipeline(path)
-    app = create_app(path)
+    app = request.getfixturevalue("demo_app")  # the demo workspace the API tests share (conftest.py)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -80,7 +53,6 @@ def demo_server(tmp_path_factory):
     yield f"http://127.0.0.1:{port}", app
     server.should_exit = True
     thread.join(timeout=10)
-    app.state.workspace.close()
 
 
 @pytest.fixture(scope="module")
@@ -189,3 +161,57 @@ def test_overview_numbers_match_the_api(page, demo_server):
     api = page.request.get(f"{base}/api/overview").json()
     assert page.locator("#kpi-titles").inner_text() == f"{api['kpis']['titles']:,}"
     assert page.locator("#kpi-ranked").inner_text() == f"{api['kpis']['ranked']:,}"
+
+
+def test_companies_and_bases_show_what_the_api_says_and_escape_names(page, demo_server):
+    base, _ = demo_server
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    _open(page, f"{base}/companies?lang=zh")
+    api = page.request.get(f"{base}/api/companies").json()
+    shown = [r.get_attribute("data-company-id") for r in page.locator("table.companies tbody tr").all()]
+    assert shown == [r["company_id"] for r in api["rows"]]
+    probe = page.locator(f'tr[data-company-id="{XSS_COMPANY_ID}"] td.company-name')
+    assert probe.inner_text() == XSS  # shown as text, never run
+    page.locator('#base-links a[data-base="hengdian"]').click()
+    page.wait_for_load_state("load")
+    assert page.url.split("?")[0].endswith("/bases/hengdian")
+    base_api = page.request.get(f"{base}/api/bases/hengdian").json()
+    assert [r.get_attribute("data-company-id") for r in page.locator("table.companies tbody tr").all()] == \
+        [c["company_id"] for c in base_api["companies"]]
+    verdicts = {r.get_attribute("data-dimension"): r.locator("td").nth(4).inner_text()
+                for r in page.locator("#base-dimensions tbody tr").all()}
+    assert {d for d, v in verdicts.items() if v == "领先"} == set(base_api["leads"])
+    assert {d for d, v in verdicts.items() if v == "落后"} == set(base_api["lags"])
+    assert dialogs == [] and page.problems == []
+
+
+def test_projects_click_through_to_a_project_with_its_forecast(page, demo_server):
+    base, _ = demo_server
+    _open(page, f"{base}/projects?lang=en")
+    api = page.request.get(f"{base}/api/projects").json()
+    assert [r.get_attribute("data-project-id") for r in page.locator("#projects-table tbody tr").all()] == \
+        [p["project_id"] for p in api["projects"]]
+    page.locator(f'tr[data-project-id="{XSS_PROJECT_ID}"] a.project-link').click()
+    page.wait_for_load_state("load")
+    assert page.locator("#project-name").inner_text() == XSS
+    fc = page.request.get(f"{base}/api/projects/{XSS_PROJECT_ID}").json()["forecast"]
+    shown = {r.get_attribute("data-target"): r.locator("td").nth(1).inner_text()
+             for r in page.locator("table.forecast-targets tbody tr").all()}
+    assert shown == {t["target"]: f"{t['point']:.2f}" for t in fc["targets"]}
+    assert page.problems == []
+
+
+def test_script_form_analyses_a_pasted_script_and_draws_its_chart(page, demo_server):
+    base, _ = demo_server
+    _open(page, f"{base}/script?lang=zh")
+    page.fill("textarea[name=text]", "第1集\n女主：你竟敢背叛我！\n男主：我……\n第2集\n她冷笑：原来是你！" + XSS)
+    page.click("#script-form button[type=submit]")
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.querySelector('#chart-script[data-rendered=\"1\"], #chart-script[data-error]')",
+                           timeout=20_000)
+    assert page.locator("#chart-script[data-error]").count() == 0
+    assert [r.get_attribute("data-episode") for r in page.locator("#script-episodes tbody tr").all()] == ["1", "2"]
+    assert XSS in page.locator("textarea[name=text]").input_value()
+    _shot(page, "script-result-zh")
+    assert page.problems == []

@@ -292,6 +292,7 @@ STRINGS.update({
     "col_dimension": {"zh": "维度", "en": "Dimension"},
     "col_base_mean": {"zh": "基地均值", "en": "Base mean"},
     "col_market_mean": {"zh": "市场均值", "en": "Market mean"},
+    "col_mean_interval": {"zh": "均值区间 (5–95%)", "en": "Interval of the mean (5–95%)"},
     "col_verdict": {"zh": "判断", "en": "Verdict"},
     "verdict_lead": {"zh": "领先", "en": "leads"},
     "verdict_lag": {"zh": "落后", "en": "lags"},
