@@ -1,0 +1,171 @@
+"""Projects, forecasts, script analysis, companies and production bases: pages and JSON twins agree, bad
+parameters get a clear 4xx (never 500), names from uploads are escaped, and script analysis writes nothing."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from demo_site import XSS, XSS_COMPANY_ID, XSS_PROJECT_ID
+
+PAGES = ["/projects", "/projects?stage=filming", f"/projects/{XSS_PROJECT_ID}", "/projects/p00005", "/forecast",
+         "/forecast?title_id=t000020", "/forecast?project_id=p00005", "/forecast/backtest", "/script", "/companies",
+         "/companies?base=linping", "/bases/hengdian", "/bases/linping"]
+SCRIPT = "第1集\n女主：你竟敢背叛我！\n男主：我……\n第2集\n她冷笑：原来是你！"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_renders_in_both_languages_with_its_nav(demo_client, path):
+    for lang, marker in (("zh", "公司与基地"), ("en", "Companies")):
+        sep = "&" if "?" in path else "?"
+        r = demo_client.get(f"{path}{sep}lang={lang}")
+        assert r.status_code == 200, r.text[:300]
+        assert r.headers["content-type"].startswith("text/html")
+        assert marker in r.text and f'data-lang="{lang}"' in r.text
+
+
+@pytest.mark.parametrize("path", ["/api/projects", "/api/projects?stage=evaluated", "/api/projects/p00005",
+                                  "/api/forecast?title_id=t000020", "/api/forecast?project_id=p00005&budget=500000",
+                                  "/api/forecast/backtest", "/api/forecast/vs-actual?target=revenue",
+                                  "/api/companies", "/api/companies?base=hengdian&top=2", "/api/bases/hengdian",
+                                  "/api/bases/linping?forecasts=false"])
+def test_every_api_endpoint_returns_json(demo_client, path):
+    r = demo_client.get(path)
+    assert r.status_code == 200, r.text[:300]
+    assert r.headers["content-type"] == "application/json" and isinstance(r.json(), dict)
+
+
+def test_projects_page_shows_what_the_api_says_and_the_stage_filter_filters(demo_client):
+    api = demo_client.get("/api/projects").json()
+    html = demo_client.get("/projects?lang=en").text
+    assert re.findall(r'<tr data-project-id="([^"]+)">', html) == [p["project_id"] for p in api["projects"]]
+    assert sum(s["count"] for s in api["stages"]) == len(api["projects"]) == 12
+    filming = demo_client.get("/api/projects?stage=filming").json()
+    assert {p["stage"] for p in filming["projects"]} == {"filming"}
+    assert len(filming["projects"]) == next(s["count"] for s in api["stages"] if s["stage"] == "filming")
+    assert filming["budget_total"] == pytest.approx(sum(p["budget_cny"] or 0 for p in filming["projects"]))
+    assert f'<div class="value" id="budget-total">{int(api["budget_total"]):,}</div>' in html
+
+
+def test_project_page_carries_its_forecast_and_a_budget_changes_the_roi(demo_client):
+    api = demo_client.get("/api/projects/p00005").json()
+    assert api["project"]["project_id"] == "p00005" and api["forecast"]["subject_id"] == "p00005"
+    html = demo_client.get("/projects/p00005?lang=en").text
+    for t in api["forecast"]["targets"]:
+        assert t["low"] <= t["point"] <= t["high"]
+        assert f'<tr data-target="{t["target"]}"><td>{t["target"]}</td><td class="num">{t["point"]:.2f}</td>' in html
+    cheaper = demo_client.get("/api/projects/p00005?budget=1000").json()["forecast"]["roi"]
+    assert cheaper["budget_cny"] == 1000 and cheaper["p_break_even"] >= api["forecast"]["roi"]["p_break_even"]
+
+
+def test_backtest_compares_the_model_with_its_baseline(demo_client):
+    api = demo_client.get("/api/forecast/backtest").json()
+    assert api["error"] is None and api["summary"]
+    html = demo_client.get("/forecast/backtest?lang=en").text
+    for s in api["summary"]:
+        assert s["improvement"] == pytest.approx(1 - s["model_mae"] / s["baseline_mae"])
+        assert f'<tr data-target="{s["target"]}"><td>{s["target"]}</td><td class="num">{s["model_mae"]:.3f}</td>' in html
+
+
+def test_company_ranking_and_base_page_agree_with_each_other(demo_client):
+    ranking = demo_client.get("/api/companies").json()
+    ranks = [r["rank"] for r in ranking["rows"]]
+    assert ranks == sorted(ranks) and all(r["rank_low"] <= r["rank"] <= r["rank_high"] for r in ranking["rows"])
+    html = demo_client.get("/companies?lang=en").text
+    assert re.findall(r'<tr data-company-id="([^"]+)">', html) == [r["company_id"] for r in ranking["rows"]]
+    base = demo_client.get("/api/bases/hengdian").json()
+    in_base = [r for r in ranking["rows"] if r["base"] == "hengdian"]
+    assert [c["company_id"] for c in base["companies"]] == [r["company_id"] for r in in_base]
+    assert [c["rank"] for c in base["companies"]] == [r["rank"] for r in in_base]
+    filtered = demo_client.get("/api/companies?base=hengdian").json()
+    assert [r["company_id"] for r in filtered["rows"]] == [r["company_id"] for r in in_base]
+    for d in base["dimensions"]:  # the verdict is the interval against the market mean, by hand
+        expected = "lead" if d["base_low"] > d["market_mean"] else "lag" if d["base_high"] < d["market_mean"] else "level"
+        assert d["verdict"] == expected
+    assert set(base["leads"]) == {d["dimension"] for d in base["dimensions"] if d["verdict"] == "lead"}
+    page = demo_client.get("/bases/hengdian?lang=zh").text
+    for d in base["dimensions"]:
+        label = {"lead": "领先", "lag": "落后", "level": "持平"}[d["verdict"]]
+        assert re.search(rf'<tr data-dimension="{d["dimension"]}">.*?<td class="verdict-{d["verdict"]}">{label}</td>',
+                         page, re.S)
+
+
+@pytest.mark.parametrize("path,status", [
+    ("/api/projects?stage=bogus", 422), ("/projects?stage=bogus", 422), ("/api/projects/nope", 404),
+    ("/projects/nope", 404), ("/api/projects/" + "x" * 300, 422), ("/api/projects/p00005?budget=-1", 422),
+    ("/api/projects/p00005?budget=abc", 422), ("/api/forecast", 400), ("/api/forecast?title_id=nope", 404),
+    ("/api/forecast?project_id=nope", 404), ("/forecast?project_id=nope", 404),
+    ("/api/forecast?title_id=t000020&project_id=p00005", 400), ("/api/forecast?title_id=t000020&alpha=0.9", 422),
+    ("/api/forecast/backtest?alpha=0", 422), ("/api/forecast/vs-actual?target=nope", 422),
+    ("/api/companies?base=nope", 404), ("/api/companies?top=0", 422), ("/api/companies?period=2020-01", 400),
+    ("/api/companies?period=%3Cscript%3E", 422), ("/api/bases/nope", 404), ("/bases/nope", 404),
+    ("/api/bases/" + "x" * 300, 422), ("/api/bases/hengdian?period=2020-01", 400),
+    ("/api/bases/hengdian?forecasts=maybe", 422)])
+def test_bad_parameters_get_a_clear_4xx(demo_client, path, status):
+    r = demo_client.get(path)
+    assert r.status_code == status, (path, r.status_code, r.text[:300])
+    if path.startswith("/api/"):
+        assert r.json()["detail"]
+    else:
+        assert r.headers["content-type"].startswith("text/html")
+
+
+def test_names_from_uploads_are_escaped_everywhere(demo_client):
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    for path in ("/companies?lang=zh", "/companies?lang=en", "/bases/hengdian?lang=zh", "/projects?lang=en",
+                 f"/projects/{XSS_PROJECT_ID}?lang=zh"):
+        html = demo_client.get(path).text
+        assert XSS not in html and escaped in html, path
+    assert any(r["name"] == XSS for r in demo_client.get("/api/companies").json()["rows"])  # the data is untouched
+    assert demo_client.get(f"/api/projects/{XSS_PROJECT_ID}").json()["project"]["name"] == XSS
+    html = demo_client.post("/script?lang=en", data={"text": SCRIPT + XSS, "lang": "auto"}).text
+    assert XSS not in html and escaped in html
+
+
+def test_script_analysis_twins_agree_and_nothing_is_written(demo_client, demo_app):
+    ws = demo_app.state.workspace
+    before = ws.counts()
+    api = demo_client.post("/api/script/analyze", json={"text": SCRIPT, "lang": "zh", "compare": False})
+    assert api.status_code == 200, api.text[:300]
+    a = api.json()["analysis"]
+    assert [e["number"] for e in a["episodes"]] == [1, 2] and a["lang"] == "zh"
+    assert a["episodes"][0]["dialogue_lines"] == 2  # two speakers' lines in episode 1, counted by hand
+    html = demo_client.post("/script?lang=en", data={"text": SCRIPT, "lang": "zh"}).text
+    assert re.findall(r'<tr data-episode="(\d+)">', html) == ["1", "2"]
+    assert 'data-chart="chart-script"' in html
+    hooks = re.findall(r'<tr data-episode="\d+"><td class="num">\d+</td><td class="num">[^<]+</td><td class="num">([^<]+)</td>', html)
+    assert hooks == [f"{e['hook']['strength']:.2f}" for e in a["episodes"]]
+    with_ws = demo_client.post("/api/script/analyze", json={"text": SCRIPT}).json()["analysis"]["comparison"]
+    assert with_ws["available"] and with_ws["titles"]
+    assert ws.counts() == before
+
+
+@pytest.mark.parametrize("body,headers,status", [
+    ({"text": ""}, None, 422), ({"text": "x", "lang": "fr"}, None, 422), ({"text": "x", "episode_seconds": -5}, None, 422),
+    ({}, None, 422), ([1, 2], None, 422), (b"{not json", {"content-type": "application/json"}, 422),
+    ({"text": "x" * 200_001}, None, 422), (b"x" * 900_000, {"content-type": "application/json"}, 413)])
+def test_script_analysis_refuses_bad_bodies(demo_client, body, headers, status):
+    kwargs = {"content": body, "headers": headers} if isinstance(body, bytes) else {"json": body}
+    r = demo_client.post("/api/script/analyze", **kwargs)
+    assert r.status_code == status, r.text[:300]
+
+
+def test_script_body_without_a_declared_length_is_cut_off_while_streaming(demo_client):
+    def chunks():
+        for _ in range(100):
+            yield b"x" * 10_000  # 1 MB in all, sent chunked (no content-length)
+
+    r = demo_client.post("/api/script/analyze", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413 and "limit" in r.json()["detail"]
+
+
+def test_workspace_without_companies_or_history_answers_4xx_or_says_why(client):
+    """The publishing market has titles but no companies, projects or scripts."""
+    r = client.get("/api/companies")
+    assert r.status_code == 400 and "companies" in r.json()["detail"]
+    assert client.get("/api/bases/hengdian").status_code == 400
+    assert client.get("/api/projects").json()["projects"] == []
+    backtest = client.get("/api/forecast/backtest")
+    assert backtest.status_code == 200 and backtest.json()["error"].startswith("too little history")
+    assert "too little history" in unescape(client.get("/forecast/backtest?lang=en").text)
