@@ -91,11 +91,11 @@ def print_ranking(rows: list[dict], title: str | None = None) -> None:
     from rich.text import Text
 
     table = Table(title=title or f"DramaScope ranking ({rows[0]['period'] if rows else '-'})")
-    for col in ("rank", "title", "score", "5–95% rank", "quality"):
+    for col in ("rank", "title", "title_id", "score", "5–95% rank", "quality"):
         table.add_column(col)
     for r in rows:
         interval = "" if r["rank_low"] is None else f"{r['rank_low']:.0f}–{r['rank_high']:.0f}"
-        table.add_row("" if r["rank"] is None else str(r["rank"]), Text(r["name"] or r["title_id"]),
+        table.add_row("" if r["rank"] is None else str(r["rank"]), Text(r["name"] or r["title_id"]), Text(r["title_id"]),
                       "" if r["score"] is None else f"{r['score']:.1f}", interval,
                       (r["data_quality"] or "") + (" ⚑" if "data_quality_" in r["flags"] else ""))
     console.print(table)
