@@ -29,6 +29,29 @@ WorkspaceOption = Annotated[
 ]
 
 
+def emit_rows(rows: list[dict], fmt: str) -> bool:
+    """Write rows to stdout as JSON or CSV (the machine-readable formats of every listing command).
+
+    Returns False for ``table`` so the caller renders its own Rich table.
+    """
+    import csv
+    import io
+    import json
+
+    if fmt == "json":
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return True
+    if fmt == "csv":
+        buf = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        typer.echo(buf.getvalue(), nl=False)
+        return True
+    return False
+
+
 def run_app(args: list[str] | None = None) -> int:
     """Run the CLI and map errors to the documented exit codes (0 ok, 1 user error, 2 bad usage)."""
     # Typer bundles its own click; catch both it and a standalone click, whichever raised.

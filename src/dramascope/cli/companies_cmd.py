@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from dramascope.cli.app import WorkspaceOption, app, console
+from dramascope.cli.app import WorkspaceOption, app, console, emit_rows
 from dramascope.errors import UserInputError
 
 companies_app = typer.Typer(help="Production companies (厂牌): rankings with rank intervals, explanations.",
@@ -58,16 +56,7 @@ def companies_rank(
     with _open(workspace) as ws:
         page = company_rankings_page(ws, period, top=top, base=base, spec=spec)
     rows = page["rows"]
-    if fmt == "json":
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
-        return
-    if fmt == "csv":
-        buf = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        typer.echo(buf.getvalue(), nl=False)
+    if emit_rows(rows, fmt):
         return
     meta = page["method"]
     table = Table(title=f"DramaScope company ranking ({page['period']}; k = {meta['prior_titles_k']:.1f} "

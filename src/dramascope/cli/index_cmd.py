@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from dramascope.cli.app import WorkspaceOption, app, console, err_console
+from dramascope.cli.app import WorkspaceOption, app, console, emit_rows, err_console
 from dramascope.errors import UserInputError
 
 index_app = typer.Typer(help="Compute and store the composite index.", no_args_is_help=True)
@@ -72,16 +70,7 @@ def rank(
     with _open(workspace) as ws:
         rows = rank_table(ws, period=period, dimension=dimension, top=top, theme=theme, market=market,
                           platform=platform, run_id=run_id)
-    if fmt == "json":
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
-        return
-    if fmt == "csv":
-        buf = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        typer.echo(buf.getvalue(), nl=False)
+    if emit_rows(rows, fmt):
         return
     print_ranking(rows)
 
