@@ -36,13 +36,13 @@ CARD = ROOT / "src" / "dramascope" / "data" / "models" / "MODEL_CARD.md"
 
 from dramascope.resonance.classify import classify_texts  # noqa: E402
 from dramascope.resonance.corpora import (  # noqa: E402
-    CPED_AMBIGUOUS, EKMAN_OF, read_cped, read_goemotions_ekman, read_meld, read_nlpcc,
+    EKMAN_OF, read_cped, read_goemotions_ekman, read_meld, read_nlpcc,
 )
 from dramascope.resonance.features import prepare  # noqa: E402
-from dramascope.resonance.labels import BASE_LABELS, VALENCE  # noqa: E402
+from dramascope.resonance.labels import BASE_LABELS  # noqa: E402
 from dramascope.resonance.model import EmotionModel, load_model  # noqa: E402
 from dramascope.resonance.train import (  # noqa: E402
-    CPED_TRAIN_SHOWS, expected_calibration_error, fit_language_model, reference_training_data,
+    CPED_TRAIN_SHOWS, expected_calibration_error, fit_language_model,
 )
 
 CPED_TEST_SHOWS = {"32", "44", "45"}

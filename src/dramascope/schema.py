@@ -7,7 +7,7 @@ an alias here is the whole change: nothing else keeps its own copy of the model.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import pyarrow as pa

@@ -5,7 +5,6 @@ CPED shows 32/44/45 were not trained on (a check that it generalises at all). Th
 below the benchmark figures in MODEL_CARD.md and well above chance (1/7 ≈ 0.14).
 """
 
-import pytest
 from sklearn.metrics import f1_score
 
 from dramascope.resonance.classify import classify_texts
