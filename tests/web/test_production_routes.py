@@ -7,7 +7,7 @@ import re
 from html import unescape
 
 import pytest
-from demo_site import XSS, XSS_COMPANY_ID, XSS_PROJECT_ID
+from demo_site import XSS, XSS_PROJECT_ID
 
 PAGES = ["/projects", "/projects?stage=filming", f"/projects/{XSS_PROJECT_ID}", "/forecast",
          "/forecast?title_id=t000020", "/forecast/backtest", "/script", "/companies", "/companies?base=linping",
@@ -34,7 +34,7 @@ def test_every_page_renders_in_both_languages_with_its_nav(demo_client, path):
                                   "/api/forecast?title_id=t000020", "/api/forecast?project_id=p00005&budget=500000",
                                   "/api/forecast/backtest", "/api/forecast/vs-actual?target=revenue",
                                   "/api/companies", "/api/companies?base=hengdian&top=2", "/api/bases/hengdian",
-                                  "/api/bases/linping?forecasts=false"])
+                                  "/api/bases/linping?forecasts=false", "/api/companies/c00004/explain"])
 def test_every_api_endpoint_returns_json(demo_client, path):
     r = demo_client.get(path)
     assert r.status_code == 200, r.text[:300]
@@ -83,6 +83,9 @@ def test_company_ranking_and_base_page_agree_with_each_other(demo_client):
     in_base = [r for r in ranking["rows"] if r["base"] == "hengdian"]
     assert [c["company_id"] for c in base["companies"]] == [r["company_id"] for r in in_base]
     assert [c["rank"] for c in base["companies"]] == [r["rank"] for r in in_base]
+    explained = demo_client.get("/api/companies/c00004/explain").json()
+    row = next(r for r in ranking["rows"] if r["company_id"] == "c00004")
+    assert (explained["rank"], explained["score"]) == (row["rank"], pytest.approx(row["score"]))
     filtered = demo_client.get("/api/companies?base=hengdian").json()
     assert [r["company_id"] for r in filtered["rows"]] == [r["company_id"] for r in in_base]
     for d in base["dimensions"]:  # the verdict is the interval against the market mean, by hand
@@ -93,7 +96,7 @@ def test_company_ranking_and_base_page_agree_with_each_other(demo_client):
     for d in base["dimensions"]:
         label = {"lead": "领先", "lag": "落后", "level": "持平"}[d["verdict"]]
         assert re.search(rf'<tr data-dimension="{d["dimension"]}">.*?<td class="verdict-{d["verdict"]}">{label}</td>',
-                         page, re.S)
+                         page, re.DOTALL)
 
 
 @pytest.mark.parametrize("path,status", [
@@ -106,7 +109,8 @@ def test_company_ranking_and_base_page_agree_with_each_other(demo_client):
     ("/api/companies?base=nope", 404), ("/api/companies?top=0", 422), ("/api/companies?period=2020-01", 400),
     ("/api/companies?period=%3Cscript%3E", 422), ("/api/bases/nope", 404), ("/bases/nope", 404),
     ("/api/bases/" + "x" * 300, 422), ("/api/bases/hengdian?period=2020-01", 400),
-    ("/api/bases/hengdian?forecasts=maybe", 422)])
+    ("/api/bases/hengdian?forecasts=maybe", 422), ("/api/companies/nope/explain", 404),
+    ("/api/companies/" + "x" * 300 + "/explain", 422)])
 def test_bad_parameters_get_a_clear_4xx(demo_client, path, status):
     r = demo_client.get(path)
     assert r.status_code == status, (path, r.status_code, r.text[:300])

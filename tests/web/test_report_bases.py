@@ -8,7 +8,12 @@ from demo_site import XSS, XSS_COMPANY_ID
 from dramascope.companies import base_report
 from dramascope.companies.membership import known_bases
 from dramascope.publish import index_data as idx
-from dramascope.publish.report import BASE_COMPANIES, base_sections, build_report_data, render_report_html
+from dramascope.publish.report import (
+    BASE_COMPANIES,
+    base_sections,
+    build_report_data,
+    render_report_html,
+)
 
 
 def test_base_sections_list_each_base_its_best_companies_and_its_leads_and_lags(demo_app):

@@ -50,9 +50,9 @@ from dramascope.publish.page_charts import charts_for
 from dramascope.publish.params import CompareQuery, PeriodQuery, RankingQuery
 from dramascope.schema import TABLES
 from dramascope.web import security
+from dramascope.web.i18n import DEFAULT_LANG, Lang, label_name, normalise_lang, pick, translate
 from dramascope.web.kit import PageKit, finite
 from dramascope.web.production_routes import register_production_routes
-from dramascope.web.i18n import DEFAULT_LANG, Lang, label_name, normalise_lang, pick, translate
 from dramascope.workspace import Workspace, WorkspaceError
 
 HERE = Path(__file__).parent

@@ -15,7 +15,8 @@ import json
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs
 
-from fastapi import FastAPI, HTTPException, Path as PathParam, Query, Request
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field, ValidationError
@@ -196,6 +197,25 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
             return company_rankings_page(w, period, top=top, base=base)
 
         return twin(request, "companies", "companies.html", compute(page), lang)
+
+    @app.get("/api/companies/{company_id}/explain", responses=READ_ERRORS, tags=["companies"],
+             summary="Why a company ranks where it does: title contributions, shrinkage pull, gaps to the market")
+    def company_explain(company_id: Annotated[str, PathParam(min_length=1, max_length=200)],
+                        period: CompanyPeriod = None) -> dict[str, Any]:
+        from dramascope.companies import explain_company
+        from dramascope.companies.membership import require_company_tables
+        from dramascope.web.kit import finite
+
+        cid = check_id(company_id, "company_id")
+
+        def explain(w):
+            require_company_tables(w)
+            return explain_company(w, cid, period)
+
+        try:
+            return finite(compute(explain))
+        except UserInputError as exc:
+            raise _not_found_for(exc, "company_id") from None
 
     @app.get("/api/bases/{base}", responses=READ_ERRORS, tags=["pages"],
              summary="A production base: companies, trends, leads/lags against the market, themes, pipeline")
