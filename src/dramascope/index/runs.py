@@ -174,7 +174,7 @@ def compute_run(ws, loaded: LoadedSpec, period: str, progress=None, *, run_id: s
     low = tables["index_scores"].to_pandas()["data_quality"].isin(LOW_GRADES).sum()
     log.append({"step": "data_quality", "titles_graded_C_or_D_flagged": int(low),
                 "policy": "flagged in every output, never dropped"})
-    created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    created = datetime.now(timezone.utc).isoformat(timespec="microseconds")  # runs within one second must still order
     n_ranked = int(np.sum(~np.isnan(result.rank)))
     tables["index_runs"] = pa.Table.from_pydict({
         "run_id": [run_id], "period": [period], "spec_name": [spec.name], "spec_yaml": [loaded.yaml_text],
