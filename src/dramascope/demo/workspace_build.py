@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dramascope.demo.market import DemoFiles, generate_demo_market
+from dramascope.pipeline import StageResult
 from dramascope.schema import LOAD_ORDER
 
 DemoProgress = Callable[[str, int, int], None]
@@ -21,12 +22,7 @@ DemoProgress = Callable[[str, int, int], None]
 INPUT_FOLDER = "demo-input"
 
 
-@dataclass
-class DemoStep:
-    name: str
-    seconds: float
-    rows: int | None = None
-    detail: str = ""
+DemoStep = StageResult  # one step record for the demo and the pipeline stages it appends
 
 
 @dataclass
@@ -112,6 +108,6 @@ def build_demo_workspace(path: Path | str, *, titles: int = 300, seed: int = 7,
             from dramascope.pipeline import refresh_workspace
 
             flow = refresh_workspace(ws, progress=progress)
-            summary.steps.extend(DemoStep(s.name, s.seconds, s.rows, s.detail) for s in flow.stages)
+            summary.steps.extend(flow.stages)
             summary.run_ids = flow.run_ids
     return summary
