@@ -9,8 +9,6 @@ table). Errors name the YAML line, as for index specs (the line-mapping helpers 
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dramascope.errors import UserInputError
-from dramascope.index.spec import _line_for, _parse_yaml
+from dramascope.index.spec import _line_for, _parse_yaml, canonical_hash, canonical_json
 
 ROLES = ("producer", "distributor", "investor")
 
@@ -72,11 +70,11 @@ class CompanySpec(_Strict):
     monte_carlo: CompanyMonteCarloSpec = CompanyMonteCarloSpec()
 
     def canonical_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return canonical_json(self)
 
     @property
     def hash(self) -> str:
-        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+        return canonical_hash(self)
 
 
 @dataclass(frozen=True)

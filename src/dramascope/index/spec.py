@@ -115,6 +115,16 @@ class MethodSpec(_Strict):
     seed: int = 20260101
 
 
+def canonical_json(spec: BaseModel) -> str:
+    """Every field with defaults filled in, keys sorted: equivalent YAML files hash the same."""
+    return json.dumps(spec.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def canonical_hash(spec: BaseModel) -> str:
+    """SHA-256 of :func:`canonical_json`: the method identity stored with every run."""
+    return hashlib.sha256(canonical_json(spec).encode("utf-8")).hexdigest()
+
+
 class IndexSpec(_Strict):
     name: str = Field(pattern=CODE_PATTERN)
     version: str = "1"
@@ -142,12 +152,11 @@ class IndexSpec(_Strict):
         return [i.code for i in self.indicators]
 
     def canonical_json(self) -> str:
-        """Every field with defaults filled in, keys sorted: equivalent YAML files hash the same."""
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return canonical_json(self)
 
     @property
     def hash(self) -> str:
-        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+        return canonical_hash(self)
 
 
 @dataclass(frozen=True)
