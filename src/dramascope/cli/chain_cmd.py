@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from dramascope.cli.app import WorkspaceOption, app, console, err_console
 from dramascope.errors import UserInputError
@@ -136,7 +137,11 @@ def forecast(
     """Forecast launch reach, resonance and revenue with prediction intervals, and ROI for a budget."""
     if ctx.invoked_subcommand is not None:
         return
-    from dramascope.chain.forecast import forecast_features_file, forecast_project, forecast_title
+    from dramascope.chain.forecast import (
+        forecast_features_file,
+        forecast_project,
+        forecast_title,
+    )
 
     _check_format(fmt)
     chosen = [x for x in (title_id, project_id, features) if x is not None]
@@ -209,7 +214,7 @@ def projects_list(
     for col in ("project", "name", "stage", "budget", "spent", "spend", "title", "warnings"):
         t.add_column(col)
     for r in rows:
-        t.add_row(r["project_id"], r.get("name") or "", r["stage"], _f(r.get("budget_cny"), 0), _f(r.get("spent_cny"), 0),
+        t.add_row(Text(r["project_id"]), Text(r.get("name") or ""), r["stage"], _f(r.get("budget_cny"), 0), _f(r.get("spent_cny"), 0),
                   "—" if r["spend_ratio"] is None else f"{r['spend_ratio']:.0%}", r.get("title_id") or "",
                   "; ".join(r["warnings"]))
     console.print(t)

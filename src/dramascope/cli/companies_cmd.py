@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from dramascope.cli.app import WorkspaceOption, app, console, emit_rows
 from dramascope.errors import UserInputError
@@ -66,7 +67,7 @@ def companies_rank(
         table.add_column(col)
     for r in rows:
         interval = "" if r["rank_low"] is None else f"{r['rank_low']:.0f}–{r['rank_high']:.0f}"
-        table.add_row("" if r["rank"] is None else str(r["rank"]), r["name"] or r["company_id"], r["base"] or "",
+        table.add_row("" if r["rank"] is None else str(r["rank"]), Text(r["name"] or r["company_id"]), Text(r["base"] or ""),
                       _num(r["score"]), interval, str(r["titles_ranked"]), _num(r["raw_mean"]),
                       _num(r["hit_rate"], ".0%"), _num(r["low_grade_share"], ".0%"), r["flags"])
     console.print(table)
@@ -99,7 +100,7 @@ def companies_explain(
     for col in ("title", "value", "5–95% rank", "contribution"):
         table.add_column(col)
     for t in e["titles"]:
-        table.add_row(t["name"] or t["title_id"], _num(t["value"]),
+        table.add_row(Text(t["name"] or t["title_id"]), _num(t["value"]),
                       f"{_num(t['rank_low'], '.0f')}–{_num(t['rank_high'], '.0f')}", _num(t["contribution"], "+.2f"))
     console.print(table)
     for label, key in (("strengths", "strengths"), ("weaknesses", "weaknesses")):
@@ -161,7 +162,7 @@ def _print_base(page: dict, zh: bool) -> None:
     for col in ("rank", "company", "score", "5–95% rank", "titles"):
         t.add_column(col)
     for r in page["companies"]:
-        t.add_row("" if r["rank"] is None else str(r["rank"]), r["name"] or r["company_id"], _num(r["score"]),
+        t.add_row("" if r["rank"] is None else str(r["rank"]), Text(r["name"] or r["company_id"]), _num(r["score"]),
                   "" if r["rank_low"] is None else f"{r['rank_low']:.0f}–{r['rank_high']:.0f}", str(r["titles_ranked"]))
     console.print(t)
     sat = [x for x in page["themes"] if x["saturating"]] or page["themes"][:5]
@@ -177,7 +178,7 @@ def _print_base(page: dict, zh: bool) -> None:
         t.add_column(col)
     for p in page["pipeline"]:
         f = (p.get("forecast") or {}).get("targets", {}).get("dissemination")
-        t.add_row(p["name"] or p["project_id"], p["stage"], p["end_date"] or "",
+        t.add_row(Text(p["name"] or p["project_id"]), p["stage"], p["end_date"] or "",
                   _num(f and f["point_natural"], ",.0f"),
                   f"{f['low_natural']:,.0f}–{f['high_natural']:,.0f}" if f else "",
                   _num((p.get("forecast") or {}).get("p_break_even"), ".0%"))
