@@ -18,5 +18,10 @@ class UserInputError(DramaScopeError):
         self.file, self.line, self.field = file, line, field
 
 
+class NotEnoughData(DramaScopeError):
+    """The workspace holds too little data for a method (a backtest, a model fit): the user can add data,
+    so it is the user's to fix (CLI exit 1, API 4xx), not a fault of the software."""
+
+
 class NotAvailableYet(DramaScopeError):
     """A documented command whose stage has not been built yet (exit code 2, never a fake result)."""

@@ -160,3 +160,28 @@ def test_project_forecast_uses_the_plan(demo_ws):
     fc = forecast_project(demo_ws, writing[0]["project_id"], budget=500_000)
     assert fc.subject_kind == "project" and fc.targets and fc.roi is not None
     assert fc.as_of >= str(dt.date(2026, 1, 1))
+
+
+def test_backtest_on_too_little_history_is_a_user_error_not_a_crash():
+    """Ten titles released over a month cannot fill a fold (≥ 20 training titles): the error says so."""
+    from dramascope.errors import NotEnoughData
+
+    rng = np.random.default_rng(1)
+    dates = pd.date_range("2026-01-01", periods=10, freq="3D")
+    frame = pd.DataFrame({"release_date": dates.date, "subject_id": [f"t{i}" for i in range(10)],
+                          "x": rng.normal(size=10), "theme__a": [1, 0] * 5})
+    with pytest.raises(NotEnoughData, match="each fold needs ≥ 20 released"):
+        fmod.time_split_backtest(frame, pd.Series(rng.normal(size=10)), ["x"], ["theme__a"],
+                                 target="dissemination", target_source="score")
+    with pytest.raises(NotEnoughData, match="at least 20 are needed"):
+        fmod.fit(frame, pd.Series(rng.normal(size=10)), ["x"], "dissemination")
+
+
+def test_cli_backtest_on_a_tiny_market_exits_1_with_the_reason(tmp_path, capsys):
+    from dramascope.cli.app import run_app
+    from dramascope.demo import build_demo_workspace
+
+    build_demo_workspace(tmp_path / "ws", titles=12, seed=3)
+    rc = run_app(["forecast", "backtest", "--workspace", str(tmp_path / "ws")])
+    assert rc == 1
+    assert "not enough titles on both sides of any cutoff" in capsys.readouterr().err

@@ -16,6 +16,8 @@ import pandas as pd
 from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
+from dramascope.errors import NotEnoughData
+
 MODEL_VERSION = "chain-forecast-hgb-conformal-1"
 CALIBRATION_SHARE = 0.25  # the latest quarter of the training titles calibrates the interval
 
@@ -67,7 +69,7 @@ def fit(frame: pd.DataFrame, y: pd.Series, columns: list[str], target: str, seed
     columns = [c for c in columns if frame[c].notna().any() and frame[c].nunique(dropna=True) > 1]
     n = len(frame)
     if n < 20:
-        raise ValueError(f"{n} titles with a known {target} outcome: at least 20 are needed to train")
+        raise NotEnoughData(f"{n} titles with a known {target} outcome: at least 20 are needed to train")
     n_cal = max(5, int(round(n * CALIBRATION_SHARE)))
     fit_part, cal_part = frame.iloc[: n - n_cal], frame.iloc[n - n_cal:]
     # One thread: on a few hundred rows OpenMP start-up and contention cost 10× the work itself.
@@ -176,7 +178,9 @@ def time_split_backtest(frame: pd.DataFrame, y: pd.Series, columns: list[str], t
         all_base += list(base)
         inside += list((yt >= lo) & (yt <= hi))
     if not folds:
-        raise ValueError("not enough titles on both sides of any cutoff for a time-split backtest")
+        raise NotEnoughData(f"not enough titles on both sides of any cutoff for a time-split backtest of {target} "
+                            f"({len(frame)} titles with a known outcome; each fold needs ≥ 20 released "
+                            f"{embargo_days} days before its cutoff and ≥ 1 after)")
     model_mae, base_mae = _mae(all_true, all_pred), _mae(all_true, all_base)
     return BacktestReport(
         target=target, target_source=target_source, alpha=alpha, embargo_days=embargo_days, folds=folds,

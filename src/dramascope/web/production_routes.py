@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from dramascope.chain import pages as chain_pages
 from dramascope.chain.projects import STAGES
-from dramascope.errors import UserInputError
+from dramascope.errors import NotEnoughData, UserInputError
 from dramascope.publish.access import NotFound, check_id
 from dramascope.web.kit import PageKit
 
@@ -140,9 +140,8 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
         try:
             data = compute(lambda w: chain_pages.backtest_page_data(w, alpha=alpha))
             data["error"] = None
-        except ValueError as exc:
-            # chain.forecast.run_backtest raises a bare ValueError (numpy's window shape) when the workspace
-            # has too few released titles for its folds: that is "not enough data", not a server fault.
+        except NotEnoughData as exc:
+            # Too few released titles for the folds: the page says so (the data can grow), it is no fault.
             data = {"targets": {}, "summary": [], "error": f"too little history for a backtest ({exc})"}
         return twin(request, "projects", "backtest.html", data, lang)
 
