@@ -228,7 +228,8 @@ def draw_catalog(taxonomy: Taxonomy, n: int, seed: int) -> Catalog:
     syn_en = (tt.compose_by_group(rng, group, tt.EN_SETUPS, en_slots) + " "
               + tt.fill_templates(rng.integers(0, len(tt.EN_TWISTS), n), tt.EN_TWISTS, en_slots) + " "
               + tt.fill_templates(rng.integers(0, len(tt.EN_HOOKS), n), tt.EN_HOOKS, en_slots))
-    name = np.where(domestic, name_zh, name_en)
+    name = tt.disambiguate(np.where(domestic, name_zh, name_en), np.where(domestic, "之" + f_zh, ": " + f_en + "'s Story"),
+                           np.where(domestic, " 第{n}部", " Part {n}"))
     synopsis = np.where(domestic, syn_zh, syn_en)
 
     female_lead = np.isin(group, ["romance", "family"]) | (rng.random(n) < 0.5)
