@@ -13,14 +13,17 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+
+import numpy as np
 
 MAX_CHARS = 5000
 
 _STRIP = dict.fromkeys([0xFE0E, 0xFE0F, 0x200B, 0x200C, 0x200D, 0xFEFF, *range(0x1F3FB, 0x1F400)])
-_REPEAT1 = re.compile(r"(.)\1{3,}", re.S)
-_REPEAT2 = re.compile(r"(..)\1{2,}", re.S)
+_REPEAT1 = re.compile(r"(.)\1{3,}", re.DOTALL)
+_REPEAT2 = re.compile(r"(..)\1{2,}", re.DOTALL)
 _SPACES = re.compile(r"\s+")
 
 
@@ -36,7 +39,7 @@ def _translate_table() -> dict[int, str | None]:
     """One ``str.translate`` pass: drop invisible marks and control characters, and t2s."""
     table: dict[int, str | None] = dict(t2s_table())
     table.update(_STRIP)
-    table.update(dict.fromkeys(range(0x00, 0x20), " "))
+    table.update(dict.fromkeys(range(0x20), " "))
     return table
 
 
@@ -65,3 +68,229 @@ def normalize_with_stats(text: str) -> tuple[str, int]:
     text = _SPACES.sub(" ", text).strip()
     text, removed = collapse_repeats(text)
     return text[:MAX_CHARS], removed
+
+
+# ---------------------------------------------------------------------------------------------------
+# Batch normalisation over one code-point array (what `prepare` uses).
+#
+# Why: calling NFKC, lower, translate and two regular expressions per text costs ~15 µs a comment in
+# Python; a batch is instead laid out as one uint32 array of code points (texts separated by 0, which
+# no normalised text contains) and each step is a table lookup or a mask over that array. The result
+# is the same as `normalize_with_stats` text by text (tests/resonance/test_prepare_equivalence.py
+# checks it against the per-text reference); the few texts whose NFKC depends on context (combining
+# marks, Hangul jamo, half-width kana voicing marks) go through `unicodedata` one by one first.
+# ---------------------------------------------------------------------------------------------------
+
+SEP = 0  # separator code point: control characters become spaces, so 0 never survives normalisation
+_DELETE = np.uint32(0xFFFFFFFF)
+_N_CODEPOINTS = 0x110000
+_DECOMPOSABLE_BELOW = 0x30000  # no code point above this has a decomposition or a combining class
+
+
+@dataclass
+class CodeBatch:
+    """Normalised texts of a batch: text i is ``cp[starts[i]:ends[i]]``; ``cp`` is ``0 t0 0 t1 0 … 0``."""
+
+    cp: np.ndarray  # uint32
+    starts: np.ndarray  # int64, index of each text's first code point
+    ends: np.ndarray  # int64, one past its last
+    removed: np.ndarray  # int64, characters removed by collapsing repeats (an intensity cue)
+    texts: list[str]
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return self.ends - self.starts
+
+    def doc_ids(self) -> np.ndarray:
+        """Text index of every position (a separator belongs to the text after it; the last to n)."""
+        return np.cumsum(self.cp == SEP) - 1
+
+
+_COMPLEX, _EXPANDS, _DELETED = np.uint8(1), np.uint8(2), np.uint8(4)
+
+
+@dataclass(frozen=True)
+class _CharTables:
+    """Per code point: NFKC, then lower case, then the translate table, as one lookup."""
+
+    flags: np.ndarray  # uint8: _COMPLEX (context-dependent, done per text), _EXPANDS, _DELETED
+    single: np.ndarray  # uint32: the mapped code point (or _DELETE) where it is one code point
+    trans: np.ndarray  # uint32: the translate table alone (for texts normalised per text)
+    multi_cp: np.ndarray  # sorted code points that map to several code points
+    multi_off: np.ndarray  # their slice in multi_flat
+    multi_flat: np.ndarray
+    space: np.ndarray  # bool: Python's str.isspace (what ``\\s`` and ``strip()`` use)
+
+
+@lru_cache(maxsize=1)
+def _char_tables() -> _CharTables:
+    """Build the per-code-point tables (once per process, ~0.1 s).
+
+    NFKC of a character is context-free when it and the first character of its decomposition are
+    starters (combining class 0) that can never be the second half of a composition: nothing before
+    it composes with it and nothing after it (also context-free) composes with or reorders around it.
+    Lower case is per character except the Greek final sigma, so texts holding Σ go per text too.
+    """
+    seconds = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul vowel and trailing jamo
+    special: list[int] = []
+    for c in range(_DECOMPOSABLE_BELOW):
+        ch = chr(c)
+        d = unicodedata.decomposition(ch)
+        if d or unicodedata.combining(ch) or ch.lower() != ch:
+            special.append(c)
+            if d and not d.startswith("<"):
+                parts = d.split()
+                if len(parts) == 2:
+                    seconds.add(int(parts[1], 16))
+    trans = np.arange(_N_CODEPOINTS, dtype=np.uint32)
+    for c, s in _translate_table().items():
+        trans[c] = _DELETE if s is None else ord(s)
+    trans[SEP] = SEP
+    flags = np.zeros(_N_CODEPOINTS, dtype=np.uint8)
+    flags[trans == _DELETE] = _DELETED
+    single = trans.copy()
+    multi: dict[int, np.ndarray] = {}
+    for c in sorted(seconds):
+        flags[c] = _COMPLEX
+    for c in special:
+        ch = chr(c)
+        first = unicodedata.normalize("NFKD", ch)[:1]
+        if unicodedata.combining(ch) or (first and (unicodedata.combining(first) or ord(first) in seconds)):
+            flags[c] = _COMPLEX
+            continue
+        nfkc = unicodedata.normalize("NFKC", ch)
+        out = trans[_codepoints(nfkc.lower())] if nfkc else np.zeros(0, dtype=np.uint32)
+        if "\u03a3" in nfkc or len(out) == 0:
+            flags[c] = _COMPLEX
+        elif len(out) == 1:
+            single[c] = out[0]
+            flags[c] = _DELETED if out[0] == _DELETE else 0
+        else:
+            flags[c] = _EXPANDS
+            multi[c] = out
+    keys = np.array(sorted(multi), dtype=np.uint32)
+    off = np.zeros(len(keys) + 1, dtype=np.int64)
+    off[1:] = np.cumsum([len(multi[int(k)]) for k in keys])
+    flat = np.concatenate([multi[int(k)] for k in keys]) if len(keys) else np.zeros(0, dtype=np.uint32)
+    space = np.zeros(_N_CODEPOINTS, dtype=bool)
+    space[[c for c in range(0x3001) if chr(c).isspace()]] = True
+    return _CharTables(flags, single, trans, keys, off, flat, space)
+
+
+def _codepoints(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _text(cp: np.ndarray) -> str:
+    return cp.astype(np.uint32, copy=False).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _expand(cp: np.ndarray, flags: np.ndarray, tables: _CharTables) -> np.ndarray:
+    """The mapped code points, where some characters map to several (… → ..., ① → 1, ㎏ → kg)."""
+    lengths = np.ones(len(cp), dtype=np.int64)
+    idx = np.flatnonzero(flags & _EXPANDS)
+    src = np.searchsorted(tables.multi_cp, cp[idx])
+    k = tables.multi_off[src + 1] - tables.multi_off[src]
+    lengths[idx] = k
+    out_pos = np.cumsum(lengths) - lengths
+    out = np.empty(int(out_pos[-1] + lengths[-1]), dtype=np.uint32)
+    out[out_pos] = tables.single[cp]
+    rank = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
+    out[np.repeat(out_pos[idx], k) + rank] = tables.multi_flat[np.repeat(tables.multi_off[src], k) + rank]
+    return out
+
+
+def _long_runs(cp: np.ndarray) -> np.ndarray:
+    """Mask of positions preceded by three equal code points (``(.)\\1{3,}`` → ``\\1\\1\\1`` drops them)."""
+    out = np.zeros(len(cp), dtype=bool)
+    if len(cp) > 3:
+        eq = cp[1:] == cp[:-1]
+        out[3:] = eq[2:] & eq[1:-1] & eq[:-2]
+    return out
+
+
+def _collapse_pairs(cp: np.ndarray) -> np.ndarray:
+    """Keep-mask for ``(..)\\1{2,}`` → ``\\1\\1`` (applied left to right, as ``re.sub`` does).
+
+    A stretch of positions p with cp[p] == cp[p+2] (all three inside one text) starting at s and
+    r long is a period-2 segment r + 2 long; ``re`` matches it at s when r >= 4 and keeps 4 of its
+    2·⌊(r+2)/2⌋ matched characters. Segments are separated, so matches never interact.
+    """
+    n = len(cp)
+    keep = np.ones(n, dtype=bool)
+    if n < 6:
+        return keep
+    sep = cp == SEP
+    eq = (cp[:-2] == cp[2:]) & ~sep[:-2] & ~sep[1:-1] & ~sep[2:]
+    if not eq.any():
+        return keep
+    edge = np.diff(np.concatenate([[0], eq.view(np.int8), [0]]))
+    s = np.flatnonzero(edge == 1)
+    r = np.flatnonzero(edge == -1) - s
+    big = r >= 4
+    if not big.any():
+        return keep
+    s, r = s[big], r[big]
+    lo, hi = s + 4, s + 2 * ((r + 2) // 2)
+    delta = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(delta, lo, 1)
+    np.add.at(delta, hi, -1)
+    keep &= np.cumsum(delta[:-1]) == 0
+    return keep
+
+
+def _sep_positions(cp: np.ndarray) -> np.ndarray:
+    return np.flatnonzero(cp == SEP)
+
+
+def normalize_batch(raw_texts: list[str]) -> CodeBatch:
+    """`normalize_with_stats` for a whole batch at once (same texts, same repeat counts)."""
+    n = len(raw_texts)
+    texts = [t if t else "" for t in raw_texts]
+    joined = "\x00".join(texts)
+    if n and joined.count("\x00") != n - 1:  # a text holds NUL: as a control character it becomes a space anyway
+        texts = [t.replace("\x00", " ") for t in texts]
+        joined = "\x00".join(texts)
+    cp = _codepoints("\x00" + joined + "\x00")
+    if len(cp) > MAX_CHARS * 2:
+        seps = _sep_positions(cp)
+        if (np.diff(seps) > MAX_CHARS * 2 + 1).any():  # text[: MAX_CHARS * 2] before anything else
+            cp = cp[(np.arange(len(cp)) - seps[np.cumsum(cp == SEP) - 1] <= MAX_CHARS * 2) | (cp == SEP)]
+    tables = _char_tables()
+    flags = tables.flags[cp]
+    if flags.any():
+        hard = np.flatnonzero(flags & _COMPLEX)
+        if len(hard):  # NFKC or lower case depends on context: those texts go through unicodedata first
+            parts = _text(cp[1:-1]).split("\x00")
+            for i in np.unique(np.searchsorted(_sep_positions(cp), hard) - 1):
+                parts[i] = unicodedata.normalize("NFKC", parts[i]).lower()
+            cp = _codepoints("\x00" + "\x00".join(parts) + "\x00")
+            flags = tables.flags[cp]  # what such a text now holds maps as the translate table alone
+        cp = _expand(cp, flags, tables) if (flags & _EXPANDS).any() else tables.single[cp]
+        cp = cp[cp != _DELETE]
+    else:
+        cp = tables.single[cp]
+    # \s+ → one space, then strip(): keep the first space of a run unless the run touches a text's edge.
+    ws = tables.space[cp]
+    if ws.any():
+        drop = ws.copy()
+        drop[1:] &= ws[:-1]  # spaces after a space
+        sep = cp == SEP
+        drop[1:] |= ws[1:] & sep[:-1]  # a run at a text's start
+        cp = cp[~drop]
+        ws = tables.space[cp]
+        trail = np.zeros(len(cp), dtype=bool)
+        trail[:-1] = ws[:-1] & (cp[1:] == SEP)  # the (single) space left at a text's end
+        cp = cp[~trail]
+        cp[tables.space[cp]] = 0x20
+    before = np.diff(_sep_positions(cp)) - 1
+    cp = cp[~_long_runs(cp) | (cp == SEP)]
+    cp = cp[_collapse_pairs(cp)]
+    seps = _sep_positions(cp)
+    lengths = np.diff(seps) - 1
+    removed = before - lengths
+    if (lengths > MAX_CHARS).any():
+        cp = cp[(np.arange(len(cp)) - seps[np.cumsum(cp == SEP) - 1] <= MAX_CHARS) | (cp == SEP)]
+        seps = _sep_positions(cp)
+    out = _text(cp[1:-1]).split("\x00") if n else []
+    return CodeBatch(cp=cp, starts=seps[:-1] + 1, ends=seps[1:], removed=removed, texts=out)
