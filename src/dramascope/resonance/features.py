@@ -9,15 +9,21 @@ learns how far to trust each (stacking in one model).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
 from dramascope.resonance.labels import BASE_LABELS, REACTION_CODES
-from dramascope.resonance.langdetect import detect_language
-from dramascope.resonance.lexicon import LexiconResult, get_lexicons
-from dramascope.resonance.normalize import normalize_with_stats
+from dramascope.resonance.langdetect import classes_of, detect_languages
+from dramascope.resonance.lexicon import (
+    LexiconBatch,
+    LexiconResult,
+    LexiconResults,
+    get_lexicons,
+)
+from dramascope.resonance.normalize import normalize_batch
 
 DENSE_NAMES: tuple[str, ...] = (
     *(f"lex_{label}" for label in BASE_LABELS),
@@ -36,45 +42,41 @@ class Prepared:
 
     texts: list[str]  # normalised
     langs: list[str]
-    lexicon: list[LexiconResult]
+    lexicon: Sequence[LexiconResult]  # one per text (built on access from ``found``)
     dense: np.ndarray  # (n, len(DENSE_NAMES))
+    found: LexiconBatch | None = None  # the same lexicon findings as columns
 
 
 def prepare(raw_texts: list[str]) -> Prepared:
+    """Normalise, detect languages and match the lexicons for a whole batch at once.
+
+    Vectorised over one code-point array (see normalize.normalize_batch); gives what the per-text
+    pipeline gave (tests/resonance/test_prepare_equivalence.py compares them), so the shipped
+    models stay valid.
+    """
     lex = get_lexicons()
     n = len(raw_texts)
-    texts, langs, results = [], [], []
-    n_labels = len(BASE_LABELS)
-    label_scores = np.zeros((n, n_labels), dtype=np.float64)
-    extra = np.zeros((n, 7), dtype=np.float64)  # total, negated, none, repeat, exclaim, question, length
-    reactions = np.zeros((n, len(REACTION_CODES)), dtype=np.float32)
-    rx_index = {code: i for i, code in enumerate(REACTION_CODES)}
-    for i, raw in enumerate(raw_texts):
-        text, removed = normalize_with_stats(raw or "")
-        res = lex.analyze(text)
-        texts.append(text)
-        langs.append(detect_language(text))
-        results.append(res)
-        label_scores[i] = res.scores
-        extra[i, 1] = res.n_negated
-        extra[i, 3] = removed
-        extra[i, 4] = "!" in text
-        extra[i, 5] = "?" in text
-        extra[i, 6] = len(text)
-        for code in res.reactions:
-            reactions[i, rx_index[code]] = 1.0
+    batch = normalize_batch(raw_texts)
+    doc = batch.doc_ids()
+    classes = classes_of(batch.cp)
+    langs = detect_languages(batch.cp, doc, n, classes)
+    found = lex.analyze_batch(batch, doc, classes)
+    label_scores = found.scores
     total = label_scores.sum(axis=1)
+    exclaim = np.bincount(doc[batch.cp == 0x21], minlength=n + 1)[:n] > 0
+    question = np.bincount(doc[batch.cp == 0x3F], minlength=n + 1)[:n] > 0
     dense = np.concatenate([
         np.log1p(label_scores),
         np.log1p(total)[:, None],
-        np.log1p(extra[:, 1:2]),
+        np.log1p(found.n_negated.astype(np.float64))[:, None],
         (total == 0).astype(np.float64)[:, None],
-        np.log1p(extra[:, 3:4]),
-        extra[:, 4:6],
-        np.log1p(extra[:, 6:7]) / 5.0,
-        reactions,
+        np.log1p(batch.removed.astype(np.float64))[:, None],
+        exclaim.astype(np.float64)[:, None],
+        question.astype(np.float64)[:, None],
+        np.log1p(batch.lengths.astype(np.float64))[:, None] / 5.0,
+        found.reaction_flags,
     ], axis=1).astype(np.float32)
-    return Prepared(texts, langs, results, dense)
+    return Prepared(batch.texts, langs, LexiconResults(found), dense, found)
 
 
 def hashed_ngrams(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> sp.csr_matrix:

@@ -10,6 +10,7 @@ trust them. Every cue that fires is kept as evidence.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -18,10 +19,12 @@ import numpy as np
 import yaml
 
 from dramascope.resonance.labels import BASE_LABELS, REACTION_CODES
-from dramascope.resonance.matcher import ContextMatcher
-from dramascope.resonance.normalize import normalize_text
+from dramascope.resonance.langdetect import CLASS_DIGIT, CLASS_LETTER
+from dramascope.resonance.matcher import BatchContextMatcher
+from dramascope.resonance.normalize import CodeBatch, normalize_text
 
 _LABEL_INDEX = {label: i for i, label in enumerate(BASE_LABELS)}
+_REACTION_INDEX = {code: i for i, code in enumerate(REACTION_CODES)}
 
 
 def _load_yaml(name: str) -> dict:
@@ -60,6 +63,71 @@ class LexiconResult:
     reactions: dict[str, list[str]] = field(default_factory=dict)
 
 
+class _CueTables:
+    """What each cue of one matcher means, as arrays indexed by the matcher's term id: its emotion
+    entries (label, weight, evidence strings) and its reaction codes."""
+
+    def __init__(self, terms: list[str], emo: dict, rx: dict, flip: dict[str, dict[str, float]]):
+        labels, weights, evidence, ent_off = [], [], [], [0]
+        codes, rx_off = [], [0]
+        for term in terms:
+            for label, weight in emo.get(term, []):
+                labels.append(_LABEL_INDEX[label])
+                weights.append(weight)
+                evidence += [f"{term}→{label}", f"not {term}→{label}"]
+            ent_off.append(len(labels))
+            codes += [_REACTION_INDEX[c] for c in rx.get(term, ())]  # the set's own order
+            rx_off.append(len(codes))
+        self.terms = np.array(terms, dtype=object)
+        self.ent_off, self.rx_off = np.array(ent_off), np.array(rx_off)
+        self.label, self.weight = np.array(labels, dtype=np.int64), np.array(weights, dtype=np.float64)
+        self.evidence = np.array(evidence, dtype=object)
+        self.rx_code = np.array(codes, dtype=np.int64)
+        f_off, f_target, f_share = [0], [], []
+        for label in BASE_LABELS:
+            for target, share in flip.get(label, {}).items():
+                f_target.append(_LABEL_INDEX[target])
+                f_share.append(share)
+            f_off.append(len(f_target))
+        self.flip_off = np.array(f_off)
+        self.flip_target, self.flip_share = np.array(f_target, dtype=np.int64), np.array(f_share, dtype=np.float64)
+
+
+def _expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For items with ``counts`` sub-items each: the item of every sub-item and its rank within it."""
+    item = np.repeat(np.arange(len(counts)), counts)
+    rank = np.arange(len(item)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return item, rank
+
+
+@dataclass
+class LexiconBatch:
+    """What the lexicons found in a batch, as columns (one row per text)."""
+
+    scores: np.ndarray  # (n, labels) float64
+    n_cues: np.ndarray
+    n_negated: np.ndarray
+    evidence: list[list[str]]
+    reactions: list[dict[str, list[str]]]
+    reaction_flags: np.ndarray  # (n, reaction codes) float32, 1 where a reaction fired
+
+
+class LexiconResults(Sequence):
+    """``LexiconBatch`` seen as one :class:`LexiconResult` per text (built when read)."""
+
+    def __init__(self, batch: LexiconBatch):
+        self.batch = batch
+
+    def __len__(self) -> int:
+        return len(self.batch.evidence)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        b = self.batch
+        return LexiconResult(b.scores[i], int(b.n_cues[i]), int(b.n_negated[i]), b.evidence[i], b.reactions[i])
+
+
 class Lexicons:
     """Compiled matchers for emotion cues (zh words, Latin-script words, symbols) and reaction cues."""
 
@@ -94,16 +162,19 @@ class Lexicons:
             for term in r.get("emoji", []):
                 rcues["sym"][normalize_text(str(term))].add(code)
         self._cues, self._rcues = cues, rcues
-        # One matcher per script over emotion and reaction cues together: one scan per text.
-        self._matchers = {
-            "zh": ContextMatcher([*cues["zh"], *rcues["zh"]], negators=zh["negators"],
-                                 false_negators=zh["false_negators"], degree=zh["degree"],
-                                 degree_suffix=zh.get("degree_suffix"), window=zh["window"]),
-            "latin": ContextMatcher([*cues["latin"], *rcues["latin"]], negators=en["negators"],
-                                    false_negators=en["false_negators"], degree=en["degree"], window=en["window"],
-                                    word_boundaries=True),
-            "sym": ContextMatcher([*cues["sym"], *rcues["sym"]], negators=[], false_negators=[], degree={}),
+        # One matcher per script over emotion and reaction cues together: one scan per text (or batch).
+        self._batch = {
+            "zh": BatchContextMatcher([*cues["zh"], *rcues["zh"]], negators=zh["negators"],
+                                      false_negators=zh["false_negators"], degree=zh["degree"],
+                                      degree_suffix=zh.get("degree_suffix"), window=zh["window"]),
+            "latin": BatchContextMatcher([*cues["latin"], *rcues["latin"]], negators=en["negators"],
+                                         false_negators=en["false_negators"], degree=en["degree"],
+                                         window=en["window"], word_boundaries=True),
+            "sym": BatchContextMatcher([*cues["sym"], *rcues["sym"]], negators=[], false_negators=[], degree={}),
         }
+        self._matchers = {kind: m.per_text for kind, m in self._batch.items()}
+        self._tables = {kind: _CueTables(m.terms, cues[kind], rcues[kind], self.negation_flip)
+                        for kind, m in self._batch.items()}
 
     @property
     def size(self) -> dict[str, int]:
@@ -138,6 +209,92 @@ class Lexicons:
                 if hit.negated:
                     result.n_negated += 1
         return result
+
+    def analyze_batch(self, batch: CodeBatch, doc: np.ndarray, classes: np.ndarray) -> LexiconBatch:
+        """:meth:`analyze` for every text of a normalised batch at once (same scores, same order of
+        evidence and reactions). ``doc`` is the text of each position, ``classes`` the langdetect
+        character classes (Latin cues are only looked for in texts with an ASCII letter or digit)."""
+        n = len(batch.texts)
+        word = (classes & (CLASS_LETTER | CLASS_DIGIT)) != 0
+        has_latin = np.bincount(doc[word], minlength=n + 1)[:n] > 0
+        parts = []
+        for rank, kind in enumerate(("zh", "latin", "sym")):
+            only = has_latin if kind == "latin" else None
+            if only is not None and not only.any():
+                continue
+            pos, _end, tid, neg, deg = self._batch[kind].find_batch(batch.cp, batch.starts, doc, batch.texts,
+                                                                   word_chars=word, only_docs=only)
+            hdoc = doc[pos]
+            # the order the per-text loop visits hits in: by text, then matcher, then position
+            key = 3 * batch.starts[hdoc] + rank * batch.lengths[hdoc] + (pos - batch.starts[hdoc])
+            parts.append((kind, hdoc, key, tid, neg, deg))
+        return self._assemble(n, parts)
+
+    def _assemble(self, n: int, parts: list) -> LexiconBatch:
+        scores = np.zeros((n, len(BASE_LABELS)), dtype=np.float64)
+        flags = np.zeros((n, len(REACTION_CODES)), dtype=np.float32)
+        n_cues = np.zeros(n, dtype=np.int64)
+        n_neg = np.zeros(n, dtype=np.int64)
+        reactions: list[dict[str, list[str]]] = [{} for _ in range(n)]
+        evidence: list[list[str]] = [[] for _ in range(n)]
+        # Per kind: entries, contributions, evidence and reactions, each tagged (doc, kind, position).
+        c_key, c_idx, c_val = [], [], []
+        e_key, e_str = [], []
+        r_key, r_items = [], []
+        e_doc = []
+        for kind, hdoc, key, tid, neg, deg in parts:
+            if not len(key):
+                continue
+            t = self._tables[kind]
+            n_ent = t.ent_off[tid + 1] - t.ent_off[tid]
+            emo = n_ent > 0
+            n_cues += np.bincount(hdoc[emo], minlength=n)
+            n_neg += np.bincount(hdoc[emo & neg], minlength=n)
+            hit, r = _expand(n_ent)
+            ent = t.ent_off[tid[hit]] + r
+            e_neg = neg[hit]
+            w = t.weight[ent] * deg[hit]
+            label = t.label[ent]
+            n_con = np.where(e_neg, t.flip_off[label + 1] - t.flip_off[label], 1)
+            ce, cr = _expand(n_con)
+            fl = t.flip_off[label[ce]] + cr
+            fl_ok = np.minimum(fl, max(len(t.flip_target) - 1, 0))
+            is_neg = e_neg[ce]
+            target = np.where(is_neg, t.flip_target[fl_ok] if len(t.flip_target) else 0, label[ce])
+            value = np.where(is_neg, w[ce] * (t.flip_share[fl_ok] if len(t.flip_share) else 0.0), w[ce])
+            c_key.append(key[hit][ce] * 64 + r[ce])
+            c_idx.append(hdoc[hit][ce] * len(BASE_LABELS) + target)
+            c_val.append(value)
+            e_key.append(key[hit] * 64 + r)
+            e_doc.append(hdoc[hit])
+            e_str.append(t.evidence[ent * 2 + e_neg])
+            n_rx = np.where(neg, 0, t.rx_off[tid + 1] - t.rx_off[tid])
+            if n_rx.any():
+                rh, rr = _expand(n_rx)
+                code = t.rx_code[t.rx_off[tid[rh]] + rr]
+                flags[hdoc[rh], code] = 1.0
+                r_key.append(key[rh] * 64 + rr)
+                r_items.append((hdoc[rh], code, t.terms[tid[rh]]))
+        if c_key:
+            key = np.concatenate(c_key)
+            order = np.argsort(key, kind="stable")
+            np.add.at(scores.reshape(-1), np.concatenate(c_idx)[order], np.concatenate(c_val)[order])
+            key = np.concatenate(e_key)
+            order = np.argsort(key, kind="stable")
+            strs = np.concatenate(e_str)[order].tolist()
+            docs = np.concatenate(e_doc)[order]
+            bounds = np.searchsorted(docs, np.arange(n + 1))
+            for d in np.flatnonzero(np.diff(bounds)).tolist():
+                evidence[d] = strs[bounds[d]:bounds[d + 1]]
+        if r_key:
+            key = np.concatenate(r_key)
+            order = np.argsort(key, kind="stable")
+            docs = np.concatenate([x[0] for x in r_items])[order].tolist()
+            codes = np.concatenate([x[1] for x in r_items])[order].tolist()
+            terms = np.concatenate([x[2] for x in r_items])[order].tolist()
+            for d, c, term in zip(docs, codes, terms):
+                reactions[d].setdefault(REACTION_CODES[c], []).append(term)
+        return LexiconBatch(scores, n_cues, n_neg, evidence, reactions, flags)
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 _CLAUSE_BREAK = re.compile(r"[,.!?;:，。！？；：、~\n]")
 
 
@@ -86,6 +88,17 @@ class ContextMatcher:
         head = text[max(floor, start - self._window - 2):start]
         return _CLAUSE_BREAK.split(head)[-1][-self._window:]
 
+    def context(self, prefix: str) -> tuple[bool, float]:
+        """(negated, degree) that the clause before a cue gives it."""
+        negated = False
+        degree = 1.0
+        if prefix:
+            clean = self._false_neg.sub(" ", prefix) if self._false_neg else prefix
+            negated = len(self._negator.findall(clean)) % 2 == 1
+            for d in self._degree_re.findall(prefix):
+                degree = max(degree, self._degree[d]) if self._degree[d] >= 1 else min(degree, self._degree[d])
+        return negated, degree
+
     def find(self, text: str) -> list[Hit]:
         hits: list[Hit] = []
         floor = 0
@@ -93,17 +106,289 @@ class ContextMatcher:
             s, e = m.span()
             prefix = self._prefix(text, s, floor)
             floor = e
-            negated = False
-            degree = 1.0
-            if prefix:
-                clean = self._false_neg.sub(" ", prefix) if self._false_neg else prefix
-                n_neg = len(self._negator.findall(clean))
-                negated = n_neg % 2 == 1
-                for d in self._degree_re.findall(prefix):
-                    degree = max(degree, self._degree[d]) if self._degree[d] >= 1 else min(degree, self._degree[d])
+            negated, degree = self.context(prefix)
             if self._suffix_re is not None:
                 sm = self._suffix_re.match(text, e)
                 if sm:
                     degree = max(degree, self._suffix[sm.group(0)])
             hits.append(Hit(m.group(0), s, e, negated, degree))
         return hits
+
+
+# ---------------------------------------------------------------------------------------------------
+# Batch matching over one code-point array (normalize.CodeBatch layout: 0 t0 0 t1 0 … 0).
+#
+# Why: a regular expression per text costs a Python call and a match object per cue; here every
+# position whose character starts some cue is tested at once, per cue length, by hashing its window
+# (then checking the characters, so a hash collision can never create a match). The longest cue
+# at each position wins and hits are then taken left to right without overlap, as ``finditer``
+# does; negators and degree words are read from the clause before each hit by the same left-to-right,
+# longest-first scan the regular expressions perform, over all hits at once.
+# ---------------------------------------------------------------------------------------------------
+
+_HASH_MULT = np.random.default_rng(20261127).integers(1, 2**63, size=256, dtype=np.uint64) | np.uint64(1)
+_CLAUSE_CHARS = ",.!?;:，。！？；：、~\n"
+
+
+def _cps(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _window_hash(win: np.ndarray) -> np.ndarray:
+    """Hash of each row of a (rows × k) code-point matrix (uint64 arithmetic wraps on purpose)."""
+    k = win.shape[1]
+    mult = _HASH_MULT[np.arange(k) % len(_HASH_MULT)] + np.uint64(k)
+    with np.errstate(over="ignore"):
+        return (win.astype(np.uint64) * mult).sum(axis=1, dtype=np.uint64)
+
+
+class TermTable:
+    """Literal terms grouped by length, each group sorted by window hash, for vectorised lookup."""
+
+    def __init__(self, terms: list[str]):
+        self.terms = sorted({t for t in terms if t})
+        cps = [_cps(t) for t in self.terms]
+        lengths = np.array([len(c) for c in cps], dtype=np.int64)
+        self.lengths = sorted(set(lengths.tolist()), reverse=True)
+        self.groups: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        for k in self.lengths:
+            ids = np.flatnonzero(lengths == k)
+            mat = np.stack([cps[i] for i in ids])
+            h = _window_hash(mat)
+            order = np.argsort(h, kind="stable")
+            if len(np.unique(h)) != len(h):
+                raise ValueError("hash collision between two cues of one length; change _HASH_MULT's seed")
+            self.groups[k] = (h[order], ids[order], mat[order])
+        first = np.array([c[0] for c in cps], dtype=np.int64)
+        self.first = np.zeros(int(first.max()) + 2 if len(first) else 1, dtype=np.uint64)
+        for f, k in zip(first.tolist(), lengths.tolist()):
+            self.first[f] |= np.uint64(1) << np.uint64(min(k, 63))
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def lookup(self, win: np.ndarray) -> np.ndarray:
+        """Term id of each row of a (rows × k) window matrix, -1 where no term of length k equals it."""
+        k = win.shape[1]
+        out = np.full(len(win), -1, dtype=np.int64)
+        if k not in self.groups or not len(win):
+            return out
+        hashes, ids, mat = self.groups[k]
+        h = _window_hash(win)
+        j = np.minimum(np.searchsorted(hashes, h), len(hashes) - 1)
+        ok = np.flatnonzero(hashes[j] == h)
+        ok = ok[(win[ok] == mat[j[ok]]).all(axis=1)]
+        out[ok] = ids[j[ok]]
+        return out
+
+    def longest_at(self, cp: np.ndarray, boundary: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(position, term id, length) of the longest term starting at each position where one starts.
+
+        With ``boundary`` (a mask of word characters), a term counts only where neither the character
+        before nor the one after it is a word character (``(?<![a-z0-9])…(?![a-z0-9])``).
+        """
+        n = len(cp)
+        empty = np.zeros(0, dtype=np.int64)
+        if not len(self.terms) or n == 0:
+            return empty, empty, empty
+        bits = self.first[np.minimum(cp, len(self.first) - 1)]
+        nz = np.flatnonzero(bits)
+        if not len(nz):
+            return empty, empty, empty
+        bits = bits[nz]
+        pos_l, tid_l, len_l = [], [], []
+        for k in self.lengths:
+            sel = nz[((bits >> np.uint64(min(k, 63))) & np.uint64(1)).astype(bool)]
+            sel = sel[sel + k < n]  # the last code point is a separator, which no term holds
+            if not len(sel):
+                continue
+            tid = self.lookup(cp[sel[:, None] + np.arange(k)])
+            hit = tid >= 0
+            if boundary is not None:
+                hit &= ~boundary[sel - 1] & ~boundary[sel + k]
+            pos_l.append(sel[hit])
+            tid_l.append(tid[hit])
+            len_l.append(np.full(int(hit.sum()), k, dtype=np.int64))
+        if not pos_l:
+            return empty, empty, empty
+        pos, tid, length = np.concatenate(pos_l), np.concatenate(tid_l), np.concatenate(len_l)
+        pos, first = np.unique(pos, return_index=True)  # lengths were tried longest first
+        return pos, tid[first], length[first]
+
+
+def leftmost_non_overlapping(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Mask of the candidates ``finditer`` keeps: scanning left to right, a candidate is taken unless
+    an earlier taken one covers its start. Resolved in a few vectorised rounds (a candidate that no
+    possibly-taken earlier candidate covers is taken; one that a taken candidate covers is dropped),
+    then sequentially for whatever long overlapping chain is left."""
+    m = len(starts)
+    state = np.zeros(m, dtype=np.int8)  # 0 open, 1 taken, -1 dropped
+    for _ in range(6):
+        open_ = state == 0
+        if not open_.any():
+            return state == 1
+        reach = np.maximum.accumulate(np.where(state >= 0, ends, -1))
+        reach_taken = np.maximum.accumulate(np.where(state == 1, ends, -1))
+        before = np.concatenate([[-1], reach[:-1]])
+        before_taken = np.concatenate([[-1], reach_taken[:-1]])
+        state[open_ & (before <= starts)] = 1
+        state[open_ & (before_taken > starts)] = -1
+    first = int(np.flatnonzero(state == 0)[0]) if (state == 0).any() else m
+    last_end = int(np.max(ends[:first][state[:first] == 1], initial=-1))
+    for i in range(first, m):
+        if starts[i] >= last_end:
+            state[i] = 1
+            last_end = int(ends[i])
+        else:
+            state[i] = -1
+    return state == 1
+
+
+def _scan(table: TermTable | None, win: np.ndarray, length: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Leftmost-longest, non-overlapping matches of ``table``'s terms inside each row's first
+    ``length`` code points, as ``findall`` of a trie pattern finds them: one (rows, term ids) pair
+    per scan step, in left-to-right order; also the matched spans for masking."""
+    rows, width = win.shape
+    if table is None or not len(table) or rows == 0 or width == 0:
+        return []
+    kmax = min(max(table.lengths), width)
+    found = np.full((rows, width, kmax + 1), -1, dtype=np.int64)
+    for j in range(width):
+        for k in range(1, min(kmax, width - j) + 1):
+            if k in table.groups:
+                found[:, j, k] = table.lookup(win[:, j:j + k])
+    cursor = np.zeros(rows, dtype=np.int64)
+    ar = np.arange(rows)
+    steps = []
+    for _ in range(width):
+        active = cursor < length
+        if not active.any():
+            break
+        at = np.minimum(cursor, width - 1)
+        best_k = np.zeros(rows, dtype=np.int64)
+        best_t = np.full(rows, -1, dtype=np.int64)
+        for k in range(kmax, 0, -1):
+            t = found[ar, at, k]
+            ok = active & (best_k == 0) & (t >= 0) & (cursor + k <= length)
+            best_k[ok] = k
+            best_t[ok] = t[ok]
+        matched = np.flatnonzero(best_k > 0)
+        steps.append((matched, best_t[matched], cursor[matched].copy(), best_k[matched]))
+        cursor = cursor + np.maximum(best_k, 1)
+    return steps
+
+
+class BatchContextMatcher:
+    """A :class:`ContextMatcher`'s cues, negators and degree words applied to a whole batch at once.
+
+    Gives the same hits, negation and degree as ``ContextMatcher.find`` text by text. For
+    Latin-script cues (word mode, where the clause before a cue is read as whitespace-separated
+    words) the context of each hit is evaluated with the per-text rules, cached by its prefix.
+    """
+
+    def __init__(self, terms: list[str], *, negators: list[str], false_negators: list[str],
+                 degree: dict[str, float], degree_suffix: dict[str, float] | None = None,
+                 window: int = 4, word_boundaries: bool = False):
+        self.per_text = ContextMatcher(terms, negators=negators, false_negators=false_negators, degree=degree,
+                                       degree_suffix=degree_suffix, window=window, word_boundaries=word_boundaries)
+        self.cues = TermTable(terms)
+        self.terms = self.cues.terms
+        self.window = window
+        self.words = word_boundaries
+        self.negators = TermTable(negators) if negators else None
+        self.false_negators = TermTable(false_negators) if false_negators else None
+        self.degree_terms = TermTable(list(degree)) if degree else None
+        self.degree_weight = (np.array([degree[t] for t in self.degree_terms.terms], dtype=np.float64)
+                              if self.degree_terms else np.zeros(0))
+        suffix = degree_suffix or {}
+        self.suffix_terms = TermTable(list(suffix)) if suffix else None
+        self.suffix_weight = (np.array([suffix[t] for t in self.suffix_terms.terms], dtype=np.float64)
+                              if self.suffix_terms else np.zeros(0))
+        self.clause = np.array(sorted(map(ord, _CLAUSE_CHARS)), dtype=np.uint32)
+        self._word_cache: dict[str, tuple[bool, float]] = {}
+
+    def find_batch(self, cp: np.ndarray, starts: np.ndarray, doc: np.ndarray, texts: list[str],
+                   word_chars: np.ndarray | None = None, only_docs: np.ndarray | None = None):
+        """Hits over the batch, in position order: (start, end, term id, negated, degree) arrays.
+
+        ``doc`` maps each position to its text; ``starts`` are the texts' first positions; ``texts``
+        the normalised strings (word mode reads them); ``word_chars`` marks [a-z0-9]; ``only_docs``
+        (bool per text) restricts matching to some texts.
+        """
+        pos, tid, length = self.cues.longest_at(cp, word_chars if self.words else None)
+        if only_docs is not None and len(pos):
+            keep = only_docs[doc[pos]]
+            pos, tid, length = pos[keep], tid[keep], length[keep]
+        if len(pos):
+            take = leftmost_non_overlapping(pos, pos + length)
+            pos, tid, length = pos[take], tid[take], length[take]
+        end = pos + length
+        h = len(pos)
+        negated = np.zeros(h, dtype=bool)
+        degree = np.ones(h, dtype=np.float64)
+        if h == 0:
+            return pos, end, tid, negated, degree
+        hit_doc = doc[pos]
+        floor = starts[hit_doc].copy()
+        same = np.zeros(h, dtype=bool)
+        same[1:] = hit_doc[1:] == hit_doc[:-1]
+        floor[1:][same[1:]] = end[:-1][same[1:]]
+        if self.words:
+            self._word_context(pos, hit_doc, floor, starts, texts, negated, degree)
+        else:
+            self._char_context(cp, pos, floor, negated, degree)
+        if self.suffix_terms is not None:
+            kmax = max(self.suffix_terms.lengths)
+            idx = np.minimum(end[:, None] + np.arange(kmax), len(cp) - 1)
+            win = cp[idx]
+            win[end[:, None] + np.arange(kmax) >= len(cp)] = 0
+            best = np.full(h, -1, dtype=np.int64)
+            for k in range(kmax, 0, -1):
+                t = self.suffix_terms.lookup(win[:, :k])
+                take = (best < 0) & (t >= 0)
+                best[take] = t[take]
+            has = best >= 0
+            degree[has] = np.maximum(degree[has], self.suffix_weight[best[has]])
+        return pos, end, tid, negated, degree
+
+    def _char_context(self, cp, pos, floor, negated, degree) -> None:
+        """Clause prefix of each hit (after the last clause break, at most ``window`` characters,
+        not reaching back into the previous hit); negators outside false negators, degree words."""
+        if self.negators is None and self.degree_terms is None:
+            return
+        breaks = np.concatenate([[-1], np.flatnonzero(np.isin(cp, self.clause))])
+        last_break = breaks[np.searchsorted(breaks, pos) - 1]
+        ps = np.maximum(np.maximum(floor, last_break + 1), pos - self.window)
+        length = pos - ps
+        w = self.window
+        idx = ps[:, None] + np.arange(w)
+        win = cp[np.minimum(idx, len(cp) - 1)].copy()
+        win[np.arange(w)[None, :] >= length[:, None]] = 0
+        if self.negators is not None:
+            clean = win.copy()
+            for rows, _t, c, k in _scan(self.false_negators, win, length):
+                span = np.arange(w)[None, :]
+                mask = (span >= c[:, None]) & (span < (c + k)[:, None])
+                clean[rows] = np.where(mask, 0x20, clean[rows])
+            count = np.zeros(len(pos), dtype=np.int64)
+            for rows, _t, _c, _k in _scan(self.negators, clean, length):
+                count[rows] += 1
+            negated[:] = count % 2 == 1
+        for rows, t, _c, _k in _scan(self.degree_terms, win, length):
+            wgt = self.degree_weight[t]
+            cur = degree[rows]
+            degree[rows] = np.where(wgt >= 1, np.maximum(cur, wgt), np.minimum(cur, wgt))
+
+    def _word_context(self, pos, hit_doc, floor, starts, texts, negated, degree) -> None:
+        m = self.per_text
+        cache = self._word_cache
+        for i, (p, d, f) in enumerate(zip(pos.tolist(), hit_doc.tolist(), floor.tolist())):
+            s0 = int(starts[d])
+            prefix = m._prefix(texts[d], p - s0, f - s0)
+            got = cache.get(prefix)
+            if got is None:
+                got = m.context(prefix)
+                if len(cache) < 100_000:
+                    cache[prefix] = got
+            negated[i], degree[i] = got

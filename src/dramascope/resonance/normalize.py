@@ -246,9 +246,12 @@ def _sep_positions(cp: np.ndarray) -> np.ndarray:
 def normalize_batch(raw_texts: list[str]) -> CodeBatch:
     """`normalize_with_stats` for a whole batch at once (same texts, same repeat counts)."""
     n = len(raw_texts)
+    if n == 0:
+        none = np.zeros(0, dtype=np.int64)
+        return CodeBatch(cp=np.zeros(1, dtype=np.uint32), starts=none, ends=none, removed=none, texts=[])
     texts = [t if t else "" for t in raw_texts]
     joined = "\x00".join(texts)
-    if n and joined.count("\x00") != n - 1:  # a text holds NUL: as a control character it becomes a space anyway
+    if joined.count("\x00") != n - 1:  # a text holds NUL: as a control character it becomes a space anyway
         texts = [t.replace("\x00", " ") for t in texts]
         joined = "\x00".join(texts)
     cp = _codepoints("\x00" + joined + "\x00")
@@ -292,5 +295,5 @@ def normalize_batch(raw_texts: list[str]) -> CodeBatch:
     if (lengths > MAX_CHARS).any():
         cp = cp[(np.arange(len(cp)) - seps[np.cumsum(cp == SEP) - 1] <= MAX_CHARS) | (cp == SEP)]
         seps = _sep_positions(cp)
-    out = _text(cp[1:-1]).split("\x00") if n else []
+    out = _text(cp[1:-1]).split("\x00")
     return CodeBatch(cp=cp, starts=seps[:-1] + 1, ends=seps[1:], removed=removed, texts=out)
