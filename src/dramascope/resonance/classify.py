@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from dramascope.resonance.features import prepare
+from dramascope.resonance.features import Prepared, prepare
 from dramascope.resonance.labels import BASE_LABELS, VALENCE
 from dramascope.resonance.model import EmotionModel, load_model
 
@@ -21,7 +21,7 @@ _VALENCE = np.array([VALENCE[label] for label in BASE_LABELS])
 _NEUTRAL = BASE_LABELS.index("neutral")
 
 
-@dataclass
+@dataclass(slots=True)
 class EmotionResult:
     """One text's emotion: the base label, probabilities, reactions with their cues, and provenance."""
 
@@ -39,35 +39,62 @@ class EmotionResult:
         return asdict(self)
 
 
-def classify_texts(texts: list[str], lang: str = "auto", *, model: EmotionModel | None = None
-                   ) -> list[EmotionResult]:
-    """Classify each text. ``lang`` forces a model ('zh'/'en'); 'auto' detects per text."""
+@dataclass
+class ScoredBatch:
+    """A classified batch as columns (what batch scoring writes to Arrow without per-text objects)."""
+
+    proba: np.ndarray  # (n, labels), rounded to 6 places
+    labels: list[str]
+    intensity: np.ndarray
+    valence: np.ndarray
+    langs: list[str]
+    prepared: Prepared
+    model_version: str
+
+    def reaction_evidence(self, i: int) -> dict[str, list[str]]:
+        found = self.prepared.found.reactions[i]
+        return {code: found[code] for code in sorted(found)} if found else {}
+
+
+def score_texts(texts: list[str], lang: str = "auto", *, model: EmotionModel | None = None) -> ScoredBatch:
+    """Classify a batch into columns. ``lang`` forces a model ('zh'/'en'); 'auto' detects per text."""
     if lang not in LANG_CHOICES:
         raise ValueError(f"lang must be one of {', '.join(LANG_CHOICES)}, not {lang!r}")
     model = model or load_model()
     texts = [t if isinstance(t, str) else "" for t in texts]
     prep = prepare(texts)
     proba = model.predict_proba(prep, None if lang == "auto" else lang)
-    empty = np.array([not t for t in prep.texts], dtype=bool)
+    empty = prep.lengths == 0
     if empty.any():
         proba[empty] = 0.0
         proba[empty, _NEUTRAL] = 1.0
-    valence = proba @ _VALENCE
+    langs = prep.langs
+    if lang != "auto":
+        langs = np.where(empty, np.array(prep.langs, dtype=object), lang).tolist()
+    return ScoredBatch(
+        proba=np.round(proba, 6), labels=np.array(BASE_LABELS, dtype=object)[proba.argmax(axis=1)].tolist(),
+        intensity=np.round(1.0 - proba[:, _NEUTRAL], 6), valence=np.round(proba @ _VALENCE, 6), langs=langs,
+        prepared=prep, model_version=model.version,
+    )
+
+
+def classify_texts(texts: list[str], lang: str = "auto", *, model: EmotionModel | None = None
+                   ) -> list[EmotionResult]:
+    """Classify each text. ``lang`` forces a model ('zh'/'en'); 'auto' detects per text."""
+    b = score_texts(texts, lang, model=model)
+    found = b.prepared.found
+    version = b.model_version
     results = []
-    for i, p in enumerate(proba):
-        lex = prep.lexicon[i]
-        detected = prep.langs[i] if lang == "auto" or empty[i] else lang
-        results.append(EmotionResult(
-            label=BASE_LABELS[int(p.argmax())],
-            scores={label: round(float(v), 6) for label, v in zip(BASE_LABELS, p)},
-            reactions=sorted(lex.reactions),
-            evidence=lex.evidence + [f"{code}:{cue}" for code in sorted(lex.reactions) for cue in lex.reactions[code]],
-            reaction_evidence={code: cues for code, cues in sorted(lex.reactions.items())},
-            lang=detected,
-            intensity=round(float(1.0 - p[_NEUTRAL]), 6),
-            valence=round(float(valence[i]), 6),
-            model_version=model.version,
-        ))
+    for i, (label, p, lang_i, inten, val, ev, rx) in enumerate(zip(
+            b.labels, b.proba.tolist(), b.langs, b.intensity.tolist(), b.valence.tolist(), found.evidence,
+            found.reactions)):
+        if rx:
+            codes = sorted(rx)
+            rx_ev = {code: rx[code] for code in codes}
+            ev = ev + [f"{code}:{cue}" for code in codes for cue in rx[code]]
+        else:
+            codes, rx_ev, ev = [], {}, list(ev)
+        results.append(EmotionResult(label, dict(zip(BASE_LABELS, p)), codes, ev, rx_ev, lang_i, inten, val, version))
     return results
 
 

@@ -45,6 +45,7 @@ class Prepared:
     lexicon: Sequence[LexiconResult]  # one per text (built on access from ``found``)
     dense: np.ndarray  # (n, len(DENSE_NAMES))
     found: LexiconBatch | None = None  # the same lexicon findings as columns
+    lengths: np.ndarray | None = None  # length of each normalised text
 
 
 def prepare(raw_texts: list[str]) -> Prepared:
@@ -76,7 +77,7 @@ def prepare(raw_texts: list[str]) -> Prepared:
         np.log1p(batch.lengths.astype(np.float64))[:, None] / 5.0,
         found.reaction_flags,
     ], axis=1).astype(np.float32)
-    return Prepared(batch.texts, langs, LexiconResults(found), dense, found)
+    return Prepared(batch.texts, langs, LexiconResults(found), dense, found, batch.lengths)
 
 
 def hashed_ngrams(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> sp.csr_matrix:
