@@ -1,5 +1,7 @@
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dramascope.ingest.coerce import check_rules, coerce_column
 from dramascope.schema import COMMENTS, EPISODES, RATINGS, TITLES, Column
@@ -52,3 +54,27 @@ def test_typed_parquet_values_are_checked_not_reparsed():
     assert out.to_pylist() == [3, None] and reason.to_pylist() == [None, "not a whole number"]
     out, reason = coerce_column(col, pa.array([5, 7], pa.int32()))
     assert out.type == pa.int64() and out.to_pylist() == [5, 7]
+
+
+_ORIENTATION = next(c for c in TITLES.columns if c.name == "orientation")
+_SPELLINGS = st.sampled_from(["vertical", "horizontal", "Vertical", " vertical", "HORIZONTAL ", "竖屏", "横屏",
+                              "", "   ", "\u3000vertical", "sideways", "vertical\t"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), _SPELLINGS), max_size=10))
+def test_string_fast_paths_agree_with_the_full_trim_and_lookup(monkeypatch_values):
+    """Skipping the trim and the case-folded lookup when they would change nothing must give the
+    very values and reasons of the full path, for any mix of clean, padded, aliased and bad cells."""
+    import dramascope.ingest.coerce as coerce
+
+    values = pa.array(monkeypatch_values, pa.string())
+    fast = coerce_column(_ORIENTATION, values)
+    real_trim, real_allowed = coerce.needs_trim, coerce._spelled_as_allowed
+    coerce.needs_trim, coerce._spelled_as_allowed = (lambda v: True), (lambda c, t: False)
+    try:
+        full = coerce_column(_ORIENTATION, values)
+    finally:
+        coerce.needs_trim, coerce._spelled_as_allowed = real_trim, real_allowed
+    assert fast[0].to_pylist() == full[0].to_pylist()
+    assert fast[1].to_pylist() == full[1].to_pylist()

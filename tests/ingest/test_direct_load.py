@@ -60,6 +60,20 @@ def test_set_based_offenders_fall_back_to_staging(ws_with_titles, write, stream_
     assert ws_with_titles.count("ingest_log") == 2  # titles + this file, the rolled-back try left no row
 
 
+def test_hash_collision_is_settled_by_the_exact_check(ws_with_titles, write, stream_calls, monkeypatch):
+    """A key-hash excess can be a collision, not a duplicate: the exact grouping then finds no
+    repeated key and the direct load stands (simulated: the excess is forced to 1)."""
+    import ibis
+
+    import dramascope.ingest.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "key_hash_excess", lambda decl, rows: ibis.literal(1))
+    f = ingest_files(ws_with_titles, "metrics", [write("m.csv", HEADER + "t1,douyin,2026-09-04,1,1,0.1,domestic\n"
+                                                                    "t1,douyin,2026-09-05,2,1,0.1,domestic\n")]).files[0]
+    assert stream_calls == ["metrics"]
+    assert (f.rows_read, f.inserted, f.quarantined, f.violations) == (2, 2, 0, 0)
+
+
 def test_second_load_takes_the_upsert_path(ws_with_titles, write, stream_calls):
     path = write("m.csv", HEADER + "t1,douyin,2026-09-04,1,1,0.1,domestic\n")
     ingest_files(ws_with_titles, "metrics", [path])

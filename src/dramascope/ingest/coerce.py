@@ -7,6 +7,7 @@ go on to the set-based checks (references, duplicate keys) in :mod:`dramascope.i
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pyarrow as pa
@@ -16,6 +17,7 @@ from dramascope.ingest.dates import parse_dates, parse_timestamps
 from dramascope.ingest.headers import HeaderMapping
 from dramascope.ingest.number_formats import normalise_text, parse_numbers
 from dramascope.ingest.readers import as_text
+from dramascope.ingest.whitespace import needs_trim
 from dramascope.schema import Column, Table
 
 LINE = "_line"
@@ -145,19 +147,49 @@ def coerce_column(col: Column, values: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 
 def _canonical_strings(col: Column, text: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """Trim; for enumerations map case-insensitively (and through value aliases) to the allowed spelling."""
-    text = pc.utf8_trim_whitespace(text)
-    text = pc.if_else(pc.equal(text, ""), _NO_REASON, text)
+    """Trim; for enumerations map case-insensitively (and through value aliases) to the allowed spelling.
+
+    Both steps first check whether they would change anything (no edge whitespace or empty value;
+    every value already an allowed spelling), which is the rule for machine exports and costs a
+    fraction of the trim and of the case-folded lookup."""
+    if needs_trim(text):
+        text = pc.utf8_trim_whitespace(text)
+        text = pc.if_else(pc.equal(text, ""), _NO_REASON, text)
     if not col.allowed:
         return text, pa.nulls(len(text), pa.string())
-    spellings = {a.casefold(): a for a in col.allowed}
-    for alias, target in col.value_aliases:
-        spellings.setdefault(alias.casefold(), target)
+    if _spelled_as_allowed(col, text):
+        return text, pa.nulls(len(text), pa.string())
+    spellings = _spellings(col)
     keys = pa.array(list(spellings))
     canonical = pc.take(pa.array(list(spellings.values())), pc.index_in(pc.utf8_lower(text), value_set=keys))
     bad = pc.and_(pc.is_valid(text), pc.is_null(canonical))
     reason = pc.if_else(bad, pa.scalar("not one of: " + ", ".join(col.allowed), pa.string()), _NO_REASON)
     return canonical, reason
+
+
+@functools.lru_cache(maxsize=None)
+def _spellings(col: Column) -> dict[str, str]:
+    spellings = {a.casefold(): a for a in col.allowed}
+    for alias, target in col.value_aliases:
+        spellings.setdefault(alias.casefold(), target)
+    return spellings
+
+
+@functools.lru_cache(maxsize=None)
+def _allowed_map_to_themselves(col: Column) -> bool:
+    """Whether each allowed spelling, looked up as the slow path does (Arrow lower-casing), maps to
+    itself; only then may values that are already allowed spellings skip the lookup."""
+    spellings = _spellings(col)
+    lowered = pc.utf8_lower(pa.array(list(col.allowed), pa.string())).to_pylist()
+    return all(spellings.get(low) == a for low, a in zip(lowered, col.allowed))
+
+
+def _spelled_as_allowed(col: Column, text: pa.Array) -> bool:
+    """Every non-null value is exactly one of the allowed spellings (nothing to map or report)."""
+    if not _allowed_map_to_themselves(col):
+        return False
+    hits = pc.sum(pc.is_in(text, value_set=pa.array(list(col.allowed), pa.string()))).as_py() or 0
+    return hits == len(text) - text.null_count
 
 
 def check_rules(col: Column, values: pa.Array, reason: pa.Array) -> pa.Array:
@@ -184,7 +216,7 @@ def coerce_batch(table: Table, batch, mapping: HeaderMapping) -> tuple[pa.Table,
     n = data.num_rows
     source_of = mapping.column_to_source
     columns, violations = [], []
-    bad_rows = pa.array([False] * n)
+    bad_rows = None
     for col in table.columns:
         source = source_of.get(col.name)
         if source is not None and source in data.column_names:
@@ -201,15 +233,14 @@ def coerce_batch(table: Table, batch, mapping: HeaderMapping) -> tuple[pa.Table,
         reason = check_rules(col, values, reason)
         if reason.null_count < n:
             has = pc.is_valid(reason)
-            bad_rows = pc.or_(bad_rows, has)
+            bad_rows = has if bad_rows is None else pc.or_(bad_rows, has)
             idx = pc.indices_nonzero(has)
             shown = as_text(src).take(idx) if src is not None else pa.nulls(len(idx), pa.string())
             violations.append(pa.table([lines.take(idx), pa.array([col.name] * len(idx), pa.string()), shown,
                                         reason.take(idx), batch.raw_at(idx)], schema=VIOLATION_SCHEMA))
         columns.append(values)
-    good = pc.invert(bad_rows)
     staged = pa.table(columns + [lines], schema=staging_schema(table))
-    if violations:
-        staged = staged.filter(good)
+    if bad_rows is not None:
+        staged = staged.filter(pc.invert(bad_rows))
     found = pa.concat_tables(violations) if violations else VIOLATION_SCHEMA.empty_table()
     return staged, found, n - staged.num_rows

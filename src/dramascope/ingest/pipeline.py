@@ -31,8 +31,8 @@ from dramascope.ingest.coerce import VIOLATION_SCHEMA, coerce_batch, staging_sch
 from dramascope.ingest.headers import HeaderMapping, alias_index, map_headers, normalise_header
 from dramascope.ingest.readers import MalformedRowsFound, detect_format, open_reader
 from dramascope.ingest.report import FileReport, IngestReport
-from dramascope.ingest.setchecks import (duplicate_key_groups, duplicate_keys, reference_violations,
-                                         union_violations, unresolved_reference_values)
+from dramascope.ingest.setchecks import (duplicate_key_groups, duplicate_keys, key_hash_excess,
+                                         reference_violations, union_violations, unresolved_reference_values)
 from dramascope.schema import INGEST_LOG_SCHEMA, QUARANTINE_SCHEMA, TABLES, Table
 
 Progress = Callable[[Path, int, int], None]
@@ -217,9 +217,11 @@ def _load_direct(ws, decl: Table, path: Path, reader, rep: FileReport, problems,
         # validation runs a step ahead in its own thread while the engine compresses and writes
         engine.append_stream(decl.name, schema, prefetch(valid()))
         loaded = ws.table(decl.name)
-        # cheapest first: distinct unresolved references, then keys held by several rows
+        # cheapest first: distinct unresolved references, then keys held by several rows (distinct
+        # key hashes first; the exact grouping only when their count falls short of the rows)
         if any(count(m) for m in unresolved_reference_values(decl, loaded, ws.table)) \
-                or count(duplicate_key_groups(decl, loaded)):
+                or (int(engine.con.execute(key_hash_excess(decl, loaded))) > 0
+                    and count(duplicate_key_groups(decl, loaded))):
             raise _NeedsFullChecks
         rep.inserted, rep.updated, rep.unchanged = streamed[0], 0, 0
         _write_quarantine_and_log(ws, decl, path, rep, problems.table(), started, started_at, digest, tmp_report)

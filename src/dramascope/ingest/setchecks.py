@@ -61,6 +61,16 @@ def unresolved_reference_values(table: Table, rows: ir.Table, lookup) -> list[ir
     return out
 
 
+def key_hash_excess(table: Table, rows: ir.Table) -> ir.IntegerScalar:
+    """Rows minus distinct hashes of their keys: 0 proves every key is unique (equal keys hash
+    alike), anything else means a duplicate OR a hash collision, which :func:`duplicate_key_groups`
+    then settles exactly. Counting distinct 64-bit hashes is about half the cost of grouping by the
+    key columns themselves (strings and dates) on millions of rows, and needs a smaller hash table."""
+    key = list(table.key)
+    hashed = rows[key[0]].hash() if len(key) == 1 else ibis.struct({k: rows[k] for k in key}).hash()
+    return rows.count() - hashed.nunique()
+
+
 def duplicate_key_groups(table: Table, rows: ir.Table) -> ir.Table:
     """Keys held by more than one row (a GROUP BY ... HAVING count > 1: no line numbers needed)."""
     key = list(table.key)
