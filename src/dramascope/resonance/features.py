@@ -84,18 +84,22 @@ def hashed_ngrams(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> sp.c
     """Counts of character n-grams of the given sizes, hashed into 2**n_bits columns, one row per text.
 
     Each text is framed by a separator so n-grams never cross texts; an n-gram touching the frame
-    marks a text's start or end (as in char_wb analysers).
+    marks a text's start or end (as in char_wb analysers). The matrix is built directly in canonical
+    CSR form from one sort of (row, column) keys (no COO conversion, no index re-sorting).
     """
     n = len(texts)
     dim = 1 << n_bits
     if n == 0:
         return sp.csr_matrix((0, dim), dtype=np.float32)
-    joined = "\x01" + "\x01".join(t.replace("\x01", " ") for t in texts) + "\x01"
-    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    joined = "\x01".join(texts)
+    if joined.count("\x01") != n - 1:
+        joined = "\x01".join(t.replace("\x01", " ") for t in texts)
+    cps = np.frombuffer(("\x01" + joined + "\x01").encode("utf-32-le", "surrogatepass"),
+                        dtype=np.uint32).astype(np.uint64)
     is_sep = cps == _SEP
     doc = np.cumsum(is_sep) - 1  # the separator opening text d, and text d's characters, belong to d
     sep_cum = np.concatenate([[0], np.cumsum(is_sep)])
-    rows_all, cols_all = [], []
+    keys_all = []
     length = len(cps)
     shift = np.uint64(64 - n_bits)
     for k in sizes:
@@ -114,25 +118,39 @@ def hashed_ngrams(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> sp.c
             if k == 2:
                 valid &= ~(is_sep[:m] & is_sep[1:1 + m])
         valid &= doc[:m] < n
-        idx = np.nonzero(valid)[0]
-        rows_all.append(doc[idx])
-        cols_all.append((h[idx] >> shift).astype(np.int64))
-    rows = np.concatenate(rows_all)
-    cols = np.concatenate(cols_all)
-    data = np.ones(len(rows), dtype=np.float32)
-    mat = sp.csr_matrix((data, (rows, cols)), shape=(n, dim), dtype=np.float32)
-    mat.sum_duplicates()
+        idx = np.flatnonzero(valid)
+        keys_all.append((doc[idx] << n_bits) | (h[idx] >> shift).astype(np.int64))
+    key_type = np.uint32 if (n << n_bits) <= 2**32 else np.int64  # 32-bit keys sort about twice as fast
+    keys = np.sort(np.concatenate(keys_all).astype(key_type)) if keys_all else np.zeros(0, dtype=key_type)
+    if not len(keys):
+        return sp.csr_matrix((n, dim), dtype=np.float32)
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    at = np.flatnonzero(first)
+    counts = np.diff(np.append(at, len(keys))).astype(np.float32)
+    uniq = keys[at].astype(np.int64)
+    rows = uniq >> n_bits
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    index_type = np.int32 if len(uniq) < 2**31 else np.int64
+    mat = sp.csr_matrix((counts, (uniq & (dim - 1)).astype(index_type), indptr.astype(index_type)),
+                        shape=(n, dim))
+    mat.has_sorted_indices = True
+    mat.has_canonical_format = True
     return mat
 
 
 def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    """Sublinear tf × idf, rows scaled to unit length."""
-    x = counts.copy()
-    x.data = np.log1p(x.data)
-    x = x.multiply(idf[np.newaxis, :]).tocsr()
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    """Sublinear tf × idf, rows scaled to unit length (computed on the CSR arrays directly)."""
+    x = counts.tocsr()
+    data = np.log1p(x.data.astype(np.float32)) * idf.astype(np.float32, copy=False)[x.indices]
+    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=x.shape[0]))
     norms[norms == 0] = 1.0
-    return sp.diags(1.0 / norms).dot(x).tocsr().astype(np.float32)
+    data = (data / norms[rows]).astype(np.float32)
+    out = sp.csr_matrix((data, x.indices.copy(), x.indptr.copy()), shape=x.shape)
+    out.has_sorted_indices = x.has_sorted_indices
+    return out
 
 
 def fit_idf(counts: sp.csr_matrix) -> np.ndarray:
