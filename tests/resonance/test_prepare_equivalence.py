@@ -108,3 +108,41 @@ def test_hashed_ngrams_and_tfidf_match_the_reference():
         idf = ref.fit_idf(want)
         assert np.allclose(features.tfidf(got, idf).toarray(), ref.tfidf(want, idf).toarray(), atol=1e-6)
     assert features.hashed_ngrams([], (1, 2), 8).shape == (0, 256)
+
+
+def reference_classify(texts: list[str], model) -> list[dict]:
+    """classify_texts as it was: per-text results from the reference prepare."""
+    from dramascope.resonance.labels import BASE_LABELS, VALENCE
+
+    prep = ref.prepare(texts)
+    proba = model.predict_proba(prep)
+    out = []
+    for i, p in enumerate(proba):
+        if not prep.texts[i]:
+            p = np.zeros(len(BASE_LABELS))
+            p[BASE_LABELS.index("neutral")] = 1.0
+        lex = prep.lexicon[i]
+        out.append({
+            "label": BASE_LABELS[int(p.argmax())], "scores": {lb: round(float(v), 6) for lb, v in zip(BASE_LABELS, p)},
+            "reactions": sorted(lex.reactions),
+            "evidence": lex.evidence + [f"{c}:{cue}" for c in sorted(lex.reactions) for cue in lex.reactions[c]],
+            "reaction_evidence": dict(sorted(lex.reactions.items())), "lang": prep.langs[i],
+            "intensity": round(float(1.0 - p[BASE_LABELS.index("neutral")]), 6),
+            "valence": round(float(p @ np.array([VALENCE[lb] for lb in BASE_LABELS])), 6),
+        })
+    return out
+
+
+def test_classify_texts_matches_the_reference_results():
+    from dramascope.resonance.classify import classify_texts
+    from dramascope.resonance.model import load_model
+
+    texts = BAD_INPUTS + ["太好看了，爱了爱了", "笑死我了，渣男终于被打脸，快更新！", "I don't love it", "一点都不虐"]
+    model = load_model()
+    for got, want in zip(classify_texts(texts, model=model), reference_classify(texts, model)):
+        g = got.to_dict()
+        for key in ("label", "reactions", "evidence", "reaction_evidence", "lang"):
+            assert g[key] == want[key], (key, g[key], want[key])
+        for key in ("intensity", "valence"):
+            assert abs(g[key] - want[key]) < 1e-9
+        assert all(abs(g["scores"][lb] - v) < 1e-9 for lb, v in want["scores"].items())

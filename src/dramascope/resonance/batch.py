@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-import multiprocessing as mp
 
 import ibis.expr.types as ir
+import numpy as np
 import pyarrow as pa
 
-from dramascope.resonance.classify import classify_texts
+from dramascope.resonance.classify import score_texts
 from dramascope.resonance.labels import BASE_LABELS, REACTION_CODES
 from dramascope.resonance.model import load_model
 
@@ -46,35 +47,63 @@ COMMENT_EMOTIONS_SCHEMA = pa.schema(
 
 
 def score_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Score one batch of comments (columns comment_id, text; optional lang 'zh'/'en' forces a model)."""
-    ids = batch.column("comment_id").to_pylist()
-    texts = [t if isinstance(t, str) else "" for t in batch.column("text").to_pylist()]
-    forced = batch.column("lang").to_pylist() if "lang" in batch.schema.names else [None] * len(texts)
-    results = [None] * len(texts)
-    by_lang: dict[str, list[int]] = {}
-    for i, l in enumerate(forced):
-        by_lang.setdefault(l if l in ("zh", "en") else "auto", []).append(i)
-    for lang, idx in by_lang.items():
-        for i, r in zip(idx, classify_texts([texts[i] for i in idx], lang)):
-            results[i] = r
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    cols: dict[str, list] = {
-        "comment_id": [str(i) if i is not None else "" for i in ids],
-        "label": [r.label for r in results],
-        "scores": [json.dumps(r.scores, separators=(",", ":")) for r in results],
+    """Score one batch of comments (columns comment_id, text; optional lang 'zh'/'en' forces a model).
+
+    Columns are built from the classifier's arrays (no per-comment result objects); only the
+    JSON columns (scores, evidence) are written text by text.
+    """
+    n = batch.num_rows
+    texts_col = batch.column("text")
+    if not pa.types.is_string(texts_col.type) and not pa.types.is_large_string(texts_col.type):
+        texts = [t if isinstance(t, str) else "" for t in texts_col.to_pylist()]
+    else:
+        texts = texts_col.fill_null("").to_pylist()
+    forced = (batch.column("lang").to_pylist() if "lang" in batch.schema.names else None)
+    groups: dict[str, np.ndarray] = {}
+    if forced is None:
+        groups["auto"] = np.arange(n)
+    else:
+        keys = np.array([l if l in ("zh", "en") else "auto" for l in forced], dtype=object)
+        for lang in ("auto", "zh", "en"):
+            idx = np.flatnonzero(keys == lang)
+            if len(idx):
+                groups[lang] = idx
+    proba = np.zeros((n, len(BASE_LABELS)))
+    intensity, valence = np.zeros(n), np.zeros(n)
+    labels, langs = [""] * n, [""] * n
+    evidence: list[list[str]] = [[] for _ in range(n)]
+    reactions: list[dict] = [{} for _ in range(n)]
+    version = ""
+    for lang, idx in groups.items():
+        sb = score_texts([texts[i] for i in idx], lang)
+        version = sb.model_version
+        proba[idx], intensity[idx], valence[idx] = sb.proba, sb.intensity, sb.valence
+        found = sb.prepared.found
+        for j, i in enumerate(idx.tolist()):
+            labels[i], langs[i] = sb.labels[j], sb.langs[j]
+            evidence[i], reactions[i] = found.evidence[j], found.reactions[j]
+    ids = batch.column("comment_id").cast(pa.string()).fill_null("")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    cols: dict[str, pa.Array] = {
+        "comment_id": ids,
+        "label": pa.array(labels, pa.string()),
+        "scores": pa.array([json.dumps(dict(zip(BASE_LABELS, row)), separators=(",", ":"))
+                            for row in proba.tolist()], pa.string()),
     }
-    for label in BASE_LABELS:
-        cols[f"p_{label}"] = [r.scores[label] for r in results]
-    cols["intensity"] = [r.intensity for r in results]
-    cols["valence"] = [r.valence for r in results]
-    cols["reactions"] = [r.reactions for r in results]
+    for j, label in enumerate(BASE_LABELS):
+        cols[f"p_{label}"] = pa.array(proba[:, j], pa.float64())
+    cols["intensity"] = pa.array(intensity, pa.float64())
+    cols["valence"] = pa.array(valence, pa.float64())
+    cols["reactions"] = pa.array([sorted(r) for r in reactions], pa.list_(pa.string()))
     for code in REACTION_CODES:
-        cols[f"rx_{code}"] = [int(code in r.reaction_evidence) for r in results]
-    cols["evidence"] = [json.dumps(r.evidence, ensure_ascii=False) for r in results]
-    cols["lang"] = [r.lang for r in results]
-    cols["model_version"] = [r.model_version for r in results]
-    cols["scored_at"] = [now] * len(results)
-    return pa.RecordBatch.from_pydict(cols, schema=COMMENT_EMOTIONS_SCHEMA)
+        cols[f"rx_{code}"] = pa.array(np.fromiter((code in r for r in reactions), dtype=np.int64, count=n))
+    cols["evidence"] = pa.array([
+        json.dumps(ev + [f"{code}:{cue}" for code in sorted(rx) for cue in rx[code]] if rx else ev,
+                   ensure_ascii=False) for ev, rx in zip(evidence, reactions)], pa.string())
+    cols["lang"] = pa.array(langs, pa.string())
+    cols["model_version"] = pa.array([version] * n, pa.string())
+    cols["scored_at"] = pa.array([now] * n, pa.timestamp("us"))
+    return pa.RecordBatch.from_arrays([cols[f.name] for f in COMMENT_EMOTIONS_SCHEMA], schema=COMMENT_EMOTIONS_SCHEMA)
 
 
 def score_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
