@@ -159,10 +159,33 @@ class TermTable:
             if len(np.unique(h)) != len(h):
                 raise ValueError("hash collision between two cues of one length; change _HASH_MULT's seed")
             self.groups[k] = (h[order], ids[order], mat[order])
-        first = np.array([c[0] for c in cps], dtype=np.int64)
-        self.first = np.zeros(int(first.max()) + 2 if len(first) else 1, dtype=np.uint64)
-        for f, k in zip(first.tolist(), lengths.tolist()):
-            self.first[f] |= np.uint64(1) << np.uint64(min(k, 63))
+        self._build_trie(cps)
+
+    def _build_trie(self, cps: list[np.ndarray]) -> None:
+        """The terms as a trie: the root's children by a lookup table over the first code point, the
+        deeper edges as sorted (node << 21 | code point) keys; each node knows the term ending there."""
+        children: list[dict[int, int]] = [{}]
+        node_term = [-1]
+        for tid, c in enumerate(cps):
+            node = 0
+            for ch in c.tolist():
+                nxt = children[node].get(ch)
+                if nxt is None:
+                    nxt = len(children)
+                    children[node][ch] = nxt
+                    children.append({})
+                    node_term.append(-1)
+                node = nxt
+            node_term[node] = tid
+        self.node_term = np.array(node_term, dtype=np.int64)
+        root = children[0]
+        self.root = np.full(max(root, default=0) + 2, -1, dtype=np.int64)
+        for ch, node in root.items():
+            self.root[ch] = node
+        edges = sorted(((parent << 21) | ch, child) for parent in range(1, len(children))
+                       for ch, child in children[parent].items())
+        self.edge_key = np.array([e[0] for e in edges], dtype=np.int64)
+        self.edge_child = np.array([e[1] for e in edges], dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -181,40 +204,70 @@ class TermTable:
         out[ok] = ids[j[ok]]
         return out
 
+    def matches_at(self, cp: np.ndarray, positions: np.ndarray, kmax: int) -> np.ndarray:
+        """(len(positions), kmax + 1) term ids: entry [i, k] is the term of length k starting at
+        ``positions[i]`` (-1 if none); a trie walk, as in :meth:`longest_at`, keeping every length."""
+        out = np.full((len(positions), kmax + 1), -1, dtype=np.int64)
+        if not len(self.terms) or not len(positions) or kmax < 1:
+            return out
+        last = len(cp) - 1
+        node = self.root[np.minimum(cp[positions], len(self.root) - 1)]
+        alive = np.flatnonzero(node >= 0)
+        node = node[alive]
+        at = positions[alive]
+        for depth in range(1, kmax + 1):
+            out[alive, depth] = self.node_term[node]
+            if depth == kmax or not len(self.edge_key):
+                break
+            at = at + 1
+            key = (node << 21) | cp[np.minimum(at, last)].astype(np.int64)
+            j = np.minimum(np.searchsorted(self.edge_key, key), len(self.edge_key) - 1)
+            go = (self.edge_key[j] == key) & (at < last)
+            alive, node, at = alive[go], self.edge_child[j[go]], at[go]
+            if not len(alive):
+                break
+        return out
+
     def longest_at(self, cp: np.ndarray, boundary: np.ndarray | None = None
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(position, term id, length) of the longest term starting at each position where one starts.
 
-        With ``boundary`` (a mask of word characters), a term counts only where neither the character
-        before nor the one after it is a word character (``(?<![a-z0-9])…(?![a-z0-9])``).
+        Walks the trie one character deeper per step for all open positions at once (most positions
+        leave after the first or second character). With ``boundary`` (a mask of word characters), a
+        term counts only where neither the character before nor the one after it is a word character
+        (``(?<![a-z0-9])…(?![a-z0-9])``), so the longest such term wins.
         """
-        n = len(cp)
         empty = np.zeros(0, dtype=np.int64)
-        if not len(self.terms) or n == 0:
+        if not len(self.terms) or len(cp) == 0:
             return empty, empty, empty
-        bits = self.first[np.minimum(cp, len(self.first) - 1)]
-        nz = np.flatnonzero(bits)
-        if not len(nz):
-            return empty, empty, empty
-        bits = bits[nz]
-        pos_l, tid_l, len_l = [], [], []
-        for k in self.lengths:
-            sel = nz[((bits >> np.uint64(min(k, 63))) & np.uint64(1)).astype(bool)]
-            sel = sel[sel + k < n]  # the last code point is a separator, which no term holds
-            if not len(sel):
-                continue
-            tid = self.lookup(cp[sel[:, None] + np.arange(k)])
-            hit = tid >= 0
+        node = self.root[np.minimum(cp, len(self.root) - 1)]
+        pos = np.flatnonzero(node >= 0)
+        if boundary is not None and len(pos):
+            pos = pos[~boundary[pos - 1]]
+        node = node[pos]
+        best_len = np.zeros(len(pos), dtype=np.int64)
+        best_term = np.full(len(pos), -1, dtype=np.int64)
+        alive = np.arange(len(pos))
+        at = pos.copy()  # position of the next character to read
+        depth = 1
+        last = len(cp) - 1
+        while len(alive):
+            at += 1
+            term = self.node_term[node]
+            ok = term >= 0
             if boundary is not None:
-                hit &= ~boundary[sel - 1] & ~boundary[sel + k]
-            pos_l.append(sel[hit])
-            tid_l.append(tid[hit])
-            len_l.append(np.full(int(hit.sum()), k, dtype=np.int64))
-        if not pos_l:
-            return empty, empty, empty
-        pos, tid, length = np.concatenate(pos_l), np.concatenate(tid_l), np.concatenate(len_l)
-        pos, first = np.unique(pos, return_index=True)  # lengths were tried longest first
-        return pos, tid[first], length[first]
+                ok &= ~boundary[at]
+            best_len[alive[ok]] = depth
+            best_term[alive[ok]] = term[ok]
+            if not len(self.edge_key):
+                break
+            key = (node << 21) | cp[np.minimum(at, last)].astype(np.int64)
+            j = np.minimum(np.searchsorted(self.edge_key, key), len(self.edge_key) - 1)
+            go = (self.edge_key[j] == key) & (at < last)
+            alive, node, at = alive[go], self.edge_child[j[go]], at[go]
+            depth += 1
+        found = best_len > 0
+        return pos[found], best_term[found], best_len[found]
 
 
 def leftmost_non_overlapping(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -245,36 +298,46 @@ def leftmost_non_overlapping(starts: np.ndarray, ends: np.ndarray) -> np.ndarray
     return state == 1
 
 
-def _scan(table: TermTable | None, win: np.ndarray, length: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Leftmost-longest, non-overlapping matches of ``table``'s terms inside each row's first
-    ``length`` code points, as ``findall`` of a trie pattern finds them: one (rows, term ids) pair
-    per scan step, in left-to-right order; also the matched spans for masking."""
-    rows, width = win.shape
-    if table is None or not len(table) or rows == 0 or width == 0:
-        return []
-    kmax = min(max(table.lengths), width)
-    found = np.full((rows, width, kmax + 1), -1, dtype=np.int64)
-    for j in range(width):
-        for k in range(1, min(kmax, width - j) + 1):
-            if k in table.groups:
-                found[:, j, k] = table.lookup(win[:, j:j + k])
+def _room(length: np.ndarray, width: int, blocked: np.ndarray | None = None) -> np.ndarray:
+    """(rows, width): how many characters from offset j on a match may use (to the window's end,
+    stopping at blocked offsets)."""
+    rows = len(length)
+    room = np.zeros((rows, width + 1), dtype=np.int64)
+    for j in range(width - 1, -1, -1):
+        free = j < length
+        if blocked is not None:
+            free &= ~blocked[:, j]
+        room[:, j] = np.where(free, room[:, j + 1] + 1, 0)
+    return room[:, :width]
+
+
+def _scan(found: np.ndarray, room: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """Leftmost-longest, non-overlapping matches inside each window, as ``findall`` of a trie pattern
+    finds them. ``found[row, j, k]`` is the term of length k at offset j (-1 if none), ``room[row, j]``
+    how long a match starting there may be (0: none starts there). One (rows, term ids, offsets,
+    lengths) tuple per scan step, in left-to-right order."""
+    rows, width, kp1 = found.shape
+    steps: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    if rows == 0 or width == 0:
+        return steps
     cursor = np.zeros(rows, dtype=np.int64)
     ar = np.arange(rows)
-    steps = []
     for _ in range(width):
-        active = cursor < length
+        active = cursor < width
         if not active.any():
             break
         at = np.minimum(cursor, width - 1)
+        limit = np.where(active, room[ar, at], 0)
         best_k = np.zeros(rows, dtype=np.int64)
         best_t = np.full(rows, -1, dtype=np.int64)
-        for k in range(kmax, 0, -1):
+        for k in range(kp1 - 1, 0, -1):
             t = found[ar, at, k]
-            ok = active & (best_k == 0) & (t >= 0) & (cursor + k <= length)
+            ok = (best_k == 0) & (t >= 0) & (k <= limit)
             best_k[ok] = k
             best_t[ok] = t[ok]
         matched = np.flatnonzero(best_k > 0)
-        steps.append((matched, best_t[matched], cursor[matched].copy(), best_k[matched]))
+        if len(matched):
+            steps.append((matched, best_t[matched], cursor[matched].copy(), best_k[matched]))
         cursor = cursor + np.maximum(best_k, 1)
     return steps
 
@@ -361,24 +424,41 @@ class BatchContextMatcher:
         last_break = breaks[np.searchsorted(breaks, pos) - 1]
         ps = np.maximum(np.maximum(floor, last_break + 1), pos - self.window)
         length = pos - ps
-        w = self.window
-        idx = ps[:, None] + np.arange(w)
-        win = cp[np.minimum(idx, len(cp) - 1)].copy()
-        win[np.arange(w)[None, :] >= length[:, None]] = 0
+        some = np.flatnonzero(length > 0)
+        if not len(some):
+            return
+        ps, length = ps[some], length[some]
+        w = int(length.max())
+        where = np.minimum(ps[:, None] + np.arange(w), len(cp) - 1).reshape(-1)  # past a window: room 0
+        room = _room(length, w)
+
+        def found(table: TermTable | None) -> np.ndarray | None:
+            if table is None or not len(table):
+                return None
+            kmax = min(max(table.lengths), w)
+            return table.matches_at(cp, where, kmax).reshape(len(ps), w, kmax + 1)
+
         if self.negators is not None:
-            clean = win.copy()
-            for rows, _t, c, k in _scan(self.false_negators, win, length):
+            blocked = np.zeros((len(ps), w), dtype=bool)
+            fn = found(self.false_negators)
+            if fn is not None:
                 span = np.arange(w)[None, :]
-                mask = (span >= c[:, None]) & (span < (c + k)[:, None])
-                clean[rows] = np.where(mask, 0x20, clean[rows])
-            count = np.zeros(len(pos), dtype=np.int64)
-            for rows, _t, _c, _k in _scan(self.negators, clean, length):
-                count[rows] += 1
-            negated[:] = count % 2 == 1
-        for rows, t, _c, _k in _scan(self.degree_terms, win, length):
-            wgt = self.degree_weight[t]
-            cur = degree[rows]
-            degree[rows] = np.where(wgt >= 1, np.maximum(cur, wgt), np.minimum(cur, wgt))
+                for rows, _t, c, k in _scan(fn, room):
+                    blocked[rows] |= (span >= c[:, None]) & (span < (c + k)[:, None])
+            neg = found(self.negators)
+            if neg is not None:
+                count = np.zeros(len(ps), dtype=np.int64)
+                for rows, _t, _c, _k in _scan(neg, _room(length, w, blocked)):
+                    count[rows] += 1
+                negated[some] = count % 2 == 1
+        deg = found(self.degree_terms)
+        if deg is not None:
+            value = degree[some]
+            for rows, t, _c, _k in _scan(deg, room):
+                wgt = self.degree_weight[t]
+                cur = value[rows]
+                value[rows] = np.where(wgt >= 1, np.maximum(cur, wgt), np.minimum(cur, wgt))
+            degree[some] = value
 
     def _word_context(self, pos, hit_doc, floor, starts, texts, negated, degree) -> None:
         m = self.per_text
