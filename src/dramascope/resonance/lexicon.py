@@ -112,6 +112,10 @@ class LexiconBatch:
     reaction_flags: np.ndarray  # (n, reaction codes) float32, 1 where a reaction fired
 
 
+_NO_EVIDENCE: list[str] = []
+_NO_REACTIONS: dict[str, list[str]] = {}
+
+
 class LexiconResults(Sequence):
     """``LexiconBatch`` seen as one :class:`LexiconResult` per text (built when read)."""
 
@@ -125,7 +129,8 @@ class LexiconResults(Sequence):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         b = self.batch
-        return LexiconResult(b.scores[i], int(b.n_cues[i]), int(b.n_negated[i]), b.evidence[i], b.reactions[i])
+        return LexiconResult(b.scores[i].copy(), int(b.n_cues[i]), int(b.n_negated[i]), list(b.evidence[i]),
+                             {code: list(cues) for code, cues in b.reactions[i].items()})
 
 
 class Lexicons:
@@ -235,8 +240,9 @@ class Lexicons:
         flags = np.zeros((n, len(REACTION_CODES)), dtype=np.float32)
         n_cues = np.zeros(n, dtype=np.int64)
         n_neg = np.zeros(n, dtype=np.int64)
-        reactions: list[dict[str, list[str]]] = [{} for _ in range(n)]
-        evidence: list[list[str]] = [[] for _ in range(n)]
+        # Texts without findings share one empty list / dict (read-only; consumers copy before changing).
+        reactions: list[dict[str, list[str]]] = [_NO_REACTIONS] * n
+        evidence: list[list[str]] = [_NO_EVIDENCE] * n
         # Per kind: entries, contributions, evidence and reactions, each tagged (doc, kind, position).
         c_key, c_idx, c_val = [], [], []
         e_key, e_str = [], []
@@ -293,6 +299,8 @@ class Lexicons:
             codes = np.concatenate([x[1] for x in r_items])[order].tolist()
             terms = np.concatenate([x[2] for x in r_items])[order].tolist()
             for d, c, term in zip(docs, codes, terms):
+                if reactions[d] is _NO_REACTIONS:
+                    reactions[d] = {}
                 reactions[d].setdefault(REACTION_CODES[c], []).append(term)
         return LexiconBatch(scores, n_cues, n_neg, evidence, reactions, flags)
 
