@@ -120,21 +120,21 @@ def hashed_ngrams(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> sp.c
         valid &= doc[:m] < n
         idx = np.flatnonzero(valid)
         keys_all.append((doc[idx] << n_bits) | (h[idx] >> shift).astype(np.int64))
+    if not keys_all:
+        return sp.csr_matrix((n, dim), dtype=np.float32)
     key_type = np.uint32 if (n << n_bits) <= 2**32 else np.int64  # 32-bit keys sort about twice as fast
-    keys = np.sort(np.concatenate(keys_all).astype(key_type)) if keys_all else np.zeros(0, dtype=key_type)
+    keys = np.sort(np.concatenate(keys_all).astype(key_type))
     if not len(keys):
         return sp.csr_matrix((n, dim), dtype=np.float32)
-    first = np.ones(len(keys), dtype=bool)
-    first[1:] = keys[1:] != keys[:-1]
+    first = np.empty(len(keys), dtype=bool)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
     at = np.flatnonzero(first)
-    counts = np.diff(np.append(at, len(keys))).astype(np.float32)
-    uniq = keys[at].astype(np.int64)
-    rows = uniq >> n_bits
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    counts = np.diff(at, append=len(keys)).astype(np.float32)
+    uniq = keys[at]
     index_type = np.int32 if len(uniq) < 2**31 else np.int64
-    mat = sp.csr_matrix((counts, (uniq & (dim - 1)).astype(index_type), indptr.astype(index_type)),
-                        shape=(n, dim))
+    indptr = np.searchsorted(uniq >> n_bits, np.arange(n + 1, dtype=key_type)).astype(index_type)
+    mat = sp.csr_matrix((counts, (uniq & (dim - 1)).astype(index_type), indptr), shape=(n, dim))
     mat.has_sorted_indices = True
     mat.has_canonical_format = True
     return mat
