@@ -11,9 +11,12 @@ Generates (in a temp dir) a metrics CSV of 5,000,000 rows and a comments CSV of 
 each in its own subprocess so that peak memory (ru_maxrss) is measured separately, and prints
 rows/s, CPU seconds (process time of all threads: steadier than wall time when the machine is
 shared), peak RSS and the ratios. ``--repeat N`` runs each side N times, alternating, and keeps
-the run with the median wall time.
+the run with the median wall time. ``--floor`` adds a third side, the store floor: DuckDB's bulk
+write alone of rows already read and typed in memory, i.e. the ceiling of the ratio that any
+reading and validation design reaching a DuckDB table could attain on this machine.
 
     python benchmarks/bench_ingest.py                 # full scale
+    python benchmarks/bench_ingest.py --floor         # full scale, with the store floor
     python benchmarks/bench_ingest.py --rows-scale 0.05
     python benchmarks/bench_ingest.py --rows-scale 0.2 --repeat 3
 """
@@ -131,6 +134,36 @@ def run_dramascope(table: str, path: Path, titles: Path, workdir: Path) -> dict:
     return {"rows": rows, "seconds": seconds, "cpu_s": cpu, "peak_rss_mb": _peak_rss_mb()}
 
 
+def run_store_floor(table: str, path: Path, titles: Path, workdir: Path) -> dict:
+    """What DuckDB alone costs to store the rows: the file is read and typed BEFORE the clock
+    starts (whole file in memory, so its peak memory is not comparable), then the workspace's own
+    bulk write (``append_stream``: one unordered INSERT over an Arrow stream, compression and
+    statistics included) is timed. No ingest into a DuckDB table can be faster than this, so
+    floor rows/s divided by baseline rows/s caps the ratio any parse/validate design can reach."""
+    import pyarrow.compute as pc
+
+    from dramascope.ingest import ingest_files
+    from dramascope.schema import TABLES
+    from dramascope.workspace import Workspace
+
+    decl = TABLES[table]
+    schema = pa.schema([pa.field(c.name, c.arrow_type) for c in decl.columns])
+    raw = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+        column_types={f.name: pa.string() for f in schema}, strings_can_be_null=True))
+    data = pa.table([pc.cast(raw.column(f.name), f.type) if f.name in raw.column_names
+                     else pa.nulls(raw.num_rows, f.type) for f in schema], schema=schema)
+    del raw
+    ws = Workspace.open(workdir / "ws")
+    ingest_files(ws, "titles", [titles])
+    t0, c0 = time.perf_counter(), time.process_time()
+    with ws.engine.transaction():
+        ws.engine.append_stream(table, schema, iter(data.to_batches(max_chunksize=100_000)))
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    rows = ws.count(table)
+    ws.close()
+    return {"rows": rows, "seconds": seconds, "cpu_s": cpu, "peak_rss_mb": _peak_rss_mb()}
+
+
 def run_baseline(table: str, path: Path, workdir: Path) -> dict:
     import sqlite3
 
@@ -157,25 +190,42 @@ def main() -> None:
     parser.add_argument("--rows-scale", type=float, default=1.0, help="fraction of 5M/2M rows (default 1)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per side; the median (by wall time) is shown")
     parser.add_argument("--keep", type=Path, help="write the generated files here and keep them")
+    parser.add_argument("--reuse", action="store_true", help="with --keep: use the files already there")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time DuckDB's bulk write of the already-typed rows (the store's floor)")
+    parser.add_argument("--tables", default="metrics,comments", help="which files to ingest (default both)")
     parser.add_argument("--child", nargs=4, metavar=("WHO", "TABLE", "FILE", "TITLES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         who, table, file, titles = args.child
         with tempfile.TemporaryDirectory(prefix="bench-ingest-run-") as tmp:
-            result = (run_dramascope(table, Path(file), Path(titles), Path(tmp)) if who == "dramascope"
-                      else run_baseline(table, Path(file), Path(tmp)))
+            if who == "dramascope":
+                result = run_dramascope(table, Path(file), Path(titles), Path(tmp))
+            elif who == "store-floor":
+                result = run_store_floor(table, Path(file), Path(titles), Path(tmp))
+            else:
+                result = run_baseline(table, Path(file), Path(tmp))
         print(json.dumps(result))
         return
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
-        files = generate(folder, args.rows_scale)
-        print(f"generated {files['n_metrics']:,} metrics rows and {files['n_comments']:,} comments rows "
-              f"in {time.perf_counter() - t0:.1f}s ({folder})")
+        if args.reuse and args.keep and all((folder / f"{n}.csv").is_file() for n in ("titles", "metrics", "comments")):
+            files = {n: folder / f"{n}.csv" for n in ("titles", "metrics", "comments")}
+            for n in ("metrics", "comments"):
+                with open(files[n], "rb") as fh:
+                    files[f"n_{n}"] = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 24), b"")) - 1
+            print(f"reusing {files['n_metrics']:,} metrics rows and {files['n_comments']:,} comments rows ({folder})")
+        else:
+            files = generate(folder, args.rows_scale)
+            print(f"generated {files['n_metrics']:,} metrics rows and {files['n_comments']:,} comments rows "
+                  f"in {time.perf_counter() - t0:.1f}s ({folder})")
         print(f"{'table':<10}{'who':<12}{'rows':>11}{'seconds':>9}{'rows/s':>12}{'CPU s':>8}{'peak RSS MB':>13}")
-        for table in ("metrics", "comments"):
+        for table in args.tables.split(","):
             runs: dict[str, list[dict]] = {"dramascope": [], "baseline": []}
+            if args.floor:
+                runs["store-floor"] = []
             for _ in range(max(1, args.repeat)):
                 for who in runs:
                     runs[who].append(_subprocess(["--child", who, table, str(files[table]), str(files["titles"])]))
@@ -190,6 +240,12 @@ def main() -> None:
             print(f"{table:<10}throughput ratio dramascope/baseline = {ratio:.1f}x; "
                   f"CPU-time ratio baseline/dramascope = {b['cpu_s'] / d['cpu_s']:.1f}x; "
                   f"peak memory ratio = {d['peak_rss_mb'] / b['peak_rss_mb']:.2f}")
+            if "store-floor" in results:
+                f = results["store-floor"]
+                cap = (f["rows"] / f["seconds"]) / (b["rows"] / b["seconds"])
+                print(f"{table:<10}store floor (DuckDB write of pre-typed rows, parsing and validation excluded): "
+                      f"{cap:.1f}x the baseline's throughput, {1e6 * f['cpu_s'] / f['rows']:.2f} CPU s per million "
+                      f"rows (baseline {1e6 * b['cpu_s'] / b['rows']:.2f}, dramascope {1e6 * d['cpu_s'] / d['rows']:.2f})")
 
 
 if __name__ == "__main__":

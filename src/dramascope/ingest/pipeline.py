@@ -39,7 +39,7 @@ Progress = Callable[[Path, int, int], None]
 """progress(path, bytes_done, bytes_total), called after every batch."""
 
 
-def prefetch(batches: Iterator, depth: int = 2) -> Iterator:
+def prefetch(batches: Iterator, depth: int = 2, name: str = "ingest-prefetch") -> Iterator:
     """Read the next batches in a background thread while this one is validated and staged.
 
     Arrow's CSV parser, compute kernels and Parquet writer release the GIL, so reading overlaps
@@ -64,7 +64,7 @@ def prefetch(batches: Iterator, depth: int = 2) -> Iterator:
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer
             q.put((end, exc))
 
-    worker = threading.Thread(target=produce, name="ingest-reader", daemon=True)
+    worker = threading.Thread(target=produce, name=name, daemon=True)
     worker.start()
     try:
         while True:
@@ -215,7 +215,7 @@ def _load_direct(ws, decl: Table, path: Path, reader, rep: FileReport, problems,
 
     with engine.transaction():
         # validation runs a step ahead in its own thread while the engine compresses and writes
-        engine.append_stream(decl.name, schema, prefetch(valid()))
+        engine.append_stream(decl.name, schema, prefetch(valid(), name="ingest-validate"))
         loaded = ws.table(decl.name)
         # cheapest first: distinct unresolved references, then keys held by several rows (distinct
         # key hashes first; the exact grouping only when their count falls short of the rows)
@@ -241,7 +241,7 @@ def _validated(decl: Table, path: Path, reader, rep: FileReport, problems,
     mapping: HeaderMapping | None = None
     if reader.headers:
         mapping = map_headers(decl, list(reader.headers), file=str(path))
-    for batch in prefetch(reader.batches()):
+    for batch in prefetch(reader.batches(), name="ingest-read"):
         if mapping is None:  # JSONL: the header is the keys of the first objects
             mapping = map_headers(decl, list(batch.data.column_names), file=str(path))
         else:
