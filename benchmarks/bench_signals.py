@@ -177,10 +177,19 @@ def run_pandas(data: Path, titles_limit: int | None) -> dict:
         m[f"lr_{k}"] = np.where(judged, np.log((m[k] + 0.5) / (m.plays + 0.5)), np.nan)
     m["comp"] = m.completion_rate.where(judged)
     m["lp"] = np.log(m.plays + 1.0)
-    g_own, g_plat = m.groupby(key), m.groupby("platform")
+    g_own = m.groupby(key)
+    # Platform norms on the same deterministic sample of title-platforms as FraudParams.stats_sample_tps:
+    # total plays divisible by max(1, n_title_platforms // 2000).
+    tp_plays = g_own.plays.transform("sum")
+    n_tps = m.groupby("platform").title_id.transform("nunique")
+    sample = (tp_plays % np.maximum(n_tps // 2000, 1)) == 0
+
+    def plat_median(col):
+        return m.platform.map(m.loc[sample, col].groupby(m.platform[sample]).median())
+
     for k in ratios:
         m[f"own_{k}"] = g_own[f"lr_{k}"].transform("median")
-        m[f"med_{k}"] = g_plat[f"lr_{k}"].transform("median")
+        m[f"med_{k}"] = plat_median(f"lr_{k}")
     m["own_comp"] = g_own["comp"].transform("median")
     prev = g_own["lp"].shift(1)
     roll = prev.groupby([m.title_id, m.platform]).rolling(7, min_periods=3).mean()
@@ -193,17 +202,16 @@ def run_pandas(data: Path, titles_limit: int | None) -> dict:
     m["dev_comp"] = m.comp - m.own_comp
     m["absdev_comp"] = m.dev_comp.abs()
     m["absburst"] = m.burst_dev.abs()
-    g_plat = m.groupby("platform")
     z = {}
     for k in ratios:
-        smad = g_plat[f"absdev_{k}"].transform("median")
+        smad = plat_median(f"absdev_{k}")
         typical = np.maximum(smad * 1.4826, 0.05)
         expected = m.plays * np.exp(m[f"own_{k}"])
         z[k] = m[f"dev_{k}"] / np.sqrt(typical ** 2 + 1 / (expected + 1))
-        mad = g_plat[f"adev_{k}"].transform("median")
+        mad = plat_median(f"adev_{k}")
         z[f"p_{k}"] = (m[f"lr_{k}"] - m[f"med_{k}"]) / np.maximum(mad * 1.4826, 0.05)
-    z_comp = m.dev_comp / np.maximum(g_plat["absdev_comp"].transform("median") * 1.4826, 0.01)
-    z_burst = m.burst_dev / np.maximum(g_plat["absburst"].transform("median") * 1.4826, 0.05)
+    z_comp = m.dev_comp / np.maximum(plat_median("absdev_comp") * 1.4826, 0.01)
+    z_burst = m.burst_dev / np.maximum(plat_median("absburst") * 1.4826, 0.05)
 
     def ramp(x, lo, hi):
         return np.clip((x - lo) / (hi - lo), 0, 1).fillna(0)

@@ -79,10 +79,10 @@ def test_half_life_matches_log_linear_fit():
     rng = np.random.default_rng(3)
     plays = [50, 400, 1000, 800, 500, 450, 260, 180]  # rise, peak on day 2, decay
     plays = [int(p * math.exp(rng.normal(0, 0.05))) for p in plays]
-    cells = pa.table({"title_id": ["X"] * 8, "date": [dt.date(2026, 3, 1) + dt.timedelta(i) for i in range(8)],
-                      "plays": plays, "flagged": [0] * 8})
+    daily = pa.table({"title_id": ["X"] * 8, "date": [dt.date(2026, 3, 1) + dt.timedelta(i) for i in range(8)],
+                      "plays_valid": plays})
     con = ibis.duckdb.connect()
-    out = con.execute(_half_life(con.create_table("cells", cells), "life"))
+    out = con.execute(_half_life(con.create_table("daily", daily), "life"))
     peak = int(np.argmax(plays))
     x = np.arange(len(plays) - peak)
     slope = np.polyfit(x, np.log(plays[peak:]), 1)[0]

@@ -1,8 +1,9 @@
 """``compute_signals``: run every family and replace the derived tables they feed.
 
 Order matters: themes and fraud flags first (innovation, social and every "valid plays" measure read
-them), then one ``period_totals`` table per run (all families' sums in one scan per granularity),
-then the families, unioned into ``signals`` in a single engine-side write.
+them), then the small sum tables ``daily_totals``, ``platform_period_totals`` and ``period_totals``
+(see totals.py: metrics is scanned once per granularity after fraud detection), then the families,
+which read only those, unioned into ``signals`` in a single engine-side write.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from dramascope.signals.base import SIGNAL_SCHEMA
 from dramascope.signals.periods import GRANULARITIES
 from dramascope.signals.registry import resonance_family
 from dramascope.signals.theme_tags import TITLE_THEMES_SCHEMA, title_themes_table
-from dramascope.signals.totals import PERIOD_TOTALS_SCHEMA, daily_cells, period_totals
+from dramascope.signals.totals import (DAILY_TOTALS_SCHEMA, PERIOD_TOTALS_SCHEMA, PLATFORM_PERIOD_TOTALS_SCHEMA,
+                                      all_period_totals, daily_cells, daily_totals, platform_period_totals)
 
 log = logging.getLogger(__name__)
 
@@ -93,18 +95,20 @@ def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
     eng.ensure_table("fraud_flags", fraud.FRAUD_FLAGS_SCHEMA)
     eng.replace("fraud_flags", fraud.fraud_flags(metrics, comments))
     flags = ws.table("fraud_flags")
-    eng.ensure_table("data_quality", fraud.DATA_QUALITY_SCHEMA)
-    eng.replace("data_quality", fraud.data_quality(metrics, flags, comments, titles))
 
     say("summing counters per period")
-    cells = daily_cells(metrics, flags, titles)
-    totals = [period_totals(cells, g) for g in granularities]
-    pt_all = totals[0]
-    for t in totals[1:]:
-        pt_all = pt_all.union(t)
+    # The only scans of metrics after fraud detection: to per title-day and per title-platform-period
+    # sums, stored once; every later family reads these small tables.
+    eng.ensure_table("daily_totals", DAILY_TOTALS_SCHEMA)
+    eng.replace("daily_totals", daily_totals(metrics, flags, comments))
+    daily = ws.table("daily_totals")
+    eng.ensure_table("platform_period_totals", PLATFORM_PERIOD_TOTALS_SCHEMA)
+    eng.replace("platform_period_totals", platform_period_totals(daily_cells(metrics, flags, titles), granularities))
     eng.ensure_table("period_totals", PERIOD_TOTALS_SCHEMA)
-    eng.replace("period_totals", pt_all)
+    eng.replace("period_totals", all_period_totals(ws.table("platform_period_totals"), daily, granularities))
     pt_table = ws.table("period_totals")
+    eng.ensure_table("data_quality", fraud.DATA_QUALITY_SCHEMA)
+    eng.replace("data_quality", fraud.data_quality(daily, flags, titles))
 
     if semantic:
         say("embedding synopses")
@@ -139,8 +143,8 @@ def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
     parts: list[ir.Table] = []
     for g in granularities:
         pt = pt_table.filter(pt_table.granularity == g)
-        parts.append(dissemination.dissemination_signals(pt, cells, titles, episodes, g))
-        parts.append(fraud.fraud_signals(metrics, flags, comments, g))
+        parts.append(dissemination.dissemination_signals(pt, daily, titles, episodes, g))
+        parts.append(fraud.fraud_signals(daily, g))
         parts.append(reputation.reputation_period_signals(pt, comments, emotions, g))
         parts.append(social.overseas_reach_domestic(pt, titles))
         parts.append(commercial.commercial_signals(pt, titles, episodes))
@@ -150,6 +154,7 @@ def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
     say("writing signals")
     eng.ensure_table("signals", SIGNAL_SCHEMA)
     eng.replace("signals", _union(parts))
-    for name in ("signals", "title_themes", "fraud_flags", "data_quality", "period_totals", "semantic_novelty"):
+    for name in ("signals", "title_themes", "fraud_flags", "data_quality", "period_totals", "daily_totals",
+                 "platform_period_totals", "semantic_novelty"):
         summary.rows[name] = ws.count(name)
     return summary

@@ -13,12 +13,14 @@ import ibis
 import ibis.expr.types as ir
 
 from dramascope.signals.base import Indicator
-from dramascope.signals.common import epoch_day, period_end, previous_period_start, safe_div, to_long, with_period
-from dramascope.signals.periods import Granularity
+from dramascope.signals.common import (epoch_day, period_end, period_start, previous_period_start, safe_div,
+                                      stored_as, to_long)
+from dramascope.signals.periods import Granularity, period_label
 
 HALF_LIFE_CAP_DAYS = 365.0
 MIN_DECAY_POINTS = 4  # peak day + 3 later days with plays, the least for a slope worth reporting
 LIFE_VELOCITY_DAYS = 7
+_PEAK_BASE = 100_000  # > any epoch day before the year 2243
 
 _T = ("metrics", "fraud_flags")
 
@@ -76,19 +78,24 @@ def _runtime(titles: ir.Table, episodes: ir.Table) -> ir.Table:
                     runtime_minutes=(seconds / 60.0).cast("float64"))
 
 
-def _half_life(cells: ir.Table, granularity: Granularity) -> ir.Table:
-    """(title_id, period, half_life, censored) from daily valid plays after each period's peak."""
-    valid = cells.filter(cells.flagged == 0)
-    daily = valid.group_by(["title_id", "date"]).aggregate(plays=valid.plays.fill_null(0).sum())
-    daily = with_period(daily, "date", granularity).mutate(day=epoch_day(ibis._.date))
-    w = ibis.window(group_by=["title_id", "period"])
-    daily = daily.mutate(peak_plays=daily.plays.max().over(w))
-    peak = (daily.filter((daily.plays == daily.peak_plays) & (daily.plays > 0))
-            .group_by(["title_id", "period"]).aggregate(peak_day=ibis._.day.min()))
-    d = daily.join(peak, ["title_id", "period"])
+def _half_life(daily: ir.Table, granularity: Granularity) -> ir.Table:
+    """(title_id, period, half_life, censored) from daily valid plays after each period's peak.
+
+    ``daily``: daily_totals (title_id, date, plays_valid = Σ plays over the day's unflagged cells).
+    The peak day (most plays, the earliest of ties) is one MAX of ``plays × B + (B − 1 − day)`` per
+    period, an aggregate instead of a window over every day; periods are keyed by their first day
+    and labelled once at the end.
+    """
+    key = (ibis.date("1970-01-01") if granularity == "life"
+           else stored_as(period_start(daily.date, granularity), "date"))
+    d = daily.select("title_id", key=key, day=epoch_day(daily.date), plays=daily.plays_valid)
+    peak = d.group_by(["title_id", "key"]).aggregate(best=(d.plays * _PEAK_BASE + (_PEAK_BASE - 1 - d.day)).max())
+    peak = peak.filter(peak.best >= _PEAK_BASE)  # a day with plays
+    peak = peak.select("title_id", "key", peak_day=_PEAK_BASE - 1 - peak.best % _PEAK_BASE)
+    d = d.join(peak, ["title_id", "key"])
     d = d.filter((d.day >= d.peak_day) & (d.plays > 0))
     d = d.mutate(x=(d.day - d.peak_day).cast("float64"), y=d.plays.cast("float64").ln())
-    s = d.group_by(["title_id", "period"]).aggregate(
+    s = d.group_by(["title_id", "key"]).aggregate(
         n=d.count(), sx=d.x.sum(), sy=d.y.sum(), sxx=(d.x * d.x).sum(), sxy=(d.x * d.y).sum()
     )
     den = s.n * s.sxx - s.sx * s.sx
@@ -97,13 +104,14 @@ def _half_life(cells: ir.Table, granularity: Granularity) -> ir.Table:
     raw = math.log(2.0) / (-s.slope)
     decays = s.slope < -math.log(2.0) / HALF_LIFE_CAP_DAYS
     return s.select(
-        "title_id", "period",
+        "title_id",
+        period=period_label(s.key, granularity),
         half_life=ibis.ifelse(decays, raw, HALF_LIFE_CAP_DAYS),
         censored=~decays,
     )
 
 
-def _velocity(pt: ir.Table, granularity: Granularity, cells: ir.Table) -> ir.Table:
+def _velocity(pt: ir.Table, granularity: Granularity, daily: ir.Table) -> ir.Table:
     """(title_id, period, velocity)."""
     if granularity != "life":
         prev = pt.select("title_id", prev_start=pt.period_start, prev_plays=pt.plays_valid)
@@ -111,24 +119,30 @@ def _velocity(pt: ir.Table, granularity: Granularity, cells: ir.Table) -> ir.Tab
         j = cur.left_join(prev, ["title_id", "prev_start"]).select(cur.title_id, cur.period, cur.plays_valid,
                                                                    prev.prev_plays)
         return j.select("title_id", "period", velocity=safe_div(j.plays_valid, j.prev_plays) - 1.0)
-    as_of = epoch_day(cells.date).max().as_scalar()
-    v = cells.filter(cells.flagged == 0).mutate(age=as_of - epoch_day(cells.date))
-    recent = ibis.ifelse(v.age < LIFE_VELOCITY_DAYS, v.plays.fill_null(0), 0)
-    before = ibis.ifelse((v.age >= LIFE_VELOCITY_DAYS) & (v.age < 2 * LIFE_VELOCITY_DAYS), v.plays.fill_null(0), 0)
+    as_of = epoch_day(_metric_days(daily).date).max().as_scalar()
+    v = daily.mutate(age=as_of - epoch_day(daily.date))
+    recent = ibis.ifelse(v.age < LIFE_VELOCITY_DAYS, v.plays_valid, 0)
+    before = ibis.ifelse((v.age >= LIFE_VELOCITY_DAYS) & (v.age < 2 * LIFE_VELOCITY_DAYS), v.plays_valid, 0)
     g = v.group_by("title_id").aggregate(recent=recent.sum(), before=before.sum())
     return g.select("title_id", period=ibis.literal("life"), velocity=safe_div(g.recent, g.before) - 1.0)
 
 
-def dissemination_signals(pt: ir.Table, cells: ir.Table, titles: ir.Table, episodes: ir.Table,
+def _metric_days(daily: ir.Table) -> ir.Table:
+    """daily_totals rows of days with a metrics row (comment-only days set no dates)."""
+    return daily.filter(daily.metric_cells > 0)
+
+
+def dissemination_signals(pt: ir.Table, daily: ir.Table, titles: ir.Table, episodes: ir.Table,
                           granularity: Granularity) -> ir.Table:
     """SIGNAL_SCHEMA rows of the dissemination family for one granularity.
 
-    ``pt``: period_totals rows of this granularity; ``cells``: daily_cells (metrics + flagged).
+    ``pt``: period_totals rows of this granularity; ``daily``: daily_totals (per title and day).
     """
     rt = _runtime(titles, episodes)
     w = pt.left_join(rt, "title_id").select(pt, rt.n_episodes, rt.runtime_minutes, rt.release_date)
-    as_of = cells.date.max().as_scalar()
-    first_seen = cells.group_by("title_id").aggregate(first_seen=cells.date.min())
+    md = _metric_days(daily)
+    as_of = md.date.max().as_scalar()
+    first_seen = md.group_by("title_id").aggregate(first_seen=md.date.min())
     w = w.left_join(first_seen, "title_id").select(w, first_seen.first_seen)
     end = as_of if granularity == "life" else period_end(w.period_start, granularity)
     released = ibis.coalesce(w.release_date, w.first_seen)
@@ -146,8 +160,8 @@ def dissemination_signals(pt: ir.Table, cells: ir.Table, titles: ir.Table, episo
         age_days=(epoch_day(end) - epoch_day(released)).cast("float64"),
         suspect=w.flagged_cells > 0,
     )
-    hl = _half_life(cells, granularity) if granularity != "day" else None
-    vel = _velocity(pt, granularity, cells)
+    hl = _half_life(daily, granularity) if granularity != "day" else None
+    vel = _velocity(pt, granularity, daily)
     w = w.left_join(vel, ["title_id", "period"]).select(w, vel.velocity)
     if hl is not None:
         w = w.left_join(hl, ["title_id", "period"]).select(w, persistence_half_life=hl.half_life,

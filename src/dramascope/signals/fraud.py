@@ -17,6 +17,14 @@ in robust SD units whose scale adds the Poisson noise of the expected count:
 * **duplicate_comments**, **concentrated_users** (comments from users posting repeatedly that day)
   and **danmaku_sync** (danmaku stamped at one video second by several users) — comment farms.
 
+Platform norms (the medians of the log ratios and the MADs that scale every z-score: a handful of
+numbers per platform) are estimated on a deterministic pseudo-random sample of about
+``stats_sample_tps`` title-platforms per platform (those whose total plays are divisible by
+⌊n ÷ stats_sample_tps⌋; all of them on platforms with fewer than twice that many), so that a market of
+millions of title-days does not sort every value for them; the title's own medians use all its days.
+The rolling trend is computed only for title-platforms with a day on which engagement fell, the only
+days where a burst counts as evidence. On the demo market every title-platform is in the sample.
+
 Each detector gives evidence in [0, 1] through a ramp between a "normal" and a "certainly abnormal"
 threshold; the day's score is ``1 − Π(1 − evidence)`` (independent evidence accumulates) and its
 reasons name every detector with evidence ≥ 0.5. Days scoring ≥ ``FLAG_THRESHOLD`` form
@@ -37,7 +45,9 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from dramascope.signals.base import Indicator
-from dramascope.signals.common import MAD_TO_SD, epoch_day, ramp, robust_z, safe_div, to_long, with_period
+from dramascope.signals.common import (MAD_TO_SD, epoch_day, period_start, ramp, robust_z, safe_div, stored_as,
+                                      to_long)
+from dramascope.signals.periods import period_label
 
 FRAUD_FLAGS_SCHEMA = pa.schema(
     [
@@ -86,6 +96,10 @@ class FraudParams:
     repeat_user_share: tuple[float, float] = (0.2, 0.5)
     danmaku_sync_users: int = 3
     danmaku_sync_share: tuple[float, float] = (0.2, 0.5)
+    # Platform norms are estimated on about this many title-platforms per platform: those whose total
+    # plays are divisible by max(1, ⌊n ÷ stats_sample_tps⌋) (n = the platform's title-platforms), a
+    # deterministic pseudo-random sample; every title-platform below 2 × stats_sample_tps.
+    stats_sample_tps: int = 2000
 
 
 RATIOS = ("likes", "comments", "shares", "favorites")
@@ -96,54 +110,93 @@ def _log_ratio(num: ir.IntegerValue, plays: ir.IntegerValue) -> ir.FloatingValue
     return ((num.cast("float64") + 0.5) / (plays.cast("float64") + 0.5)).ln()
 
 
-def metric_day_evidence(metrics: ir.Table, p: FraudParams = FraudParams()) -> ir.Table:
+def _day_rows(metrics: ir.Table, p: FraudParams, *, trend: bool = False, ratios: bool = True,
+              only: ir.Table | None = None, dated: bool = True) -> ir.Table:
+    """Metrics rows with plays, as the detectors read them: log ratios and completion on judged days
+    (plays ≥ min_plays), and with ``trend`` log plays and the epoch day for the rolling trend.
+
+    Each caller builds its own projection (different columns), so that the SQL never shares one
+    full-size row set between passes (an engine would materialise it); the passes re-read ``metrics``.
+    """
+    m = metrics.filter(metrics.plays.notnull())
+    if only is not None:  # title-platforms to keep, before any per-row arithmetic
+        m = m.semi_join(only, ["title_id", "platform"])
+    judged = m.plays >= p.min_plays
+    cols: dict[str, ir.Value] = {}
+    if ratios:
+        cols.update({f"lr_{k}": ibis.ifelse(judged & m[k].notnull(), _log_ratio(m[k], m.plays), ibis.null("float64"))
+                     for k in RATIOS})
+        cols["comp"] = ibis.ifelse(judged, m.completion_rate, ibis.null("float64"))
+    if trend:
+        cols.update(lp=(m.plays.cast("float64") + 1).ln(), day=epoch_day(m.date))
+    return m.select("title_id", "platform", *(["date"] if dated else []), "plays", **cols)
+
+
+def _with_trend(rows: ir.Table, p: FraudParams) -> ir.Table:
+    """burst_dev: log plays minus their mean over the previous ``rolling_days`` rows of the title and
+    platform (a rolling geometric mean), NULL with fewer than ``min_history`` of them."""
+    hist = ibis.window(group_by=["title_id", "platform"], order_by="day", preceding=p.rolling_days, following=-1)
+    r = rows.mutate(roll_mean=rows.lp.mean().over(hist), n_hist=rows.lp.count().over(hist))
+    return r.mutate(burst_dev=ibis.ifelse(r.n_hist >= p.min_history, r.lp - r.roll_mean, ibis.null("float64")))
+
+
+def _own_norms(metrics: ir.Table, p: FraudParams) -> ir.Table:
+    """Per title and platform: the median of each log ratio and of completion over judged days, and
+    whether the title-platform is in the sample that estimates its platform's norms."""
+    m = _day_rows(metrics, p, dated=False)
+    own = m.group_by(["title_id", "platform"]).aggregate(
+        **{f"own_{k}": m[f"lr_{k}"].median() for k in RATIOS}, own_comp=m.comp.median(), _tp_plays=m.plays.sum(),
+    )
+    n = own.group_by("platform").aggregate(_n_tps=own.count())
+    own = own.join(n, "platform")
+    step = ibis.greatest(own._n_tps // p.stats_sample_tps, 1)
+    return own.select("title_id", "platform", *[f"own_{k}" for k in RATIOS], "own_comp",
+                      **{f"own_ratio_{k}": own[f"own_{k}"].exp() for k in RATIOS},
+                      in_sample=(own._tp_plays % step) == 0)
+
+
+def _platform_norms(metrics: ir.Table, own: ir.Table, p: FraudParams) -> ir.Table:
+    """Per platform (4 rows): medians of the log ratios and the robust scales of every deviation,
+    estimated on the sampled title-platforms (all of them on platforms with < 2 × stats_sample_tps)."""
+    sample = own.filter(own.in_sample)
+    s = _day_rows(metrics, p, trend=True, only=sample.select("title_id", "platform"))
+    s = s.join(sample, ["title_id", "platform"])
+    s = _with_trend(s, p)
+    plat = s.group_by("platform").aggregate(**{f"med_{k}": s[f"lr_{k}"].median() for k in RATIOS})
+    s = s.join(plat, "platform")
+    spread = s.group_by("platform").aggregate(
+        **{f"mad_{k}": (s[f"lr_{k}"] - s[f"med_{k}"]).abs().median() for k in RATIOS},
+        **{f"smad_{k}": (s[f"lr_{k}"] - s[f"own_{k}"]).abs().median() for k in RATIOS},
+        smad_comp=(s.comp - s.own_comp).abs().median(),
+        burst_mad=s.burst_dev.abs().median(),
+    )
+    return plat.join(spread, "platform")
+
+
+def metric_day_evidence(metrics: ir.Table, p: FraudParams = FraudParams(), *, only_evidence: bool = False) -> ir.Table:
     """Per (title_id, platform, date): evidence in [0, 1] from the daily counters.
 
     For each ratio k (likes, comments, shares, favorites per play) on judged days (plays ≥ min_plays):
     dev = log ratio − the title's own median on that platform; its scale combines the platform's
     typical day-to-day deviation (1.4826·MAD of dev) with the Poisson noise of the expected count
     (√(1/(E+1)), E = plays × own median ratio) so that small counts do not raise false alarms.
+
+    Platform norms (medians and MADs, 4 rows) come from a deterministic sample of title-platforms
+    (``stats_sample_tps``); the rolling trend of log plays is computed only for the title-platforms
+    that have a day on which engagement fell, the only days where a burst counts as evidence.
+    ``only_evidence`` keeps just the days with some evidence (what fraud_flags needs).
     """
-    m = metrics.select("title_id", "platform", "date", "plays", *RATIOS, "completion_rate")
-    m = m.filter(m.plays.notnull())
-    judged = m.plays >= p.min_plays
-    m = m.mutate(
-        **{f"lr_{k}": ibis.ifelse(judged & m[k].notnull(), _log_ratio(m[k], m.plays), ibis.null("float64"))
-           for k in RATIOS},
-        comp=ibis.ifelse(judged, m.completion_rate, ibis.null("float64")),
-        lp=(m.plays.cast("float64") + 1).ln(),
-        day=epoch_day(m.date),
-    )
-    # Medians by group are aggregates joined back (inner joins: every row has its group), far cheaper
-    # than whole-partition window medians; only the rolling median needs a window.
-    own_keys = ["title_id", "platform"]
-    own = m.group_by(own_keys).aggregate(
-        **{f"own_{k}": m[f"lr_{k}"].median() for k in RATIOS}, own_comp=m.comp.median()
-    )
-    plat = m.group_by("platform").aggregate(**{f"med_{k}": m[f"lr_{k}"].median() for k in RATIOS})
-    hist = ibis.window(group_by=own_keys, order_by="day", preceding=p.rolling_days, following=-1)
-    # Trend = mean of log plays over the previous days (a rolling geometric mean). A rolling median
-    # costs ~4× as much on DuckDB (3.7 s against 1.0 s on 720k rows, measured) and log space already
-    # damps a single-day spike; the deviation is still scaled robustly (platform MAD).
-    m = m.mutate(roll_med=m.lp.mean().over(hist), n_hist=m.lp.count().over(hist))
-    m = m.join(own, own_keys).join(plat, "platform")
+    own = _own_norms(metrics, p)
+    stats = _platform_norms(metrics, own, p)
+    m = _day_rows(metrics, p).join(own.drop("in_sample"), ["title_id", "platform"]).join(stats, "platform")
     m = m.mutate(
         **{f"dev_{k}": m[f"lr_{k}"] - m[f"own_{k}"] for k in RATIOS},
-        **{f"adev_{k}": (m[f"lr_{k}"] - m[f"med_{k}"]).abs() for k in RATIOS},
         dev_comp=m.comp - m.own_comp,
-        burst_dev=ibis.ifelse(m.n_hist >= p.min_history, m.lp - m.roll_med, ibis.null("float64")),
     )
-    spread_stats = m.group_by("platform").aggregate(
-        **{f"mad_{k}": m[f"adev_{k}"].median() for k in RATIOS},
-        **{f"smad_{k}": m[f"dev_{k}"].abs().median() for k in RATIOS},
-        smad_comp=m.dev_comp.abs().median(),
-        burst_mad=m.burst_dev.abs().median(),
-    )
-    m = m.join(spread_stats, "platform")
 
     def self_z(k: str) -> ir.FloatingValue:
         typical = ibis.greatest(m[f"smad_{k}"] * MAD_TO_SD, ibis.literal(p.log_scale_floor))
-        expected = m.plays.cast("float64") * m[f"own_{k}"].exp()
+        expected = m.plays.cast("float64") * m[f"own_ratio_{k}"]
         scale = (typical * typical + 1.0 / (expected + 1.0)).sqrt()
         return m[f"dev_{k}"] / scale
 
@@ -151,28 +204,45 @@ def metric_day_evidence(metrics: ir.Table, p: FraudParams = FraudParams()) -> ir
         **{f"zs_{k}": self_z(k) for k in RATIOS},
         **{f"zp_{k}": robust_z(m[f"lr_{k}"], m[f"med_{k}"], m[f"mad_{k}"], p.log_scale_floor) for k in RATIOS},
         z_comp=robust_z(m.dev_comp, 0.0, m.smad_comp, p.completion_scale_floor),
-        z_burst=robust_z(m.burst_dev, 0.0, m.burst_mad, p.log_scale_floor),
     )
     zs = {k: m[f"zs_{k}"] for k in RATIOS}
     zp = [m[f"zp_{k}"] for k in RATIOS]
     # Bought likes/comments raise their own ratio; bought plays dilute every organic counter, shares
     # and favourites most (demand for them cannot be faked with plays). A fall of one ratio alone is
     # ordinary drift or Poisson noise on a small count, so it is not evidence by itself.
-    inflated = ibis.greatest(zs["likes"], zs["comments"])
-    diluted = ibis.least(-zs["shares"], -zs["favorites"])
-    spread = ibis.greatest(*zs.values()) - ibis.least(*zs.values())
-    worst_plat = ibis.greatest(*[z.abs() for z in zp])
-    engagement_fell = (diluted >= p.burst_drop_z) & (-m.z_comp >= p.burst_drop_z)
-    return m.select(
-        "title_id", "platform", "date", "plays",
-        ev_inflated_counter=ramp(inflated, *p.ratio_shift_z),
-        ev_diluted_engagement=ramp(diluted, *p.dilution_z),
-        ev_ratio_inconsistent=ramp(spread, *p.inconsistency),
-        ev_ratio_outlier=ramp(worst_plat, *p.platform_z),
-        ev_completion_drop=ramp(-m.z_comp, *p.completion_drop_z),
-        ev_burst_without_engagement=ibis.ifelse(engagement_fell.fill_null(False),
-                                                ramp(m.z_burst, *p.burst_z), 0.0),
-        z_burst=m.z_burst,
+    m = m.mutate(
+        inflated=ibis.greatest(zs["likes"], zs["comments"]),
+        diluted=ibis.least(-zs["shares"], -zs["favorites"]),
+        spread=ibis.greatest(*zs.values()) - ibis.least(*zs.values()),
+        worst_plat=ibis.greatest(*[z.abs() for z in zp]),
+        comp_drop=-m.z_comp,
+    )
+    m = m.mutate(fell=((m.diluted >= p.burst_drop_z) & (m.comp_drop >= p.burst_drop_z)).fill_null(False))
+    ramps = {"inflated_counter": ("inflated", p.ratio_shift_z), "diluted_engagement": ("diluted", p.dilution_z),
+             "ratio_inconsistent": ("spread", p.inconsistency), "ratio_outlier": ("worst_plat", p.platform_z),
+             "completion_drop": ("comp_drop", p.completion_drop_z)}
+    if only_evidence:
+        # ramp(x, lo, hi) > 0 exactly when x > lo: the rows with some evidence, found on the z-scores
+        # before any ramp is evaluated.
+        any_ev = m.fell
+        for col, (lo, _) in ramps.values():
+            any_ev = any_ev | (m[col] > lo).fill_null(False)
+        m = m.filter(any_ev)
+    ev = m.select(
+        "title_id", "platform", "date", "plays", "burst_mad", "fell",
+        **{f"ev_{d}": ramp(m[col], *th) for d, (col, th) in ramps.items()},
+    )
+    # Rolling trend only where a burst can count: title-platforms with a day of falling engagement.
+    cand = ev.filter(ev.fell).select("title_id", "platform").distinct()
+    t = _with_trend(_day_rows(metrics, p, trend=True, ratios=False, only=cand), p)
+    t = t.select("title_id", "platform", "date", "burst_dev")
+    keys = ["title_id", "platform", "date"]
+    ev = ev.left_join(t, keys).select(ev, t.burst_dev)
+    z_burst = robust_z(ev.burst_dev, 0.0, ev.burst_mad, p.log_scale_floor)
+    return ev.select(
+        *keys, "plays", *[f"ev_{d}" for d in METRIC_DETECTORS[:-1]],
+        ev_burst_without_engagement=ibis.ifelse(ev.fell, ramp(z_burst, *p.burst_z), 0.0),
+        z_burst=z_burst,
     )
 
 
@@ -252,10 +322,15 @@ METRIC_DETECTORS = ("inflated_counter", "diluted_engagement", "ratio_inconsisten
 COMMENT_DETECTORS = ("duplicate_comments", "concentrated_users", "danmaku_sync")
 
 
-def day_scores(metrics: ir.Table, comments: ir.Table | None, p: FraudParams = FraudParams()) -> ir.Table:
-    """Every (title_id, platform, date) with metrics or comments: score in [0, 1] and reasons."""
+def day_scores(metrics: ir.Table, comments: ir.Table | None, p: FraudParams = FraudParams(), *,
+               only_evidence: bool = False) -> ir.Table:
+    """Every (title_id, platform, date) with metrics or comments: score in [0, 1] and reasons.
+
+    ``only_evidence`` drops metrics days without any metric evidence first (their score can only come
+    from comments, which keep every day): the same scores on far fewer rows.
+    """
     keys = ["title_id", "platform", "date"]
-    me = metric_day_evidence(metrics, p)
+    me = metric_day_evidence(metrics, p, only_evidence=only_evidence)
     if comments is not None:
         ce = comment_day_evidence(comments, p)
         j = me.outer_join(ce, keys)
@@ -278,7 +353,7 @@ def day_scores(metrics: ir.Table, comments: ir.Table | None, p: FraudParams = Fr
 
 def fraud_flags(metrics: ir.Table, comments: ir.Table | None, p: FraudParams = FraudParams()) -> ir.Table:
     """Rows of FRAUD_FLAGS_SCHEMA: days scoring at least FLAG_THRESHOLD."""
-    s = day_scores(metrics, comments, p)
+    s = day_scores(metrics, comments, p, only_evidence=True)
     s = s.filter(s.score >= FLAG_THRESHOLD)
     return s.select(
         title_id=s.title_id.cast("string"), platform=s.platform.cast("string"), date=s.date.cast("date"),
@@ -299,30 +374,14 @@ def grade(suspicion: ir.FloatingValue, n_days: ir.IntegerValue) -> ir.StringValu
     )
 
 
-def flagged_cells(metrics: ir.Table, flags: ir.Table, comments: ir.Table | None) -> ir.Table:
-    """Every active (title_id, platform, date) cell — a day with metrics or comments — with its plays
-    and ``flagged`` (1 if the cell is in ``fraud_flags``): the base of every suspicion share.
-    """
-    keys = ["title_id", "platform", "date"]
-    cells = metrics.select(*keys, plays=metrics.plays.fill_null(0))
-    if comments is not None:
-        cdays = comments.filter(comments.posted_at.notnull()).select(
-            "title_id", platform=comments.platform.fill_null("unknown"), date=comments.posted_at.date()
-        ).distinct()
-        cdays = cdays.anti_join(cells, keys).mutate(plays=ibis.literal(0, type="int64"))
-        cells = cells.union(cdays.select(*keys, "plays"))
-    f = flags.select(*keys, flagged=ibis.literal(1))
-    j = cells.left_join(f, keys).select(*[cells[k] for k in keys], cells.plays, flagged=f.flagged)
-    return j.mutate(flagged=j.flagged.fill_null(0))
-
-
-def suspicion_expr(plays: ir.IntegerValue, flagged: ir.IntegerValue) -> dict[str, ir.Value]:
-    """Aggregates whose greater share is the suspicion: share of plays and of active cells flagged."""
+def suspicion_expr(t: ir.Table) -> dict[str, ir.Value]:
+    """Aggregates of daily_totals rows whose greater share is the suspicion: share of plays and of
+    active (platform, day) cells that are fraud-flagged."""
     return {
-        "_plays": plays.sum(),
-        "_flagged_plays": (plays * flagged).sum(),
-        "_cells": plays.count(),
-        "_flagged_cells": flagged.sum(),
+        "_plays": t.plays_total.sum(),
+        "_flagged_plays": (t.plays_total - t.plays_valid).sum(),
+        "_cells": t.cells.sum(),
+        "_flagged_cells": t.flagged_cells.sum(),
     }
 
 
@@ -331,20 +390,22 @@ def suspicion_from(t: ir.Table) -> ir.FloatingValue:
                          safe_div(t._flagged_cells, t._cells).fill_null(0.0))
 
 
-def data_quality(metrics: ir.Table, flags: ir.Table, comments: ir.Table | None, titles: ir.Table) -> ir.Table:
-    """Rows of DATA_QUALITY_SCHEMA for every title (titles without metrics get D, 'no_metrics')."""
-    cells = flagged_cells(metrics, flags, comments)
-    per = cells.group_by("title_id").aggregate(**suspicion_expr(cells.plays, cells.flagged))
+def data_quality(daily: ir.Table, flags: ir.Table, titles: ir.Table) -> ir.Table:
+    """Rows of DATA_QUALITY_SCHEMA for every title (titles without metrics get D, 'no_metrics').
+
+    ``daily``: daily_totals (per title and day: plays, valid plays, active and flagged cells).
+    """
+    per = daily.group_by("title_id").aggregate(
+        **suspicion_expr(daily), n_days=(daily.metric_cells > 0).cast("int64").sum()
+    )
     per = per.mutate(suspicion=suspicion_from(per))
-    metric_days = metrics.group_by("title_id").aggregate(n_days=metrics.date.nunique())
     # Reasons: every detector that fired on the title, alphabetically (no array functions: an OR-set).
     detectors = METRIC_DETECTORS + COMMENT_DETECTORS
     fired = flags.group_by("title_id").aggregate(
         **{d: flags.reasons.contains(d).cast("int64").max() for d in detectors}
     )
     t = titles.select("title_id").distinct()
-    j = (t.left_join(per, "title_id").select(t.title_id, per.suspicion)
-         .left_join(metric_days, "title_id").select("title_id", "suspicion", "n_days"))
+    j = t.left_join(per, "title_id").select(t.title_id, per.suspicion, per.n_days)
     j = j.left_join(fired, "title_id").select("title_id", "suspicion", "n_days", *detectors)
     reasons = ibis.ifelse(j.n_days.isnull() | (j.n_days == 0), ibis.literal("no_metrics;"), ibis.literal(""))
     for d in sorted(detectors):
@@ -367,9 +428,13 @@ FRAUD_INDICATORS = [
 ]
 
 
-def fraud_signals(metrics: ir.Table, flags: ir.Table, comments: ir.Table | None, granularity) -> ir.Table:
-    """fraud_suspicion rows per title and period."""
-    cells = with_period(flagged_cells(metrics, flags, comments), "date", granularity)
-    per = cells.group_by(["title_id", "period"]).aggregate(**suspicion_expr(cells.plays, cells.flagged))
+def fraud_signals(daily: ir.Table, granularity) -> ir.Table:
+    """fraud_suspicion rows per title and period, from daily_totals (periods keyed by their first day)."""
+    if granularity == "life":
+        per = daily.group_by("title_id").aggregate(**suspicion_expr(daily)).mutate(period=ibis.literal("life"))
+    else:
+        d = daily.mutate(_start=stored_as(period_start(daily.date, granularity), "date"))
+        per = d.group_by(["title_id", "_start"]).aggregate(**suspicion_expr(d))
+        per = per.mutate(period=period_label(per._start, granularity))
     per = per.mutate(fraud_suspicion=suspicion_from(per))
     return to_long(per, ["fraud_suspicion"])

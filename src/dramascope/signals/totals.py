@@ -1,18 +1,28 @@
-"""Per title and period sums of the daily counters, split into valid and fraud-flagged traffic.
+"""Sums of the daily counters, split into valid and fraud-flagged traffic, computed once per run.
 
-Dissemination, reputation (completion) and commercial indicators are ratios of these sums, so they are
-computed once per granularity and stored as the derived table ``period_totals``: one scan of
-``metrics`` per granularity instead of one per indicator, and a table a user can audit.
+Dissemination, reputation (completion), commercial and fraud-suspicion indicators are ratios of sums,
+so the big ``metrics`` table (one row per title, platform and day) is reduced once to two small
+derived tables that every family reads instead of re-scanning it:
+
+* ``daily_totals`` — per title and day over platforms: plays, valid plays and (flagged) cells. It feeds
+  the active-day counts, the decay half-life, life velocity, first/last dates and fraud suspicion.
+* ``platform_period_totals`` — per title, platform and period: every counter sum. Periods are grouped
+  by their first day (a date), never by a label string built per row; ``life`` rows are rolled up from
+  the finest other granularity's rows (sums of sums) instead of scanning ``metrics`` again.
+
+``period_totals`` (per title and period, with labels) is then a roll-up of those two small tables.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from dramascope.signals.common import stored_as, with_period, zero_if_null
-from dramascope.signals.periods import Granularity
+from dramascope.signals.common import period_start, stored_as, zero_if_null
+from dramascope.signals.periods import Granularity, period_label
 
 PERIOD_TOTALS_SCHEMA = pa.schema(
     [
@@ -42,27 +52,89 @@ PERIOD_TOTALS_SCHEMA = pa.schema(
     ]
 )
 
+# Counter sums shared by platform_period_totals and period_totals (added up when rolling up).
+_SUMS = ("plays_total", "plays_valid", "flagged_cells", "cells", "engagements_valid", "shares_valid",
+         "overseas_plays_valid", "market_known_plays_valid", "completion_weighted", "completion_plays",
+         "revenue_cny", "revenue_reported_days", "ad_spend_cny", "ad_spend_reported_days")
+
+PLATFORM_PERIOD_TOTALS_SCHEMA = pa.schema(
+    [("title_id", pa.string()), ("granularity", pa.string()), ("platform", pa.string()),
+     ("period_start", pa.date32()), ("first_date", pa.date32()), ("last_date", pa.date32())]
+    + [PERIOD_TOTALS_SCHEMA.field(c) for c in _SUMS]
+)
+
+DAILY_TOTALS_SCHEMA = pa.schema(
+    [
+        ("title_id", pa.string()),
+        ("date", pa.date32()),
+        ("plays_total", pa.int64()),  # Σ plays over the day's cells (NULL plays count 0)
+        ("plays_valid", pa.int64()),  # … over its unflagged cells
+        ("cells", pa.int64()),  # active (platform, day) cells: a metrics row or comments
+        ("flagged_cells", pa.int64()),
+        ("metric_cells", pa.int64()),  # cells with a metrics row (0: comments only)
+    ]
+)
+
+
+def _flag_column(flags: ir.Table) -> ir.Table:
+    return flags.select("title_id", "platform", "date", _flag=ibis.literal(1))
+
 
 def daily_cells(metrics: ir.Table, flags: ir.Table, titles: ir.Table) -> ir.Table:
     """Metrics rows with ``flagged`` (0/1) from fraud_flags and the market (row's, else the title's)."""
     keys = ["title_id", "platform", "date"]
-    f = flags.select(*keys, _flag=ibis.literal(1))
+    f = _flag_column(flags)
     m = metrics.left_join(f, keys).select(metrics, flagged=f._flag.fill_null(0))
     t = titles.select("title_id", title_market=titles.market)
     m = m.left_join(t, "title_id").select(m, t.title_market)
     return m.mutate(market=ibis.coalesce(m.market, m.title_market))
 
 
-def period_totals(cells: ir.Table, granularity: Granularity) -> ir.Table:
-    """Rows of PERIOD_TOTALS_SCHEMA for one granularity."""
-    c = with_period(cells, "date", granularity)
+def daily_totals(metrics: ir.Table, flags: ir.Table, comments: ir.Table | None) -> ir.Table:
+    """Rows of DAILY_TOTALS_SCHEMA: every title and day with metrics or comments.
+
+    A (platform, day) cell with comments but no metrics row is active too (plays 0): comment farms
+    can run on days without reported counters, and the suspicion shares count such cells.
+    """
+    keys = ["title_id", "platform", "date"]
+    f = _flag_column(flags)
+    m = metrics.select(*keys, plays=zero_if_null(metrics.plays))
+    m = m.left_join(f, keys).select(m, flagged=f._flag.fill_null(0))
+    metric_days = m.group_by(["title_id", "date"]).aggregate(
+        plays_total=m.plays.sum(),
+        plays_valid=ibis.ifelse(m.flagged == 0, m.plays, 0).sum(),
+        cells=m.count(),
+        flagged_cells=m.flagged.sum(),
+        metric_cells=m.count(),
+    )
+    out = metric_days
+    if comments is not None:
+        cdays = comments.filter(comments.posted_at.notnull()).select(
+            "title_id", platform=comments.platform.fill_null("unknown"), date=comments.posted_at.date()
+        ).distinct()
+        cdays = cdays.anti_join(metrics.select(*keys), keys)
+        cdays = cdays.left_join(f, keys).select(cdays, flagged=f._flag.fill_null(0))
+        comment_days = cdays.group_by(["title_id", "date"]).aggregate(
+            plays_total=ibis.literal(0, type="int64"), plays_valid=ibis.literal(0, type="int64"),
+            cells=cdays.count(), flagged_cells=cdays.flagged.sum(), metric_cells=ibis.literal(0, type="int64"),
+        )
+        u = metric_days.union(comment_days)
+        out = u.group_by(["title_id", "date"]).aggregate(
+            **{c: u[c].sum() for c in ("plays_total", "plays_valid", "cells", "flagged_cells", "metric_cells")}
+        )
+    return out.select(**{f.name: stored_as(out[f.name], _ibis_type(f.type)) for f in DAILY_TOTALS_SCHEMA})
+
+
+def _platform_sums(cells: ir.Table, granularity: Granularity) -> ir.Table:
+    """One scan of ``cells`` (daily_cells) to per title, platform and period sums."""
+    c = cells.mutate(period_start=period_start(cells.date, granularity))
     valid = c.flagged == 0
     plays = zero_if_null(c.plays)
     vplays = ibis.ifelse(valid, plays, 0)
     eng = (zero_if_null(c.likes) + zero_if_null(c.comments) + zero_if_null(c.shares)
            + zero_if_null(c.favorites))
     has_rate = valid & c.completion_rate.notnull() & c.plays.notnull()
-    per_platform = c.group_by(["title_id", "period", "period_start", "platform"]).aggregate(
+    return c.group_by(["title_id", "platform", "period_start"]).aggregate(
         first_date=c.date.min(),
         last_date=c.date.max(),
         plays_total=plays.sum(),
@@ -80,32 +152,64 @@ def period_totals(cells: ir.Table, granularity: Granularity) -> ir.Table:
         ad_spend_cny=c.ad_spend_cny.sum(),
         ad_spend_reported_days=c.ad_spend_cny.count(),
     )
-    p = per_platform
-    days = c.group_by(["title_id", "period"]).aggregate(days=c.date.nunique())
-    out = p.group_by(["title_id", "period", "period_start"]).aggregate(
-        first_date=p.first_date.min(),
-        last_date=p.last_date.max(),
-        plays_total=p.plays_total.sum(),
-        plays_valid=p.plays_valid.sum(),
-        flagged_cells=p.flagged_cells.sum(),
-        cells=p.cells.sum(),
-        engagements_valid=p.engagements_valid.sum(),
-        shares_valid=p.shares_valid.sum(),
-        overseas_plays_valid=p.overseas_plays_valid.sum(),
-        market_known_plays_valid=p.market_known_plays_valid.sum(),
-        completion_weighted=p.completion_weighted.sum(),
-        completion_plays=p.completion_plays.sum(),
-        revenue_cny=p.revenue_cny.sum(),
-        revenue_reported_days=p.revenue_reported_days.sum(),
-        ad_spend_cny=p.ad_spend_cny.sum(),
-        ad_spend_reported_days=p.ad_spend_reported_days.sum(),
+
+
+def _roll_up(p: ir.Table, keys: list[str], **extra) -> ir.Table:
+    """Sums of sums (min/max of dates) over ``keys``."""
+    return p.group_by(keys).aggregate(
+        first_date=p.first_date.min(), last_date=p.last_date.max(), **{c: p[c].sum() for c in _SUMS}, **extra
+    )
+
+
+def _conform(t: ir.Table, schema: pa.Schema, **cols) -> ir.Table:
+    have = {**{c: t[c] for c in t.columns}, **cols}
+    return t.select(**{f.name: stored_as(have[f.name], _ibis_type(f.type)) for f in schema})
+
+
+def platform_period_totals(cells: ir.Table, granularities: Sequence[Granularity]) -> ir.Table:
+    """Rows of PLATFORM_PERIOD_TOTALS_SCHEMA for ``granularities``: one scan per granularity other
+    than ``life``; ``life`` is rolled up from the first of them (or scanned when it is alone)."""
+    scans = {g: _platform_sums(cells, g) for g in granularities if g != "life"}
+    parts = [_conform(p, PLATFORM_PERIOD_TOTALS_SCHEMA, granularity=ibis.literal(g)) for g, p in scans.items()]
+    if "life" in granularities:
+        if scans:
+            life = _roll_up(next(iter(scans.values())), ["title_id", "platform"])
+        else:
+            life = _platform_sums(cells, "life")
+        parts.append(_conform(life, PLATFORM_PERIOD_TOTALS_SCHEMA, granularity=ibis.literal("life"),
+                              period_start=ibis.null("date")))
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.union(p)
+    return out
+
+
+def period_totals(ppt: ir.Table, daily: ir.Table, granularity: Granularity) -> ir.Table:
+    """Rows of PERIOD_TOTALS_SCHEMA for one granularity, from platform_period_totals and daily_totals."""
+    p = ppt.filter(ppt.granularity == granularity)
+    out = _roll_up(
+        p, ["title_id", "period_start"],
         platform_plays_sq=(p.plays_valid.cast("float64") * p.plays_valid.cast("float64")).sum(),
         platforms=(p.plays_valid > 0).cast("int64").sum(),
     )
-    out = out.join(days, ["title_id", "period"])
-    cols = {f.name: out[f.name] for f in PERIOD_TOTALS_SCHEMA if f.name in out.columns}
-    cols["granularity"] = ibis.literal(granularity)
-    return out.select(**{f.name: stored_as(cols[f.name], _ibis_type(f.type)) for f in PERIOD_TOTALS_SCHEMA})
+    d = daily.filter(daily.metric_cells > 0)
+    if granularity == "life":  # period_start is NULL: join on the title alone
+        days = d.group_by("title_id").aggregate(days=d.count())
+        out = out.join(days, "title_id")
+    else:
+        d = d.mutate(period_start=stored_as(period_start(d.date, granularity), "date"))
+        days = d.group_by(["title_id", "period_start"]).aggregate(days=d.count())
+        out = out.join(days, ["title_id", "period_start"])
+    label = period_label(out.period_start, granularity)
+    return _conform(out, PERIOD_TOTALS_SCHEMA, granularity=ibis.literal(granularity), period=label)
+
+
+def all_period_totals(ppt: ir.Table, daily: ir.Table, granularities: Sequence[Granularity]) -> ir.Table:
+    parts = [period_totals(ppt, daily, g) for g in granularities]
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.union(p)
+    return out
 
 
 def _ibis_type(t: pa.DataType) -> str:
