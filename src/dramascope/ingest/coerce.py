@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from dramascope.ingest.dates import parse_dates, parse_timestamps
 from dramascope.ingest.headers import HeaderMapping
 from dramascope.ingest.number_formats import normalise_text, parse_numbers
-from dramascope.ingest.readers import as_text
+from dramascope.ingest.readers import as_text, contiguous
 from dramascope.ingest.whitespace import needs_trim
 from dramascope.schema import Column, Table
 
@@ -118,7 +118,7 @@ def _typed_passthrough(col: Column, values: pa.Array) -> pa.Array | None:
 
 def coerce_column(col: Column, values: pa.Array) -> tuple[pa.Array, pa.Array]:
     """Source values → (canonical typed values, reason per row or null)."""
-    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    values = contiguous(values)
     passed = _typed_passthrough(col, values)
     if passed is not None:
         return passed, pa.nulls(len(values), pa.string())
@@ -220,7 +220,7 @@ def coerce_batch(table: Table, batch, mapping: HeaderMapping) -> tuple[pa.Table,
     for col in table.columns:
         source = source_of.get(col.name)
         if source is not None and source in data.column_names:
-            src = data.column(source).combine_chunks()
+            src = contiguous(data.column(source))
             values, reason = coerce_column(col, src)
         else:
             src = None

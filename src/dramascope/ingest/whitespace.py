@@ -30,18 +30,23 @@ def _encoded(width: int) -> np.ndarray:
 
 
 _ONE, _TWO, _THREE = _encoded(1), _encoded(2), _encoded(3)
-_ASCII_SPACE = np.zeros(256, dtype=bool)
-_ASCII_SPACE[_ONE] = True
-_LEAD = np.zeros(256, dtype=bool)  # first bytes of the multi-byte trimmed characters
-_LEAD[np.concatenate([_TWO >> 8, _THREE >> 16]).astype(np.uint8)] = True
-_TAIL = np.zeros(256, dtype=bool)  # last bytes of the multi-byte trimmed characters
-_TAIL[np.concatenate([_TWO & 0xFF, _THREE & 0xFF]).astype(np.uint8)] = True
+_LEAD = np.unique(np.concatenate([_TWO >> 8, _THREE >> 16])).astype(np.uint8)  # first bytes, multi-byte
+_TAIL = np.unique(np.concatenate([_TWO & 0xFF, _THREE & 0xFF])).astype(np.uint8)  # their last bytes
+_LEADS = {2: np.unique(_TWO >> 8).astype(np.uint8), 3: np.unique(_THREE >> 16).astype(np.uint8)}
+
+
+def _any_in(values: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """values ∈ members, for a handful of members (comparisons beat a table lookup here)."""
+    hit = values == members[0]
+    for m in members[1:]:
+        hit |= values == m
+    return hit
 
 
 def _code(data: np.ndarray, pos: np.ndarray, width: int) -> np.ndarray:
     out = np.zeros(len(pos), dtype=np.uint32)
     for i in range(width):
-        out = (out << 8) | data[pos + i]
+        out = (out << 8) | np.take(data, pos + i)
     return out
 
 
@@ -50,7 +55,7 @@ def needs_trim(values: pa.Array) -> bool:
     when trimming and turning '' into null would change the column. Conservative (True) for
     anything but a plain ``string`` array."""
     if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
+        values = values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
     if not pa.types.is_string(values.type):
         return True
     n = len(values)
@@ -65,15 +70,27 @@ def needs_trim(values: pa.Array) -> bool:
     if bufs[2] is None or (ends <= starts).any():
         return True  # an empty string becomes null
     data = np.frombuffer(bufs[2], dtype=np.uint8)
-    length = ends - starts
-    first, last = data[starts], data[ends - 1]
-    if _ASCII_SPACE[first].any() or _ASCII_SPACE[last].any():
-        return True
-    for width, codes in ((2, _TWO), (3, _THREE)):
-        head = starts[_LEAD[first] & (length >= width)]
-        if len(head) and np.isin(_code(data, head, width), codes).any():
+    first, last = np.take(data, starts), np.take(data, ends - 1)
+    for edge in (first, last):  # ASCII whitespace: every such byte is <= 0x20
+        low = edge[edge <= 0x20] if (edge <= 0x20).any() else None
+        if low is not None and _any_in(low, _ONE).any():
             return True
-        tail = ends[_TAIL[last] & (length >= width)] - width
-        if len(tail) and np.isin(_code(data, tail, width), codes).any():
+    lead, tail = _any_in(first, _LEAD), _any_in(last, _TAIL)
+    if not (lead.any() or tail.any()):
+        return False
+    length = ends - starts
+    for width, codes in ((2, _TWO), (3, _THREE)):
+        long_enough = length >= width
+        if _has_char(data, starts[lead & long_enough], width, codes) \
+                or _has_char(data, ends[tail & long_enough] - width, width, codes):
             return True
     return False
+
+
+def _has_char(data: np.ndarray, pos: np.ndarray, width: int, codes: np.ndarray) -> bool:
+    """Whether any of the ``width``-byte sequences at ``pos`` is one of ``codes`` (the lead byte is
+    compared first: CJK text starts and ends with lead bytes no whitespace character uses)."""
+    if not len(pos):
+        return False
+    pos = pos[_any_in(np.take(data, pos), _LEADS[width])]
+    return bool(len(pos)) and bool(_any_in(_code(data, pos, width), codes).any())
