@@ -28,3 +28,42 @@ def test_english_negation_and_word_boundaries():
     hits = m.find("not bad at all")
     assert [h.term for h in hits] == ["not bad"] and not hits[0].negated
     assert m.find("so love")[0].degree == 1.4
+
+
+def test_leftmost_non_overlapping_matches_a_sequential_scan():
+    import numpy as np
+
+    from dramascope.resonance.matcher import leftmost_non_overlapping
+
+    def sequential(starts, ends):
+        out, last = [], -1
+        for s, e in zip(starts, ends):
+            out.append(s >= last)
+            if s >= last:
+                last = e
+        return out
+
+    rng = np.random.default_rng(3)
+    for trial in range(200):
+        n = int(rng.integers(0, 60))
+        starts = np.sort(rng.choice(200, size=n, replace=False)) if trial % 2 else np.arange(n)  # long chains too
+        ends = starts + rng.integers(1, 5, size=n)
+        assert leftmost_non_overlapping(starts, ends).tolist() == sequential(starts.tolist(), ends.tolist())
+
+
+def test_term_table_longest_match_and_word_boundaries():
+    import numpy as np
+
+    from dramascope.resonance.matcher import TermTable
+
+    def cps(text):
+        return np.frombuffer(("\0" + text + "\0").encode("utf-32-le"), dtype=np.uint32)
+
+    table = TermTable(["哈哈", "哈哈哈", "not", "not bad"])
+    pos, tid, length = table.longest_at(cps("哈哈哈哈"))
+    assert [(int(p), table.terms[t], int(k)) for p, t, k in zip(pos, tid, length)] == [
+        (1, "哈哈哈", 3), (2, "哈哈哈", 3), (3, "哈哈", 2)]
+    text = cps("not badly, knot")
+    word = ((text >= ord("a")) & (text <= ord("z"))) | ((text >= ord("0")) & (text <= ord("9")))
+    pos, tid, _ = table.longest_at(text, word)
+    assert [(int(p), table.terms[t]) for p, t in zip(pos, tid)] == [(1, "not")]  # not "not bad", not "knot"

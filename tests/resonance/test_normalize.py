@@ -32,3 +32,14 @@ def test_language_detection():
     assert detect_language("") == "und"
     assert detect_language("这个 plot twist 太绝了") == "zh"
     assert detect_language("I love this show so much 好看") == "en"
+
+
+def test_batch_normalisation_equals_per_text():
+    from dramascope.resonance.normalize import normalize_batch, normalize_with_stats
+
+    texts = ["哈哈哈哈哈哈", "", "  ＡＢＣ  ", "啊哈啊哈啊哈啊哈啊", "…", "ｶﾞ", "ΟΔΟΣ", "a\x00b", "好" * 12000, "\t\n"]
+    batch = normalize_batch(texts)
+    assert batch.texts == [normalize_with_stats(t)[0] for t in texts]
+    assert batch.removed.tolist() == [normalize_with_stats(t)[1] for t in texts]
+    assert (batch.lengths == [len(t) for t in batch.texts]).all()
+    assert normalize_batch([]).texts == []

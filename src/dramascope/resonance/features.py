@@ -5,6 +5,10 @@ Why hashing in numpy: the n-grams of a whole batch are hashed at once over one a
 arrays in an ``.npz`` file (no pickle). Why lexicon features: the n-gram weights learn the corpus,
 the lexicon scores carry knowledge the corpus lacks (slang, emoji, negation); a linear model over both
 learns how far to trust each (stacking in one model).
+
+`prepare` works on the whole batch at once (one code-point array, no per-text Python loop): the
+features must equal those of the per-text pipeline the shipped models were trained on, which
+tests/resonance/test_prepare_equivalence.py checks against a copy of it.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ The lexicons give the model what a corpus of Weibo sentences cannot: slang that 
 corpus (破防, 上头, 绝绝子 …), emoji and kaomoji, and the effect of negation and degree words. They
 are applied to every text whatever its language (a mixed comment gets both), and their per-label
 scores become features of the supervised model (see :mod:`features`), so the model learns how far to
-trust them. Every cue that fires is kept as evidence.
+trust them. Every cue that fires is kept as evidence. `Lexicons.analyze` reads one text;
+`Lexicons.analyze_batch` a normalised batch at once, returning columns (`LexiconBatch`).
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Why a trie-shaped regular expression: Python's ``re`` tries every branch of a fl
 every position; compiling the cue list as a trie (``不(?:错|喜欢)``) lets the engine reject a position
 on its first character, so a comment is scanned in microseconds. Greedy optional tails make the
 longest cue win (哈哈哈 over 哈哈, 不喜欢 over 喜欢).
+
+`ContextMatcher` is the per-text definition; `BatchContextMatcher` gives the same hits for a whole
+batch by walking a trie over one code-point array (see the section below).
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ half-width), lower case, drop emoji variation selectors and skin tones, traditio
 Chinese (a character table derived from OpenCC, shipped as data), collapse runs of a repeated
 character or two-character unit (哈哈哈哈哈 → 哈哈哈, 666666 → 666, 啊哈啊哈啊哈 → 啊哈啊哈), and cap the
 length (very long texts are cut, so a 100k-character paste costs no more than 5,000 characters).
+
+`normalize_with_stats` is the per-text definition; `normalize_batch` computes the same for a whole
+batch as table lookups and masks over one code-point array (what `features.prepare` uses).
 """
 
 from __future__ import annotations
