@@ -1,5 +1,10 @@
 from dramascope.resonance.langdetect import detect_language
-from dramascope.resonance.normalize import MAX_CHARS, collapse_repeats, normalize_text, to_simplified
+from dramascope.resonance.normalize import (
+    MAX_CHARS,
+    collapse_repeats,
+    normalize_text,
+    to_simplified,
+)
 
 
 def test_repeats_collapse_to_three_and_count_removed():
