@@ -4,6 +4,9 @@ Every text gets a defined result: an empty or whitespace-only text is ``neutral`
 and language ``und`` (there is nothing to read, so the model is not asked); emoji-only texts go to the
 zh model, whose lexicon features cover emoji; mixed texts go to the model of the majority script,
 while the lexicons of both languages apply; very long texts are cut to their first 5,000 characters.
+
+`score_texts` returns a batch as columns (`ScoredBatch`, what batch scoring writes to Arrow);
+`classify_texts` turns those columns into one `EmotionResult` per text.
 """
 
 from __future__ import annotations
@@ -50,10 +53,6 @@ class ScoredBatch:
     langs: list[str]
     prepared: Prepared
     model_version: str
-
-    def reaction_evidence(self, i: int) -> dict[str, list[str]]:
-        found = self.prepared.found.reactions[i]
-        return {code: found[code] for code in sorted(found)} if found else {}
 
 
 def score_texts(texts: list[str], lang: str = "auto", *, model: EmotionModel | None = None) -> ScoredBatch:
