@@ -143,14 +143,14 @@ def run_ibis(data: Path, work: Path, threads: int, memory_gb: float) -> dict:
             stages[last[1]] = now - last[0]
         last[:] = [now, stage]
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu_seconds()
     summary = compute_signals(ws, granularities=("life", "month"), semantic=False, progress=progress)
-    total = time.perf_counter() - t0
+    total, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
     stages[last[1]] = time.perf_counter() - last[0]
     flags = engine.to_arrow(ws.table("fraud_flags").select("title_id", "platform", "date"))
     flagged = {(r["title_id"], r["platform"], r["date"]) for r in flags.to_pylist()}
     ws.close()
-    return {"seconds": total, "load_seconds": load_s, "stages": stages, "rows": summary.rows,
+    return {"seconds": total, "cpu_seconds": cpu, "load_seconds": load_s, "stages": stages, "rows": summary.rows,
             "flagged": [[a, b, str(c)] for a, b, c in flagged]}
 
 
@@ -168,7 +168,7 @@ def run_pandas(data: Path, titles_limit: int | None) -> dict:
         m = m[m.title_id.isin(keep)]
         titles = titles[titles.title_id.isin(keep)]
     load_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu_seconds()
     ratios = ("likes", "comments", "shares", "favorites")
     m = m.sort_values(["title_id", "platform", "date"]).reset_index(drop=True)
     judged = m.plays >= 200
@@ -285,12 +285,18 @@ def run_pandas(data: Path, titles_limit: int | None) -> dict:
         long = ind.reset_index().melt(id_vars=gk, var_name="indicator", value_name="value").dropna()
         out.append(long)
     result = pd.concat(out, ignore_index=True)
-    total = time.perf_counter() - t0
-    return {"seconds": total, "fraud_seconds": fraud_s, "load_seconds": load_s, "rows": len(result),
+    total, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
+    return {"seconds": total, "cpu_seconds": cpu, "fraud_seconds": fraud_s, "load_seconds": load_s, "rows": len(result),
             "metric_rows": len(m), "flagged_cells": len(flags)}
 
 
 # ------------------------------------------------------------------------------------------ driver
+def _cpu_seconds() -> float:
+    """User + system CPU of this process, every thread (the box is shared: wall time is noisy)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def _child(args) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
     if args.role == "ibis":
@@ -364,7 +370,9 @@ def main() -> None:
     print(f"pandas metric families only (life+month): {pandas_s:.1f}s ({label}; fraud part "
           f"{pdres['fraud_seconds'] * scale:.1f}s), peak RSS {pdres['peak_rss_mb']:.0f} MB "
           f"(on its {pdres['metric_rows']:,} rows)")
-    print(f"speed-up ibis vs pandas: {pandas_s / ib['seconds']:.1f}×")
+    print(f"speed-up ibis vs pandas: {pandas_s / ib['seconds']:.1f}× wall; CPU seconds ibis "
+          f"{ib['cpu_seconds']:.1f} (threads {args.threads}) vs pandas {pdres['cpu_seconds'] * scale:.1f}"
+          f"{'' if scale == 1 else ' extrapolated'}: {pdres['cpu_seconds'] * scale / ib['cpu_seconds']:.1f}× by CPU")
     print(f"fraud on plants: cell precision {p:.3f}, recall {r:.3f}, viral titles flagged {viral}/"
           f"{len(plants['viral'])}; ibis flagged {len(ib['flagged']):,} cells, pandas {pdres['flagged_cells']:,}"
           + (" (on its subset)" if scale != 1 else ""))

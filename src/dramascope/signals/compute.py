@@ -103,7 +103,8 @@ def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
     eng.replace("daily_totals", daily_totals(metrics, flags, comments))
     daily = ws.table("daily_totals")
     eng.ensure_table("platform_period_totals", PLATFORM_PERIOD_TOTALS_SCHEMA)
-    eng.replace("platform_period_totals", platform_period_totals(daily_cells(metrics, flags, titles), granularities))
+    eng.replace("platform_period_totals", platform_period_totals(daily_cells(metrics, flags), titles,
+                                                                              granularities))
     eng.ensure_table("period_totals", PERIOD_TOTALS_SCHEMA)
     eng.replace("period_totals", all_period_totals(ws.table("platform_period_totals"), daily, granularities))
     pt_table = ws.table("period_totals")

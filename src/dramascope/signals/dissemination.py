@@ -140,9 +140,9 @@ def dissemination_signals(pt: ir.Table, daily: ir.Table, titles: ir.Table, episo
     """
     rt = _runtime(titles, episodes)
     w = pt.left_join(rt, "title_id").select(pt, rt.n_episodes, rt.runtime_minutes, rt.release_date)
-    md = _metric_days(daily)
-    as_of = md.date.max().as_scalar()
-    first_seen = md.group_by("title_id").aggregate(first_seen=md.date.min())
+    # First and last metrics dates from the period sums (every metrics day is in one period).
+    as_of = pt.last_date.max().as_scalar()
+    first_seen = pt.group_by("title_id").aggregate(first_seen=pt.first_date.min())
     w = w.left_join(first_seen, "title_id").select(w, first_seen.first_seen)
     end = as_of if granularity == "life" else period_end(w.period_start, granularity)
     released = ibis.coalesce(w.release_date, w.first_seen)

@@ -80,14 +80,11 @@ def _flag_column(flags: ir.Table) -> ir.Table:
     return flags.select("title_id", "platform", "date", _flag=ibis.literal(1))
 
 
-def daily_cells(metrics: ir.Table, flags: ir.Table, titles: ir.Table) -> ir.Table:
-    """Metrics rows with ``flagged`` (0/1) from fraud_flags and the market (row's, else the title's)."""
+def daily_cells(metrics: ir.Table, flags: ir.Table) -> ir.Table:
+    """Metrics rows with ``flagged`` (0/1) from fraud_flags."""
     keys = ["title_id", "platform", "date"]
     f = _flag_column(flags)
-    m = metrics.left_join(f, keys).select(metrics, flagged=f._flag.fill_null(0))
-    t = titles.select("title_id", title_market=titles.market)
-    m = m.left_join(t, "title_id").select(m, t.title_market)
-    return m.mutate(market=ibis.coalesce(m.market, m.title_market))
+    return metrics.left_join(f, keys).select(metrics, flagged=f._flag.fill_null(0))
 
 
 def daily_totals(metrics: ir.Table, flags: ir.Table, comments: ir.Table | None) -> ir.Table:
@@ -125,8 +122,13 @@ def daily_totals(metrics: ir.Table, flags: ir.Table, comments: ir.Table | None) 
     return out.select(**{f.name: stored_as(out[f.name], _ibis_type(f.type)) for f in DAILY_TOTALS_SCHEMA})
 
 
-def _platform_sums(cells: ir.Table, granularity: Granularity) -> ir.Table:
-    """One scan of ``cells`` (daily_cells) to per title, platform and period sums."""
+def _platform_sums(cells: ir.Table, titles: ir.Table, granularity: Granularity) -> ir.Table:
+    """One scan of ``cells`` (daily_cells) to per title, platform and period sums.
+
+    A row's market is its own, else its title's. The title's market is constant per title, so it is
+    applied to the sums of rows without a market after aggregating (a join of the small result with
+    titles instead of one per metrics row).
+    """
     c = cells.mutate(period_start=period_start(cells.date, granularity))
     valid = c.flagged == 0
     plays = zero_if_null(c.plays)
@@ -134,7 +136,7 @@ def _platform_sums(cells: ir.Table, granularity: Granularity) -> ir.Table:
     eng = (zero_if_null(c.likes) + zero_if_null(c.comments) + zero_if_null(c.shares)
            + zero_if_null(c.favorites))
     has_rate = valid & c.completion_rate.notnull() & c.plays.notnull()
-    return c.group_by(["title_id", "platform", "period_start"]).aggregate(
+    agg = c.group_by(["title_id", "platform", "period_start"]).aggregate(
         first_date=c.date.min(),
         last_date=c.date.max(),
         plays_total=plays.sum(),
@@ -143,14 +145,21 @@ def _platform_sums(cells: ir.Table, granularity: Granularity) -> ir.Table:
         cells=c.count(),
         engagements_valid=ibis.ifelse(valid, eng, 0).sum(),
         shares_valid=ibis.ifelse(valid, zero_if_null(c.shares), 0).sum(),
-        overseas_plays_valid=ibis.ifelse(c.market == "overseas", vplays, 0).sum(),
-        market_known_plays_valid=ibis.ifelse(c.market.notnull(), vplays, 0).sum(),
+        _overseas_row=ibis.ifelse(c.market == "overseas", vplays, 0).sum(),
+        _known_row=ibis.ifelse(c.market.notnull(), vplays, 0).sum(),
+        _no_market=ibis.ifelse(c.market.isnull(), vplays, 0).sum(),
         completion_weighted=ibis.ifelse(has_rate, c.completion_rate * plays.cast("float64"), 0.0).sum(),
         completion_plays=ibis.ifelse(has_rate, plays, 0).sum(),
         revenue_cny=c.revenue_cny.sum(),
         revenue_reported_days=c.revenue_cny.count(),
         ad_spend_cny=c.ad_spend_cny.sum(),
         ad_spend_reported_days=c.ad_spend_cny.count(),
+    )
+    t = titles.select("title_id", _title_market=titles.market).distinct()
+    a = agg.left_join(t, "title_id").select(agg, t._title_market)
+    return a.mutate(
+        overseas_plays_valid=a._overseas_row + ibis.ifelse(a._title_market == "overseas", a._no_market, 0),
+        market_known_plays_valid=a._known_row + ibis.ifelse(a._title_market.notnull(), a._no_market, 0),
     )
 
 
@@ -166,16 +175,16 @@ def _conform(t: ir.Table, schema: pa.Schema, **cols) -> ir.Table:
     return t.select(**{f.name: stored_as(have[f.name], _ibis_type(f.type)) for f in schema})
 
 
-def platform_period_totals(cells: ir.Table, granularities: Sequence[Granularity]) -> ir.Table:
+def platform_period_totals(cells: ir.Table, titles: ir.Table, granularities: Sequence[Granularity]) -> ir.Table:
     """Rows of PLATFORM_PERIOD_TOTALS_SCHEMA for ``granularities``: one scan per granularity other
     than ``life``; ``life`` is rolled up from the first of them (or scanned when it is alone)."""
-    scans = {g: _platform_sums(cells, g) for g in granularities if g != "life"}
+    scans = {g: _platform_sums(cells, titles, g) for g in granularities if g != "life"}
     parts = [_conform(p, PLATFORM_PERIOD_TOTALS_SCHEMA, granularity=ibis.literal(g)) for g, p in scans.items()]
     if "life" in granularities:
         if scans:
             life = _roll_up(next(iter(scans.values())), ["title_id", "platform"])
         else:
-            life = _platform_sums(cells, "life")
+            life = _platform_sums(cells, titles, "life")
         parts.append(_conform(life, PLATFORM_PERIOD_TOTALS_SCHEMA, granularity=ibis.literal("life"),
                               period_start=ibis.null("date")))
     out = parts[0]
