@@ -1,0 +1,150 @@
+"""The scoring kernel of the emotion model: hashed n-gram tf-idf times weights, without a design matrix.
+
+Why a kernel of its own: scoring a batch through ``tfidf(hashed_ngrams(...))``, ``sp.hstack`` with the
+dense features and ``x @ coef.T`` spends most of its time outside the arithmetic (a 4 MB transposed
+copy of the weights per call, a full sort of 64-bit keys, scipy matrix construction). The functions
+here compute the same numbers from the same hashes:
+
+- `ngram_scores` = ``tfidf(hashed_ngrams(texts, sizes, n_bits), idf) @ weights_t`` (bit for bit: the
+  same float32 products summed in the same order as scipy's CSR product);
+- `add_dense_scores` adds ``dense @ weights_t`` to it in the order the hstacked product used;
+- `weights_t` prepares the (columns, classes) C-contiguous table once per model.
+
+Grouping equal (text, column) keys is the costly step. Keys are packed into 32 bits (text index above
+the column bits) and sorted by two stable 16-bit radix passes (numpy's stable sort of 16-bit keys
+is a radix sort, several times cheaper than its general sort of 32-bit keys); a batch whose keys do
+not fit 32 bits falls back to one general sort.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+_SEP = 0x01  # never in normalised text (control characters are removed)
+_MULT = np.uint64(0x9E3779B97F4A7C15)
+_PRIMES = (np.uint64(1000003), np.uint64(7919), np.uint64(104729), np.uint64(1299709), np.uint64(15485863))
+
+
+def weights_t(coef: np.ndarray) -> np.ndarray:
+    """(n_classes, n_features) coefficients as a C-contiguous float32 (n_features, n_classes) table.
+
+    Build it once per model and pass slices of it (rows ``[:2**n_bits]`` for the n-grams, the rest
+    for the dense features) to the kernels: the transpose costs more than scoring a batch."""
+    return np.ascontiguousarray(np.asarray(coef, dtype=np.float32).T)
+
+
+def _codepoints(texts: list[str]) -> np.ndarray:
+    """All texts framed by separators as one uint32 code-point array (a separator inside a text is a space)."""
+    joined = "\x01".join(texts)
+    if joined.count("\x01") != len(texts) - 1:
+        joined = "\x01".join(t.replace("\x01", " ") for t in texts)
+    return np.frombuffer(("\x01" + joined + "\x01").encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def ngram_keys(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """(text index, hashed column) of every character n-gram of the given sizes, unsorted.
+
+    The same hashes, frame and validity rules as `features.hashed_ngrams` (an n-gram may touch the
+    separators framing its text but never contain one)."""
+    n = len(texts)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.uint32)
+    cps32 = _codepoints(texts)
+    cps = cps32.astype(np.uint64)
+    is_sep = cps32 == _SEP
+    sep_cum = np.cumsum(is_sep, dtype=np.int32)
+    doc = sep_cum - 1  # the separator opening text d, and text d's characters, belong to d
+    length = len(cps)
+    shift = np.uint64(64 - n_bits)
+    docs, cols = [], []
+    for k in sizes:
+        if length < k:
+            continue
+        m = length - k + 1
+        h = np.full(m, np.uint64(k) * np.uint64(0x9E37), dtype=np.uint64)
+        for j in range(k):
+            h *= _PRIMES[j % len(_PRIMES)]
+            h += cps[j:j + m]
+            h += np.uint64(1)
+        h *= _MULT
+        h >>= shift
+        # valid: no separator strictly inside the window (k = 1: not a separator; k = 2: not an empty text)
+        if k == 1:
+            valid = ~is_sep
+        else:
+            valid = sep_cum[k - 2:k - 2 + m] == sep_cum[:m]
+            if k == 2:
+                valid &= ~(is_sep[:m] & is_sep[1:1 + m])
+        valid[m - 1] &= bool(doc[m - 1] < n)  # only the closing separator can start a window of text n
+        idx = np.flatnonzero(valid)
+        docs.append(doc[idx])
+        cols.append(h[idx].astype(np.uint32))
+    if not docs:
+        return np.zeros(0, np.int32), np.zeros(0, np.uint32)
+    return np.concatenate(docs), np.concatenate(cols)
+
+
+def _sorted_keys(doc: np.ndarray, col: np.ndarray, n: int, n_bits: int) -> np.ndarray:
+    """The packed keys ``doc << n_bits | col`` in ascending order."""
+    if ((n - 1) << n_bits) < 2**32:
+        keys = doc.astype(np.uint32) << np.uint32(n_bits)
+        keys |= col
+        lo = np.argsort(keys.astype(np.uint16), kind="stable")
+        keys = keys[lo]
+        hi = np.argsort((keys >> np.uint32(16)).astype(np.uint16), kind="stable")
+        return keys[hi]
+    keys = (doc.astype(np.int64) << n_bits) | col.astype(np.int64)
+    keys.sort()
+    return keys
+
+
+def ngram_tfidf(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np.ndarray) -> sp.csr_matrix:
+    """``tfidf(hashed_ngrams(texts, sizes, n_bits), idf)``: sublinear tf × idf, rows of unit length."""
+    n = len(texts)
+    dim = 1 << n_bits
+    doc, col = ngram_keys(texts, sizes, n_bits)
+    if not len(doc):
+        return sp.csr_matrix((n, dim), dtype=np.float32)
+    keys = _sorted_keys(doc, col, n, n_bits)
+    first = np.empty(len(keys), dtype=bool)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    at = np.flatnonzero(first)
+    counts = np.empty(len(at), dtype=np.float32)
+    counts[:-1] = np.diff(at)
+    counts[-1] = len(keys) - at[-1]
+    uniq = keys[at]
+    cols = (uniq & (dim - 1)).astype(np.int32)
+    rows = (uniq >> n_bits).astype(np.int32)
+    data = np.log1p(counts)
+    data *= idf.astype(np.float32, copy=False)[cols]
+    norms = np.sqrt(np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=n))
+    norms[norms == 0] = 1.0
+    data = (data / norms[rows]).astype(np.float32)
+    indptr = np.searchsorted(rows, np.arange(n + 1, dtype=np.int32)).astype(np.int32)
+    mat = sp.csr_matrix((data, cols, indptr), shape=(n, dim))
+    mat.has_sorted_indices = True
+    mat.has_canonical_format = True
+    return mat
+
+
+def ngram_scores(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np.ndarray,
+                 weights: np.ndarray) -> np.ndarray:
+    """(n, k) float32 ``tfidf(hashed_ngrams(texts, sizes, n_bits), idf) @ weights``.
+
+    ``weights`` is the n-gram block of `weights_t` (2**n_bits rows, C-contiguous float32). Equal, bit
+    for bit, to the n-gram part of the hstacked product the model used (same CSR product kernel,
+    same column order)."""
+    if weights.shape[0] != 1 << n_bits or weights.dtype != np.float32 or not weights.flags.c_contiguous:
+        raise ValueError("weights must be a C-contiguous float32 (2**n_bits, k) table (see weights_t)")
+    return np.asarray(ngram_tfidf(texts, sizes, n_bits, idf) @ weights)
+
+
+def add_dense_scores(scores: np.ndarray, dense: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``scores += dense @ weights`` in float32, one feature at a time (the order of the CSR product
+    over ``hstack([ngrams, dense])``, so logits equal the model's bit for bit). Returns ``scores``."""
+    dense = np.asarray(dense, dtype=np.float32)
+    for j in range(dense.shape[1]):
+        scores += dense[:, j:j + 1] * weights[j]
+    return scores

@@ -1,0 +1,111 @@
+"""The scoring kernel must give what the model's scipy path gives: same tf-idf matrix, same logits."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dramascope.resonance import linear_kernel as lk
+from dramascope.resonance.features import fit_idf, hashed_ngrams, prepare, tfidf
+
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+TRICKY = ["好看好看", "", "ab", "abc", "这部剧 yyds!!", "😂😂😂", "a", "\x01x", "x\x01", "\x01", "  ", "哈" * 50]
+
+
+def scipy_scores(texts, sizes, n_bits, idf, coef, dense, dense_scale):
+    """The model's path: hstack of tf-idf n-grams and scaled dense features, times coef.T."""
+    grams = tfidf(hashed_ngrams(texts, sizes, n_bits), idf)
+    x = sp.hstack([grams, sp.csr_matrix(dense * dense_scale)], format="csr", dtype=np.float32)
+    return np.asarray(x @ coef.T.astype(np.float32))
+
+
+def kernel_scores(texts, sizes, n_bits, idf, coef, dense, dense_scale):
+    wt = lk.weights_t(coef)
+    z = lk.ngram_scores(texts, sizes, n_bits, idf, wt[:1 << n_bits])
+    return lk.add_dense_scores(z, dense * dense_scale, wt[1 << n_bits:])
+
+
+def random_model(n_bits, n_dense, k=8, seed=0):
+    rng = np.random.default_rng(seed)
+    coef = rng.normal(size=(k, (1 << n_bits) + n_dense)).astype(np.float32)
+    idf = rng.uniform(1.0, 9.0, 1 << n_bits).astype(np.float32)
+    return coef, idf
+
+
+def assert_same_tfidf(texts, sizes, n_bits, idf):
+    want = tfidf(hashed_ngrams(texts, sizes, n_bits), idf)
+    got = lk.ngram_tfidf(texts, sizes, n_bits, idf)
+    assert got.shape == want.shape
+    assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
+    assert np.array_equal(got.data, want.data)
+
+
+def test_tfidf_matches_hand_computation():
+    # "ab" framed as |ab|, sizes (1,): a, b once each -> log1p(1) * idf, rows of unit length
+    idf = np.arange(1, 17, dtype=np.float32)
+    x = lk.ngram_tfidf(["aa", "", "ab"], (1,), 4, idf).toarray()
+    assert np.allclose(np.linalg.norm(x, axis=1), [1, 0, 1], atol=1e-6)
+    assert np.count_nonzero(x[0]) == 1  # "aa": one column, count 2
+    col = np.flatnonzero(x[2])
+    assert len(col) in (1, 2)
+    if len(col) == 2:  # the two unigrams got different columns: weights proportional to idf
+        assert np.isclose(x[2, col[0]] / x[2, col[1]], idf[col[0]] / idf[col[1]], rtol=1e-6)
+
+
+@pytest.mark.parametrize("sizes", [(1, 2, 3), (1, 2, 3, 4, 5), (2,), (3,)])
+def test_tricky_texts_match_the_scipy_path(sizes):
+    coef, idf = random_model(12, 5)
+    dense = np.random.default_rng(1).normal(size=(len(TRICKY), 5)).astype(np.float32)
+    assert_same_tfidf(TRICKY, sizes, 12, idf)
+    got = kernel_scores(TRICKY, sizes, 12, idf, coef, dense, 0.5)
+    assert np.array_equal(got, scipy_scores(TRICKY, sizes, 12, idf, coef, dense, 0.5))
+
+
+def test_empty_batch_and_wide_keys():
+    coef, idf = random_model(10, 0)
+    assert lk.ngram_scores([], (1, 2), 10, idf, lk.weights_t(coef)).shape == (0, 8)
+    # 2**23 texts' keys would not fit 32 bits with 10 column bits: the general sort path
+    doc = np.array([5, 3, 5, 3], dtype=np.int32)
+    col = np.array([7, 9, 7, 1], dtype=np.uint32)
+    keys = lk._sorted_keys(doc, col, 2**23, 10)
+    assert keys.tolist() == sorted(((d << 10) | c) for d, c in zip(doc.tolist(), col.tolist()))
+    assert lk._sorted_keys(doc, col, 8, 10).tolist() == keys.tolist()
+
+
+def test_weights_must_be_the_prepared_table():
+    coef, idf = random_model(8, 0)
+    with pytest.raises(ValueError, match="C-contiguous"):
+        lk.ngram_scores(["ab"], (1,), 8, idf, coef.T)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab好看哈\x01 😂"), max_size=12), max_size=30))
+def test_random_texts_match_the_scipy_path(texts):
+    coef, idf = random_model(6, 3)  # 64 columns: many hash collisions, many repeated keys
+    dense = np.ones((len(texts), 3), dtype=np.float32)
+    assert_same_tfidf(texts, (1, 2, 3), 6, idf)
+    assert np.array_equal(kernel_scores(texts, (1, 2, 3), 6, idf, coef, dense, 2.0),
+                          scipy_scores(texts, (1, 2, 3), 6, idf, coef, dense, 2.0))
+
+
+def test_real_texts_and_shipped_model_match_the_scipy_path():
+    from dramascope.resonance.corpora import read_goemotions, read_nlpcc
+    from dramascope.resonance.model import load_model
+
+    nlpcc = DATA / "emotion-zh" / "nlpcc_weibo_emotion.csv"
+    goemo = DATA / "emotion-en" / "goemotions" / "original" / "train.tsv"
+    if not nlpcc.is_file() or not goemo.is_file():
+        pytest.skip(f"shared data absent: {DATA}")
+    zh, _ = read_nlpcc(nlpcc)
+    en, _ = read_goemotions(goemo)
+    prep = prepare(zh[:2000] + en[:1000])
+    for m in load_model().models.values():
+        args = (prep.texts, m.ngram_sizes, m.n_bits, m.idf, m.coef, prep.dense, m.dense_scale)
+        got, want = kernel_scores(*args), scipy_scores(*args)
+        assert np.abs(got - want).max() <= 1e-6 and np.array_equal(got, want)
+        assert np.array_equal(got + m.intercept, m.logits(prep.texts, prep.dense))
+    counts = hashed_ngrams(prep.texts, (1, 2, 3), 17)
+    assert_same_tfidf(prep.texts, (1, 2, 3), 17, fit_idf(counts))
