@@ -21,7 +21,8 @@ NODES = Table(name="nodes", key=("node_id",), description="test", columns=(
 ))
 
 
-def test_references_resolve_against_workspace_and_same_file(duckdb_workspace):
+@pytest.mark.parametrize("hashed", [False, True], ids=["exact", "hash-precheck"])
+def test_references_resolve_against_workspace_and_same_file(duckdb_workspace, hashed):
     engine = duckdb_workspace.engine
     engine.ensure_table("nodes", NODES.arrow_schema)
     engine.append("nodes", pa.table({"node_id": ["root"], "parent": [None]}, schema=NODES.arrow_schema))
@@ -31,7 +32,8 @@ def test_references_resolve_against_workspace_and_same_file(duckdb_workspace):
                                  LINE: [2, 3, 4, 5]}))
         count = lambda e: int(engine.con.execute(e.count()))  # noqa: E731
         ok, bad = reference_violations(NODES, staging.table(), duckdb_workspace.table, count)
-        winners, dups = duplicate_keys(NODES, ok, count)
+        scalar = (lambda e: engine.con.execute(e)) if hashed else None  # noqa: E731
+        winners, dups = duplicate_keys(NODES, ok, count, scalar)
         found = engine.to_arrow(union_violations([*bad, dups]).order_by("line")).to_pylist()
         kept = engine.to_arrow(winners.order_by(LINE)).to_pylist()
     finally:
@@ -65,3 +67,21 @@ def test_key_hash_excess_single_column_key(duckdb_workspace):
     engine.ensure_table("nodes", NODES.arrow_schema)
     engine.append("nodes", pa.table({"node_id": ["a", "b", "a", "c"], "parent": [None] * 4}, schema=NODES.arrow_schema))
     assert int(engine.con.execute(key_hash_excess(NODES, duckdb_workspace.table("nodes")))) == 1
+
+
+def test_hash_precheck_skips_the_grouping_only_when_keys_are_unique(duckdb_workspace):
+    engine = duckdb_workspace.engine
+    staging = engine.create_staging(pa.schema([("node_id", pa.string()), ("parent", pa.string()), (LINE, pa.int64())]))
+    try:
+        staging.append(pa.table({"node_id": ["a", "b", "c"], "parent": [None, None, None], LINE: [2, 3, 4]}))
+        counted = []
+
+        def count(e):
+            counted.append(e)
+            return int(engine.con.execute(e.count()))
+
+        winners, dups = duplicate_keys(NODES, staging.table(), count, lambda e: engine.con.execute(e))
+        assert dups is None and counted == []  # unique keys: no grouping query at all
+        assert engine.to_arrow(winners).num_rows == 3
+    finally:
+        staging.drop()

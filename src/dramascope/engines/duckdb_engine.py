@@ -14,7 +14,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from dramascope.engines.base import Engine, ParquetStaging, Staging, UpsertCounts, changed_rows
+from dramascope.engines.base import Engine, ParquetStaging, Staging, UpsertCounts
 
 
 def _arrow_to_duckdb_type(t: pa.DataType) -> str:
@@ -139,11 +139,16 @@ class DuckDBEngine(Engine):
             self.raw.unregister(view)
 
     def upsert_from(self, name: str, staged: ir.Table, key: tuple[str, ...]) -> UpsertCounts:
-        """Set-based upsert: materialise the staged rows once, then count, delete and insert in SQL."""
-        stage = f"_stage_{uuid.uuid4().hex}"
+        """Set-based upsert. ONE left join of the staged rows with the target on the key flags every
+        row as new, identical or changed (null-safe over every column) into a temporary table; the
+        counts are one aggregate over it, and only rows that are new or changed are deleted and
+        inserted. Joining on the key alone costs about a third of matching whole rows (a semi-join
+        and an anti-join over every column), which dominated re-ingesting an unchanged file."""
+        flags = f"_flags_{uuid.uuid4().hex}"
         target = self.table(name)
         staged = staged.select([c for c in target.columns if c in staged.columns])
-        cols = ", ".join(_quote(c) for c in staged.columns)
+        names = list(staged.columns)
+        cols = ", ".join(_quote(c) for c in names)
         with self.transaction():
             n_target = self.raw.execute(f"SELECT count(*) FROM {_quote(name)}").fetchone()[0]
             if n_target == 0:  # first load: nothing to compare with, insert straight from the expression
@@ -151,31 +156,29 @@ class DuckDBEngine(Engine):
                 with self._unordered_inserts():
                     n_total = self.raw.execute(f"INSERT INTO {_quote(name)} ({cols}) {sql}").fetchone()[0]
                 return UpsertCounts(inserted=int(n_total), updated=0, unchanged=0)
-            self.raw.execute(f"CREATE TEMP TABLE {_quote(stage)} AS {ibis.to_sql(staged, dialect='duckdb')}")
+            stored = target.select(*names).rename({f"_t_{c}": c for c in names})
+            joined = staged.left_join(stored, [staged[k] == stored[f"_t_{k}"] for k in key])
+            exists = joined[f"_t_{key[0]}"].notnull()
+            same = ibis.literal(True)
+            for c in names:
+                same = same & joined[c].identical_to(joined[f"_t_{c}"])
+            flagged = joined.select(*names, _exists=exists, _same=exists & same)
+            self.raw.execute(f"CREATE TEMP TABLE {_quote(flags)} AS {ibis.to_sql(flagged, dialect='duckdb')}")
             try:
-                n_total = self.raw.execute(f"SELECT count(*) FROM {_quote(stage)}").fetchone()[0]
-                s, t = self.con.table(stage), self.table(name)
-                changed, existing = changed_rows(s, t.select(s.columns), key)
-                n_existing = int(self.con.execute(existing.count()))
-                changed_view = f"{stage}_changed"
-                self.raw.execute(
-                    f"CREATE TEMP TABLE {_quote(changed_view)} AS {ibis.to_sql(changed, dialect='duckdb')}")
-                try:
-                    c = self.con.table(changed_view)
-                    n_changed = self.raw.execute(f"SELECT count(*) FROM {_quote(changed_view)}").fetchone()[0]
-                    n_changed_existing = int(self.con.execute(c.semi_join(t, [c[k] == t[k] for k in key]).count()))
-                    if n_changed:
-                        on = " AND ".join(f"t.{_quote(k)} = c.{_quote(k)}" for k in key)
-                        self.raw.execute(f"DELETE FROM {_quote(name)} t WHERE EXISTS "
-                                         f"(SELECT 1 FROM {_quote(changed_view)} c WHERE {on})")
-                        with self._unordered_inserts():
-                            self.raw.execute(
-                                f"INSERT INTO {_quote(name)} ({cols}) SELECT {cols} FROM {_quote(changed_view)}")
-                finally:
-                    self.raw.execute(f"DROP TABLE IF EXISTS {_quote(changed_view)}")
+                n_total, n_existing, n_unchanged = self.raw.execute(
+                    f"SELECT count(*), count(*) FILTER (WHERE _exists), count(*) FILTER (WHERE _same) "
+                    f"FROM {_quote(flags)}").fetchone()
+                if n_total > n_unchanged:
+                    on = " AND ".join(f"t.{_quote(k)} = f.{_quote(k)}" for k in key)
+                    self.raw.execute(f"DELETE FROM {_quote(name)} t WHERE EXISTS (SELECT 1 FROM {_quote(flags)} f "
+                                     f"WHERE f._exists AND NOT f._same AND {on})")
+                    with self._unordered_inserts():
+                        self.raw.execute(f"INSERT INTO {_quote(name)} ({cols}) SELECT {cols} FROM {_quote(flags)} "
+                                         f"WHERE NOT _same")
             finally:
-                self.raw.execute(f"DROP TABLE IF EXISTS {_quote(stage)}")
-        return UpsertCounts(inserted=n_total - n_existing, updated=n_changed_existing, unchanged=n_total - n_changed)
+                self.raw.execute(f"DROP TABLE IF EXISTS {_quote(flags)}")
+        return UpsertCounts(inserted=int(n_total - n_existing), updated=int(n_existing - n_unchanged),
+                            unchanged=int(n_unchanged))
 
     @contextlib.contextmanager
     def _unordered_inserts(self) -> Iterator[None]:

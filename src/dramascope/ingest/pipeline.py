@@ -281,7 +281,8 @@ def _commit(ws, decl: Table, path: Path, rep: FileReport, staging, problems, sta
     staged = staging.table()
     count = lambda expr: int(engine.con.execute(expr.count()))  # noqa: E731
     checked, ref_parts = reference_violations(decl, staged, ws.table, count)
-    winners, dup_part = duplicate_keys(decl, checked, count)
+    scalar = (lambda expr: engine.con.execute(expr)) if engine.name == "duckdb" else None  # noqa: E731
+    winners, dup_part = duplicate_keys(decl, checked, count, scalar)
     violations = union_violations([problems.table(), *ref_parts, *([dup_part] if dup_part is not None else [])])
     report_path = ws.quarantine_dir / f"{rep.ingest_id}.csv"
     tmp_report = report_path.with_suffix(".csv.tmp")

@@ -97,9 +97,14 @@ def reference_violations(table: Table, staged: ir.Table, lookup, count) -> tuple
     return ok, bad_parts
 
 
-def duplicate_keys(table: Table, rows: ir.Table, count) -> tuple[ir.Table, ir.Table | None]:
-    """(last row of each key, violations for the earlier rows with the key naming the line kept)."""
+def duplicate_keys(table: Table, rows: ir.Table, count, scalar=None) -> tuple[ir.Table, ir.Table | None]:
+    """(last row of each key, violations for the earlier rows with the key naming the line kept).
+
+    ``scalar(expr)``, where given, runs the cheaper :func:`key_hash_excess` first (engines whose
+    64-bit hash makes collisions rare; a 32-bit hash, as Spark's, would mostly just add a job)."""
     key = list(table.key)
+    if scalar is not None and int(scalar(key_hash_excess(table, rows))) == 0:
+        return rows, None
     dup = rows.group_by(key).aggregate(_n=rows.count(), _kept_line=rows[LINE].max()).filter(lambda t: t._n > 1)
     if count(dup) == 0:
         return rows, None
