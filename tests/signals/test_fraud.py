@@ -113,3 +113,43 @@ def test_comment_detectors_by_hand(duckdb_workspace):
     assert ev.top_user_share == pytest.approx(4 / 20)
     assert ev.danmaku_sync_share == pytest.approx(4 / 5)
     assert ev.ev_danmaku_sync == 1.0
+
+
+def _evidence_rows(ws, **kw):
+    from dramascope.signals.fraud import FraudParams, metric_day_evidence
+
+    p = FraudParams(ratio_shift_z=(1.0, 3.0), dilution_z=(1.0, 3.0), inconsistency=(2.0, 4.0), platform_z=(1.0, 3.0),
+                    completion_drop_z=(1.0, 3.0), burst_drop_z=0.5)  # low thresholds: many days with evidence
+    rows = ws.engine.to_arrow(metric_day_evidence(ws.table("metrics"), p, **kw)).to_pylist()
+    return {(r["title_id"], r["date"]): r for r in rows}
+
+
+def test_only_evidence_prefilter_drops_only_days_without_evidence(planted):
+    """The cheap necessary condition tested before the z-scores keeps every day with evidence."""
+    full = _evidence_rows(planted)
+    kept = _evidence_rows(planted, only_evidence=True)
+    ev_cols = [c for c in next(iter(full.values())) if c.startswith("ev_")]
+    with_ev = {k for k, r in full.items() if any(r[c] > 0 for c in ev_cols)}
+    assert len(with_ev) > 30  # the low thresholds make the test bite
+    assert with_ev <= set(kept) <= set(full)
+    for k in kept:
+        for c in ev_cols:
+            assert kept[k][c] == pytest.approx(full[k][c]), (k, c)
+
+
+def test_platform_norms_on_the_deterministic_sample(planted):
+    """With stats_sample_tps = 3 the 12 title-platforms are sampled every 4th by total plays (12 // 3),
+    and the platform median of log likes/play is numpy's median over the sampled titles' judged days."""
+    from dramascope.signals.fraud import FraudParams, _own_norms, _platform_norms
+
+    ws = planted
+    p = FraudParams(stats_sample_tps=3)
+    m = ws.engine.to_pandas(ws.table("metrics"))
+    tp_plays = m.groupby("title_id").plays.sum()
+    expect_sample = set(tp_plays[tp_plays % 4 == 0].index)
+    own = ws.engine.to_pandas(_own_norms(ws.table("metrics"), p))
+    assert set(own[own.in_sample].title_id) == expect_sample and expect_sample
+    stats = ws.engine.to_pandas(_platform_norms(ws.table("metrics"), _own_norms(ws.table("metrics"), p), p))
+    s = m[m.title_id.isin(expect_sample) & (m.plays >= p.min_plays)]
+    lr = np.log((s.likes + 0.5) / (s.plays + 0.5))
+    assert stats.med_likes.iloc[0] == pytest.approx(float(np.median(lr)))

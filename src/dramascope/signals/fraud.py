@@ -173,6 +173,27 @@ def _platform_norms(metrics: ir.Table, own: ir.Table, p: FraudParams) -> ir.Tabl
     return plat.join(spread, "platform")
 
 
+def _may_have_evidence(m: ir.Table, p: FraudParams) -> ir.BooleanValue:
+    """A necessary condition for any metric evidence, cheap enough to test on every day first.
+
+    |self z| ≤ |dev| ÷ typical (the Poisson term only widens the scale), so no self z-score reaches c
+    unless |dev| ≥ c·typical; c is the lowest self-z threshold of any detector (the spread needs one
+    |z| above half its threshold; falling engagement needs −z_shares ≥ burst_drop_z). The platform
+    and completion z-scores are tested exactly. Days failing it get zero evidence from every detector.
+    """
+    c = min(p.ratio_shift_z[0], p.dilution_z[0], p.inconsistency[0] / 2, p.burst_drop_z)
+
+    def scale(col: str, floor: float) -> ir.FloatingValue:
+        return ibis.greatest(m[col] * MAD_TO_SD, ibis.literal(floor))
+
+    cond = (-m.dev_comp >= p.completion_drop_z[0] * scale("smad_comp", p.completion_scale_floor)).fill_null(False)
+    for k in RATIOS:
+        cond = cond | (m[f"dev_{k}"].abs() >= c * scale(f"smad_{k}", p.log_scale_floor)).fill_null(False)
+        cond = cond | ((m[f"lr_{k}"] - m[f"med_{k}"]).abs()
+                       >= p.platform_z[0] * scale(f"mad_{k}", p.log_scale_floor)).fill_null(False)
+    return cond
+
+
 def metric_day_evidence(metrics: ir.Table, p: FraudParams = FraudParams(), *, only_evidence: bool = False) -> ir.Table:
     """Per (title_id, platform, date): evidence in [0, 1] from the daily counters.
 
@@ -193,6 +214,8 @@ def metric_day_evidence(metrics: ir.Table, p: FraudParams = FraudParams(), *, on
         **{f"dev_{k}": m[f"lr_{k}"] - m[f"own_{k}"] for k in RATIOS},
         dev_comp=m.comp - m.own_comp,
     )
+    if only_evidence:
+        m = m.filter(_may_have_evidence(m, p))
 
     def self_z(k: str) -> ir.FloatingValue:
         typical = ibis.greatest(m[f"smad_{k}"] * MAD_TO_SD, ibis.literal(p.log_scale_floor))
