@@ -66,7 +66,7 @@ _SPELLINGS = st.sampled_from(["vertical", "horizontal", "Vertical", " vertical",
 def test_string_fast_paths_agree_with_the_full_trim_and_lookup(monkeypatch_values):
     """Skipping the trim and the case-folded lookup when they would change nothing must give the
     very values and reasons of the full path, for any mix of clean, padded, aliased and bad cells."""
-    import dramascope.ingest.coerce as coerce
+    from dramascope.ingest import coerce
 
     values = pa.array(monkeypatch_values, pa.string())
     fast = coerce_column(_ORIENTATION, values)

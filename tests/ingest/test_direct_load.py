@@ -65,7 +65,7 @@ def test_hash_collision_is_settled_by_the_exact_check(ws_with_titles, write, str
     repeated key and the direct load stands (simulated: the excess is forced to 1)."""
     import ibis
 
-    import dramascope.ingest.pipeline as pipeline
+    from dramascope.ingest import pipeline
 
     monkeypatch.setattr(pipeline, "key_hash_excess", lambda decl, rows: ibis.literal(1))
     f = ingest_files(ws_with_titles, "metrics", [write("m.csv", HEADER + "t1,douyin,2026-09-04,1,1,0.1,domestic\n"

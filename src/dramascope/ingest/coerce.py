@@ -167,7 +167,7 @@ def _canonical_strings(col: Column, text: pa.Array) -> tuple[pa.Array, pa.Array]
     return canonical, reason
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _spellings(col: Column) -> dict[str, str]:
     spellings = {a.casefold(): a for a in col.allowed}
     for alias, target in col.value_aliases:
@@ -175,7 +175,7 @@ def _spellings(col: Column) -> dict[str, str]:
     return spellings
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _allowed_map_to_themselves(col: Column) -> bool:
     """Whether each allowed spelling, looked up as the slow path does (Arrow lower-casing), maps to
     itself; only then may values that are already allowed spellings skip the lookup."""
