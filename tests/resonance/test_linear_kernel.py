@@ -23,9 +23,12 @@ def scipy_scores(texts, sizes, n_bits, idf, coef, dense, dense_scale):
 
 
 def kernel_scores(texts, sizes, n_bits, idf, coef, dense, dense_scale):
+    """linear_scores, checked against the two-step ngram_scores + add_dense_scores on the way."""
     wt = lk.weights_t(coef)
-    z = lk.ngram_scores(texts, sizes, n_bits, idf, wt[:1 << n_bits])
-    return lk.add_dense_scores(z, dense * dense_scale, wt[1 << n_bits:])
+    merged = lk.linear_scores(texts, sizes, n_bits, idf, dense * dense_scale, wt)
+    z = lk.ngram_scores(texts, sizes, n_bits, idf, np.ascontiguousarray(wt[:1 << n_bits]))
+    assert np.array_equal(merged, lk.add_dense_scores(z, dense * dense_scale, wt[1 << n_bits:]))
+    return merged
 
 
 def random_model(n_bits, n_dense, k=8, seed=0):
@@ -67,18 +70,33 @@ def test_tricky_texts_match_the_scipy_path(sizes):
 def test_empty_batch_and_wide_keys():
     coef, idf = random_model(10, 0)
     assert lk.ngram_scores([], (1, 2), 10, idf, lk.weights_t(coef)).shape == (0, 8)
-    # 2**23 texts' keys would not fit 32 bits with 10 column bits: the general sort path
-    doc = np.array([5, 3, 5, 3], dtype=np.int32)
-    col = np.array([7, 9, 7, 1], dtype=np.uint32)
-    keys = lk._sorted_keys(doc, col, 2**23, 10)
-    assert keys.tolist() == sorted(((d << 10) | c) for d, c in zip(doc.tolist(), col.tolist()))
-    assert lk._sorted_keys(doc, col, 8, 10).tolist() == keys.tolist()
+    # column-major keys col << doc_bits | doc; 2**23 texts' keys would not fit 32 bits with 10 column
+    # bits: the general sort path
+    doc = np.array([5, 3, 5, 3, 0], dtype=np.int32)
+    col = np.array([7, 9, 7, 1, 9], dtype=np.uint32)
+    pairs = sorted(zip(col.tolist(), doc.tolist()))
+    wide = lk._sorted_keys(doc, col, 2**23, 10)
+    assert wide.tolist() == [(c << 23) | d for c, d in pairs]
+    assert lk._sorted_keys(doc, col, 8, 10).tolist() == [(c << 3) | d for c, d in pairs]
 
 
 def test_weights_must_be_the_prepared_table():
-    coef, idf = random_model(8, 0)
+    coef, idf = random_model(8, 2)
     with pytest.raises(ValueError, match="C-contiguous"):
         lk.ngram_scores(["ab"], (1,), 8, idf, coef.T)
+    with pytest.raises(ValueError, match="n_dense"):
+        lk.linear_scores(["ab"], (1,), 8, idf, np.ones((1, 3), np.float32), lk.weights_t(coef))
+
+
+def test_dense_features_with_zeros_and_texts_without_ngrams():
+    # zeros in the dense block are left out (as scipy's hstack leaves them out); empty texts keep
+    # their dense score; hand check: a text with no n-grams scores dense @ weights
+    coef, idf = random_model(8, 3)
+    dense = np.array([[0, 2, 0], [1, 0, 3], [0, 0, 0], [5, 5, 5]], dtype=np.float32)
+    texts = ["", "ab", "", "哈哈"]
+    got = kernel_scores(texts, (1, 2), 8, idf, coef, dense, 1.0)
+    assert np.array_equal(got, scipy_scores(texts, (1, 2), 8, idf, coef, dense, 1.0))
+    assert np.allclose(got[0], 2 * coef[:, 256 + 1], atol=1e-6) and np.array_equal(got[2], np.zeros(8))
 
 
 @settings(max_examples=40, deadline=None)

@@ -85,27 +85,37 @@ def ngram_keys(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> tuple[n
     return np.concatenate(docs), np.concatenate(cols)
 
 
+def _doc_bits(n: int) -> int:
+    return max(int(n - 1).bit_length(), 1)
+
+
 def _sorted_keys(doc: np.ndarray, col: np.ndarray, n: int, n_bits: int) -> np.ndarray:
-    """The packed keys ``doc << n_bits | col`` in ascending order."""
-    if ((n - 1) << n_bits) < 2**32:
-        keys = doc.astype(np.uint32) << np.uint32(n_bits)
-        keys |= col
+    """The packed keys ``col << doc_bits | doc`` in ascending order (column-major: see `_ngram_entries`)."""
+    doc_bits = _doc_bits(n)
+    if doc_bits + n_bits <= 32:
+        keys = col << np.uint32(doc_bits)
+        keys |= doc.astype(np.uint32)
         lo = np.argsort(keys.astype(np.uint16), kind="stable")
         keys = keys[lo]
         hi = np.argsort((keys >> np.uint32(16)).astype(np.uint16), kind="stable")
         return keys[hi]
-    keys = (doc.astype(np.int64) << n_bits) | col.astype(np.int64)
+    keys = (col.astype(np.int64) << doc_bits) | doc.astype(np.int64)
     keys.sort()
     return keys
 
 
-def ngram_tfidf(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np.ndarray) -> sp.csr_matrix:
-    """``tfidf(hashed_ngrams(texts, sizes, n_bits), idf)``: sublinear tf × idf, rows of unit length."""
+def _ngram_entries(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(data, row, column) of the non-zeros of ``tfidf(hashed_ngrams(...), idf)``, column-major.
+
+    Why column-major: the product then reads the weight table in order (a CSC product), where a
+    row-major one reads it at random; for each row the products are still added in ascending
+    column order, as the CSR product adds them, so the sums are the same bit for bit."""
     n = len(texts)
     dim = 1 << n_bits
     doc, col = ngram_keys(texts, sizes, n_bits)
     if not len(doc):
-        return sp.csr_matrix((n, dim), dtype=np.float32)
+        return np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(0, np.int32)
     keys = _sorted_keys(doc, col, n, n_bits)
     first = np.empty(len(keys), dtype=bool)
     first[0] = True
@@ -115,35 +125,66 @@ def ngram_tfidf(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np.n
     counts[:-1] = np.diff(at)
     counts[-1] = len(keys) - at[-1]
     uniq = keys[at]
-    cols = (uniq & (dim - 1)).astype(np.int32)
-    rows = (uniq >> n_bits).astype(np.int32)
+    doc_bits = _doc_bits(n)
+    rows = (uniq & ((1 << doc_bits) - 1)).astype(np.int32)
+    cols = (uniq >> doc_bits).astype(np.int32)
     data = np.log1p(counts)
     data *= idf.astype(np.float32, copy=False)[cols]
+    # per row, bincount adds in array order, i.e. by ascending column: the order tfidf() adds in
     norms = np.sqrt(np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=n))
     norms[norms == 0] = 1.0
     data = (data / norms[rows]).astype(np.float32)
-    indptr = np.searchsorted(rows, np.arange(n + 1, dtype=np.int32)).astype(np.int32)
-    mat = sp.csr_matrix((data, cols, indptr), shape=(n, dim))
-    mat.has_sorted_indices = True
-    mat.has_canonical_format = True
-    return mat
+    del dim
+    return data, rows, cols
+
+
+def _column_pointers(cols: np.ndarray, n_cols: int) -> np.ndarray:
+    ptr = np.zeros(n_cols + 1, dtype=np.int32)
+    np.cumsum(np.bincount(cols, minlength=n_cols), out=ptr[1:])
+    return ptr
+
+
+def ngram_tfidf(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np.ndarray) -> sp.csr_matrix:
+    """``tfidf(hashed_ngrams(texts, sizes, n_bits), idf)``: sublinear tf × idf, rows of unit length."""
+    data, rows, cols = _ngram_entries(texts, sizes, n_bits, idf)
+    shape = (len(texts), 1 << n_bits)
+    return sp.csc_matrix((data, rows, _column_pointers(cols, shape[1])), shape=shape).tocsr()
+
+
+def linear_scores(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np.ndarray,
+                  dense: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """(n, k) float32 ``hstack([tfidf(hashed_ngrams(texts, sizes, n_bits), idf), dense]) @ weights``.
+
+    ``dense`` is (n, d) (already scaled), ``weights`` the full `weights_t` table (2**n_bits + d rows).
+    Bit for bit what the model's hstacked CSR product gave (each row's products added in the same
+    order; zeros left out as scipy leaves them out), computed as one column-major product without
+    the hstack or the weight copy."""
+    dim = 1 << n_bits
+    dense = np.asarray(dense, dtype=np.float32)
+    if (weights.shape[0] != dim + dense.shape[1] or weights.dtype != np.float32
+            or not weights.flags.c_contiguous):
+        raise ValueError("weights must be a C-contiguous float32 (2**n_bits + n_dense, k) table (see weights_t)")
+    data, rows, cols = _ngram_entries(texts, sizes, n_bits, idf)
+    if dense.shape[1]:
+        d_col, d_row = np.nonzero(dense.T)  # column-major, as the n-gram entries
+        data = np.concatenate([data, dense[d_row, d_col]])
+        rows = np.concatenate([rows, d_row.astype(np.int32)])
+        cols = np.concatenate([cols, d_col.astype(np.int32) + dim])
+    mat = sp.csc_matrix((data, rows, _column_pointers(cols, weights.shape[0])), shape=(len(texts), weights.shape[0]))
+    return np.asarray(mat @ weights)
 
 
 def ngram_scores(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np.ndarray,
                  weights: np.ndarray) -> np.ndarray:
-    """(n, k) float32 ``tfidf(hashed_ngrams(texts, sizes, n_bits), idf) @ weights``.
-
-    ``weights`` is the n-gram block of `weights_t` (2**n_bits rows, C-contiguous float32). Equal, bit
-    for bit, to the n-gram part of the hstacked product the model used (same CSR product kernel,
-    same column order)."""
-    if weights.shape[0] != 1 << n_bits or weights.dtype != np.float32 or not weights.flags.c_contiguous:
-        raise ValueError("weights must be a C-contiguous float32 (2**n_bits, k) table (see weights_t)")
-    return np.asarray(ngram_tfidf(texts, sizes, n_bits, idf) @ weights)
+    """(n, k) float32 ``tfidf(hashed_ngrams(texts, sizes, n_bits), idf) @ weights`` (the n-gram block
+    of `weights_t`: 2**n_bits rows, C-contiguous float32); `linear_scores` without dense features."""
+    return linear_scores(texts, sizes, n_bits, idf, np.zeros((len(texts), 0), np.float32), weights)
 
 
 def add_dense_scores(scores: np.ndarray, dense: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """``scores += dense @ weights`` in float32, one feature at a time (the order of the CSR product
-    over ``hstack([ngrams, dense])``, so logits equal the model's bit for bit). Returns ``scores``."""
+    over ``hstack([ngrams, dense])``, so the sum equals `linear_scores` bit for bit). Returns
+    ``scores``. Slower than `linear_scores`, which merges the dense features into one product."""
     dense = np.asarray(dense, dtype=np.float32)
     for j in range(dense.shape[1]):
         scores += dense[:, j:j + 1] * weights[j]
