@@ -70,14 +70,20 @@ def test_tricky_texts_match_the_scipy_path(sizes):
 def test_empty_batch_and_wide_keys():
     coef, idf = random_model(10, 0)
     assert lk.ngram_scores([], (1, 2), 10, idf, lk.weights_t(coef)).shape == (0, 8)
-    # column-major keys col << doc_bits | doc; 2**23 texts' keys would not fit 32 bits with 10 column
-    # bits: the general sort path
-    doc = np.array([5, 3, 5, 3, 0], dtype=np.int32)
-    col = np.array([7, 9, 7, 1, 9], dtype=np.uint32)
-    pairs = sorted(zip(col.tolist(), doc.tolist()))
-    wide = lk._sorted_keys(doc, col, 2**23, 10)
-    assert wide.tolist() == [(c << 23) | d for c, d in pairs]
-    assert lk._sorted_keys(doc, col, 8, 10).tolist() == [(c << 3) | d for c, d in pairs]
+    rng = np.random.default_rng(3)
+    for dtype in (np.uint32, np.int64):
+        keys = rng.integers(0, 2**28, 5000).astype(dtype)
+        got = lk._sort_keys(keys)
+        assert got.dtype == dtype and np.array_equal(got, np.sort(keys))
+
+
+def test_batches_whose_keys_need_64_bits_match_the_scipy_path():
+    # 2**15 + 1 texts need 16 text-index bits: with 17 column bits the keys take the int64 path
+    texts = ["好看", "ab", "", "哈哈哈"] * 8192 + ["终于"]
+    assert lk.ngram_keys(texts, (1, 2), 17).dtype == np.int64
+    assert lk.ngram_keys(texts[:100], (1, 2), 17).dtype == np.uint32
+    _, idf = random_model(17, 0)
+    assert_same_tfidf(texts, (1, 2), 17, idf)
 
 
 def test_weights_must_be_the_prepared_table():

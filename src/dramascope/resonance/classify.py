@@ -64,8 +64,9 @@ def score_texts(texts: list[str], lang: str = "auto", *, model: EmotionModel | N
         raise ValueError(f"lang must be one of {', '.join(LANG_CHOICES)}, not {lang!r}")
     model = model or load_model()
     texts = [t if isinstance(t, str) else "" for t in texts]
-    prep = prepare(texts)
-    proba = model.predict_proba(prep, None if lang == "auto" else lang)
+    with _no_cyclic_gc():  # the evidence lists of a batch are thousands of small acyclic objects
+        prep = prepare(texts)
+        proba = model.predict_proba(prep, None if lang == "auto" else lang)
     empty = prep.lengths == 0
     if empty.any():
         proba[empty] = 0.0

@@ -10,10 +10,11 @@ here compute the same numbers from the same hashes:
 - `add_dense_scores` adds ``dense @ weights_t`` to it in the order the hstacked product used;
 - `weights_t` prepares the (columns, classes) C-contiguous table once per model.
 
-Grouping equal (text, column) keys is the costly step. Keys are packed into 32 bits (text index above
-the column bits) and sorted by two stable 16-bit radix passes (numpy's stable sort of 16-bit keys
-is a radix sort, several times cheaper than its general sort of 32-bit keys); a batch whose keys do
-not fit 32 bits falls back to one general sort.
+Grouping equal (text, column) keys is the costly step. Keys are packed into 32 bits (column above
+the text index, so the product can read the weights in column order) and sorted by two stable
+16-bit radix passes (numpy's stable sort of 16-bit keys is a radix sort, several times cheaper than
+its general sort of 32-bit keys); a batch whose keys do not fit 32 bits falls back to one general
+sort of 64-bit keys.
 """
 
 from __future__ import annotations
@@ -42,22 +43,29 @@ def _codepoints(texts: list[str]) -> np.ndarray:
     return np.frombuffer(("\x01" + joined + "\x01").encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
-def ngram_keys(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """(text index, hashed column) of every character n-gram of the given sizes, unsorted.
+def _doc_bits(n: int) -> int:
+    return max(int(n - 1).bit_length(), 1)
+
+
+def ngram_keys(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> np.ndarray:
+    """Packed key ``column << doc_bits | text index`` of every character n-gram of the given sizes,
+    unsorted (uint32 where ``doc_bits + n_bits`` fit 32 bits, else int64; ``doc_bits`` holds n - 1).
 
     The same hashes, frame and validity rules as `features.hashed_ngrams` (an n-gram may touch the
     separators framing its text but never contain one)."""
     n = len(texts)
+    doc_bits = _doc_bits(n)
+    key_type = np.uint32 if doc_bits + n_bits <= 32 else np.int64
     if n == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.uint32)
+        return np.zeros(0, key_type)
     cps32 = _codepoints(texts)
     cps = cps32.astype(np.uint64)
     is_sep = cps32 == _SEP
     sep_cum = np.cumsum(is_sep, dtype=np.int32)
-    doc = sep_cum - 1  # the separator opening text d, and text d's characters, belong to d
+    doc = (sep_cum - 1).astype(key_type)  # the separator opening text d, and text d's characters, belong to d
     length = len(cps)
     shift = np.uint64(64 - n_bits)
-    docs, cols = [], []
+    parts = []
     for k in sizes:
         if length < k:
             continue
@@ -69,6 +77,9 @@ def ngram_keys(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> tuple[n
             h += np.uint64(1)
         h *= _MULT
         h >>= shift
+        key = h.astype(key_type)
+        key <<= doc_bits
+        key |= doc[:m]
         # valid: no separator strictly inside the window (k = 1: not a separator; k = 2: not an empty text)
         if k == 1:
             valid = ~is_sep
@@ -76,32 +87,19 @@ def ngram_keys(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> tuple[n
             valid = sep_cum[k - 2:k - 2 + m] == sep_cum[:m]
             if k == 2:
                 valid &= ~(is_sep[:m] & is_sep[1:1 + m])
-        valid[m - 1] &= bool(doc[m - 1] < n)  # only the closing separator can start a window of text n
-        idx = np.flatnonzero(valid)
-        docs.append(doc[idx])
-        cols.append(h[idx].astype(np.uint32))
-    if not docs:
-        return np.zeros(0, np.int32), np.zeros(0, np.uint32)
-    return np.concatenate(docs), np.concatenate(cols)
+        valid[m - 1] &= bool(sep_cum[m - 1] <= n)  # only the closing separator starts a window of text n
+        parts.append(key[valid])
+    if not parts:
+        return np.zeros(0, key_type)
+    return np.concatenate(parts)
 
 
-def _doc_bits(n: int) -> int:
-    return max(int(n - 1).bit_length(), 1)
-
-
-def _sorted_keys(doc: np.ndarray, col: np.ndarray, n: int, n_bits: int) -> np.ndarray:
-    """The packed keys ``col << doc_bits | doc`` in ascending order (column-major: see `_ngram_entries`)."""
-    doc_bits = _doc_bits(n)
-    if doc_bits + n_bits <= 32:
-        keys = col << np.uint32(doc_bits)
-        keys |= doc.astype(np.uint32)
-        lo = np.argsort(keys.astype(np.uint16), kind="stable")
-        keys = keys[lo]
-        hi = np.argsort((keys >> np.uint32(16)).astype(np.uint16), kind="stable")
-        return keys[hi]
-    keys = (col.astype(np.int64) << doc_bits) | doc.astype(np.int64)
-    keys.sort()
-    return keys
+def _sort_keys(keys: np.ndarray) -> np.ndarray:
+    """Keys in ascending order: uint32 by two stable 16-bit radix passes, others by one general sort."""
+    if keys.dtype == np.uint32:
+        keys = keys[np.argsort(keys.astype(np.uint16), kind="stable")]
+        return keys[np.argsort((keys >> np.uint32(16)).astype(np.uint16), kind="stable")]
+    return np.sort(keys)
 
 
 def _ngram_entries(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np.ndarray
@@ -112,11 +110,10 @@ def _ngram_entries(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: n
     row-major one reads it at random; for each row the products are still added in ascending
     column order, as the CSR product adds them, so the sums are the same bit for bit."""
     n = len(texts)
-    dim = 1 << n_bits
-    doc, col = ngram_keys(texts, sizes, n_bits)
-    if not len(doc):
+    keys = ngram_keys(texts, sizes, n_bits)
+    if not len(keys):
         return np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(0, np.int32)
-    keys = _sorted_keys(doc, col, n, n_bits)
+    keys = _sort_keys(keys)
     first = np.empty(len(keys), dtype=bool)
     first[0] = True
     np.not_equal(keys[1:], keys[:-1], out=first[1:])
@@ -134,7 +131,6 @@ def _ngram_entries(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: n
     norms = np.sqrt(np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=n))
     norms[norms == 0] = 1.0
     data = (data / norms[rows]).astype(np.float32)
-    del dim
     return data, rows, cols
 
 
