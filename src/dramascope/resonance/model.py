@@ -1,8 +1,9 @@
 """The shipped emotion model: one linear model per language, stored as numpy arrays.
 
 Format (safe: no pickle): ``<dir>/manifest.json`` (version, languages, feature settings, scores) and
-``<dir>/emotion-<lang>.npz`` with ``classes``, ``idf``, ``coef`` (float16), ``intercept``, ``dense_scale``
-and ``temperature``. Loading is lazy (first classification) and cached per process.
+``<dir>/emotion-<lang>.npz`` with ``classes``, ``idf``, ``coef`` (float16), ``intercept``, ``dense_scale``,
+``temperature`` and ``word_bits`` (0 = no word block; files saved before word features existed load
+with 0). Loading is lazy (first classification) and cached per process.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import scipy.sparse as sp
 
 from dramascope.resonance.features import Prepared, hashed_ngrams, tfidf
 from dramascope.resonance.labels import BASE_LABELS
+from dramascope.resonance.word_features import hashed_words
 
 MODEL_ENV = "DRAMASCOPE_EMOTION_MODEL"
 MANIFEST = "manifest.json"
@@ -27,7 +29,12 @@ MANIFEST = "manifest.json"
 
 @dataclass
 class LanguageModel:
-    """Multinomial logistic regression over [tf-idf n-grams, scaled lexicon features], temperature-scaled."""
+    """Multinomial logistic regression over [tf-idf char n-grams, tf-idf words, scaled lexicon features].
+
+    The word block (hashed word unigrams and bigrams, :mod:`word_features`) is present when
+    ``word_bits > 0``; each tf-idf block is normalised on its own, so neither drowns the other.
+    Probabilities are temperature-scaled.
+    """
 
     lang: str
     classes: tuple[str, ...]
@@ -38,10 +45,15 @@ class LanguageModel:
     intercept: np.ndarray
     dense_scale: float
     temperature: float = 1.0
+    word_bits: int = 0
 
     def design(self, texts: list[str], dense: np.ndarray) -> sp.csr_matrix:
-        grams = tfidf(hashed_ngrams(texts, self.ngram_sizes, self.n_bits), self.idf)
-        return sp.hstack([grams, sp.csr_matrix(dense * self.dense_scale)], format="csr", dtype=np.float32)
+        n_char = 1 << self.n_bits
+        blocks = [tfidf(hashed_ngrams(texts, self.ngram_sizes, self.n_bits), self.idf[:n_char])]
+        if self.word_bits:
+            blocks.append(tfidf(hashed_words(texts, self.word_bits), self.idf[n_char:]))
+        blocks.append(sp.csr_matrix(dense * self.dense_scale))
+        return sp.hstack(blocks, format="csr", dtype=np.float32)
 
     def logits(self, texts: list[str], dense: np.ndarray) -> np.ndarray:
         x = self.design(texts, dense)
@@ -64,6 +76,7 @@ class LanguageModel:
             path, classes=np.array(self.classes), ngram_sizes=np.array(self.ngram_sizes), n_bits=self.n_bits,
             idf=self.idf.astype(np.float16), coef=self.coef.astype(np.float16),
             intercept=self.intercept.astype(np.float32), dense_scale=self.dense_scale, temperature=self.temperature,
+            word_bits=self.word_bits,
         )
         return path
 
@@ -76,6 +89,7 @@ class LanguageModel:
                 idf=z["idf"].astype(np.float32), coef=z["coef"].astype(np.float32),
                 intercept=z["intercept"].astype(np.float32), dense_scale=float(z["dense_scale"]),
                 temperature=float(z["temperature"]),
+                word_bits=int(z["word_bits"]) if "word_bits" in z.files else 0,
             )
 
 

@@ -20,6 +20,7 @@ from dramascope.resonance.corpora import read_cped, read_goemotions, read_labell
 from dramascope.resonance.features import DENSE_NAMES, fit_idf, hashed_ngrams, prepare
 from dramascope.resonance.labels import BASE_LABELS
 from dramascope.resonance.model import EmotionModel, LanguageModel, artifact_digest
+from dramascope.resonance.word_features import hashed_words
 
 MODEL_SERIES = "1.0"
 CPED_TRAIN_SHOWS = frozenset({"39", "40"})  # the other three shows (32, 44, 45) are kept for evaluation
@@ -34,11 +35,12 @@ class TrainConfig:
     C: float = 4.0
     dense_scale: float = 2.0
     max_iter: int = 100
+    word_bits: int = 0  # > 0: add hashed word unigrams + bigrams (Latin-script languages)
 
 
 CONFIGS = {
     "zh": TrainConfig(ngram_sizes=(1, 2, 3), C=4.0, dense_scale=2.0),
-    "en": TrainConfig(ngram_sizes=(1, 2, 3, 4, 5), C=4.0, dense_scale=2.0),
+    "en": TrainConfig(ngram_sizes=(1, 2, 3, 4, 5), C=4.0, dense_scale=2.0, word_bits=18),
 }
 
 
@@ -92,13 +94,16 @@ def fit_language_model(texts: list[str], labels: list[str], lang: str, cfg: Trai
         raise ValueError(f"need at least two different labels to train, got {classes}")
     y = np.array([classes.index(l) for l in labels])
     prep = prepare(texts)
-    counts = hashed_ngrams(prep.texts, cfg.ngram_sizes, cfg.n_bits)
+    counts = [hashed_ngrams(prep.texts, cfg.ngram_sizes, cfg.n_bits)]
+    if cfg.word_bits:
+        counts.append(hashed_words(prep.texts, cfg.word_bits))
+    width = sum(c.shape[1] for c in counts) + len(DENSE_NAMES)
 
     def build(idx: np.ndarray) -> tuple[LanguageModel, object]:
-        idf = fit_idf(counts[idx])
+        idf = np.concatenate([fit_idf(c[idx]) for c in counts])
         model = LanguageModel(lang, classes, cfg.ngram_sizes, cfg.n_bits, idf,
-                              np.zeros((len(classes), counts.shape[1] + len(DENSE_NAMES)), np.float32),
-                              np.zeros(len(classes), np.float32), cfg.dense_scale)
+                              np.zeros((len(classes), width), np.float32),
+                              np.zeros(len(classes), np.float32), cfg.dense_scale, word_bits=cfg.word_bits)
         x = model.design([prep.texts[i] for i in idx], prep.dense[idx])
         sw = None if sample_weight is None else sample_weight[idx]
         lr = _fit_lr(x, y[idx], cfg, sw)

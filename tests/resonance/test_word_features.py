@@ -1,0 +1,54 @@
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dramascope.resonance.model import LanguageModel
+from dramascope.resonance.word_features import hashed_words, word_hashes
+
+
+def test_words_are_split_at_non_word_characters_and_hash_the_same_everywhere():
+    docs, h = word_hashes(["i love it", "love, it's 'love'", "", "好看 love!"])
+    # text 0: i, love, it; text 1: love, it's, love (edge quotes dropped); text 2: none; text 3: love
+    assert docs.tolist() == [0, 0, 0, 1, 1, 1, 3]
+    love = h[1]
+    assert h[3] == love and h[5] == love and h[6] == love
+    assert len({int(x) for x in (h[0], h[1], h[2], h[4])}) == 4  # i, love, it, it's differ
+
+
+def test_counts_by_hand_unigrams_and_bigrams():
+    m = hashed_words(["so so good", "good"], n_bits=20)
+    # text 0: unigrams so×2, good; bigrams (so so), (so good) -> 5 tokens, 4 distinct columns
+    assert m[0].sum() == 5 and m[0].nnz == 4 and m[0].max() == 2
+    assert m[1].sum() == 1
+    # the unigram "good" falls in the same column in both texts
+    assert set(m[1].indices) <= set(m[0].indices)
+    assert hashed_words(["so so good", "good"], n_bits=20, bigrams=False)[0].sum() == 3
+
+
+def test_bigrams_never_cross_texts_and_empty_batches_work():
+    m = hashed_words(["alpha", "beta"], n_bits=16)
+    assert m[0].sum() == 1 and m[1].sum() == 1
+    assert hashed_words([], n_bits=10).shape == (0, 1024)
+    assert hashed_words(["", "   ", "哈哈"], n_bits=10).nnz == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=6))
+def test_a_text_gets_the_same_row_alone_or_in_a_batch(texts):
+    batch = hashed_words(texts, n_bits=12)
+    for i, t in enumerate(texts):
+        alone = hashed_words([t], n_bits=12)
+        assert (batch[i] != alone[0]).nnz == 0
+
+
+def test_language_model_with_word_block_round_trips(tmp_path):
+    rng = np.random.default_rng(0)
+    n_char, n_word, n_dense = 1 << 8, 1 << 7, 3
+    m = LanguageModel("en", ("like", "anger"), (1, 2), 8, rng.random(n_char + n_word).astype(np.float32) + 1,
+                      rng.normal(size=(2, n_char + n_word + n_dense)).astype(np.float32),
+                      np.zeros(2, np.float32), 2.0, temperature=1.3, word_bits=7)
+    texts, dense = ["i love it", "so angry"], np.ones((2, n_dense), np.float32)
+    assert m.design(texts, dense).shape == (2, n_char + n_word + n_dense)
+    loaded = LanguageModel.load(m.save(tmp_path), "en")
+    assert loaded.word_bits == 7
+    assert np.allclose(loaded.proba(texts, dense), m.proba(texts, dense), atol=1e-2)
