@@ -11,8 +11,6 @@ while the lexicons of both languages apply; very long texts are cut to their fir
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from itertools import repeat
 
@@ -64,9 +62,8 @@ def score_texts(texts: list[str], lang: str = "auto", *, model: EmotionModel | N
         raise ValueError(f"lang must be one of {', '.join(LANG_CHOICES)}, not {lang!r}")
     model = model or load_model()
     texts = [t if isinstance(t, str) else "" for t in texts]
-    with _no_cyclic_gc():  # the evidence lists of a batch are thousands of small acyclic objects
-        prep = prepare(texts)
-        proba = model.predict_proba(prep, None if lang == "auto" else lang)
+    prep = prepare(texts)
+    proba = model.predict_proba(prep, None if lang == "auto" else lang)
     empty = prep.lengths == 0
     if empty.any():
         proba[empty] = 0.0
@@ -89,34 +86,17 @@ def classify_texts(texts: list[str], lang: str = "auto", *, model: EmotionModel 
     n = len(b.labels)
     # Column-wise construction (no per-text Python loop body): the texts without reactions (most of
     # them) only need fresh containers; the few with reactions get their sorted codes and evidence.
-    with _no_cyclic_gc():
-        evidence = list(map(list, found.evidence))
-        codes: list[list[str]] = [[] for _ in range(n)]
-        rx_evidence: list[dict[str, list[str]]] = [{} for _ in range(n)]
-        for i in np.flatnonzero(found.reaction_flags.any(axis=1)).tolist():
-            rx = found.reactions[i]
-            codes[i] = sorted(rx)
-            rx_evidence[i] = {code: rx[code] for code in codes[i]}
-            evidence[i] += [f"{code}:{cue}" for code in codes[i] for cue in rx[code]]
-        scores = list(map(dict, map(zip, repeat(BASE_LABELS, n), b.proba.tolist())))
-        return list(map(EmotionResult, b.labels, scores, codes, evidence, rx_evidence, b.langs,
-                        b.intensity.tolist(), b.valence.tolist(), repeat(b.model_version, n)))
-
-
-@contextmanager
-def _no_cyclic_gc():
-    """Pause the cyclic garbage collector while building many small acyclic objects.
-
-    Thousands of fresh dicts and lists trigger collections that find nothing (the results hold no
-    cycles) and cost about a fifth of building them; reference counting still frees everything.
-    The collector's previous state is restored."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    evidence = list(map(list, found.evidence))
+    codes: list[list[str]] = [[] for _ in range(n)]
+    rx_evidence: list[dict[str, list[str]]] = [{} for _ in range(n)]
+    for i in np.flatnonzero(found.reaction_flags.any(axis=1)).tolist():
+        rx = found.reactions[i]
+        codes[i] = sorted(rx)
+        rx_evidence[i] = {code: rx[code] for code in codes[i]}
+        evidence[i] += [f"{code}:{cue}" for code in codes[i] for cue in rx[code]]
+    scores = list(map(dict, map(zip, repeat(BASE_LABELS, n), b.proba.tolist())))
+    return list(map(EmotionResult, b.labels, scores, codes, evidence, rx_evidence, b.langs,
+                    b.intensity.tolist(), b.valence.tolist(), repeat(b.model_version, n)))
 
 
 def classify_text(text: str, lang: str = "auto") -> EmotionResult:

@@ -135,9 +135,12 @@ def _ngram_entries(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: n
 
 
 def _column_pointers(cols: np.ndarray, n_cols: int) -> np.ndarray:
-    ptr = np.zeros(n_cols + 1, dtype=np.int32)
-    np.cumsum(np.bincount(cols, minlength=n_cols), out=ptr[1:])
-    return ptr
+    """CSC column pointers of entries sorted by column (counts shifted by one, then summed: one
+    allocation, several times cheaper here than filling a zeroed array)."""
+    ptr = np.bincount(cols, minlength=n_cols + 1).astype(np.int32)
+    ptr[1:] = ptr[:-1].copy()
+    ptr[0] = 0
+    return np.cumsum(ptr, dtype=np.int32)
 
 
 def ngram_tfidf(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np.ndarray) -> sp.csr_matrix:
