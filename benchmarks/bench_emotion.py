@@ -94,9 +94,10 @@ def tfidf_lr(train_x, train_y, analyzer="char", ngram=(1, 3)):
 
 
 def ours_predict(model: EmotionModel, texts, lang=None):
+    """Labels by the model's decision rule (EmotionModel.decide) and the calibrated probabilities."""
     prep = prepare(texts)
-    proba = model.predict_proba(prep, lang)
-    return [BASE_LABELS[i] for i in proba.argmax(1)], proba
+    proba, label_idx = model.predict(prep, lang)
+    return [BASE_LABELS[i] for i in label_idx], proba
 
 
 def model_from(lang_model) -> EmotionModel:

@@ -65,3 +65,29 @@ def test_read_labelled_errors_name_line_and_field(tmp_path):
     j.write_text('{"text": "好", "label": "like"}\n{oops\n', "utf-8")
     with pytest.raises(UserInputError, match="line 2"):
         read_labelled(j)
+
+
+def test_prior_correction_by_hand():
+    from dramascope.resonance.train import fit_prior_correction
+
+    # class 1 is rare (prior 0.2); its rows get p(1) = 0.4 < p(0) = 0.6, so plain argmax never predicts it.
+    proba = np.array([[0.6, 0.4]] * 2 + [[0.9, 0.1]] * 8)
+    y = np.array([1, 1] + [0] * 8)
+    prior = np.array([0.8, 0.2])
+    alpha, f1_plain, f1_rule = fit_prior_correction(proba, y, prior, (0.0, 0.25, 0.5, 1.0))
+    # plain: class 0 F1 = 2*8/(10+8) = 0.889, class 1 F1 = 0 -> 0.444
+    assert f1_plain == pytest.approx((16 / 18 + 0) / 2)
+    # alpha = 0.25: log .4 - .25 log .2 = -0.514 > log .6 - .25 log .8 = -0.455? no (-0.514 < -0.455);
+    # alpha = 0.5: -0.112 > -0.399 -> rows 0, 1 become class 1, rows with p(1) = 0.1 stay 0 (-1.498 < -0.0)
+    assert alpha == 0.5 and f1_rule == pytest.approx(1.0)
+
+
+def test_fitted_model_keeps_calibrated_proba_and_stores_offsets():
+    texts = [t for t, _ in ROWS] * 4
+    labels = [l for _, l in ROWS] * 4
+    model, report = fit_language_model(texts, labels, "zh", TrainConfig((1, 2), n_bits=12, C=10.0), seed=1)
+    assert "prior_alpha" in report and report["prior_alpha"] in TrainConfig((1,)).prior_alphas
+    assert model.offsets().shape == (len(model.classes),)
+    no_rule, _ = fit_language_model(texts, labels, "zh", TrainConfig((1, 2), n_bits=12, C=10.0, prior_alphas=()),
+                                    seed=1)
+    assert not no_rule.offsets().any()

@@ -52,3 +52,23 @@ def test_language_model_with_word_block_round_trips(tmp_path):
     loaded = LanguageModel.load(m.save(tmp_path), "en")
     assert loaded.word_bits == 7
     assert np.allclose(loaded.proba(texts, dense), m.proba(texts, dense), atol=1e-2)
+
+
+def test_decide_applies_offsets_per_language_and_never_picks_unseen_labels():
+    from dramascope.resonance.labels import BASE_LABELS
+    from dramascope.resonance.model import EmotionModel
+
+    def lm(lang, classes, offset):
+        return LanguageModel(lang, classes, (1,), 4, np.ones(16, np.float32), np.zeros((len(classes), 16 + 1)),
+                             np.zeros(len(classes)), 1.0, label_offset=np.array(offset, float))
+
+    em = EmotionModel("t", {"zh": lm("zh", ("like", "fear"), [0.0, 0.5]), "en": lm("en", ("like", "fear"), [0.0, 0.0])},
+                      {})
+    like, fear, neutral = (BASE_LABELS.index(x) for x in ("like", "fear", "neutral"))
+    proba = np.zeros((3, len(BASE_LABELS)))
+    proba[0, [like, fear]] = [0.6, 0.4]  # zh: log .4 + .5 = -0.416 > log .6 = -0.511 -> fear
+    proba[1, [like, fear]] = [0.6, 0.4]  # en: no offset -> like
+    proba[2, neutral] = 1.0  # an empty text set to neutral by the caller stays neutral
+    assert em.decide(proba, ["zh", "en", "und"]).tolist() == [fear, like, neutral]
+    assert em.decide(proba, ["zh", "en", "und"], lang="en").tolist() == [like, like, neutral]
+    assert em.decide(np.zeros((0, len(BASE_LABELS))), []).shape == (0,)

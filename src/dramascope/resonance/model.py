@@ -2,8 +2,14 @@
 
 Format (safe: no pickle): ``<dir>/manifest.json`` (version, languages, feature settings, scores) and
 ``<dir>/emotion-<lang>.npz`` with ``classes``, ``idf``, ``coef`` (float16), ``intercept``, ``dense_scale``,
-``temperature`` and ``word_bits`` (0 = no word block; files saved before word features existed load
-with 0). Loading is lazy (first classification) and cached per process.
+``temperature``, ``word_bits`` (0 = no word block) and ``label_offset`` (the decision rule's per-class
+log offsets; files saved before these existed load with 0 and zeros). Loading is lazy (first
+classification) and cached per process.
+
+Probabilities and labels are kept apart on purpose: ``proba`` is calibrated (temperature scaling),
+so means of probabilities (intensity, valence) are honest; the label is ``argmax(log proba +
+label_offset)``, a prior correction fitted on held-out training data to maximise macro-F1 (rare
+emotions such as fear and surprise are otherwise almost never the argmax). See :meth:`EmotionModel.decide`.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ class LanguageModel:
     dense_scale: float
     temperature: float = 1.0
     word_bits: int = 0
+    label_offset: np.ndarray | None = None  # per class (self.classes order); None = plain argmax
 
     def design(self, texts: list[str], dense: np.ndarray) -> sp.csr_matrix:
         n_char = 1 << self.n_bits
@@ -76,7 +83,7 @@ class LanguageModel:
             path, classes=np.array(self.classes), ngram_sizes=np.array(self.ngram_sizes), n_bits=self.n_bits,
             idf=self.idf.astype(np.float16), coef=self.coef.astype(np.float16),
             intercept=self.intercept.astype(np.float32), dense_scale=self.dense_scale, temperature=self.temperature,
-            word_bits=self.word_bits,
+            word_bits=self.word_bits, label_offset=self.offsets(),
         )
         return path
 
@@ -90,7 +97,21 @@ class LanguageModel:
                 intercept=z["intercept"].astype(np.float32), dense_scale=float(z["dense_scale"]),
                 temperature=float(z["temperature"]),
                 word_bits=int(z["word_bits"]) if "word_bits" in z.files else 0,
+                label_offset=z["label_offset"].astype(np.float64) if "label_offset" in z.files else None,
             )
+
+    def offsets(self) -> np.ndarray:
+        """The decision offsets per class of this model (zeros when none were fitted)."""
+        if self.label_offset is None:
+            return np.zeros(len(self.classes))
+        return np.asarray(self.label_offset, dtype=np.float64)
+
+    def base_offsets(self) -> np.ndarray:
+        """The offsets over BASE_LABELS (labels this model never saw get -inf: never chosen)."""
+        out = np.full(len(BASE_LABELS), -np.inf)
+        for j, label in enumerate(self.classes):
+            out[BASE_LABELS.index(label)] = self.offsets()[j]
+        return out
 
 
 @dataclass
@@ -118,6 +139,28 @@ class EmotionModel:
             model = self.models[model_lang]
             out[idx] = model.proba([prepared.texts[i] for i in idx], prepared.dense[idx])
         return out
+
+    def decide(self, proba: np.ndarray, langs: list[str], lang: str | None = None) -> np.ndarray:
+        """Label index (into BASE_LABELS) per row of ``proba``: argmax of log proba + the offsets of the
+        language model that scored the row (``lang`` forces one, as in :meth:`predict_proba`).
+
+        A row with a single non-zero probability (an empty text set to neutral = 1) keeps that label."""
+        n = len(proba)
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        offsets = np.zeros((n, len(BASE_LABELS)))
+        model_langs = np.array([self.for_lang(lang or l).lang for l in langs], dtype=object)
+        for model_lang in set(model_langs.tolist()):
+            offsets[model_langs == model_lang] = self.models[model_lang].base_offsets()
+        with np.errstate(divide="ignore"):
+            z = np.log(proba)
+        z = np.where(proba > 0, z + np.where(np.isfinite(offsets), offsets, 0.0), -np.inf)
+        return z.argmax(axis=1)
+
+    def predict(self, prepared: Prepared, lang: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(calibrated probabilities over BASE_LABELS, decided label indices)."""
+        proba = self.predict_proba(prepared, lang)
+        return proba, self.decide(proba, prepared.langs, lang)
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
