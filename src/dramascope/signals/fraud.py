@@ -173,25 +173,59 @@ def _platform_norms(metrics: ir.Table, own: ir.Table, p: FraudParams) -> ir.Tabl
     return plat.join(spread, "platform")
 
 
+_SLACK = 0.999  # screening thresholds 0.1 % below the detectors', against rounding
+
+
+def _screen_bounds(stats: ir.Table, p: FraudParams) -> ir.Table:
+    """Per-platform constants of :func:`_may_have_evidence`, so that the per-day test is a few
+    comparisons: the scales of every z-score and the |deviation| each detector needs at least."""
+    c = min(p.ratio_shift_z[0], p.dilution_z[0], p.inconsistency[0] / 2)
+    b = min(p.burst_drop_z, p.dilution_z[0])
+
+    def scale(col: str, floor: float) -> ir.FloatingValue:
+        return ibis.greatest(stats[col] * MAD_TO_SD, ibis.literal(floor))
+
+    cols = {}
+    for k in RATIOS:
+        typical = scale(f"smad_{k}", p.log_scale_floor)
+        lowest = c if k in ("likes", "comments") else min(b, c)
+        cols[f"_typ2_{k}"] = typical * typical
+        cols[f"_dev_min_{k}"] = _SLACK * lowest * typical
+        cols[f"_plat_min_{k}"] = _SLACK * p.platform_z[0] * scale(f"mad_{k}", p.log_scale_floor)
+    cols["_comp_min"] = _SLACK * p.completion_drop_z[0] * scale("smad_comp", p.completion_scale_floor)
+    return stats.mutate(**cols)
+
+
 def _may_have_evidence(m: ir.Table, p: FraudParams) -> ir.BooleanValue:
     """A necessary condition for any metric evidence, cheap enough to test on every day first.
 
-    |self z| ≤ |dev| ÷ typical (the Poisson term only widens the scale), so no self z-score reaches c
-    unless |dev| ≥ c·typical; c is the lowest self-z threshold of any detector (the spread needs one
-    |z| above half its threshold; falling engagement needs −z_shares ≥ burst_drop_z). The platform
-    and completion z-scores are tested exactly. Days failing it get zero evidence from every detector.
+    Every detector needs one of: a self z-score with |z| ≥ c, the lowest self-z threshold of the
+    ratio-shift, dilution and spread detectors (the spread needs one |z| above half its threshold);
+    −z of both shares and favourites ≥ b, the lower of burst_drop_z and the dilution threshold; a
+    platform or completion z above its detector's threshold. |z| ≤ |dev| ÷ typical (the Poisson term
+    only widens the scale), so |dev| ≥ c·typical is tested first and the exact squared test
+    dev² ≥ c²·scale² (no square root) only where it passes. Days failing it get zero evidence from
+    every detector (tests/signals/test_fraud.py checks this against every day's evidence).
+    Only for filters: NULL (not judged) acts as false there, so no NULL handling is spelled out.
     """
-    c = min(p.ratio_shift_z[0], p.dilution_z[0], p.inconsistency[0] / 2, p.burst_drop_z)
+    c = min(p.ratio_shift_z[0], p.dilution_z[0], p.inconsistency[0] / 2)
+    b = min(p.burst_drop_z, p.dilution_z[0])
 
-    def scale(col: str, floor: float) -> ir.FloatingValue:
-        return ibis.greatest(m[col] * MAD_TO_SD, ibis.literal(floor))
+    def beyond(k: str, z: float) -> ir.BooleanValue:
+        dev = m[f"dev_{k}"]
+        scale2 = m[f"_typ2_{k}"] + 1.0 / (m.plays.cast("float64") * m[f"own_ratio_{k}"] + 1.0)
+        return dev * dev >= _SLACK * z * z * scale2
 
-    cond = (-m.dev_comp >= p.completion_drop_z[0] * scale("smad_comp", p.completion_scale_floor)).fill_null(False)
+    def near(k: str) -> ir.BooleanValue:
+        return m[f"dev_{k}"].abs() >= m[f"_dev_min_{k}"]
+
+    plat = -m.dev_comp >= m._comp_min
     for k in RATIOS:
-        cond = cond | (m[f"dev_{k}"].abs() >= c * scale(f"smad_{k}", p.log_scale_floor)).fill_null(False)
-        cond = cond | ((m[f"lr_{k}"] - m[f"med_{k}"]).abs()
-                       >= p.platform_z[0] * scale(f"mad_{k}", p.log_scale_floor)).fill_null(False)
-    return cond
+        plat = plat | ((m[f"lr_{k}"] - m[f"med_{k}"]).abs() >= m[f"_plat_min_{k}"])
+    cheap = near("likes") | near("comments") | near("shares") | near("favorites")
+    exact = beyond("likes", c) | beyond("comments", c) | beyond("shares", c) | beyond("favorites", c)
+    both_fell = (m.dev_shares < 0) & (m.dev_favorites < 0) & beyond("shares", b) & beyond("favorites", b)
+    return plat | (cheap & (exact | both_fell))
 
 
 def metric_day_evidence(metrics: ir.Table, p: FraudParams = FraudParams(), *, only_evidence: bool = False) -> ir.Table:
@@ -209,6 +243,8 @@ def metric_day_evidence(metrics: ir.Table, p: FraudParams = FraudParams(), *, on
     """
     own = _own_norms(metrics, p)
     stats = _platform_norms(metrics, own, p)
+    if only_evidence:
+        stats = _screen_bounds(stats, p)
     m = _day_rows(metrics, p).join(own.drop("in_sample"), ["title_id", "platform"]).join(stats, "platform")
     m = m.mutate(
         **{f"dev_{k}": m[f"lr_{k}"] - m[f"own_{k}"] for k in RATIOS},
