@@ -133,3 +133,26 @@ def test_real_texts_and_shipped_model_match_the_scipy_path():
         assert np.array_equal(got + m.intercept, m.logits(prep.texts, prep.dense))
     counts = hashed_ngrams(prep.texts, (1, 2, 3), 17)
     assert_same_tfidf(prep.texts, (1, 2, 3), 17, fit_idf(counts))
+
+
+def test_word_block_matches_the_model_design():
+    # an English-style model with the hashed word block (model.py's design: char n-grams, words, dense)
+    from dramascope.resonance.labels import BASE_LABELS
+    from dramascope.resonance.model import LanguageModel
+
+    rng = np.random.default_rng(5)
+    n_bits, word_bits = 10, 8
+    texts = ["I don't love it", "so sad, not happy!!", "", "thank you thank you", "好看 so good 😂", "it's 'fine'"]
+    prep = prepare(texts)
+    n_dense = prep.dense.shape[1]
+    m = LanguageModel(
+        lang="en", classes=tuple(BASE_LABELS), ngram_sizes=(1, 2, 3), n_bits=n_bits,
+        idf=rng.uniform(1, 9, (1 << n_bits) + (1 << word_bits)).astype(np.float32),
+        coef=rng.normal(size=(len(BASE_LABELS), (1 << n_bits) + (1 << word_bits) + n_dense)).astype(np.float32),
+        intercept=rng.normal(size=len(BASE_LABELS)).astype(np.float32), dense_scale=0.7, word_bits=word_bits,
+    )
+    got = lk.linear_scores(prep.texts, m.ngram_sizes, n_bits, m.idf, prep.dense * m.dense_scale,
+                           lk.weights_t(m.coef), word_bits=word_bits)
+    assert np.array_equal(got + m.intercept, m.logits(prep.texts, prep.dense))
+    with pytest.raises(ValueError, match="idf has"):
+        lk.linear_scores(prep.texts, (1, 2, 3), n_bits, m.idf[:10], prep.dense, lk.weights_t(m.coef), word_bits)

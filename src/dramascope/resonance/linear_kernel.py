@@ -5,9 +5,11 @@ dense features and ``x @ coef.T`` spends most of its time outside the arithmetic
 copy of the weights per call, a full sort of 64-bit keys, scipy matrix construction). The functions
 here compute the same numbers from the same hashes:
 
-- `ngram_scores` = ``tfidf(hashed_ngrams(texts, sizes, n_bits), idf) @ weights_t`` (bit for bit: the
-  same float32 products summed in the same order as scipy's CSR product);
-- `add_dense_scores` adds ``dense @ weights_t`` to it in the order the hstacked product used;
+- `linear_scores` = ``hstack([tfidf(hashed_ngrams(...)), tfidf(hashed_words(...)) if any, dense]) @
+  weights_t`` (bit for bit: the same float32 products summed in the same order as scipy's CSR
+  product), the model's logits less the intercept;
+- `ngram_scores` = the n-gram block alone; `add_dense_scores` adds ``dense @ weights_t`` to it in the
+  order the hstacked product used;
 - `weights_t` prepares the (columns, classes) C-contiguous table once per model.
 
 Grouping equal (text, column) keys is the costly step. Keys are packed into 32 bits (column above
@@ -150,25 +152,50 @@ def ngram_tfidf(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np.n
     return sp.csc_matrix((data, rows, _column_pointers(cols, shape[1])), shape=shape).tocsr()
 
 
-def linear_scores(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np.ndarray,
-                  dense: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """(n, k) float32 ``hstack([tfidf(hashed_ngrams(texts, sizes, n_bits), idf), dense]) @ weights``.
+def _word_entries(texts: list[str], word_bits: int, idf: np.ndarray, offset: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(data, row, column + offset) of ``tfidf(hashed_words(texts, word_bits), idf)``, column-major.
 
-    ``dense`` is (n, d) (already scaled), ``weights`` the full `weights_t` table (2**n_bits + d rows).
-    Bit for bit what the model's hstacked CSR product gave (each row's products added in the same
-    order; zeros left out as scipy leaves them out), computed as one column-major product without
-    the hstack or the weight copy."""
+    The word block is built by the model's own functions (words are few beside the character
+    n-grams); only its entries are reordered by column (stable: rows stay ascending)."""
+    from dramascope.resonance.features import tfidf
+    from dramascope.resonance.word_features import hashed_words
+
+    x = tfidf(hashed_words(texts, word_bits), idf)
+    rows = np.repeat(np.arange(len(texts), dtype=np.int32), np.diff(x.indptr))
+    order = np.argsort(x.indices, kind="stable")
+    return x.data[order], rows[order], x.indices[order].astype(np.int32) + offset
+
+
+def linear_scores(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np.ndarray,
+                  dense: np.ndarray, weights: np.ndarray, word_bits: int = 0) -> np.ndarray:
+    """(n, k) float32 ``hstack(blocks) @ weights`` for the blocks of the emotion model's design:
+    ``tfidf(hashed_ngrams(texts, sizes, n_bits), idf[:2**n_bits])``, then with ``word_bits > 0``
+    ``tfidf(hashed_words(texts, word_bits), idf[2**n_bits:])``, then ``dense`` (n, d), already scaled.
+
+    ``weights`` is the full `weights_t` table (one row per design column). Bit for bit what the
+    model's hstacked CSR product gives (each row's products added in the same order; zeros left out
+    as scipy leaves them out), computed as one column-major product without the hstack or the
+    weight copy."""
     dim = 1 << n_bits
+    word_dim = (1 << word_bits) if word_bits else 0
     dense = np.asarray(dense, dtype=np.float32)
-    if (weights.shape[0] != dim + dense.shape[1] or weights.dtype != np.float32
+    if (weights.shape[0] != dim + word_dim + dense.shape[1] or weights.dtype != np.float32
             or not weights.flags.c_contiguous):
-        raise ValueError("weights must be a C-contiguous float32 (2**n_bits + n_dense, k) table (see weights_t)")
-    data, rows, cols = _ngram_entries(texts, sizes, n_bits, idf)
+        raise ValueError("weights must be a C-contiguous float32 (2**n_bits [+ 2**word_bits] + n_dense, k) "
+                         "table (see weights_t)")
+    if len(idf) != dim + word_dim:
+        raise ValueError(f"idf has {len(idf)} entries, the blocks {dim + word_dim}")
+    blocks = [_ngram_entries(texts, sizes, n_bits, idf[:dim])]
+    if word_dim:
+        blocks.append(_word_entries(texts, word_bits, idf[dim:], dim))
     if dense.shape[1]:
-        d_col, d_row = np.nonzero(dense.T)  # column-major, as the n-gram entries
-        data = np.concatenate([data, dense[d_row, d_col]])
-        rows = np.concatenate([rows, d_row.astype(np.int32)])
-        cols = np.concatenate([cols, d_col.astype(np.int32) + dim])
+        d_col, d_row = np.nonzero(dense.T)  # column-major, as the other blocks
+        blocks.append((dense[d_row, d_col], d_row.astype(np.int32), d_col.astype(np.int32) + dim + word_dim))
+    if len(blocks) == 1:
+        data, rows, cols = blocks[0]
+    else:
+        data, rows, cols = (np.concatenate(parts) for parts in zip(*blocks))
     mat = sp.csc_matrix((data, rows, _column_pointers(cols, weights.shape[0])), shape=(len(texts), weights.shape[0]))
     return np.asarray(mat @ weights)
 
