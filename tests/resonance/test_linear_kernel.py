@@ -70,11 +70,16 @@ def test_tricky_texts_match_the_scipy_path(sizes):
 def test_empty_batch_and_wide_keys():
     coef, idf = random_model(10, 0)
     assert lk.ngram_scores([], (1, 2), 10, idf, lk.weights_t(coef)).shape == (0, 8)
+    # keys in text order, sorted by column then text: every column width the radix passes handle
     rng = np.random.default_rng(3)
-    for dtype in (np.uint32, np.int64):
-        keys = rng.integers(0, 2**28, 5000).astype(dtype)
-        got = lk._sort_keys(keys)
-        assert got.dtype == dtype and np.array_equal(got, np.sort(keys))
+    for n_bits in (8, 16, 17, 20):
+        doc_bits = 11
+        doc = np.sort(rng.integers(0, 2**doc_bits, 5000))
+        col = rng.integers(0, 2**n_bits, 5000)
+        for dtype in ((np.uint32, np.int64) if doc_bits + n_bits <= 32 else (np.int64,)):
+            keys = ((col << doc_bits) | doc).astype(dtype)
+            got = lk._sort_keys(keys, doc_bits, n_bits)
+            assert got.dtype == dtype and np.array_equal(got, np.sort(keys))
 
 
 def test_batches_whose_keys_need_64_bits_match_the_scipy_path():

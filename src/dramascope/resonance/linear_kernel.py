@@ -13,10 +13,10 @@ here compute the same numbers from the same hashes:
 - `weights_t` prepares the (columns, classes) C-contiguous table once per model.
 
 Grouping equal (text, column) keys is the costly step. Keys are packed into 32 bits (column above
-the text index, so the product can read the weights in column order) and sorted by two stable
-16-bit radix passes (numpy's stable sort of 16-bit keys is a radix sort, several times cheaper than
-its general sort of 32-bit keys); a batch whose keys do not fit 32 bits falls back to one general
-sort of 64-bit keys.
+the text index, so the product can read the weights in column order), generated in text order and
+sorted by the column alone: one stable 16-bit radix pass (numpy's stable sort of 16-bit keys is a
+radix sort, several times cheaper than its general sort of 32-bit keys) and a stable partition by
+the 17th bit; a batch whose keys do not fit 32 bits falls back to one general sort of 64-bit keys.
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ def _doc_bits(n: int) -> int:
 
 def ngram_keys(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> np.ndarray:
     """Packed key ``column << doc_bits | text index`` of every character n-gram of the given sizes,
-    unsorted (uint32 where ``doc_bits + n_bits`` fit 32 bits, else int64; ``doc_bits`` holds n - 1).
+    in text order (uint32 where ``doc_bits + n_bits`` fit 32 bits, else int64; ``doc_bits`` holds
+    n - 1). Text order lets `_sort_keys` skip the text-index digit.
 
     The same hashes, frame and validity rules as `features.hashed_ngrams` (an n-gram may touch the
     separators framing its text but never contain one)."""
@@ -67,8 +68,10 @@ def ngram_keys(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> np.ndar
     doc = (sep_cum - 1).astype(key_type)  # the separator opening text d, and text d's characters, belong to d
     length = len(cps)
     shift = np.uint64(64 - n_bits)
-    parts = []
-    for k in sizes:
+    # one row per start position, one column per size: read row by row, the keys are in text order
+    keys = np.zeros((length, len(sizes)), dtype=key_type)
+    valid = np.zeros((length, len(sizes)), dtype=bool)
+    for s, k in enumerate(sizes):
         if length < k:
             continue
         m = length - k + 1
@@ -82,26 +85,36 @@ def ngram_keys(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> np.ndar
         key = h.astype(key_type)
         key <<= doc_bits
         key |= doc[:m]
+        keys[:m, s] = key
         # valid: no separator strictly inside the window (k = 1: not a separator; k = 2: not an empty text)
         if k == 1:
-            valid = ~is_sep
+            ok = ~is_sep
         else:
-            valid = sep_cum[k - 2:k - 2 + m] == sep_cum[:m]
+            ok = sep_cum[k - 2:k - 2 + m] == sep_cum[:m]
             if k == 2:
-                valid &= ~(is_sep[:m] & is_sep[1:1 + m])
-        valid[m - 1] &= bool(sep_cum[m - 1] <= n)  # only the closing separator starts a window of text n
-        parts.append(key[valid])
-    if not parts:
-        return np.zeros(0, key_type)
-    return np.concatenate(parts)
+                ok &= ~(is_sep[:m] & is_sep[1:1 + m])
+        ok[m - 1] &= bool(sep_cum[m - 1] <= n)  # only the closing separator starts a window of text n
+        valid[:m, s] = ok
+    return keys[valid]
 
 
-def _sort_keys(keys: np.ndarray) -> np.ndarray:
-    """Keys in ascending order: uint32 by two stable 16-bit radix passes, others by one general sort."""
-    if keys.dtype == np.uint32:
-        keys = keys[np.argsort(keys.astype(np.uint16), kind="stable")]
-        return keys[np.argsort((keys >> np.uint32(16)).astype(np.uint16), kind="stable")]
-    return np.sort(keys)
+def _sort_keys(keys: np.ndarray, doc_bits: int, n_bits: int) -> np.ndarray:
+    """Keys ``column << doc_bits | text index`` given in text order, in ascending order.
+
+    uint32 keys: least-significant-digit radix over the column only (stable sorts keep the text
+    order within a column): a stable 16-bit sort of the low column bits, then a stable partition by
+    the one bit left (17-bit columns) or a second 16-bit pass; other keys: one general sort."""
+    if keys.dtype != np.uint32:
+        return np.sort(keys)
+    keys = keys[np.argsort((keys >> np.uint32(doc_bits)).astype(np.uint16), kind="stable")]
+    rest = n_bits - 16
+    if rest <= 0:
+        return keys
+    top = keys >> np.uint32(doc_bits + 16)
+    if rest == 1:
+        high = top.astype(bool)
+        return np.concatenate([keys[~high], keys[high]])
+    return keys[np.argsort(top.astype(np.uint16), kind="stable")]
 
 
 def _ngram_entries(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np.ndarray
@@ -115,7 +128,7 @@ def _ngram_entries(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: n
     keys = ngram_keys(texts, sizes, n_bits)
     if not len(keys):
         return np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(0, np.int32)
-    keys = _sort_keys(keys)
+    keys = _sort_keys(keys, _doc_bits(n), n_bits)
     first = np.empty(len(keys), dtype=bool)
     first[0] = True
     np.not_equal(keys[1:], keys[:-1], out=first[1:])
