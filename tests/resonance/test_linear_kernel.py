@@ -161,3 +161,15 @@ def test_word_block_matches_the_model_design():
     assert np.array_equal(got + m.intercept, m.logits(prep.texts, prep.dense))
     with pytest.raises(ValueError, match="idf has"):
         lk.linear_scores(prep.texts, (1, 2, 3), n_bits, m.idf[:10], prep.dense, lk.weights_t(m.coef), word_bits)
+
+
+def test_row_major_and_column_major_products_agree():
+    # a few texts take the row-major product, many the column-major one: same numbers either way
+    coef, idf = random_model(12, 2)
+    texts = ["好看好看", "哈哈哈太好笑了", "abc abd", "😂"] * 300
+    dense = np.random.default_rng(2).normal(size=(len(texts), 2)).astype(np.float32)
+    many = kernel_scores(texts, (1, 2, 3), 12, idf, coef, dense, 1.0)
+    few = np.concatenate([kernel_scores(texts[i:i + 4], (1, 2, 3), 12, idf, coef, dense[i:i + 4], 1.0)
+                          for i in range(0, 40, 4)])
+    assert np.array_equal(many[:40], few)
+    assert np.array_equal(many, scipy_scores(texts, (1, 2, 3), 12, idf, coef, dense, 1.0))

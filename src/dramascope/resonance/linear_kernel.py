@@ -209,7 +209,15 @@ def linear_scores(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np
         data, rows, cols = blocks[0]
     else:
         data, rows, cols = (np.concatenate(parts) for parts in zip(*blocks))
-    mat = sp.csc_matrix((data, rows, _column_pointers(cols, weights.shape[0])), shape=(len(texts), weights.shape[0]))
+    n, n_cols = len(texts), weights.shape[0]
+    if len(data) * 8 < n_cols:
+        # few entries (a handful of texts): a row-major product skips the pass over every column
+        order = np.argsort(rows, kind="stable")  # by row; columns stay ascending within a row
+        ptr = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=n), out=ptr[1:])
+        mat = sp.csr_matrix((data[order], cols[order], ptr), shape=(n, n_cols))
+    else:
+        mat = sp.csc_matrix((data, rows, _column_pointers(cols, n_cols)), shape=(n, n_cols))
     return np.asarray(mat @ weights)
 
 
