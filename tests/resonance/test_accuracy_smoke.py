@@ -35,3 +35,19 @@ def test_cped_unseen_shows_slice(shared_data):
     texts, labels = texts[::10], labels[::10]
     pred = [r.label for r in classify_texts(texts)]
     assert _macro(labels, pred) > 0.14
+
+
+def test_goemotions_mapping_is_the_published_ekman_one(shared_data):
+    """Our 28 → 8 mapping, merged to Ekman (like, happiness → joy), equals the dataset's ekman_mapping.json."""
+    import json
+
+    from dramascope.resonance.corpora import GOEMOTIONS_MAP
+
+    folder = shared_data / "emotion-en" / "goemotions"
+    published = json.loads((folder / "ekman_mapping.json").read_text("utf-8"))
+    ours: dict[str, set[str]] = {}
+    for fine, base in GOEMOTIONS_MAP.items():
+        if base != "neutral":
+            ours.setdefault(EKMAN_OF[base], set()).add(fine)
+    assert ours == {k: set(v) for k, v in published.items()}
+    assert set(GOEMOTIONS_MAP) == set((folder / "original" / "labels.txt").read_text("utf-8").split())
