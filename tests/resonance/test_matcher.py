@@ -67,3 +67,21 @@ def test_term_table_longest_match_and_word_boundaries():
     word = ((text >= ord("a")) & (text <= ord("z"))) | ((text >= ord("0")) & (text <= ord("9")))
     pos, tid, _ = table.longest_at(text, word)
     assert [(int(p), table.terms[t]) for p, t in zip(pos, tid)] == [(1, "not")]  # not "not bad", not "knot"
+
+
+def test_edge_table_finds_every_key_and_only_those():
+    import numpy as np
+
+    from dramascope.resonance.matcher import EdgeTable
+
+    rng = np.random.default_rng(0)
+    keys = np.unique(rng.integers(0, 2**33, 3000))
+    values = rng.integers(0, 10_000, len(keys))
+    table = EdgeTable(keys, values)
+    assert table.lookup(keys).tolist() == values.tolist()
+    absent = np.setdiff1d(rng.integers(0, 2**33, 5000), keys)
+    assert (table.lookup(absent) == -1).all()
+    mixed = np.concatenate([absent[:50], keys[:50], keys[:3]])
+    want = dict(zip(keys.tolist(), values.tolist()))
+    assert table.lookup(mixed).tolist() == [want.get(k, -1) for k in mixed.tolist()]
+    assert EdgeTable(np.zeros(0, np.int64), np.zeros(0, np.int64)).lookup(keys[:5]).tolist() == [-1] * 5

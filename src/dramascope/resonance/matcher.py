@@ -145,6 +145,56 @@ def _window_hash(win: np.ndarray) -> np.ndarray:
         return (win.astype(np.uint64) * mult).sum(axis=1, dtype=np.uint64)
 
 
+class EdgeTable:
+    """Static hash table from trie edge keys (``node << 21 | code point``) to child nodes.
+
+    Why not ``np.searchsorted`` over the sorted keys: at the first step of a trie walk most
+    positions of a batch are looked up at once, in no order, and a binary search per key cost about
+    as much as the rest of the walk. Here a key is one multiplicative hash and a probe or two
+    (open addressing, linear probing, the table at most a quarter full); a miss usually ends on
+    the first empty slot."""
+
+    _MULT = np.uint64(0x9E3779B97F4A7C15)
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray):
+        size = 16
+        while size < 4 * len(keys):
+            size *= 2
+        self.bits = size.bit_length() - 1
+        self.mask = size - 1
+        self.keys = np.full(size, -1, dtype=np.int64)
+        self.values = np.full(size, -1, dtype=np.int64)
+        probes = 1
+        for key, value, slot in zip(keys.tolist(), values.tolist(), self._slots(np.asarray(keys)).tolist()):
+            p = 0
+            while self.keys[(slot + p) & self.mask] != -1:
+                p += 1
+            self.keys[(slot + p) & self.mask] = key
+            self.values[(slot + p) & self.mask] = value
+            probes = max(probes, p + 1)
+        self.probes = probes
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            return ((keys.astype(np.uint64) * self._MULT) >> np.uint64(64 - self.bits)).astype(np.int64)
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        """The value of each key, -1 where the key is absent (keys are non-negative)."""
+        out = np.full(len(keys), -1, dtype=np.int64)
+        pending = np.arange(len(keys))
+        slot = self._slots(keys)
+        for p in range(self.probes):
+            s = (slot + p) & self.mask
+            found = self.keys[s]
+            hit = found == keys
+            out[pending[hit]] = self.values[s[hit]]
+            more = ~hit & (found != -1)  # an empty slot ends the probe: the key is absent
+            if not more.any():
+                break
+            pending, keys, slot = pending[more], keys[more], slot[more]
+        return out
+
+
 class TermTable:
     """Literal terms grouped by length, each group sorted by window hash, for vectorised lookup."""
 
@@ -189,6 +239,7 @@ class TermTable:
                        for ch, child in children[parent].items())
         self.edge_key = np.array([e[0] for e in edges], dtype=np.int64)
         self.edge_child = np.array([e[1] for e in edges], dtype=np.int64)
+        self.edges = EdgeTable(self.edge_key, self.edge_child)
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -224,9 +275,9 @@ class TermTable:
                 break
             at = at + 1
             key = (node << 21) | cp[np.minimum(at, last)].astype(np.int64)
-            j = np.minimum(np.searchsorted(self.edge_key, key), len(self.edge_key) - 1)
-            go = (self.edge_key[j] == key) & (at < last)
-            alive, node, at = alive[go], self.edge_child[j[go]], at[go]
+            child = self.edges.lookup(key)
+            go = (child >= 0) & (at < last)
+            alive, node, at = alive[go], child[go], at[go]
             if not len(alive):
                 break
         return out
@@ -265,9 +316,9 @@ class TermTable:
             if not len(self.edge_key):
                 break
             key = (node << 21) | cp[np.minimum(at, last)].astype(np.int64)
-            j = np.minimum(np.searchsorted(self.edge_key, key), len(self.edge_key) - 1)
-            go = (self.edge_key[j] == key) & (at < last)
-            alive, node, at = alive[go], self.edge_child[j[go]], at[go]
+            child = self.edges.lookup(key)
+            go = (child >= 0) & (at < last)
+            alive, node, at = alive[go], child[go], at[go]
             depth += 1
         found = best_len > 0
         return pos[found], best_term[found], best_len[found]
