@@ -423,6 +423,9 @@ class BatchContextMatcher:
         self.suffix_weight = (np.array([suffix[t] for t in self.suffix_terms.terms], dtype=np.float64)
                               if self.suffix_terms else np.zeros(0))
         self.clause = np.array(sorted(map(ord, _CLAUSE_CHARS)), dtype=np.uint32)
+        # clause breaks as a lookup table over code points (the last entry stands for all above)
+        self.clause_table = np.zeros(int(self.clause.max()) + 2, dtype=bool)
+        self.clause_table[self.clause] = True
         self._word_cache: dict[str, tuple[bool, float]] = {}
 
     def find_batch(self, cp: np.ndarray, starts: np.ndarray, doc: np.ndarray, texts: list[str],
@@ -474,7 +477,7 @@ class BatchContextMatcher:
         not reaching back into the previous hit); negators outside false negators, degree words."""
         if self.negators is None and self.degree_terms is None:
             return
-        breaks = np.concatenate([[-1], np.flatnonzero(np.isin(cp, self.clause))])
+        breaks = np.concatenate([[-1], np.flatnonzero(self.clause_table[np.minimum(cp, len(self.clause_table) - 1)])])
         last_break = breaks[np.searchsorted(breaks, pos) - 1]
         ps = np.maximum(np.maximum(floor, last_break + 1), pos - self.window)
         length = pos - ps
