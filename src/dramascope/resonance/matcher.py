@@ -369,29 +369,36 @@ def _scan(found: np.ndarray, room: np.ndarray) -> list[tuple[np.ndarray, np.ndar
     """Leftmost-longest, non-overlapping matches inside each window, as ``findall`` of a trie pattern
     finds them. ``found[row, j, k]`` is the term of length k at offset j (-1 if none), ``room[row, j]``
     how long a match starting there may be (0: none starts there). One (rows, term ids, offsets,
-    lengths) tuple per scan step, in left-to-right order."""
+    lengths) tuple per scan step, in left-to-right order.
+
+    Only windows holding some term are scanned (the others match nothing), and each step picks the
+    longest allowed length of all rows at once."""
     rows, width, kp1 = found.shape
     steps: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     if rows == 0 or width == 0:
         return steps
-    cursor = np.zeros(rows, dtype=np.int64)
-    ar = np.arange(rows)
+    row_ids = np.flatnonzero((found >= 0).reshape(rows, -1).any(axis=1))
+    if not len(row_ids):
+        return steps
+    found, room = found[row_ids], room[row_ids]
+    m = len(row_ids)
+    cursor = np.zeros(m, dtype=np.int64)
+    ar = np.arange(m)
+    lengths = np.arange(kp1)
     for _ in range(width):
         active = cursor < width
         if not active.any():
             break
         at = np.minimum(cursor, width - 1)
         limit = np.where(active, room[ar, at], 0)
-        best_k = np.zeros(rows, dtype=np.int64)
-        best_t = np.full(rows, -1, dtype=np.int64)
-        for k in range(kp1 - 1, 0, -1):
-            t = found[ar, at, k]
-            ok = (best_k == 0) & (t >= 0) & (k <= limit)
-            best_k[ok] = k
-            best_t[ok] = t[ok]
+        cand = found[ar, at]  # (m, kp1): the term of each length starting at the cursor
+        ok = (cand >= 0) & (lengths <= limit[:, None])
+        ok[:, 0] = False
+        best_k = np.where(ok.any(axis=1), kp1 - 1 - ok[:, ::-1].argmax(axis=1), 0)
         matched = np.flatnonzero(best_k > 0)
         if len(matched):
-            steps.append((matched, best_t[matched], cursor[matched].copy(), best_k[matched]))
+            k = best_k[matched]
+            steps.append((row_ids[matched], cand[matched, k], cursor[matched].copy(), k))
         cursor = cursor + np.maximum(best_k, 1)
     return steps
 
