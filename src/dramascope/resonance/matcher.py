@@ -466,16 +466,13 @@ class BatchContextMatcher:
         else:
             self._char_context(cp, pos, floor, negated, degree)
         if self.suffix_terms is not None:
+            # the longest degree suffix right after each hit (a trie walk from every hit's end)
             kmax = max(self.suffix_terms.lengths)
-            idx = np.minimum(end[:, None] + np.arange(kmax), len(cp) - 1)
-            win = cp[idx]
-            win[end[:, None] + np.arange(kmax) >= len(cp)] = 0
-            best = np.full(h, -1, dtype=np.int64)
-            for k in range(kmax, 0, -1):
-                t = self.suffix_terms.lookup(win[:, :k])
-                take = (best < 0) & (t >= 0)
-                best[take] = t[take]
-            has = best >= 0
+            found = self.suffix_terms.matches_at(cp, end, kmax)
+            ok = found >= 0
+            longest = kmax - ok[:, ::-1].argmax(axis=1)
+            has = ok.any(axis=1)
+            best = np.where(has, found[np.arange(h), np.where(has, longest, 0)], -1)
             degree[has] = np.maximum(degree[has], self.suffix_weight[best[has]])
         return pos, end, tid, negated, degree
 
