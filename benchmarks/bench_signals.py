@@ -180,12 +180,16 @@ def run_pandas(data: Path, titles_limit: int | None) -> dict:
     g_own = m.groupby(key)
     # Platform norms on the same deterministic sample of title-platforms as FraudParams.stats_sample_tps:
     # total plays divisible by max(1, n_title_platforms // 2000).
-    tp_plays = g_own.plays.transform("sum")
-    n_tps = m.groupby("platform").title_id.transform("nunique")
-    sample = (tp_plays % np.maximum(n_tps // 2000, 1)) == 0
+    plat = m.platform.astype("category")
+    codes, names = plat.cat.codes.to_numpy(), plat.cat.categories
+    tp_plays = g_own.plays.transform("sum").to_numpy()
+    n_tps = m.groupby("platform").title_id.nunique().reindex(names).to_numpy()
+    sample = (tp_plays % np.maximum(n_tps // 2000, 1)[codes]) == 0
+    samp_codes = codes[sample]
 
     def plat_median(col):
-        return m.platform.map(m.loc[sample, col].groupby(m.platform[sample]).median())
+        med = pd.Series(m[col].to_numpy()[sample]).groupby(samp_codes).median()
+        return pd.Series(med.reindex(range(len(names))).to_numpy()[codes], index=m.index)
 
     for k in ratios:
         m[f"own_{k}"] = g_own[f"lr_{k}"].transform("median")
