@@ -290,48 +290,98 @@ def bench_speed(cn: Cnsenti | None, out: dict, n: int = 5000, batch: int = 2048,
     out["speed_single_core"] = res
 
 
-def bench_douban(cn: Cnsenti | None, out: dict, boot: int = 1000):
+def read_douban_films(folder: Path, min_comments: int = 20) -> list[tuple[str, float, list[str], np.ndarray]]:
+    """(movie_id, Douban average, comment texts, comment upvotes) per film with ≥ min_comments comments."""
     import csv
 
-    folder = DATA / "ratings" / "douban_films"
-    info = {}
+    films = []
     with open(folder / "film_info.csv", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            info[row["movie_id"]] = float(row["movie_vote"])
-    model = load_model()
-    ours, base, rating = [], [], []
-    for mid, r in sorted(info.items()):
+        info = {row["movie_id"]: float(row["movie_vote"]) for row in csv.DictReader(fh)}
+    for mid, rating in sorted(info.items()):
         path = folder / "short_comment" / f"{mid}.csv"
         if not path.is_file():
             continue
-        comments = []
+        texts, votes = [], []
         with open(path, encoding="utf-8", errors="replace") as fh:
             for line in fh.read().splitlines()[1:]:
                 parts = line.split("$")
                 if len(parts) >= 7:
-                    comments.append("$".join(parts[6:]))
-        if len(comments) < 20:
-            continue
-        res = classify_texts(comments, model=model)
-        ours.append(float(np.mean([x.valence for x in res])))
-        if cn:
-            base.append(float(np.mean([cn.valence(c) for c in comments])))
-        rating.append(r)
-    rng = np.random.default_rng(0)
+                    texts.append("$".join(parts[6:]))
+                    votes.append(float(parts[5]) if parts[5].strip().isdigit() else 0.0)
+        if len(texts) >= min_comments:
+            films.append((mid, rating, texts, np.array(votes)))
+    return films
+
+
+def spearman_with_ci(scores: dict[str, list[float]], rating: list[float], boot: int = 1000, seed: int = 0,
+                     baseline: str | None = None) -> dict:
+    """Spearman ρ of each score with the rating and a paired 95% percentile bootstrap interval.
+
+    Paired: every score is resampled with the same films, so the interval of ρ(score) − ρ(baseline)
+    is also reported (it is what says whether a score is better, not just different)."""
+    rating = np.asarray(rating)
+    arr = {k: np.asarray(v) for k, v in scores.items()}
     n = len(rating)
+    idx = np.random.default_rng(seed).integers(0, n, (boot, n))
+    out = {}
+    boots = {k: np.array([spearmanr(a[i], rating[i]).statistic for i in idx]) for k, a in arr.items()}
+    for k, a in arr.items():
+        lo, hi = np.nanpercentile(boots[k], [2.5, 97.5])
+        out[k] = {"spearman_rho": round(float(spearmanr(a, rating).statistic), 3),
+                  "ci95": [round(float(lo), 3), round(float(hi), 3)]}
+        if baseline and k != baseline and baseline in arr:
+            d = boots[k] - boots[baseline]
+            dlo, dhi = np.nanpercentile(d, [2.5, 97.5])
+            out[k][f"minus_{baseline}_ci95"] = [round(float(dlo), 3), round(float(dhi), 3)]
+    return out
 
-    def ci(score):
-        rho = spearmanr(score, rating).statistic
-        boots = []
-        for _ in range(boot):
-            idx = rng.integers(0, n, n)
-            boots.append(spearmanr(np.array(score)[idx], np.array(rating)[idx]).statistic)
-        lo, hi = np.nanpercentile(boots, [2.5, 97.5])
-        return {"spearman_rho": round(float(rho), 3), "ci95": [round(float(lo), 3), round(float(hi), 3)]}
 
-    res = {"films": n, "ours_mean_valence": ci(ours)}
+def bench_douban(cn: Cnsenti | None, out: dict, boot: int = 1000):
+    """Title-level validity: does a score built only from a film's comments rank films like Douban does?
+
+    Douban is evaluation only (never trained or tuned on). Scores, all on the films with ≥ 20 comments:
+    - ours_polarity (the declared title score, fixed before this was run): the upvote-weighted mean
+      P(positive) from the polarity model, shrunk to the pooled mean with strength 10
+      (dramascope.resonance.polarity.aggregate_polarity);
+    - ours_polarity_unweighted: the same without upvote weights (a sensitivity check, not a choice);
+    - ours_mean_valence: the mean emotion valence of the comments (the earlier score);
+    - cnsenti_mean_valence: the DUTIR emotion-count valence.
+    """
+    from dramascope.resonance.polarity import aggregate_polarity, load_polarity_models, polarity_version
+    from dramascope.resonance.polarity import score_polarity
+
+    films = read_douban_films(DATA / "ratings" / "douban_films")
+    model = load_model()
+    pol_models = load_polarity_models()
+    rating = [f[1] for f in films]
+    scores: dict[str, list[float]] = {"ours_polarity": [], "ours_polarity_unweighted": [],
+                                      "ours_mean_valence": []}
     if cn:
-        res["cnsenti_mean_valence"] = ci(base)
+        scores["cnsenti_mean_valence"] = []
+    t_pol = t_val = 0.0
+    per_film_p = []
+    for _, _, comments, votes in films:
+        t0 = time.process_time()
+        per_film_p.append(score_polarity(comments, models=pol_models))
+        t_pol += time.process_time() - t0
+        t0 = time.process_time()
+        res = classify_texts(comments, model=model)
+        t_val += time.process_time() - t0
+        scores["ours_mean_valence"].append(float(np.mean([x.valence for x in res])))
+        if cn:
+            scores["cnsenti_mean_valence"].append(float(np.mean([cn.valence(c) for c in comments])))
+    ids = np.concatenate([np.full(len(f[2]), i) for i, f in enumerate(films)])
+    all_p = np.concatenate(per_film_p)
+    all_v = np.concatenate([f[3] for f in films])
+    # shrinkage towards the pooled mean, as the reputation signal would do (ranks move only for small films)
+    scores["ours_polarity"] = list(aggregate_polarity(ids, all_p, all_v).score)
+    scores["ours_polarity_unweighted"] = list(aggregate_polarity(ids, all_p).score)
+    n_comments = int(sum(len(f[2]) for f in films))
+    res = {"films": len(films), "comments": n_comments, "polarity_model": polarity_version(pol_models),
+           "comments_per_cpu_s": {"polarity": round(n_comments / max(t_pol, 1e-9)),
+                                  "emotion_classify": round(n_comments / max(t_val, 1e-9))},
+           "positive_share_at_0.5": round(float((all_p > 0.5).mean()), 3)}
+    res.update(spearman_with_ci(scores, rating, boot, baseline="ours_mean_valence"))
     out["douban_title_validity"] = res
 
 
