@@ -95,30 +95,23 @@ def daily_totals(metrics: ir.Table, flags: ir.Table, comments: ir.Table | None) 
     """
     keys = ["title_id", "platform", "date"]
     f = _flag_column(flags)
-    m = metrics.select(*keys, plays=zero_if_null(metrics.plays))
-    m = m.left_join(f, keys).select(m, flagged=f._flag.fill_null(0))
-    metric_days = m.group_by(["title_id", "date"]).aggregate(
-        plays_total=m.plays.sum(),
-        plays_valid=ibis.ifelse(m.flagged == 0, m.plays, 0).sum(),
-        cells=m.count(),
-        flagged_cells=m.flagged.sum(),
-        metric_cells=m.count(),
-    )
-    out = metric_days
+    cells = metrics.select(*keys, plays=zero_if_null(metrics.plays), metric=ibis.literal(1, type="int64"))
     if comments is not None:
+        # Comment-only cells join the metrics cells before the one aggregation (plays 0, metric 0).
         cdays = comments.filter(comments.posted_at.notnull()).select(
             "title_id", platform=comments.platform.fill_null("unknown"), date=comments.posted_at.date()
         ).distinct()
         cdays = cdays.anti_join(metrics.select(*keys), keys)
-        cdays = cdays.left_join(f, keys).select(cdays, flagged=f._flag.fill_null(0))
-        comment_days = cdays.group_by(["title_id", "date"]).aggregate(
-            plays_total=ibis.literal(0, type="int64"), plays_valid=ibis.literal(0, type="int64"),
-            cells=cdays.count(), flagged_cells=cdays.flagged.sum(), metric_cells=ibis.literal(0, type="int64"),
-        )
-        u = metric_days.union(comment_days)
-        out = u.group_by(["title_id", "date"]).aggregate(
-            **{c: u[c].sum() for c in ("plays_total", "plays_valid", "cells", "flagged_cells", "metric_cells")}
-        )
+        cells = cells.union(cdays.select(*keys, plays=ibis.literal(0, type="int64"),
+                                         metric=ibis.literal(0, type="int64")))
+    m = cells.left_join(f, keys).select(cells, flagged=f._flag.fill_null(0))
+    out = m.group_by(["title_id", "date"]).aggregate(
+        plays_total=m.plays.sum(),
+        plays_valid=ibis.ifelse(m.flagged == 0, m.plays, 0).sum(),
+        cells=m.count(),
+        flagged_cells=m.flagged.sum(),
+        metric_cells=m.metric.sum(),
+    )
     return out.select(**{f.name: stored_as(out[f.name], _ibis_type(f.type)) for f in DAILY_TOTALS_SCHEMA})
 
 
