@@ -110,6 +110,20 @@ def test_batch_scoring_equals_one_by_one():
     np.testing.assert_allclose(batch, single, rtol=1e-5, atol=1e-6)
 
 
+def test_prepared_batch_gives_the_same_scores():
+    from dramascope.resonance.features import prepare
+    from dramascope.resonance.polarity import polarity_from_prepared
+
+    texts = ["神作", "", "太无聊了", "what a waste of time"]
+    np.testing.assert_array_equal(polarity_from_prepared(prepare(texts)), score_polarity(texts))
+
+
+def test_english_model_reads_clear_verdicts():
+    p = score_polarity(["I loved it, brilliant acting, a must see", "boring and awful, a waste of time",
+                        "not good at all"], lang="en")
+    assert p[0] > 0.7 and p[1] < 0.3 and p[2] < 0.5
+
+
 # --- training --------------------------------------------------------------------------------------------
 
 def _toy_corpus():

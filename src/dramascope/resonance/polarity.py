@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from dramascope.resonance.features import DENSE_NAMES, hashed_ngrams, prepare, tfidf
+from dramascope.resonance.features import DENSE_NAMES, Prepared, hashed_ngrams, prepare, tfidf
 from dramascope.resonance.polarity_lexicon import (
     BLOOM_SHIFT, FEATURE_NAMES, HASH_BITS, PolarityLexicon, get_polarity_lexicon,
 )
@@ -156,11 +156,19 @@ def score_polarity(texts: list[str], lang: str = "auto", *, models: dict[str, Po
         raise ValueError(f"lang must be auto, zh or en, not {lang!r}")
     models = models or load_polarity_models()
     texts = [t if isinstance(t, str) else "" for t in texts]
-    n = len(texts)
+    if not texts:
+        return np.zeros(0, dtype=np.float64)
+    return polarity_from_prepared(prepare(texts), lang, models=models)
+
+
+def polarity_from_prepared(prep: Prepared, lang: str = "auto", *, models: dict[str, PolarityModel] | None = None
+                           ) -> np.ndarray:
+    """:func:`score_polarity` on an already prepared batch (so the emotion path can share ``prepare``)."""
+    models = models or load_polarity_models()
+    n = len(prep.texts)
     out = np.full(n, NO_EVIDENCE, dtype=np.float64)
     if n == 0:
         return out
-    prep = prepare(texts)
     fallback = "zh" if "zh" in models else next(iter(models))
     langs = np.array([lang if lang != "auto" else l for l in prep.langs], dtype=object)
     routed = np.where(np.isin(langs, list(models)), langs, fallback)
