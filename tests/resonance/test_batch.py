@@ -4,7 +4,12 @@ import pyarrow as pa
 import pytest
 
 from dramascope.resonance import batch
-from dramascope.resonance.batch import COMMENT_EMOTIONS_SCHEMA, analyze_workspace, score_batch, spark_score
+from dramascope.resonance.batch import (
+    COMMENT_EMOTIONS_SCHEMA,
+    analyze_workspace,
+    score_batch,
+    spark_score,
+)
 from dramascope.schema import TABLES
 
 TEXTS = ["太好看了，爱了", "气死我了", "", None, "lol this is hilarious", "😭😭", "快更新！！！"]
@@ -66,3 +71,34 @@ def test_spark_map_in_arrow_matches_local(spark_session):
     for r in got.to_pylist():
         assert r["label"] == local[r["comment_id"]]["label"]
         assert r["reactions"] == local[r["comment_id"]]["reactions"]
+
+
+def test_score_batch_columns_agree_with_the_result_objects():
+    """Every column of score_batch equals what classify_texts says text by text, the JSON columns
+    written as json.dumps writes them; also with a lang column that forces models on some rows."""
+    import json
+
+    import numpy as np
+
+    from dramascope.resonance.classify import classify_texts
+    from dramascope.resonance.labels import BASE_LABELS, REACTION_CODES
+
+    texts = TEXTS[:3] + TEXTS[4:] + ["笑死我了，渣男终于被打脸，快更新！", "一点都不虐", "I don't love it",
+                                     "太甜了吧 awsl", "弃剧了，太尬了", "\"quoted\" \\ back", "哭死 😭"]
+    langs = [None, "zh", "en", None, "en", None, "zh", None, None, "en", None, None, None]
+    for forced in (None, langs):
+        rows = [{"comment_id": f"c{i}", "text": t} for i, t in enumerate(texts)]
+        if forced:
+            for r, lang in zip(rows, forced):
+                r["lang"] = lang
+        got = score_batch(pa.RecordBatch.from_pylist(rows)).to_pylist()
+        for i, (row, text) in enumerate(zip(got, texts)):
+            want = classify_texts([text], (forced[i] if forced and forced[i] else "auto"))[0]
+            assert row["label"] == want.label and row["lang"] == want.lang
+            assert row["scores"] == json.dumps(want.scores, separators=(",", ":"))
+            assert [row[f"p_{lb}"] for lb in BASE_LABELS] == [want.scores[lb] for lb in BASE_LABELS]
+            assert row["reactions"] == want.reactions
+            assert [row[f"rx_{c}"] for c in REACTION_CODES] == [int(c in want.reactions) for c in REACTION_CODES]
+            assert row["evidence"] == json.dumps(want.evidence, ensure_ascii=False)
+            assert (row["intensity"], row["valence"]) == (want.intensity, want.valence)
+    assert batch._scores_json(np.array([[np.nan] + [0.0] * 7]))[0].startswith('{"like":NaN,')
