@@ -22,6 +22,11 @@ def scipy_scores(texts, sizes, n_bits, idf, coef, dense, dense_scale):
     return np.asarray(x @ coef.T.astype(np.float32))
 
 
+def model_design_logits(m, texts, dense):
+    """The model's scipy path: its design matrix (every block hstacked) times coef.T, plus intercept."""
+    return np.asarray(m.design(texts, dense) @ m.coef.T.astype(np.float32)) + m.intercept
+
+
 def kernel_scores(texts, sizes, n_bits, idf, coef, dense, dense_scale):
     """linear_scores, checked against the two-step ngram_scores + add_dense_scores on the way."""
     wt = lk.weights_t(coef)
@@ -135,7 +140,7 @@ def test_real_texts_and_shipped_model_match_the_scipy_path():
         args = (prep.texts, m.ngram_sizes, m.n_bits, m.idf, m.coef, prep.dense, m.dense_scale)
         got, want = kernel_scores(*args), scipy_scores(*args)
         assert np.abs(got - want).max() <= 1e-6 and np.array_equal(got, want)
-        assert np.array_equal(got + m.intercept, m.logits(prep.texts, prep.dense))
+        assert np.array_equal(got + m.intercept, model_design_logits(m, prep.texts, prep.dense))
     counts = hashed_ngrams(prep.texts, (1, 2, 3), 17)
     assert_same_tfidf(prep.texts, (1, 2, 3), 17, fit_idf(counts))
 
@@ -158,7 +163,8 @@ def test_word_block_matches_the_model_design():
     )
     got = lk.linear_scores(prep.texts, m.ngram_sizes, n_bits, m.idf, prep.dense * m.dense_scale,
                            lk.weights_t(m.coef), word_bits=word_bits)
-    assert np.array_equal(got + m.intercept, m.logits(prep.texts, prep.dense))
+    assert np.array_equal(got + m.intercept, model_design_logits(m, prep.texts, prep.dense))
+    assert np.array_equal(m.logits(prep.texts, prep.dense), got + m.intercept)  # before or after wiring
     with pytest.raises(ValueError, match="idf has"):
         lk.linear_scores(prep.texts, (1, 2, 3), n_bits, m.idf[:10], prep.dense, lk.weights_t(m.coef), word_bits)
 
