@@ -228,6 +228,39 @@ def _may_have_evidence(m: ir.Table, p: FraudParams) -> ir.BooleanValue:
     return plat | (cheap & (exact | both_fell))
 
 
+def _screened_day_rows(metrics: ir.Table, own: ir.Table, stats: ir.Table, p: FraudParams) -> ir.Table:
+    """Judged days passing the cheap part of :func:`_may_have_evidence`, tested without a logarithm.
+
+    |ln r − a| ≥ t exactly when r ≥ e^(a+t) or r ≤ e^(a−t), so per title-platform bounds on the raw
+    ratio r = (count + 0.5) ÷ (plays + 0.5) replace the log ratios on every day (1e-9 of slack against
+    rounding); log ratios, own norms and platform norms are attached to the few days that pass.
+    """
+    eps = 1e-9
+    b = own.select("title_id", "platform", *[f"own_{k}" for k in RATIOS], "own_comp").join(stats, "platform")
+    bounds = {"_comp_max": b.own_comp - b._comp_min + eps}
+    for k in RATIOS:
+        bounds[f"_hi_{k}"] = (b[f"own_{k}"] + b[f"_dev_min_{k}"]).exp() * (1 - eps)
+        bounds[f"_lo_{k}"] = (b[f"own_{k}"] - b[f"_dev_min_{k}"]).exp() * (1 + eps)
+        bounds[f"_phi_{k}"] = (b[f"med_{k}"] + b[f"_plat_min_{k}"]).exp() * (1 - eps)
+        bounds[f"_plo_{k}"] = (b[f"med_{k}"] - b[f"_plat_min_{k}"]).exp() * (1 + eps)
+    b = b.select("title_id", "platform", **bounds)
+    m = metrics.filter(metrics.plays >= p.min_plays)
+    m = m.select("title_id", "platform", "date", "plays", *RATIOS, "completion_rate")
+    m = m.join(b, ["title_id", "platform"])
+    den = m.plays.cast("float64") + 0.5
+    cond = m.completion_rate <= m._comp_max
+    for k in RATIOS:
+        r = (m[k].cast("float64") + 0.5) / den
+        cond = cond | (r >= m[f"_hi_{k}"]) | (r <= m[f"_lo_{k}"]) | (r >= m[f"_phi_{k}"]) | (r <= m[f"_plo_{k}"])
+    m = m.filter(cond).select("title_id", "platform", "date", "plays", *RATIOS, "completion_rate")
+    m = m.select(
+        "title_id", "platform", "date", "plays",
+        **{f"lr_{k}": ibis.ifelse(m[k].notnull(), _log_ratio(m[k], m.plays), ibis.null("float64")) for k in RATIOS},
+        comp=m.completion_rate,
+    )
+    return m.join(own.drop("in_sample"), ["title_id", "platform"]).join(stats, "platform")
+
+
 def metric_day_evidence(metrics: ir.Table, p: FraudParams = FraudParams(), *, only_evidence: bool = False) -> ir.Table:
     """Per (title_id, platform, date): evidence in [0, 1] from the daily counters.
 
@@ -245,7 +278,9 @@ def metric_day_evidence(metrics: ir.Table, p: FraudParams = FraudParams(), *, on
     stats = _platform_norms(metrics, own, p)
     if only_evidence:
         stats = _screen_bounds(stats, p)
-    m = _day_rows(metrics, p).join(own.drop("in_sample"), ["title_id", "platform"]).join(stats, "platform")
+        m = _screened_day_rows(metrics, own, stats, p)
+    else:
+        m = _day_rows(metrics, p).join(own.drop("in_sample"), ["title_id", "platform"]).join(stats, "platform")
     m = m.mutate(
         **{f"dev_{k}": m[f"lr_{k}"] - m[f"own_{k}"] for k in RATIOS},
         dev_comp=m.comp - m.own_comp,
