@@ -16,7 +16,11 @@ whole ``compute_signals`` (every family except the synopsis embeddings: themes, 
 quality, period totals, dissemination, reputation, social, commercial, innovation) for life and
 month periods; the pandas side computes only the metric-driven part (fraud evidence and flags,
 period totals, dissemination, completion, commercial) — less work, so the ratio is conservative.
-Both are pinned to the same number of threads (``--threads``, default 2).
+Both apply the same fraud definition, platform norms on the deterministic title-platform sample
+(FraudParams.stats_sample_tps) included; pandas computes the rolling trend and every z-score on every
+day, the Ibis side screens days first (exact: the same flags). Both are pinned to the same number of
+threads (``--threads``, default 2); DuckDB's memory is capped (``--memory-gb``). Wall seconds and CPU
+seconds (user + system, all threads) are printed: on a shared machine the CPU ratio is the steadier.
 """
 
 from __future__ import annotations
