@@ -35,6 +35,24 @@ def test_score_batch_is_pure_and_total():
                                              "surprise", "neutral")) - 1) < 1e-4 for r in rows)
 
 
+def test_score_batch_carries_the_polarity_verdict_of_each_comment():
+    """p_positive is the polarity model's score of the same text (shared prepare), 0.5 for no text; a
+    tearjerker's praise is a negative emotion but a positive verdict."""
+    from dramascope.resonance.polarity import score_polarity
+
+    texts = ["神作！哭得稀里哗啦，强烈推荐", "烂片，浪费时间", "", None, "best show ever, binged it all"]
+    out = score_batch(pa.RecordBatch.from_pylist([{"comment_id": f"c{i}", "text": t} for i, t in enumerate(texts)]))
+    got = out.column("p_positive").to_pylist()
+    assert got == pytest.approx(score_polarity([t or "" for t in texts]).tolist(), abs=1e-12)
+    assert got[0] > 0.7 and got[1] < 0.3 and got[4] > 0.7
+    assert got[2] == got[3] == 0.5
+    forced = score_batch(pa.RecordBatch.from_pylist(
+        [{"comment_id": "a", "text": texts[0], "lang": "zh"}, {"comment_id": "b", "text": texts[4], "lang": "en"}]))
+    assert forced.column("p_positive").to_pylist() == pytest.approx([got[0], got[4]], abs=1e-12)
+    assert out.column("model_version")[0].as_py() == batch.scoring_version()
+    assert "+polarity:" in batch.scoring_version()
+
+
 def test_analyze_scores_only_new_or_outdated(duckdb_workspace):
     ws = duckdb_workspace
     ws.engine.append("comments", comments_table())

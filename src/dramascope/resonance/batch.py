@@ -4,7 +4,11 @@
 batch of :data:`COMMENT_EMOTIONS_SCHEMA`: locally a process pool maps it over batches (one model load
 per worker); on Spark it runs inside ``mapInArrow``. A batch never fails because of one text: a text
 that cannot be read (null, not a string) is scored as empty (neutral, lang 'und').
-Re-running scores only comments that have no row yet or whose row carries an older model_version.
+Each row also carries ``p_positive``, the polarity model's probability that the comment judges the work
+positively (a verdict, unlike ``valence``, which is the emotion's sign: a tearjerker's 泪目 is negative
+emotion and a positive verdict); the reputation family reads it. It shares the batch's ``prepare``.
+Re-running scores only comments that have no row yet or whose row carries an older model_version
+(the emotion and polarity model versions together: a new version of either re-scores).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import pyarrow as pa
 from dramascope.resonance.classify import score_texts
 from dramascope.resonance.labels import BASE_LABELS, REACTION_CODES
 from dramascope.resonance.model import load_model
+from dramascope.resonance.polarity import polarity_from_prepared, polarity_version
 
 TABLE = "comment_emotions"
 BATCH_ROWS = 4096
@@ -36,6 +41,7 @@ COMMENT_EMOTIONS_SCHEMA = pa.schema(
         *((f"p_{label}", pa.float64()) for label in BASE_LABELS),
         ("intensity", pa.float64()),
         ("valence", pa.float64()),
+        ("p_positive", pa.float64()),  # P(the comment judges the work positively), polarity model
         ("reactions", pa.list_(pa.string())),
         *((f"rx_{code}", pa.int64()) for code in REACTION_CODES),
         ("evidence", pa.string()),  # JSON list of matched cues
@@ -57,6 +63,11 @@ def _scores_json(proba: np.ndarray) -> list[str]:
     if not np.isfinite(proba).all():  # json spells NaN and Infinity its own way
         return [json.dumps(dict(zip(BASE_LABELS, row)), separators=(",", ":")) for row in rows]
     return [_SCORES_TEMPLATE % tuple(row) for row in rows]
+
+
+def scoring_version() -> str:
+    """The version stamped on every row: the emotion model's and the polarity models', joined."""
+    return f"{load_model().version}+polarity:{polarity_version()}"
 
 
 def score_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -83,22 +94,21 @@ def score_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
                 groups[lang] = idx
     if list(groups) == ["auto"]:  # the usual case: one group holding every row, in order
         sb = score_texts(texts, "auto")
-        version = sb.model_version
         proba, intensity, valence, labels, langs = sb.proba, sb.intensity, sb.valence, sb.labels, sb.langs
+        positive = polarity_from_prepared(sb.prepared, "auto")
         found = sb.prepared.found
         evidence, reactions, rx_flags = found.evidence, found.reactions, found.reaction_flags
     else:
         proba = np.zeros((n, len(BASE_LABELS)))
-        intensity, valence = np.zeros(n), np.zeros(n)
+        intensity, valence, positive = np.zeros(n), np.zeros(n), np.zeros(n)
         rx_flags = np.zeros((n, len(REACTION_CODES)), dtype=np.float32)
         labels, langs = [""] * n, [""] * n
         evidence: list[list[str]] = [[]] * n  # every row is filled below
         reactions: list[dict] = [{}] * n
-        version = ""
         for lang, idx in groups.items():
             sb = score_texts([texts[i] for i in idx], lang)
-            version = sb.model_version
             proba[idx], intensity[idx], valence[idx] = sb.proba, sb.intensity, sb.valence
+            positive[idx] = polarity_from_prepared(sb.prepared, lang)
             found = sb.prepared.found
             rx_flags[idx] = found.reaction_flags
             for j, i in enumerate(idx.tolist()):
@@ -115,6 +125,7 @@ def score_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
         cols[f"p_{label}"] = pa.array(proba[:, j], pa.float64())
     cols["intensity"] = pa.array(intensity, pa.float64())
     cols["valence"] = pa.array(valence, pa.float64())
+    cols["p_positive"] = pa.array(positive, pa.float64())
     cols["reactions"] = pa.array([sorted(r) if r else [] for r in reactions], pa.list_(pa.string()))
     for c, code in enumerate(REACTION_CODES):
         cols[f"rx_{code}"] = pa.array(rx_flags[:, c].astype(np.int64))
@@ -122,7 +133,7 @@ def score_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
         _EVIDENCE_JSON.encode(ev + [f"{code}:{cue}" for code in sorted(rx) for cue in rx[code]] if rx else ev)
         if ev or rx else "[]" for ev, rx in zip(evidence, reactions)], pa.string())
     cols["lang"] = pa.array(langs, pa.string())
-    cols["model_version"] = pa.array([version] * n, pa.string())
+    cols["model_version"] = pa.array([scoring_version()] * n, pa.string())
     cols["scored_at"] = pa.array([now] * n, pa.timestamp("us"))
     return pa.RecordBatch.from_arrays([cols[f.name] for f in COMMENT_EMOTIONS_SCHEMA], schema=COMMENT_EMOTIONS_SCHEMA)
 
@@ -143,7 +154,7 @@ def spark_score(df):
 
 def pending_comments(ws) -> ir.Table:
     """Comments with no emotion row scored by the current model version."""
-    version = load_model().version
+    version = scoring_version()
     comments = ws.table("comments").select("comment_id", "text", "lang")
     if ws.has_table(TABLE):
         scored = ws.table(TABLE)
@@ -182,7 +193,7 @@ def analyze_workspace(ws, progress: Callable[[int, int], None] | None = None) ->
     On a Spark workspace the scoring runs on the cluster through ``mapInArrow``; on DuckDB in a local
     process pool over Arrow batches.
     """
-    model = load_model()
+    version = scoring_version()
     ws.engine.ensure_table(TABLE, COMMENT_EMOTIONS_SCHEMA)
     pending = pending_comments(ws)
     if ws.engine.name == "spark":
@@ -202,5 +213,5 @@ def analyze_workspace(ws, progress: Callable[[int, int], None] | None = None) ->
         "inserted": counts.inserted if counts else 0,
         "updated": counts.updated if counts else 0,
         "total": ws.count(TABLE),
-        "model_version": model.version,
+        "model_version": version,
     }
