@@ -82,3 +82,40 @@ def train_command(
             console.print(f"{l}: {rep['n_train']} rows, temperature {rep['temperature']:.2f}, "
                           f"ECE {rep['ece_before']:.3f} → {rep['ece_after']:.3f}")
     console.print(f"model {model.version} written to {output}")
+
+
+@emotion_app.command("train-polarity")
+def train_polarity(
+    files: Annotated[list[Path] | None, typer.Argument(help="Your labelled comments (CSV or JSONL): text and a "
+                                                            "label 1/0, positive/negative, 正面/负面, 好评/差评.")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the model to.")] = Path("polarity-model"),
+    lang: Annotated[str | None, typer.Option("--lang", help="zh|en: language of your files (required with files).")] = None,
+    reference_data: Annotated[Path | None, typer.Option(
+        "--reference-data", help="Folder of the public corpora (shared/data): train on them too; "
+                                 "without FILES this reproduces the shipped polarity models.")] = None,
+    text_field: Annotated[str, typer.Option("--text-field")] = "text",
+    label_field: Annotated[str, typer.Option("--label-field")] = "label",
+) -> None:
+    """Train the comment polarity model (does a comment judge the work positively?). Use the folder with
+    DRAMASCOPE_POLARITY_MODEL=FOLDER."""
+    from dramascope.errors import UserInputError
+    from dramascope.resonance.polarity_train import train_polarity_from_files, train_polarity_model
+
+    def say(msg: str) -> None:
+        err_console.print(msg)
+
+    if files:
+        if lang not in ("zh", "en"):
+            raise UserInputError("--lang zh or --lang en is required when training on your files")
+        models = {lang: train_polarity_from_files(files, output, lang=lang, text_field=text_field,
+                                                  label_field=label_field, reference_data=reference_data,
+                                                  progress=say)}
+    else:
+        if reference_data is None:
+            raise UserInputError("give labelled FILES, or --reference-data DIR to reproduce the shipped models")
+        models = train_polarity_model(reference_data, output, (lang,) if lang else ("zh", "en"), progress=say)
+    for code, model in models.items():
+        cal = model.meta.get("calibration", {})
+        console.print(f"{code}: {model.meta.get('n_train')} rows, temperature {cal.get('temperature')}, "
+                      f"ECE {cal.get('ece_before')} → {cal.get('ece_after')}; {model.version}")
+    console.print(f"written to {output}")

@@ -116,12 +116,14 @@ def read_meld(path: Path) -> tuple[list[str], list[str]]:
     return texts, labels
 
 
-def read_labelled(path: Path, *, text_field: str = "text", label_field: str = "label"
-                  ) -> tuple[list[str], list[str]]:
-    """A user's labelled comments: CSV with a header, or JSONL, with a text and a base-label column.
+def read_labelled(path: Path, *, text_field: str = "text", label_field: str = "label",
+                  allowed: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
+    """A user's labelled comments: CSV with a header, or JSONL, with a text and a label column.
 
-    Errors name the file, line and field (labels must be one of the base labels).
+    ``allowed`` maps each accepted spelling (lower case) to its label; by default the base labels.
+    Errors name the file, line and field.
     """
+    allowed = allowed or {label: label for label in BASE_LABELS}
     path = Path(path)
     if not path.is_file():
         raise UserInputError("file not found", file=str(path))
@@ -131,9 +133,9 @@ def read_labelled(path: Path, *, text_field: str = "text", label_field: str = "l
         for fld in (text_field, label_field):
             if fld not in record:
                 raise UserInputError(f"missing field {fld!r}", file=str(path), line=line_no, field=fld)
-        label = str(record[label_field]).strip().lower()
-        if label not in BASE_LABELS:
-            raise UserInputError(f"label {record[label_field]!r} is not one of {', '.join(BASE_LABELS)}",
+        label = allowed.get(str(record[label_field]).strip().lower())
+        if label is None:
+            raise UserInputError(f"label {record[label_field]!r} is not one of {', '.join(allowed)}",
                                  file=str(path), line=line_no, field=label_field)
         text = record[text_field]
         if not isinstance(text, str):

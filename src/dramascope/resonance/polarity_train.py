@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from dramascope.resonance.corpora import read_nlpcc
+from dramascope.resonance.corpora import read_labelled, read_nlpcc
 from dramascope.resonance.features import fit_idf, hashed_ngrams, prepare
 from dramascope.resonance.polarity import DENSE_FEATURES, PolarityModel, dense_polarity_features
 from dramascope.resonance.polarity_lexicon import get_polarity_lexicon
@@ -305,6 +305,50 @@ def train_polarity_model(data_dir: Path, out_dir: Path, langs: tuple[str, ...] =
         save_polarity_model(model, out_dir)
         out[lang] = model
     return out
+
+
+# How users spell a verdict in their labelled files (lower case) → 1 positive, 0 negative.
+USER_POLARITY_LABELS = {"1": "1", "positive": "1", "pos": "1", "正面": "1", "好评": "1",
+                        "0": "0", "negative": "0", "neg": "0", "负面": "0", "差评": "0"}
+
+
+def train_polarity_from_files(files: list[Path], out_dir: Path, *, lang: str, text_field: str = "text",
+                              label_field: str = "label", reference_data: Path | None = None,
+                              progress: Callable[[str], None] | None = None) -> PolarityModel:
+    """Retrain ``lang``'s polarity model on users' labelled comments (labels 1/0, positive/negative,
+    正面/负面, 好评/差评), plus the reference corpora when given. Each source's classes are balanced,
+    so a user's file counts as its own source beside the public sets. The other language's shipped
+    model is copied beside it, so the folder ($DRAMASCOPE_POLARITY_MODEL) still scores both."""
+    import shutil
+
+    from dramascope.resonance.polarity import shipped_polarity_dir
+
+    parts = []
+    for f in files:
+        texts, labels = read_labelled(Path(f), text_field=text_field, label_field=label_field,
+                                      allowed=USER_POLARITY_LABELS)
+        n = len(texts)
+        parts.append(Corpus(texts, np.array(labels, dtype=np.int64), np.full(n, f"user:{Path(f).name}", dtype=object),
+                            np.full(n, "user", dtype=object)))
+    n_user = sum(len(p.texts) for p in parts)
+    if reference_data is not None:
+        parts.append(reference_polarity_corpus(reference_data, REFERENCE_SOURCES[lang]))
+    corpus = concat(parts)
+    if progress:
+        progress(f"{lang}: training polarity on {len(corpus.texts)} examples ({n_user} yours)")
+    try:
+        model = train_polarity(corpus, CONFIGS[lang], lang=lang)
+    except ValueError as exc:
+        from dramascope.errors import UserInputError
+
+        raise UserInputError(str(exc), file=", ".join(str(f) for f in files)) from None
+    model.meta["user_rows"] = n_user
+    save_polarity_model(model, out_dir)
+    for shipped in sorted(shipped_polarity_dir().glob("polarity-*.npz")):
+        target = Path(out_dir) / shipped.name
+        if shipped.name != f"polarity-{lang}.npz" and not target.exists():
+            shutil.copyfile(shipped, target)
+    return model
 
 
 def roc_auc(y: np.ndarray, s: np.ndarray) -> float:
