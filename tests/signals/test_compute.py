@@ -32,7 +32,7 @@ def test_with_resonance_engine(duckdb_workspace):
     v = signal_values(ws)
     emo = ws.engine.to_arrow(ws.table("comment_emotions")).to_pylist()
     assert len(emo) == len(texts)
-    expected = sum((r["p_like"] + r["p_happiness"]) - (r["p_sadness"] + r["p_anger"] + r["p_disgust"] + r["p_fear"])
-                   for r in emo) / len(emo)
+    # one title holds every comment, so the shrinkage prior is its own mean: 2·mean(p_positive) − 1
+    expected = 2 * sum(r["p_positive"] for r in emo) / len(emo) - 1
     assert v[("T1", "life", "comment_valence")] == pytest.approx(expected)
     assert ("T1", "life", "emotion_intensity") in v

@@ -30,26 +30,39 @@ def test_completion_rate_is_plays_weighted(computed_market):
     assert ("T2", "life", "completion_rate") not in v  # T2 reports no completion
 
 
-def test_comment_valence_from_emotions(duckdb_workspace):
+def test_comment_valence_from_polarity_by_hand(duckdb_workspace):
+    """2·S − 1 with S the likes-weighted mean P(positive) shrunk toward the all-comment mean (m = 10);
+    a row without p_positive falls back to (1 + emotion valence) / 2, or to its label."""
+    import math
+
     from dramascope.signals.reputation import comment_valence
 
     ws = duckdb_workspace
-    load(ws, "titles", [{"title_id": "A", "name": "A"}])
+    load(ws, "titles", [{"title_id": "A", "name": "A"}, {"title_id": "B", "name": "B"}])
     t0 = dt.datetime(2026, 3, 1, 12)
     load(ws, "comments", [
-        {"comment_id": f"c{i}", "title_id": "A", "text": "x", "posted_at": t0 + dt.timedelta(days=i)}
-        for i in range(3)
+        {"comment_id": f"c{i}", "title_id": "A" if i < 4 else "B", "text": "x", "posted_at": t0 + dt.timedelta(days=i),
+         "likes": 3 if i == 4 else 0}
+        for i in range(5)
     ])
     emotions = pa.table({
-        "comment_id": ["c0", "c1", "c2"], "label": ["happiness", "anger", "neutral"],
-        "p_like": [0.1, 0.0, None], "p_happiness": [0.7, 0.1, None], "p_anger": [0.1, 0.6, None],
-        "p_sadness": [0.0, 0.2, None], "p_disgust": [0.0, 0.0, None], "p_fear": [0.0, 0.0, None],
+        "comment_id": ["c0", "c1", "c2", "c3", "c4"], "label": ["happiness", "anger", "neutral", "anger", "like"],
+        "p_like": [0.1, 0.0, None, 0.0, 0.9], "p_happiness": [0.7, 0.1, None, 0.1, 0.0],
+        "p_anger": [0.1, 0.6, None, 0.6, 0.0], "p_sadness": [0.0, 0.2, None, 0.2, 0.0],
+        "p_disgust": [0.0, 0.0, None, 0.0, 0.0], "p_fear": [0.0, 0.0, None, 0.0, 0.0],
+        "p_positive": [0.9, 0.2, None, None, 0.8],
     })
     ws.engine.ensure_table("comment_emotions", emotions.schema)
     ws.engine.replace("comment_emotions", emotions)
     out = ws.engine.to_pandas(comment_valence(ws.table("comments"), ws.table("comment_emotions"), "life"))
-    # c0: 0.8 − 0.1 = 0.7; c1: 0.1 − 0.8 = −0.7; c2: no probabilities, label neutral → 0.
-    assert out.comment_valence.iloc[0] == pytest.approx((0.7 - 0.7 + 0.0) / 3)
+    got = dict(zip(out.title_id, out.comment_valence))
+    # c2: no probabilities, label neutral → valence 0 → 0.5; c3: valence 0.1 − 0.8 = −0.7 → 0.15
+    w4 = 1 + math.log(4)  # c4 has 3 likes
+    a_sum, a_w = 0.9 + 0.2 + 0.5 + 0.15, 4.0
+    mu = (a_sum + w4 * 0.8) / (a_w + w4)
+    assert got["A"] == pytest.approx(2 * (a_sum + 10 * mu) / (a_w + 10) - 1)
+    assert got["B"] == pytest.approx(2 * (w4 * 0.8 + 10 * mu) / (w4 + 10) - 1)
+    assert -1 <= got["A"] < got["B"] <= 1
 
 
 _CON = None
