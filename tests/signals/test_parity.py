@@ -67,3 +67,31 @@ def test_fraud_evidence_identical_on_both_engines(duckdb_workspace, spark_worksp
     for k, (score, reasons) in res["duckdb"].items():
         assert score == pytest.approx(res["spark"][k][0], abs=1e-9)
         assert reasons == res["spark"][k][1]
+
+
+def test_comment_valence_identical_on_both_engines(duckdb_workspace, spark_workspace):
+    """The polarity verdict (weights from likes, shrinkage toward a scalar subquery mean) per month."""
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from dramascope.resonance.batch import COMMENT_EMOTIONS_SCHEMA
+    from dramascope.signals.reputation import comment_valence
+
+    t0 = dt.datetime(2026, 3, 20, 12)
+    comments = [{"comment_id": f"c{i}", "title_id": "AB"[i % 2], "text": "x", "likes": (i * 7) % 5,
+                 "posted_at": t0 + dt.timedelta(days=3 * i)} for i in range(12)]
+    emo = {f.name: [None] * 12 for f in COMMENT_EMOTIONS_SCHEMA}
+    emo.update(comment_id=[f"c{i}" for i in range(12)], label=["like", "anger", "neutral"] * 4,
+               p_positive=[None if i % 5 == 0 else (i % 10) / 10 for i in range(12)],
+               p_like=[0.5] * 12, p_anger=[0.2] * 12)
+    res = {}
+    for ws in (duckdb_workspace, spark_workspace):
+        _load_fast(ws, {"titles": [{"title_id": t, "name": t} for t in "AB"], "comments": comments})
+        ws.engine.ensure_table("comment_emotions", COMMENT_EMOTIONS_SCHEMA)
+        ws.engine.replace("comment_emotions", pa.table(emo, schema=COMMENT_EMOTIONS_SCHEMA))
+        got = ws.engine.to_arrow(comment_valence(ws.table("comments"), ws.table("comment_emotions"), "month"))
+        res[ws.engine.name] = {(r["title_id"], r["period"]): r["comment_valence"] for r in got.to_pylist()}
+    assert res["duckdb"].keys() == res["spark"].keys() and len(res["duckdb"]) == 4
+    for k, v in res["duckdb"].items():
+        assert v == pytest.approx(res["spark"][k], abs=1e-12)
