@@ -24,25 +24,13 @@ class UpsertCounts:
     unchanged: int
 
 
-def changed_rows(staged: ir.Table, target: ir.Table, key: tuple[str, ...]) -> tuple[ir.Table, ir.Table]:
-    """Split staged rows into (rows not identical to a target row, staged rows whose key exists).
+def flag_rows(staged: ir.Table, target: ir.Table, key: tuple[str, ...]) -> ir.Table:
+    """The staged rows with ``_exists`` (the key is stored) and ``_same`` (the stored row is identical,
+    null-safe over every column, so re-ingesting a file finds every row unchanged).
 
-    Identity is null-safe over every column, so re-ingesting a file finds every row unchanged.
-    """
-    cols = staged.columns
-    identical = [staged[c].identical_to(target[c]) for c in cols]
-    same = staged.semi_join(target, identical)
-    changed = staged.anti_join(same, [staged[c].identical_to(same[c]) for c in cols])
-    existing = staged.semi_join(target, [staged[k] == target[k] for k in key])
-    return changed, existing
-
-
-def upsert_plan(staged: ir.Table, target: ir.Table, key: tuple[str, ...]) -> tuple[ir.Table, ir.Table]:
-    """(one-row count summary, staged rows that differ from the stored row) for a keyed upsert.
-
-    The summary (n_total, n_existing, n_unchanged, n_changed_existing) comes from ONE left join of
-    the staged rows with the target on the key, which costs engines like Spark a single job instead
-    of one per count. Keys are unique in the target, so the join does not multiply rows.
+    ONE left join of the staged rows with the target on the key: joining on the key alone costs about
+    a third of matching whole rows (a semi-join and an anti-join over every column), and engines like
+    Spark run it as a single job. Keys are unique in the target, so the join does not multiply rows.
     """
     cols = staged.columns
     t = target.select(*cols).rename({f"_t_{c}": c for c in cols})
@@ -51,14 +39,20 @@ def upsert_plan(staged: ir.Table, target: ir.Table, key: tuple[str, ...]) -> tup
     identical = ibis.literal(True)
     for c in cols:
         identical = identical & joined[c].identical_to(joined[f"_t_{c}"])
-    flagged = joined.select(*cols, _exists=exists, _same=exists & identical)
+    return joined.select(*cols, _exists=exists, _same=exists & identical)
+
+
+def upsert_plan(staged: ir.Table, target: ir.Table, key: tuple[str, ...]) -> tuple[ir.Table, ir.Table]:
+    """(one-row count summary, staged rows that differ from the stored row) for a keyed upsert; the
+    summary (n_total, n_existing, n_unchanged, n_changed_existing) is one aggregate over :func:`flag_rows`."""
+    flagged = flag_rows(staged, target, key)
     summary = flagged.aggregate(
         n_total=flagged.count(),
         n_existing=flagged._exists.cast("int64").sum().fill_null(0),
         n_unchanged=flagged._same.cast("int64").sum().fill_null(0),
         n_changed_existing=(flagged._exists & ~flagged._same).cast("int64").sum().fill_null(0),
     )
-    changed = flagged.filter(~flagged._same).select(*cols)
+    changed = flagged.filter(~flagged._same).select(*staged.columns)
     return summary, changed
 
 

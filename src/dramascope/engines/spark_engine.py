@@ -22,7 +22,13 @@ import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dramascope.engines.base import Engine, ParquetStaging, Staging, UpsertCounts, upsert_plan
+from dramascope.engines.base import (
+    Engine,
+    ParquetStaging,
+    Staging,
+    UpsertCounts,
+    upsert_plan,
+)
 
 
 def spark_session(master: str = "local[2]", app_name: str = "dramascope"):
