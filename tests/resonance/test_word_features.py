@@ -30,6 +30,8 @@ def test_bigrams_never_cross_texts_and_empty_batches_work():
     assert m[0].sum() == 1 and m[1].sum() == 1
     assert hashed_words([], n_bits=10).shape == (0, 1024)
     assert hashed_words(["", "   ", "哈哈"], n_bits=10).nnz == 0
+    # a lone surrogate (invalid UTF-8 read with surrogateescape) is a non-word character, not a crash
+    assert hashed_words(["bad \udcff byte"], n_bits=10)[0].sum() == 3  # bad, byte, (bad byte)
 
 
 @settings(max_examples=40, deadline=None)

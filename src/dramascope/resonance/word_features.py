@@ -42,7 +42,7 @@ def word_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     if n == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.uint64)
     joined = "\x01" + "\x01".join(t.replace("\x01", " ") for t in texts) + "\x01"
-    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
     doc = np.cumsum(cps == _SEP) - 1
     word = _is_word_char(cps)
     # trim edge apostrophes: an apostrophe is a word character only between two word letters
