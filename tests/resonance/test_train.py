@@ -91,3 +91,18 @@ def test_fitted_model_keeps_calibrated_proba_and_stores_offsets():
     no_rule, _ = fit_language_model(texts, labels, "zh", TrainConfig((1, 2), n_bits=12, C=10.0, prior_alphas=()),
                                     seed=1)
     assert not no_rule.offsets().any()
+
+
+def test_english_retraining_keeps_the_word_block(tmp_path):
+    rows = [("i love this show", "like"), ("so happy for them", "happiness"), ("this is so sad", "sadness"),
+            ("i am furious", "anger"), ("gross and boring", "disgust"), ("that was scary", "fear"),
+            ("wait what a twist", "surprise"), ("which episode is this", "neutral")] * 4
+    f = tmp_path / "mine.csv"
+    f.write_text("text,label\n" + "\n".join(f"{t},{l}" for t, l in rows), "utf-8")
+    em = train_from_files([f], tmp_path / "model", lang="en")
+    loaded = load_model(tmp_path / "model")
+    assert loaded.models["en"].word_bits == 18 and loaded.version == em.version
+    from dramascope.resonance.features import DENSE_NAMES
+    assert loaded.models["en"].coef.shape[1] == (1 << 17) + (1 << 18) + len(DENSE_NAMES)
+    from dramascope.resonance.classify import classify_texts
+    assert classify_texts(["i love this show"], model=loaded)[0].lang == "en"
