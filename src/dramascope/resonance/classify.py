@@ -72,7 +72,9 @@ def score_texts(texts: list[str], lang: str = "auto", *, model: EmotionModel | N
     if lang != "auto":
         langs = np.where(empty, np.array(prep.langs, dtype=object), lang).tolist()
     return ScoredBatch(
-        proba=np.round(proba, 6), labels=np.array(BASE_LABELS, dtype=object)[proba.argmax(axis=1)].tolist(),
+        proba=np.round(proba, 6),
+        labels=np.array(BASE_LABELS, dtype=object)[model.decide(proba, prep.langs, None if lang == "auto" else lang)
+                                                   ].tolist(),
         intensity=np.round(1.0 - proba[:, _NEUTRAL], 6), valence=np.round(proba @ _VALENCE, 6), langs=langs,
         prepared=prep, model_version=model.version,
     )

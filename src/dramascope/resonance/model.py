@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -27,6 +27,7 @@ import scipy.sparse as sp
 
 from dramascope.resonance.features import Prepared, hashed_ngrams, tfidf
 from dramascope.resonance.labels import BASE_LABELS
+from dramascope.resonance.linear_kernel import linear_scores, weights_t
 from dramascope.resonance.word_features import hashed_words
 
 MODEL_ENV = "DRAMASCOPE_EMOTION_MODEL"
@@ -53,6 +54,13 @@ class LanguageModel:
     temperature: float = 1.0
     word_bits: int = 0
     label_offset: np.ndarray | None = None  # per class (self.classes order); None = plain argmax
+    _weights: tuple | None = field(default=None, init=False, repr=False, compare=False)
+
+    def weights_t(self) -> np.ndarray:
+        """coef as a C-contiguous (features, classes) float32 table, built once per coef array."""
+        if self._weights is None or self._weights[0] is not self.coef:
+            self._weights = (self.coef, weights_t(self.coef))
+        return self._weights[1]
 
     def design(self, texts: list[str], dense: np.ndarray) -> sp.csr_matrix:
         n_char = 1 << self.n_bits
@@ -63,8 +71,10 @@ class LanguageModel:
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 
     def logits(self, texts: list[str], dense: np.ndarray) -> np.ndarray:
-        x = self.design(texts, dense)
-        return np.asarray(x @ self.coef.T.astype(np.float32)) + self.intercept
+        """design(texts, dense) @ coef.T + intercept, bit for bit, without building the design matrix."""
+        z = linear_scores(texts, self.ngram_sizes, self.n_bits, self.idf, dense * self.dense_scale,
+                          self.weights_t(), self.word_bits)
+        return z + self.intercept
 
     def proba(self, texts: list[str], dense: np.ndarray) -> np.ndarray:
         """Probabilities over BASE_LABELS order (labels this model never saw get 0)."""
@@ -130,14 +140,16 @@ class EmotionModel:
 
     def predict_proba(self, prepared: Prepared, lang: str | None = None) -> np.ndarray:
         n = len(prepared.texts)
+        langs = [lang] * n if lang else prepared.langs
+        route = {l: self.for_lang(l).lang for l in set(langs)}  # text language -> model language
+        targets = sorted(set(route.values()))
+        if len(targets) == 1:  # one model for the whole batch: no subsets to copy
+            return self.models[targets[0]].proba(prepared.texts, prepared.dense)
         out = np.zeros((n, len(BASE_LABELS)))
-        langs = [lang or l for l in prepared.langs]
-        groups: dict[str, list[int]] = {}
-        for i, l in enumerate(langs):
-            groups.setdefault(self.for_lang(l).lang, []).append(i)
-        for model_lang, idx in groups.items():
-            model = self.models[model_lang]
-            out[idx] = model.proba([prepared.texts[i] for i in idx], prepared.dense[idx])
+        model_of = np.array([route[l] for l in langs], dtype=object)
+        for model_lang in targets:
+            idx = np.flatnonzero(model_of == model_lang)
+            out[idx] = self.models[model_lang].proba([prepared.texts[i] for i in idx], prepared.dense[idx])
         return out
 
     def decide(self, proba: np.ndarray, langs: list[str], lang: str | None = None) -> np.ndarray:
@@ -149,9 +161,9 @@ class EmotionModel:
         if n == 0:
             return np.zeros(0, dtype=np.int64)
         offsets = np.zeros((n, len(BASE_LABELS)))
-        model_langs = np.array([self.for_lang(lang or l).lang for l in langs], dtype=object)
-        for model_lang in set(model_langs.tolist()):
-            offsets[model_langs == model_lang] = self.models[model_lang].base_offsets()
+        text_langs = np.array([lang] * n if lang else langs, dtype=object)
+        for text_lang in set(text_langs.tolist()):  # a handful of languages: no per-row Python
+            offsets[text_langs == text_lang] = self.models[self.for_lang(text_lang).lang].base_offsets()
         with np.errstate(divide="ignore"):
             z = np.log(proba)
         z = np.where(proba > 0, z + np.where(np.isfinite(offsets), offsets, 0.0), -np.inf)
