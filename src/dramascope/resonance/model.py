@@ -98,7 +98,7 @@ class LanguageModel:
         return path
 
     @classmethod
-    def load(cls, path: Path, lang: str) -> "LanguageModel":
+    def load(cls, path: Path, lang: str) -> LanguageModel:
         with np.load(path, allow_pickle=False) as z:
             return cls(
                 lang=lang, classes=tuple(str(c) for c in z["classes"]),
