@@ -12,11 +12,21 @@ from hypothesis import strategies as st
 
 from dramascope.resonance.normalize import normalize_text
 from dramascope.resonance.polarity import (
-    aggregate_polarity, comment_weights, load_polarity_models, score_polarity, title_polarity_expr,
+    aggregate_polarity,
+    comment_weights,
+    load_polarity_models,
+    score_polarity,
+    title_polarity_expr,
 )
 from dramascope.resonance.polarity_lexicon import get_polarity_lexicon
 from dramascope.resonance.polarity_train import (
-    Corpus, PolarityConfig, balanced_weights, binary_ece, read_nlpcc_valence, save_polarity_model, train_polarity,
+    Corpus,
+    PolarityConfig,
+    balanced_weights,
+    binary_ece,
+    read_nlpcc_valence,
+    save_polarity_model,
+    train_polarity,
 )
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
@@ -240,3 +250,18 @@ def test_ibis_expression_matches_numpy():
     np.testing.assert_allclose(got.polarity_score, want.score)
     np.testing.assert_allclose(got.polarity_raw, want.raw_mean)
     assert list(got.n_comments) == list(want.n_comments)
+
+
+def test_logits_through_the_kernel_equal_the_design_matrix_path():
+    """The shipped models score through linear_kernel; the scipy design matrix is the reference."""
+    import numpy as np
+
+    from dramascope.resonance.features import prepare
+    from dramascope.resonance.polarity import load_polarity_models
+
+    texts = ["神作！强烈推荐", "烂尾了，浪费时间", "不难看", "", "😭😭😭", "best show ever", "so boring, dropped it",
+             "男主演技还行吧，剧情一般般", "哈哈哈哈哈哈笑死" * 30]
+    prep = prepare(texts)
+    for m in load_polarity_models().values():
+        want = np.asarray(m.design(prep.texts, prep.dense) @ m.coef.astype(np.float32)).ravel() + m.intercept
+        assert np.array_equal(m.logits(prep.texts, prep.dense), want)

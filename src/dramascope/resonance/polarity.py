@@ -28,9 +28,19 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from dramascope.resonance.features import DENSE_NAMES, Prepared, hashed_ngrams, prepare, tfidf
+from dramascope.resonance.features import (
+    DENSE_NAMES,
+    Prepared,
+    hashed_ngrams,
+    prepare,
+    tfidf,
+)
+from dramascope.resonance.linear_kernel import linear_scores, weights_t
 from dramascope.resonance.polarity_lexicon import (
-    BLOOM_SHIFT, FEATURE_NAMES, HASH_BITS, PolarityLexicon, get_polarity_lexicon,
+    BLOOM_SHIFT,
+    FEATURE_NAMES,
+    HASH_BITS,
+    PolarityLexicon,
 )
 
 POLARITY_ENV = "DRAMASCOPE_POLARITY_MODEL"  # a folder holding polarity-<lang>.npz files
@@ -62,6 +72,7 @@ class PolarityModel:
     temperature: float = 1.0
     version: str = ""
     meta: dict = field(default_factory=dict)
+    _weights: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def design(self, norm_texts: list[str], emotion_dense: np.ndarray) -> sp.csr_matrix:
         grams = tfidf(hashed_ngrams(norm_texts, self.ngram_sizes, self.n_bits), self.idf)
@@ -69,8 +80,12 @@ class PolarityModel:
         return sp.hstack([grams, sp.csr_matrix(dense)], format="csr", dtype=np.float32)
 
     def logits(self, norm_texts: list[str], emotion_dense: np.ndarray) -> np.ndarray:
-        return np.asarray(self.design(norm_texts, emotion_dense) @ self.coef.astype(np.float32)).ravel() \
-            + self.intercept
+        """``design(...) @ coef + intercept`` through the linear kernel (no design matrix, same sums)."""
+        if self._weights is None or self._weights[0] is not self.coef:
+            self._weights = (self.coef, weights_t(self.coef[None, :]))
+        dense = dense_polarity_features(norm_texts, emotion_dense, self.lexicon) * self.dense_scale
+        z = linear_scores(norm_texts, self.ngram_sizes, self.n_bits, self.idf, dense, self._weights[1])
+        return z[:, 0] + self.intercept
 
     def proba(self, norm_texts: list[str], emotion_dense: np.ndarray) -> np.ndarray:
         return _sigmoid(self.logits(norm_texts, emotion_dense) / self.temperature)
@@ -88,7 +103,7 @@ class PolarityModel:
         return path
 
     @classmethod
-    def load(cls, path: Path) -> "PolarityModel":
+    def load(cls, path: Path) -> PolarityModel:
         with np.load(path, allow_pickle=False) as z:
             if tuple(str(x) for x in z["dense_features"]) != DENSE_FEATURES:
                 raise ValueError(f"{path}: trained with other dense features; retrain the polarity model")
