@@ -84,17 +84,17 @@ def prepare(raw_texts: list[str]) -> Prepared:
     return Prepared(batch.texts, langs, LexiconResults(found), dense, found, batch.lengths)
 
 
-def hashed_ngrams(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> sp.csr_matrix:
-    """Counts of character n-grams of the given sizes, hashed into 2**n_bits columns, one row per text.
+def ngram_occurrences(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """(text index, hashed column) of every character n-gram occurrence of the given sizes, in text
+    order within each size (unsorted, repeats kept): what :func:`hashed_ngrams` counts. Lookups that
+    only add weights per text (a lexicon) need no sort and no matrix, so they take these directly.
 
     Each text is framed by a separator so n-grams never cross texts; an n-gram touching the frame
-    marks a text's start or end (as in char_wb analysers). The matrix is built directly in canonical
-    CSR form from one sort of (row, column) keys (no COO conversion, no index re-sorting).
+    marks a text's start or end (as in char_wb analysers).
     """
     n = len(texts)
-    dim = 1 << n_bits
     if n == 0:
-        return sp.csr_matrix((0, dim), dtype=np.float32)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     joined = "\x01".join(texts)
     if joined.count("\x01") != n - 1:
         joined = "\x01".join(t.replace("\x01", " ") for t in texts)
@@ -103,7 +103,7 @@ def hashed_ngrams(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> sp.c
     is_sep = cps == _SEP
     doc = np.cumsum(is_sep) - 1  # the separator opening text d, and text d's characters, belong to d
     sep_cum = np.concatenate([[0], np.cumsum(is_sep)])
-    keys_all = []
+    docs_all, cols_all = [], []
     length = len(cps)
     shift = np.uint64(64 - n_bits)
     for k in sizes:
@@ -123,13 +123,25 @@ def hashed_ngrams(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> sp.c
                 valid &= ~(is_sep[:m] & is_sep[1:1 + m])
         valid &= doc[:m] < n
         idx = np.flatnonzero(valid)
-        keys_all.append((doc[idx] << n_bits) | (h[idx] >> shift).astype(np.int64))
-    if not keys_all:
+        docs_all.append(doc[idx])
+        cols_all.append((h[idx] >> shift).astype(np.int64))
+    if not docs_all:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(docs_all), np.concatenate(cols_all)
+
+
+def hashed_ngrams(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> sp.csr_matrix:
+    """Counts of character n-grams of the given sizes (:func:`ngram_occurrences`), hashed into
+    2**n_bits columns, one row per text. The matrix is built directly in canonical CSR form from one
+    sort of (row, column) keys (no COO conversion, no index re-sorting).
+    """
+    n = len(texts)
+    dim = 1 << n_bits
+    docs, cols = ngram_occurrences(texts, sizes, n_bits)
+    if not len(docs):
         return sp.csr_matrix((n, dim), dtype=np.float32)
     key_type = np.uint32 if (n << n_bits) <= 2**32 else np.int64  # 32-bit keys sort about twice as fast
-    keys = np.sort(np.concatenate(keys_all).astype(key_type))
-    if not len(keys):
-        return sp.csr_matrix((n, dim), dtype=np.float32)
+    keys = np.sort(((docs << n_bits) | cols).astype(key_type))
     first = np.empty(len(keys), dtype=bool)
     first[0] = True
     np.not_equal(keys[1:], keys[:-1], out=first[1:])

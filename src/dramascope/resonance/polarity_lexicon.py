@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 
-from dramascope.resonance.features import hashed_ngrams
+from dramascope.resonance.features import hashed_ngrams, ngram_occurrences
 from dramascope.resonance.normalize import normalize_text
 
 LEXICON_VERSION = "1"
@@ -164,16 +164,14 @@ class PolarityLexicon:
         n = len(norm_texts)
         if n == 0:
             return np.zeros(0), np.zeros(0)
-        counts = hashed_ngrams(norm_texts, self.sizes, HASH_BITS)
-        cand = np.nonzero(self.bloom[counts.indices >> BLOOM_SHIFT])[0]
-        cols = counts.indices[cand]
+        docs, cols = ngram_occurrences(norm_texts, self.sizes, HASH_BITS)  # each occurrence adds its weight
+        cand = np.nonzero(self.bloom[cols >> BLOOM_SHIFT])[0]
+        cols = cols[cand]
         at = np.minimum(np.searchsorted(self.columns, cols), len(self.columns) - 1)
         hit = self.columns[at] == cols
-        cand, at = cand[hit], at[hit]
-        rows = np.repeat(np.arange(n), np.diff(counts.indptr))[cand]
-        data = counts.data[cand].astype(np.float64)
-        pos = np.bincount(rows, weights=data * self.w_pos[at], minlength=n)
-        neg = np.bincount(rows, weights=data * self.w_neg[at], minlength=n)
+        rows, at = docs[cand[hit]], at[hit]
+        pos = np.bincount(rows, weights=self.w_pos[at], minlength=n)
+        neg = np.bincount(rows, weights=self.w_neg[at], minlength=n)
         # inclusion weights are exact for whole phrases; partial overlaps can leave tiny negatives
         return np.maximum(pos, 0.0), np.maximum(neg, 0.0)
 
