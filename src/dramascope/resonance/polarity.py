@@ -40,6 +40,7 @@ from dramascope.resonance.polarity_lexicon import (
     BLOOM_SHIFT,
     FEATURE_NAMES,
     HASH_BITS,
+    LEXICON_VERSION,
     PolarityLexicon,
 )
 
@@ -107,6 +108,9 @@ class PolarityModel:
         with np.load(path, allow_pickle=False) as z:
             if tuple(str(x) for x in z["dense_features"]) != DENSE_FEATURES:
                 raise ValueError(f"{path}: trained with other dense features; retrain the polarity model")
+            if str(z["lex_digest"]).split("+")[0] != LEXICON_VERSION:  # its phrase columns are another hash space
+                raise ValueError(f"{path}: trained with polarity lexicon version {str(z['lex_digest'])!r}, this code "
+                                 f"reads version {LEXICON_VERSION}; retrain with `dramascope emotion train-polarity`")
             cols = z["lex_columns"].astype(np.int64)
             bloom = np.zeros(1 << (HASH_BITS - BLOOM_SHIFT), dtype=bool)
             bloom[cols >> BLOOM_SHIFT] = True
@@ -269,7 +273,8 @@ def title_polarity_expr(table, group_cols: list[str], polarity: str = "polarity"
     """
     import ibis
 
-    t = table.filter(table[polarity].notnull())
+    p = table[polarity].cast("float64")
+    t = table.filter(p.notnull() & ~p.isnan())  # NaN is not NULL in SQL; numpy drops both
     if upvotes is None:
         w = ibis.literal(1.0)
     else:

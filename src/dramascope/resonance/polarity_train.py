@@ -231,7 +231,7 @@ def train_polarity(corpus: Corpus, cfg: PolarityConfig = DEFAULT_CONFIG, *, lang
     w = balanced_weights(y, corpus.source)
     n = len(y)
     if n < 20 or len(np.unique(y)) < 2:
-        raise ValueError("need at least 20 examples of both polarities to train")
+        raise ValueError("need at least 20 examples, with both polarities among them, to train")
     order = np.random.default_rng(seed).permutation(n)
     hold, fit_idx = order[: n // 10], order[n // 10:]
     idf, coef, b = fit_on(f, y, w, fit_idx, cfg)
