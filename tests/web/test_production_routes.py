@@ -4,7 +4,6 @@ parameters get a clear 4xx (never 500), names from uploads are escaped, and scri
 from __future__ import annotations
 
 import re
-from html import unescape
 
 import pytest
 from demo_site import XSS, XSS_PROJECT_ID
@@ -171,6 +170,8 @@ def test_workspace_without_companies_or_history_answers_4xx_or_says_why(client):
     assert r.status_code == 400 and "companies" in r.json()["detail"]
     assert client.get("/api/bases/hengdian").status_code == 400
     assert client.get("/api/projects").json()["projects"] == []
+    # 60 titles over two months: enough for three folds (this once crashed in the gradient-boosting binner
+    # on a feature with no value among a fold's earliest titles)
     backtest = client.get("/api/forecast/backtest")
-    assert backtest.status_code == 200 and backtest.json()["error"].startswith("too little history")
-    assert "too little history" in unescape(client.get("/forecast/backtest?lang=en").text)
+    assert backtest.status_code == 200 and backtest.json()["error"] is None and backtest.json()["targets"]
+    assert client.get("/forecast/backtest?lang=en").status_code == 200

@@ -65,13 +65,17 @@ def conformal_quantiles(residuals: np.ndarray, alpha: float) -> tuple[float, flo
 def fit(frame: pd.DataFrame, y: pd.Series, columns: list[str], target: str, seed: int = 0) -> FittedModel:
     """Fit on ``frame`` (sorted by release date): calibrate on the latest quarter, then refit on all."""
     frame = frame.assign(_y=y.to_numpy()).sort_values(["release_date", "subject_id"])
-    # Columns with no information in this training set (all missing or constant) are left out.
-    columns = [c for c in columns if frame[c].notna().any() and frame[c].nunique(dropna=True) > 1]
     n = len(frame)
     if n < 20:
         raise NotEnoughData(f"{n} titles with a known {target} outcome: at least 20 are needed to train")
     n_cal = max(5, int(round(n * CALIBRATION_SHARE)))
     fit_part, cal_part = frame.iloc[: n - n_cal], frame.iloc[n - n_cal:]
+    # Columns with no information in the first fit's rows (all missing or constant) are left out of both
+    # fits: they carry none, and the gradient-boosting binner fails on a column with no observed value.
+    columns = [c for c in columns if fit_part[c].nunique(dropna=True) > 1]
+    if not columns:
+        raise NotEnoughData(f"no pre-release feature varies among the {len(fit_part)} earliest titles with a known "
+                            f"{target} outcome: nothing to learn from")
     # One thread: on a few hundred rows OpenMP start-up and contention cost 10× the work itself.
     with threadpool_limits(1):
         m = make_regressor(seed).fit(fit_part[columns].to_numpy(dtype=float), fit_part["_y"].to_numpy())
