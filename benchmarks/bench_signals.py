@@ -182,13 +182,13 @@ def run_pandas(data: Path, titles_limit: int | None) -> dict:
     m["comp"] = m.completion_rate.where(judged)
     m["lp"] = np.log(m.plays + 1.0)
     g_own = m.groupby(key)
-    # Platform norms on the same deterministic sample of title-platforms as FraudParams.stats_sample_tps:
-    # total plays divisible by max(1, n_title_platforms // 2000).
+    # Platform norms on the same systematic sample of title-platforms as FraudParams.stats_sample_tps:
+    # every max(1, n_title_platforms // 2000)-th title-platform of a platform in title_id order.
     plat = m.platform.astype("category")
     codes, names = plat.cat.codes.to_numpy(), plat.cat.categories
-    tp_plays = g_own.plays.transform("sum").to_numpy()
     n_tps = m.groupby("platform").title_id.nunique().reindex(names).to_numpy()
-    sample = (tp_plays % np.maximum(n_tps // 2000, 1)[codes]) == 0
+    pos = m.groupby("platform").title_id.rank(method="dense").to_numpy().astype(np.int64) - 1  # 0-based, as Ibis
+    sample = (pos % np.maximum(n_tps // 2000, 1)[codes]) == 0
     samp_codes = codes[sample]
 
     def plat_median(col):

@@ -138,15 +138,16 @@ def test_only_evidence_prefilter_drops_only_days_without_evidence(planted):
 
 
 def test_platform_norms_on_the_deterministic_sample(planted):
-    """With stats_sample_tps = 3 the 12 title-platforms are sampled every 4th by total plays (12 // 3),
+    """With stats_sample_tps = 3 the 12 title-platforms are sampled every 4th in title_id order (12 // 3),
     and the platform median of log likes/play is numpy's median over the sampled titles' judged days."""
     from dramascope.signals.fraud import FraudParams, _own_norms, _platform_norms
 
     ws = planted
     p = FraudParams(stats_sample_tps=3)
     m = ws.engine.to_pandas(ws.table("metrics"))
-    tp_plays = m.groupby("title_id").plays.sum()
-    expect_sample = set(tp_plays[tp_plays % 4 == 0].index)
+    titles = sorted(m.title_id.unique())
+    assert len(titles) == 12 and m.platform.nunique() == 1
+    expect_sample = set(titles[0::4])  # Ibis row numbers start at 0: positions 0, 4, 8
     own = ws.engine.to_pandas(_own_norms(ws.table("metrics"), p))
     assert set(own[own.in_sample].title_id) == expect_sample and expect_sample
     stats = ws.engine.to_pandas(_platform_norms(ws.table("metrics"), _own_norms(ws.table("metrics"), p), p))

@@ -18,9 +18,9 @@ in robust SD units whose scale adds the Poisson noise of the expected count:
   and **danmaku_sync** (danmaku stamped at one video second by several users) — comment farms.
 
 Platform norms (the medians of the log ratios and the MADs that scale every z-score: a handful of
-numbers per platform) are estimated on a deterministic pseudo-random sample of about
-``stats_sample_tps`` title-platforms per platform (those whose total plays are divisible by
-⌊n ÷ stats_sample_tps⌋; all of them on platforms with fewer than twice that many), so that a market of
+numbers per platform) are estimated on a systematic sample of about ``stats_sample_tps``
+title-platforms per platform (every ⌊n ÷ stats_sample_tps⌋-th in title_id order; all of them on
+platforms with fewer than twice that many), so that a market of
 millions of title-days does not sort every value for them; the title's own medians use all its days.
 The rolling trend is computed only for title-platforms with a day on which engagement fell, the only
 days where a burst counts as evidence. On the demo market every title-platform is in the sample.
@@ -96,9 +96,9 @@ class FraudParams:
     repeat_user_share: tuple[float, float] = (0.2, 0.5)
     danmaku_sync_users: int = 3
     danmaku_sync_share: tuple[float, float] = (0.2, 0.5)
-    # Platform norms are estimated on about this many title-platforms per platform: those whose total
-    # plays are divisible by max(1, ⌊n ÷ stats_sample_tps⌋) (n = the platform's title-platforms), a
-    # deterministic pseudo-random sample; every title-platform below 2 × stats_sample_tps.
+    # Platform norms are estimated on about this many title-platforms per platform: every
+    # max(1, ⌊n ÷ stats_sample_tps⌋)-th in title_id order (n = the platform's title-platforms), a
+    # systematic sample independent of the counts; every title-platform below 2 × stats_sample_tps.
     stats_sample_tps: int = 2000
 
 
@@ -145,14 +145,16 @@ def _own_norms(metrics: ir.Table, p: FraudParams) -> ir.Table:
     whether the title-platform is in the sample that estimates its platform's norms."""
     m = _day_rows(metrics, p, dated=False)
     own = m.group_by(["title_id", "platform"]).aggregate(
-        **{f"own_{k}": m[f"lr_{k}"].median() for k in RATIOS}, own_comp=m.comp.median(), _tp_plays=m.plays.sum(),
+        **{f"own_{k}": m[f"lr_{k}"].median() for k in RATIOS}, own_comp=m.comp.median(),
     )
-    n = own.group_by("platform").aggregate(_n_tps=own.count())
-    own = own.join(n, "platform")
+    # Every step-th title-platform in title_id order (a systematic sample): the same rows on every engine,
+    # and unrelated to the counts (a sample by plays would favour platforms' rounded reports).
+    by_platform = ibis.window(group_by="platform", order_by="title_id")
+    own = own.mutate(_n_tps=own.count().over(ibis.window(group_by="platform")), _pos=ibis.row_number().over(by_platform))
     step = ibis.greatest(own._n_tps // p.stats_sample_tps, 1)
     return own.select("title_id", "platform", *[f"own_{k}" for k in RATIOS], "own_comp",
                       **{f"own_ratio_{k}": own[f"own_{k}"].exp() for k in RATIOS},
-                      in_sample=(own._tp_plays % step) == 0)
+                      in_sample=(own._pos % step) == 0)
 
 
 def _platform_norms(metrics: ir.Table, own: ir.Table, p: FraudParams) -> ir.Table:
