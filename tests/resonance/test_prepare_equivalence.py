@@ -123,7 +123,8 @@ def reference_classify(texts: list[str], model) -> list[dict]:
             p[BASE_LABELS.index("neutral")] = 1.0
         lex = prep.lexicon[i]
         out.append({
-            "label": BASE_LABELS[int(p.argmax())], "scores": {lb: round(float(v), 6) for lb, v in zip(BASE_LABELS, p)},
+            "label": BASE_LABELS[int(model.decide(p[None, :], [prep.langs[i]])[0])],  # the decision rule
+            "scores": {lb: round(float(v), 6) for lb, v in zip(BASE_LABELS, p)},
             "reactions": sorted(lex.reactions),
             "evidence": lex.evidence + [f"{c}:{cue}" for c in sorted(lex.reactions) for cue in lex.reactions[c]],
             "reaction_evidence": dict(sorted(lex.reactions.items())), "lang": prep.langs[i],

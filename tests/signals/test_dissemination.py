@@ -87,3 +87,24 @@ def test_half_life_matches_log_linear_fit():
     x = np.arange(len(plays) - peak)
     slope = np.polyfit(x, np.log(plays[peak:]), 1)[0]
     assert out.half_life.iloc[0] == pytest.approx(math.log(2) / -slope)
+
+
+def test_half_life_peak_is_found_for_dates_far_from_the_epoch():
+    """The peak day is packed beside the plays relative to the market's first day, so years such as 1900
+    or 2300 (typos a file can carry) give the same half-life as the same curve in 2026."""
+    import datetime as dt
+
+    import ibis
+    import pyarrow as pa
+
+    from dramascope.signals.dissemination import _half_life  # noqa: PLC2701
+
+    plays = [50, 400, 1000, 500, 250, 125, 62]  # peak on day 2, then halving every day
+    con = ibis.duckdb.connect()
+    got = {}
+    for start in (dt.date(2026, 3, 1), dt.date(1900, 3, 1), dt.date(2300, 3, 1)):
+        daily = pa.table({"title_id": ["X"] * 7, "date": [start + dt.timedelta(i) for i in range(7)],
+                          "plays_valid": plays})
+        got[start.year] = con.execute(_half_life(con.create_table(f"d{start.year}", daily), "life")).half_life.iloc[0]
+    assert got[2026] == pytest.approx(1.0, rel=0.02)
+    assert got[1900] == pytest.approx(got[2026]) and got[2300] == pytest.approx(got[2026])

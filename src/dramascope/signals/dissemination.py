@@ -20,7 +20,7 @@ from dramascope.signals.periods import Granularity, period_label
 HALF_LIFE_CAP_DAYS = 365.0
 MIN_DECAY_POINTS = 4  # peak day + 3 later days with plays, the least for a slope worth reporting
 LIFE_VELOCITY_DAYS = 7
-_PEAK_BASE = 100_000  # > any epoch day before the year 2243
+_PEAK_BASE = 100_000  # > the span in days of any market's dates (packs a day beside the plays)
 
 _T = ("metrics", "fraud_flags")
 
@@ -89,9 +89,11 @@ def _half_life(daily: ir.Table, granularity: Granularity) -> ir.Table:
     key = (ibis.date("1970-01-01") if granularity == "life"
            else stored_as(period_start(daily.date, granularity), "date"))
     d = daily.select("title_id", key=key, day=epoch_day(daily.date), plays=daily.plays_valid)
-    peak = d.group_by(["title_id", "key"]).aggregate(best=(d.plays * _PEAK_BASE + (_PEAK_BASE - 1 - d.day)).max())
+    first = d.day.min().as_scalar()  # days are packed relative to the market's first day, so any date fits
+    peak = d.group_by(["title_id", "key"]).aggregate(
+        best=(d.plays * _PEAK_BASE + (_PEAK_BASE - 1 - (d.day - first))).max())
     peak = peak.filter(peak.best >= _PEAK_BASE)  # a day with plays
-    peak = peak.select("title_id", "key", peak_day=_PEAK_BASE - 1 - peak.best % _PEAK_BASE)
+    peak = peak.select("title_id", "key", peak_day=first + (_PEAK_BASE - 1 - peak.best % _PEAK_BASE))
     d = d.join(peak, ["title_id", "key"])
     d = d.filter((d.day >= d.peak_day) & (d.plays > 0))
     d = d.mutate(x=(d.day - d.peak_day).cast("float64"), y=d.plays.cast("float64").ln())
