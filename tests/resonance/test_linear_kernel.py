@@ -173,6 +173,30 @@ def test_word_block_matches_the_model_design():
         lk.linear_scores(prep.texts, (1, 2, 3), n_bits, m.idf[:10], prep.dense, lk.weights_t(m.coef), word_bits)
 
 
+
+@pytest.mark.parametrize("negation,trigrams", [(True, False), (False, True), (True, True)])
+def test_word_block_with_negation_and_trigrams_matches_the_model_design(negation, trigrams):
+    from dramascope.resonance.labels import BASE_LABELS
+    from dramascope.resonance.model import LanguageModel
+
+    rng = np.random.default_rng(6)
+    n_bits, word_bits = 10, 8
+    texts = ["I don't love it at all", "so sad, not happy!!", "", "never again. never", "好看 so good 😂"]
+    prep = prepare(texts)
+    n_dense = prep.dense.shape[1]
+    m = LanguageModel(
+        lang="en", classes=tuple(BASE_LABELS), ngram_sizes=(1, 2, 3), n_bits=n_bits,
+        idf=rng.uniform(1, 9, (1 << n_bits) + (1 << word_bits)).astype(np.float32),
+        coef=rng.normal(size=(len(BASE_LABELS), (1 << n_bits) + (1 << word_bits) + n_dense)).astype(np.float32),
+        intercept=rng.normal(size=len(BASE_LABELS)).astype(np.float32), dense_scale=0.7, word_bits=word_bits,
+        word_negation=negation, word_trigrams=trigrams,
+    )
+    plain = lk.linear_scores(prep.texts, m.ngram_sizes, n_bits, m.idf, prep.dense * m.dense_scale,
+                             lk.weights_t(m.coef), word_bits=word_bits)
+    got = m.logits(prep.texts, prep.dense)
+    assert np.array_equal(got, model_design_logits(m, prep.texts, prep.dense))
+    assert not np.array_equal(got, plain + m.intercept)  # the extras reach the kernel
+
 def test_row_major_and_column_major_products_agree():
     # a few texts take the row-major product, many the column-major one: same numbers either way
     coef, idf = random_model(12, 2)

@@ -106,3 +106,44 @@ def test_english_retraining_keeps_the_word_block(tmp_path):
     assert loaded.models["en"].coef.shape[1] == (1 << 17) + (1 << 18) + len(DENSE_NAMES)
     from dramascope.resonance.classify import classify_texts
     assert classify_texts(["i love this show"], model=loaded)[0].lang == "en"
+
+
+def test_class_weight_power_is_the_explicit_sample_weight():
+    # power p weights each row by (largest class count / its class count) ** p, mean 1: the same fit as
+    # passing those weights by hand; p = 0 is the unweighted fit
+    rows = ROWS + [r for r in ROWS if r[1] == "like"] * 3  # like is 4x the other classes
+    texts, labels = [t for t, _ in rows] * 3, [l for _, l in rows] * 3
+    cfg = TrainConfig((1, 2), n_bits=10, C=10.0, prior_alphas=())
+    weighted, _ = fit_language_model(texts, labels, "zh", TrainConfig((1, 2), n_bits=10, C=10.0, prior_alphas=(),
+                                                                      class_weight_power=0.5), calibrate=False)
+    counts = {l: labels.count(l) for l in set(labels)}
+    w = np.array([(8 / counts[l]) ** 0.5 for l in labels])
+    by_hand, _ = fit_language_model(texts, labels, "zh", cfg, sample_weight=w / w.mean(), calibrate=False)
+    plain, _ = fit_language_model(texts, labels, "zh", cfg, calibrate=False)
+    assert np.array_equal(weighted.coef, by_hand.coef)
+    assert not np.allclose(weighted.coef, plain.coef)
+
+
+def test_retraining_one_language_keeps_the_other_byte_for_byte(tmp_path):
+    from dramascope.resonance.train import _kept_languages, save_model
+
+    cfg = TrainConfig((1, 2), n_bits=10, C=10.0, prior_alphas=())
+    zh, _ = fit_language_model([t for t, _ in ROWS] * 2, [l for _, l in ROWS] * 2, "zh", cfg, calibrate=False)
+    en_texts = ["i love it", "so sad", "i hate this", "what a surprise"] * 4
+    en_labels = ["like", "sadness", "anger", "surprise"] * 4
+    en, _ = fit_language_model(en_texts, en_labels, "en", cfg, calibrate=False)
+    save_model({"zh": zh, "en": en}, tmp_path, {"training": {"zh": {"n": 1}, "en": {"n": 2}}, "configs": {},
+                                                "data": {"zh": "z", "en": "e"}})
+    zh_bytes = (tmp_path / "emotion-zh.npz").read_bytes()
+    en2, _ = fit_language_model(en_texts[::-1], en_labels[::-1], "en", TrainConfig((1, 2, 3), n_bits=10),
+                                calibrate=False)
+    manifest = {"training": {"en": {"n": 3}}, "configs": {"en": {}}, "data": {"en": "e2"}}
+    kept = _kept_languages(tmp_path, ("en",), manifest)
+    assert list(kept) == ["zh"]
+    em = save_model({"en": en2}, tmp_path, manifest, kept)
+    assert (tmp_path / "emotion-zh.npz").read_bytes() == zh_bytes
+    saved = json.loads((tmp_path / "manifest.json").read_text("utf-8"))
+    assert saved["files"] == {"zh": "emotion-zh.npz", "en": "emotion-en.npz"}
+    assert saved["training"] == {"en": {"n": 3}, "zh": {"n": 1}} and saved["data"]["zh"] == "z"
+    loaded = load_model(tmp_path)
+    assert loaded.version == em.version and loaded.models["en"].ngram_sizes == (1, 2, 3)

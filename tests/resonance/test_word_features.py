@@ -34,6 +34,35 @@ def test_bigrams_never_cross_texts_and_empty_batches_work():
     assert hashed_words(["bad \udcff byte"], n_bits=10)[0].sum() == 3  # bad, byte, (bad byte)
 
 
+
+def test_negation_scope_by_hand():
+    # "not" negates the next three words of its clause; the comma ends the clause
+    texts = ["i am not very happy, but good", "happy", "never again. sad"]
+    plain = hashed_words(texts, n_bits=20)
+    neg = hashed_words(texts, n_bits=20, negation=True)
+    # text 0: very, happy negated (+2); text 1: nothing; text 2: again negated, sad is past the full stop
+    assert (neg.sum(axis=1) - plain.sum(axis=1)).A1.tolist() == [2, 0, 1]
+    # the negated "happy" is a column of its own, not the column of "happy"
+    extra = set(neg[0].indices) - set(plain[0].indices)
+    assert len(extra) == 2 and not extra & set(plain[1].indices)
+    # a negator is not negated by the one before it; two negators still give one token per scoped word
+    assert hashed_words(["not never"], n_bits=20, negation=True, bigrams=False).sum() == 2
+
+
+def test_trigrams_by_hand():
+    m = hashed_words(["a b c d", "e f"], n_bits=20, trigrams=True)
+    # text 0: 4 unigrams, 3 bigrams, 2 trigrams; text 1: 2 unigrams, 1 bigram, no trigram
+    assert m[0].sum() == 9 and m[1].sum() == 3
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab not,.")), max_size=30), min_size=1, max_size=5))
+def test_extras_give_the_same_row_alone_or_in_a_batch(texts):
+    batch = hashed_words(texts, n_bits=12, negation=True, trigrams=True)
+    for i, t in enumerate(texts):
+        alone = hashed_words([t], n_bits=12, negation=True, trigrams=True)
+        assert (batch[i] != alone[0]).nnz == 0
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.text(max_size=30), min_size=1, max_size=6))
 def test_a_text_gets_the_same_row_alone_or_in_a_batch(texts):

@@ -165,8 +165,8 @@ def ngram_tfidf(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np.n
     return sp.csc_matrix((data, rows, _column_pointers(cols, shape[1])), shape=shape).tocsr()
 
 
-def _word_entries(texts: list[str], word_bits: int, idf: np.ndarray, offset: int
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _word_entries(texts: list[str], word_bits: int, idf: np.ndarray, offset: int,
+                  word_options: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(data, row, column + offset) of ``tfidf(hashed_words(texts, word_bits), idf)``, column-major.
 
     The word block is built by the model's own functions (words are few beside the character
@@ -174,17 +174,18 @@ def _word_entries(texts: list[str], word_bits: int, idf: np.ndarray, offset: int
     from dramascope.resonance.features import tfidf
     from dramascope.resonance.word_features import hashed_words
 
-    x = tfidf(hashed_words(texts, word_bits), idf)
+    x = tfidf(hashed_words(texts, word_bits, **(word_options or {})), idf)
     rows = np.repeat(np.arange(len(texts), dtype=np.int32), np.diff(x.indptr))
     order = np.argsort(x.indices, kind="stable")
     return x.data[order], rows[order], x.indices[order].astype(np.int32) + offset
 
 
 def linear_scores(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np.ndarray,
-                  dense: np.ndarray, weights: np.ndarray, word_bits: int = 0) -> np.ndarray:
+                  dense: np.ndarray, weights: np.ndarray, word_bits: int = 0,
+                  word_options: dict | None = None) -> np.ndarray:
     """(n, k) float32 ``hstack(blocks) @ weights`` for the blocks of the emotion model's design:
     ``tfidf(hashed_ngrams(texts, sizes, n_bits), idf[:2**n_bits])``, then with ``word_bits > 0``
-    ``tfidf(hashed_words(texts, word_bits), idf[2**n_bits:])``, then ``dense`` (n, d), already scaled.
+    ``tfidf(hashed_words(texts, word_bits, **word_options), idf[2**n_bits:])``, then ``dense`` (n, d), already scaled.
 
     ``weights`` is the full `weights_t` table (one row per design column). Bit for bit what the
     model's hstacked CSR product gives (each row's products added in the same order; zeros left out
@@ -201,7 +202,7 @@ def linear_scores(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np
         raise ValueError(f"idf has {len(idf)} entries, the blocks {dim + word_dim}")
     blocks = [_ngram_entries(texts, sizes, n_bits, idf[:dim])]
     if word_dim:
-        blocks.append(_word_entries(texts, word_bits, idf[dim:], dim))
+        blocks.append(_word_entries(texts, word_bits, idf[dim:], dim, word_options))
     if dense.shape[1]:
         d_col, d_row = np.nonzero(dense.T)  # column-major, as the other blocks
         blocks.append((dense[d_row, d_col], d_row.astype(np.int32), d_col.astype(np.int32) + dim + word_dim))

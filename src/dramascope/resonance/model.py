@@ -39,7 +39,7 @@ class LanguageModel:
     """Multinomial logistic regression over [tf-idf char n-grams, tf-idf words, scaled lexicon features].
 
     The word block (hashed word unigrams and bigrams, :mod:`word_features`) is present when
-    ``word_bits > 0``; each tf-idf block is normalised on its own, so neither drowns the other.
+    ``word_bits > 0`` (with ``word_negation`` / ``word_trigrams`` its optional extras); each tf-idf block is normalised on its own, so neither drowns the other.
     Probabilities are temperature-scaled.
     """
 
@@ -53,6 +53,9 @@ class LanguageModel:
     dense_scale: float
     temperature: float = 1.0
     word_bits: int = 0
+    # word block extras (word_features.hashed_words): negation-scope tokens ("not good" → NOT_good), trigrams
+    word_negation: bool = False
+    word_trigrams: bool = False
     label_offset: np.ndarray | None = None  # per class (self.classes order); None = plain argmax
     _weights: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -66,15 +69,19 @@ class LanguageModel:
         n_char = 1 << self.n_bits
         blocks = [tfidf(hashed_ngrams(texts, self.ngram_sizes, self.n_bits), self.idf[:n_char])]
         if self.word_bits:
-            blocks.append(tfidf(hashed_words(texts, self.word_bits), self.idf[n_char:]))
+            blocks.append(tfidf(hashed_words(texts, self.word_bits, **self.word_options()), self.idf[n_char:]))
         blocks.append(sp.csr_matrix(dense * self.dense_scale))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 
     def logits(self, texts: list[str], dense: np.ndarray) -> np.ndarray:
         """design(texts, dense) @ coef.T + intercept, bit for bit, without building the design matrix."""
         z = linear_scores(texts, self.ngram_sizes, self.n_bits, self.idf, dense * self.dense_scale,
-                          self.weights_t(), self.word_bits)
+                          self.weights_t(), self.word_bits, self.word_options())
         return z + self.intercept
+
+    def word_options(self) -> dict:
+        """Keyword arguments of `hashed_words` for this model's word block."""
+        return {"negation": self.word_negation, "trigrams": self.word_trigrams}
 
     def proba(self, texts: list[str], dense: np.ndarray) -> np.ndarray:
         """Probabilities over BASE_LABELS order (labels this model never saw get 0)."""
@@ -94,6 +101,7 @@ class LanguageModel:
             idf=self.idf.astype(np.float16), coef=self.coef.astype(np.float16),
             intercept=self.intercept.astype(np.float32), dense_scale=self.dense_scale, temperature=self.temperature,
             word_bits=self.word_bits, label_offset=self.offsets(),
+            word_negation=self.word_negation, word_trigrams=self.word_trigrams,
         )
         return path
 
@@ -107,6 +115,8 @@ class LanguageModel:
                 intercept=z["intercept"].astype(np.float32), dense_scale=float(z["dense_scale"]),
                 temperature=float(z["temperature"]),
                 word_bits=int(z["word_bits"]) if "word_bits" in z.files else 0,
+                word_negation=bool(z["word_negation"]) if "word_negation" in z.files else False,
+                word_trigrams=bool(z["word_trigrams"]) if "word_trigrams" in z.files else False,
                 label_offset=z["label_offset"].astype(np.float64) if "label_offset" in z.files else None,
             )
 

@@ -11,6 +11,7 @@ held-out 10% fits the decision rule (a prior correction of strength alpha, chose
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,11 @@ class TrainConfig:
     dense_scale: float = 2.0
     max_iter: int = 100
     word_bits: int = 0  # > 0: add hashed word unigrams + bigrams (Latin-script languages)
+    word_negation: bool = False  # word block: also a negated token for words in a negator's scope
+    word_trigrams: bool = False  # word block: also word trigrams
+    # rows weighted by (largest class count / own class count) ** power, mean weight 1 (0: unweighted,
+    # 1: sklearn's "balanced"); used only when the caller passes no sample weights
+    class_weight_power: float = 0.0
     # decision rule: strengths of the prior correction tried on the held-out 10% (empty: plain argmax)
     prior_alphas: tuple[float, ...] = (0.0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 1.0)
 
@@ -97,17 +103,23 @@ def fit_language_model(texts: list[str], labels: list[str], lang: str, cfg: Trai
     if len(classes) < 2:
         raise ValueError(f"need at least two different labels to train, got {classes}")
     y = np.array([classes.index(l) for l in labels])
+    if sample_weight is None and cfg.class_weight_power:
+        counts_y = np.bincount(y, minlength=len(classes)).astype(float)
+        w = (counts_y.max() / np.maximum(counts_y, 1.0)) ** cfg.class_weight_power
+        sample_weight = w[y] / w[y].mean()
     prep = prepare(texts)
     counts = [hashed_ngrams(prep.texts, cfg.ngram_sizes, cfg.n_bits)]
     if cfg.word_bits:
-        counts.append(hashed_words(prep.texts, cfg.word_bits))
+        counts.append(hashed_words(prep.texts, cfg.word_bits, negation=cfg.word_negation,
+                                   trigrams=cfg.word_trigrams))
     width = sum(c.shape[1] for c in counts) + len(DENSE_NAMES)
 
     def build(idx: np.ndarray) -> tuple[LanguageModel, object]:
         idf = np.concatenate([fit_idf(c[idx]) for c in counts])
         model = LanguageModel(lang, classes, cfg.ngram_sizes, cfg.n_bits, idf,
                               np.zeros((len(classes), width), np.float32),
-                              np.zeros(len(classes), np.float32), cfg.dense_scale, word_bits=cfg.word_bits)
+                              np.zeros(len(classes), np.float32), cfg.dense_scale, word_bits=cfg.word_bits,
+                              word_negation=cfg.word_negation, word_trigrams=cfg.word_trigrams)
         x = model.design([prep.texts[i] for i in idx], prep.dense[idx])
         sw = None if sample_weight is None else sample_weight[idx]
         lr = _fit_lr(x, y[idx], cfg, sw)
@@ -204,14 +216,22 @@ def _version(folder_digest: str) -> str:
     return f"dramascope-emotion-{MODEL_SERIES}+{folder_digest}"
 
 
-def save_model(models: dict[str, LanguageModel], out_dir: Path, manifest: dict) -> EmotionModel:
-    """Save models, then stamp the version with a digest of the saved arrays (any retrain changes it)."""
+def save_model(models: dict[str, LanguageModel], out_dir: Path, manifest: dict,
+               kept: dict[str, LanguageModel] | None = None) -> EmotionModel:
+    """Save models, then stamp the version with a digest of the saved arrays (any retrain changes it).
+
+    ``kept``: models of other languages already saved in ``out_dir`` (their files are left byte for
+    byte as they are and listed in the manifest beside the new ones)."""
     out_dir = Path(out_dir)
-    em = EmotionModel(version="pending", models=models, manifest=manifest)
-    em.save(out_dir)
-    files = {lang: f"emotion-{lang}.npz" for lang in models}
-    em.version = _version(artifact_digest(out_dir, files))
-    em.save(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for m in models.values():
+        m.save(out_dir)
+    everything = {**(kept or {}), **models}
+    files = {lang: f"emotion-{lang}.npz" for lang in everything}
+    em = EmotionModel(version=_version(artifact_digest(out_dir, files)), models=everything, manifest=manifest)
+    manifest = dict(manifest, files=files, version=em.version)
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    em.manifest = manifest
     return em
 
 
@@ -226,13 +246,32 @@ def train_reference_model(data_dir: Path, out_dir: Path, langs: tuple[str, ...] 
         model, report = fit_language_model(texts, labels, lang)
         report["sources"] = sorted(set(sources))
         models[lang], reports[lang] = model, report
+    data = {"zh": "NLPCC 2013/14 Weibo emotion + CPED valid shows 39, 40", "en": "GoEmotions train (original labels)"}
     manifest = {
         "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "training": reports, "configs": {l: CONFIGS[l].__dict__ for l in langs}, "labels": list(BASE_LABELS),
-        "dense_features": list(DENSE_NAMES),
-        "data": {"zh": "NLPCC 2013/14 Weibo emotion + CPED valid shows 39, 40", "en": "GoEmotions train (original labels)"},
+        "training": reports, "configs": {l: dict(CONFIGS[l].__dict__) for l in langs}, "labels": list(BASE_LABELS),
+        "dense_features": list(DENSE_NAMES), "data": {l: data[l] for l in langs},
     }
-    return save_model(models, out_dir, manifest)
+    kept = _kept_languages(Path(out_dir), langs, manifest)
+    return save_model(models, out_dir, manifest, kept)
+
+
+def _kept_languages(out_dir: Path, langs: tuple[str, ...], manifest: dict) -> dict[str, LanguageModel]:
+    """Models of languages not retrained that ``out_dir`` already holds (e.g. zh when only en is
+    retrained): kept as they are, with their manifest entries (training report, config, data)."""
+    path = out_dir / "manifest.json"
+    if not path.is_file():
+        return {}
+    old = json.loads(path.read_text("utf-8"))
+    kept = {}
+    for lang, name in old.get("files", {}).items():
+        if lang in langs or not (out_dir / name).is_file():
+            continue
+        kept[lang] = LanguageModel.load(out_dir / name, lang)
+        for key in ("training", "configs", "data"):
+            if lang in old.get(key, {}):
+                manifest[key][lang] = old[key][lang]
+    return kept
 
 
 def train_from_files(files: list[Path], out_dir: Path, *, lang: str, text_field: str = "text",
