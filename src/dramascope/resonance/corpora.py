@@ -79,22 +79,9 @@ def _goemotions_names(folder: Path) -> list[str]:
     return (folder / "labels.txt").read_text("utf-8").split()
 
 
-def read_goemotions(tsv: Path) -> tuple[list[str], list[list[str]]]:
-    """GoEmotions original TSV → texts and their label sets mapped onto the base labels."""
-    names = _goemotions_names(tsv.parent)
-    texts, labels = [], []
-    with open(tsv, encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) < 2:
-                continue
-            mapped = sorted({GOEMOTIONS_MAP[names[int(i)]] for i in parts[1].split(",")})
-            texts.append(parts[0])
-            labels.append(mapped)
-    return texts, labels
-
-
-def read_goemotions_ekman(tsv: Path) -> tuple[list[str], list[list[str]]]:
+def read_goemotions_names(tsv: Path) -> tuple[list[str], list[list[str]]]:
+    """A GoEmotions TSV (text, comma-separated label indices, id) → texts and their sorted label names
+    (the names of the folder's labels.txt: the 28 fine labels, or the Ekman ones)."""
     names = _goemotions_names(tsv.parent)
     texts, labels = [], []
     with open(tsv, encoding="utf-8") as fh:
@@ -105,6 +92,16 @@ def read_goemotions_ekman(tsv: Path) -> tuple[list[str], list[list[str]]]:
             texts.append(parts[0])
             labels.append(sorted({names[int(i)] for i in parts[1].split(",")}))
     return texts, labels
+
+
+def read_goemotions(tsv: Path) -> tuple[list[str], list[list[str]]]:
+    """GoEmotions original TSV → texts and their label sets mapped onto the base labels."""
+    texts, fine = read_goemotions_names(tsv)
+    return texts, [sorted({GOEMOTIONS_MAP[name] for name in names}) for names in fine]
+
+
+def read_goemotions_ekman(tsv: Path) -> tuple[list[str], list[list[str]]]:
+    return read_goemotions_names(tsv)
 
 
 def read_meld(path: Path) -> tuple[list[str], list[str]]:

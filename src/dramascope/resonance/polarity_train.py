@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from dramascope.resonance.corpora import read_labelled, read_nlpcc
+from dramascope.resonance.corpora import read_goemotions_names, read_labelled, read_nlpcc
 from dramascope.resonance.features import fit_idf, hashed_ngrams, prepare
 from dramascope.resonance.polarity import DENSE_FEATURES, PolarityModel, dense_polarity_features
 from dramascope.resonance.polarity_lexicon import get_polarity_lexicon
@@ -98,17 +98,12 @@ def read_nlpcc_valence(path: Path) -> Corpus:
 
 def read_goemotions_polarity(tsv: Path) -> Corpus:
     """GoEmotions comments whose labels all fall on one side of GOEMOTIONS_POLARITY (others dropped)."""
-    names = (tsv.parent / "labels.txt").read_text("utf-8").split()
     texts, labels = [], []
-    with open(tsv, encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) < 2:
-                continue
-            sides = {GOEMOTIONS_POLARITY.get(names[int(i)], -1) for i in parts[1].split(",")}
-            if len(sides) == 1 and -1 not in sides:
-                texts.append(parts[0])
-                labels.append(sides.pop())
+    for text, names in zip(*read_goemotions_names(tsv)):
+        sides = {GOEMOTIONS_POLARITY.get(name, -1) for name in names}
+        if len(sides) == 1 and -1 not in sides:
+            texts.append(text)
+            labels.append(sides.pop())
     src = np.array(["goemotions"] * len(texts), dtype=object)
     return Corpus(texts, np.array(labels, dtype=np.int64), src, src.copy())
 
