@@ -27,9 +27,17 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from dramascope.resonance.corpora import read_goemotions_names, read_labelled, read_nlpcc
+from dramascope.resonance.corpora import (
+    read_goemotions_names,
+    read_labelled,
+    read_nlpcc,
+)
 from dramascope.resonance.features import fit_idf, hashed_ngrams, prepare
-from dramascope.resonance.polarity import DENSE_FEATURES, PolarityModel, dense_polarity_features
+from dramascope.resonance.polarity import (
+    DENSE_FEATURES,
+    PolarityModel,
+    dense_polarity_features,
+)
 from dramascope.resonance.polarity_lexicon import get_polarity_lexicon
 
 POLARITY_SERIES = "1.0"
