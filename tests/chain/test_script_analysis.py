@@ -98,7 +98,6 @@ def test_bad_input():
 
 def test_resonance_engine_reads_a_cliffhanger():
     """With the shipped emotion model, a shock ending carries model evidence (skips where no model)."""
-    _resonance_or_skip()
     a = analyze_script("第1集\n林晚：我回来了。\n张总：什么？！不可能！你……你竟然还活着？")
     e = a.episodes[0]
     assert e.arc and e.mean_valence is not None
@@ -158,19 +157,6 @@ def test_cli_script_analyze_json_and_chart(tmp_path):
     assert res.exit_code != 0
 
 
-def _resonance_or_skip():
-    from dramascope.chain.script_emotion import default_classifier
-    from dramascope.errors import DramaScopeError
-
-    clf, why = default_classifier()
-    if clf is None:
-        pytest.skip(f"resonance engine not available: {why}")
-    try:
-        clf(["测试"], "zh")
-    except DramaScopeError as exc:
-        pytest.skip(f"resonance model not installed: {exc}")
-
-
 def test_arcs_follow_human_sentiment_on_cped(shared_data):
     """Beat-level valence of the arc against CPED's annotated utterance sentiment (+1/0/−1), on the three
     shows the emotion model did not train on (32, 44, 45). Measured Pearson per show: 0.48, 0.76, 0.23."""
@@ -178,7 +164,6 @@ def test_arcs_follow_human_sentiment_on_cped(shared_data):
     import pandas as pd
     from scipy.stats import pearsonr
 
-    _resonance_or_skip()
     path = shared_data / "emotion-zh" / "cped" / "valid_split.csv"
     if not path.exists():
         pytest.skip(f"shared data absent: {path}")

@@ -115,8 +115,9 @@ def test_line_emotion_from_contract_result():
 
 
 def test_line_emotion_from_the_resonance_result_class():
-    classify = pytest.importorskip("dramascope.resonance.classify", reason="resonance engine not installed")
-    r = classify.EmotionResult(label="surprise", scores={"surprise": 0.5, "fear": 0.3, "neutral": 0.2},
+    from dramascope.resonance.classify import EmotionResult
+
+    r = EmotionResult(label="surprise", scores={"surprise": 0.5, "fear": 0.3, "neutral": 0.2},
                                reactions=["jing", "cuigeng"], evidence=[])
     e = to_line_emotion(r)
     assert (e.surprise, e.fear) == (0.5, 0.3)

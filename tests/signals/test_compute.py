@@ -14,7 +14,7 @@ def test_without_comment_emotions_the_families_are_skipped(computed_market):
 
 
 def test_with_resonance_engine(duckdb_workspace):
-    resonance = pytest.importorskip("dramascope.resonance")
+    from dramascope import resonance
     from dramascope.signals import compute_signals
 
     ws = duckdb_workspace

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_precision_recall_on_demo_plants(tmp_path):
-    demo = pytest.importorskip("dramascope.demo")
+    from dramascope import demo
     from dramascope.signals import fraud
     from dramascope.signals.fraud_eval import score_fraud_flags
     from dramascope.workspace import Workspace

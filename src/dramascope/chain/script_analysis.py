@@ -123,14 +123,6 @@ def _analyze_episode(ep: Episode, lang: str, emotions: list[LineEmotion] | None,
     )
 
 
-def _model_version(lines, classifier, lang) -> str:
-    """The resonance model version (results carry it), so a report names the model that read it."""
-    try:
-        return str(getattr(classifier([lines[0].text], lang)[0], "model_version", "") or "dramascope.resonance")
-    except Exception:  # pragma: no cover - description only
-        return "dramascope.resonance"
-
-
 def analyze_parsed(parsed: ParsedScript, *, lang: str = "auto", episode_seconds: float | None = None,
                    classifier: Classifier | None | object = _DEFAULT, model_name: str | None = None
                    ) -> ScriptAnalysis:
@@ -156,7 +148,9 @@ def analyze_parsed(parsed: ParsedScript, *, lang: str = "auto", episode_seconds:
     if emotions is None:
         warnings.append(f"emotion model {model_name}: arcs and model-based hook components are omitted")
     elif using_default and emotions:
-        model_name = _model_version(all_lines, classifier, lang)
+        from dramascope.resonance.model import load_model
+
+        model_name = load_model().version  # what each result's model_version names (cached, no re-scoring)
     episodes = []
     offset = 0
     for ep in parsed.episodes:

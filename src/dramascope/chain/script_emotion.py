@@ -47,20 +47,12 @@ class LineEmotion:
     reactions: frozenset[str]
 
 
-def default_classifier() -> tuple[Classifier | None, str]:
-    """The resonance engine's ``classify_texts`` and a model description, or (None, why not)."""
-    try:
-        from dramascope.resonance import classify_texts
-    except ImportError as exc:  # resonance not installed or not built: the analysis says so
-        return None, f"unavailable ({exc})"
-    version = "dramascope.resonance"
-    try:
-        from dramascope import resonance
+def default_classifier() -> tuple[Classifier, str]:
+    """The resonance engine's ``classify_texts`` and a provisional model name (the analysis names the
+    model's version once it has scored: loading the model is what scoring does first)."""
+    from dramascope.resonance import classify_texts
 
-        version = str(getattr(resonance, "MODEL_VERSION", None) or getattr(resonance, "__version__", None) or version)
-    except Exception:  # pragma: no cover - only the description is affected
-        pass
-    return classify_texts, version
+    return classify_texts, "dramascope.resonance"
 
 
 def _get(obj: Any, name: str, default=None):

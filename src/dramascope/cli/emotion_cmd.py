@@ -18,6 +18,26 @@ ModelOption = Annotated[
     typer.Option("--model", envvar="DRAMASCOPE_EMOTION_MODEL",
                  help="Model folder from `emotion train` (default: the shipped model)."),
 ]
+# Options shared by `emotion train` and `emotion train-polarity`.
+TrainLangOption = Annotated[str | None, typer.Option("--lang", help="zh|en: language of your files (required with files).")]
+TextFieldOption = Annotated[str, typer.Option("--text-field")]
+LabelFieldOption = Annotated[str, typer.Option("--label-field")]
+
+
+def _reference_option(reproduces: str):
+    return typer.Option("--reference-data", help="Folder of the public corpora (shared/data): train on them too; "
+                                                 f"without FILES this reproduces {reproduces}.")
+
+
+def _check_training_inputs(files: list[Path] | None, lang: str | None, reference_data: Path | None,
+                           reproduces: str) -> None:
+    """Your files need their language; without files, the public corpora are what is trained on."""
+    from dramascope.errors import UserInputError
+
+    if files and lang not in ("zh", "en"):
+        raise UserInputError("--lang zh or --lang en is required when training on your files")
+    if not files and reference_data is None:
+        raise UserInputError(f"give labelled FILES, or --reference-data DIR to reproduce {reproduces}")
 
 
 @emotion_app.command("classify")
@@ -53,30 +73,21 @@ def classify_command(
 def train_command(
     files: Annotated[list[Path] | None, typer.Argument(help="Your labelled CSV/JSONL files (text,label).")] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the model to.")] = Path("emotion-model"),
-    lang: Annotated[str | None, typer.Option("--lang", help="zh|en: language of your files (required with files).")] = None,
-    reference_data: Annotated[Path | None, typer.Option(
-        "--reference-data", help="Folder of the public corpora (shared/data): train on them too; "
-                                 "without FILES this reproduces the shipped model.")] = None,
-    text_field: Annotated[str, typer.Option("--text-field")] = "text",
-    label_field: Annotated[str, typer.Option("--label-field")] = "label",
+    lang: TrainLangOption = None,
+    reference_data: Annotated[Path | None, _reference_option("the shipped model")] = None,
+    text_field: TextFieldOption = "text",
+    label_field: LabelFieldOption = "label",
 ) -> None:
     """Train an emotion model (labels: like happiness sadness anger disgust fear surprise neutral)."""
-    from dramascope.errors import UserInputError
     from dramascope.resonance.train import train_from_files, train_reference_model
 
-    def say(msg: str) -> None:
-        err_console.print(msg)
-
+    _check_training_inputs(files, lang, reference_data, "the shipped model")
     if files:
-        if lang not in ("zh", "en"):
-            raise UserInputError("--lang zh or --lang en is required when training on your files")
         model = train_from_files(files, output, lang=lang, text_field=text_field, label_field=label_field,
-                                 reference_data=reference_data, progress=say)
+                                 reference_data=reference_data, progress=err_console.print)
     else:
-        if reference_data is None:
-            raise UserInputError("give labelled FILES, or --reference-data DIR to reproduce the shipped model")
-        langs = (lang,) if lang else ("zh", "en")
-        model = train_reference_model(reference_data, output, langs, progress=say)
+        model = train_reference_model(reference_data, output, (lang,) if lang else ("zh", "en"),
+                                      progress=err_console.print)
     for l, rep in model.manifest.get("training", {}).items():
         if "ece_after" in rep:
             console.print(f"{l}: {rep['n_train']} rows, temperature {rep['temperature']:.2f}, "
@@ -89,31 +100,23 @@ def train_polarity(
     files: Annotated[list[Path] | None, typer.Argument(help="Your labelled comments (CSV or JSONL): text and a "
                                                             "label 1/0, positive/negative, 正面/负面, 好评/差评.")] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the model to.")] = Path("polarity-model"),
-    lang: Annotated[str | None, typer.Option("--lang", help="zh|en: language of your files (required with files).")] = None,
-    reference_data: Annotated[Path | None, typer.Option(
-        "--reference-data", help="Folder of the public corpora (shared/data): train on them too; "
-                                 "without FILES this reproduces the shipped polarity models.")] = None,
-    text_field: Annotated[str, typer.Option("--text-field")] = "text",
-    label_field: Annotated[str, typer.Option("--label-field")] = "label",
+    lang: TrainLangOption = None,
+    reference_data: Annotated[Path | None, _reference_option("the shipped polarity models")] = None,
+    text_field: TextFieldOption = "text",
+    label_field: LabelFieldOption = "label",
 ) -> None:
     """Train the comment polarity model (does a comment judge the work positively?). Use the folder with
     DRAMASCOPE_POLARITY_MODEL=FOLDER."""
-    from dramascope.errors import UserInputError
     from dramascope.resonance.polarity_train import train_polarity_from_files, train_polarity_model
 
-    def say(msg: str) -> None:
-        err_console.print(msg)
-
+    _check_training_inputs(files, lang, reference_data, "the shipped models")
     if files:
-        if lang not in ("zh", "en"):
-            raise UserInputError("--lang zh or --lang en is required when training on your files")
         models = {lang: train_polarity_from_files(files, output, lang=lang, text_field=text_field,
                                                   label_field=label_field, reference_data=reference_data,
-                                                  progress=say)}
+                                                  progress=err_console.print)}
     else:
-        if reference_data is None:
-            raise UserInputError("give labelled FILES, or --reference-data DIR to reproduce the shipped models")
-        models = train_polarity_model(reference_data, output, (lang,) if lang else ("zh", "en"), progress=say)
+        models = train_polarity_model(reference_data, output, (lang,) if lang else ("zh", "en"),
+                                      progress=err_console.print)
     for code, model in models.items():
         cal = model.meta.get("calibration", {})
         console.print(f"{code}: {model.meta.get('n_train')} rows, temperature {cal.get('temperature')}, "
