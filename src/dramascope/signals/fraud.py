@@ -143,10 +143,15 @@ def _with_trend(rows: ir.Table, p: FraudParams) -> ir.Table:
 def _own_norms(metrics: ir.Table, p: FraudParams) -> ir.Table:
     """Per title and platform: the median of each log ratio and of completion over judged days, and
     whether the title-platform is in the sample that estimates its platform's norms."""
-    m = _day_rows(metrics, p, dated=False)
-    own = m.group_by(["title_id", "platform"]).aggregate(
-        **{f"own_{k}": m[f"lr_{k}"].median() for k in RATIOS}, own_comp=m.comp.median(),
-    )
+    keys = ["title_id", "platform"]
+    # The medians read judged days only (elsewhere every value is NULL, which a median skips anyway):
+    # the aggregation then carries fewer rows; every title-platform with plays is kept by the left join.
+    j = metrics.filter(metrics.plays >= p.min_plays)
+    j = j.select(*keys, **{f"lr_{k}": ibis.ifelse(j[k].notnull(), _log_ratio(j[k], j.plays), ibis.null("float64"))
+                           for k in RATIOS}, comp=j.completion_rate)
+    med = j.group_by(keys).aggregate(**{f"own_{k}": j[f"lr_{k}"].median() for k in RATIOS}, own_comp=j.comp.median())
+    tps = metrics.filter(metrics.plays.notnull()).select(*keys).distinct()
+    own = tps.left_join(med, keys).select(tps, *[med[f"own_{k}"] for k in RATIOS], med.own_comp)
     # Every step-th title-platform in title_id order (a systematic sample): the same rows on every engine,
     # and unrelated to the counts (a sample by plays would favour platforms' rounded reports).
     by_platform = ibis.window(group_by="platform", order_by="title_id")
@@ -245,15 +250,22 @@ def _screened_day_rows(metrics: ir.Table, own: ir.Table, stats: ir.Table, p: Fra
         bounds[f"_lo_{k}"] = (b[f"own_{k}"] - b[f"_dev_min_{k}"]).exp() * (1 + eps)
         bounds[f"_phi_{k}"] = (b[f"med_{k}"] + b[f"_plat_min_{k}"]).exp() * (1 - eps)
         bounds[f"_plo_{k}"] = (b[f"med_{k}"] - b[f"_plat_min_{k}"]).exp() * (1 + eps)
-    b = b.select("title_id", "platform", **bounds)
+    # A ratio passes when it is beyond its own bound or its platform's: r ≥ min(hi, phi) or
+    # r ≤ max(lo, plo) (LEAST/GREATEST skip NULL bounds, as the OR of the two tests would).
+    merged = {"_comp_max": bounds["_comp_max"]}
+    for k in RATIOS:
+        merged[f"_up_{k}"] = ibis.least(bounds[f"_hi_{k}"], bounds[f"_phi_{k}"])
+        merged[f"_down_{k}"] = ibis.greatest(bounds[f"_lo_{k}"], bounds[f"_plo_{k}"])
+    b = b.select("title_id", "platform", **merged)
     m = metrics.filter(metrics.plays >= p.min_plays)
     m = m.select("title_id", "platform", "date", "plays", *RATIOS, "completion_rate")
     m = m.join(b, ["title_id", "platform"])
     den = m.plays.cast("float64") + 0.5
+    # Each raw ratio once (a projection), then two comparisons per ratio.
+    m = m.mutate(**{f"_r_{k}": (m[k].cast("float64") + 0.5) / den for k in RATIOS})
     cond = m.completion_rate <= m._comp_max
     for k in RATIOS:
-        r = (m[k].cast("float64") + 0.5) / den
-        cond = cond | (r >= m[f"_hi_{k}"]) | (r <= m[f"_lo_{k}"]) | (r >= m[f"_phi_{k}"]) | (r <= m[f"_plo_{k}"])
+        cond = cond | (m[f"_r_{k}"] >= m[f"_up_{k}"]) | (m[f"_r_{k}"] <= m[f"_down_{k}"])
     m = m.filter(cond).select("title_id", "platform", "date", "plays", *RATIOS, "completion_rate")
     m = m.select(
         "title_id", "platform", "date", "plays",
