@@ -4,6 +4,7 @@ beside a straightforward pandas implementation of the metric-driven indicators, 
     python benchmarks/bench_signals.py                      # full size: 100,000 titles (36M rows)
     python benchmarks/bench_signals.py --titles 2000        # development size
     python benchmarks/bench_signals.py --pandas-titles 10000  # pandas on a subset, extrapolated (said so)
+    python benchmarks/bench_signals.py --floor              # also the floor any DuckDB-backed design must pay
 
 Synthetic market written with numpy straight to Parquet in chunks: per title a launch and decay,
 per platform a share of the audience, per title engagement ratios, Poisson counters, completion,
@@ -158,6 +159,53 @@ def run_ibis(data: Path, work: Path, threads: int, memory_gb: float) -> dict:
             "flagged": [[a, b, str(c)] for a, b, c in flagged]}
 
 
+# ------------------------------------------------------------------------------------- the floor
+FLOOR_SUMS = """CREATE OR REPLACE TABLE _floor_sums AS
+SELECT title_id, platform, date_trunc('month', date) AS month, min(date) AS first_date, max(date) AS last_date,
+       count(*) AS cells, sum(plays) AS plays, sum(likes) AS likes, sum(comments) AS comments, sum(shares) AS shares,
+       sum(favorites) AS favorites, sum(completion_rate * plays) AS completion_weighted,
+       sum(revenue_cny) AS revenue, sum(ad_spend_cny) AS ad_spend
+FROM metrics GROUP BY ALL"""
+FLOOR_MEDIANS = """CREATE OR REPLACE TABLE _floor_medians AS
+SELECT title_id, platform, """ + ", ".join(
+    f"median(ln(({k} + 0.5) / (plays + 0.5))) AS own_{k}" for k in ("likes", "comments", "shares", "favorites")
+) + """, median(completion_rate) AS own_comp
+FROM metrics WHERE plays >= 200 GROUP BY ALL"""
+
+
+def run_floor(work: Path, threads: int, memory_gb: float) -> dict:
+    """The least any implementation that writes its signals into the workspace's DuckDB must do, timed
+    on the Ibis side's own workspace after its run (same engine settings):
+
+    * ``scan_aggregate`` — ONE scan of metrics to per title, platform and month sums of every counter
+      (what the metric families need at the very least; no fraud exclusion, no daily sums, no life rows);
+    * ``write_signals`` — writing the rows of the ``signals`` table compute_signals produced (a copy of
+      it: reading them back costs next to nothing, building them is not counted);
+    * ``own_medians`` — the exact per title-platform medians of the four log ratios and completion over
+      judged days, which this fraud definition cannot do without (reported separately).
+
+    pandas seconds ÷ (scan_aggregate + write_signals) caps the speed-up any such design can show.
+    """
+    import duckdb
+
+    con = duckdb.connect(str(work / "ws" / "dramascope.duckdb"))
+    con.execute(f"SET threads={threads}")
+    con.execute(f"SET memory_limit='{memory_gb}GB'")
+    con.execute(f"SET temp_directory='{work / 'spill'}'")
+    steps = {}
+    for name, sql in (("scan_aggregate", FLOOR_SUMS), ("write_signals",
+                      "CREATE OR REPLACE TABLE _floor_signals AS SELECT * FROM signals"),
+                      ("own_medians", FLOOR_MEDIANS)):
+        t0, c0 = time.perf_counter(), _cpu_seconds()
+        con.execute(sql)
+        steps[name] = {"seconds": time.perf_counter() - t0, "cpu_seconds": _cpu_seconds() - c0}
+    rows = con.execute("SELECT count(*) FROM _floor_signals").fetchone()[0]
+    for t in ("_floor_sums", "_floor_signals", "_floor_medians"):
+        con.execute(f"DROP TABLE {t}")
+    con.close()
+    return {"steps": steps, "signals_rows": rows}
+
+
 # ------------------------------------------------------------------------------------ pandas side
 def run_pandas(data: Path, titles_limit: int | None) -> dict:
     """A straightforward pandas version of the metric-driven indicators (same definitions)."""
@@ -309,6 +357,8 @@ def _child(args) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
     if args.role == "ibis":
         res = run_ibis(Path(args.data), Path(args.work), args.threads, args.memory_gb)
+    elif args.role == "floor":
+        res = run_floor(Path(args.work), args.threads, args.memory_gb)
     else:
         res = run_pandas(Path(args.data), args.pandas_titles)
     res["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -349,7 +399,9 @@ def main() -> None:
     ap.add_argument("--data", default=None, help="reuse a generated data folder")
     ap.add_argument("--demo-titles", type=int, default=300,
                     help="also score the detector on the demo market's planted cases (0 to skip)")
-    ap.add_argument("--role", choices=["ibis", "pandas"], default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--floor", action="store_true",
+                    help="also time the floor: one scan-aggregate of metrics plus writing the signals rows")
+    ap.add_argument("--role", choices=["ibis", "pandas", "floor"], default=None, help=argparse.SUPPRESS)
     ap.add_argument("--work", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.role:
@@ -365,6 +417,7 @@ def main() -> None:
     else:
         plants = json.loads((Path(args.data) / "plants.json").read_text())
     ib = _spawn("ibis", args, tmp / "ibis")
+    fl = _spawn("floor", args, tmp / "ibis") if args.floor else None
     pdres = _spawn("pandas", args, tmp / "pandas")
     n_all = args.titles * DAYS * 4
     scale = n_all / pdres["metric_rows"]
@@ -384,6 +437,21 @@ def main() -> None:
     print(f"fraud on plants: cell precision {p:.3f}, recall {r:.3f}, viral titles flagged {viral}/"
           f"{len(plants['viral'])}; ibis flagged {len(ib['flagged']):,} cells, pandas {pdres['flagged_cells']:,}"
           + (" (on its subset)" if scale != 1 else ""))
+    if fl is not None:
+        st = fl["steps"]
+        base = {k: st["scan_aggregate"][k] + st["write_signals"][k] for k in ("seconds", "cpu_seconds")}
+        med = {k: base[k] + st["own_medians"][k] for k in base}
+        pandas_cpu = pdres["cpu_seconds"] * scale
+        print("floor (DuckDB, same settings, on the Ibis side's workspace): "
+              + ", ".join(f"{k} {v['seconds']:.1f}s ({v['cpu_seconds']:.1f} CPU-s)" for k, v in st.items())
+              + f"; {fl['signals_rows']:,} signals rows written")
+        print(f"  one scan-aggregate + write: {base['seconds']:.1f}s, {base['cpu_seconds']:.1f} CPU-s → at most "
+              f"{pandas_s / base['seconds']:.1f}× wall, {pandas_cpu / base['cpu_seconds']:.1f}× CPU vs pandas; "
+              f"with the fraud medians: {med['seconds']:.1f}s, {med['cpu_seconds']:.1f} CPU-s → at most "
+              f"{pandas_s / med['seconds']:.1f}× wall, {pandas_cpu / med['cpu_seconds']:.1f}× CPU")
+        print(f"  compute_signals vs the floor: {ib['seconds'] / base['seconds']:.1f}× its wall, "
+              f"{ib['cpu_seconds'] / base['cpu_seconds']:.1f}× its CPU (with medians: "
+              f"{ib['seconds'] / med['seconds']:.1f}×, {ib['cpu_seconds'] / med['cpu_seconds']:.1f}×)")
     if args.demo_titles:
         demo_plants(args.demo_titles)
 
