@@ -121,107 +121,32 @@ class ContextMatcher:
 # ---------------------------------------------------------------------------------------------------
 # Batch matching over one code-point array (normalize.CodeBatch layout: 0 t0 0 t1 0 … 0).
 #
-# Why: a regular expression per text costs a Python call and a match object per cue; here every
-# position whose character starts some cue is tested at once, per cue length, by hashing its window
-# (then checking the characters, so a hash collision can never create a match). The longest cue
-# at each position wins and hits are then taken left to right without overlap, as ``finditer``
-# does; negators and degree words are read from the clause before each hit by the same left-to-right,
-# longest-first scan the regular expressions perform, over all hits at once.
+# Why: a regular expression per text costs a Python call and a match object per cue. Here the cues
+# are a trie in flat arrays and one compiled loop (:mod:`kernels`) walks it from each position of the
+# batch: the longest cue at a position wins and hits are taken left to right without overlap, as
+# ``finditer`` does; negators and degree words are read from the clause before each hit by the same
+# left-to-right, longest-first scan the regular expressions perform.
 # ---------------------------------------------------------------------------------------------------
 
-_HASH_MULT = np.random.default_rng(20261127).integers(1, 2**63, size=256, dtype=np.uint64) | np.uint64(1)
 _CLAUSE_CHARS = ",.!?;:，。！？；：、~\n"
 
 
-def _cps(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
-def _window_hash(win: np.ndarray) -> np.ndarray:
-    """Hash of each row of a (rows × k) code-point matrix (uint64 arithmetic wraps on purpose)."""
-    k = win.shape[1]
-    mult = _HASH_MULT[np.arange(k) % len(_HASH_MULT)] + np.uint64(k)
-    with np.errstate(over="ignore"):
-        return (win.astype(np.uint64) * mult).sum(axis=1, dtype=np.uint64)
-
-
-class EdgeTable:
-    """Static hash table from trie edge keys (``node << 21 | code point``) to child nodes.
-
-    Why not ``np.searchsorted`` over the sorted keys: at the first step of a trie walk most
-    positions of a batch are looked up at once, in no order, and a binary search per key cost about
-    as much as the rest of the walk. Here a key is one multiplicative hash and a probe or two
-    (open addressing, linear probing, the table at most a quarter full); a miss usually ends on
-    the first empty slot."""
-
-    _MULT = np.uint64(0x9E3779B97F4A7C15)
-
-    def __init__(self, keys: np.ndarray, values: np.ndarray):
-        size = 16
-        while size < 4 * len(keys):
-            size *= 2
-        self.bits = size.bit_length() - 1
-        self.mask = size - 1
-        self.keys = np.full(size, -1, dtype=np.int64)
-        self.values = np.full(size, -1, dtype=np.int64)
-        probes = 1
-        for key, value, slot in zip(keys.tolist(), values.tolist(), self._slots(np.asarray(keys)).tolist()):
-            p = 0
-            while self.keys[(slot + p) & self.mask] != -1:
-                p += 1
-            self.keys[(slot + p) & self.mask] = key
-            self.values[(slot + p) & self.mask] = value
-            probes = max(probes, p + 1)
-        self.probes = probes
-
-    def _slots(self, keys: np.ndarray) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            return ((keys.astype(np.uint64) * self._MULT) >> np.uint64(64 - self.bits)).astype(np.int64)
-
-    def lookup(self, keys: np.ndarray) -> np.ndarray:
-        """The value of each key, -1 where the key is absent (keys are non-negative)."""
-        out = np.full(len(keys), -1, dtype=np.int64)
-        pending = np.arange(len(keys))
-        slot = self._slots(keys)
-        for p in range(self.probes):
-            s = (slot + p) & self.mask
-            found = self.keys[s]
-            hit = found == keys
-            out[pending[hit]] = self.values[s[hit]]
-            more = ~hit & (found != -1)  # an empty slot ends the probe: the key is absent
-            if not more.any():
-                break
-            pending, keys, slot = pending[more], keys[more], slot[more]
-        return out
-
-
 class TermTable:
-    """Literal terms grouped by length, each group sorted by window hash, for vectorised lookup."""
+    """Literal terms as a trie in flat arrays (the layout :mod:`kernels` walks).
+
+    ``root[c]``: the node of first code point ``c`` (the last entry, -1, stands for every code point
+    above); node ``v``'s children: code points ``child_cp[child_off[v]:child_off[v + 1]]`` (sorted)
+    and nodes ``child_node[...]``; ``node_term[v]``: the id of the term ending at ``v``, or -1. Term
+    ids index ``terms`` (sorted)."""
 
     def __init__(self, terms: list[str]):
         self.terms = sorted({t for t in terms if t})
-        cps = [_cps(t) for t in self.terms]
-        lengths = np.array([len(c) for c in cps], dtype=np.int64)
-        self.lengths = sorted(set(lengths.tolist()), reverse=True)
-        self.groups: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        for k in self.lengths:
-            ids = np.flatnonzero(lengths == k)
-            mat = np.stack([cps[i] for i in ids])
-            h = _window_hash(mat)
-            order = np.argsort(h, kind="stable")
-            if len(np.unique(h)) != len(h):
-                raise ValueError("hash collision between two cues of one length; change _HASH_MULT's seed")
-            self.groups[k] = (h[order], ids[order], mat[order])
-        self._build_trie(cps)
-
-    def _build_trie(self, cps: list[np.ndarray]) -> None:
-        """The terms as a trie: the root's children by a lookup table over the first code point, the
-        deeper edges as sorted (node << 21 | code point) keys; each node knows the term ending there."""
+        self.lengths = sorted({len(t) for t in self.terms}, reverse=True)
         children: list[dict[int, int]] = [{}]
         node_term = [-1]
-        for tid, c in enumerate(cps):
+        for tid, term in enumerate(self.terms):
             node = 0
-            for ch in c.tolist():
+            for ch in map(ord, term):
                 nxt = children[node].get(ch)
                 if nxt is None:
                     nxt = len(children)
@@ -230,177 +155,54 @@ class TermTable:
                     node_term.append(-1)
                 node = nxt
             node_term[node] = tid
-        self.node_term = np.array(node_term, dtype=np.int64)
         root = children[0]
         self.root = np.full(max(root, default=0) + 2, -1, dtype=np.int64)
         for ch, node in root.items():
             self.root[ch] = node
-        edges = sorted(((parent << 21) | ch, child) for parent in range(1, len(children))
-                       for ch, child in children[parent].items())
-        self.edge_key = np.array([e[0] for e in edges], dtype=np.int64)
-        self.edge_child = np.array([e[1] for e in edges], dtype=np.int64)
-        self.edges = EdgeTable(self.edge_key, self.edge_child)
+        off = [0]
+        cps, nodes = [], []
+        for kids in children:
+            for ch in sorted(kids):
+                cps.append(ch)
+                nodes.append(kids[ch])
+            off.append(len(cps))
+        self.child_off = np.array(off, dtype=np.int64)
+        self.child_cp = np.array(cps, dtype=np.uint32)
+        self.child_node = np.array(nodes, dtype=np.int64)
+        self.node_term = np.array(node_term, dtype=np.int64)
+
+    @property
+    def trie(self) -> tuple:
+        return (self.root, self.child_off, self.child_cp, self.child_node, self.node_term)
 
     def __len__(self) -> int:
         return len(self.terms)
 
-    def lookup(self, win: np.ndarray) -> np.ndarray:
-        """Term id of each row of a (rows × k) window matrix, -1 where no term of length k equals it."""
-        k = win.shape[1]
-        out = np.full(len(win), -1, dtype=np.int64)
-        if k not in self.groups or not len(win):
-            return out
-        hashes, ids, mat = self.groups[k]
-        h = _window_hash(win)
-        j = np.minimum(np.searchsorted(hashes, h), len(hashes) - 1)
-        ok = np.flatnonzero(hashes[j] == h)
-        ok = ok[(win[ok] == mat[j[ok]]).all(axis=1)]
-        out[ok] = ids[j[ok]]
-        return out
-
-    def matches_at(self, cp: np.ndarray, positions: np.ndarray, kmax: int) -> np.ndarray:
-        """(len(positions), kmax + 1) term ids: entry [i, k] is the term of length k starting at
-        ``positions[i]`` (-1 if none); a trie walk, as in :meth:`longest_at`, keeping every length."""
-        out = np.full((len(positions), kmax + 1), -1, dtype=np.int64)
-        if not len(self.terms) or not len(positions) or kmax < 1:
-            return out
-        last = len(cp) - 1
-        node = self.root[np.minimum(cp[positions], len(self.root) - 1)]
-        alive = np.flatnonzero(node >= 0)
-        node = node[alive]
-        at = positions[alive]
-        for depth in range(1, kmax + 1):
-            out[alive, depth] = self.node_term[node]
-            if depth == kmax or not len(self.edge_key):
-                break
-            at = at + 1
-            key = (node << 21) | cp[np.minimum(at, last)].astype(np.int64)
-            child = self.edges.lookup(key)
-            go = (child >= 0) & (at < last)
-            alive, node, at = alive[go], child[go], at[go]
-            if not len(alive):
-                break
-        return out
-
     def longest_at(self, cp: np.ndarray, boundary: np.ndarray | None = None
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(position, term id, length) of the longest term starting at each position where one starts.
+        """(position, term id, length) of the leftmost-longest non-overlapping terms of ``cp`` (what
+        ``finditer`` of the trie pattern finds). With ``boundary`` (a mask of word characters), a term
+        counts only where neither the character before nor the one after it is a word character
+        (``(?<![a-z0-9])…(?![a-z0-9])``), so the longest such term wins."""
+        from dramascope.resonance import kernels
 
-        Walks the trie one character deeper per step for all open positions at once (most positions
-        leave after the first or second character). With ``boundary`` (a mask of word characters), a
-        term counts only where neither the character before nor the one after it is a word character
-        (``(?<![a-z0-9])…(?![a-z0-9])``), so the longest such term wins.
-        """
-        empty = np.zeros(0, dtype=np.int64)
-        if not len(self.terms) or len(cp) == 0:
-            return empty, empty, empty
-        node = self.root[np.minimum(cp, len(self.root) - 1)]
-        pos = np.flatnonzero(node >= 0)
-        if boundary is not None and len(pos):
-            pos = pos[~boundary[pos - 1]]
-        node = node[pos]
-        best_len = np.zeros(len(pos), dtype=np.int64)
-        best_term = np.full(len(pos), -1, dtype=np.int64)
-        alive = np.arange(len(pos))
-        at = pos.copy()  # position of the next character to read
-        depth = 1
-        last = len(cp) - 1
-        while len(alive):
-            at += 1
-            term = self.node_term[node]
-            ok = term >= 0
-            if boundary is not None:
-                ok &= ~boundary[at]
-            best_len[alive[ok]] = depth
-            best_term[alive[ok]] = term[ok]
-            if not len(self.edge_key):
-                break
-            key = (node << 21) | cp[np.minimum(at, last)].astype(np.int64)
-            child = self.edges.lookup(key)
-            go = (child >= 0) & (at < last)
-            alive, node, at = alive[go], child[go], at[go]
-            depth += 1
-        found = best_len > 0
-        return pos[found], best_term[found], best_len[found]
+        return find_terms(kernels, self, cp, boundary)
 
 
-def leftmost_non_overlapping(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Mask of the candidates ``finditer`` keeps: scanning left to right, a candidate is taken unless
-    an earlier taken one covers its start. Resolved in a few vectorised rounds (a candidate that no
-    possibly-taken earlier candidate covers is taken; one that a taken candidate covers is dropped),
-    then sequentially for whatever long overlapping chain is left."""
-    m = len(starts)
-    state = np.zeros(m, dtype=np.int8)  # 0 open, 1 taken, -1 dropped
-    for _ in range(6):
-        open_ = state == 0
-        if not open_.any():
-            return state == 1
-        reach = np.maximum.accumulate(np.where(state >= 0, ends, -1))
-        reach_taken = np.maximum.accumulate(np.where(state == 1, ends, -1))
-        before = np.concatenate([[-1], reach[:-1]])
-        before_taken = np.concatenate([[-1], reach_taken[:-1]])
-        state[open_ & (before <= starts)] = 1
-        state[open_ & (before_taken > starts)] = -1
-    first = int(np.flatnonzero(state == 0)[0]) if (state == 0).any() else m
-    last_end = int(np.max(ends[:first][state[:first] == 1], initial=-1))
-    for i in range(first, m):
-        if starts[i] >= last_end:
-            state[i] = 1
-            last_end = int(ends[i])
-        else:
-            state[i] = -1
-    return state == 1
+_NO_BOOL = np.zeros(1, dtype=bool)
+_NO_INT = np.zeros(1, dtype=np.int64)
 
 
-def _room(length: np.ndarray, width: int, blocked: np.ndarray | None = None) -> np.ndarray:
-    """(rows, width): how many characters from offset j on a match may use (to the window's end,
-    stopping at blocked offsets)."""
-    rows = len(length)
-    room = np.zeros((rows, width + 1), dtype=np.int64)
-    for j in range(width - 1, -1, -1):
-        free = j < length
-        if blocked is not None:
-            free &= ~blocked[:, j]
-        room[:, j] = np.where(free, room[:, j + 1] + 1, 0)
-    return room[:, :width]
+def find_terms(kernels, table: TermTable, cp: np.ndarray, boundary: np.ndarray | None = None,
+               doc: np.ndarray | None = None, only: np.ndarray | None = None):
+    """:meth:`TermTable.longest_at` over texts ``doc`` (text of each position) with ``only`` set."""
+    cp = np.ascontiguousarray(cp, dtype=np.uint32)
+    return kernels.longest_matches(
+        cp, table.trie, _NO_BOOL if boundary is None else boundary, boundary is not None,
+        _NO_INT if doc is None else doc, _NO_BOOL if only is None else only, only is not None)
 
 
-def _scan(found: np.ndarray, room: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-    """Leftmost-longest, non-overlapping matches inside each window, as ``findall`` of a trie pattern
-    finds them. ``found[row, j, k]`` is the term of length k at offset j (-1 if none), ``room[row, j]``
-    how long a match starting there may be (0: none starts there). One (rows, term ids, offsets,
-    lengths) tuple per scan step, in left-to-right order.
-
-    Only windows holding some term are scanned (the others match nothing), and each step picks the
-    longest allowed length of all rows at once."""
-    rows, width, kp1 = found.shape
-    steps: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-    if rows == 0 or width == 0:
-        return steps
-    row_ids = np.flatnonzero((found >= 0).reshape(rows, -1).any(axis=1))
-    if not len(row_ids):
-        return steps
-    found, room = found[row_ids], room[row_ids]
-    m = len(row_ids)
-    cursor = np.zeros(m, dtype=np.int64)
-    ar = np.arange(m)
-    lengths = np.arange(kp1)
-    for _ in range(width):
-        active = cursor < width
-        if not active.any():
-            break
-        at = np.minimum(cursor, width - 1)
-        limit = np.where(active, room[ar, at], 0)
-        cand = found[ar, at]  # (m, kp1): the term of each length starting at the cursor
-        ok = (cand >= 0) & (lengths <= limit[:, None])
-        ok[:, 0] = False
-        best_k = np.where(ok.any(axis=1), kp1 - 1 - ok[:, ::-1].argmax(axis=1), 0)
-        matched = np.flatnonzero(best_k > 0)
-        if len(matched):
-            k = best_k[matched]
-            steps.append((row_ids[matched], cand[matched, k], cursor[matched].copy(), k))
-        cursor = cursor + np.maximum(best_k, 1)
-    return steps
+_EMPTY_TABLE = TermTable([])
 
 
 class BatchContextMatcher:
@@ -420,19 +222,17 @@ class BatchContextMatcher:
         self.terms = self.cues.terms
         self.window = window
         self.words = word_boundaries
-        self.negators = TermTable(negators) if negators else None
-        self.false_negators = TermTable(false_negators) if false_negators else None
-        self.degree_terms = TermTable(list(degree)) if degree else None
-        self.degree_weight = (np.array([degree[t] for t in self.degree_terms.terms], dtype=np.float64)
-                              if self.degree_terms else np.zeros(0))
+        self.negators = TermTable(negators) if negators else _EMPTY_TABLE
+        self.false_negators = TermTable(false_negators) if false_negators else _EMPTY_TABLE
+        self.degree_terms = TermTable(list(degree)) if degree else _EMPTY_TABLE
+        self.degree_weight = np.array([degree[t] for t in self.degree_terms.terms] or [1.0], dtype=np.float64)
         suffix = degree_suffix or {}
-        self.suffix_terms = TermTable(list(suffix)) if suffix else None
-        self.suffix_weight = (np.array([suffix[t] for t in self.suffix_terms.terms], dtype=np.float64)
-                              if self.suffix_terms else np.zeros(0))
-        self.clause = np.array(sorted(map(ord, _CLAUSE_CHARS)), dtype=np.uint32)
+        self.suffix_terms = TermTable(list(suffix)) if suffix else _EMPTY_TABLE
+        self.suffix_weight = np.array([suffix[t] for t in self.suffix_terms.terms] or [1.0], dtype=np.float64)
+        clause = np.array(sorted(map(ord, _CLAUSE_CHARS)), dtype=np.int64)
         # clause breaks as a lookup table over code points (the last entry stands for all above)
-        self.clause_table = np.zeros(int(self.clause.max()) + 2, dtype=bool)
-        self.clause_table[self.clause] = True
+        self.clause_table = np.zeros(int(clause.max()) + 2, dtype=bool)
+        self.clause_table[clause] = True
         self._word_cache: dict[str, tuple[bool, float]] = {}
 
     def find_batch(self, cp: np.ndarray, starts: np.ndarray, doc: np.ndarray, texts: list[str],
@@ -443,83 +243,35 @@ class BatchContextMatcher:
         the normalised strings (word mode reads them); ``word_chars`` marks [a-z0-9]; ``only_docs``
         (bool per text) restricts matching to some texts.
         """
-        pos, tid, length = self.cues.longest_at(cp, word_chars if self.words else None)
-        if only_docs is not None and len(pos):
-            keep = only_docs[doc[pos]]
-            pos, tid, length = pos[keep], tid[keep], length[keep]
-        if len(pos):
-            take = leftmost_non_overlapping(pos, pos + length)
-            pos, tid, length = pos[take], tid[take], length[take]
+        from dramascope.resonance import kernels
+
+        cp = np.ascontiguousarray(cp, dtype=np.uint32)
+        pos, tid, length = find_terms(kernels, self.cues, cp, word_chars if self.words else None, doc, only_docs)
         end = pos + length
         h = len(pos)
-        negated = np.zeros(h, dtype=bool)
-        degree = np.ones(h, dtype=np.float64)
         if h == 0:
-            return pos, end, tid, negated, degree
+            return pos, end, tid, np.zeros(0, dtype=bool), np.ones(0, dtype=np.float64)
         hit_doc = doc[pos]
-        floor = starts[hit_doc].copy()
-        same = np.zeros(h, dtype=bool)
-        same[1:] = hit_doc[1:] == hit_doc[:-1]
-        floor[1:][same[1:]] = end[:-1][same[1:]]
         if self.words:
+            negated = np.zeros(h, dtype=bool)
+            degree = np.ones(h, dtype=np.float64)
+            floor = starts[hit_doc].copy()
+            same = np.zeros(h, dtype=bool)
+            same[1:] = hit_doc[1:] == hit_doc[:-1]
+            floor[1:][same[1:]] = end[:-1][same[1:]]
             self._word_context(pos, hit_doc, floor, starts, texts, negated, degree)
-        else:
-            self._char_context(cp, pos, floor, negated, degree)
-        if self.suffix_terms is not None:
-            # the longest degree suffix right after each hit (a trie walk from every hit's end)
-            kmax = max(self.suffix_terms.lengths)
-            found = self.suffix_terms.matches_at(cp, end, kmax)
-            ok = found >= 0
-            longest = kmax - ok[:, ::-1].argmax(axis=1)
-            has = ok.any(axis=1)
-            best = np.where(has, found[np.arange(h), np.where(has, longest, 0)], -1)
-            degree[has] = np.maximum(degree[has], self.suffix_weight[best[has]])
+            if len(self.suffix_terms):
+                _, degree = kernels.char_context(
+                    cp, pos, end, hit_doc, starts, 0, self.clause_table, _EMPTY_TABLE.trie, False,
+                    _EMPTY_TABLE.trie, False, _EMPTY_TABLE.trie, self.degree_weight, False,
+                    self.suffix_terms.trie, self.suffix_weight, True, degree)
+            return pos, end, tid, negated, degree
+        negated, degree = kernels.char_context(
+            cp, pos, end, hit_doc, np.asarray(starts, dtype=np.int64), self.window, self.clause_table,
+            self.negators.trie, bool(len(self.negators)), self.false_negators.trie, bool(len(self.false_negators)),
+            self.degree_terms.trie, self.degree_weight, bool(len(self.degree_terms)),
+            self.suffix_terms.trie, self.suffix_weight, bool(len(self.suffix_terms)), np.ones(h, dtype=np.float64))
         return pos, end, tid, negated, degree
-
-    def _char_context(self, cp, pos, floor, negated, degree) -> None:
-        """Clause prefix of each hit (after the last clause break, at most ``window`` characters,
-        not reaching back into the previous hit); negators outside false negators, degree words."""
-        if self.negators is None and self.degree_terms is None:
-            return
-        breaks = np.concatenate([[-1], np.flatnonzero(self.clause_table[np.minimum(cp, len(self.clause_table) - 1)])])
-        last_break = breaks[np.searchsorted(breaks, pos) - 1]
-        ps = np.maximum(np.maximum(floor, last_break + 1), pos - self.window)
-        length = pos - ps
-        some = np.flatnonzero(length > 0)
-        if not len(some):
-            return
-        ps, length = ps[some], length[some]
-        w = int(length.max())
-        where = np.minimum(ps[:, None] + np.arange(w), len(cp) - 1).reshape(-1)  # past a window: room 0
-        room = _room(length, w)
-
-        def found(table: TermTable | None) -> np.ndarray | None:
-            if table is None or not len(table):
-                return None
-            kmax = min(max(table.lengths), w)
-            return table.matches_at(cp, where, kmax).reshape(len(ps), w, kmax + 1)
-
-        if self.negators is not None:
-            blocked = np.zeros((len(ps), w), dtype=bool)
-            fn = found(self.false_negators)
-            if fn is not None:
-                span = np.arange(w)[None, :]
-                for rows, _t, c, k in _scan(fn, room):
-                    blocked[rows] |= (span >= c[:, None]) & (span < (c + k)[:, None])
-            neg = found(self.negators)
-            if neg is not None:
-                count = np.zeros(len(ps), dtype=np.int64)
-                for rows, _t, _c, _k in _scan(neg, _room(length, w, blocked)):
-                    count[rows] += 1
-                negated[some] = count % 2 == 1
-        deg = found(self.degree_terms)
-        if deg is not None:
-            value = degree[some]
-            for rows, t, _c, _k in _scan(deg, room):
-                wgt = self.degree_weight[t]
-                cur = value[rows]
-                value[rows] = np.where(wgt >= 1, np.maximum(cur, wgt), np.minimum(cur, wgt))
-            degree[some] = value
 
     def _word_context(self, pos, hit_doc, floor, starts, texts, negated, degree) -> None:
         m = self.per_text

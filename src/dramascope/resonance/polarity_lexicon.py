@@ -12,22 +12,23 @@ How negation and degree work without a per-text loop: every cue is expanded into
 cue, negator + cue), and each phrase gets a *target* score (不好看 = −1, 很好看 = +1.5, 不无聊 = +0.5).
 A phrase's own weight is its target minus the weights of the lexicon phrases inside it, so that
 summing the weights of every lexicon n-gram found in a text gives each phrase exactly its target
-(不好看 contains 好看 = +1, so 不好看 itself weighs −2). Matching is then the batch's hashed
-character n-grams (:func:`features.ngram_occurrences` in a 2**62 hash space) looked up in a sorted
-array of the phrases' columns: one vectorised pass for the batch. Why so wide: a hit adds its weight
-unchecked, and in a 2**30 space about one NLPCC text in 500 (1 in 80 of 200-character reviews) met a
-phrase it does not contain; at 2**62 the chance per n-gram is about 10**-15.
+(不好看 contains 好看 = +1, so 不好看 itself weighs −2). Matching then finds every occurrence of every
+phrase (a trie walk from each character, :func:`kernels.phrase_sums`) and adds its weights. The phrase
+columns in the 2**62 hash space of :func:`features.ngram_occurrences` are still kept with a model (its
+lexicon format, version 2); scoring by the phrases themselves gives what looking the columns up gave,
+without the chance of a hash collision.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
 from dramascope.resonance.features import ngram_occurrences
+from dramascope.resonance.matcher import TermTable
 from dramascope.resonance.normalize import normalize_text
 
 LEXICON_VERSION = "2"  # 2: 62-bit phrase columns (1: 30-bit)
@@ -160,19 +161,29 @@ class PolarityLexicon:
     phrases: tuple[str, ...]  # aligned with columns (for evidence and tests)
     digest: str
 
+    @cached_property
+    def _phrase_trie(self) -> tuple[TermTable, np.ndarray, np.ndarray]:
+        """The phrases as a trie, with each trie term's positive and negative weight."""
+        table = TermTable(list(self.phrases))
+        at = {p: i for i, p in enumerate(self.phrases)}
+        order = np.array([at[t] for t in table.terms], dtype=np.int64)
+        return table, np.ascontiguousarray(self.w_pos[order], np.float64), np.ascontiguousarray(self.w_neg[order],
+                                                                                               np.float64)
+
     def scores(self, norm_texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Positive and negative judgement scores per normalised text (vectorised over the batch)."""
+        """Positive and negative judgement scores per normalised text: the weights of every occurrence
+        of every phrase summed (overlapping occurrences all count), which is what looking each
+        character n-gram up among the phrase columns gave (the phrases are those columns' n-grams),
+        found by one trie walk per position instead of hashing nine n-gram sizes."""
+        from dramascope.resonance import kernels
+        from dramascope.resonance.linear_kernel import _codepoints
+
         n = len(norm_texts)
         if n == 0:
             return np.zeros(0), np.zeros(0)
-        docs, cols = ngram_occurrences(norm_texts, self.sizes, HASH_BITS)  # each occurrence adds its weight
-        cand = np.nonzero(self.bloom[cols >> BLOOM_SHIFT])[0]
-        cols = cols[cand]
-        at = np.minimum(np.searchsorted(self.columns, cols), len(self.columns) - 1)
-        hit = self.columns[at] == cols
-        rows, at = docs[cand[hit]], at[hit]
-        pos = np.bincount(rows, weights=self.w_pos[at], minlength=n)
-        neg = np.bincount(rows, weights=self.w_neg[at], minlength=n)
+        table, w_pos, w_neg = self._phrase_trie
+        cps = _codepoints(norm_texts)
+        pos, neg = kernels.phrase_sums(cps, np.flatnonzero(cps == 0x01), table.trie, w_pos, w_neg)
         # inclusion weights are exact for whole phrases; partial overlaps can leave tiny negatives
         return np.maximum(pos, 0.0), np.maximum(neg, 0.0)
 
