@@ -198,6 +198,11 @@ def _screen_bounds(stats: ir.Table, p: FraudParams) -> ir.Table:
         lowest = c if k in ("likes", "comments") else min(b, c)
         cols[f"_typ2_{k}"] = typical * typical
         cols[f"_dev_min_{k}"] = _SLACK * lowest * typical
+        # The raw-ratio screen: one ratio alone must reach c; a fall to b counts only for shares and
+        # favourites together (see _screened_day_rows).
+        cols[f"_one_min_{k}"] = _SLACK * c * typical
+        if k in ("shares", "favorites"):
+            cols[f"_fall_min_{k}"] = _SLACK * b * typical
         cols[f"_plat_min_{k}"] = _SLACK * p.platform_z[0] * scale(f"mad_{k}", p.log_scale_floor)
     cols["_comp_min"] = _SLACK * p.completion_drop_z[0] * scale("smad_comp", p.completion_scale_floor)
     return stats.mutate(**cols)
@@ -241,13 +246,15 @@ def _screened_day_rows(metrics: ir.Table, own: ir.Table, stats: ir.Table, p: Fra
     |ln r − a| ≥ t exactly when r ≥ e^(a+t) or r ≤ e^(a−t), so per title-platform bounds on the raw
     ratio r = (count + 0.5) ÷ (plays + 0.5) replace the log ratios on every day (1e-9 of slack against
     rounding); log ratios, own norms and platform norms are attached to the few days that pass.
+    A single ratio must deviate by c typical units (c: the lowest self-z threshold); a fall by only
+    b units counts for shares and favourites together, as the dilution and burst detectors need both.
     """
     eps = 1e-9
     b = own.select("title_id", "platform", *[f"own_{k}" for k in RATIOS], "own_comp").join(stats, "platform")
     bounds = {"_comp_max": b.own_comp - b._comp_min + eps}
     for k in RATIOS:
-        bounds[f"_hi_{k}"] = (b[f"own_{k}"] + b[f"_dev_min_{k}"]).exp() * (1 - eps)
-        bounds[f"_lo_{k}"] = (b[f"own_{k}"] - b[f"_dev_min_{k}"]).exp() * (1 + eps)
+        bounds[f"_hi_{k}"] = (b[f"own_{k}"] + b[f"_one_min_{k}"]).exp() * (1 - eps)
+        bounds[f"_lo_{k}"] = (b[f"own_{k}"] - b[f"_one_min_{k}"]).exp() * (1 + eps)
         bounds[f"_phi_{k}"] = (b[f"med_{k}"] + b[f"_plat_min_{k}"]).exp() * (1 - eps)
         bounds[f"_plo_{k}"] = (b[f"med_{k}"] - b[f"_plat_min_{k}"]).exp() * (1 + eps)
     # A ratio passes when it is beyond its own bound or its platform's: r ≥ min(hi, phi) or
@@ -256,14 +263,17 @@ def _screened_day_rows(metrics: ir.Table, own: ir.Table, stats: ir.Table, p: Fra
     for k in RATIOS:
         merged[f"_up_{k}"] = ibis.least(bounds[f"_hi_{k}"], bounds[f"_phi_{k}"])
         merged[f"_down_{k}"] = ibis.greatest(bounds[f"_lo_{k}"], bounds[f"_plo_{k}"])
+    for k in ("shares", "favorites"):
+        merged[f"_fall_{k}"] = (b[f"own_{k}"] - b[f"_fall_min_{k}"]).exp() * (1 + eps)
     b = b.select("title_id", "platform", **merged)
     m = metrics.filter(metrics.plays >= p.min_plays)
-    m = m.select("title_id", "platform", "date", "plays", *RATIOS, "completion_rate")
-    m = m.join(b, ["title_id", "platform"])
     den = m.plays.cast("float64") + 0.5
-    # Each raw ratio once (a projection), then two comparisons per ratio.
-    m = m.mutate(**{f"_r_{k}": (m[k].cast("float64") + 0.5) / den for k in RATIOS})
-    cond = m.completion_rate <= m._comp_max
+    # Each raw ratio once, projected below the join (a filter above a projection would inline it
+    # into every comparison), then two comparisons per ratio.
+    m = m.select("title_id", "platform", "date", "plays", *RATIOS, "completion_rate",
+                 **{f"_r_{k}": (m[k].cast("float64") + 0.5) / den for k in RATIOS})
+    m = m.join(b, ["title_id", "platform"])
+    cond = (m.completion_rate <= m._comp_max) | ((m._r_shares <= m._fall_shares) & (m._r_favorites <= m._fall_favorites))
     for k in RATIOS:
         cond = cond | (m[f"_r_{k}"] >= m[f"_up_{k}"]) | (m[f"_r_{k}"] <= m[f"_down_{k}"])
     m = m.filter(cond).select("title_id", "platform", "date", "plays", *RATIOS, "completion_rate")
