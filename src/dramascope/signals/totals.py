@@ -139,7 +139,6 @@ def _platform_sums(cells: ir.Table, titles: ir.Table, granularity: Granularity) 
         engagements_valid=ibis.ifelse(valid, eng, 0).sum(),
         shares_valid=ibis.ifelse(valid, zero_if_null(c.shares), 0).sum(),
         _overseas_row=ibis.ifelse(c.market == "overseas", vplays, 0).sum(),
-        _known_row=ibis.ifelse(c.market.notnull(), vplays, 0).sum(),
         _no_market=ibis.ifelse(c.market.isnull(), vplays, 0).sum(),
         completion_weighted=ibis.ifelse(has_rate, c.completion_rate * plays.cast("float64"), 0.0).sum(),
         completion_plays=ibis.ifelse(has_rate, plays, 0).sum(),
@@ -152,7 +151,8 @@ def _platform_sums(cells: ir.Table, titles: ir.Table, granularity: Granularity) 
     a = agg.left_join(t, "title_id").select(agg, t._title_market)
     return a.mutate(
         overseas_plays_valid=a._overseas_row + ibis.ifelse(a._title_market == "overseas", a._no_market, 0),
-        market_known_plays_valid=a._known_row + ibis.ifelse(a._title_market.notnull(), a._no_market, 0),
+        # Valid plays of rows with a market = all valid plays − those without (integers: exact).
+        market_known_plays_valid=a.plays_valid - a._no_market + ibis.ifelse(a._title_market.notnull(), a._no_market, 0),
     )
 
 
