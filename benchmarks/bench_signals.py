@@ -15,8 +15,10 @@ precision/recall on these plants is printed too.
 Each side runs in its own subprocess so peak RSS (ru_maxrss) is its own. The Ibis side runs the
 whole ``compute_signals`` (every family except the synopsis embeddings: themes, fraud flags, data
 quality, period totals, dissemination, reputation, social, commercial, innovation) for life and
-month periods; the pandas side computes only the metric-driven part (fraud evidence and flags,
-period totals, dissemination, completion, commercial) — less work, so the ratio is conservative.
+month periods; the pandas side computes only the metric-driven part (fraud evidence and flags, fraud
+suspicion per period and the data-quality grade, period totals, dissemination with velocity and age,
+completion, commercial) — less work (no theme tagging, innovation, social or reputation families, no
+day-level totals table), so the ratio is conservative.
 Both apply the same fraud definition, platform norms on the deterministic title-platform sample
 (FraudParams.stats_sample_tps) included; pandas computes the rolling trend and every z-score on every
 day, the Ibis side screens days first (exact: the same flags). Both are pinned to the same number of
@@ -297,6 +299,7 @@ def run_pandas(data: Path, titles_limit: int | None) -> dict:
     m["cp"] = np.where(has_rate, m.plays, 0)
     m["month"] = pd.to_datetime(m.date).dt.strftime("%Y-%m")
     rt = titles.set_index("title_id")
+    as_of = m.date.max()
     out = []
     for gran in ("life", "month"):
         gk = ["title_id"] if gran == "life" else ["title_id", "month"]
@@ -305,7 +308,8 @@ def run_pandas(data: Path, titles_limit: int | None) -> dict:
         breadth = pp.groupby(gk).sq.sum()
         s = m.groupby(gk).agg(plays=("plays", "sum"), vplays=("vplays", "sum"), eng=("eng", "sum"),
                               vshares=("vshares", "sum"), over=("over", "sum"), cw=("cw", "sum"), cp=("cp", "sum"),
-                              revenue=("revenue_cny", "sum"), spend=("ad_spend_cny", "sum"))
+                              revenue=("revenue_cny", "sum"), spend=("ad_spend_cny", "sum"),
+                              flagged=("flagged", "sum"), cells=("flagged", "size"))
         tid = s.index.get_level_values("title_id")
         eps = rt.episode_count.reindex(tid).to_numpy(float)
         minutes = (rt.episode_count * rt.avg_episode_seconds / 60).reindex(tid).to_numpy(float)
@@ -318,10 +322,26 @@ def run_pandas(data: Path, titles_limit: int | None) -> dict:
             "completion_rate": s.cw / s.cp.where(s.cp > 0), "revenue_total": s.revenue,
             "roi_ad_spend": (s.revenue - s.spend) / s.spend.where(s.spend > 0),
             "revenue_per_episode": s.revenue / eps,
+            "fraud_suspicion": np.fmax(((s.plays - s.vplays) / s.plays.where(s.plays > 0)).fillna(0),
+                                       s.flagged / s.cells),
         }, index=s.index)
+        release = pd.to_datetime(rt.release_date.reindex(tid)).to_numpy()
         if gran == "month":
             prev = ind.plays_valid.groupby(level="title_id").shift(1)
             ind["velocity"] = ind.plays_valid / prev.where(prev > 0) - 1
+            end = (pd.to_datetime(s.index.get_level_values("month")) + pd.offsets.MonthEnd(0)).to_numpy()
+        else:
+            # Life velocity: valid plays of the last 7 days before the market's latest date over the 7 before.
+            age = (pd.Timestamp(as_of) - pd.to_datetime(m.date)).dt.days
+            recent = m.vplays.where(age < 7, 0).groupby(m.title_id).sum()
+            before = m.vplays.where((age >= 7) & (age < 14), 0).groupby(m.title_id).sum()
+            ind["velocity"] = (recent / before.where(before > 0) - 1).reindex(tid).to_numpy()
+            end = np.full(len(s), np.datetime64(pd.Timestamp(as_of)))
+            # Data-quality grade per title from its life suspicion (A none, B < 5 %, C < 20 %, D).
+            susp = ind.fraud_suspicion
+            quality = pd.DataFrame({"grade": np.select([susp >= 0.2, susp >= 0.05, susp > 0], ["D", "C", "B"], "A"),
+                                    "suspicion": susp}, index=s.index)
+        ind["age_days"] = (end - release) / np.timedelta64(1, "D")
         # Half-life: log-linear fit of daily valid plays after the peak.
         daily = m[m.flagged == 0].groupby(gk + ["date"]).plays.sum().reset_index()
         daily["peak"] = daily.groupby(gk).plays.transform("max")
@@ -343,7 +363,7 @@ def run_pandas(data: Path, titles_limit: int | None) -> dict:
     result = pd.concat(out, ignore_index=True)
     total, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
     return {"seconds": total, "cpu_seconds": cpu, "fraud_seconds": fraud_s, "load_seconds": load_s, "rows": len(result),
-            "metric_rows": len(m), "flagged_cells": len(flags)}
+            "metric_rows": len(m), "flagged_cells": len(flags), "graded_titles": len(quality)}
 
 
 # ------------------------------------------------------------------------------------------ driver
