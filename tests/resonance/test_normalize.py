@@ -1,3 +1,6 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dramascope.resonance.langdetect import detect_language
 from dramascope.resonance.normalize import (
     MAX_CHARS,
@@ -48,3 +51,26 @@ def test_batch_normalisation_equals_per_text():
     assert batch.removed.tolist() == [normalize_with_stats(t)[1] for t in texts]
     assert (batch.lengths == [len(t) for t in batch.texts]).all()
     assert normalize_batch([]).texts == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("哈啊ab6 \t\n\u3000…①㎏ｶﾞ\u0301Σ\x00\x01😂\ufe0f")), max_size=40),
+                max_size=20))
+def test_batch_normalisation_equals_per_text_on_repeats_spaces_and_expansions(texts):
+    from dramascope.resonance.normalize import normalize_batch, normalize_with_stats
+
+    batch = normalize_batch(texts)
+    want = [normalize_with_stats(t) for t in texts]
+    assert batch.texts == [w[0] for w in want]
+    assert batch.removed.tolist() == [w[1] for w in want]
+    assert batch.starts.tolist() == (batch.ends - [len(w[0]) for w in want]).tolist()
+
+
+def test_batch_normalisation_cuts_long_texts_as_the_per_text_rule():
+    from dramascope.resonance.normalize import MAX_CHARS, normalize_batch, normalize_with_stats
+
+    texts = ["ab" * MAX_CHARS + "x", " " * (3 * MAX_CHARS) + "好", "哈" * (2 * MAX_CHARS + 7), "ｶﾞ" * MAX_CHARS + "a",
+             "a b " * MAX_CHARS]
+    batch = normalize_batch(texts)
+    assert batch.texts == [normalize_with_stats(t)[0] for t in texts]
+    assert batch.removed.tolist() == [normalize_with_stats(t)[1] for t in texts]

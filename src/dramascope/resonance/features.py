@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from dramascope.resonance.labels import BASE_LABELS, REACTION_CODES
-from dramascope.resonance.langdetect import classes_of, detect_languages
+from dramascope.resonance.langdetect import batch_stats
 from dramascope.resonance.lexicon import (
     LexiconBatch,
     LexiconResult,
@@ -62,14 +62,12 @@ def prepare(raw_texts: list[str]) -> Prepared:
     lex = get_lexicons()
     n = len(raw_texts)
     batch = normalize_batch(raw_texts)
-    doc = batch.doc_ids()
-    classes = classes_of(batch.cp)
-    langs = detect_languages(batch.cp, doc, n, classes)
-    found = lex.analyze_batch(batch, doc, classes)
+    stats = batch_stats(batch.cp, n)
+    langs = stats.langs
+    found = lex.analyze_batch(batch, stats.has_latin)
     label_scores = found.scores
     total = label_scores.sum(axis=1)
-    exclaim = np.bincount(doc[batch.cp == 0x21], minlength=n + 1)[:n] > 0
-    question = np.bincount(doc[batch.cp == 0x3F], minlength=n + 1)[:n] > 0
+    exclaim, question = stats.exclaim, stats.question
     dense = np.concatenate([
         np.log1p(label_scores),
         np.log1p(total)[:, None],

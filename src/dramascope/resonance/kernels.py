@@ -52,31 +52,44 @@ def _child(trie, node, c):
     return -1
 
 
+@njit(cache=True, nogil=True, inline="always")
+def is_word_char(c):
+    """[a-z0-9]: what the Latin cues' word boundaries and the Latin-text test look at."""
+    return (0x61 <= c <= 0x7A) or (0x30 <= c <= 0x39)
+
+
 @njit(cache=True, nogil=True)
-def longest_matches(cp, trie, boundary, use_boundary, doc, only, use_only):
-    """Leftmost-longest, non-overlapping term matches over a framed code-point array, left to right
-    (what ``finditer`` of a trie pattern finds): (start, term id, length) arrays.
+def longest_matches(cp, trie, use_boundary, only, use_only):
+    """Leftmost-longest, non-overlapping term matches over a code-point array laid out ``0 t0 0 t1 0
+    … 0``, left to right (what ``finditer`` of a trie pattern finds): (start, term id, length, text)
+    arrays.
 
     With ``use_boundary`` a term counts only where neither the character before it nor the one after
-    it is a word character (``boundary``); with ``use_only`` only texts ``doc[p]`` with ``only`` set
+    it is [a-z0-9] (``(?<![a-z0-9])…(?![a-z0-9])``); with ``use_only`` only texts with ``only`` set
     are searched. A position covered by a match taken before it starts nothing."""
     n = len(cp)
     pos = np.empty(n, dtype=np.int64)
     tid = np.empty(n, dtype=np.int64)
     length = np.empty(n, dtype=np.int64)
+    hdoc = np.empty(n, dtype=np.int64)
     m = 0
     last = n - 1
     covered = -1
+    doc = -1
     node_term = trie[4]
     for p in range(n):
+        c = cp[p]
+        if c == 0:
+            doc += 1
+            continue
         if p < covered:
             continue
-        node = _root(trie, cp[p])
+        node = _root(trie, c)
         if node < 0:
             continue
-        if use_only and not only[doc[p]]:
+        if use_only and not only[doc]:
             continue
-        if use_boundary and boundary[p - 1]:
+        if use_boundary and p > 0 and is_word_char(cp[p - 1]):
             continue
         best_len = 0
         best_t = -1
@@ -85,7 +98,7 @@ def longest_matches(cp, trie, boundary, use_boundary, doc, only, use_only):
         while True:
             at += 1
             t = node_term[node]
-            if t >= 0 and not (use_boundary and boundary[at]):
+            if t >= 0 and not (use_boundary and is_word_char(cp[at])):
                 best_len = depth
                 best_t = t
             if at >= last:
@@ -98,9 +111,10 @@ def longest_matches(cp, trie, boundary, use_boundary, doc, only, use_only):
             pos[m] = p
             tid[m] = best_t
             length[m] = best_len
+            hdoc[m] = doc
             m += 1
             covered = p + best_len
-    return pos[:m].copy(), tid[:m].copy(), length[:m].copy()
+    return pos[:m].copy(), tid[:m].copy(), length[:m].copy(), hdoc[:m].copy()
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -264,15 +278,15 @@ def ngram_scores(cps, seps, sizes, n_bits, idf, log1p, weights):
     by separators in ``cps`` (``seps``: the n + 1 separator positions).
 
     The n-gram hashes are those of `features.ngram_occurrences` (a window may touch the framing
-    separators but hold none inside; an empty text has no bigram). They are grouped by column with
-    one counting sort (stable: texts stay in order within a column), so the weight table is read in
-    column order (a row-major product would read it at random, a cache miss per n-gram); each text
-    still sees its columns in ascending order, as in scipy's CSR product: ``log1p(count) * idf`` in
-    float32 (``log1p`` is numpy's float32 log1p, looked up), the float64 norm summed in column order,
-    and the float32 products added to the row in column order."""
+    separators but hold none inside; an empty text has no bigram). Keys ``column << 32 | text`` are
+    generated in text order and sorted by column with two stable radix passes (half the column bits
+    each), so the weight table is read in column order (a row-major product would read it at
+    random, a cache miss per n-gram) while each text still sees its columns in ascending order, as
+    in scipy's CSR product: ``log1p(count) * idf`` in float32 (``log1p`` is numpy's float32 log1p,
+    looked up), the float64 norm summed in column order, and the float32 products added to the row
+    in column order."""
     n = len(seps) - 1
     n_out = weights.shape[1]
-    dim = 1 << n_bits
     out = np.zeros((n, n_out), dtype=np.float32)
     shift = np.uint64(64 - n_bits)
     n_sizes = len(sizes)
@@ -285,10 +299,13 @@ def ngram_scores(cps, seps, sizes, n_bits, idf, log1p, weights):
                 total += length
             elif not (k == 2 and length == 0):
                 total += max(length + 3 - k, 0)
-    col_of = np.empty(total, dtype=np.int32)
-    doc_of = np.empty(total, dtype=np.int32)
-    start = np.zeros(dim + 1, dtype=np.int32)
-    m = 0
+    lo_bits = n_bits // 2
+    hi_bits = n_bits - lo_bits
+    lo_mask = (1 << lo_bits) - 1
+    key = np.empty(total, dtype=np.int64)   # col << 32 | doc
+    h_lo = np.zeros((1 << lo_bits) + 1, dtype=np.int64)
+    h_hi = np.zeros((1 << hi_bits) + 1, dtype=np.int64)
+    mm = 0
     for d in range(n):
         s0 = seps[d]
         s1 = seps[d + 1]
@@ -306,41 +323,47 @@ def ngram_scores(cps, seps, sizes, n_bits, idf, log1p, weights):
                 for j in range(k):
                     hsh = hsh * _PRIMES[j % 5] + np.uint64(cps[i + j]) + np.uint64(1)
                 hsh = hsh * _MULT
-                c = np.int32(hsh >> shift)
-                col_of[m] = c
-                doc_of[m] = d
-                start[c + 1] += 1
-                m += 1
-    for c in range(dim):
-        start[c + 1] += start[c]
-    fill = start[:dim].copy()
-    by_col = np.empty(total, dtype=np.int32)
+                c = np.int64(hsh >> shift)
+                key[mm] = (c << 32) | d
+                h_lo[(c & lo_mask) + 1] += 1
+                h_hi[(c >> lo_bits) + 1] += 1
+                mm += 1
+    for c in range(1 << lo_bits):
+        h_lo[c + 1] += h_lo[c]
+    for c in range(1 << hi_bits):
+        h_hi[c + 1] += h_hi[c]
+    tmp = np.empty(total, dtype=np.int64)
     for r in range(total):
-        c = col_of[r]
-        by_col[fill[c]] = doc_of[r]
-        fill[c] += 1
-    # one entry per (column, text): its tf-idf before normalisation, and each text's squared norm
-    e_doc = col_of  # reused: at most as many entries as occurrences
-    e_col = doc_of
+        kk = key[r]
+        b = (kk >> 32) & lo_mask
+        tmp[h_lo[b]] = kk
+        h_lo[b] += 1
+    for r in range(total):
+        kk = tmp[r]
+        b = kk >> (32 + lo_bits)
+        key[h_hi[b]] = kk
+        h_hi[b] += 1
+    e_doc = np.empty(total, dtype=np.int32)
+    e_col = np.empty(total, dtype=np.int32)
     e_val = np.empty(total, dtype=np.float32)
     sumsq = np.zeros(n, dtype=np.float64)
     u = 0
-    for c in range(dim):
-        r = start[c]
-        end = start[c + 1]
-        while r < end:
-            d = by_col[r]
-            q = r + 1
-            while q < end and by_col[q] == d:
-                q += 1
-            v = log1p[q - r] * idf[c]
-            v64 = np.float64(v)
-            sumsq[d] += v64 * v64
-            e_doc[u] = d
-            e_col[u] = c
-            e_val[u] = v
-            u += 1
-            r = q
+    r = 0
+    while r < total:
+        kk = key[r]
+        q = r + 1
+        while q < total and key[q] == kk:
+            q += 1
+        c = kk >> 32
+        d = kk & 0xFFFFFFFF
+        v = log1p[q - r] * idf[c]
+        v64 = np.float64(v)
+        sumsq[d] += v64 * v64
+        e_doc[u] = d
+        e_col[u] = c
+        e_val[u] = v
+        u += 1
+        r = q
     norm = np.sqrt(sumsq)
     for d in range(n):
         if norm[d] == 0.0:
@@ -377,3 +400,280 @@ def add_dense(out, dense, weights, offset):
                 row = weights[j + offset]
                 for c in range(n_out):
                     out[i, c] += v * row[c]
+
+
+@njit(cache=True, nogil=True)
+def assemble_hits(n, n_labels, n_codes, hdoc, tid, neg, deg, ent_off, label, weight, flip_off, flip_target,
+                  flip_share, rx_off, rx_code):
+    """What the lexicon hits of a batch (in the order the per-text loop visits them) add up to.
+
+    Per hit of cue ``tid`` in text ``hdoc``: each of its (label, weight) entries adds ``weight ×
+    degree`` to the label, or, negated, that times each flip share to the flip targets (float64, in
+    hit order); cues with entries count as cues (and as negated ones); an entry's evidence string is
+    ``2 × entry + negated`` in the lexicon's evidence table; a hit that is not negated fires its
+    reaction codes. Returns (scores, reaction flags, cue counts, negated counts, evidence ids and
+    their texts, and the reaction hits as text, code and cue)."""
+    scores = np.zeros((n, n_labels), dtype=np.float64)
+    flags = np.zeros((n, n_codes), dtype=np.float32)
+    n_cues = np.zeros(n, dtype=np.int64)
+    n_neg = np.zeros(n, dtype=np.int64)
+    h = len(hdoc)
+    n_ev = 0
+    n_rx = 0
+    for i in range(h):
+        t = tid[i]
+        n_ev += ent_off[t + 1] - ent_off[t]
+        if not neg[i]:
+            n_rx += rx_off[t + 1] - rx_off[t]
+    ev_idx = np.empty(n_ev, dtype=np.int64)
+    ev_doc = np.empty(n_ev, dtype=np.int64)
+    rx_doc = np.empty(n_rx, dtype=np.int64)
+    rx_out = np.empty(n_rx, dtype=np.int64)
+    rx_tid = np.empty(n_rx, dtype=np.int64)
+    m = 0
+    r = 0
+    for i in range(h):
+        d = hdoc[i]
+        t = tid[i]
+        e0 = ent_off[t]
+        e1 = ent_off[t + 1]
+        if e1 > e0:
+            n_cues[d] += 1
+            if neg[i]:
+                n_neg[d] += 1
+        for e in range(e0, e1):
+            w = weight[e] * deg[i]
+            lab = label[e]
+            if neg[i]:
+                for f in range(flip_off[lab], flip_off[lab + 1]):
+                    scores[d, flip_target[f]] += w * flip_share[f]
+                ev_idx[m] = 2 * e + 1
+            else:
+                scores[d, lab] += w
+                ev_idx[m] = 2 * e
+            ev_doc[m] = d
+            m += 1
+        if not neg[i]:
+            for q in range(rx_off[t], rx_off[t + 1]):
+                c = rx_code[q]
+                flags[d, c] = 1.0
+                rx_doc[r] = d
+                rx_out[r] = c
+                rx_tid[r] = t
+                r += 1
+    return scores, flags, n_cues, n_neg, ev_idx, ev_doc, rx_doc, rx_out, rx_tid
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _is_letter(c):
+    return 0x61 <= c <= 0x7A
+
+
+@njit(cache=True, nogil=True)
+def text_stats(cp, n, slang):
+    """Per text of a batch laid out ``0 t0 0 t1 0 … 0``: (CJK ideographs, words, words that are not
+    pinyin slang, holds '!', holds '?', holds an [a-z0-9] character).
+
+    A word is a run of a–z; a run, an apostrophe and a run form one word, pairwise left to right
+    (``[a-z]+(?:'[a-z]+)?`` as ``findall`` reads it). A one-run word of at most 12 letters is slang
+    when its code (5 bits a letter) is in ``slang`` (sorted)."""
+    cjk = np.zeros(n, dtype=np.int64)
+    words = np.zeros(n, dtype=np.int64)
+    latin = np.zeros(n, dtype=np.int64)
+    exclaim = np.zeros(n, dtype=np.bool_)
+    question = np.zeros(n, dtype=np.bool_)
+    has_word = np.zeros(n, dtype=np.bool_)
+    size = len(cp)
+    doc = -1
+    chain_pos = 0  # position of the current run in its chain of apostrophe-linked runs
+    linked = False  # whether the previous run links to the next one
+    p = 0
+    while p < size:
+        c = cp[p]
+        if c == 0:
+            doc += 1
+            linked = False
+            p += 1
+            continue
+        if (0x3400 <= c <= 0x4DBF) or (0x4E00 <= c <= 0x9FFF) or (0xF900 <= c <= 0xFAFF):
+            cjk[doc] += 1
+        elif c == 0x21:
+            exclaim[doc] = True
+        elif c == 0x3F:
+            question[doc] = True
+        elif 0x30 <= c <= 0x39:
+            has_word[doc] = True
+        elif _is_letter(c):
+            has_word[doc] = True
+            e = p + 1
+            while e < size and _is_letter(cp[e]):
+                e += 1
+            chain_pos = chain_pos + 1 if linked else 0
+            linked = e + 1 < size and cp[e] == 39 and _is_letter(cp[e + 1])
+            if chain_pos % 2 == 0:
+                words[doc] += 1
+                is_slang = False
+                if not linked and e - p <= 12 and len(slang):
+                    code = np.int64(0)
+                    for j in range(e - p):
+                        code += (np.int64(cp[p + j]) - 96) << (5 * j)
+                    lo = 0
+                    hi = len(slang)
+                    while lo < hi:
+                        mid = (lo + hi) >> 1
+                        if slang[mid] < code:
+                            lo = mid + 1
+                        else:
+                            hi = mid
+                    is_slang = lo < len(slang) and slang[lo] == code
+                if not is_slang:
+                    latin[doc] += 1
+            p = e
+            continue
+        if not (c == 39 and linked):
+            linked = False
+        p += 1
+    return cjk, words, latin, exclaim, question, has_word
+
+
+@njit(cache=True, nogil=True)
+def complex_texts(cp, flags, complex_flag, max_in):
+    """Texts (of ``0 t0 0 t1 0 … 0``) with a character flagged ``complex_flag`` among their first
+    ``max_in`` characters: those whose NFKC depends on context and go through unicodedata first."""
+    out = []
+    doc = -1
+    at = 0
+    hit = False
+    for i in range(len(cp)):
+        c = cp[i]
+        if c == 0:
+            if hit:
+                out.append(doc)
+            doc += 1
+            at = 0
+            hit = False
+            continue
+        if at < max_in and (flags[c] & complex_flag):
+            hit = True
+        at += 1
+    return np.array(out, dtype=np.int64)
+
+
+@njit(cache=True, nogil=True)
+def normalize_codes(cp, flags, single, multi_cp, multi_off, multi_flat, space, expands_flag, delete, max_in,
+                    max_out):
+    """`normalize.normalize_with_stats` after NFKC's context-dependent cases, for every text of
+    ``0 t0 0 t1 0 … 0`` at once: (normalised code points in the same layout, characters removed by
+    collapsing repeats per text).
+
+    Per text: its first ``max_in`` characters; each mapped by the NFKC + lower case + translate
+    table (``single``, or the sequence of ``multi_*`` for characters that expand; ``delete`` drops
+    it); runs of white space (``space``) to one space, none at either end; a run of one character
+    kept to 3 (``(.)\\1{3,}`` → ``\\1\\1\\1``); then a stretch repeating a two-character unit
+    kept to two units (``(..)\\1{2,}`` → ``\\1\\1``); then the first ``max_out`` characters."""
+    size = 0
+    for i in range(len(cp)):
+        c = cp[i]
+        if flags[c] & expands_flag:
+            k = np.searchsorted(multi_cp, c)
+            size += multi_off[k + 1] - multi_off[k]
+        else:
+            size += 1
+    out = np.empty(size, dtype=np.uint32)
+    drop = np.zeros(size, dtype=np.bool_)
+    n_docs = 0
+    for i in range(len(cp)):
+        if cp[i] == 0:
+            n_docs += 1
+    removed = np.zeros(max(n_docs - 1, 0), dtype=np.int64)
+    w = 0
+    doc = -1
+    i = 0
+    n_in = len(cp)
+    while i < n_in:
+        if cp[i] == 0:
+            out[w] = 0
+            w += 1
+            doc += 1
+            i += 1
+            continue
+        t0 = w
+        j = i
+        while j < n_in and cp[j] != 0:
+            if j - i < max_in:
+                c = cp[j]
+                if flags[c] & expands_flag:
+                    k = np.searchsorted(multi_cp, c)
+                    for q in range(multi_off[k], multi_off[k + 1]):
+                        v = multi_flat[q]
+                        if v != delete:
+                            out[w] = v
+                            w += 1
+                else:
+                    v = single[c]
+                    if v != delete:
+                        out[w] = v
+                        w += 1
+            j += 1
+        i = j
+        # white space: one space per run, none at the start or the end
+        w2 = t0
+        prev_space = True
+        for r in range(t0, w):
+            v = out[r]
+            if space[v]:
+                if prev_space:
+                    continue
+                out[w2] = 0x20
+                w2 += 1
+                prev_space = True
+            else:
+                out[w2] = v
+                w2 += 1
+                prev_space = False
+        if prev_space and w2 > t0:
+            w2 -= 1
+        before = w2 - t0
+        # (.)\1{3,} -> \1\1\1: drop a character preceded by three equal ones
+        w3 = t0
+        a1 = np.uint32(0)
+        a2 = np.uint32(0)
+        a3 = np.uint32(0)
+        for r in range(t0, w2):
+            v = out[r]
+            keep = not (r - t0 >= 3 and v == a1 and v == a2 and v == a3)
+            a3 = a2
+            a2 = a1
+            a1 = v
+            if keep:
+                out[w3] = v
+                w3 += 1
+        # (..)\1{2,} -> \1\1: a stretch of p with out[p] == out[p + 2], starting at s and r long, is a
+        # period-2 segment r + 2 long; re matches it when r >= 4 and keeps 4 of its 2*((r+2)//2) characters
+        length = w3 - t0
+        any_drop = False
+        p = 0
+        while p + 2 < length:
+            if out[t0 + p] == out[t0 + p + 2]:
+                s = p
+                while p + 2 < length and out[t0 + p] == out[t0 + p + 2]:
+                    p += 1
+                r = p - s
+                if r >= 4:
+                    for q in range(s + 4, s + 2 * ((r + 2) // 2)):
+                        drop[t0 + q] = True
+                    any_drop = True
+            else:
+                p += 1
+        w4 = w3
+        if any_drop:
+            w4 = t0
+            for r in range(t0, w3):
+                if drop[r]:
+                    drop[r] = False
+                else:
+                    out[w4] = out[r]
+                    w4 += 1
+        removed[doc] = before - (w4 - t0)
+        w = t0 + min(w4 - t0, max_out)
+    return out[:w].copy(), removed

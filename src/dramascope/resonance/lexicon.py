@@ -20,7 +20,6 @@ import numpy as np
 import yaml
 
 from dramascope.resonance.labels import BASE_LABELS, REACTION_CODES
-from dramascope.resonance.langdetect import CLASS_DIGIT, CLASS_LETTER
 from dramascope.resonance.matcher import BatchContextMatcher
 from dramascope.resonance.normalize import CodeBatch, normalize_text
 
@@ -92,13 +91,6 @@ class _CueTables:
             f_off.append(len(f_target))
         self.flip_off = np.array(f_off)
         self.flip_target, self.flip_share = np.array(f_target, dtype=np.int64), np.array(f_share, dtype=np.float64)
-
-
-def _expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For items with ``counts`` sub-items each: the item of every sub-item and its rank within it."""
-    item = np.repeat(np.arange(len(counts)), counts)
-    rank = np.arange(len(item)) - np.repeat(np.cumsum(counts) - counts, counts)
-    return item, rank
 
 
 @dataclass
@@ -181,6 +173,7 @@ class Lexicons:
         self._matchers = {kind: m.per_text for kind, m in self._batch.items()}
         self._tables = {kind: _CueTables(m.terms, cues[kind], rcues[kind], self.negation_flip)
                         for kind, m in self._batch.items()}
+        self._build_global_tables()
 
     @property
     def size(self) -> dict[str, int]:
@@ -216,94 +209,75 @@ class Lexicons:
                     result.n_negated += 1
         return result
 
-    def analyze_batch(self, batch: CodeBatch, doc: np.ndarray, classes: np.ndarray) -> LexiconBatch:
+    def analyze_batch(self, batch: CodeBatch, has_latin: np.ndarray) -> LexiconBatch:
         """:meth:`analyze` for every text of a normalised batch at once (same scores, same order of
-        evidence and reactions). ``doc`` is the text of each position, ``classes`` the langdetect
-        character classes (Latin cues are only looked for in texts with an ASCII letter or digit)."""
+        evidence and reactions). ``has_latin`` marks the texts holding an [a-z0-9] character: Latin
+        cues are only looked for there, as :meth:`analyze` does."""
         n = len(batch.texts)
-        word = (classes & (CLASS_LETTER | CLASS_DIGIT)) != 0
-        has_latin = np.bincount(doc[word], minlength=n + 1)[:n] > 0
         parts = []
-        for rank, kind in enumerate(("zh", "latin", "sym")):
+        for kind in _KINDS:
             only = has_latin if kind == "latin" else None
             if only is not None and not only.any():
                 continue
-            pos, _end, tid, neg, deg = self._batch[kind].find_batch(batch.cp, batch.starts, doc, batch.texts,
-                                                                   word_chars=word, only_docs=only)
-            hdoc = doc[pos]
-            # the order the per-text loop visits hits in: by text, then matcher, then position
-            key = 3 * batch.starts[hdoc] + rank * batch.lengths[hdoc] + (pos - batch.starts[hdoc])
-            parts.append((kind, hdoc, key, tid, neg, deg))
+            _pos, _end, tid, neg, deg, hdoc = self._batch[kind].find_batch(batch.cp, batch.starts, batch.texts,
+                                                                          only_docs=only)
+            parts.append((hdoc, tid + self._tid_base[kind], neg, deg))
         return self._assemble(n, parts)
 
-    def _assemble(self, n: int, parts: list) -> LexiconBatch:
-        scores = np.zeros((n, len(BASE_LABELS)), dtype=np.float64)
-        flags = np.zeros((n, len(REACTION_CODES)), dtype=np.float32)
-        n_cues = np.zeros(n, dtype=np.int64)
-        n_neg = np.zeros(n, dtype=np.int64)
-        # Texts without findings share one empty list / dict (read-only; consumers copy before changing).
-        reactions: list[dict[str, list[str]]] = [_NO_REACTIONS] * n
-        evidence: list[list[str]] = [_NO_EVIDENCE] * n
-        # Per kind: entries, contributions, evidence and reactions, each tagged (doc, kind, position).
-        c_key, c_idx, c_val = [], [], []
-        e_key, e_str = [], []
-        r_key, r_items = [], []
-        e_doc = []
-        for kind, hdoc, key, tid, neg, deg in parts:
-            if not len(key):
-                continue
+    def _build_global_tables(self) -> None:
+        """The three matchers' cue tables as one (term ids offset per matcher), for `_assemble`."""
+        base, ent_off, rx_off = 0, [np.zeros(1, np.int64)], [np.zeros(1, np.int64)]
+        self._tid_base: dict[str, int] = {}
+        labels, weights, evidence, codes, terms = [], [], [], [], []
+        for kind in _KINDS:
             t = self._tables[kind]
-            n_ent = t.ent_off[tid + 1] - t.ent_off[tid]
-            emo = n_ent > 0
-            n_cues += np.bincount(hdoc[emo], minlength=n)
-            n_neg += np.bincount(hdoc[emo & neg], minlength=n)
-            hit, r = _expand(n_ent)
-            ent = t.ent_off[tid[hit]] + r
-            e_neg = neg[hit]
-            w = t.weight[ent] * deg[hit]
-            label = t.label[ent]
-            n_con = np.where(e_neg, t.flip_off[label + 1] - t.flip_off[label], 1)
-            ce, cr = _expand(n_con)
-            fl = t.flip_off[label[ce]] + cr
-            fl_ok = np.minimum(fl, max(len(t.flip_target) - 1, 0))
-            is_neg = e_neg[ce]
-            target = np.where(is_neg, t.flip_target[fl_ok] if len(t.flip_target) else 0, label[ce])
-            value = np.where(is_neg, w[ce] * (t.flip_share[fl_ok] if len(t.flip_share) else 0.0), w[ce])
-            c_key.append(key[hit][ce] * 64 + r[ce])
-            c_idx.append(hdoc[hit][ce] * len(BASE_LABELS) + target)
-            c_val.append(value)
-            e_key.append(key[hit] * 64 + r)
-            e_doc.append(hdoc[hit])
-            e_str.append(t.evidence[ent * 2 + e_neg])
-            n_rx = np.where(neg, 0, t.rx_off[tid + 1] - t.rx_off[tid])
-            if n_rx.any():
-                rh, rr = _expand(n_rx)
-                code = t.rx_code[t.rx_off[tid[rh]] + rr]
-                flags[hdoc[rh], code] = 1.0
-                r_key.append(key[rh] * 64 + rr)
-                r_items.append((hdoc[rh], code, t.terms[tid[rh]]))
-        if c_key:
-            key = np.concatenate(c_key)
-            order = np.argsort(key, kind="stable")
-            np.add.at(scores.reshape(-1), np.concatenate(c_idx)[order], np.concatenate(c_val)[order])
-            key = np.concatenate(e_key)
-            order = np.argsort(key, kind="stable")
-            strs = np.concatenate(e_str)[order].tolist()
-            docs = np.concatenate(e_doc)[order]
-            bounds = np.searchsorted(docs, np.arange(n + 1))
+            self._tid_base[kind] = base
+            base += len(t.terms)
+            ent_off.append(t.ent_off[1:] + sum(len(x) for x in labels))
+            rx_off.append(t.rx_off[1:] + sum(len(x) for x in codes))
+            labels.append(t.label)
+            weights.append(t.weight)
+            evidence.append(t.evidence)
+            codes.append(t.rx_code)
+            terms.append(t.terms)
+        zh = self._tables["zh"]  # the negation flip is the same for every matcher
+        self._global = (np.concatenate(ent_off), np.concatenate(labels), np.concatenate(weights), zh.flip_off,
+                        zh.flip_target, zh.flip_share, np.concatenate(rx_off), np.concatenate(codes))
+        self._g_evidence = np.concatenate(evidence)
+        self._g_terms = np.concatenate(terms).tolist()
+
+    def _assemble(self, n: int, parts: list) -> LexiconBatch:
+        """Scores, counts, evidence and reactions per text from the hits of the three matchers, in the
+        order the per-text loop visits them (by text, then matcher, then position): the scores are
+        float64 sums in that order (:func:`kernels.assemble_hits`)."""
+        from dramascope.resonance import kernels
+
+        reactions: list[dict[str, list[str]]] = [_NO_REACTIONS] * n
+        # Texts without findings share one empty list / dict (read-only; consumers copy before changing).
+        evidence: list[list[str]] = [_NO_EVIDENCE] * n
+        hdoc, tid, neg, deg = (np.concatenate(x) for x in zip(*parts)) if parts else (
+            np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0))
+        if len(parts) > 1:
+            order = np.argsort(hdoc, kind="stable")  # by text; matcher, then position within a text
+            hdoc, tid, neg, deg = hdoc[order], tid[order], neg[order], deg[order]
+        scores, flags, n_cues, n_neg, ev_idx, ev_doc, rx_doc, rx_code, rx_tid = kernels.assemble_hits(
+            n, len(BASE_LABELS), len(REACTION_CODES), hdoc.astype(np.int64), tid.astype(np.int64),
+            neg.astype(np.bool_), deg.astype(np.float64), *self._global)
+        if len(ev_idx):
+            strs = self._g_evidence[ev_idx].tolist()
+            bounds = np.searchsorted(ev_doc, np.arange(n + 1)).tolist()
             for d in np.flatnonzero(np.diff(bounds)).tolist():
                 evidence[d] = strs[bounds[d]:bounds[d + 1]]
-        if r_key:
-            key = np.concatenate(r_key)
-            order = np.argsort(key, kind="stable")
-            docs = np.concatenate([x[0] for x in r_items])[order].tolist()
-            codes = np.concatenate([x[1] for x in r_items])[order].tolist()
-            terms = np.concatenate([x[2] for x in r_items])[order].tolist()
-            for d, c, term in zip(docs, codes, terms):
+        if len(rx_doc):
+            terms = self._g_terms
+            for d, c, t in zip(rx_doc.tolist(), rx_code.tolist(), rx_tid.tolist()):
                 if reactions[d] is _NO_REACTIONS:
                     reactions[d] = {}
-                reactions[d].setdefault(REACTION_CODES[c], []).append(term)
+                reactions[d].setdefault(REACTION_CODES[c], []).append(terms[t])
         return LexiconBatch(scores, n_cues, n_neg, evidence, reactions, flags)
+
+
+_KINDS = ("zh", "latin", "sym")
 
 
 @lru_cache(maxsize=1)

@@ -87,6 +87,8 @@ def linear_scores(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np
                          "table (see weights_t)")
     if len(idf) != dim + word_dim:
         raise ValueError(f"idf has {len(idf)} entries, the blocks {dim + word_dim}")
+    if not 1 <= n_bits <= 31:
+        raise ValueError(f"n_bits must be 1 to 31 (a column and a text index share one 64-bit key), not {n_bits}")
     n = len(texts)
     if n == 0:
         return np.zeros((0, weights.shape[1]), dtype=np.float32)

@@ -178,28 +178,26 @@ class TermTable:
     def __len__(self) -> int:
         return len(self.terms)
 
-    def longest_at(self, cp: np.ndarray, boundary: np.ndarray | None = None
+    def longest_at(self, cp: np.ndarray, word_boundaries: bool = False
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(position, term id, length) of the leftmost-longest non-overlapping terms of ``cp`` (what
-        ``finditer`` of the trie pattern finds). With ``boundary`` (a mask of word characters), a term
-        counts only where neither the character before nor the one after it is a word character
-        (``(?<![a-z0-9])…(?![a-z0-9])``), so the longest such term wins."""
-        from dramascope.resonance import kernels
-
-        return find_terms(kernels, self, cp, boundary)
+        """(position, term id, length) of the leftmost-longest non-overlapping terms of ``cp`` (laid out
+        ``0 t0 0 t1 0 … 0``; what ``finditer`` of the trie pattern finds in each text). With
+        ``word_boundaries``, a term counts only where neither the character before nor the one after
+        it is [a-z0-9] (``(?<![a-z0-9])…(?![a-z0-9])``), so the longest such term wins."""
+        pos, tid, length, _doc = find_terms(self, cp, word_boundaries)
+        return pos, tid, length
 
 
 _NO_BOOL = np.zeros(1, dtype=bool)
-_NO_INT = np.zeros(1, dtype=np.int64)
 
 
-def find_terms(kernels, table: TermTable, cp: np.ndarray, boundary: np.ndarray | None = None,
-               doc: np.ndarray | None = None, only: np.ndarray | None = None):
-    """:meth:`TermTable.longest_at` over texts ``doc`` (text of each position) with ``only`` set."""
-    cp = np.ascontiguousarray(cp, dtype=np.uint32)
-    return kernels.longest_matches(
-        cp, table.trie, _NO_BOOL if boundary is None else boundary, boundary is not None,
-        _NO_INT if doc is None else doc, _NO_BOOL if only is None else only, only is not None)
+def find_terms(table: TermTable, cp: np.ndarray, word_boundaries: bool = False, only: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:meth:`TermTable.longest_at` in the texts with ``only`` set (all when None), with each hit's text."""
+    from dramascope.resonance import kernels
+
+    return kernels.longest_matches(np.ascontiguousarray(cp, dtype=np.uint32), table.trie, word_boundaries,
+                                   _NO_BOOL if only is None else only, only is not None)
 
 
 _EMPTY_TABLE = TermTable([])
@@ -235,23 +233,21 @@ class BatchContextMatcher:
         self.clause_table[clause] = True
         self._word_cache: dict[str, tuple[bool, float]] = {}
 
-    def find_batch(self, cp: np.ndarray, starts: np.ndarray, doc: np.ndarray, texts: list[str],
-                   word_chars: np.ndarray | None = None, only_docs: np.ndarray | None = None):
-        """Hits over the batch, in position order: (start, end, term id, negated, degree) arrays.
+    def find_batch(self, cp: np.ndarray, starts: np.ndarray, texts: list[str], only_docs: np.ndarray | None = None):
+        """Hits over the batch, in position order: (start, end, term id, negated, degree, text) arrays.
 
-        ``doc`` maps each position to its text; ``starts`` are the texts' first positions; ``texts``
-        the normalised strings (word mode reads them); ``word_chars`` marks [a-z0-9]; ``only_docs``
-        (bool per text) restricts matching to some texts.
+        ``cp`` is the batch laid out ``0 t0 0 t1 0 … 0``; ``starts`` are the texts' first positions;
+        ``texts`` the normalised strings (word mode reads them); ``only_docs`` (bool per text) restricts
+        matching to some texts.
         """
         from dramascope.resonance import kernels
 
         cp = np.ascontiguousarray(cp, dtype=np.uint32)
-        pos, tid, length = find_terms(kernels, self.cues, cp, word_chars if self.words else None, doc, only_docs)
+        pos, tid, length, hit_doc = find_terms(self.cues, cp, self.words, only_docs)
         end = pos + length
         h = len(pos)
         if h == 0:
-            return pos, end, tid, np.zeros(0, dtype=bool), np.ones(0, dtype=np.float64)
-        hit_doc = doc[pos]
+            return pos, end, tid, np.zeros(0, dtype=bool), np.ones(0, dtype=np.float64), hit_doc
         if self.words:
             negated = np.zeros(h, dtype=bool)
             degree = np.ones(h, dtype=np.float64)
@@ -265,13 +261,13 @@ class BatchContextMatcher:
                     cp, pos, end, hit_doc, starts, 0, self.clause_table, _EMPTY_TABLE.trie, False,
                     _EMPTY_TABLE.trie, False, _EMPTY_TABLE.trie, self.degree_weight, False,
                     self.suffix_terms.trie, self.suffix_weight, True, degree)
-            return pos, end, tid, negated, degree
+            return pos, end, tid, negated, degree, hit_doc
         negated, degree = kernels.char_context(
             cp, pos, end, hit_doc, np.asarray(starts, dtype=np.int64), self.window, self.clause_table,
             self.negators.trie, bool(len(self.negators)), self.false_negators.trie, bool(len(self.false_negators)),
             self.degree_terms.trie, self.degree_weight, bool(len(self.degree_terms)),
             self.suffix_terms.trie, self.suffix_weight, bool(len(self.suffix_terms)), np.ones(h, dtype=np.float64))
-        return pos, end, tid, negated, degree
+        return pos, end, tid, negated, degree, hit_doc
 
     def _word_context(self, pos, hit_doc, floor, starts, texts, negated, degree) -> None:
         m = self.per_text

@@ -8,7 +8,7 @@ character or two-character unit (哈哈哈哈哈 → 哈哈哈, 666666 → 666, 
 length (very long texts are cut, so a 100k-character paste costs no more than 5,000 characters).
 
 `normalize_with_stats` is the per-text definition; `normalize_batch` computes the same for a whole
-batch as table lookups and masks over one code-point array (what `features.prepare` uses).
+batch with table lookups over one code-point array (what `features.prepare` uses).
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ def normalize_with_stats(text: str) -> tuple[str, int]:
 #
 # Why: calling NFKC, lower, translate and two regular expressions per text costs ~15 µs a comment in
 # Python; a batch is instead laid out as one uint32 array of code points (texts separated by 0, which
-# no normalised text contains) and each step is a table lookup or a mask over that array. The result
+# no normalised text contains) and one compiled loop (:func:`kernels.normalize_codes`) maps each
+# character through a per-code-point table and collapses spaces and repeats text by text. The result
 # is the same as `normalize_with_stats` text by text (tests/resonance/test_prepare_equivalence.py
 # checks it against the per-text reference); the few texts whose NFKC depends on context (combining
 # marks, Hangul jamo, half-width kana voicing marks) go through `unicodedata` one by one first.
@@ -188,66 +189,14 @@ def _text(cp: np.ndarray) -> str:
     return cp.astype(np.uint32, copy=False).tobytes().decode("utf-32-le", "surrogatepass")
 
 
-def _expand(cp: np.ndarray, flags: np.ndarray, tables: _CharTables) -> np.ndarray:
-    """The mapped code points, where some characters map to several (… → ..., ① → 1, ㎏ → kg)."""
-    lengths = np.ones(len(cp), dtype=np.int64)
-    idx = np.flatnonzero(flags & _EXPANDS)
-    src = np.searchsorted(tables.multi_cp, cp[idx])
-    k = tables.multi_off[src + 1] - tables.multi_off[src]
-    lengths[idx] = k
-    out_pos = np.cumsum(lengths) - lengths
-    out = np.empty(int(out_pos[-1] + lengths[-1]), dtype=np.uint32)
-    out[out_pos] = tables.single[cp]
-    rank = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
-    out[np.repeat(out_pos[idx], k) + rank] = tables.multi_flat[np.repeat(tables.multi_off[src], k) + rank]
-    return out
-
-
-def _long_runs(cp: np.ndarray) -> np.ndarray:
-    """Mask of positions preceded by three equal code points (``(.)\\1{3,}`` → ``\\1\\1\\1`` drops them)."""
-    out = np.zeros(len(cp), dtype=bool)
-    if len(cp) > 3:
-        eq = cp[1:] == cp[:-1]
-        out[3:] = eq[2:] & eq[1:-1] & eq[:-2]
-    return out
-
-
-def _collapse_pairs(cp: np.ndarray) -> np.ndarray:
-    """Keep-mask for ``(..)\\1{2,}`` → ``\\1\\1`` (applied left to right, as ``re.sub`` does).
-
-    A stretch of positions p with cp[p] == cp[p+2] (all three inside one text) starting at s and
-    r long is a period-2 segment r + 2 long; ``re`` matches it at s when r >= 4 and keeps 4 of its
-    2·⌊(r+2)/2⌋ matched characters. Segments are separated, so matches never interact.
-    """
-    n = len(cp)
-    keep = np.ones(n, dtype=bool)
-    if n < 6:
-        return keep
-    sep = cp == SEP
-    eq = (cp[:-2] == cp[2:]) & ~sep[:-2] & ~sep[1:-1] & ~sep[2:]
-    if not eq.any():
-        return keep
-    edge = np.diff(np.concatenate([[0], eq.view(np.int8), [0]]))
-    s = np.flatnonzero(edge == 1)
-    r = np.flatnonzero(edge == -1) - s
-    big = r >= 4
-    if not big.any():
-        return keep
-    s, r = s[big], r[big]
-    lo, hi = s + 4, s + 2 * ((r + 2) // 2)
-    delta = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(delta, lo, 1)
-    np.add.at(delta, hi, -1)
-    keep &= np.cumsum(delta[:-1]) == 0
-    return keep
-
-
 def _sep_positions(cp: np.ndarray) -> np.ndarray:
     return np.flatnonzero(cp == SEP)
 
 
 def normalize_batch(raw_texts: list[str]) -> CodeBatch:
     """`normalize_with_stats` for a whole batch at once (same texts, same repeat counts)."""
+    from dramascope.resonance import kernels
+
     n = len(raw_texts)
     if n == 0:
         none = np.zeros(0, dtype=np.int64)
@@ -258,45 +207,20 @@ def normalize_batch(raw_texts: list[str]) -> CodeBatch:
         texts = [t.replace("\x00", " ") for t in texts]
         joined = "\x00".join(texts)
     cp = _codepoints("\x00" + joined + "\x00")
-    if len(cp) > MAX_CHARS * 2:
-        seps = _sep_positions(cp)
-        if (np.diff(seps) > MAX_CHARS * 2 + 1).any():  # text[: MAX_CHARS * 2] before anything else
-            cp = cp[(np.arange(len(cp)) - seps[np.cumsum(cp == SEP) - 1] <= MAX_CHARS * 2) | (cp == SEP)]
     tables = _char_tables()
-    flags = tables.flags[cp]
-    if flags.any():
-        hard = np.flatnonzero(flags & _COMPLEX)
-        if len(hard):  # NFKC or lower case depends on context: those texts go through unicodedata first
-            parts = _text(cp[1:-1]).split("\x00")
-            for i in np.unique(np.searchsorted(_sep_positions(cp), hard) - 1):
-                parts[i] = unicodedata.normalize("NFKC", parts[i]).lower()
-            cp = _codepoints("\x00" + "\x00".join(parts) + "\x00")
-            flags = tables.flags[cp]  # what such a text now holds maps as the translate table alone
-        cp = _expand(cp, flags, tables) if (flags & _EXPANDS).any() else tables.single[cp]
-        cp = cp[cp != _DELETE]
-    else:
-        cp = tables.single[cp]
-    # \s+ → one space, then strip(): keep the first space of a run unless the run touches a text's edge.
-    ws = tables.space[cp]
-    if ws.any():
-        drop = ws.copy()
-        drop[1:] &= ws[:-1]  # spaces after a space
-        sep = cp == SEP
-        drop[1:] |= ws[1:] & sep[:-1]  # a run at a text's start
-        cp = cp[~drop]
-        ws = tables.space[cp]
-        trail = np.zeros(len(cp), dtype=bool)
-        trail[:-1] = ws[:-1] & (cp[1:] == SEP)  # the (single) space left at a text's end
-        cp = cp[~trail]
-        cp[tables.space[cp]] = 0x20
-    before = np.diff(_sep_positions(cp)) - 1
-    cp = cp[~_long_runs(cp) | (cp == SEP)]
-    cp = cp[_collapse_pairs(cp)]
-    seps = _sep_positions(cp)
-    lengths = np.diff(seps) - 1
-    removed = before - lengths
-    if (lengths > MAX_CHARS).any():
-        cp = cp[(np.arange(len(cp)) - seps[np.cumsum(cp == SEP) - 1] <= MAX_CHARS) | (cp == SEP)]
+    max_in = MAX_CHARS * 2  # text[: MAX_CHARS * 2] before anything else
+    hard = kernels.complex_texts(cp, tables.flags, _COMPLEX, max_in)
+    if len(hard):  # NFKC or lower case depends on context: those texts go through unicodedata first
         seps = _sep_positions(cp)
+        if (np.diff(seps) > max_in + 1).any():
+            cp = cp[(np.arange(len(cp)) - seps[np.cumsum(cp == SEP) - 1] <= max_in) | (cp == SEP)]
+        parts = _text(cp[1:-1]).split("\x00")
+        for i in hard.tolist():
+            parts[i] = unicodedata.normalize("NFKC", parts[i]).lower()
+        cp = _codepoints("\x00" + "\x00".join(parts) + "\x00")
+        max_in = len(cp)  # already cut; what such a text now holds maps as the translate table alone
+    cp, removed = kernels.normalize_codes(cp, tables.flags, tables.single, tables.multi_cp, tables.multi_off,
+                                          tables.multi_flat, tables.space, _EXPANDS, _DELETE, max_in, MAX_CHARS)
+    seps = _sep_positions(cp)
     out = _text(cp[1:-1]).split("\x00")
     return CodeBatch(cp=cp, starts=seps[:-1] + 1, ends=seps[1:], removed=removed, texts=out)
