@@ -115,26 +115,42 @@ def test_comment_detectors_by_hand(duckdb_workspace):
     assert ev.ev_danmaku_sync == 1.0
 
 
-def _evidence_rows(ws, **kw):
+def _evidence_rows(ws, p=None, **kw):
     from dramascope.signals.fraud import FraudParams, metric_day_evidence
 
-    p = FraudParams(ratio_shift_z=(1.0, 3.0), dilution_z=(1.0, 3.0), inconsistency=(2.0, 4.0), platform_z=(1.0, 3.0),
-                    completion_drop_z=(1.0, 3.0), burst_drop_z=0.5)  # low thresholds: many days with evidence
+    p = p or FraudParams(ratio_shift_z=(1.0, 3.0), dilution_z=(1.0, 3.0), inconsistency=(2.0, 4.0),
+                         platform_z=(1.0, 3.0), completion_drop_z=(1.0, 3.0),
+                         burst_drop_z=0.5)  # low thresholds: many days with evidence
     rows = ws.engine.to_arrow(metric_day_evidence(ws.table("metrics"), p, **kw)).to_pylist()
     return {(r["title_id"], r["date"]): r for r in rows}
 
 
-def test_only_evidence_prefilter_drops_only_days_without_evidence(planted):
-    """The cheap necessary condition tested before the z-scores keeps every day with evidence."""
-    full = _evidence_rows(planted)
-    kept = _evidence_rows(planted, only_evidence=True)
-    ev_cols = [c for c in next(iter(full.values())) if c.startswith("ev_")]
+def _check_prefilter(ws, p=None, at_least=30, only=None):
+    full = _evidence_rows(ws, p)
+    kept = _evidence_rows(ws, p, only_evidence=True)
+    ev_cols = [c for c in only or next(iter(full.values())) if c.startswith("ev_")]
     with_ev = {k for k, r in full.items() if any(r[c] > 0 for c in ev_cols)}
-    assert len(with_ev) > 30  # the low thresholds make the test bite
+    assert len(with_ev) > at_least  # the thresholds make the test bite
     assert with_ev <= set(kept) <= set(full)
     for k in kept:
         for c in ev_cols:
             assert kept[k][c] == pytest.approx(full[k][c]), (k, c)
+
+
+def test_only_evidence_prefilter_drops_only_days_without_evidence(planted):
+    """The cheap necessary condition tested before the z-scores keeps every day with evidence."""
+    _check_prefilter(planted)
+
+
+def test_prefilter_keeps_days_where_only_shares_and_favourites_fall_together(planted):
+    """Evidence that only a joint fall of shares and favourites can give (a burst while engagement
+    falls by burst_drop_z, far below every single-ratio threshold): the screen's joint arm keeps
+    those days although no ratio alone deviates enough."""
+    from dramascope.signals.fraud import FraudParams
+
+    p = FraudParams(ratio_shift_z=(6.0, 9.0), dilution_z=(6.0, 9.0), inconsistency=(12.0, 16.0),
+                    platform_z=(50.0, 60.0), completion_drop_z=(50.0, 60.0), burst_drop_z=0.3, burst_z=(0.1, 1.0))
+    _check_prefilter(planted, p, at_least=3, only=["ev_burst_without_engagement"])
 
 
 def test_platform_norms_on_the_deterministic_sample(planted):
