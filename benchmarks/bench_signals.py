@@ -209,8 +209,11 @@ def run_floor(work: Path, threads: int, memory_gb: float) -> dict:
 
 
 # ------------------------------------------------------------------------------------ pandas side
-def run_pandas(data: Path, titles_limit: int | None) -> dict:
-    """A straightforward pandas version of the metric-driven indicators (same definitions)."""
+def run_pandas(data: Path, titles_limit: int | None, keep_result: bool = False) -> dict:
+    """A straightforward pandas version of the metric-driven indicators (same definitions).
+
+    ``keep_result`` adds the long result and the grades to the returned dict (for checking it against the
+    Ibis side's tables; the benchmark itself does not keep them)."""
     import pandas as pd
 
     t0 = time.perf_counter()
@@ -297,9 +300,11 @@ def run_pandas(data: Path, titles_limit: int | None) -> dict:
     has_rate = (m.flagged == 0) & m.completion_rate.notna()
     m["cw"] = np.where(has_rate, m.completion_rate * m.plays, 0.0)
     m["cp"] = np.where(has_rate, m.plays, 0)
-    m["month"] = pd.to_datetime(m.date).dt.strftime("%Y-%m")
+    dates = pd.to_datetime(m.date)
+    m["month"] = dates.dt.strftime("%Y-%m")
+    age = (dates.max() - dates).dt.days.to_numpy()  # days before the market's latest date
     rt = titles.set_index("title_id")
-    as_of = m.date.max()
+    as_of = dates.max()
     out = []
     for gran in ("life", "month"):
         gk = ["title_id"] if gran == "life" else ["title_id", "month"]
@@ -332,11 +337,10 @@ def run_pandas(data: Path, titles_limit: int | None) -> dict:
             end = (pd.to_datetime(s.index.get_level_values("month")) + pd.offsets.MonthEnd(0)).to_numpy()
         else:
             # Life velocity: valid plays of the last 7 days before the market's latest date over the 7 before.
-            age = (pd.Timestamp(as_of) - pd.to_datetime(m.date)).dt.days
-            recent = m.vplays.where(age < 7, 0).groupby(m.title_id).sum()
-            before = m.vplays.where((age >= 7) & (age < 14), 0).groupby(m.title_id).sum()
-            ind["velocity"] = (recent / before.where(before > 0) - 1).reindex(tid).to_numpy()
-            end = np.full(len(s), np.datetime64(pd.Timestamp(as_of)))
+            w = pd.DataFrame({"title_id": m.title_id, "recent": np.where(age < 7, m.vplays, 0),
+                              "before": np.where((age >= 7) & (age < 14), m.vplays, 0)}).groupby("title_id").sum()
+            ind["velocity"] = (w.recent / w.before.where(w.before > 0) - 1).reindex(tid).to_numpy()
+            end = np.full(len(s), as_of.to_datetime64())
             # Data-quality grade per title from its life suspicion (A none, B < 5 %, C < 20 %, D).
             susp = ind.fraud_suspicion
             quality = pd.DataFrame({"grade": np.select([susp >= 0.2, susp >= 0.05, susp > 0], ["D", "C", "B"], "A"),
@@ -363,7 +367,8 @@ def run_pandas(data: Path, titles_limit: int | None) -> dict:
     result = pd.concat(out, ignore_index=True)
     total, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
     return {"seconds": total, "cpu_seconds": cpu, "fraud_seconds": fraud_s, "load_seconds": load_s, "rows": len(result),
-            "metric_rows": len(m), "flagged_cells": len(flags), "graded_titles": len(quality)}
+            "metric_rows": len(m), "flagged_cells": len(flags), "graded_titles": len(quality),
+            **({"result": result, "quality": quality} if keep_result else {})}
 
 
 # ------------------------------------------------------------------------------------------ driver
