@@ -119,4 +119,22 @@ def test_score_batch_columns_agree_with_the_result_objects():
             assert [row[f"rx_{c}"] for c in REACTION_CODES] == [int(c in want.reactions) for c in REACTION_CODES]
             assert row["evidence"] == json.dumps(want.evidence, ensure_ascii=False)
             assert (row["intensity"], row["valence"]) == (want.intensity, want.valence)
-    assert batch._scores_json(np.array([[np.nan] + [0.0] * 7]))[0].startswith('{"like":NaN,')
+    assert batch._scores_json(np.array([[np.nan] + [0.0] * 7])).to_pylist()[0].startswith('{"like":NaN,')
+
+
+def test_scores_json_writes_what_json_dumps_writes():
+    """Every probability rounded to 6 places is written as repr writes it (0.0, 1.0, 0.12345, 5e-06,
+    1.2e-05 …); a value that is not such a multiple goes through json text by text."""
+    import json
+
+    import numpy as np
+
+    from dramascope.resonance.labels import BASE_LABELS
+
+    k = np.unique(np.concatenate([np.arange(0, 1_000_001, 7), np.arange(2000), [1_000_000]]))
+    values = np.concatenate([k / 1e6, np.zeros((-len(k)) % len(BASE_LABELS))]).reshape(-1, len(BASE_LABELS))
+    got = batch._scores_json(values).to_pylist()
+    assert got == [json.dumps(dict(zip(BASE_LABELS, row)), separators=(",", ":")) for row in values.tolist()]
+    odd = np.array([[1 / 3] + [0.0] * 7])  # not rounded: the text-by-text path
+    assert batch._scores_json(odd).to_pylist() == [json.dumps(dict(zip(BASE_LABELS, odd[0].tolist())),
+                                                              separators=(",", ":"))]

@@ -305,25 +305,38 @@ def ngram_scores(cps, seps, sizes, n_bits, idf, log1p, weights):
     key = np.empty(total, dtype=np.int64)   # col << 32 | doc
     h_lo = np.zeros((1 << lo_bits) + 1, dtype=np.int64)
     h_hi = np.zeros((1 << hi_bits) + 1, dtype=np.int64)
+    # the hash of the window of size k at i is (C_k + g_k(i)) * _MULT with C_k = k * _SIZE_SEED times
+    # the first k primes and g_{k+1}(i) = g_k(i) * prime_k + cp[i + k] + 1: one product per size
+    kmax = 0
+    for si in range(n_sizes):
+        kmax = max(kmax, sizes[si])
+    want = np.zeros(kmax + 1, dtype=np.bool_)
+    seed = np.zeros(kmax + 1, dtype=np.uint64)
+    for si in range(n_sizes):
+        want[sizes[si]] = True
+    for k in range(1, kmax + 1):
+        c_k = np.uint64(k) * _SIZE_SEED
+        for j in range(k):
+            c_k = c_k * _PRIMES[j % 5]
+        seed[k] = c_k
     mm = 0
     for d in range(n):
         s0 = seps[d]
         s1 = seps[d + 1]
-        for si in range(n_sizes):
-            k = sizes[si]
-            if k == 1:
-                lo, hi = s0 + 1, s1 - 1
-            else:
-                lo, hi = s0, s1 - k + 1
-                if k == 2 and s1 == s0 + 1:
+        for i in range(s0, s1):
+            g = np.uint64(0)
+            for k in range(1, kmax + 1):
+                e = i + k - 1  # the window's last position: it may be the closing separator, no further
+                if e > s1:
+                    break
+                g = g * _PRIMES[(k - 1) % 5] + np.uint64(cps[e]) + np.uint64(1)
+                if not want[k]:
                     continue
-            seed = np.uint64(k) * _SIZE_SEED
-            for i in range(lo, hi + 1):
-                hsh = seed
-                for j in range(k):
-                    hsh = hsh * _PRIMES[j % 5] + np.uint64(cps[i + j]) + np.uint64(1)
-                hsh = hsh * _MULT
-                c = np.int64(hsh >> shift)
+                if k == 1 and i == s0:
+                    continue  # a separator alone is no unigram
+                if k == 2 and s1 == s0 + 1:
+                    continue  # an empty text has no bigram
+                c = np.int64(((seed[k] + g) * _MULT) >> shift)
                 key[mm] = (c << 32) | d
                 h_lo[(c & lo_mask) + 1] += 1
                 h_hi[(c >> lo_bits) + 1] += 1
@@ -412,7 +425,7 @@ def assemble_hits(n, n_labels, n_codes, hdoc, tid, neg, deg, ent_off, label, wei
     hit order); cues with entries count as cues (and as negated ones); an entry's evidence string is
     ``2 × entry + negated`` in the lexicon's evidence table; a hit that is not negated fires its
     reaction codes. Returns (scores, reaction flags, cue counts, negated counts, evidence ids and
-    their texts, and the reaction hits as text, code and cue)."""
+    their texts, and the reaction hits as text and (cue, reaction) entry)."""
     scores = np.zeros((n, n_labels), dtype=np.float64)
     flags = np.zeros((n, n_codes), dtype=np.float32)
     n_cues = np.zeros(n, dtype=np.int64)
@@ -428,8 +441,7 @@ def assemble_hits(n, n_labels, n_codes, hdoc, tid, neg, deg, ent_off, label, wei
     ev_idx = np.empty(n_ev, dtype=np.int64)
     ev_doc = np.empty(n_ev, dtype=np.int64)
     rx_doc = np.empty(n_rx, dtype=np.int64)
-    rx_out = np.empty(n_rx, dtype=np.int64)
-    rx_tid = np.empty(n_rx, dtype=np.int64)
+    rx_entry = np.empty(n_rx, dtype=np.int64)
     m = 0
     r = 0
     for i in range(h):
@@ -458,10 +470,9 @@ def assemble_hits(n, n_labels, n_codes, hdoc, tid, neg, deg, ent_off, label, wei
                 c = rx_code[q]
                 flags[d, c] = 1.0
                 rx_doc[r] = d
-                rx_out[r] = c
-                rx_tid[r] = t
+                rx_entry[r] = q
                 r += 1
-    return scores, flags, n_cues, n_neg, ev_idx, ev_doc, rx_doc, rx_out, rx_tid
+    return scores, flags, n_cues, n_neg, ev_idx, ev_doc, rx_doc, rx_entry
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -677,3 +688,131 @@ def normalize_codes(cp, flags, single, multi_cp, multi_off, multi_flat, space, e
         removed[doc] = before - (w4 - t0)
         w = t0 + min(w4 - t0, max_out)
     return out[:w].copy(), removed
+
+
+@njit(cache=True, nogil=True)
+def finding_ids(n, ev_idx, ev_doc, rx_doc, rx_entry, n_ev_pieces, rx_code, alpha_rank, n_codes):
+    """Per text, the ids of its evidence strings (``ev_idx``) and then of its reaction strings
+    (``n_ev_pieces + entry``) by code in alphabetical order, each code's cues in hit order — the
+    evidence list of a result: (ids, int64 offsets per text). ``ev_doc`` and ``rx_doc`` ascend."""
+    ids = np.empty(len(ev_idx) + len(rx_entry), dtype=np.int64)
+    off = np.zeros(n + 1, dtype=np.int64)
+    m = 0
+    e = 0
+    r = 0
+    for d in range(n):
+        while e < len(ev_idx) and ev_doc[e] == d:
+            ids[m] = ev_idx[e]
+            m += 1
+            e += 1
+        r0 = r
+        while r < len(rx_entry) and rx_doc[r] == d:
+            r += 1
+        if r > r0:
+            for rank in range(n_codes):
+                for q in range(r0, r):
+                    if alpha_rank[rx_code[rx_entry[q]]] == rank:
+                        ids[m] = n_ev_pieces + rx_entry[q]
+                        m += 1
+        off[d + 1] = m
+    return ids, off
+
+
+@njit(cache=True, nogil=True)
+def json_lists(ids, off, pieces, piece_off):
+    """Per text, ``"[" + ", ".join(its pieces) + "]"`` from the pieces' bytes (``json.dumps`` of a list
+    of strings, given each string's own JSON encoding): (UTF-8 bytes, int64 offsets)."""
+    n = len(off) - 1
+    out_off = np.zeros(n + 1, dtype=np.int64)
+    for d in range(n):
+        size = 2
+        for i in range(off[d], off[d + 1]):
+            size += piece_off[ids[i] + 1] - piece_off[ids[i]]
+        if off[d + 1] - off[d] > 1:
+            size += 2 * (off[d + 1] - off[d] - 1)
+        out_off[d + 1] = out_off[d] + size
+    out = np.empty(out_off[n], dtype=np.uint8)
+    for d in range(n):
+        w = out_off[d]
+        out[w] = 91  # [
+        w += 1
+        for i in range(off[d], off[d + 1]):
+            if i > off[d]:
+                out[w] = 44  # ,
+                out[w + 1] = 32
+                w += 2
+            p = ids[i]
+            for b in range(piece_off[p], piece_off[p + 1]):
+                out[w] = pieces[b]
+                w += 1
+        out[w] = 93  # ]
+    return out, out_off
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _put_int(out, w, value, width):
+    """Write ``value`` as ``width`` decimal digits (zero-padded) at ``w``; returns the new end."""
+    for j in range(width - 1, -1, -1):
+        out[w + j] = 48 + value % 10
+        value //= 10
+    return w + width
+
+
+@njit(cache=True, nogil=True)
+def scores_json(proba, parts, part_off):
+    """Per row of ``proba`` (rounded to 6 places), ``parts[0] v0 parts[1] v1 … parts[k]`` with each
+    value written as Python's ``repr`` writes it (what ``json.dumps`` writes for a finite float):
+    (ok, UTF-8 bytes, int64 offsets). ``ok`` is False, and nothing usable is returned, when a value
+    is not a multiple of 10**-6 in [0, 1] (NaN included): the caller then formats in Python."""
+    n, k = proba.shape
+    fixed = part_off[k + 1]
+    out = np.empty(n * (fixed + 8 * k), dtype=np.uint8)
+    off = np.zeros(n + 1, dtype=np.int64)
+    w = 0
+    for i in range(n):
+        for j in range(k + 1):
+            for b in range(part_off[j], part_off[j + 1]):
+                out[w] = parts[b]
+                w += 1
+            if j == k:
+                break
+            v = proba[i, j]
+            m = np.rint(v * 1e6)
+            if not (m >= 0.0 and m <= 1e6 and m / 1e6 == v):
+                return False, out[:0], off
+            q = np.int64(m)
+            if q == 0 or q == 1000000:  # 0.0 / 1.0
+                out[w] = 48 if q == 0 else 49
+                out[w + 1] = 46
+                out[w + 2] = 48
+                w += 3
+            elif q >= 100:  # 0.dddddd without trailing zeros
+                digits = 6
+                while q % 10 == 0:
+                    q //= 10
+                    digits -= 1
+                out[w] = 48
+                out[w + 1] = 46
+                w = _put_int(out, w + 2, q, digits)
+            else:  # below 1e-4: repr switches to an exponent (5e-06, 1.2e-05, 5e-05)
+                if q < 10:
+                    out[w] = 48 + q
+                    w += 1
+                    exp = 6
+                elif q % 10 == 0:
+                    out[w] = 48 + q // 10
+                    w += 1
+                    exp = 5
+                else:
+                    out[w] = 48 + q // 10
+                    out[w + 1] = 46
+                    out[w + 2] = 48 + q % 10
+                    w += 3
+                    exp = 5
+                out[w] = 101  # e
+                out[w + 1] = 45  # -
+                out[w + 2] = 48
+                out[w + 3] = 48 + exp
+                w += 4
+        off[i + 1] = w
+    return True, out[:w].copy(), off

@@ -10,6 +10,7 @@ trust them. Every cue that fires is kept as evidence. `Lexicons.analyze` reads o
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -93,20 +94,84 @@ class _CueTables:
         self.flip_target, self.flip_share = np.array(f_target, dtype=np.int64), np.array(f_share, dtype=np.float64)
 
 
+NO_EVIDENCE: list[str] = []
+_NO_REACTIONS: dict[str, list[str]] = {}
+
+
+@dataclass(frozen=True)
+class FindingTables:
+    """The strings a batch's findings point into: evidence strings (two per cue entry: plain and
+    negated), cue terms, and each (cue, reaction) pair's code; with their JSON encodings (UTF-8), so
+    the evidence column of a batch can be written without per-text Python."""
+
+    evidence: np.ndarray  # object: "cue→label" / "not cue→label" per entry
+    strings: np.ndarray  # object: the evidence strings, then "code:cue" per (cue, reaction) entry
+    terms: list[str]  # per cue (global id)
+    rx_tid: np.ndarray  # per (cue, reaction) entry: the cue
+    rx_code: np.ndarray  # per (cue, reaction) entry: the reaction code index
+    json_bytes: np.ndarray  # uint8: JSON strings of the evidence strings, then of "code:cue" per rx entry
+    json_off: np.ndarray  # int64 offsets into json_bytes (len = pieces + 1)
+    alpha_rank: np.ndarray  # per reaction code index: its rank in alphabetical order of the codes
+
+
 @dataclass
 class LexiconBatch:
-    """What the lexicons found in a batch, as columns (one row per text)."""
+    """What the lexicons found in a batch, as columns (one row per text).
+
+    Evidence and reactions are kept as columns too: ``ev_idx`` (ids into ``tables.evidence``) with
+    their texts ``ev_doc`` (ascending), and the reaction hits ``rx_doc``/``rx_entry`` (ids of (cue,
+    reaction) entries) in the order the per-text loop finds them. ``evidence`` and ``reactions`` build
+    the per-text lists and dicts from them when first read (one list per text; texts without
+    findings share one empty list / dict, read-only: consumers copy before changing)."""
 
     scores: np.ndarray  # (n, labels) float64
     n_cues: np.ndarray
     n_negated: np.ndarray
-    evidence: list[list[str]]
-    reactions: list[dict[str, list[str]]]
     reaction_flags: np.ndarray  # (n, reaction codes) float32, 1 where a reaction fired
+    ev_idx: np.ndarray
+    ev_doc: np.ndarray
+    rx_doc: np.ndarray
+    rx_entry: np.ndarray
+    tables: FindingTables
+    _evidence: list | None = field(default=None, repr=False)
+    _reactions: list | None = field(default=None, repr=False)
 
+    @property
+    def evidence(self) -> list[list[str]]:
+        if self._evidence is None:
+            n = len(self.scores)
+            evidence: list[list[str]] = [NO_EVIDENCE] * n
+            if len(self.ev_idx):
+                strs = self.tables.evidence[self.ev_idx].tolist()
+                bounds = np.searchsorted(self.ev_doc, np.arange(n + 1))
+                docs = np.flatnonzero(np.diff(bounds))
+                for d, part in zip(docs.tolist(), map(strs.__getitem__, map(slice, bounds[docs].tolist(),
+                                                                            bounds[docs + 1].tolist()))):
+                    evidence[d] = part
+            self._evidence = evidence
+        return self._evidence
 
-_NO_EVIDENCE: list[str] = []
-_NO_REACTIONS: dict[str, list[str]] = {}
+    def result_evidence(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids into ``tables.strings``, offsets per text) of each text's evidence list as a result
+        carries it: its evidence strings, then "code:cue" for its reactions by code in alphabetical
+        order, each code's cues in the order found."""
+        from dramascope.resonance import kernels
+
+        t = self.tables
+        return kernels.finding_ids(len(self.scores), self.ev_idx, self.ev_doc, self.rx_doc, self.rx_entry,
+                                   len(t.evidence), t.rx_code, t.alpha_rank, len(REACTION_CODES))
+
+    @property
+    def reactions(self) -> list[dict[str, list[str]]]:
+        if self._reactions is None:
+            reactions: list[dict[str, list[str]]] = [_NO_REACTIONS] * len(self.scores)
+            t = self.tables
+            for d, q in zip(self.rx_doc.tolist(), self.rx_entry.tolist()):
+                if reactions[d] is _NO_REACTIONS:
+                    reactions[d] = {}
+                reactions[d].setdefault(REACTION_CODES[t.rx_code[q]], []).append(t.terms[t.rx_tid[q]])
+            self._reactions = reactions
+        return self._reactions
 
 
 class LexiconResults(Sequence):
@@ -116,7 +181,7 @@ class LexiconResults(Sequence):
         self.batch = batch
 
     def __len__(self) -> int:
-        return len(self.batch.evidence)
+        return len(self.batch.scores)
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -228,13 +293,14 @@ class Lexicons:
         """The three matchers' cue tables as one (term ids offset per matcher), for `_assemble`."""
         base, ent_off, rx_off = 0, [np.zeros(1, np.int64)], [np.zeros(1, np.int64)]
         self._tid_base: dict[str, int] = {}
-        labels, weights, evidence, codes, terms = [], [], [], [], []
+        labels, weights, evidence, codes, terms, rx_tid = [], [], [], [], [], []
         for kind in _KINDS:
             t = self._tables[kind]
             self._tid_base[kind] = base
-            base += len(t.terms)
             ent_off.append(t.ent_off[1:] + sum(len(x) for x in labels))
             rx_off.append(t.rx_off[1:] + sum(len(x) for x in codes))
+            rx_tid.append(np.repeat(np.arange(len(t.terms)) + base, np.diff(t.rx_off)))
+            base += len(t.terms)
             labels.append(t.label)
             weights.append(t.weight)
             evidence.append(t.evidence)
@@ -243,8 +309,22 @@ class Lexicons:
         zh = self._tables["zh"]  # the negation flip is the same for every matcher
         self._global = (np.concatenate(ent_off), np.concatenate(labels), np.concatenate(weights), zh.flip_off,
                         zh.flip_target, zh.flip_share, np.concatenate(rx_off), np.concatenate(codes))
-        self._g_evidence = np.concatenate(evidence)
-        self._g_terms = np.concatenate(terms).tolist()
+        ev = np.concatenate(evidence)
+        all_terms = np.concatenate(terms).tolist()
+        rx_tid_all = np.concatenate(rx_tid).astype(np.int64)
+        rx_code_all = np.concatenate(codes).astype(np.int64)
+        pieces = [json.dumps(x, ensure_ascii=False).encode("utf-8") for x in ev.tolist()]
+        pieces += [json.dumps(f"{REACTION_CODES[c]}:{all_terms[t]}", ensure_ascii=False).encode("utf-8")
+                   for t, c in zip(rx_tid_all.tolist(), rx_code_all.tolist())]
+        off = np.zeros(len(pieces) + 1, dtype=np.int64)
+        np.cumsum([len(x) for x in pieces], out=off[1:])
+        alpha = sorted(range(len(REACTION_CODES)), key=lambda c: REACTION_CODES[c])
+        alpha_rank = np.empty(len(REACTION_CODES), dtype=np.int64)
+        alpha_rank[alpha] = np.arange(len(REACTION_CODES))
+        strings = np.array(ev.tolist() + [f"{REACTION_CODES[c]}:{all_terms[t]}" for t, c in
+                                          zip(rx_tid_all.tolist(), rx_code_all.tolist())], dtype=object)
+        self._findings = FindingTables(ev, strings, all_terms, rx_tid_all, rx_code_all,
+                                       np.frombuffer(b"".join(pieces), dtype=np.uint8), off, alpha_rank)
 
     def _assemble(self, n: int, parts: list) -> LexiconBatch:
         """Scores, counts, evidence and reactions per text from the hits of the three matchers, in the
@@ -252,29 +332,15 @@ class Lexicons:
         float64 sums in that order (:func:`kernels.assemble_hits`)."""
         from dramascope.resonance import kernels
 
-        reactions: list[dict[str, list[str]]] = [_NO_REACTIONS] * n
-        # Texts without findings share one empty list / dict (read-only; consumers copy before changing).
-        evidence: list[list[str]] = [_NO_EVIDENCE] * n
         hdoc, tid, neg, deg = (np.concatenate(x) for x in zip(*parts)) if parts else (
             np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0))
         if len(parts) > 1:
             order = np.argsort(hdoc, kind="stable")  # by text; matcher, then position within a text
             hdoc, tid, neg, deg = hdoc[order], tid[order], neg[order], deg[order]
-        scores, flags, n_cues, n_neg, ev_idx, ev_doc, rx_doc, rx_code, rx_tid = kernels.assemble_hits(
+        scores, flags, n_cues, n_neg, ev_idx, ev_doc, rx_doc, rx_entry = kernels.assemble_hits(
             n, len(BASE_LABELS), len(REACTION_CODES), hdoc.astype(np.int64), tid.astype(np.int64),
             neg.astype(np.bool_), deg.astype(np.float64), *self._global)
-        if len(ev_idx):
-            strs = self._g_evidence[ev_idx].tolist()
-            bounds = np.searchsorted(ev_doc, np.arange(n + 1)).tolist()
-            for d in np.flatnonzero(np.diff(bounds)).tolist():
-                evidence[d] = strs[bounds[d]:bounds[d + 1]]
-        if len(rx_doc):
-            terms = self._g_terms
-            for d, c, t in zip(rx_doc.tolist(), rx_code.tolist(), rx_tid.tolist()):
-                if reactions[d] is _NO_REACTIONS:
-                    reactions[d] = {}
-                reactions[d].setdefault(REACTION_CODES[c], []).append(terms[t])
-        return LexiconBatch(scores, n_cues, n_neg, evidence, reactions, flags)
+        return LexiconBatch(scores, n_cues, n_neg, flags, ev_idx, ev_doc, rx_doc, rx_entry, self._findings)
 
 
 _KINDS = ("zh", "latin", "sym")

@@ -189,13 +189,14 @@ def polarity_from_prepared(prep: Prepared, lang: str = "auto", *, models: dict[s
     if n == 0:
         return out
     fallback = "zh" if "zh" in models else next(iter(models))
-    langs = np.array([lang if lang != "auto" else l for l in prep.langs], dtype=object)
+    langs = np.asarray(prep.langs if lang == "auto" else [lang] * n, dtype=str)
     routed = np.where(np.isin(langs, list(models)), langs, fallback)
-    nonempty = np.array([bool(t) for t in prep.texts], dtype=bool)
+    nonempty = (prep.lengths > 0) if prep.lengths is not None else np.array([bool(t) for t in prep.texts])
     for model_lang in np.unique(routed[nonempty]):
-        idx = np.nonzero(nonempty & (routed == model_lang))[0]
+        idx = np.flatnonzero(nonempty & (routed == model_lang))
         m = models[str(model_lang)]
-        out[idx] = m.proba([prep.texts[i] for i in idx], prep.dense[idx])
+        texts = prep.texts if len(idx) == n else [prep.texts[i] for i in idx]
+        out[idx] = m.proba(texts, prep.dense if len(idx) == n else prep.dense[idx])
     return out
 
 
