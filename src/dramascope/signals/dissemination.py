@@ -90,12 +90,14 @@ def _half_life(daily: ir.Table, granularity: Granularity) -> ir.Table:
            else stored_as(period_start(daily.date, granularity), "date"))
     d = daily.select("title_id", key=key, day=epoch_day(daily.date), plays=daily.plays_valid)
     first = d.day.min().as_scalar()  # days are packed relative to the market's first day, so any date fits
+    # Days without valid plays can be neither the peak (it needs plays) nor a point of the fit.
+    d = d.filter(d.plays > 0)
     peak = d.group_by(["title_id", "key"]).aggregate(
         best=(d.plays * _PEAK_BASE + (_PEAK_BASE - 1 - (d.day - first))).max())
     peak = peak.filter(peak.best >= _PEAK_BASE)  # a day with plays
     peak = peak.select("title_id", "key", peak_day=first + (_PEAK_BASE - 1 - peak.best % _PEAK_BASE))
     d = d.join(peak, ["title_id", "key"])
-    d = d.filter((d.day >= d.peak_day) & (d.plays > 0))
+    d = d.filter(d.day >= d.peak_day)
     d = d.mutate(x=(d.day - d.peak_day).cast("float64"), y=d.plays.cast("float64").ln())
     s = d.group_by(["title_id", "key"]).aggregate(
         n=d.count(), sx=d.x.sum(), sy=d.y.sum(), sxx=(d.x * d.x).sum(), sxy=(d.x * d.y).sum()
