@@ -147,3 +147,60 @@ def test_retraining_one_language_keeps_the_other_byte_for_byte(tmp_path):
     assert saved["training"] == {"en": {"n": 3}, "zh": {"n": 1}} and saved["data"]["zh"] == "z"
     loaded = load_model(tmp_path)
     assert loaded.version == em.version and loaded.models["en"].ngram_sizes == (1, 2, 3)
+
+
+EN_ROWS = [("i love this show", "like"), ("so happy for them", "happiness"), ("this is so sad", "sadness"),
+           ("i am furious at him", "anger"), ("gross and boring", "disgust"), ("that was scary", "fear"),
+           ("wait what a twist", "surprise"), ("which episode is this", "neutral")]
+
+
+def test_nb_log_count_ratio_by_hand():
+    import scipy.sparse as sp
+
+    from dramascope.resonance.train import nb_log_count_ratio
+
+    # column 0 only in class 0 (twice, counted once per row: binarised), column 1 in both, column 2 nowhere
+    x = sp.csr_matrix(np.array([[2, 1, 0], [0, 1, 0], [0, 1, 0]], dtype=np.float32))
+    y = np.array([0, 1, 1])
+    r = nb_log_count_ratio(x, y)
+    # class 0 vs rest: p = 1 + [1, 1, 0] = [2, 2, 1] (sum 5); q = 1 + [0, 2, 0] = [1, 3, 1] (sum 5)
+    r0 = np.abs(np.log((np.array([2, 2, 1]) / 5) / (np.array([1, 3, 1]) / 5)))
+    # class 1 vs rest: p = [1, 3, 1], q = [2, 2, 1]: the same magnitudes
+    assert np.allclose(r, r0)
+    assert r[0] == pytest.approx(np.log(2)) and r[1] == pytest.approx(np.log(1.5)) and r[2] == 0.0
+
+
+def test_word_column_scales_fold_back_into_the_saved_weights():
+    # word_scale / nb_word_power change the fit (a weaker penalty on word weights), not the model's format:
+    # the saved coef times the unscaled design gives the logits of the fit on the scaled design
+    import scipy.sparse as sp
+
+    from dramascope.resonance.features import DENSE_NAMES, hashed_ngrams, prepare
+    from dramascope.resonance.train import column_scales
+    from dramascope.resonance.word_features import hashed_words
+
+    texts, labels = [t for t, _ in EN_ROWS] * 3, [l for _, l in EN_ROWS] * 3
+    base = dict(ngram_sizes=(1, 2, 3), n_bits=10, word_bits=9, C=1.0, prior_alphas=())
+    plain, _ = fit_language_model(texts, labels, "en", TrainConfig(**base), calibrate=False)
+    cfg = TrainConfig(**base, word_scale=2.0, nb_word_power=0.5)
+    scaled, _ = fit_language_model(texts, labels, "en", cfg, calibrate=False)
+    assert scaled.coef.shape == plain.coef.shape and not np.allclose(scaled.coef, plain.coef)
+    prep = prepare(texts)
+    counts = [hashed_ngrams(prep.texts, (1, 2, 3), 10), hashed_words(prep.texts, 9)]
+    y = np.array([scaled.classes.index(l) for l in labels])
+    width = (1 << 10) + (1 << 9) + len(DENSE_NAMES)
+    s = column_scales(cfg, counts, np.arange(len(texts)), y, width)
+    assert s[:1 << 10].tolist() == [1.0] * (1 << 10) and s[-len(DENSE_NAMES):].tolist() == [1.0] * len(DENSE_NAMES)
+    seen = np.bincount(counts[1].indices, minlength=1 << 9) > 0
+    assert np.mean(s[1 << 10:(1 << 10) + (1 << 9)][seen]) == pytest.approx(2.0)
+    # refit by hand on the scaled design with sklearn: its probabilities are the model's (kernel) ones
+    from sklearn.linear_model import LogisticRegression
+
+    x = scaled.design(prep.texts, prep.dense)
+    lr = LogisticRegression(C=1.0, max_iter=100, tol=1e-3, solver="newton-cg").fit((x @ sp.diags(s)).tocsr(), y)
+    want = lr.predict_proba((x @ sp.diags(s)).tocsr())
+    from dramascope.resonance.labels import BASE_LABELS
+
+    got = scaled.proba(prep.texts, prep.dense)[:, [BASE_LABELS.index(c) for c in scaled.classes]]
+    assert np.allclose(got, want, atol=2e-3)
+    assert column_scales(TrainConfig(**base), counts, np.arange(len(texts)), y, width) is None

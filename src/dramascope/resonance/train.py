@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
 
 from dramascope.resonance.corpora import read_cped, read_goemotions, read_labelled, read_nlpcc
@@ -44,6 +45,13 @@ class TrainConfig:
     # rows weighted by (largest class count / own class count) ** power, mean weight 1 (0: unweighted,
     # 1: sklearn's "balanced"); used only when the caller passes no sample weights
     class_weight_power: float = 0.0
+    # training-only column scales of the word block (each tf-idf block is unit-normalised first): a scale
+    # s on a column is a weaker L2 penalty on its weight (1/s^2); the fitted weights are multiplied by the
+    # scales before saving, so the shipped model scores the unscaled design and inference is unchanged.
+    word_scale: float = 1.0  # the whole word block against the char block and the dense features
+    # > 0: also each word column by its naive-Bayes log-count ratio (Wang & Manning 2012), class-independent
+    # (the largest |ratio| over one-vs-rest splits) to this power, normalised to mean 1 over seen columns
+    nb_word_power: float = 0.0
     # decision rule: strengths of the prior correction tried on the held-out 10% (empty: plain argmax)
     prior_alphas: tuple[float, ...] = (0.0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 1.0)
 
@@ -121,8 +129,13 @@ def fit_language_model(texts: list[str], labels: list[str], lang: str, cfg: Trai
                               np.zeros(len(classes), np.float32), cfg.dense_scale, word_bits=cfg.word_bits,
                               word_negation=cfg.word_negation, word_trigrams=cfg.word_trigrams)
         x = model.design([prep.texts[i] for i in idx], prep.dense[idx])
+        scale = column_scales(cfg, counts, idx, y[idx], width)
+        if scale is not None:
+            x = (x @ sp.diags(scale)).tocsr()
         sw = None if sample_weight is None else sample_weight[idx]
         lr = _fit_lr(x, y[idx], cfg, sw)
+        if scale is not None:  # weights of the unscaled design: what the linear kernel multiplies
+            lr.coef_ = lr.coef_ * scale[None, :]
         coef = np.zeros((len(classes), x.shape[1]), np.float32)
         intercept = np.zeros(len(classes), np.float32)
         fitted = list(lr.classes_)
@@ -162,6 +175,41 @@ def fit_language_model(texts: list[str], labels: list[str], lang: str, cfg: Trai
     model.temperature = temperature
     model.label_offset = offsets
     return model, report
+
+
+def nb_log_count_ratio(counts: sp.csr_matrix, y: np.ndarray, smoothing: float = 1.0) -> np.ndarray:
+    """Per column, the largest |log-count ratio| over the one-vs-rest splits of the classes in ``y``:
+    r_c = log((p_c / |p_c|_1) / (q_c / |q_c|_1)), p_c (q_c) = ``smoothing`` + number of rows of class c
+    (of the other classes) where the column occurs (binarised counts, as in NBSVM, Wang & Manning 2012).
+    A column seen in no row gets log(|q_c|_1 / |p_c|_1)-sized values from the smoothing alone; callers
+    normalise over seen columns."""
+    xb = counts.tocsr().copy()
+    xb.data[:] = 1.0
+    total = np.asarray(xb.sum(axis=0)).ravel()
+    ratio = np.zeros(counts.shape[1])
+    for c in np.unique(y):
+        pc = np.asarray(xb[y == c].sum(axis=0)).ravel() + smoothing
+        qc = total - (pc - smoothing) + smoothing
+        ratio = np.maximum(ratio, np.abs(np.log((pc / pc.sum()) / (qc / qc.sum()))))
+    return ratio
+
+
+def column_scales(cfg: TrainConfig, counts: list[sp.csr_matrix], idx: np.ndarray, y: np.ndarray,
+                  width: int) -> np.ndarray | None:
+    """Training-only scale of every design column (char block, word block, dense) from ``cfg``, or None
+    when all are 1. Word columns: ``word_scale`` × (NB ratio ** ``nb_word_power``, mean 1 over the columns
+    seen in the rows ``idx``)."""
+    if len(counts) < 2 or (cfg.word_scale == 1.0 and not cfg.nb_word_power):
+        return None
+    scale = np.ones(width, np.float64)
+    n_char, words = counts[0].shape[1], counts[1][idx]
+    w = np.full(words.shape[1], cfg.word_scale)
+    if cfg.nb_word_power:
+        nb = nb_log_count_ratio(words, y) ** cfg.nb_word_power
+        seen = np.bincount(words.indices, minlength=words.shape[1]) > 0
+        w *= nb / nb[seen].mean() if seen.any() else 1.0
+    scale[n_char:n_char + words.shape[1]] = w
+    return scale
 
 
 def _macro_f1(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> float:
