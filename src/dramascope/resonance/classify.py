@@ -67,8 +67,7 @@ def score_texts(texts: list[str], lang: str = "auto", *, model: EmotionModel | N
     if lang not in LANG_CHOICES:
         raise ValueError(f"lang must be one of {', '.join(LANG_CHOICES)}, not {lang!r}")
     model = model or load_model()
-    texts = [t if isinstance(t, str) else "" for t in texts]
-    prep = prepare(texts)
+    prep = prepare(texts)  # a text that is not a string reads as empty (normalize_batch)
     proba = model.predict_proba(prep, None if lang == "auto" else lang)
     empty = prep.lengths == 0
     if empty.any():

@@ -273,12 +273,13 @@ def phrase_sums(cp, seps, trie, w_pos, w_neg):
 
 
 @njit(cache=True, nogil=True)
-def ngram_scores(cps, seps, sizes, n_bits, idf, log1p, weights):
+def ngram_scores(cps, seps, sizes, n_bits, idf, log1p, weights, key, tmp, doc_shift):
     """(n, k) float32: ``tfidf(hashed_ngrams(texts, sizes, n_bits), idf) @ weights`` for texts framed
     by separators in ``cps`` (``seps``: the n + 1 separator positions).
 
     The n-gram hashes are those of `features.ngram_occurrences` (a window may touch the framing
-    separators but hold none inside; an empty text has no bigram). Keys ``column << 32 | text`` are
+    separators but hold none inside; an empty text has no bigram). Keys ``column << doc_shift | text``
+    (in ``key``, with ``tmp`` as long: uint32 when they fit, which halves the memory the sort moves) are
     generated in text order and sorted by column with two stable radix passes (half the column bits
     each), so the weight table is read in column order (a row-major product would read it at
     random, a cache miss per n-gram) while each text still sees its columns in ascending order, as
@@ -290,19 +291,11 @@ def ngram_scores(cps, seps, sizes, n_bits, idf, log1p, weights):
     out = np.zeros((n, n_out), dtype=np.float32)
     shift = np.uint64(64 - n_bits)
     n_sizes = len(sizes)
-    total = 0
-    for d in range(n):
-        length = seps[d + 1] - seps[d] - 1
-        for si in range(n_sizes):
-            k = sizes[si]
-            if k == 1:
-                total += length
-            elif not (k == 2 and length == 0):
-                total += max(length + 3 - k, 0)
+    total = len(key)
     lo_bits = n_bits // 2
     hi_bits = n_bits - lo_bits
     lo_mask = (1 << lo_bits) - 1
-    key = np.empty(total, dtype=np.int64)   # col << 32 | doc
+    doc_mask = (1 << doc_shift) - 1
     h_lo = np.zeros((1 << lo_bits) + 1, dtype=np.int64)
     h_hi = np.zeros((1 << hi_bits) + 1, dtype=np.int64)
     # the hash of the window of size k at i is (C_k + g_k(i)) * _MULT with C_k = k * _SIZE_SEED times
@@ -337,23 +330,26 @@ def ngram_scores(cps, seps, sizes, n_bits, idf, log1p, weights):
                 if k == 2 and s1 == s0 + 1:
                     continue  # an empty text has no bigram
                 c = np.int64(((seed[k] + g) * _MULT) >> shift)
-                key[mm] = (c << 32) | d
+                if mm == total:
+                    raise ValueError("ngram_scores: more n-grams than the key array holds")
+                key[mm] = (c << doc_shift) | np.int64(d)
                 h_lo[(c & lo_mask) + 1] += 1
                 h_hi[(c >> lo_bits) + 1] += 1
                 mm += 1
+    if mm != total:
+        raise ValueError("ngram_scores: fewer n-grams than the key array holds")
     for c in range(1 << lo_bits):
         h_lo[c + 1] += h_lo[c]
     for c in range(1 << hi_bits):
         h_hi[c + 1] += h_hi[c]
-    tmp = np.empty(total, dtype=np.int64)
     for r in range(total):
         kk = key[r]
-        b = (kk >> 32) & lo_mask
+        b = (kk >> doc_shift) & lo_mask
         tmp[h_lo[b]] = kk
         h_lo[b] += 1
     for r in range(total):
         kk = tmp[r]
-        b = kk >> (32 + lo_bits)
+        b = kk >> (doc_shift + lo_bits)
         key[h_hi[b]] = kk
         h_hi[b] += 1
     e_doc = np.empty(total, dtype=np.int32)
@@ -367,8 +363,8 @@ def ngram_scores(cps, seps, sizes, n_bits, idf, log1p, weights):
         q = r + 1
         while q < total and key[q] == kk:
             q += 1
-        c = kk >> 32
-        d = kk & 0xFFFFFFFF
+        c = np.int64(kk >> doc_shift)
+        d = np.int64(kk & doc_mask)
         v = log1p[q - r] * idf[c]
         v64 = np.float64(v)
         sumsq[d] += v64 * v64
@@ -749,7 +745,7 @@ def json_lists(ids, off, pieces, piece_off):
     return out, out_off
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True)
 def _put_int(out, w, value, width):
     """Write ``value`` as ``width`` decimal digits (zero-padded) at ``w``; returns the new end."""
     for j in range(width - 1, -1, -1):

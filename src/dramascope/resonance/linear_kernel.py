@@ -94,10 +94,18 @@ def linear_scores(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np
         return np.zeros((0, weights.shape[1]), dtype=np.float32)
     cps = _codepoints(texts)
     seps = np.flatnonzero(cps == _SEP)
-    longest = int(np.diff(seps).max()) + 1
+    lengths = np.diff(seps) - 1
+    longest = int(lengths.max()) + 2
+    # n-grams per text: every character for size 1, length + 3 - k windows for k >= 2 (none of size 2
+    # in an empty text)
+    total = sum(int(lengths.sum()) if k == 1 else int(np.maximum(lengths + 3 - k, 0)[lengths > 0].sum()
+                                                         if k == 2 else np.maximum(lengths + 3 - k, 0).sum())
+                for k in sizes)
+    doc_bits = max(int(n - 1).bit_length(), 1)
+    key_type, doc_shift = (np.uint32, doc_bits) if doc_bits + n_bits <= 32 else (np.int64, 32)
     out = kernels.ngram_scores(cps, seps, np.asarray(sizes, dtype=np.int64), n_bits,
                                np.asarray(idf[:dim], dtype=np.float32), _log1p_table(len(sizes) * longest + 1),
-                               weights)
+                               weights, np.empty(total, key_type), np.empty(total, key_type), doc_shift)
     if word_dim:
         x = _word_block(texts, word_bits, idf[dim:], word_options)
         kernels.add_csr(out, x.indptr.astype(np.int64), x.indices.astype(np.int64),

@@ -156,10 +156,11 @@ class EmotionModel:
         if len(targets) == 1:  # one model for the whole batch: no subsets to copy
             return self.models[targets[0]].proba(prepared.texts, prepared.dense)
         out = np.zeros((n, len(BASE_LABELS)))
-        model_of = np.array([route[l] for l in langs], dtype=object)
+        text_langs = np.asarray(langs, dtype=str)
         for model_lang in targets:
-            idx = np.flatnonzero(model_of == model_lang)
-            out[idx] = self.models[model_lang].proba([prepared.texts[i] for i in idx], prepared.dense[idx])
+            idx = np.flatnonzero(np.isin(text_langs, [l for l, m in route.items() if m == model_lang]))
+            out[idx] = self.models[model_lang].proba(list(map(prepared.texts.__getitem__, idx.tolist())),
+                                                     prepared.dense[idx])
         return out
 
     def decide(self, proba: np.ndarray, langs: list[str], lang: str | None = None) -> np.ndarray:
@@ -171,8 +172,8 @@ class EmotionModel:
         if n == 0:
             return np.zeros(0, dtype=np.int64)
         offsets = np.zeros((n, len(BASE_LABELS)))
-        text_langs = np.array([lang] * n if lang else langs, dtype=object)
-        for text_lang in set(text_langs.tolist()):  # a handful of languages: no per-row Python
+        text_langs = np.asarray([lang] * n if lang else langs, dtype=str)
+        for text_lang in np.unique(text_langs).tolist():  # a handful of languages: no per-row Python
             offsets[text_langs == text_lang] = self.models[self.for_lang(text_lang).lang].base_offsets()
         with np.errstate(divide="ignore"):
             z = np.log(proba)

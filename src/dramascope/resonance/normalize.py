@@ -201,8 +201,12 @@ def normalize_batch(raw_texts: list[str]) -> CodeBatch:
     if n == 0:
         none = np.zeros(0, dtype=np.int64)
         return CodeBatch(cp=np.zeros(1, dtype=np.uint32), starts=none, ends=none, removed=none, texts=[])
-    texts = [t if t else "" for t in raw_texts]
-    joined = "\x00".join(texts)
+    texts = raw_texts
+    try:
+        joined = "\x00".join(texts)
+    except TypeError:  # a text that is not a string (None, a number) reads as empty
+        texts = [t if isinstance(t, str) else "" for t in raw_texts]
+        joined = "\x00".join(texts)
     if joined.count("\x00") != n - 1:  # a text holds NUL: as a control character it becomes a space anyway
         texts = [t.replace("\x00", " ") for t in texts]
         joined = "\x00".join(texts)
