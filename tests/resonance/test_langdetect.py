@@ -3,7 +3,11 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dramascope.resonance.langdetect import batch_stats, detect_language, detect_languages
+from dramascope.resonance.langdetect import (
+    batch_stats,
+    detect_language,
+    detect_languages,
+)
 from dramascope.resonance.normalize import normalize_batch, normalize_text
 
 

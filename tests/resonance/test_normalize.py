@@ -67,7 +67,11 @@ def test_batch_normalisation_equals_per_text_on_repeats_spaces_and_expansions(te
 
 
 def test_batch_normalisation_cuts_long_texts_as_the_per_text_rule():
-    from dramascope.resonance.normalize import MAX_CHARS, normalize_batch, normalize_with_stats
+    from dramascope.resonance.normalize import (
+        MAX_CHARS,
+        normalize_batch,
+        normalize_with_stats,
+    )
 
     texts = ["ab" * MAX_CHARS + "x", " " * (3 * MAX_CHARS) + "好", "哈" * (2 * MAX_CHARS + 7), "ｶﾞ" * MAX_CHARS + "a",
              "a b " * MAX_CHARS]

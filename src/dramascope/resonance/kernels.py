@@ -31,7 +31,7 @@ _SIZE_SEED = np.uint64(0x9E37)
 def _root(trie, c):
     root = trie[0]
     last = len(root) - 1
-    return root[c if c < last else last]
+    return root[min(c, last)]
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -166,7 +166,7 @@ def char_context(cp, pos, end, hit_doc, starts, window, clause_table, negators, 
         ps = lo
         for q in range(p - 1, lo - 1, -1):
             c = cp[q]
-            if clause_table[c if c < n_clause else n_clause]:
+            if clause_table[min(c, n_clause)]:
                 ps = q + 1
                 break
         w = p - ps

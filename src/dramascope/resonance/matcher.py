@@ -156,7 +156,7 @@ class TermTable:
                 node = nxt
             node_term[node] = tid
         root = children[0]
-        self.root = np.full(max(root, default=0) + 2, -1, dtype=np.int64)
+        self.root = np.full(max(root, default=0) + 2, -1, dtype=np.int32)  # int32: half the cache lines
         for ch, node in root.items():
             self.root[ch] = node
         off = [0]

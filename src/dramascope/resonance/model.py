@@ -208,8 +208,16 @@ def shipped_model_dir() -> Path:
     return Path(str(resources.files("dramascope.data").joinpath("models")))
 
 
+@lru_cache(maxsize=1)
+def _shipped_resolved() -> str:
+    """The shipped model folder, resolved once (batch scoring asks for the model on every batch)."""
+    return str(shipped_model_dir().resolve())
+
+
 def load_model(folder: str | Path | None = None) -> EmotionModel:
     """Load a model folder (default: $DRAMASCOPE_EMOTION_MODEL, else the shipped model)."""
+    if not folder and not os.environ.get(MODEL_ENV):
+        return _load_cached(_shipped_resolved())
     folder = Path(folder) if folder else Path(os.environ.get(MODEL_ENV) or shipped_model_dir())
     return _load_cached(str(folder.resolve()))
 

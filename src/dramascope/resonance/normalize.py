@@ -105,10 +105,6 @@ class CodeBatch:
     def lengths(self) -> np.ndarray:
         return self.ends - self.starts
 
-    def doc_ids(self) -> np.ndarray:
-        """Text index of every position (a separator belongs to the text after it; the last to n)."""
-        return np.cumsum(self.cp == SEP) - 1
-
 
 _COMPLEX, _EXPANDS, _DELETED = np.uint8(1), np.uint8(2), np.uint8(4)
 

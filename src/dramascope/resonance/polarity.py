@@ -154,8 +154,16 @@ def _load_folder(folder_str: str) -> dict[str, PolarityModel]:
 
 def load_polarity_models(folder: str | Path | None = None) -> dict[str, PolarityModel]:
     """The per-language polarity models of a folder ($DRAMASCOPE_POLARITY_MODEL, else the shipped ones)."""
+    if not folder and not os.environ.get(POLARITY_ENV):
+        return _load_folder(_shipped_resolved())
     folder = Path(folder) if folder else Path(os.environ.get(POLARITY_ENV) or shipped_polarity_dir())
     return _load_folder(str(folder.resolve()))
+
+
+@lru_cache(maxsize=1)
+def _shipped_resolved() -> str:
+    """The shipped model folder, resolved once (batch scoring asks for the models on every batch)."""
+    return str(shipped_polarity_dir().resolve())
 
 
 def polarity_version(models: dict[str, PolarityModel] | None = None) -> str:
@@ -195,7 +203,7 @@ def polarity_from_prepared(prep: Prepared, lang: str = "auto", *, models: dict[s
     for model_lang in np.unique(routed[nonempty]):
         idx = np.flatnonzero(nonempty & (routed == model_lang))
         m = models[str(model_lang)]
-        texts = prep.texts if len(idx) == n else [prep.texts[i] for i in idx]
+        texts = prep.texts if len(idx) == n else list(map(prep.texts.__getitem__, idx.tolist()))
         out[idx] = m.proba(texts, prep.dense if len(idx) == n else prep.dense[idx])
     return out
 
