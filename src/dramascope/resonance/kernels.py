@@ -77,17 +77,20 @@ def longest_matches(cp, trie, use_boundary, only, use_only):
     covered = -1
     doc = -1
     node_term = trie[4]
-    for p in range(n):
+    p = -1
+    while p + 1 < n:
+        p += 1
         c = cp[p]
         if c == 0:
             doc += 1
+            if use_only and doc < len(only) and not only[doc]:  # skip the text: to its closing separator
+                while p + 1 < n and cp[p + 1] != 0:
+                    p += 1
             continue
         if p < covered:
             continue
         node = _root(trie, c)
         if node < 0:
-            continue
-        if use_only and not only[doc]:
             continue
         if use_boundary and p > 0 and is_word_char(cp[p - 1]):
             continue

@@ -171,10 +171,14 @@ class EmotionModel:
         n = len(proba)
         if n == 0:
             return np.zeros(0, dtype=np.int64)
-        offsets = np.zeros((n, len(BASE_LABELS)))
-        text_langs = np.asarray([lang] * n if lang else langs, dtype=str)
-        for text_lang in np.unique(text_langs).tolist():  # a handful of languages: no per-row Python
-            offsets[text_langs == text_lang] = self.models[self.for_lang(text_lang).lang].base_offsets()
+        kinds = {lang} if lang else set(langs)
+        if len(kinds) == 1:  # one language: one row of offsets for every text
+            offsets = self.models[self.for_lang(next(iter(kinds))).lang].base_offsets()[None, :]
+        else:
+            offsets = np.zeros((n, len(BASE_LABELS)))
+            text_langs = np.asarray(langs, dtype=str)
+            for text_lang in kinds:  # a handful of languages: no per-row Python
+                offsets[text_langs == text_lang] = self.models[self.for_lang(text_lang).lang].base_offsets()
         with np.errstate(divide="ignore"):
             z = np.log(proba)
         z = np.where(proba > 0, z + np.where(np.isfinite(offsets), offsets, 0.0), -np.inf)
