@@ -141,7 +141,6 @@ class TermTable:
 
     def __init__(self, terms: list[str]):
         self.terms = sorted({t for t in terms if t})
-        self.lengths = sorted({len(t) for t in self.terms}, reverse=True)
         children: list[dict[int, int]] = [{}]
         node_term = [-1]
         for tid, term in enumerate(self.terms):
