@@ -263,11 +263,19 @@ def phrase_sums(cp, seps, trie, w_pos, w_neg):
                 depth += 1
         if m == 0:
             continue
-        order = np.argsort(keys[:m])
+        for r in range(1, m):  # insertion sort by (length, start): a text holds a few phrases
+            kr, ir = keys[r], ids[r]
+            q = r - 1
+            while q >= 0 and keys[q] > kr:
+                keys[q + 1] = keys[q]
+                ids[q + 1] = ids[q]
+                q -= 1
+            keys[q + 1] = kr
+            ids[q + 1] = ir
         sp = 0.0
         sn = 0.0
         for r in range(m):
-            t = ids[order[r]]
+            t = ids[r]
             sp += w_pos[t]
             sn += w_neg[t]
         pos[d] = sp
