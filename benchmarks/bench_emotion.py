@@ -456,7 +456,12 @@ def render_card_section(out: dict) -> str:
         f"| GoEmotions Ekman dev macro-F1 (single-label rows) | {g(e, 'ours', 'macro_f1_single_label_rows')} | "
         f"{g(e, 'tfidf_lr', 'macro_f1_single_label_rows')} | – |",
         f"| MELD dev macro-F1 (Ekman 7) | {g(m, 'ours', 'macro_f1')} | {g(m, 'tfidf_lr', 'macro_f1')} | – |",
-        f"| single-core texts/s (NLPCC sentences) | {g(s, 'ours_texts_per_s')} | – | {g(s, 'cnsenti_texts_per_s')} |",
+        f"| single-core texts/s (NLPCC sentences), label + probabilities + reactions as columns (`score_texts`) | "
+        f"{g(s, 'ours_columns_texts_per_s')} | – | {g(s, 'cnsenti_texts_per_s')} |",
+        f"| single-core texts/s, one result object per text (`classify_texts`) | {g(s, 'ours_texts_per_s')} | – | "
+        f"{g(s, 'cnsenti_texts_per_s')} |",
+        f"| single-core texts/s, `analyze` batch columns incl. polarity and JSON (`score_batch`) | "
+        f"{g(s, 'ours_arrow_texts_per_s')} | – | {g(s, 'cnsenti_texts_per_s')} |",
         f"| Douban films: Spearman ρ(mean valence, rating) [95% bootstrap CI], {g(d, 'films')} films | "
         f"{g(d, 'ours_mean_valence', 'spearman_rho')} {d['ours_mean_valence']['ci95']} | – | "
         f"{g(d, 'cnsenti_mean_valence', 'spearman_rho')} {d.get('cnsenti_mean_valence', {}).get('ci95', '')} |",
