@@ -142,22 +142,28 @@ def test_real_texts_and_shipped_model_match_the_scipy_path():
     assert_same_tfidf(prep.texts, (1, 2, 3), 10, idf)  # 1,024 columns: many texts share columns
 
 
-def test_word_block_matches_the_model_design():
-    # an English-style model with the hashed word block (model.py's design: char n-grams, words, dense)
+def _english_word_model(seed: int, n_bits: int, word_bits: int, n_dense: int, **word_options):
+    """An English-style model with random weights and the hashed word block (model.py's design: char
+    n-grams, words, dense)."""
     from dramascope.resonance.labels import BASE_LABELS
     from dramascope.resonance.model import LanguageModel
 
-    rng = np.random.default_rng(5)
-    n_bits, word_bits = 10, 8
-    texts = ["I don't love it", "so sad, not happy!!", "", "thank you thank you", "好看 so good 😂", "it's 'fine'"]
-    prep = prepare(texts)
-    n_dense = prep.dense.shape[1]
-    m = LanguageModel(
+    rng = np.random.default_rng(seed)
+    return LanguageModel(
         lang="en", classes=tuple(BASE_LABELS), ngram_sizes=(1, 2, 3), n_bits=n_bits,
         idf=rng.uniform(1, 9, (1 << n_bits) + (1 << word_bits)).astype(np.float32),
         coef=rng.normal(size=(len(BASE_LABELS), (1 << n_bits) + (1 << word_bits) + n_dense)).astype(np.float32),
         intercept=rng.normal(size=len(BASE_LABELS)).astype(np.float32), dense_scale=0.7, word_bits=word_bits,
+        **word_options,
     )
+
+
+def test_word_block_matches_the_model_design():
+    # an English-style model with the hashed word block (model.py's design: char n-grams, words, dense)
+    n_bits, word_bits = 10, 8
+    texts = ["I don't love it", "so sad, not happy!!", "", "thank you thank you", "好看 so good 😂", "it's 'fine'"]
+    prep = prepare(texts)
+    m = _english_word_model(5, n_bits, word_bits, prep.dense.shape[1])
     got = lk.linear_scores(prep.texts, m.ngram_sizes, n_bits, m.idf, prep.dense * m.dense_scale,
                            lk.weights_t(m.coef), word_bits=word_bits)
     assert np.array_equal(got + m.intercept, model_design_logits(m, prep.texts, prep.dense))
@@ -169,21 +175,11 @@ def test_word_block_matches_the_model_design():
 
 @pytest.mark.parametrize("negation,trigrams", [(True, False), (False, True), (True, True)])
 def test_word_block_with_negation_and_trigrams_matches_the_model_design(negation, trigrams):
-    from dramascope.resonance.labels import BASE_LABELS
-    from dramascope.resonance.model import LanguageModel
-
-    rng = np.random.default_rng(6)
     n_bits, word_bits = 10, 8
     texts = ["I don't love it at all", "so sad, not happy!!", "", "never again. never", "好看 so good 😂"]
     prep = prepare(texts)
-    n_dense = prep.dense.shape[1]
-    m = LanguageModel(
-        lang="en", classes=tuple(BASE_LABELS), ngram_sizes=(1, 2, 3), n_bits=n_bits,
-        idf=rng.uniform(1, 9, (1 << n_bits) + (1 << word_bits)).astype(np.float32),
-        coef=rng.normal(size=(len(BASE_LABELS), (1 << n_bits) + (1 << word_bits) + n_dense)).astype(np.float32),
-        intercept=rng.normal(size=len(BASE_LABELS)).astype(np.float32), dense_scale=0.7, word_bits=word_bits,
-        word_negation=negation, word_trigrams=trigrams,
-    )
+    m = _english_word_model(6, n_bits, word_bits, prep.dense.shape[1], word_negation=negation,
+                            word_trigrams=trigrams)
     plain = lk.linear_scores(prep.texts, m.ngram_sizes, n_bits, m.idf, prep.dense * m.dense_scale,
                              lk.weights_t(m.coef), word_bits=word_bits)
     got = m.logits(prep.texts, prep.dense)

@@ -76,7 +76,6 @@ def longest_matches(cp, trie, use_boundary, only, use_only):
     last = n - 1
     covered = -1
     doc = -1
-    node_term = trie[4]
     p = -1
     while p + 1 < n:
         p += 1
@@ -89,27 +88,9 @@ def longest_matches(cp, trie, use_boundary, only, use_only):
             continue
         if p < covered:
             continue
-        node = _root(trie, c)
-        if node < 0:
-            continue
         if use_boundary and p > 0 and is_word_char(cp[p - 1]):
             continue
-        best_len = 0
-        best_t = -1
-        depth = 1
-        at = p
-        while True:
-            at += 1
-            t = node_term[node]
-            if t >= 0 and not (use_boundary and is_word_char(cp[at])):
-                best_len = depth
-                best_t = t
-            if at >= last:
-                break
-            node = _child(trie, node, cp[at])
-            if node < 0:
-                break
-            depth += 1
+        best_t, best_len = _longest_in(cp, trie, p, last, use_boundary)
         if best_len > 0:
             pos[m] = p
             tid[m] = best_t
@@ -121,8 +102,9 @@ def longest_matches(cp, trie, use_boundary, only, use_only):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _longest_in(cp, trie, j, limit):
-    """(term, length) of the longest term starting at ``j`` and ending at or before ``limit``."""
+def _longest_in(cp, trie, j, limit, use_boundary=False):
+    """(term, length) of the longest term starting at ``j`` and ending at or before ``limit`` ((-1, 0)
+    for none); with ``use_boundary`` only a term not followed by [a-z0-9] counts."""
     node = _root(trie, cp[j])
     best_len = 0
     best_t = -1
@@ -134,7 +116,7 @@ def _longest_in(cp, trie, j, limit):
     while True:
         at += 1
         t = node_term[node]
-        if t >= 0:
+        if t >= 0 and not (use_boundary and is_word_char(cp[at])):
             best_len = depth
             best_t = t
         if at >= limit:
