@@ -55,9 +55,11 @@ def spark_session(master: str = "local[2]", app_name: str = "dramascope"):
 class SparkEngine(Engine):
     name = "spark"
 
-    def __init__(self, root: Path | str, master: str = "local[2]", session=None):
+    def __init__(self, root: Path | str, master: str = "local[2]", session=None, read_only: bool = False):
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
+        if not read_only:
+            self.root.mkdir(parents=True, exist_ok=True)
         self.session = session or spark_session(master)
         self.con = ibis.pyspark.connect(self.session)
         self._pending: list[tuple[str, Path]] | None = None  # (table, staged folder) inside a transaction
