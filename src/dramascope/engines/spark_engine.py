@@ -60,7 +60,10 @@ class SparkEngine(Engine):
         self.read_only = read_only
         if not read_only:
             self.root.mkdir(parents=True, exist_ok=True)
-        self.session = session or spark_session(master)
+        # Each engine gets its own SQL session over the shared Spark context: temporary views are
+        # per session, so a reader on the published tables and a writer on its private copy can live
+        # in one process without one's table names shadowing the other's.
+        self.session = (session or spark_session(master)).newSession()
         self.con = ibis.pyspark.connect(self.session)
         self._pending: list[tuple[str, Path]] | None = None  # (table, staged folder) inside a transaction
         for folder in sorted(self.root.iterdir()):
