@@ -90,11 +90,12 @@ def run_app(args: list[str] | None = None) -> int:
     try:
         result = app(args=args, standalone_mode=False)
     except NotAvailableYet as exc:
-        err_console.print(Text.assemble(("not available yet: ", "yellow"), str(exc)))
+        err_console.print(Text.assemble(("not available yet: ", "yellow"), str(exc)), soft_wrap=True)
         return 2
     except (DramaScopeError, WorkspaceError) as exc:
         # Messages quote user data (file values, titles): plain text, never Rich markup.
-        err_console.print(Text.assemble(("error: ", "red"), str(exc)))
+        # One line however long (cron mails and log greps read errors line by line).
+        err_console.print(Text.assemble(("error: ", "red"), str(exc)), soft_wrap=True)
         return 1
     except typer.Exit as exc:
         return exc.exit_code
