@@ -102,6 +102,7 @@ class Workspace:
             ws._work = ws._store.begin()
             ws._engine = open_engine(settings.engine, ws._work, settings, session=spark_session)
             ws.ensure_schema()
+            ws._remove_orphan_reports()
         except BaseException:
             ws._discard()
             raise
@@ -140,6 +141,17 @@ class Workspace:
             self._generation = generation
             return
         raise WorkspaceError(f"workspace {self.path} kept changing while it was opened; try again")
+
+    def _remove_orphan_reports(self) -> None:
+        """Quarantine reports of ingests that were never published (their writer died before its
+        publication): the ingest log is the list of ingests that happened."""
+        reports = list(self.quarantine_dir.glob("*.csv")) + list(self.quarantine_dir.glob("*.csv.tmp"))
+        if not reports:
+            return
+        known = set(self.engine.to_arrow(self.table("ingest_log").select("ingest_id")).column(0).to_pylist())
+        for report in reports:
+            if report.name.endswith(".tmp") or report.stem not in known:
+                report.unlink(missing_ok=True)
 
     @property
     def generation(self) -> str | None:
