@@ -44,7 +44,7 @@ def test_percentages_in_ratio_columns():
 
 def test_infinite_floats_are_rejected():
     values, reasons = _parse(["1e400", "inf", "1.5"], integer=False)
-    assert values == [None, None, 1.5] and reasons == ["not a finite number", "not a number", None]
+    assert values == [None, None, 1.5] and reasons == ["not a finite number", "not a finite number", None]
 
 
 def test_episode_references():
