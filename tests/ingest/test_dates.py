@@ -30,8 +30,8 @@ def test_bad_dates_are_reported_not_rolled_over(text, reason):
     ("1788480000", dt.datetime(2026, 9, 4)),
     ("1788480000123", dt.datetime(2026, 9, 4, 0, 0, 0, 123000)),
 ])
-def test_timestamp_forms_in_utc(text, expected):
-    values, reasons = parse_timestamps(pa.array([text]))
+def test_timestamp_forms_in_a_utc_workspace(text, expected):
+    values, reasons = parse_timestamps(pa.array([text]), "UTC")
     assert values.to_pylist() == [expected] and reasons.to_pylist() == [None]
 
 
