@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dramascope.ingest.dates import aware_to_local, in_range, parse_dates, parse_timestamps
+from dramascope.ingest.dates import aware_to_local, in_range, naive_to_local, parse_dates, parse_timestamps
 from dramascope.ingest.headers import HeaderMapping
 from dramascope.ingest.number_formats import DecimalMarks, normalise_text, read_numbers
 from dramascope.ingest.readers import as_text, contiguous
@@ -35,7 +35,8 @@ class ReadingRules:
     """What one file is read with beyond the schema: the workspace time zone and, per number column,
     its decimal mark (given by the caller, or detected over the file: see :class:`DecimalMarks`)."""
 
-    timezone: str = DEFAULT_TIMEZONE
+    timezone: str = DEFAULT_TIMEZONE  # the workspace zone: stored times are its wall clock
+    source_timezone: str | None = None  # the zone of the file's zone-less times, when not the workspace's
     decimal_comma: bool | None = None
     marks: dict[str, DecimalMarks] = field(default_factory=dict)
     scanning: bool = False
@@ -119,13 +120,17 @@ def _parse_json(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     return pc.if_else(pc.is_null(reason), text, _NO_REASON), reason
 
 
-def _typed_passthrough(col: Column, values: pa.Array, timezone: str = DEFAULT_TIMEZONE) -> pa.Array | None:
+def _typed_passthrough(col: Column, values: pa.Array, timezone: str = DEFAULT_TIMEZONE,
+                       source_timezone: str | None = None) -> pa.Array | None:
     """Values already of a compatible Arrow type (Parquet, JSON numbers) are cast, not re-parsed."""
     t, target = values.type, col.arrow_type
     if col.type in ("string", "json", "string_list"):
         return None  # text is always normalised (trim, enumerations) below
-    if pa.types.is_timestamp(t) and t.tz is not None and col.type in ("date", "timestamp"):
-        values, t = aware_to_local(values, timezone), pa.timestamp("us")  # an instant: the workspace's wall clock
+    if pa.types.is_timestamp(t) and col.type in ("date", "timestamp"):
+        if t.tz is not None:  # an instant: the workspace's wall clock
+            values, t = aware_to_local(values, timezone), pa.timestamp("us")
+        elif col.type == "timestamp" and source_timezone and source_timezone != timezone:
+            values, t = naive_to_local(values, source_timezone, timezone), pa.timestamp("us")
     if t == target:
         return values
     try:
@@ -168,7 +173,7 @@ def coerce_column(col: Column, values: pa.Array, rules: ReadingRules | None = No
     """Source values → (canonical typed values, reason per row or null)."""
     rules = rules or ReadingRules(decimal_comma=False)
     values = contiguous(values)
-    passed = _typed_passthrough(col, values, rules.timezone)
+    passed = _typed_passthrough(col, values, rules.timezone, rules.source_timezone)
     if passed is not None:
         if col.type == "float":
             return _finite_floats(passed)
@@ -194,7 +199,7 @@ def coerce_column(col: Column, values: pa.Array, rules: ReadingRules | None = No
     if col.type == "date":
         return parse_dates(text)
     if col.type == "timestamp":
-        return parse_timestamps(text, rules.timezone)
+        return parse_timestamps(text, rules.timezone, rules.source_timezone)
     if col.type == "bool":
         return _parse_bools(text)
     if col.type == "string_list":

@@ -55,6 +55,16 @@ def utc_to_local(stamps: pa.Array, timezone: str) -> pa.Array:
     return pc.local_timestamp(aware)
 
 
+def naive_to_local(stamps: pa.Array, source: str, timezone: str) -> pa.Array:
+    """Wall-clock times of zone ``source`` → wall-clock times of ``timezone``. A time that the source
+    zone's daylight-saving change skips or repeats takes the earlier of its meanings."""
+    if source == timezone:
+        return stamps
+    stamps = pc.cast(stamps, pa.timestamp("us"))
+    aware = pc.assume_timezone(stamps, timezone=source, ambiguous="earliest", nonexistent="earliest")
+    return aware_to_local(aware, timezone)
+
+
 def aware_to_local(stamps: pa.Array, timezone: str) -> pa.Array:
     """Zone-aware timestamps (Parquet ``timestamp[tz=…]``) → naive wall-clock time in ``timezone``."""
     return utc_to_local(pc.cast(stamps, pa.timestamp(stamps.type.unit, tz="UTC")).cast(pa.timestamp(stamps.type.unit)),
@@ -103,10 +113,15 @@ def parse_dates(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     return in_range(dates, reason)
 
 
-def parse_timestamps(values: pa.Array, timezone: str = DEFAULT_TIMEZONE) -> tuple[pa.Array, pa.Array]:
-    """String column → (timestamp[us] wall-clock values in ``timezone``, reason per row or null)."""
+def parse_timestamps(values: pa.Array, timezone: str = DEFAULT_TIMEZONE,
+                     source_timezone: str | None = None) -> tuple[pa.Array, pa.Array]:
+    """String column → (timestamp[us] wall-clock values in ``timezone``, reason per row or null).
+
+    ``source_timezone``: the zone of times written without one (default ``timezone``)."""
+    source = source_timezone or timezone
     try:  # fast path: ISO-8601 without zone ('2026-09-04 12:34:56', strict like the date cast)
-        return in_range(pc.cast(values, pa.timestamp("us")), pa.nulls(len(values), pa.string()))
+        stamps = pc.cast(values, pa.timestamp("us"))
+        return in_range(_naive_in(stamps, source, timezone), pa.nulls(len(values), pa.string()))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
     values = normalise_text(values)
@@ -129,6 +144,8 @@ def parse_timestamps(values: pa.Array, timezone: str = DEFAULT_TIMEZONE) -> tupl
     mm = pc.cast(pc.utf8_slice_codeunits(offset_text, 3, 5), pa.int64())
     offset_us = pc.multiply(pc.multiply(sign, pc.add(pc.multiply(hh, 60), mm)), 60_000_000)
     zoned = pc.is_valid(offset_us)
+    if source != timezone:
+        stamp = pc.if_else(zoned, stamp, _naive_in(stamp, source, timezone))
     if pc.any(zoned).as_py():  # a time with a zone: to UTC, then to the workspace zone
         utc = pc.subtract(stamp, pc.cast(pc.fill_null(offset_us, 0), pa.duration("us")))
         stamp = pc.if_else(zoned, _to_local_in_range(utc, timezone), stamp)
@@ -149,6 +166,18 @@ def parse_timestamps(values: pa.Array, timezone: str = DEFAULT_TIMEZONE) -> tupl
                    pa.scalar("no such calendar date or time", pa.string())),
         _NULL_STR)
     return in_range(result, reason)
+
+
+def _naive_in(stamps: pa.Array, source: str, timezone: str) -> pa.Array:
+    """Zone-less times of zone ``source`` as wall clock of ``timezone`` (within the accepted dates;
+    others are left for the range check)."""
+    if source == timezone:
+        return stamps
+    low = pa.scalar(dt.datetime.combine(DATE_MIN, dt.time()), pa.timestamp("us"))
+    high = pa.scalar(dt.datetime.combine(DATE_MAX, dt.time.max), pa.timestamp("us"))
+    inside = pc.fill_null(pc.and_(pc.greater_equal(stamps, low), pc.less_equal(stamps, high)), False)
+    moved = naive_to_local(pc.if_else(inside, stamps, pa.scalar(None, pa.timestamp("us"))), source, timezone)
+    return pc.if_else(inside, moved, stamps)
 
 
 def _to_local_in_range(utc: pa.Array, timezone: str) -> pa.Array:

@@ -26,7 +26,8 @@ import ibis
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from dramascope.errors import UserInputError
+from dramascope.errors import DramaScopeError, UserInputError
+from dramascope.ingest.failures import explained
 from dramascope.ingest.coerce import VIOLATION_SCHEMA, ReadingRules, coerce_batch, coerce_column, staging_schema
 from dramascope.ingest.headers import HeaderMapping, alias_index, map_headers, normalise_header
 from dramascope.ingest.number_formats import DecimalMarkChanged
@@ -124,10 +125,9 @@ def resolve_table(name: str) -> Table:
     return table
 
 
-def workspace_timezone(ws, given: str | None = None) -> str:
-    """The zone naive times are read in: the one given, else the workspace setting, else the default."""
-    name = given or getattr(getattr(ws, "settings", None), "timezone", None) or DEFAULT_TIMEZONE
-    return check_timezone(name)
+def workspace_timezone(ws) -> str:
+    """The zone whose wall clock timestamps are stored in: the workspace setting, else the default."""
+    return check_timezone(getattr(getattr(ws, "settings", None), "timezone", None) or DEFAULT_TIMEZONE)
 
 
 def check_timezone(name: str) -> str:
@@ -148,22 +148,33 @@ def ingest_files(ws, table: str, paths: Sequence[Path | str], *, format: str | N
     """Validate and upsert each file into ``table``; every file is its own atomic import.
 
     ``decimal_comma``: True when numbers use a decimal comma (``1,5``), False for a decimal point,
-    None to detect it per column over each file. ``timezone``: the zone of times written without
-    one (default: the workspace ``timezone`` setting).
+    None to detect it per column over each file. ``timezone``: the zone of the files' times written
+    without one (default: the workspace ``timezone`` setting); every time is stored as the wall
+    clock of the workspace zone.
 
     Raises :class:`UserInputError` (naming file, line, field) when a file cannot be read at all:
     unknown table, missing or empty file, missing required column, undecodable bytes. Files before
     it stay imported.
     """
     decl = resolve_table(table)
-    zone = workspace_timezone(ws, timezone)
+    zone = workspace_timezone(ws)
+    source_zone = check_timezone(timezone) if timezone else zone
     report = IngestReport(table=decl.name)
     for p in paths:
         path = Path(p)
         if not path.is_file():
             raise UserInputError("no such file", file=str(path))
-        report.files.append(ingest_file(ws, decl, path, format=format, encoding=encoding, progress=progress,
-                                        decimal_comma=decimal_comma, timezone=zone))
+        try:
+            report.files.append(ingest_file(ws, decl, path, format=format, encoding=encoding, progress=progress,
+                                            decimal_comma=decimal_comma, timezone=zone,
+                                            source_timezone=source_zone))
+        except DramaScopeError:
+            raise
+        except Exception as exc:  # a write failed: report its first cause, not the errors it cascaded into
+            cause = explained(exc, path)
+            if cause is exc:
+                raise
+            raise cause from None
     return report
 
 
@@ -176,7 +187,7 @@ def _string_fields(decl: Table) -> Callable[[str], bool]:
 
 def ingest_file(ws, decl: Table, path: Path, *, format: str | None = None, encoding: str | None = None,
                 progress: Progress | None = None, decimal_comma: bool | None = None,
-                timezone: str = DEFAULT_TIMEZONE) -> FileReport:
+                timezone: str = DEFAULT_TIMEZONE, source_timezone: str | None = None) -> FileReport:
     started = time.perf_counter()
     started_at = _now()
     fmt = detect_format(path, format)
@@ -185,7 +196,7 @@ def ingest_file(ws, decl: Table, path: Path, *, format: str | None = None, encod
     digest = _BackgroundHash(path)
     options: dict = {}
     direct = _direct_load_possible(ws, decl)
-    rules = ReadingRules(timezone=timezone, decimal_comma=decimal_comma)
+    rules = ReadingRules(timezone=timezone, source_timezone=source_timezone, decimal_comma=decimal_comma)
     while True:
         reader = open_reader(path, fmt, encoding, string_fields=_string_fields(decl), **options)
         rep = FileReport(path=path, table=decl.name, ingest_id=ingest_id, format=fmt,
@@ -208,7 +219,8 @@ def ingest_file(ws, decl: Table, path: Path, *, format: str | None = None, encod
             # gather the marks of the whole file, then read it again with them settled (rare)
             rules = _scan_decimal_marks(decl, path, open_reader(path, fmt, encoding,
                                                                 string_fields=_string_fields(decl), **options),
-                                        ReadingRules(timezone=timezone, decimal_comma=decimal_comma, scanning=True))
+                                        ReadingRules(timezone=timezone, source_timezone=source_timezone,
+                                                     decimal_comma=decimal_comma, scanning=True))
         except _NeedsFullChecks:
             direct = False  # duplicate keys or broken references: read again through the staging path
         finally:
