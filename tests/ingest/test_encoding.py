@@ -45,3 +45,18 @@ def test_mostly_gb18030_file_with_a_bad_line_names_that_line(tmp_path):
     path.write_bytes("标题,播放量\n".encode("gb18030") + "重生,1\n".encode("gb18030") * 3 + b"x,\xff\xff\n")
     with pytest.raises(UserInputError, match=r"line 5.*read as gb18030"):
         detect_encoding(path)
+
+
+def test_a_utf8_file_given_as_gb18030_is_refused_not_stored_as_mojibake(tmp_path):
+    """--encoding gb18030 on a UTF-8 file stored mojibake (重生 → 閲嶇敓) with exit code 0."""
+    from dramascope.ingest.encoding import checked_encoding
+
+    path = tmp_path / "f.csv"
+    path.write_bytes(TEXT.encode("utf-8"))
+    with pytest.raises(UserInputError, match=r"valid UTF-8 .* read as gb18030 it would become"):
+        checked_encoding(path, "gbk")
+    assert checked_encoding(path, "utf-8") == "utf-8"
+    path.write_bytes(TEXT.encode("gb18030"))
+    assert checked_encoding(path, "gb18030") == "gb18030"
+    path.write_bytes("title_id,name\nt1,A\n".encode("ascii"))  # plain ASCII reads alike in both
+    assert checked_encoding(path, "gb18030") == "gb18030"

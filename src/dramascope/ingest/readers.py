@@ -245,6 +245,7 @@ class CsvReader:
                 raise decode_error(self.path, self.encoding, exc) from None
             raise UserInputError(f"cannot parse the CSV: {exc}", file=str(self.path)) from None
         next_base, newlines_before = 2, 0
+        last_spanning = None  # line of the file's last record when it spans lines
         pending: list[pa.RecordBatch] = []
         done = False
         while not done:
@@ -281,8 +282,8 @@ class CsvReader:
             next_base += n
             newlines_before += int(nl.sum())
             lines = base + np.searchsorted(skip_t, base, side="right") if len(skip_t) else base
-            if done and n and nl[-1] > 0:  # the last record spans lines: is it a quote never closed?
-                self._refuse_unclosed_quote(int(lines[-1]))
+            if n:
+                last_spanning = int(lines[-1]) if nl[-1] > 0 else None
             blank = _blank_rows(table)
             if blank is not None:
                 keep = pc.invert(blank)
@@ -290,6 +291,8 @@ class CsvReader:
             self.bytes_done = min(stream.tell(), self.bytes_total)
             if table.num_rows:
                 yield RawBatch(table, pa.array(lines, pa.int64()))
+        if last_spanning is not None:  # a quote never closed makes the rest of the file the last value
+            self._refuse_unclosed_quote(last_spanning)
         self.bytes_done = self.bytes_total
 
 
@@ -319,16 +322,21 @@ def unclosed_quote_error(path: Path, line: int) -> UserInputError:
 def _records(path: Path, encoding: str, delimiter: str, skip_lines: int = 0, strict: bool = False):
     """(first line, last line, record) of every CSV record from line ``skip_lines + 1``, by Python's
     csv module (which counts physical lines); only error paths use it."""
-    with open(path, encoding=encoding, newline="") as fh:
-        for _ in range(skip_lines):
-            if not fh.readline():
-                return
-        reader = csv.reader(fh, delimiter=delimiter, strict=strict)
-        prev_end = 0
-        for record in reader:
-            start, end = prev_end + 1, reader.line_num
-            prev_end = end
-            yield start + skip_lines, end + skip_lines, record
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)  # the default (128 KB) would stop at the very records looked for
+    try:
+        with open(path, encoding=encoding, newline="") as fh:
+            for _ in range(skip_lines):
+                if not fh.readline():
+                    return
+            reader = csv.reader(fh, delimiter=delimiter, strict=strict)
+            prev_end = 0
+            for record in reader:
+                start, end = prev_end + 1, reader.line_num
+                prev_end = end
+                yield start + skip_lines, end + skip_lines, record
+    finally:
+        csv.field_size_limit(limit)
 
 
 def unclosed_quote(path: Path, encoding: str, delimiter: str, start_line: int) -> bool:
