@@ -50,7 +50,8 @@ a column is read with a decimal comma when some value in it can only be read tha
 ``0,45``, ``1 234,5``, ``1.234,56``) and none can only be read with a point (``1.5``, ``1,234.5``,
 ``1,234,567``); values whose two readings differ are quarantined when the file does not settle it."""
 
-ID_PATTERN = r"^[\p{L}\p{N}][\p{L}\p{M}\p{N}_.:-]{0,127}$"
+ID_PATTERN = r"^[\p{L}\p{N}][\p{L}\p{M}\p{N}_.:-]*$"
+ID_MAX_LENGTH = 128  # characters; a separate rule, as a bounded repeat of Unicode classes is costly in RE2
 """The alphabet of identifiers (``title_id``, ``comment_id`` …): they appear in URLs, file names and
 HTML, so ``/``, ``\\``, ``<``, quotes, spaces and control characters (NUL included) are refused."""
 ID_RULE = "letters, digits and _ . : - (starting with a letter or digit, at most 128 characters)"

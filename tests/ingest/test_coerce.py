@@ -133,3 +133,22 @@ def test_zone_aware_parquet_times_are_stored_as_the_workspace_wall_clock():
     out, _ = coerce_column(COMMENTS.column("posted_at"), naive,
                            ReadingRules(timezone="Asia/Shanghai", source_timezone="UTC"))
     assert out.to_pylist() == [dt.datetime(2026, 9, 4, 12, 0)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text("ab09_.:-/ <中\x00", max_size=6) | st.none(), min_size=1, max_size=8))
+def test_the_byte_level_id_check_agrees_with_the_declared_pattern(ids):
+    import pyarrow.compute as pc
+
+    from dramascope.ingest.coerce import _plain_ascii_ids
+    from dramascope.schema import ID_PATTERN
+
+    arr = pa.array(ids, pa.string())
+    by_pattern = pc.all(pc.fill_null(pc.match_substring_regex(arr, ID_PATTERN), True)).as_py()
+    if _plain_ascii_ids(arr):
+        assert by_pattern
+    _, reasons = _coerce(TITLES.column("title_id"), ids)
+    for text, reason in zip(ids, reasons):
+        if text is not None and text.strip():
+            fits = pc.match_substring_regex(pa.array([text.strip()]), ID_PATTERN)[0].as_py() and len(text.strip()) <= 128
+            assert (reason is None) == fits, (text, reason)

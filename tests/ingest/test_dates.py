@@ -78,7 +78,7 @@ def test_zone_less_times_of_another_zone_are_converted_when_said():
 
 
 def _local(instant_utc: dt.datetime, zone: str) -> dt.datetime:
-    return instant_utc.replace(tzinfo=dt.timezone.utc).astimezone(zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
+    return instant_utc.replace(tzinfo=dt.UTC).astimezone(zoneinfo.ZoneInfo(zone)).replace(tzinfo=None)
 
 
 @settings(max_examples=300, deadline=None)

@@ -3,7 +3,11 @@ import codecs
 import pytest
 
 from dramascope.errors import UserInputError
-from dramascope.ingest.encoding import canonical_encoding, detect_encoding, locate_decode_error
+from dramascope.ingest.encoding import (
+    canonical_encoding,
+    detect_encoding,
+    locate_decode_error,
+)
 
 TEXT = "标题,播放量\n重生之我是霸总,1.2万\n"
 
@@ -28,7 +32,7 @@ def test_gbk_and_gb2312_are_read_as_gb18030():
 
 def test_decode_error_is_located_by_line(tmp_path):
     path = tmp_path / "f.csv"
-    path.write_bytes("a,b\n1,2\n".encode() + b"3,\xff\xfe\n")
+    path.write_bytes(b"a,b\n1,2\n" + b"3,\xff\xfe\n")
     problem = locate_decode_error(path, "utf-8")
     assert problem.line == 3 and problem.byte_offset == 10
 

@@ -5,7 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dramascope.ingest.number_formats import SUFFIX_FACTORS, format_compact, parse_numbers
+from dramascope.ingest.number_formats import (
+    SUFFIX_FACTORS,
+    format_compact,
+    parse_numbers,
+)
 
 
 def _parse(values, **kw):

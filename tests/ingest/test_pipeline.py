@@ -244,8 +244,7 @@ def _revenue_file(write, values):
 
 def _small_batches(monkeypatch):
     """Read CSV files in blocks of a few rows, so that a file spans many batches."""
-    import dramascope.ingest.pipeline as pipeline
-    import dramascope.ingest.readers as readers
+    from dramascope.ingest import pipeline, readers
 
     monkeypatch.setattr(readers, "CSV_BATCH_ROWS", 2)
     monkeypatch.setattr(pipeline, "open_reader",

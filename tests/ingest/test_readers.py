@@ -5,7 +5,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from dramascope.errors import UserInputError
-from dramascope.ingest.readers import CsvReader, JsonlReader, MalformedRowsFound, ParquetReader, detect_format
+from dramascope.ingest.readers import (
+    CsvReader,
+    JsonlReader,
+    MalformedRowsFound,
+    ParquetReader,
+    detect_format,
+)
 
 
 def _rows(reader):
@@ -112,7 +118,7 @@ def test_jsonl_text_fields_are_not_turned_into_timestamps(tmp_path):
     assert got == [{"n": 9, "title_id": "2026-09-04"}]
 
 
-from dramascope.ingest.readers import JsonArrayReader, ReadAgain, open_reader  # noqa: E402
+from dramascope.ingest.readers import JsonArrayReader, ReadAgain, open_reader
 
 
 def _read_all(path, **kw):
@@ -164,7 +170,7 @@ def test_a_quote_never_closed_in_a_middle_column_names_its_line(tmp_path):
 
 
 def test_a_record_beyond_the_limit_is_refused_with_its_line(tmp_path, monkeypatch):
-    import dramascope.ingest.readers as readers
+    from dramascope.ingest import readers
 
     monkeypatch.setattr(readers, "MAX_RECORD_BYTES", 50_000)
     path = tmp_path / "c.csv"

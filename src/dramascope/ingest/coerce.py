@@ -19,7 +19,7 @@ from dramascope.ingest.headers import HeaderMapping
 from dramascope.ingest.number_formats import DecimalMarks, normalise_text, read_numbers
 from dramascope.ingest.readers import as_text, contiguous
 from dramascope.ingest.whitespace import needs_trim
-from dramascope.schema import DEFAULT_TIMEZONE, ID_PATTERN, ID_RULE, Column, Table
+from dramascope.schema import DEFAULT_TIMEZONE, ID_MAX_LENGTH, ID_PATTERN, ID_RULE, Column, Table
 
 LINE = "_line"
 VIOLATION_SCHEMA = pa.schema([("line", pa.int64()), ("field", pa.string()), ("value", pa.string()),
@@ -221,6 +221,56 @@ def _has_nul(values: pa.Array) -> bool:
     return bool(len(data)) and not data.all()
 
 
+def _id_bytes() -> tuple:
+    import numpy as np
+
+    inner = np.zeros(256, dtype=bool)
+    for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789":
+        inner[ord(c)] = True
+    first = inner.copy()
+    for c in "_.:-":
+        inner[ord(c)] = True
+    return first, inner
+
+
+_ID_FIRST, _ID_INNER = _id_bytes()
+
+
+def _plain_ascii_ids(values: pa.Array) -> bool:
+    """Whether every id is ASCII within :data:`ID_PATTERN` (the usual export), decided on the raw
+    bytes: the Unicode pattern costs 50 times more and is only run when this says no."""
+    import numpy as np
+
+    bufs = values.buffers()
+    if not pa.types.is_string(values.type) or bufs[2] is None:
+        return False
+    n = len(values)
+    offsets = np.frombuffer(bufs[1], dtype=np.int32)[values.offset: values.offset + n + 1]
+    starts, ends = offsets[:-1], offsets[1:]
+    if values.null_count:
+        valid = pc.is_valid(values).to_numpy(zero_copy_only=False)
+        starts, ends = starts[valid], ends[valid]
+    lengths = ends - starts
+    if not len(lengths) or lengths.min() < 1 or lengths.max() > ID_MAX_LENGTH:
+        return bool(len(lengths) == 0)
+    data = np.frombuffer(bufs[2], dtype=np.uint8)
+    if not _ID_FIRST[data[starts]].all():
+        return False
+    return bool(_ID_INNER[data[offsets[0]: offsets[-1]]].all()) if not values.null_count else \
+        all(bool(_ID_INNER[data[a:b]].all()) for a, b in _runs(starts, ends))
+
+
+def _runs(starts, ends):
+    """Contiguous byte ranges covering the given values (null values own no bytes, so one range
+    usually covers all)."""
+    import numpy as np
+
+    breaks = np.flatnonzero(starts[1:] != ends[:-1]) + 1
+    lo = np.concatenate(([0], breaks))
+    hi = np.concatenate((breaks, [len(starts)]))
+    return zip(starts[lo], ends[hi - 1])
+
+
 def _text_rules(col: Column, values: pa.Array, reason: pa.Array) -> tuple[pa.Array, pa.Array]:
     """No NUL byte in any text; identifiers within the declared alphabet (both checked on the whole
     column first: clean columns pay one pass)."""
@@ -228,8 +278,9 @@ def _text_rules(col: Column, values: pa.Array, reason: pa.Array) -> tuple[pa.Arr
         return values, reason
     if _has_nul(values):
         reason = _flag(pc.match_substring(values, "\x00"), "contains a NUL byte (\\x00)", reason)
-    if col.identifier:
-        fits = pc.match_substring_regex(values, ID_PATTERN)
+    if col.identifier and not _plain_ascii_ids(values):
+        fits = pc.and_(pc.match_substring_regex(values, ID_PATTERN), pc.less_equal(pc.utf8_length(values),
+                                                                                    ID_MAX_LENGTH))
         if not pc.all(pc.fill_null(fits, True)).as_py():
             reason = _flag(pc.invert(fits), f"not a valid identifier: use {ID_RULE}", reason)
     if reason.null_count == len(reason):

@@ -50,7 +50,7 @@ def checked_encoding(path: Path, name: str) -> str:
     valid UTF-8 with several non-ASCII characters read as GB18030 (or any legacy code page) give
     mojibake (重生 → 閲嶇敓) without a single decoding error."""
     encoding = canonical_encoding(name)
-    if encoding.startswith("utf-8") or encoding.startswith("utf-16") or encoding.startswith("utf-32"):
+    if encoding.startswith(("utf-8", "utf-16", "utf-32")):
         return encoding
     with open(path, "rb") as fh:
         sample = fh.read(SAMPLE_BYTES)

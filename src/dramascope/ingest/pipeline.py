@@ -27,8 +27,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from dramascope.errors import DramaScopeError, UserInputError
-from dramascope.ingest.failures import explained
 from dramascope.ingest.coerce import VIOLATION_SCHEMA, ReadingRules, coerce_batch, coerce_column, staging_schema
+from dramascope.ingest.failures import explained
 from dramascope.ingest.headers import HeaderMapping, alias_index, map_headers, normalise_header
 from dramascope.ingest.number_formats import DecimalMarkChanged
 from dramascope.ingest.readers import MalformedRowsFound, ReadAgain, detect_format, open_reader

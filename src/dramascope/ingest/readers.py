@@ -548,7 +548,7 @@ class JsonArrayReader:
         self.headers: list[str] = []
 
     @staticmethod
-    def is_array(path: Path, encoding: str | None = None) -> bool:
+    def is_array(path: Path) -> bool:
         """Whether the file's first non-blank character is '[' (else it is taken for JSON Lines)."""
         with open(path, "rb") as fh:
             head = fh.read(4096)
@@ -656,8 +656,8 @@ def open_reader(path: Path, fmt: str, encoding: str | None, *, string_fields=Non
                 block_bytes: int = CSV_BLOCK_BYTES):
     if fmt in DELIMITERS:
         return CsvReader(path, encoding, skipped=skipped, block_bytes=block_bytes, delimiter=DELIMITERS[fmt])
-    if fmt == "json" and not JsonArrayReader.is_array(path, encoding):
-        fmt = "jsonl"  # a .json file holding JSON Lines
+    if fmt in ("json", "jsonl"):  # a file opening with '[' is one array; anything else JSON Lines
+        fmt = "json" if JsonArrayReader.is_array(path) else "jsonl"
     if fmt == "jsonl":
         return JsonlReader(path, encoding, string_fields=string_fields)
     if fmt == "json":
