@@ -48,7 +48,9 @@ DECIMAL_MARKS = ("point", "comma")
 """How a number column writes its decimals. Detected per file and column unless the caller says:
 a column is read with a decimal comma when some value in it can only be read that way (``1,2``,
 ``0,45``, ``1 234,5``, ``1.234,56``) and none can only be read with a point (``1.5``, ``1,234.5``,
-``1,234,567``); values whose two readings differ are quarantined when the file does not settle it."""
+``1,234,567``), and with a point otherwise. When the file shows neither, a value that reads differently
+with a decimal comma (a lone ``12,345`` in a decimal column) is quarantined rather than guessed; when it
+shows both, every disputed value is. ``1.500`` with no comma anywhere in the column is 1.5."""
 
 ID_PATTERN = r"^[\p{L}\p{N}][\p{L}\p{M}\p{N}_.:-]*$"
 ID_MAX_LENGTH = 128  # characters; a separate rule, as a bounded repeat of Unicode classes is costly in RE2

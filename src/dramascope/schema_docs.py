@@ -64,7 +64,7 @@ def _value_rules() -> list[str]:
         "  the disputed values of a column that shows both marks. A detected decimal comma is reported.",
         "- **Dates**: `YYYY-MM-DD` and the forms exports use (`2026/9/4`, `2026.9.4`, `20260904`, `2026年9月4日`);",
         f"  impossible dates (`2026-02-30`) and dates outside {DATE_MIN.isoformat()} .. {DATE_MAX.isoformat()}",
-        "  are quarantined (for timestamps too).",
+        "  are quarantined (for timestamps too). A time after a date in a date column is ignored.",
         f"- **Timestamps**: stored as the wall-clock time of the workspace `timezone` (default `{DEFAULT_TIMEZONE}`),",
         "  without a zone. A time written without a zone is taken to be in that zone; one with `Z` or `±HH:MM`,",
         "  a Unix epoch (10 or 13 digits) and a zone-aware Parquet timestamp are converted to it.",
