@@ -208,8 +208,8 @@ class CsvReader:
                     raise UserInputError("the file is empty", file=str(self.path)) from None
                 if "straddling" not in str(exc):
                     raise UserInputError(f"cannot read the CSV header: {exc}", file=str(self.path), line=1) from None
-                block = self._block_for_longest_record()  # a record longer than the block: a larger one
                 self.block_bytes = max(self.block_bytes, block)
+                block = self.block_bytes = self._block_for_longest_record()  # a record longer than the block
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise UserInputError(f"duplicate header(s) {', '.join(map(repr, dupes))}", file=str(self.path), line=1)
@@ -310,7 +310,11 @@ class CsvReader:
             raise UserInputError(f"the record on lines {start}–{end} holds {size / 2**20:.0f} MB, more than the "
                                  f"{MAX_RECORD_BYTES >> 20} MB accepted for one row; split the value or load it "
                                  "from Parquet", file=str(self.path), line=start)
-        return max(self.block_bytes, 1 << max(2 * size, 1).bit_length())
+        block = max(2 * self.block_bytes, 1 << max(2 * size, 1).bit_length())  # always larger: no endless retry
+        if block > 4 * MAX_RECORD_BYTES:
+            raise UserInputError(f"a record near lines {start}–{end} cannot be split from its neighbours; check the "
+                                 "quotes there", file=str(self.path), line=start)
+        return block
 
 
 def unclosed_quote_error(path: Path, line: int) -> UserInputError:
