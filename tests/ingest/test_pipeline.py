@@ -330,3 +330,13 @@ def test_an_unclosed_quote_refuses_the_file_with_its_line(ws_with_titles, write)
     with pytest.raises(UserInputError, match=r"line 3: a quoted field opens on this line and is never closed"):
         ingest_files(ws_with_titles, "comments", [path])
     assert ws_with_titles.count("comments") == 0
+
+
+def test_the_decimal_mark_restart_also_works_when_the_table_holds_rows(ws_with_titles, write, monkeypatch):
+    """The staging path (a table with rows) reads the file again just as the first-load path does."""
+    ingest_files(ws_with_titles, "metrics", [write("m0.csv", REVENUE_HEADER + "t2,douyin,2026-01-01,5\n")])
+    _small_batches(monkeypatch)
+    f = ingest_files(ws_with_titles, "metrics", [_revenue_file(write, ["1.500", "2.250", "3", "0,5"])]).files[0]
+    assert (f.inserted, f.quarantined) == (4, 0)
+    got = [r["revenue_cny"] for r in _rows(ws_with_titles, "metrics", "title_id", "date", "revenue_cny")]
+    assert got == [1500.0, 2250.0, 3.0, 0.5, 5.0]
