@@ -82,7 +82,7 @@ def test_string_fast_paths_agree_with_the_full_trim_and_lookup(monkeypatch_value
 
 @pytest.mark.parametrize("value", ["a/b", "a\\b", "<script>", "t\x001", "t 1", "..", "-t1", "x" * 129, "t1?x"])
 def test_ids_outside_the_declared_alphabet_are_quarantined(value):
-    """Ids with '/', '\\' or '<' were stored but unreachable in the dashboard; NUL bytes were stored as is."""
+    """Ids end up in URLs and HTML: '/', '\\', '<', spaces and NUL bytes would make a title unreachable."""
     values, reasons = _coerce(TITLES.column("title_id"), [value, "t1"])
     assert values == [None, "t1"] and reasons[1] is None
     assert reasons[0].startswith("not a valid identifier") or reasons[0].startswith("contains a NUL byte")

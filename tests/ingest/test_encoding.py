@@ -52,7 +52,7 @@ def test_mostly_gb18030_file_with_a_bad_line_names_that_line(tmp_path):
 
 
 def test_a_utf8_file_given_as_gb18030_is_refused_not_stored_as_mojibake(tmp_path):
-    """--encoding gb18030 on a UTF-8 file stored mojibake (重生 → 閲嶇敓) with exit code 0."""
+    """Read as GB18030, UTF-8 text decodes without an error into mojibake (重生 → 閲嶇敓): refused instead."""
     from dramascope.ingest.encoding import checked_encoding
 
     path = tmp_path / "f.csv"

@@ -57,7 +57,7 @@ class _FullDiskConnection:
 
 
 def test_the_first_error_is_named_not_the_aborted_transaction(ws_with_titles, write, monkeypatch):
-    """The real 'No space left on device' was hidden behind 'Current transaction is aborted'."""
+    """'No space left on device' is named, not the 'Current transaction is aborted' errors that follow it."""
     before = _titles(ws_with_titles)
     engine = ws_with_titles.engine
     monkeypatch.setattr(engine, "raw", _FullDiskConnection(engine.raw))

@@ -88,7 +88,7 @@ def _detect(values, integer=False, **kw):
     (["1\u00a0234,5"], [1234.5]),
 ])
 def test_a_decimal_comma_column_is_read_as_one(values, expected):
-    """'1,2' was stored as 12 and '0,45' as 45: a column that can only be a decimal-comma column is read as one."""
+    """'1,2' is 1.2 and '0,45' is 0.45 (never 12 or 45) in a column that can only be a decimal-comma column."""
     got, reasons = _detect(values)
     assert got == pytest.approx(expected) and reasons == [None] * len(values)
 

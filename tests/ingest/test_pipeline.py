@@ -256,7 +256,7 @@ def _small_batches(monkeypatch):
     (["12,345", "7", "8", "3.75"], [12345.0, 7.0, 8.0, 3.75]),      # point shown only in the last batch
 ])
 def test_the_decimal_mark_is_decided_over_the_whole_file(ws_with_titles, write, monkeypatch, values, expected):
-    """'1,2' was stored as 12: a column's mark now comes from all its values, even those in later batches."""
+    """A column's decimal mark comes from all its values, even those in later batches."""
     _small_batches(monkeypatch)
     f = ingest_files(ws_with_titles, "metrics", [_revenue_file(write, values)]).files[0]
     assert (f.inserted, f.quarantined) == (len(values), 0)

@@ -131,7 +131,7 @@ def _read_all(path, **kw):
 
 
 def test_a_field_longer_than_the_parser_block_is_read_and_keeps_line_numbers(tmp_path):
-    """A 10 MB field refused the whole file with Arrow's 'straddling object ... increase block size'."""
+    """A record longer than the parser block makes the reader ask for a larger one; no row is lost."""
     path = tmp_path / "c.csv"
     big = "长" * 20_000
     path.write_text("id,text\n" + "".join(f"{i},row{i}\n" for i in range(300)) + f'300,"{big}\nend"\n301,ok\n',
@@ -144,7 +144,7 @@ def test_a_field_longer_than_the_parser_block_is_read_and_keeps_line_numbers(tmp
 
 
 def test_a_long_field_in_a_small_file_is_not_blamed_on_the_header(tmp_path):
-    """A small file with a 10 MB field said 'line 1: cannot read the CSV header'."""
+    """The header of a file whose first record is longer than the header block is still read."""
     path = tmp_path / "c.csv"
     path.write_text("id,text\n1," + "x" * 200_000 + "\n2,y\n", encoding="utf-8")
     reader = CsvReader(path)
@@ -154,7 +154,7 @@ def test_a_long_field_in_a_small_file_is_not_blamed_on_the_header(tmp_path):
 
 @pytest.mark.parametrize("block", [4096, 1 << 20])
 def test_a_quote_never_closed_names_its_line(tmp_path, block):
-    """An unterminated quote swallowed the rest of the file into one value (or refused it with no line)."""
+    """A quote never closed would make the rest of the file one value: refused, naming the line."""
     path = tmp_path / "c.csv"
     path.write_text("id,text\n" + "".join(f"{i},row{i}\n" for i in range(400)) + '400,"oops\n'
                     + "".join(f"{i},row{i}\n" for i in range(401, 800)), encoding="utf-8")
