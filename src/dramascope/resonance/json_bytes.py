@@ -83,7 +83,7 @@ def string_column(col: pa.Array) -> Column:
     from dramascope.resonance import kernels
 
     data, offsets = _arrow_bytes(col)
-    valid = np.asarray(pc.is_valid(col)) if col.null_count else np.ones(len(col), dtype=np.bool_)
+    valid = pc.is_valid(col).to_numpy(zero_copy_only=False) if col.null_count else np.ones(len(col), dtype=np.bool_)
     out, off = kernels.json_strings(data, offsets, valid)
     return Column.from_offsets(out, off)
 

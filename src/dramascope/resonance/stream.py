@@ -173,7 +173,8 @@ def read_jsonl(path: Path, text_field: str, chunk_bytes: int = JSONL_CHUNK_BYTES
                 raise ValueError("record count differs")
             col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
             texts = col.to_pylist()
-            for i in np.flatnonzero(np.asarray(pc.is_null(col))).tolist():  # null, or no such field?
+            nulls = pc.is_null(col).to_numpy(zero_copy_only=False) if col.null_count else np.zeros(0, dtype=bool)
+            for i in np.flatnonzero(nulls).tolist():  # null, or no such field?
                 texts[i], error = _parse_line(chunk[starts[i]:ends[i]].decode("utf-8"), text_field)
                 if error:
                     errors[i] = error
@@ -215,7 +216,7 @@ def read_table(path: Path, fmt: str, text_field: str, skip_bad: bool) -> Iterato
             seen = 0
             for batch in reader.batches():
                 table = batch.data
-                lines = np.asarray(batch.lines)
+                lines = batch.lines.to_numpy(zero_copy_only=False)
                 if seen + table.num_rows <= done:  # already written before a restart
                     seen += table.num_rows
                     continue
@@ -254,10 +255,10 @@ def _table_chunk(table: pa.Table, lines: np.ndarray, text_field: str) -> Chunk:
 # ---------------------------------------------------------------- scoring and writing
 
 
-def _dictionary_codes(values: list[str], words: list[str]) -> np.ndarray:
-    enc = pa.array(values, pa.string()).dictionary_encode()
-    lookup = np.array([words.index(w) for w in enc.dictionary.to_pylist()], dtype=np.int64)
-    return lookup[np.asarray(enc.indices)] if len(lookup) else np.zeros(0, dtype=np.int64)
+def _codes(values: list[str], words: list[str]) -> np.ndarray:
+    """Index of each value in ``words`` (``pa.array`` over a list would import pandas to check it)."""
+    index = {w: i for i, w in enumerate(words)}
+    return np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 def _reaction_flags(sb: ScoredBatch) -> np.ndarray:
@@ -286,12 +287,12 @@ def result_json(sb: ScoredBatch) -> tuple[np.ndarray, np.ndarray]:
                                                  _CODE_BYTES, _CODE_OFF, t.term_json, t.term_json_off)
     key = Column.constant
     pieces = [
-        key('"label": ', n), Column.vocabulary(_dictionary_codes(sb.labels, list(BASE_LABELS)), list(BASE_LABELS)),
+        key('"label": ', n), Column.vocabulary(_codes(sb.labels, list(BASE_LABELS)), list(BASE_LABELS)),
         key(', "scores": ', n), scores,
         key(', "reactions": ', n), Column.from_offsets(rdata, roff),
         key(', "evidence": ', n), Column.from_offsets(edata, eoff),
         key(', "reaction_evidence": ', n), Column.from_offsets(xdata, xoff),
-        key(', "lang": ', n), Column.vocabulary(_dictionary_codes(sb.langs, ["zh", "en", "und"]), ["zh", "en", "und"]),
+        key(', "lang": ', n), Column.vocabulary(_codes(sb.langs, ["zh", "en", "und"]), ["zh", "en", "und"]),
         key(', "intensity": ', n), floats_column(sb.intensity),
         key(', "valence": ', n), floats_column(sb.valence),
         key(', "model_version": ', n), key(json.dumps(sb.model_version, ensure_ascii=False), n),
@@ -364,7 +365,7 @@ class JsonlWriter:
         else:
             data, off = np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.int64)
         if not chunk.errors:
-            self.out.write(data.tobytes())
+            self.out.write(memoryview(data))
             return
         view = data.tobytes()
         k = 0
