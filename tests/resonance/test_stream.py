@@ -167,3 +167,17 @@ def test_cli_failure_leaves_no_file(tmp_path):
     src.write_bytes(b'{"text": "ok"}\n{"text": "\xff"}\n')
     assert run_app(["emotion", "classify", str(src), "--output", str(tmp_path / "o.jsonl")]) == 1
     assert not (tmp_path / "o.jsonl").exists() and not (tmp_path / "o.jsonl.part").exists()
+
+
+def test_skip_bad_to_parquet_keeps_the_good_records(tmp_path):
+    src = tmp_path / "bad.jsonl"
+    src.write_bytes(b'{"id": 1, "text": "\xe5\xa5\xbd\xe7\x9c\x8b"}\n{"text": "\xff"}\n{"id": 3, "text": "lol"}\n')
+    dst = tmp_path / "out.parquet"
+    with open(dst, "wb") as fh:
+        rep = classify_file(src, fh, out_format="parquet", skip_bad=True)
+    t = pq.read_table(dst).to_pydict()
+    assert rep.errors == 1 and t["line"] == [1, 2, 3]
+    assert [json.loads(r) if r else None for r in t["record"]] == [{"id": 1, "text": "好看"}, None,
+                                                                   {"id": 3, "text": "lol"}]
+    assert t["error"][1].startswith("not valid UTF-8") and t["error"][0] is None
+    assert t["label"][1] is None and t["label"][0] is not None

@@ -194,7 +194,11 @@ def read_jsonl(path: Path, text_field: str, chunk_bytes: int = JSONL_CHUNK_BYTES
         bare = arr[first] != 123
         prefix = Column(arr, starts, np.where(bare, 0, before + 1 - starts))
         offsets = np.append(starts, len(arr)).astype(np.int64)
-        raw = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(chunk)) if not errors else None
+        if not errors:
+            raw = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(chunk))
+        else:  # a bad line may not even be UTF-8: the good lines' text, null for the bad ones
+            raw = pa.array([None if i in errors else chunk[starts[i]:ends[i]].decode("utf-8") for i in range(n)],
+                           pa.large_string())
         collides = np.zeros(n, dtype=bool)
         for m in _RESULT_KEY.finditer(chunk):
             collides[np.searchsorted(starts, m.start(), side="right") - 1] = True
