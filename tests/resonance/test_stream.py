@@ -181,3 +181,14 @@ def test_skip_bad_to_parquet_keeps_the_good_records(tmp_path):
                                                                    {"id": 3, "text": "lol"}]
     assert t["error"][1].startswith("not valid UTF-8") and t["error"][0] is None
     assert t["label"][1] is None and t["label"][0] is not None
+
+
+def test_csv_broken_first_row_to_csv_keeps_the_columns(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("id,text\n1,a,b\n2,好看\n", "utf-8")
+    dst = tmp_path / "out.csv"
+    with open(dst, "wb") as fh:
+        classify_file(src, fh, out_format="csv", skip_bad=True)
+    t = pacsv.read_csv(dst, convert_options=pacsv.ConvertOptions(strings_can_be_null=True)).to_pydict()
+    assert t["id"] == [None, 2] and t["text"] == [None, "好看"]
+    assert t["error"][0] == "wrong number of fields" and t["error"][1] is None

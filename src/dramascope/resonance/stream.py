@@ -229,7 +229,7 @@ def read_table(path: Path, fmt: str, text_field: str, skip_bad: bool) -> Iterato
                 for a in range(start, table.num_rows, SCORE_ROWS):
                     b = min(a + SCORE_ROWS, table.num_rows)
                     while pending and pending[0][0] < lines[a]:
-                        yield _malformed_chunk(*pending.pop(0))
+                        yield _malformed_chunk(*pending.pop(0), reader.headers)
                     yield _table_chunk(table.slice(a, b - a), lines[a:b], text_field)
                     done += b - a
             break
@@ -241,11 +241,13 @@ def read_table(path: Path, fmt: str, text_field: str, skip_bad: bool) -> Iterato
             reader = CsvReader(path, reader.encoding, skipped=bad)
             pending = [(line, "wrong number of fields") for line, _, _ in bad]
     for line, message in pending:
-        yield _malformed_chunk(line, message)
+        yield _malformed_chunk(line, message, reader.headers)
 
 
-def _malformed_chunk(line: int, message: str) -> Chunk:
-    return Chunk([None], np.array([line], dtype=np.int64), {0: message})
+def _malformed_chunk(line: int, message: str, headers: list[str]) -> Chunk:
+    """A CSV line that cannot be split into the header's fields: an error record with empty columns."""
+    return Chunk([None], np.array([line], dtype=np.int64), {0: message},
+                 table=pa.table({h: pa.nulls(1, pa.string()) for h in headers}))
 
 
 def _table_chunk(table: pa.Table, lines: np.ndarray, text_field: str) -> Chunk:
