@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.text import Text
 
 from dramascope.errors import DramaScopeError, NotAvailableYet
-from dramascope.workspace import WorkspaceError
 
 app = typer.Typer(
     name="dramascope",
@@ -73,6 +72,15 @@ def emit_rows(rows: list[dict], fmt: str) -> bool:
     return False
 
 
+def _workspace_errors() -> tuple[type[BaseException], ...]:
+    """The workspace's error class, once the workspace module is loaded (a command that never opened a
+    workspace cannot raise it): commands like ``emotion classify`` start without the query engines."""
+    import sys
+
+    module = sys.modules.get("dramascope.workspace")
+    return (module.WorkspaceError,) if module is not None else ()
+
+
 def run_app(args: list[str] | None = None) -> int:
     """Run the CLI and map errors to the documented exit codes (0 ok, 1 user error, 2 bad usage)."""
     # Typer bundles its own click; catch both it and a standalone click, whichever raised.
@@ -92,7 +100,7 @@ def run_app(args: list[str] | None = None) -> int:
     except NotAvailableYet as exc:
         err_console.print(Text.assemble(("not available yet: ", "yellow"), str(exc)), soft_wrap=True)
         return 2
-    except (DramaScopeError, WorkspaceError) as exc:
+    except (DramaScopeError, *_workspace_errors()) as exc:
         # Messages quote user data (file values, titles): plain text, never Rich markup.
         # One line however long (cron mails and log greps read errors line by line).
         err_console.print(Text.assemble(("error: ", "red"), str(exc)), soft_wrap=True)
