@@ -29,6 +29,7 @@ def test_bad_dates_are_reported_not_rolled_over(text, reason):
     ("2026-09-04", dt.datetime(2026, 9, 4)),
     ("1788480000", dt.datetime(2026, 9, 4)),
     ("1788480000123", dt.datetime(2026, 9, 4, 0, 0, 0, 123000)),
+    ("2012-08-0817:50:54", dt.datetime(2012, 8, 8, 17, 50, 54)),  # Douban runs date and time together
 ])
 def test_timestamp_forms_in_a_utc_workspace(text, expected):
     values, reasons = parse_timestamps(pa.array([text]), "UTC")
@@ -36,9 +37,10 @@ def test_timestamp_forms_in_a_utc_workspace(text, expected):
 
 
 def test_bad_timestamps():
-    values, reasons = parse_timestamps(pa.array(["soon", "2026-09-04 25:00:00", None]))
-    assert values.to_pylist() == [None, None, None]
-    assert reasons.to_pylist() == ["not a date-time (use YYYY-MM-DD HH:MM:SS)", "no such calendar date or time", None]
+    values, reasons = parse_timestamps(pa.array(["soon", "2026-09-04 25:00:00", None, "2026-9-417:50"]))
+    assert values.to_pylist() == [None, None, None, None]
+    assert reasons.to_pylist() == ["not a date-time (use YYYY-MM-DD HH:MM:SS)", "no such calendar date or time", None,
+                                   "not a date-time (use YYYY-MM-DD HH:MM:SS)"]
 
 
 import zoneinfo

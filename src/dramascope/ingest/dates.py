@@ -3,7 +3,8 @@
 Dates: ``2026-09-04``, ``2026/9/4``, ``2026.9.4``, ``20260904``, ``2026年9月4日`` (a trailing time is
 ignored). Timestamps: the same dates followed by ``HH:MM[:SS[.ffffff]]`` with an optional ``Z`` or
 ``±HH:MM`` offset, a date alone (midnight), or Unix epoch seconds (10 digits) or milliseconds (13
-digits). Timestamps are stored as wall-clock time of the workspace time zone without a zone (see
+digits); a zero-padded date run together with its time (``2012-08-0817:50:54``, as Douban exports
+it) is read too. Timestamps are stored as wall-clock time of the workspace time zone without a zone (see
 :data:`dramascope.schema.DEFAULT_TIMEZONE`): a time without a zone is taken as written, one with a
 zone or an epoch is converted to the workspace zone. Impossible dates (2026-02-30) are reported, not
 rolled over; dates outside :data:`dramascope.schema.DATE_MIN` .. ``DATE_MAX`` are reported too.
@@ -125,6 +126,9 @@ def parse_timestamps(values: pa.Array, timezone: str = DEFAULT_TIMEZONE,
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
     values = normalise_text(values)
+    # Some sites (Douban's comment export) run a zero-padded date and the time together:
+    # 2012-08-0817:50:54. With both parts of fixed width the split is unambiguous.
+    values = pc.replace_substring_regex(values, r"^(\d{4}-\d{2}-\d{2})(\d{2}:\d{2})", r"\1 \2")
     parts = pc.extract_regex(values, _TIMESTAMP_RE)
     hour = pc.utf8_lpad(pc.coalesce(_group(parts, "H"), pa.scalar("0")), 2, "0")
     minute = pc.coalesce(_group(parts, "M"), pa.scalar("00"))
