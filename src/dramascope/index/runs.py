@@ -24,7 +24,7 @@ from dramascope.index.pipeline import IndexResult, compute_index
 from dramascope.index.spec import LoadedSpec, load_spec, spec_from_yaml_text
 from dramascope.index.uncertainty import MonteCarloResult, monte_carlo
 
-METHOD_VERSION = "1.0.0"  # bump when the pipeline's maths changes; recompute_history re-runs past periods
+METHOD_VERSION = "1.1.0"  # bump when the pipeline's maths changes; recompute_history re-runs past periods
 LOW_GRADES = ("C", "D")
 
 RUNS_SCHEMA = pa.schema([
@@ -112,7 +112,8 @@ def _build_tables(run_id: str, period: str, loaded: LoadedSpec, matrix, result: 
                          ("rank", None), ("rank_low", None), ("rank_median", None), ("rank_high", None),
                          ("data_quality", g), ("n_imputed", 0)):
             scores[key].append(val)
-        scores["flags"].append(";".join(["below_title_coverage"] + ([f"data_quality_{g}"] if g in LOW_GRADES else [])))
+        why = p.excluded_reasons.get(str(t), ["below_title_coverage"])
+        scores["flags"].append(";".join(why + ([f"data_quality_{g}"] if g in LOW_GRADES else [])))
     dims = p.dim_codes
     dim_rows = {"run_id": [], "title_id": [], "dimension": [], "score": [], "rank": [], "sub_index": []}
     from dramascope.index.pipeline import rank_scores
