@@ -48,6 +48,8 @@ class DimensionSpec(_Strict):
     sub_index: bool = False
     description_en: str = ""
     description_zh: str = ""
+    data_en: str = ""  # the data that feeds it: what a title listed apart would need
+    data_zh: str = ""
 
 
 class IndicatorSpec(_Strict):
