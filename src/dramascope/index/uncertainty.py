@@ -164,7 +164,8 @@ def monte_carlo(matrix: IndicatorMatrix, spec: IndexSpec, *, replicates: int | N
                 stop += 1
             v = variants[(int(norm_pick[start]), int(imp_pick[start]))]
             w_ind = _within_dim_normalise(v.w_ind[:, None] * ind_mult[:, start:stop], dim_index, n_dims)
-            w_dim = np.where(in_main[:, None], dim_mult[:, start:stop], 0.0)
+            # the declared dimension weights, each perturbed by its multiplier, renormalised over the main index
+            w_dim = np.where(in_main[:, None], base.w_dim[:, None] * dim_mult[:, start:stop], 0.0)
             w_dim = w_dim / w_dim.sum(axis=0, keepdims=True)
             s = _scores(v, aggs[int(agg_pick[start])] == "geometric", w_ind, w_dim, dim_index, in_main)
             store.write(start, _ranks(s[twin], pool))
