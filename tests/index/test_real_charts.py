@@ -89,3 +89,13 @@ def test_displayed_ranks_agree_with_their_intervals(charts_ws):
         assert all(r["tied"] == (len(group) > 1) for r in group)
         assert all(r["rank_label"] == ("=" if len(group) > 1 else "") + str(rank) for r in group)
         assert len({(round(r["score"], 6), r["rank_low"], r["rank_median"], r["rank_high"]) for r in group}) == 1
+
+
+def test_the_report_renders_for_a_board_only_market(charts_ws):
+    """No release dates, so no theme trend chart: the report leaves it out instead of failing."""
+    from dramascope.publish.report import build_report_data, render_report_html
+
+    data = build_report_data(charts_ws, lang="en")
+    assert "theme_trend" not in data.charts
+    html = render_report_html(data, lang="en")
+    assert "When Housewives Turn Deadly" in html
