@@ -36,8 +36,8 @@ def test_top_lists_merged_chunk_by_chunk_equal_the_whole_market_top_lists():
     whole = whole.sort_values(["platform", "date", "plays", "title_id"], ascending=[True, True, False, True])
     want = whole.groupby(["platform", "date"]).head(4)
     assert len(got) == len(want) == 2 * 3 * 4
-    assert list(zip(got.app, got.chart_date, got.title_id, got.plays)) == \
-        list(zip(want.platform, want.date, want.title_id, want.plays))
+    assert list(zip(got.app, got.chart_date, got.title_id, got.plays, strict=True)) == \
+        list(zip(want.platform, want.date, want.title_id, want.plays, strict=True))
     assert got.groupby(["app", "chart_date"])["rank"].apply(list).map(lambda r: r == [1, 2, 3, 4]).all()
 
 

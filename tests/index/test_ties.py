@@ -36,7 +36,7 @@ repeats = st.lists(st.integers(1, 4), min_size=6, max_size=6)
 
 
 def _matrix(rows: list[tuple[int, int, int]], reps: list[int], order: np.random.Generator) -> IndicatorMatrix:
-    values = np.array([row for row, n in zip(rows, reps) for _ in range(n)], dtype=float)
+    values = np.array([row for row, n in zip(rows, reps[:len(rows)], strict=True) for _ in range(n)], dtype=float)
     values = values[order.permutation(len(values))]  # ties scattered through the rows
     ids = np.array([f"t{i:02d}" for i in range(len(values))], dtype=object)
     return IndicatorMatrix(ids, list("abc"), values)
@@ -77,5 +77,5 @@ def test_rank_labels_mark_shared_ranks():
     ranks = [1, 2, 2, 4, None, float("nan")]
     tied = tied_ranks(ranks)
     assert tied == {2}
-    assert [rank_label(r, r is not None and r == r and int(r) in tied) for r in ranks] == ["1", "=2", "=2", "4", "",
-                                                                                             ""]
+    labels = [rank_label(r, r is not None and not np.isnan(r) and int(r) in tied) for r in ranks]
+    assert labels == ["1", "=2", "=2", "4", "", ""]

@@ -31,7 +31,7 @@ def tied_ws(duckdb_workspace, tmp_path):
 
     ws = duckdb_workspace
     rows = [{"title_id": t, "period": "life", "indicator": code, "value": v, "quality_flag": "ok"}
-            for t, vals in VALUES.items() for code, v in zip(("plays", "rating"), vals) if v is not None]
+            for t, vals in VALUES.items() for code, v in zip(("plays", "rating"), vals, strict=True) if v is not None]
     ws.engine.ensure_table("signals", SIGNAL_SCHEMA)
     ws.engine.replace("signals", pa.Table.from_pylist(rows, schema=SIGNAL_SCHEMA))
     ws.engine.append("titles", pa.table({"title_id": list(VALUES), "name": [f"剧{t}" for t in VALUES]}))

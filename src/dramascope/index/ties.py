@@ -9,6 +9,7 @@ holds it. The label is written here once, as Python (tables read into memory) an
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 
@@ -18,16 +19,20 @@ import ibis.expr.types as ir
 TIE_MARK = "="
 
 
-def rank_label(rank: float | int | None, tied: bool) -> str:
-    """``'=3'``, ``'3'``, or ``''`` for a title without a rank."""
-    if rank is None or rank != rank:  # None or NaN
+def _ranked(rank: float | None) -> bool:
+    return rank is not None and not math.isnan(rank)
+
+
+def rank_label(rank: float | None, tied: bool) -> str:
+    """``'=3'``, ``'3'``, or ``''`` for a title without a rank (None or NaN)."""
+    if not _ranked(rank):
         return ""
     return f"{TIE_MARK if tied else ''}{int(rank)}"
 
 
-def tied_ranks(ranks: Iterable[float | int | None]) -> set[int]:
+def tied_ranks(ranks: Iterable[float | None]) -> set[int]:
     """The ranks held by more than one title (titles without a rank are ignored)."""
-    counts = Counter(int(r) for r in ranks if r is not None and r == r)
+    counts = Counter(int(r) for r in ranks if _ranked(r))
     return {r for r, n in counts.items() if n > 1}
 
 

@@ -12,7 +12,8 @@ import inspect
 from dramascope.signals.registry import FAMILY_ORDER, all_indicators
 
 METHOD_MODULES = (
-    "dramascope.signals.totals", "dramascope.signals.dissemination", "dramascope.signals.boards", "dramascope.signals.fraud",
+    "dramascope.signals.totals", "dramascope.signals.dissemination",
+    "dramascope.signals.boards", "dramascope.signals.fraud",
     "dramascope.signals.theme_tags", "dramascope.signals.innovation", "dramascope.signals.semantic",
     "dramascope.signals.reputation", "dramascope.signals.social", "dramascope.signals.commercial",
 )
