@@ -62,11 +62,13 @@ def emit_rows(rows: list[dict], fmt: str) -> bool:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return True
     if fmt == "csv":
+        from dramascope.publish.exports import neutralise_formula
+
         buf = io.StringIO()
         if rows:
             writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: neutralise_formula(v) for k, v in r.items()} for r in rows)
         typer.echo(buf.getvalue(), nl=False)
         return True
     return False

@@ -63,14 +63,31 @@ def write_table(table: pa.Table, fmt: ExportFormat, output: Path) -> Path:
     return output
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """A text cell a spreadsheet would run as a formula ('=3', '=HYPERLINK(…)') gets a leading apostrophe,
+    which spreadsheets show as text and hide; other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv_safe(table: pa.Table) -> pa.Table:
-    """CSV has no lists: join list columns with ';' (the separator ingest accepts back)."""
+    """CSV has no lists: join list columns with ';' (the separator ingest accepts back). Text cells that a
+    spreadsheet would read as formulas (tied ranks '=3', untrusted names) are neutralised."""
+    import pyarrow.compute as pc
+
     cols = []
     for name, col in zip(table.column_names, table.columns):
         if pa.types.is_list(col.type) or pa.types.is_large_list(col.type):
-            import pyarrow.compute as pc
-
             col = pc.binary_join(pc.cast(col, pa.list_(pa.string())), ";")
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            risky = pc.fill_null(pc.starts_with(col, FORMULA_STARTS[0]), False)
+            for mark in FORMULA_STARTS[1:]:
+                risky = pc.or_(risky, pc.fill_null(pc.starts_with(col, mark), False))
+            col = pc.if_else(risky, pc.binary_join_element_wise("'", col, ""), col)
         cols.append(col)
     return pa.table(cols, names=table.column_names)
 
