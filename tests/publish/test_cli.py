@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+
+from publish_market import FORMULA, FORMULA_TITLE_ID
 
 from dramascope.cli.app import run_app
 import dramascope.cli.commands  # noqa: F401  (registers every command)
@@ -36,3 +40,10 @@ def test_bad_options_are_user_errors(market_ws, tmp_path):
 def test_serve_is_wired(capsys):
     assert run_app(["serve", "--help"]) == 0
     assert "--host" in capsys.readouterr().out
+
+
+def test_rank_csv_neutralises_formula_titles(market_ws, capsys):
+    assert run_app(["rank", "--workspace", str(market_ws.path), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert next(r for r in rows if r["title_id"] == FORMULA_TITLE_ID)["name"] == "'" + FORMULA
+    assert not any(v.startswith(("=", "@")) for r in rows for v in r.values())

@@ -8,6 +8,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
+from publish_market import FORMULA, FORMULA_EN, FORMULA_TITLE_ID
+
 from dramascope.errors import UserInputError
 from dramascope.index import rank_table
 from dramascope.publish.exports import export
@@ -48,3 +50,12 @@ def test_export_rejects_unknown_kind_and_format(market_ws, tmp_path):
         export(market_ws, "titles", "csv", tmp_path / "x.csv")
     with pytest.raises(UserInputError):
         export(market_ws, "rankings", "xlsx", tmp_path / "x.xlsx")
+
+
+def test_csv_export_neutralises_formula_titles(market_ws, tmp_path):
+    rows = _read(export(market_ws, "rankings", "csv", tmp_path / "r.csv"), "csv")
+    row = next(r for r in rows if r["title_id"] == FORMULA_TITLE_ID)
+    assert row["name"] == "'" + FORMULA and row["name_en"] == "'" + FORMULA_EN
+    assert not any(str(v).startswith(("=", "@", "+")) for r in rows for v in r.values())
+    parquet = _read(export(market_ws, "rankings", "parquet", tmp_path / "r.parquet"), "parquet")
+    assert next(r for r in parquet if r["title_id"] == FORMULA_TITLE_ID)["name"] == FORMULA  # typed formats: as is

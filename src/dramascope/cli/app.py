@@ -32,11 +32,13 @@ WorkspaceOption = Annotated[
 def emit_rows(rows: list[dict], fmt: str) -> bool:
     """Write rows to stdout as JSON or CSV (the machine-readable formats of every listing command).
 
-    Returns False for ``table`` so the caller renders its own Rich table.
+    CSV cells that a spreadsheet would run as formulas (untrusted titles) are neutralised. Returns False for ``table`` so the caller renders its own Rich table.
     """
     import csv
     import io
     import json
+
+    from dramascope.csv_safety import neutralise_value
 
     if fmt == "json":
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -46,7 +48,7 @@ def emit_rows(rows: list[dict], fmt: str) -> bool:
         if rows:
             writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: neutralise_value(v) for k, v in row.items()} for row in rows)
         typer.echo(buf.getvalue(), nl=False)
         return True
     return False

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from dramascope.csv_safety import neutralise_table
 from dramascope.errors import UserInputError
 from dramascope.publish import index_data as idx
 from dramascope.publish.access import clean_value, has
@@ -64,7 +65,8 @@ def write_table(table: pa.Table, fmt: ExportFormat, output: Path) -> Path:
 
 
 def _csv_safe(table: pa.Table) -> pa.Table:
-    """CSV has no lists: join list columns with ';' (the separator ingest accepts back)."""
+    """CSV has no lists: join list columns with ';' (the separator ingest accepts back). Titles and names
+    are untrusted: cells a spreadsheet would run as formulas are neutralised."""
     cols = []
     for name, col in zip(table.column_names, table.columns):
         if pa.types.is_list(col.type) or pa.types.is_large_list(col.type):
@@ -72,7 +74,7 @@ def _csv_safe(table: pa.Table) -> pa.Table:
 
             col = pc.binary_join(pc.cast(col, pa.list_(pa.string())), ";")
         cols.append(col)
-    return pa.table(cols, names=table.column_names)
+    return neutralise_table(pa.table(cols, names=table.column_names))
 
 
 def export(ws: Workspace, what: str, fmt: ExportFormat, output: Path | None = None, *,
