@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from publish_market import FORMULA, FORMULA_TITLE_ID
+from publish_market import FORMULA, FORMULA_TITLE_ID, MARKUP, MARKUP_TITLE_ID
 
 from dramascope.cli.app import run_app
 import dramascope.cli.commands  # noqa: F401  (registers every command)
@@ -47,3 +47,9 @@ def test_rank_csv_neutralises_formula_titles(market_ws, capsys):
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert next(r for r in rows if r["title_id"] == FORMULA_TITLE_ID)["name"] == "'" + FORMULA
     assert not any(v.startswith(("=", "@")) for r in rows for v in r.values())
+
+
+def test_explain_prints_a_title_holding_rich_markup_verbatim(market_ws, capsys):
+    for lang in ("en", "zh"):
+        assert run_app(["explain", MARKUP_TITLE_ID, "--workspace", str(market_ws.path), "--lang", lang]) == 0
+        assert capsys.readouterr().out.splitlines()[0].startswith(MARKUP + "  ")

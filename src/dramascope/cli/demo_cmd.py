@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from dramascope.cli.app import WorkspaceOption, app, console, err_console
+from dramascope.cli.app import WorkspaceOption, app, console, err_console, warn
 
 
 @app.command("demo")
@@ -25,7 +25,7 @@ def demo_command(
     from dramascope.workspace import default_workspace_path
 
     path = workspace if workspace is not None else default_workspace_path()
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err_console,
+    with Progress(TextColumn("{task.description}", markup=False), BarColumn(), TimeElapsedColumn(), console=err_console,
                   transient=True) as bar:
         tasks: dict[str, int] = {}
 
@@ -62,7 +62,7 @@ def demo_command(
         console.print("next: dramascope rank --top 20 · dramascope explain TITLE_ID · dramascope serve",
                       highlight=False)
     for warning in summary.warnings:
-        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        warn(warning)
     if serve:
         from dramascope.web import serve as serve_dashboard
 

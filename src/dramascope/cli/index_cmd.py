@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from dramascope.cli.app import WorkspaceOption, app, console, emit_rows, err_console
+from dramascope.cli.app import WorkspaceOption, app, bold_line, console, emit_rows, err_console
 from dramascope.errors import UserInputError
 
 index_app = typer.Typer(help="Compute and store the composite index.", no_args_is_help=True)
@@ -36,7 +36,7 @@ def index_run(
     from dramascope.index import recompute_history, run_index
 
     with _open(workspace) as ws:
-        say = lambda msg: err_console.print(f"[dim]{msg}[/]")  # noqa: E731
+        say = lambda msg: err_console.print(msg, style="dim")  # noqa: E731
         runs = recompute_history(ws, spec, progress=say) if all_periods else [run_index(ws, spec, period, progress=say)]
         for run in runs:
             console.print(f"run {run.run_id}: period {run.period}, spec {run.spec_name} ({run.spec_hash[:12]}), "
@@ -113,8 +113,8 @@ def explain(
     if e["score"] is None:
         console.print(f"{head}: not ranked ({e['flags']})")
         return
-    console.print(f"[bold]{head}[/]  score {e['score']:.2f}  rank {e['rank']} of {e['n_ranked']} "
-                  f"(5–95%: {e['rank_low']:.0f}–{e['rank_high']:.0f})  quality {e['data_quality'] or '-'}",
+    console.print(bold_line(head, f"  score {e['score']:.2f}  rank {e['rank']} of {e['n_ranked']} "
+                  f"(5–95%: {e['rank_low']:.0f}–{e['rank_high']:.0f})  quality {e['data_quality'] or '-'}"),
                   highlight=False)
     table = Table()
     for col in ("indicator", "dimension", "value", "normalised", "contribution", "vs median", "vs above"):
@@ -128,4 +128,4 @@ def explain(
     for label, key in (("strengths", "strengths"), ("weaknesses", "weaknesses")):
         lines = e[f"{key}_{'zh' if zh else 'en'}"]
         if lines:
-            console.print(f"[bold]{label}[/]: " + "; ".join(lines), highlight=False)
+            console.print(bold_line(label, ": " + "; ".join(lines)), highlight=False)
