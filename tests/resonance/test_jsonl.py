@@ -20,6 +20,16 @@ def test_classify_file_round_trip(tmp_path, capsys):
     assert rows[2]["label"] == "neutral"
 
 
+def test_output_dash_is_standard_output(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "太好看了"}\n{"text": "so sad"}\n', "utf-8")
+    assert run_app(["emotion", "classify", str(src), "--output", "-"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 2 and rows[0]["label"] == "like"
+    assert not (tmp_path / "-").exists() and not (tmp_path / "-.part").exists()
+
+
 def test_invalid_utf8_names_the_line(tmp_path):
     src = tmp_path / "bad.jsonl"
     src.write_bytes(b'{"text": "ok"}\n{"text": "\xff\xfe"}\n')
