@@ -49,7 +49,7 @@ def test_export_rejects_unknown_kind_and_format(market_ws, tmp_path):
     with pytest.raises(UserInputError):
         export(market_ws, "titles", "csv", tmp_path / "x.csv")
     with pytest.raises(UserInputError):
-        export(market_ws, "rankings", "xlsx", tmp_path / "x.xlsx")
+        export(market_ws, "rankings", "xls", tmp_path / "x.xls")
 
 
 def test_csv_export_neutralises_formula_titles(market_ws, tmp_path):
@@ -59,3 +59,46 @@ def test_csv_export_neutralises_formula_titles(market_ws, tmp_path):
     assert not any(str(v).startswith(("=", "@", "+")) for r in rows for v in r.values())
     parquet = _read(export(market_ws, "rankings", "parquet", tmp_path / "r.parquet"), "parquet")
     assert next(r for r in parquet if r["title_id"] == FORMULA_TITLE_ID)["name"] == FORMULA  # typed formats: as is
+
+
+def _disk_full(*args, **kwargs):
+    path = next((a for a in args if isinstance(a, (str, __import__("pathlib").Path))), None)
+    if path is not None:
+        __import__("pathlib").Path(path).write_bytes(b"half a file")
+    raise OSError(28, "No space left on device")
+
+
+def test_a_full_disk_is_a_clear_error_and_leaves_no_file(market_ws, tmp_path, monkeypatch, capsys):
+    from dramascope.cli.app import run_app
+    import dramascope.cli.commands  # noqa: F401
+
+    monkeypatch.setattr("dramascope.publish.exports.pacsv.write_csv", lambda table, path: _disk_full(path))
+    with pytest.raises(UserInputError, match=r"cannot write .*r\.csv: no space left on the device"):
+        export(market_ws, "rankings", "csv", tmp_path / "r.csv")
+    assert list(tmp_path.iterdir()) == []
+    rc = run_app(["export", "rankings", "--workspace", str(market_ws.path), "--output", str(tmp_path / "r.csv")])
+    assert rc == 1 and "No space left on device" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_while_writing_the_report_is_a_clear_error(market_ws, tmp_path, monkeypatch):
+    from dramascope.publish.report import write_report
+
+    monkeypatch.setattr("pathlib.Path.write_text", lambda self, *a, **k: _disk_full(self))
+    with pytest.raises(UserInputError, match="no space left on the device"):
+        write_report(market_ws, output=tmp_path / "r.html", lang="en")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unwritable_folder_is_a_clear_error(market_ws, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(UserInputError, match="cannot write"):
+        export(market_ws, "rankings", "csv", blocker / "sub" / "r.csv")
+
+
+def test_signals_too_big_for_excel_are_refused_up_front(market_ws, tmp_path, monkeypatch):
+    monkeypatch.setattr("dramascope.publish.exports.XLSX_MAX_ROWS", 10)
+    with pytest.raises(UserInputError, match="do not fit an Excel sheet"):
+        export(market_ws, "signals", "xlsx", tmp_path / "s.xlsx")
+    assert not (tmp_path / "s.xlsx").exists()
