@@ -30,6 +30,7 @@ from dramascope.ingest.encoding import decode_error, detect_encoding, canonical_
 FORMATS = ("csv", "parquet", "jsonl")
 _EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
                ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
+FORMAT_OF_EXTENSION = _EXTENSIONS  # file extension → format, for every place that accepts files
 CSV_BLOCK_BYTES = 1 << 20
 CSV_BATCH_ROWS = 100_000  # blocks are gathered into batches of about this many rows
 JSONL_CHUNK_BYTES = 8 << 20
