@@ -156,3 +156,9 @@ def test_index_run_refuses_hostile_json_with_a_4xx(writable, body):
     assert 400 <= r.status_code < 500, r.text[:300]
     r.json()  # a JSON answer, whatever the body held
     assert ws.count("index_runs") == runs
+
+
+def test_a_body_not_sent_as_json_is_a_422_quoting_it_as_text(writable):
+    client, ws = writable
+    r = client.post("/api/index/run", content=b'{"period": "\xff"}', headers={**auth(ws), "content-type": "text/plain"})
+    assert r.status_code == 422 and isinstance(r.json()["detail"][0]["input"], str)

@@ -23,9 +23,12 @@ class PageKit:
 
 
 def printable(obj: Any) -> Any:
-    """Echoed client input made safe to encode: lone surrogates become their escape text, recursively."""
+    """Echoed client input made safe to encode as JSON: lone surrogates become their escape text, bytes
+    text, recursively."""
     if isinstance(obj, str):
         return obj.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(obj, (bytes, bytearray)):  # a body FastAPI did not parse (not sent as JSON) is echoed raw
+        return bytes(obj).decode("utf-8", "backslashreplace")
     if isinstance(obj, dict):
         return {printable(k): printable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
