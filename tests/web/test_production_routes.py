@@ -175,3 +175,12 @@ def test_workspace_without_companies_or_history_answers_4xx_or_says_why(client):
     backtest = client.get("/api/forecast/backtest")
     assert backtest.status_code == 200 and backtest.json()["error"] is None and backtest.json()["targets"]
     assert client.get("/forecast/backtest?lang=en").status_code == 200
+
+
+@pytest.mark.parametrize("body", [b'{"text": "\\ud800 abc"}', b'{"text": "ok", "lang": "\\udc00"}',
+                                  b"[" * 100_000 + b"]" * 100_000,
+                                  b'{"text": "ok", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"])
+def test_script_analysis_refuses_hostile_json_with_a_422(demo_client, body):
+    r = demo_client.post("/api/script/analyze", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text[:300]
+    assert r.json()["detail"][0]["loc"][0] == "body"
