@@ -29,6 +29,8 @@ class Settings(BaseModel):
                            description="Token required by API calls that write")
     max_upload_bytes: int = 50 * 1024 * 1024
     batch_rows: int = 100_000
+    synthetic: bool = Field(default=False, description="The data were made by `dramascope demo`: pages, reports "
+                                                       "and exports say so")
     analysis_workers: int = Field(default=2, ge=1, le=64, description="Threads for script analyses (web)")
     analysis_queue: int = Field(default=4, ge=0, le=1000,
                                 description="Analyses that may wait for a thread before others get 429")

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -167,6 +168,8 @@ def export(ws: Workspace, what: str, fmt: ExportFormat, output: Path | None = No
     if lang not in ("zh", "en"):
         raise UserInputError(f"unknown language {lang!r}: use zh or en", field="lang")
     table = rankings_arrow(ws, period, run_id) if what == "rankings" else signals_arrow(ws, period)
+    if ws.settings.synthetic:  # every row says it, whatever tool the file is opened in
+        table = table.append_column("synthetic", pa.array(np.ones(table.num_rows, dtype=bool)))
     default = ws.path / "exports" / f"{what}{'-' + period if period else ''}.{fmt}"
     headers = headers_for(ws, table, what, lang, period=period, run_id=run_id) if fmt == "xlsx" else None
     return write_table(table, fmt, resolve_output(output, default), headers=headers)

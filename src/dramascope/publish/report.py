@@ -73,6 +73,7 @@ class ReportData:
     methodology: MethodologyPage
     charts: dict[str, dict] = field(default_factory=dict)
     bases: list[dict] = field(default_factory=list)
+    synthetic: bool = False  # the workspace's data were made by `dramascope demo`
 
 
 # -- data -------------------------------------------------------------------------------------------
@@ -189,6 +190,7 @@ def build_report_data(ws, period: str | None = None, lang: Lang = "zh") -> Repor
         theme_trend=theme_release_trend(ws), themes=themes_landscape(ws, run.period or "life", run)[:15],
         resonance=resonance_highlights(ws, run), grades=ql.grade_counts(ws), suspects=ql.suspects(ws, limit=10),
         quarantine_total=total, methodology=idx.methodology(ws, run), bases=base_sections(ws, run),
+        synthetic=ws.settings.synthetic,
     )
     data.charts = report_charts(data, lang)
     return data

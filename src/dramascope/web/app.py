@@ -225,7 +225,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             "label_name": lambda code: label_name(code, lang),
             "name_of": lambda row: pick(_get(row, "name"), _get(row, "name_en"), lang) or _get(row, "title_id"),
             "lang_switch_url": request.url.path + "?" + urlencode(params),
-            "json_url": json_url, "page_url": page_url, **extra,
+            "json_url": json_url, "page_url": page_url, "synthetic": ws.settings.synthetic, **extra,
         }
         html = env.get_template(template).render(context)
         response = HTMLResponse(html, status_code=status_code)
@@ -357,7 +357,8 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     @app.get("/api/health", responses=READ_ERRORS, tags=["meta"], summary="Liveness and the workspace's table counts")
     def health() -> dict[str, Any]:
         with lock:
-            return {"status": "ok", "version": __version__, "tables": ws.counts()}
+            return {"status": "ok", "version": __version__, "synthetic": ws.settings.synthetic,
+                    "tables": ws.counts()}
 
     @app.get("/docs", include_in_schema=False)
     def api_docs():
