@@ -40,6 +40,27 @@ WorkspaceOption = Annotated[
                  help="Workspace folder (default ./dramascope-workspace)."),
 ]
 
+WaitOption = Annotated[
+    float | None,
+    typer.Option("--wait", min=0, envvar="DRAMASCOPE_WAIT",
+                 help="Seconds to queue behind another writer of the workspace (default 0: stop at once, "
+                      "naming the command that holds it)."),
+]
+
+
+def read_workspace(workspace: Path | None):
+    """The published state, read-only: never waits for a writer, never creates a workspace."""
+    from dramascope.workspace import Workspace
+
+    return Workspace.open_reader(workspace)
+
+
+def write_workspace(workspace: Path | None, *, create: bool = False, wait: float | None = None):
+    """A writer session: the workspace's lock, a private copy, an atomic publish when the command succeeds."""
+    from dramascope.workspace import Workspace
+
+    return Workspace.open(workspace, create=create, wait=wait)
+
 
 def emit_rows(rows: list[dict], fmt: str) -> bool:
     """Write rows to stdout as JSON or CSV (the machine-readable formats of every listing command).
@@ -84,11 +105,12 @@ def run_app(args: list[str] | None = None) -> int:
     try:
         result = app(args=args, standalone_mode=False)
     except NotAvailableYet as exc:
-        err_console.print(Text.assemble(("not available yet: ", "yellow"), str(exc)))
+        err_console.print(Text.assemble(("not available yet: ", "yellow"), str(exc)), soft_wrap=True)
         return 2
     except (DramaScopeError, WorkspaceError) as exc:
         # Messages quote user data (file values, titles): plain text, never Rich markup.
-        err_console.print(Text.assemble(("error: ", "red"), str(exc)))
+        # One line however long (cron mails and log greps read errors line by line).
+        err_console.print(Text.assemble(("error: ", "red"), str(exc)), soft_wrap=True)
         return 1
     except typer.Exit as exc:
         return exc.exit_code

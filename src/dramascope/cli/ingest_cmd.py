@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
 
-from dramascope.cli.app import WorkspaceOption, app, console, err_console, warn
+from dramascope.cli.app import WaitOption, WorkspaceOption, app, console, err_console, warn, write_workspace
 from dramascope.errors import UserInputError
 
 PROGRESS_MIN_BYTES = 8 << 20  # a bar only for files that take a moment
@@ -23,13 +23,13 @@ def ingest_command(
     workspace: WorkspaceOption = None,
     format: Annotated[str | None, typer.Option("--format", help="csv|parquet|jsonl (default: from the extension)")] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", help="utf-8, utf-8-sig, gb18030 (default: detected)")] = None,
+    wait: WaitOption = None,
 ) -> None:
     """Validate FILE(s) and upsert their rows into TABLE; bad rows go to the quarantine report."""
     from dramascope.ingest import ingest_files
-    from dramascope.workspace import Workspace
 
     big = any(f.is_file() and f.stat().st_size >= PROGRESS_MIN_BYTES for f in files)
-    with Workspace.open(workspace) as ws:
+    with write_workspace(workspace, create=True, wait=wait) as ws:
         if big:
             with Progress(TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(),
                           TimeRemainingColumn(), console=err_console, transient=True) as bar:

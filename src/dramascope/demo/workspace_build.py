@@ -78,7 +78,7 @@ def check_demo_target(path: Path, force: bool = False) -> None:
     """Refuse to put synthetic data where real data are: a folder that holds files, or a workspace with
     rows, that the demo did not make (``force`` allows it; the workspace is then marked synthetic)."""
     from dramascope.settings import SETTINGS_FILE
-    from dramascope.workspace import Workspace
+    from dramascope.workspace import Workspace, WorkspaceError
 
     if force or not path.exists() or made_by_demo(path):
         return
@@ -89,8 +89,11 @@ def check_demo_target(path: Path, force: bool = False) -> None:
             raise UserInputError(f"{path} holds files and is not a demo workspace: choose an empty or new folder "
                                  "with --workspace, or pass --force to build the demo there anyway")
         return
-    with Workspace.open(path, create=False) as ws:
-        filled = {name: n for name, n in ws.counts().items() if n}
+    try:
+        with Workspace.open_reader(path) as ws:
+            filled = {name: n for name, n in ws.counts().items() if n}
+    except WorkspaceError:  # settings but nothing published yet: nothing to lose
+        return
     if filled:
         held = ", ".join(f"{n:,} rows in {name}" for name, n in list(filled.items())[:4])
         raise UserInputError(f"the workspace {path} holds data that `dramascope demo` did not make ({held}): the "
