@@ -102,7 +102,8 @@ def test_ranks_are_whole_numbers_when_some_titles_are_unranked(ws_with_unranked)
 
 
 @pytest.mark.parametrize("option,value,accepted", [
-    ("--market", "mars", "domestic, overseas"), ("--platform", "myspace", "none"), ("--theme", "no_such_theme", "revenge"),
+    ("--market", "mars", "domestic, overseas"), ("--platform", "myspace", "none"),
+    ("--theme", "no_such_theme", "revenge"),
 ])
 def test_unknown_filter_values_exit_1_naming_the_accepted_ones(ws_with_unranked, capsys, option, value, accepted):
     from dramascope.cli.app import run_app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 
 import pyarrow.csv as pacsv
@@ -61,16 +62,16 @@ def test_csv_export_neutralises_formula_titles(market_ws, tmp_path):
     assert next(r for r in parquet if r["title_id"] == FORMULA_TITLE_ID)["name"] == FORMULA  # typed formats: as is
 
 
-def _disk_full(*args, **kwargs):
-    path = next((a for a in args if isinstance(a, (str, __import__("pathlib").Path))), None)
-    if path is not None:
-        __import__("pathlib").Path(path).write_bytes(b"half a file")
-    raise OSError(28, "No space left on device")
+def _disk_full(path):
+    """What a full disk does to a writer: part of the file lands, then ENOSPC."""
+    with open(path, "wb") as fh:
+        fh.write(b"half a file")
+    raise OSError(errno.ENOSPC, "No space left on device")
 
 
 def test_a_full_disk_is_a_clear_error_and_leaves_no_file(market_ws, tmp_path, monkeypatch, capsys):
-    from dramascope.cli.app import run_app
     import dramascope.cli.commands  # noqa: F401
+    from dramascope.cli.app import run_app
 
     monkeypatch.setattr("dramascope.publish.exports.pacsv.write_csv", lambda table, path: _disk_full(path))
     with pytest.raises(UserInputError, match=r"cannot write .*r\.csv: no space left on the device"):

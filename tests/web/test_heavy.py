@@ -133,4 +133,5 @@ def test_health_and_pages_stay_responsive_while_analyses_run(live_server):
     assert codes.count(200) >= 1 and codes.count(429) >= 1 and set(codes) <= {200, 429}, codes
     assert all(int(r.headers["Retry-After"]) >= 1 for r in results if r.status_code == 429)
     assert busy_during_checks, ("the analysis ended before the checks: make the script longer", latencies)
-    assert max(seconds for _, seconds, _ in latencies) < 3.0, latencies  # was tens of seconds while analyses held the workspace lock
+    # Tens of seconds when analyses held the workspace lock.
+    assert max(seconds for _, seconds, _ in latencies) < 3.0, latencies

@@ -148,7 +148,8 @@ def test_upload_answers_and_errors_name_no_server_path(writable):
 
 
 @pytest.mark.parametrize("body", [b'{"period": "\\ud800"}', b'{"spec": "\\udfff"}',
-                                  b"[" * 100_000 + b"]" * 100_000, b'{"period": ' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_001])
+                                  b"[" * 100_000 + b"]" * 100_000,
+                                  b'{"period": ' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_001])
 def test_index_run_refuses_hostile_json_with_a_4xx(writable, body):
     client, ws = writable
     runs = ws.count("index_runs")

@@ -45,7 +45,8 @@ def classify_command(
     file: Annotated[Path, typer.Argument(help="JSONL file: one object per line with a text field.")],
     text_field: Annotated[str, typer.Option("--text-field", help="Field holding the text.")] = "text",
     lang: Annotated[str, typer.Option("--lang", help="auto|zh|en (auto: detected per text).")] = "auto",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output JSONL (default or '-': stdout).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Output JSONL (default or '-': stdout).")] = None,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Write an error line for unreadable lines "
                                                                "instead of stopping.")] = False,
     model: ModelOption = None,

@@ -74,14 +74,15 @@ def check_upload_names(uploads: list[UploadFile]) -> None:
 
 def without_folder(exc: DramaScopeError, folder: str | Path) -> DramaScopeError:
     """The same error with the server's temporary folder taken out of its message (clients see file names)."""
-    prefix = str(Path(folder))
-    message = str(exc).replace(prefix + "/", "").replace(str(Path(folder).resolve()) + "/", "").replace(prefix, "")
-    clean = DramaScopeError.__new__(type(exc))
-    Exception.__init__(clean, message)
-    for attr in ("file", "line", "field"):
-        if hasattr(exc, attr):
-            value = getattr(exc, attr)
-            setattr(clean, attr, Path(value).name if attr == "file" and value else value)
+    import copy
+
+    message = str(exc)
+    for prefix in sorted({str(Path(folder)), str(Path(folder).resolve())}, key=len, reverse=True):
+        message = message.replace(prefix + "/", "").replace(prefix, "")
+    clean = copy.copy(exc)
+    clean.args = (message,)
+    if getattr(clean, "file", None):
+        clean.file = Path(clean.file).name
     return clean
 
 
