@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from dramascope.cli.app import (WaitOption, WorkspaceOption, app, console, emit_rows, err_console, read_workspace,
-                               write_workspace)
+from dramascope.cli.app import (WaitOption, WorkspaceOption, app, bold_line, console, emit_rows, err_console,
+                               read_workspace, write_workspace)
 from dramascope.errors import UserInputError
 
 index_app = typer.Typer(help="Compute and store the composite index.", no_args_is_help=True)
@@ -34,7 +34,7 @@ def index_run(
     from dramascope.index import recompute_history, run_index
 
     with write_workspace(workspace, wait=wait) as ws:
-        say = lambda msg: err_console.print(f"[dim]{msg}[/]")  # noqa: E731
+        say = lambda msg: err_console.print(msg, style="dim")  # noqa: E731
         runs = recompute_history(ws, spec, progress=say) if all_periods else [run_index(ws, spec, period, progress=say)]
         for run in runs:
             console.print(f"run {run.run_id}: period {run.period}, spec {run.spec_name} ({run.spec_hash[:12]}), "
@@ -132,8 +132,8 @@ def explain(
         lacks = ", ".join(e["missing_dimensions"])
         console.print(Text(f"{head}: not ranked, listed apart ({'lacks ' + lacks if lacks else e['flags']})"))
         return
-    console.print(f"[bold]{head}[/]  score {e['score']:.2f}  rank {e['rank_label']} of {e['n_ranked']} "
-                  f"(5–95%: {e['rank_low']:.0f}–{e['rank_high']:.0f})  quality {e['data_quality'] or '-'}",
+    console.print(bold_line(head, f"  score {e['score']:.2f}  rank {e['rank_label']} of {e['n_ranked']} "
+                  f"(5–95%: {e['rank_low']:.0f}–{e['rank_high']:.0f})  quality {e['data_quality'] or '-'}"),
                   highlight=False)
     table = Table()
     for col in ("indicator", "dimension", "value", "normalised", "contribution", "vs median", "vs above"):
@@ -147,4 +147,4 @@ def explain(
     for label, key in (("strengths", "strengths"), ("weaknesses", "weaknesses")):
         lines = e[f"{key}_{'zh' if zh else 'en'}"]
         if lines:
-            console.print(f"[bold]{label}[/]: " + "; ".join(lines), highlight=False)
+            console.print(bold_line(label, ": " + "; ".join(lines)), highlight=False)

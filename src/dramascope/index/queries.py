@@ -14,6 +14,7 @@ from dramascope.index import loaders
 from dramascope.index.runs import load_run_meta
 from dramascope.index.spec import spec_from_yaml_text
 from dramascope.index.ties import rank_label, tied_ranks
+from dramascope.schema import MARKET_VALUES, MARKETS
 
 MISSING_DIMENSIONS = "missing_dimensions="
 
@@ -62,6 +63,53 @@ def _clean(v):
     if isinstance(v, (np.integer,)):
         return int(v)
     return v
+
+
+def _rank(v) -> int | None:
+    """A rank is a whole number; pandas holds ranks as floats once some title is unranked (NaN)."""
+    v = _clean(v)
+    return None if v is None else int(v)
+
+
+def _distinct(ws, table: str, column: str) -> set[str]:
+    if not ws.has_table(table):
+        return set()
+    t = ws.table(table)
+    return {v for v in ws.engine.to_pandas(t.select(column).distinct())[column] if v is not None}
+
+
+def _accepted(values) -> str:
+    shown = sorted(values)
+    return ", ".join(shown[:30]) + (f" … ({len(shown)} in all)" if len(shown) > 30 else "") if shown else "none"
+
+
+def check_filters(ws, theme: str | None, market: str | None, platform: str | None) -> str | None:
+    """Refuse filter values this workspace cannot have (a typo would otherwise give an empty ranking that
+    looks like a real answer). Returns the market as its canonical code (国内 → domestic)."""
+    if market is not None:
+        market = dict(MARKET_VALUES).get(market, market)
+        if market not in MARKETS:
+            raise UserInputError(f"unknown market {market!r}; accepted: {', '.join(MARKETS)}", field="market")
+    if platform is not None:
+        known = _distinct(ws, "metrics", "platform")
+        if platform not in known:
+            raise UserInputError(f"unknown platform {platform!r}; platforms in this workspace: {_accepted(known)}",
+                                 field="platform")
+    if theme is not None:
+        from dramascope.themes.taxonomy import load_taxonomy
+
+        known = {t.code for t in load_taxonomy().themes} | _distinct(ws, "title_themes", "theme")
+        if ws.has_table("titles"):
+            t = ws.table("titles")
+            known |= _distinct_list(ws, t.themes)
+        if theme not in known:
+            raise UserInputError(f"unknown theme {theme!r}; accepted: {_accepted(known)}", field="theme")
+    return market
+
+
+def _distinct_list(ws, column) -> set[str]:
+    values = ws.engine.to_pandas(column.unnest().name("v").as_table().distinct())["v"]
+    return {v for v in values if v is not None}
 
 
 def _title_filter_ids(ws, theme: str | None, market: str | None, platform: str | None) -> set[str] | None:
@@ -127,6 +175,7 @@ def rank_table(ws, period: str | None = None, dimension: str | None = None, top:
     tied_index = tied_ranks(scores["rank"])
     tied_dim = ({} if dimension is None else
                 {dimension: tied_ranks(dims.loc[dims["dimension"] == dimension, "rank"])})
+    market = check_filters(ws, theme, market, platform)
     keep = _title_filter_ids(ws, theme, market, platform)
     if keep is not None:
         scores = scores[scores["title_id"].isin(keep)]
@@ -145,12 +194,12 @@ def rank_table(ws, period: str | None = None, dimension: str | None = None, top:
         rec = {"title_id": row["title_id"], "name": names.get(row["title_id"]), "period": row["period"],
                "run_id": run_id}
         if dimension is None:
-            rec.update(score=_clean(row["score"]), rank=_clean(row["rank"]), rank_low=_clean(row["rank_low"]),
+            rec.update(score=_clean(row["score"]), rank=_rank(row["rank"]), rank_low=_clean(row["rank_low"]),
                        rank_high=_clean(row["rank_high"]), rank_median=_clean(row["rank_median"]))
             ties = tied_index
         else:
-            rec.update(score=_clean(row["_dscore"]), rank=_clean(row["_drank"]), rank_low=None, rank_high=None,
-                       rank_median=None, index_score=_clean(row["score"]), index_rank=_clean(row["rank"]),
+            rec.update(score=_clean(row["_dscore"]), rank=_rank(row["_drank"]), rank_low=None, rank_high=None,
+                       rank_median=None, index_score=_clean(row["score"]), index_rank=_rank(row["rank"]),
                        index_rank_low=_clean(row["rank_low"]), index_rank_high=_clean(row["rank_high"]))
             ties = tied_dim[dimension]
         rec["tied"] = rec["rank"] is not None and int(rec["rank"]) in ties

@@ -24,6 +24,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "switch_lang": {"zh": "English", "en": "中文"},
     "json_twin": {"zh": "本页数据 (JSON)", "en": "This page as JSON"},
     "api_docs": {"zh": "API 文档", "en": "API docs"},
+    "synthetic_banner": {
+        "zh": "演示数据：本工作区的数据由 `dramascope demo` 合成生成，并非真实市场数据。",
+        "en": "Demo data: this workspace's data were synthesised by `dramascope demo`; they are not real market data.",
+    },
     "offline_note": {"zh": "所有资源均本地提供，无需联网。", "en": "All assets are served locally; no internet needed."},
     # overview
     "overview_title": {"zh": "指数总览", "en": "Index overview"},
