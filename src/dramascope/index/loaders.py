@@ -62,6 +62,19 @@ def resolve_period(ws, period: str | None) -> str:
     return period
 
 
+def require_indicators(ws, codes: list[str], spec_name: str) -> None:
+    """Fail naming every code of the spec that the signals table carries in no period at all (a code
+    absent from one period only, such as a half-life for day periods, is left to the coverage rule)."""
+    _require_signals(ws)
+    t = ws.table("signals")
+    present = ws.engine.to_pandas(t.filter(t.indicator.isin(codes)).select("indicator").distinct())
+    absent = sorted(set(codes) - set(present["indicator"].astype(str)))
+    if absent:
+        raise UserInputError(f"spec {spec_name!r} names indicator(s) the signals table does not have: "
+                             f"{', '.join(absent)} (compute them: `dramascope analyze`, or drop them from the spec)",
+                             field="indicators")
+
+
 def load_signal_rows(ws, period: str, codes: list[str]) -> pd.DataFrame:
     """The period's signal rows for the spec's indicators, sorted (the input that the fingerprint covers)."""
     _require_signals(ws)

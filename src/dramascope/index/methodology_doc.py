@@ -1,4 +1,4 @@
-"""Generate ``docs/methodology.md`` from the shipped specs, so the published method and the code never drift.
+"""Generate ``docs/methodology.md`` from the shipped specs and the indicator registry, so the published method and the code never drift.
 
 Regenerate with ``python -m dramascope.index.methodology_doc > docs/methodology.md``; a test fails when the
 committed file differs from what this module renders.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dramascope.index.runs import METHOD_VERSION
 from dramascope.index.spec import PRESETS, IndexSpec, load_spec
+from dramascope.signals.registry import indicators_by_code
 
 STEPS = [
     ("Coverage", "coverage.py",
@@ -96,16 +97,21 @@ def render_methodology() -> str:
     for d in spec.dimensions:
         share = "sub-index" if d.sub_index else f"yes ({d.weight / main_total:.0%})"
         lines.append(f"| `{d.code}` | {d.name_zh} | {d.name_en} | {d.weight} | {share} | {d.description_en} |")
+    declared = indicators_by_code()
     lines += ["", "## Indicators", "",
-              "| code | 名称 | name | dimension | direction | weight (share in dimension) | transform | normalisation | min coverage |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "Names, units and directions come from the indicator registry (definitions: `docs/indicators.md`).",
+              "",
+              "| code | 名称 | name | unit | dimension | direction | weight (share in dimension) | transform | "
+              "normalisation | min coverage |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for ind in spec.indicators:
         total = sum(i.weight for i in spec.indicators if i.parent == ind.parent)
         norm = ind.normalisation or spec.method.normalisation
         if norm == "goalposts":
             norm = f"goalposts [{ind.lo:g}, {ind.hi:g}]"
         cov = ind.min_coverage if ind.min_coverage is not None else spec.method.coverage.min_indicator_coverage
-        lines.append(f"| `{ind.code}` | {ind.name_zh} | {ind.name_en} | {ind.parent} | {ind.direction} | "
+        lines.append(f"| `{ind.code}` | {ind.name_zh} | {ind.name_en} | {declared[ind.code].unit} | {ind.parent} | "
+                     f"{ind.direction} | "
                      f"{ind.weight:g} ({ind.weight / total:.0%}) | {ind.transform or 'outlier rule'} | {norm} | {cov:g} |")
     lines += ["", "## Audience presets", "",
               "Presets extend the default spec and change only the dimension weights listed.", "",

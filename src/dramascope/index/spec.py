@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -22,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dramascope.errors import UserInputError
+from dramascope.signals.registry import indicators_by_code
 
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
 PRESETS = ("default", "regulator", "investor", "creator")
@@ -51,7 +53,11 @@ class DimensionSpec(_Strict):
 
 
 class IndicatorSpec(_Strict):
-    """One indicator: where it sits, which way is better, and how it is scaled before aggregation."""
+    """One indicator: where it sits, which way is better, and how it is scaled before aggregation.
+
+    Names and direction come from the indicator registry (:mod:`dramascope.signals.registry`): a spec file
+    may omit them, and :func:`load_spec` refuses one that states them differently.
+    """
 
     code: str = Field(pattern=CODE_PATTERN)
     name_zh: str = Field(min_length=1)
@@ -312,13 +318,48 @@ def _semantic_checks(spec: IndexSpec) -> list[tuple[tuple, str]]:
     return problems
 
 
-def load_spec(name_or_path: str | Path | None = None) -> LoadedSpec:
+REGISTRY_FIELDS = ("name_zh", "name_en", "direction")
+
+
+def _take_from_registry(data: dict, lines: dict[tuple, int], source: str, registry: Mapping[str, Any]) -> dict:
+    """Fill each indicator's names and direction from the registry; an unknown code, or a stated name or
+    direction that differs from the registry's, is an error naming the file, line and field."""
+    items = data.get("indicators")
+    if not isinstance(items, list):
+        return data
+    filled = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("code"), str):
+            filled.append(item)
+            continue
+        code = item["code"]
+        declared = registry.get(code)
+        if declared is None:
+            raise UserInputError(f"unknown indicator {code!r}: no family declares it (see docs/indicators.md)",
+                                 file=source, line=_line_for(lines, ("indicators", i, "code")),
+                                 field=f"indicators.{i}.code")
+        item = dict(item)
+        for field in REGISTRY_FIELDS:
+            want = getattr(declared, field)
+            if field in item and item[field] != want:
+                raise UserInputError(f"{field} of {code!r} is {item[field]!r} but the registry declares {want!r}: "
+                                     f"omit it or use the registry's", file=source,
+                                     line=_line_for(lines, ("indicators", i, field)), field=f"indicators.{i}.{field}")
+            item[field] = want
+        filled.append(item)
+    return {**data, "indicators": filled}
+
+
+def load_spec(name_or_path: str | Path | None = None, *, registry: Mapping[str, Any] | None = None) -> LoadedSpec:
     """Load and validate a spec: a preset name (default, regulator, investor, creator) or a YAML path.
 
-    Raises :class:`UserInputError` naming the file, the line and the field of the first problem.
+    Indicator names and directions are taken by code from ``registry`` (code → declaration with ``name_zh``,
+    ``name_en`` and ``direction``; default: every declared indicator). Raises :class:`UserInputError`
+    naming the file, the line and the field of the first problem.
     """
     data, lines, source = _raw_with_lines(name_or_path)
     data = {k: v for k, v in data.items() if k != "extends"}
+    data = _take_from_registry(data, lines, source, indicators_by_code() if registry is None else registry)
     try:
         spec = IndexSpec.model_validate(data)
     except ValidationError as exc:

@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 from dramascope.signals.base import Indicator
 from dramascope.signals.common import (epoch_day, period_end, period_start, previous_period_start, safe_div,
                                       stored_as, to_long)
-from dramascope.signals.periods import Granularity, period_label
+from dramascope.periods import Granularity, period_label
 
 HALF_LIFE_CAP_DAYS = 365.0
 MIN_DECAY_POINTS = 4  # peak day + 3 later days with plays, the least for a slope worth reporting
@@ -57,10 +57,11 @@ INDICATORS = [
               (*_T, "titles"),
               "Valid plays on rows whose market (metrics.market, else titles.market) is 'overseas' ÷ valid "
               "plays with a known market."),
-    Indicator("organic_reach", "dissemination", "Organic reach (plays per yuan)", "自然流量效率", "plays/CNY",
-              "positive", _T,
-              "plays_valid ÷ (ad_spend_cny + 1): plays bought per yuan of advertising; the +1 yuan keeps "
-              "unpaid titles defined (their value is their plays). NULL when no ad spend is reported."),
+    Indicator("organic_reach", "dissemination", "Valid plays per yuan of ad spend", "每元投流有效播放",
+              "plays/CNY", "positive", _T,
+              "plays_valid ÷ (ad_spend_cny + 1): valid plays per yuan of advertising (not a share of traffic); "
+              "the +1 yuan keeps unpaid titles defined (their value is their plays). NULL when no ad spend is "
+              "reported."),
     Indicator("age_days", "context", "Age at period end", "上线天数", "days", "positive", ("titles", "metrics"),
               "Days from release (titles.release_date, else the first metrics date) to the end of the "
               "period ('life': the market's latest metrics date). Context for the index, not a merit."),

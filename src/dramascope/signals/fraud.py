@@ -47,7 +47,7 @@ import pyarrow as pa
 from dramascope.signals.base import Indicator
 from dramascope.signals.common import (MAD_TO_SD, epoch_day, period_start, ramp, robust_z, safe_div, stored_as,
                                       to_long)
-from dramascope.signals.periods import period_label
+from dramascope.periods import period_label
 
 FRAUD_FLAGS_SCHEMA = pa.schema(
     [
