@@ -109,3 +109,28 @@ def test_organic_reach_is_named_as_plays_per_yuan():
     ind = load_spec("default").spec.indicator("organic_reach")
     assert "占比" not in ind.name_zh and "share" not in ind.name_en.lower()
     assert "yuan" in ind.name_en
+
+
+def test_every_method_parameter_is_in_the_spec_and_its_hash(tmp_path):
+    from dramascope.index.company_spec import CompanySpec
+    from dramascope.signals.dissemination import HALF_LIFE_CAP_DAYS
+    from dramascope.signals.fraud import FraudParams
+
+    default = load_spec("default")
+    signals = default.spec.method.signals
+    assert signals.fraud == FraudParams() and signals.half_life_cap_days == HALF_LIFE_CAP_DAYS == 365.0
+    assert signals.comment_valence_prior_strength == 10.0
+    assert default.spec.companies == CompanySpec(name="companies_default")
+    text = "extends: default\nname: strict\noverrides:\n  method:\n    signals:\n      half_life_cap_days: 180\n"
+    strict = load_spec(_write(tmp_path, text))
+    assert strict.spec.method.signals.half_life_cap_days == 180
+    assert strict.spec.method.signals.fraud == FraudParams()
+    assert strict.hash != load_spec(_write(tmp_path, "extends: default\nname: strict\n", "same.yaml")).hash
+
+
+def test_a_fraud_ramp_that_does_not_rise_names_its_line(tmp_path):
+    text = GOOD + "method:\n  signals:\n    fraud:\n      burst_z: [6.0, 3.0]\n"
+    with pytest.raises(UserInputError, match="burst_z: a ramp needs normal < certain") as exc:
+        load_spec(_write(tmp_path, text))
+    assert exc.value.field == "method.signals.fraud"
+    assert exc.value.line == 8

@@ -11,7 +11,6 @@ weights and method choices; the shipped audience presets (regulator, investor, c
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +22,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dramascope.errors import UserInputError
+from dramascope.index.company_spec import CompanySpec
+from dramascope.index.hashing import canonical_hash, canonical_json
+from dramascope.signals.params import SignalParams
 from dramascope.signals.registry import indicators_by_code
 
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -119,16 +121,7 @@ class MethodSpec(_Strict):
     geometric_floor: float = Field(default=1.0, gt=0, le=50)
     monte_carlo: MonteCarloSpec = MonteCarloSpec()
     seed: int = 20260101
-
-
-def canonical_json(spec: BaseModel) -> str:
-    """Every field with defaults filled in, keys sorted: equivalent YAML files hash the same."""
-    return json.dumps(spec.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def canonical_hash(spec: BaseModel) -> str:
-    """SHA-256 of :func:`canonical_json`: the method identity stored with every run."""
-    return hashlib.sha256(canonical_json(spec).encode("utf-8")).hexdigest()
+    signals: SignalParams = SignalParams()  # applied when the signals are computed (fraud, half-life, priors)
 
 
 class IndexSpec(_Strict):
@@ -139,6 +132,7 @@ class IndexSpec(_Strict):
     method: MethodSpec = MethodSpec()
     dimensions: list[DimensionSpec] = Field(min_length=1)
     indicators: list[IndicatorSpec] = Field(min_length=1)
+    companies: CompanySpec = CompanySpec(name="companies_default")  # the company ranking method
 
     # -- helpers ---------------------------------------------------------------------------------
     def dimension(self, code: str) -> DimensionSpec:

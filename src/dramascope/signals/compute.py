@@ -19,6 +19,7 @@ import pyarrow as pa
 from dramascope.signals import commercial, dissemination, fraud, innovation, reputation, social
 from dramascope.signals import semantic as semantic_mod
 from dramascope.signals.base import SIGNAL_SCHEMA
+from dramascope.signals.params import SignalParams
 from dramascope.signals.periods import GRANULARITIES
 from dramascope.signals.registry import resonance_family
 from dramascope.signals.theme_tags import TITLE_THEMES_SCHEMA, title_themes_table
@@ -65,14 +66,15 @@ def _replicate_static(static: ir.Table, pt: ir.Table) -> ir.Table:
 
 def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
                     progress: Callable[[str, int, int], None] | None = None,
-                    semantic: bool = True) -> SignalsSummary:
+                    semantic: bool = True, params: SignalParams | None = None) -> SignalsSummary:
     """Compute every indicator family for ``granularities`` and replace the derived tables.
 
     ``progress`` (optional) is called as ``progress(stage, done, total)`` before each stage (the
     same shape as the demo builder's). ``semantic=False``
     skips the synopsis embeddings (the only per-text model step) — e.g. for benchmarks of the tabular
-    families.
+    families. ``params``: the method parameters (the index spec's ``method.signals``; None: the defaults).
     """
+    params = params or SignalParams()
     for g in granularities:
         if g not in GRANULARITIES:
             raise ValueError(f"unknown granularity {g!r}; one of {', '.join(GRANULARITIES)}")
@@ -93,7 +95,7 @@ def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
     say("detecting fake traffic")
     metrics, comments, titles = ws.table("metrics"), ws.table("comments"), ws.table("titles")
     eng.ensure_table("fraud_flags", fraud.FRAUD_FLAGS_SCHEMA)
-    eng.replace("fraud_flags", fraud.fraud_flags(metrics, comments))
+    eng.replace("fraud_flags", fraud.fraud_flags(metrics, comments, params.fraud))
     flags = ws.table("fraud_flags")
 
     say("summing counters per period")
@@ -144,9 +146,10 @@ def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
     parts: list[ir.Table] = []
     for g in granularities:
         pt = pt_table.filter(pt_table.granularity == g)
-        parts.append(dissemination.dissemination_signals(pt, daily, titles, episodes, g))
+        parts.append(dissemination.dissemination_signals(pt, daily, titles, episodes, g, params.half_life_cap_days))
         parts.append(fraud.fraud_signals(daily, g))
-        parts.append(reputation.reputation_period_signals(pt, comments, emotions, g))
+        parts.append(reputation.reputation_period_signals(pt, comments, emotions, g,
+                                                          params.comment_valence_prior_strength))
         parts.append(social.overseas_reach_domestic(pt, titles))
         parts.append(commercial.commercial_signals(pt, titles, episodes))
         parts.append(static if g == "life" else _replicate_static(static, pt))

@@ -26,8 +26,9 @@ INDICATORS = [
               "model's probability that the comment judges the work positively (where a row has none: (1 + "
               "emotion valence) ÷ 2, valence = p_like + p_happiness − p_sadness − p_anger − p_disgust − p_fear, "
               "or ±1 from the label); w = 1 + ln(1 + likes) (an upvote agrees, with diminishing returns); "
-              "m = 10 comment weights pull a title with few comments toward μ, the weighted mean over all "
-              "comments of the period granularity."),
+              "m = 10 comment weights (comment_valence_prior_strength) pull a title with few comments toward "
+              "μ, the weighted mean over all comments of the period granularity.",
+              parameters=("comment_valence_prior_strength",)),
     Indicator("completion_rate", "reputation", "Completion rate", "完播率", "ratio", "positive",
               ("metrics", "fraud_flags"),
               "Plays-weighted mean of metrics.completion_rate over valid (unflagged) days that report one."),
@@ -49,7 +50,8 @@ def rating_shrunk(ratings: ir.Table) -> ir.Table:
     return per.select("title_id", rating_shrunk=shrunk, votes=per.v)
 
 
-def comment_valence(comments: ir.Table, emotions: ir.Table, granularity) -> ir.Table:
+def comment_valence(comments: ir.Table, emotions: ir.Table, granularity, prior_strength: float | None = None
+                    ) -> ir.Table:
     """(title_id, period, comment_valence): the comments' verdict on the work, shrunk for small samples.
 
     Why the polarity model and not the emotions' sign: a tearjerker's 泪目 and a thriller's fear are
@@ -81,16 +83,21 @@ def comment_valence(comments: ir.Table, emotions: ir.Table, granularity) -> ir.T
     c = comments.filter(comments.posted_at.notnull()).select(
         "comment_id", "title_id", date=comments.posted_at.date(), likes=likes)
     j = with_period(c.join(e, "comment_id"), "date", granularity)
-    per = title_polarity_expr(j, ["title_id", "period"], "polarity", "likes", prior_strength=DEFAULT_PRIOR_STRENGTH)
+    strength = DEFAULT_PRIOR_STRENGTH if prior_strength is None else prior_strength
+    per = title_polarity_expr(j, ["title_id", "period"], "polarity", "likes", prior_strength=strength)
     return per.select("title_id", "period", comment_valence=2.0 * per.polarity_score - 1.0)
 
 
-def reputation_period_signals(pt: ir.Table, comments: ir.Table, emotions: ir.Table | None, granularity) -> ir.Table:
-    """Period-varying reputation rows: completion_rate (and comment_valence where emotions exist)."""
+def reputation_period_signals(pt: ir.Table, comments: ir.Table, emotions: ir.Table | None, granularity,
+                              prior_strength: float | None = None) -> ir.Table:
+    """Period-varying reputation rows: completion_rate (and comment_valence where emotions exist).
+
+    ``prior_strength``: comments' worth of the market verdict a title's verdict is shrunk toward (None:
+    the polarity model's default)."""
     w = pt.mutate(completion_rate=safe_div(pt.completion_weighted, pt.completion_plays))
     out = to_long(w, ["completion_rate"])
     if emotions is not None:
-        cv = comment_valence(comments, emotions, granularity)
+        cv = comment_valence(comments, emotions, granularity, prior_strength)
         out = out.union(to_long(cv, ["comment_valence"]))
     return out
 

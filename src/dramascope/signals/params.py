@@ -1,0 +1,26 @@
+"""The method parameters of the signal families: the part of the index method applied before the index.
+
+Fraud thresholds decide which plays are valid, the half-life cap bounds persistence, and the prior
+strength shrinks a title's comment verdict toward the market's; a ranking cannot be reproduced without
+them. The index spec carries them as ``method.signals`` (so they are in its hash and on the methodology
+page) and ``dramascope analyze`` computes the signals with the spec's values. Each default is the constant
+declared beside the code that uses it.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dramascope.resonance.polarity import DEFAULT_PRIOR_STRENGTH
+from dramascope.signals.dissemination import HALF_LIFE_CAP_DAYS
+from dramascope.signals.fraud import FraudParams
+
+
+class SignalParams(BaseModel):
+    """Every method parameter of the signal families."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    fraud: FraudParams = FraudParams()
+    half_life_cap_days: float = Field(default=HALF_LIFE_CAP_DAYS, gt=0)
+    comment_valence_prior_strength: float = Field(default=DEFAULT_PRIOR_STRENGTH, ge=0)
