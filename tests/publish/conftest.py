@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from publish_market import shared_market_path  # noqa: E402
+from tests.publish.publish_market import shared_market_path
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from publish_market import SQLI, SQLI_TITLE_ID, XSS_TITLE_ID
+from tests.publish.publish_market import SQLI, SQLI_TITLE_ID, XSS_TITLE_ID
 
 from dramascope.errors import UserInputError
 from dramascope.index import explain_title, rank_table

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from publish_market import XSS, build_market
+from tests.publish.publish_market import XSS, build_market, market_spec
 
 from dramascope.errors import UserInputError
 from dramascope.publish.report import build_report_data, pdf_document, render_report_html, write_report
@@ -18,7 +18,7 @@ def monthly_ws(tmp_path_factory):
 
     ws = build_market(tmp_path_factory.mktemp("monthly") / "w", n_titles=40)
     for period in ("2026-01", "2026-02"):
-        run_index(ws, period=period)
+        run_index(ws, market_spec(ws), period=period)
     yield ws
     ws.close()
 

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "publish"))
-
-from publish_market import shared_market_path  # noqa: E402
+from tests.publish.publish_market import shared_market_path
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +36,7 @@ def client(app):
 def demo_app(tmp_path_factory):
     """The demo workspace (projects, companies, bases; built once, shared with the browser tests) behind
     an app. Session-scoped and closed last: the browser tests serve this same app."""
-    from demo_site import shared_demo_path
+    from tests.web.demo_site import shared_demo_path
 
     from dramascope.web.app import create_app
 

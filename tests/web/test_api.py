@@ -7,7 +7,7 @@ from html import unescape
 from urllib.parse import quote
 
 import pytest
-from publish_market import SQLI, SQLI_TITLE_ID, XSS, XSS_TITLE_ID
+from tests.publish.publish_market import SQLI, SQLI_TITLE_ID, XSS, XSS_TITLE_ID
 
 PAGES = ["/", "/rankings", "/titles/T005", "/themes", "/methodology", "/quality", "/compare?ids=T005,T006", "/runs"]
 TWINS = {"/": "/api/overview", "/rankings": "/api/rankings", "/titles/T005": "/api/titles/T005",

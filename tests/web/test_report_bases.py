@@ -3,7 +3,7 @@ it lives here because it needs the demo workspace with companies that the web te
 
 from __future__ import annotations
 
-from demo_site import XSS, XSS_COMPANY_ID
+from tests.web.demo_site import XSS, XSS_COMPANY_ID
 
 from dramascope.companies import base_report
 from dramascope.companies.membership import known_bases

@@ -6,27 +6,16 @@ are Vega-Lite specs (dicts) the page embeds. Text from scripts and projects is d
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
 from dramascope.chain.projects import STAGES
+from dramascope.jsonsafe import json_safe
 
 
 def _safe(obj: Any) -> Any:
-    """Dataclasses, dates and numpy scalars → plain JSON types (NaN → None)."""
-    import dataclasses
-
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        obj = dataclasses.asdict(obj)
-
-    def default(o):
-        if hasattr(o, "item"):
-            return o.item()
-        return str(o)
-
-    text = json.dumps(obj, default=default, ensure_ascii=False).replace("NaN", "null")
-    return json.loads(text)
+    """Plain JSON types, dates and other objects as their text (the pages print them as they are)."""
+    return json_safe(obj, default=str)
 
 
 def script_page_data(text: str, *, lang: str = "auto", episode_seconds: float | None = None, ws=None) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
 from dramascope.errors import UserInputError
@@ -13,6 +12,7 @@ from dramascope.index import explain as ex
 from dramascope.index import loaders
 from dramascope.index.runs import load_run_meta
 from dramascope.index.spec import spec_from_yaml_text
+from dramascope.jsonsafe import json_safe
 
 
 def _runs(ws) -> pd.DataFrame:
@@ -39,18 +39,6 @@ def latest_run_id(ws, period: str | None = None) -> str:
         raise UserInputError(f"no index run for period {period!r}: run `dramascope index run --period {period}`",
                              field="period")
     return str(pick.sort_values(["created_at", "run_id"]).iloc[-1]["run_id"])
-
-
-def _clean(v):
-    if v is None:
-        return None
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if isinstance(v, (np.floating,)):
-        return None if np.isnan(v) else float(v)
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    return v
 
 
 def _title_filter_ids(ws, theme: str | None, market: str | None, platform: str | None) -> set[str] | None:
@@ -127,16 +115,16 @@ def rank_table(ws, period: str | None = None, dimension: str | None = None, top:
         rec = {"title_id": row["title_id"], "name": names.get(row["title_id"]), "period": row["period"],
                "run_id": run_id}
         if dimension is None:
-            rec.update(score=_clean(row["score"]), rank=_clean(row["rank"]), rank_low=_clean(row["rank_low"]),
-                       rank_high=_clean(row["rank_high"]), rank_median=_clean(row["rank_median"]))
+            rec.update(score=json_safe(row["score"]), rank=json_safe(row["rank"]), rank_low=json_safe(row["rank_low"]),
+                       rank_high=json_safe(row["rank_high"]), rank_median=json_safe(row["rank_median"]))
         else:
-            rec.update(score=_clean(row["_dscore"]), rank=_clean(row["_drank"]), rank_low=None, rank_high=None,
-                       rank_median=None, index_score=_clean(row["score"]), index_rank=_clean(row["rank"]),
-                       index_rank_low=_clean(row["rank_low"]), index_rank_high=_clean(row["rank_high"]))
-        rec["data_quality"] = _clean(row["data_quality"])
+            rec.update(score=json_safe(row["_dscore"]), rank=json_safe(row["_drank"]), rank_low=None, rank_high=None,
+                       rank_median=None, index_score=json_safe(row["score"]), index_rank=json_safe(row["rank"]),
+                       index_rank_low=json_safe(row["rank_low"]), index_rank_high=json_safe(row["rank_high"]))
+        rec["data_quality"] = json_safe(row["data_quality"])
         rec["flags"] = row["flags"] or ""
         for code in dim_codes:
-            rec[code] = _clean(wide.at[row["title_id"], code]) if row["title_id"] in wide.index else None
+            rec[code] = json_safe(wide.at[row["title_id"], code]) if row["title_id"] in wide.index else None
         out.append(rec)
     return out
 
@@ -167,13 +155,13 @@ def explain_title(ws, title_id: str, period: str | None = None, run_id: str | No
     result = {
         "title_id": title_id, "name": _names(ws, [title_id]).get(title_id), "run_id": run_id,
         "period": meta["period"], "spec": meta["spec_name"], "aggregation": meta["aggregation"],
-        "score": _clean(me["score"]), "rank": _clean(me["rank"]), "rank_low": _clean(me["rank_low"]),
-        "rank_median": _clean(me["rank_median"]), "rank_high": _clean(me["rank_high"]),
-        "n_ranked": int(len(ranked)), "data_quality": _clean(me["data_quality"]), "flags": me["flags"] or "",
-        "contributions": {k: _clean(v) for k, v in mine_c["contribution"].items()},
-        "dimensions": {r["dimension"]: {"score": _clean(r["score"]), "rank": _clean(r["rank"]),
+        "score": json_safe(me["score"]), "rank": json_safe(me["rank"]), "rank_low": json_safe(me["rank_low"]),
+        "rank_median": json_safe(me["rank_median"]), "rank_high": json_safe(me["rank_high"]),
+        "n_ranked": int(len(ranked)), "data_quality": json_safe(me["data_quality"]), "flags": me["flags"] or "",
+        "contributions": {k: json_safe(v) for k, v in mine_c["contribution"].items()},
+        "dimensions": {r["dimension"]: {"score": json_safe(r["score"]), "rank": json_safe(r["rank"]),
                                         "sub_index": bool(r["sub_index"]),
-                                        "contribution": _clean(mine_c.loc[mine_c["dimension"] == r["dimension"],
+                                        "contribution": json_safe(mine_c.loc[mine_c["dimension"] == r["dimension"],
                                                                           "contribution"].sum())}
                        for r in dims.to_dict("records")},
     }
@@ -197,11 +185,11 @@ def explain_title(ws, title_id: str, period: str | None = None, run_id: str | No
     rows = []
     for code, r in mine_c.iterrows():
         rows.append({"indicator": code, "name_zh": names[code][0], "name_en": names[code][1],
-                     "dimension": r["dimension"], "value_raw": _clean(r["value_raw"]),
-                     "value_normalised": _clean(r["value_normalised"]), "weight": _clean(r["weight"]),
-                     "imputed": bool(r["imputed"]), "contribution": _clean(r["contribution"]),
-                     "vs_median": _clean(peers["median"][2][code]) if peers["median"] else None,
-                     "vs_above": _clean(peers["above"][2][code]) if peers["above"] else None})
+                     "dimension": r["dimension"], "value_raw": json_safe(r["value_raw"]),
+                     "value_normalised": json_safe(r["value_normalised"]), "weight": json_safe(r["weight"]),
+                     "imputed": bool(r["imputed"]), "contribution": json_safe(r["contribution"]),
+                     "vs_median": json_safe(peers["median"][2][code]) if peers["median"] else None,
+                     "vs_above": json_safe(peers["above"][2][code]) if peers["above"] else None})
     result["indicators"] = rows
     for label in ("median", "above"):
         key = "median_title" if label == "median" else "title_above"

@@ -16,8 +16,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from dramascope.errors import UserInputError
+from dramascope.jsonsafe import json_safe
 from dramascope.publish import index_data as idx
-from dramascope.publish.access import clean_value, has
+from dramascope.publish.access import has
 from dramascope.workspace import Workspace
 
 ExportFormat = Literal["csv", "parquet", "json"]
@@ -57,7 +58,7 @@ def write_table(table: pa.Table, fmt: ExportFormat, output: Path) -> Path:
             for batch in table.to_batches(max_chunksize=10_000):
                 for record in batch.to_pylist():
                     fh.write(("" if first else ",\n") + json.dumps(
-                        {k: clean_value(v) for k, v in record.items()}, ensure_ascii=False, default=str))
+                        json_safe(record), ensure_ascii=False, default=str))
                     first = False
             fh.write("]\n")
     return output

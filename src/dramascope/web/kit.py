@@ -6,10 +6,11 @@ Kept apart so route modules can be registered without importing ``app.py`` at mo
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from dramascope.jsonsafe import json_safe
 
 
 @dataclass(frozen=True)
@@ -19,12 +20,4 @@ class PageKit:
     twin: Callable[..., Any]  # twin(request, page_name, template, data: dict, lang, **extra)
 
 
-def finite(obj: Any) -> Any:
-    """NaN and ±inf → None, recursively: JSON has no NaN and Starlette refuses to write it (a 500)."""
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {k: finite(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [finite(v) for v in obj]
-    return obj
+finite = json_safe  # the package's one JSON sanitiser, under the name the web handlers use
