@@ -23,8 +23,11 @@ def script_page_data(text: str, *, lang: str = "auto", episode_seconds: float | 
     comparison with the workspace's top titles."""
     from dramascope.chain.script_analysis import analyze_script
     from dramascope.chain.script_chart import script_chart_spec
+    from dramascope.chain.script_compare import compare_with_top_titles
 
-    analysis = analyze_script(text, lang=lang, episode_seconds=episode_seconds, workspace=ws)
+    analysis = analyze_script(text, lang=lang, episode_seconds=episode_seconds)
+    if ws is not None:
+        analysis.comparison = compare_with_top_titles(ws, analysis)
     return {"analysis": _safe(analysis.to_dict()), "chart": script_chart_spec(analysis)}
 
 

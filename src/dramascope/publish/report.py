@@ -30,7 +30,7 @@ from dramascope.publish.params import RankingQuery
 from dramascope.publish.themes import themes_landscape
 from dramascope.signals.periods import period_label
 from dramascope.themes import load_taxonomy
-from dramascope.web.i18n import Lang, label_name, normalise_lang, pick, translate
+from dramascope.i18n import Lang, label_name, normalise_lang, pick, translate
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "web" / "templates"
 TOP_N = 20
@@ -226,7 +226,8 @@ def _chart_uri(spec: dict, fmt: Literal["svg", "png"]) -> str:
 
 def render_report_html(data: ReportData, lang: Lang = "zh", chart_format: Literal["svg", "png"] = "svg") -> str:
     """The report as one self-contained HTML file (charts inlined as data: URIs; no external asset)."""
-    from dramascope.web.app import _fmt, _fmt_int
+    from dramascope.i18n import fmt as _fmt
+    from dramascope.i18n import fmt_int as _fmt_int
 
     images = {name: _chart_uri(spec, chart_format) for name, spec in data.charts.items()}
     return _environment().get_template("report.html").render(

@@ -11,9 +11,9 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+from pathlib import Path
 
-from dramascope import indicators as declarations
-from dramascope.indicators import Indicator
+from dramascope.indicators import Indicator, declared, origin
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +38,8 @@ def _import_declaring_modules() -> None:
     global _loaded
     if _loaded:
         return
-    import dramascope.signals as package
-
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        importlib.import_module(f"{package.__name__}.{info.name}")
+    for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
+        importlib.import_module(f"{__package__}.{info.name}")
     for name in FAMILIES_OUTSIDE_SIGNALS:
         try:
             importlib.import_module(name)
@@ -58,8 +56,7 @@ def all_indicators() -> list[Indicator]:
     """Every declared indicator, by family (``FAMILY_ORDER``, then unknown families by name), then by
     declaring module and declaration order."""
     _import_declaring_modules()
-    found = declarations.declared()
-    return sorted(found.values(), key=lambda i: (_family_rank(i.family), i.family, *declarations.origin(i.code)))
+    return sorted(declared().values(), key=lambda i: (_family_rank(i.family), i.family, *origin(i.code)))
 
 
 def indicators_by_code() -> dict[str, Indicator]:
