@@ -402,7 +402,7 @@ def bench_douban(cn: Cnsenti | None, out: dict, boot: int = 1000):
         scores["cnsenti_mean_valence"] = []
     t_pol = t_val = 0.0
     per_film_p = []
-    for _, _, comments, votes in films:
+    for _, _, comments, _votes in films:
         t0 = time.process_time()
         per_film_p.append(score_polarity(comments, models=pol_models))
         t_pol += time.process_time() - t0

@@ -196,7 +196,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "dominant_reaction": {"zh": "主要反应", "en": "Dominant reaction"},
 }
 
-# Projects, forecasts, scripts (issue 7), companies and production bases (issue 8): their own block so the
+# Projects, forecasts, scripts, companies and production bases: their own block so the
 # index pages' strings above stay easy to scan.
 STRINGS.update({
     "nav_companies": {"zh": "公司与基地", "en": "Companies"},
@@ -333,7 +333,7 @@ LABEL_NAMES: dict[str, dict[str, str]] = {
 }
 
 
-def label_name(code: str | None, lang: "Lang") -> str:
+def label_name(code: str | None, lang: Lang) -> str:
     """Display name of an emotion label or reaction code; unknown codes are shown as they are."""
     if not code:
         return ""

@@ -27,7 +27,7 @@ class Settings(BaseModel):
     batch_rows: int = 100_000
 
     @classmethod
-    def load(cls, folder: Path) -> "Settings":
+    def load(cls, folder: Path) -> Settings:
         path = folder / SETTINGS_FILE
         if not path.exists():
             return cls()

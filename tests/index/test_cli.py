@@ -39,7 +39,8 @@ def test_index_run_rank_explain_json_contracts(ws_path, small_spec_path):
     out = _run(["explain", rows[0]["title_id"], "--format", "json", "--workspace", ws_path])
     e = json.loads(out.stdout)
     assert e["title_id"] == rows[0]["title_id"] and e["rank"] == 1
-    assert set(e["contributions"]) == {"plays_valid", "share_rate", "rating_shrunk", "abandonment_rate", "revenue_total"}
+    assert set(e["contributions"]) == {"plays_valid", "share_rate", "rating_shrunk", "abandonment_rate",
+                                       "revenue_total"}
     assert sum(e["contributions"].values()) == pytest.approx(e["score"])
     out = _run(["rank", "--format", "csv", "--dimension", "quality", "--workspace", ws_path])
     table = list(csv.DictReader(io.StringIO(out.stdout)))

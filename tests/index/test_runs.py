@@ -129,7 +129,8 @@ def test_imputed_cells_are_flagged_in_contributions(index_workspace, small_spec_
     run = run_index(ws, small_spec_path)
     c = ws.table("index_contributions")
     df = ws.engine.to_pandas(c.filter(c.run_id == run.run_id))
-    signals = load_signal_rows(ws, "life", ["plays_valid", "share_rate", "rating_shrunk", "abandonment_rate", "revenue_total"])
+    signals = load_signal_rows(ws, "life", ["plays_valid", "share_rate", "rating_shrunk", "abandonment_rate",
+                                            "revenue_total"])
     observed = set(zip(signals.title_id, signals.indicator))
     for row in df.itertuples():
         assert row.imputed == ((row.title_id, row.indicator) not in observed)

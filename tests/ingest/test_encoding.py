@@ -28,7 +28,7 @@ def test_gbk_and_gb2312_are_read_as_gb18030():
 
 def test_decode_error_is_located_by_line(tmp_path):
     path = tmp_path / "f.csv"
-    path.write_bytes("a,b\n1,2\n".encode() + b"3,\xff\xfe\n")
+    path.write_bytes(b"a,b\n1,2\n" + b"3,\xff\xfe\n")
     problem = locate_decode_error(path, "utf-8")
     assert problem.line == 3 and problem.byte_offset == 10
 

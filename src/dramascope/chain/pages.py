@@ -1,6 +1,6 @@
 """Page data for the dashboard and the API: plain JSON-safe dicts, one function per page.
 
-The web app (publish engineer) renders these; the same dicts are the JSON twins of the pages. Charts
+The web app renders these; the same dicts are the JSON twins of the pages. Charts
 are Vega-Lite specs (dicts) the page embeds. Text from scripts and projects is data: escape it in HTML.
 """
 

@@ -28,7 +28,7 @@ class ShrinkageSpec(_Strict):
     min_between_share: float = Field(default=0.01, gt=0, le=1)
 
     @model_validator(mode="after")
-    def _fixed_needs_k(self) -> "ShrinkageSpec":
+    def _fixed_needs_k(self) -> ShrinkageSpec:
         if self.method == "fixed" and self.prior_titles is None:
             raise ValueError("shrinkage method 'fixed' needs prior_titles (k)")
         return self
@@ -43,7 +43,7 @@ class CompanyMonteCarloSpec(_Strict):
     seed: int = 20260102
 
     @model_validator(mode="after")
-    def _interval_ordered(self) -> "CompanyMonteCarloSpec":
+    def _interval_ordered(self) -> CompanyMonteCarloSpec:
         lo, hi = self.interval
         if not 0 <= lo < hi <= 1:
             raise ValueError(f"interval must be two probabilities lo < hi (got {lo}, {hi})")

@@ -1,4 +1,5 @@
-"""Generate ``docs/methodology.md`` from the shipped specs and the indicator registry, so the published method and the code never drift.
+"""Generate ``docs/methodology.md`` from the shipped specs and the indicator registry, so the published method
+and the code never drift.
 
 Regenerate with ``python -m dramascope.index.methodology_doc > docs/methodology.md``; a test fails when the
 committed file differs from what this module renders.

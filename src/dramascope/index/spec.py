@@ -74,7 +74,7 @@ class IndicatorSpec(_Strict):
     min_coverage: float | None = Field(default=None, ge=0, le=1)
 
     @model_validator(mode="after")
-    def _goalposts_complete(self) -> "IndicatorSpec":
+    def _goalposts_complete(self) -> IndicatorSpec:
         if self.normalisation == "goalposts":
             if self.lo is None or self.hi is None:
                 raise ValueError("goalposts normalisation needs both lo and hi")

@@ -67,7 +67,7 @@ def write_table(table: pa.Table, fmt: ExportFormat, output: Path) -> Path:
 def _csv_safe(table: pa.Table) -> pa.Table:
     """CSV has no lists: join list columns with ';' (the separator ingest accepts back)."""
     cols = []
-    for name, col in zip(table.column_names, table.columns):
+    for col in table.columns:
         if pa.types.is_list(col.type) or pa.types.is_large_list(col.type):
             import pyarrow.compute as pc
 

@@ -183,7 +183,7 @@ def build_report_data(ws, period: str | None = None, lang: Lang = "zh") -> Repor
     risers, fallers = movers(ws, run, before) if before else ([], [])
     total, _, _ = ql.quarantine_summary(ws, limit=0)
     data = ReportData(
-        run=run, generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), top=top,
+        run=run, generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), top=top,
         per_dimension=per_dim, previous_run=before, risers=risers, fallers=fallers,
         theme_trend=theme_release_trend(ws), themes=themes_landscape(ws, run.period or "life", run)[:15],
         resonance=resonance_highlights(ws, run), grades=ql.grade_counts(ws), suspects=ql.suspects(ws, limit=10),

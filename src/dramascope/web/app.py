@@ -108,7 +108,7 @@ BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(secur
 UploadParam = Annotated[UploadFile, File(description="csv, parquet or jsonl")]
 
 
-_LOCKS: "weakref.WeakKeyDictionary[Workspace, threading.RLock]" = weakref.WeakKeyDictionary()
+_LOCKS: weakref.WeakKeyDictionary[Workspace, threading.RLock] = weakref.WeakKeyDictionary()
 
 
 def workspace_lock(ws: Workspace) -> threading.RLock:

@@ -1,5 +1,5 @@
 """Dashboard pages and JSON twins for the production side of the market: projects and their forecasts,
-the forecast backtest, script analysis (issue 7), companies and production bases (issue 8).
+the forecast backtest, script analysis, companies and production bases.
 
 The page data comes from ``dramascope.chain.pages`` and ``dramascope.companies`` as plain dicts; like the
 index pages, each page and its ``/api`` twin are one handler (``kit.twin`` picks the rendering). The
@@ -96,7 +96,7 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
     """Add the project, forecast, script, company and base pages with their twins to ``app``."""
     compute, twin = kit.compute, kit.twin
 
-    # -- projects and forecasts (issue 7) ---------------------------------------------------------------
+    # -- projects and forecasts ---------------------------------------------------------------------------
     @app.get("/api/projects", responses=READ_ERRORS, tags=["pages"], summary="Projects in the pipeline, by stage")
     @app.get("/projects", response_class=HTMLResponse, include_in_schema=False)
     def projects(request: Request, lang: Lng, stage: Annotated[Stage | None, Query(description="Only this stage")] = None):
@@ -177,7 +177,7 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
         return twin(request, "script", "script.html", data, lang, form=req.model_dump(),
                     charts={"chart-script": chart} if chart else {})
 
-    # -- companies and production bases (issue 8) -------------------------------------------------------
+    # -- companies and production bases -------------------------------------------------------------------
     @app.get("/api/companies", responses=READ_ERRORS, tags=["pages"],
              summary="Company ranking with rank intervals (shrunk towards the market for few titles)")
     @app.get("/companies", response_class=HTMLResponse, include_in_schema=False)
