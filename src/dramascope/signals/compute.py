@@ -16,7 +16,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from dramascope.signals import commercial, dissemination, fraud, innovation, reputation, social
+from dramascope.signals import budget_return, commercial, dissemination, fraud, innovation, reputation, social
 from dramascope.signals import semantic as semantic_mod
 from dramascope.signals.base import SIGNAL_SCHEMA
 from dramascope.signals.params import SignalParams
@@ -152,6 +152,7 @@ def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
                                                           params.comment_valence_prior_strength))
         parts.append(social.overseas_reach_domestic(pt, titles))
         parts.append(commercial.commercial_signals(pt, titles, episodes))
+        parts.append(budget_return.budget_return_signals(pt, titles))
         parts.append(static if g == "life" else _replicate_static(static, pt))
         if res is not None:
             parts.append(res[0](ws, g))

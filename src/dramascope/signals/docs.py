@@ -15,6 +15,7 @@ METHOD_MODULES = (
     "dramascope.signals.totals", "dramascope.signals.dissemination", "dramascope.signals.fraud",
     "dramascope.signals.theme_tags", "dramascope.signals.innovation", "dramascope.signals.semantic",
     "dramascope.signals.reputation", "dramascope.signals.social", "dramascope.signals.commercial",
+    "dramascope.signals.budget_return",
 )
 
 FAMILY_TITLES = {
