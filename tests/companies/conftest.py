@@ -155,7 +155,7 @@ def build_market(ws, *, intervals: dict[str, tuple] | None = None) -> None:
 
 
 @pytest.fixture(scope="module")
-def market_ws(tmp_path_factory):
+def company_market(tmp_path_factory):
     """The market on DuckDB, built once per test module (the tests only read it)."""
     from dramascope.workspace import Workspace
 

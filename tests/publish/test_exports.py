@@ -22,10 +22,10 @@ def _read(path, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "json"])
-def test_rankings_export_matches_rank_table(market_ws, tmp_path, fmt):
-    out = export(market_ws, "rankings", fmt, tmp_path / f"r.{fmt}")
+def test_rankings_export_matches_rank_table(published_market, tmp_path, fmt):
+    out = export(published_market, "rankings", fmt, tmp_path / f"r.{fmt}")
     got = _read(out, fmt)
-    expected = rank_table(market_ws)
+    expected = rank_table(published_market)
     assert [r["title_id"] for r in got] == [r["title_id"] for r in expected]
     assert [r["rank"] for r in got] == [r["rank"] for r in expected]
     for g, e in zip(got, expected):
@@ -35,16 +35,16 @@ def test_rankings_export_matches_rank_table(market_ws, tmp_path, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "json"])
-def test_signals_export_has_every_row(market_ws, tmp_path, fmt):
-    out = export(market_ws, "signals", fmt, tmp_path / f"s.{fmt}", period="life")
+def test_signals_export_has_every_row(published_market, tmp_path, fmt):
+    out = export(published_market, "signals", fmt, tmp_path / f"s.{fmt}", period="life")
     got = _read(out, fmt)
-    s = market_ws.table("signals")
-    assert len(got) == int(market_ws.engine.con.execute(s.filter(s.period == "life").count()))
+    s = published_market.table("signals")
+    assert len(got) == int(published_market.engine.con.execute(s.filter(s.period == "life").count()))
     assert set(got[0]) >= {"title_id", "period", "indicator", "value", "quality_flag"}
 
 
-def test_export_rejects_unknown_kind_and_format(market_ws, tmp_path):
+def test_export_rejects_unknown_kind_and_format(published_market, tmp_path):
     with pytest.raises(UserInputError):
-        export(market_ws, "titles", "csv", tmp_path / "x.csv")
+        export(published_market, "titles", "csv", tmp_path / "x.csv")
     with pytest.raises(UserInputError):
-        export(market_ws, "rankings", "xlsx", tmp_path / "x.xlsx")
+        export(published_market, "rankings", "xlsx", tmp_path / "x.xlsx")

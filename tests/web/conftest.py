@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.publish.publish_market import shared_market_path
-
 
 @pytest.fixture(scope="session")
-def market_ws(tmp_path_factory):
-    from dramascope.workspace import Workspace
-
-    path = shared_market_path(tmp_path_factory.getbasetemp())
-    ws = Workspace.open(path, create=False)
-    yield ws
-    ws.close()
-
-
-@pytest.fixture(scope="session")
-def app(market_ws):
+def app(published_market):
     from dramascope.web.app import create_app
 
-    return create_app(workspace=market_ws)
+    return create_app(workspace=published_market)
 
 
 @pytest.fixture(scope="session")
