@@ -134,3 +134,19 @@ def test_a_fraud_ramp_that_does_not_rise_names_its_line(tmp_path):
         load_spec(_write(tmp_path, text))
     assert exc.value.field == "method.signals.fraud"
     assert exc.value.line == 8
+
+
+def test_preset_overrides_merge_at_every_depth(tmp_path):
+    text = ("extends: default\nname: picky\noverrides:\n  method:\n    signals:\n      fraud:\n"
+            "        min_plays: 500\n    outliers:\n      skew_threshold: 3.0\n")
+    spec = load_spec(_write(tmp_path, text)).spec
+    default = load_spec("default").spec
+    assert spec.method.signals.fraud.min_plays == 500
+    assert spec.method.signals.fraud.burst_z == default.method.signals.fraud.burst_z
+    assert spec.method.signals.half_life_cap_days == default.method.signals.half_life_cap_days
+    assert spec.method.outliers.skew_threshold == 3.0
+    assert spec.method.outliers.kurtosis_threshold == default.method.outliers.kurtosis_threshold
+    bad = text.replace("min_plays: 500", "min_plays: -1e99x")
+    with pytest.raises(UserInputError) as exc:
+        load_spec(_write(tmp_path, bad.replace("-1e99x", "[1]"), "bad.yaml"))
+    assert exc.value.line == 7

@@ -241,16 +241,21 @@ def _merge_preset(base: dict, base_lines: dict, preset: dict, preset_lines: dict
             for field, value in fields.items():
                 merged[section][pos][field] = value
                 lines[(section, pos, field)] = preset_lines.get(where + (field,), preset_lines.get(where))
-    method = overrides.get("method") or {}
-    for field, value in method.items():
-        if isinstance(value, dict) and isinstance(merged.setdefault("method", {}).get(field), dict):
-            merged["method"][field] = {**merged["method"][field], **value}
-            for sub in value:
-                lines[("method", field, sub)] = preset_lines.get(("overrides", "method", field, sub))
-        else:
-            merged.setdefault("method", {})[field] = value
-            lines[("method", field)] = preset_lines.get(("overrides", "method", field))
+    _merge_mapping(merged.setdefault("method", {}), overrides.get("method") or {}, ("method",), lines,
+                   preset_lines)
     return merged, lines
+
+
+def _merge_mapping(base: dict, override: dict, path: tuple, lines: dict, preset_lines: dict) -> None:
+    """Override ``base`` in place, field by field at every depth (``method.signals.fraud.min_plays`` alone
+    keeps the base's other fraud thresholds); each overridden line points into the preset."""
+    for field, value in override.items():
+        where = path + (field,)
+        if isinstance(value, dict) and isinstance(base.get(field), dict):
+            _merge_mapping(base[field], value, where, lines, preset_lines)
+        else:
+            base[field] = value
+            lines[where] = preset_lines.get(("overrides",) + where)
 
 
 def _resolve_source(name_or_path: str | Path | None) -> tuple[str, str, Path | None]:
