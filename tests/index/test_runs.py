@@ -203,3 +203,25 @@ def test_matrix_without_a_spec_column_is_an_error(small_spec_path):
     matrix = IndicatorMatrix(np.array(["T1", "T2"], dtype=object), ["plays_valid"], np.array([[1.0], [2.0]]))
     with pytest.raises(ValueError, match="share_rate"):
         compute_index(matrix, spec)
+
+
+def test_signals_computed_with_other_parameters_are_refused(tmp_path):
+    from dramascope.signals import compute_signals
+    from dramascope.signals.fraud import FraudParams
+    from dramascope.signals.params import SignalParams
+    from dramascope.workspace import Workspace
+    from tests.signals.data import load_fixture, market_fixture
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("name: two\nmethod: {coverage: {min_indicator_coverage: 0, min_title_coverage: 0}, "
+                    "monte_carlo: {enabled: false}}\ndimensions:\n  - {code: reach, name_zh: 传播力, name_en: Reach, "
+                    "weight: 1}\nindicators:\n  - {code: plays_valid, parent: reach}\n  - {code: share_rate, "
+                    "parent: reach}\n", encoding="utf-8")
+    with Workspace.open(tmp_path / "ws") as ws:
+        load_fixture(ws, market_fixture())
+        compute_signals(ws, granularities=("life",), semantic=False,
+                        params=SignalParams(fraud=FraudParams(min_plays=50)))
+        with pytest.raises(UserInputError, match="other method parameters"):
+            run_index(ws, spec)
+        compute_signals(ws, granularities=("life",), semantic=False)  # the spec's (default) parameters
+        assert run_index(ws, spec).n_ranked == 2

@@ -15,6 +15,7 @@ import pandas as pd
 
 from dramascope.errors import UserInputError
 from dramascope.index.pipeline import IndicatorMatrix
+from dramascope.signals.params import SIGNAL_PARAMS_TABLE, SignalParams
 
 GRANULARITY_WORDS = ("month", "week", "year", "day")
 _LABEL = {
@@ -73,6 +74,18 @@ def require_indicators(ws, codes: list[str], spec_name: str) -> None:
         raise UserInputError(f"spec {spec_name!r} names indicator(s) the signals table does not have: "
                              f"{', '.join(absent)} (compute them: `dramascope analyze`, or drop them from the spec)",
                              field="indicators")
+
+
+def require_signal_params(ws, params: SignalParams, spec_name: str) -> None:
+    """Fail when the stored signals were computed with other method parameters than the spec's
+    ``method.signals`` (a workspace computed before the parameters were recorded is not checked)."""
+    if not ws.has_table(SIGNAL_PARAMS_TABLE):
+        return
+    stored = ws.engine.to_pandas(ws.table(SIGNAL_PARAMS_TABLE).select("params_hash"))
+    if len(stored) and str(stored["params_hash"].iloc[0]) != params.hash:
+        raise UserInputError(f"the signals were computed with other method parameters than spec {spec_name!r} "
+                             "declares (method.signals): recompute them with this spec "
+                             "(`dramascope analyze --spec SPEC`)", field="method.signals")
 
 
 def load_signal_rows(ws, period: str, codes: list[str]) -> pd.DataFrame:

@@ -90,8 +90,9 @@ def _signal_parameters(spec: IndexSpec) -> list[str]:
     for ind in all_indicators():
         for param in ind.parameters:
             used_by.setdefault(param, []).append(f"`{ind.code}`")
-    lines = ["Applied when the signals are computed (`dramascope analyze`); they decide which plays are valid,",
-             "where a half-life is capped and how far a small sample is shrunk.", "",
+    lines = ["Applied when the signals are computed (`dramascope analyze --spec SPEC`); they decide which plays",
+             "are valid, where a half-life is capped and how far a small sample is shrunk. An index run refuses",
+             "signals computed with other values than its spec's.", "",
              "| parameter | used by |", "|---|---|"]
     lines += [f"| `{param}` | {', '.join(codes)} |" for param, codes in used_by.items()]
     lines += ["", "| `method.signals.` | value |", "|---|---|"]

@@ -149,6 +149,7 @@ def compute_run(ws, loaded: LoadedSpec, period: str, progress=None, *, run_id: s
     spec = loaded.spec
     period = loaders.resolve_period(ws, period)
     loaders.require_indicators(ws, spec.indicator_codes, spec.name)
+    loaders.require_signal_params(ws, spec.method.signals, spec.name)
     _say(progress, f"reading signals for period {period}")
     rows = loaders.load_signal_rows(ws, period, spec.indicator_codes)
     if rows.empty:

@@ -19,7 +19,7 @@ import pyarrow as pa
 from dramascope.signals import budget_return, commercial, dissemination, fraud, innovation, reputation, social
 from dramascope.signals import semantic as semantic_mod
 from dramascope.signals.base import SIGNAL_SCHEMA
-from dramascope.signals.params import SignalParams
+from dramascope.signals.params import SIGNAL_PARAMS_SCHEMA, SIGNAL_PARAMS_TABLE, SignalParams
 from dramascope.signals.periods import GRANULARITIES
 from dramascope.signals.registry import resonance_family
 from dramascope.signals.theme_tags import TITLE_THEMES_SCHEMA, title_themes_table
@@ -159,6 +159,8 @@ def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
     say("writing signals")
     eng.ensure_table("signals", SIGNAL_SCHEMA)
     eng.replace("signals", _union(parts))
+    eng.ensure_table(SIGNAL_PARAMS_TABLE, SIGNAL_PARAMS_SCHEMA)
+    eng.replace(SIGNAL_PARAMS_TABLE, params.as_table())
     for name in ("signals", "title_themes", "fraud_flags", "data_quality", "period_totals", "daily_totals",
                  "platform_period_totals", "semantic_novelty"):
         summary.rows[name] = ws.count(name)

@@ -9,11 +9,18 @@ declared beside the code that uses it.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
 from dramascope.resonance.polarity import DEFAULT_PRIOR_STRENGTH
 from dramascope.signals.dissemination import HALF_LIFE_CAP_DAYS
 from dramascope.signals.fraud import FraudParams
+
+SIGNAL_PARAMS_TABLE = "signal_params"
+SIGNAL_PARAMS_SCHEMA = pa.schema([("params_hash", pa.string()), ("params_json", pa.string())])
 
 
 class SignalParams(BaseModel):
@@ -24,3 +31,16 @@ class SignalParams(BaseModel):
     fraud: FraudParams = FraudParams()
     half_life_cap_days: float = Field(default=HALF_LIFE_CAP_DAYS, gt=0)
     comment_valence_prior_strength: float = Field(default=DEFAULT_PRIOR_STRENGTH, ge=0)
+
+    def canonical_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    @property
+    def hash(self) -> str:
+        """SHA-256 of the canonical JSON: which parameters the stored signals were computed with."""
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+    def as_table(self) -> pa.Table:
+        """The one-row ``signal_params`` table ``compute_signals`` writes beside the signals."""
+        return pa.table({"params_hash": [self.hash], "params_json": [self.canonical_json()]},
+                        schema=SIGNAL_PARAMS_SCHEMA)
