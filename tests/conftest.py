@@ -90,6 +90,6 @@ def published_market(tmp_path_factory):
     from tests.publish.publish_market import shared_market_path
 
     path = shared_market_path(tmp_path_factory.getbasetemp())
-    ws = Workspace.open(path, create=False)
+    ws = Workspace.open_reader(path)
     yield ws
     ws.close()

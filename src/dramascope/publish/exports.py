@@ -22,7 +22,6 @@ from dramascope.csv_safety import neutralise_table
 from dramascope.errors import UserInputError
 from dramascope.jsonsafe import json_safe
 from dramascope.publish import index_data as idx
-from dramascope.jsonsafe import json_safe
 from dramascope.publish.access import has
 from dramascope.publish.output_files import atomic_output, resolve_output
 from dramascope.workspace import Workspace
@@ -150,6 +149,8 @@ def headers_for(ws: Workspace, table: pa.Table, what: str, lang: str = "zh", *, 
 def _csv_safe(table: pa.Table) -> pa.Table:
     """CSV has no lists: join list columns with ';' (the separator ingest accepts back). Titles and names
     are untrusted: cells a spreadsheet would run as formulas are neutralised."""
+    import pyarrow.compute as pc
+
     cols = []
     for col in table.columns:
         if pa.types.is_list(col.type) or pa.types.is_large_list(col.type):
