@@ -13,8 +13,8 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 # Lowest first. A module may import from its own layer or any layer below, never above.
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "settings", "schema", "schema_docs", "jsonsafe", "indicators", "periods", "i18n", "chart_render",
-     "themes", "data"),
+    ("errors", "settings", "schema", "jsonsafe", "indicators", "periods", "i18n", "chart_render",
+     "themes", "data", "csv_safety", "writer_lock", "snapshots"),
     ("engines",),
     ("workspace",),
     ("ingest", "resonance"),
@@ -24,8 +24,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("companies",),
     ("pipeline",),
     ("demo",),
-    ("publish",),
-    ("web", "cli"),
+    ("publish", "schema_docs"),
+    ("web", "cli", "__main__"),
 ]
 
 

@@ -85,7 +85,8 @@ def ws_with_unranked(index_workspace, small_spec_path):
 
     sig = index_workspace.table("signals").schema().to_pyarrow()
     index_workspace.engine.append("signals", pa.Table.from_pylist(
-        [{"title_id": "T099", "period": "life", "indicator": "plays_valid", "value": 1.0, "quality_flag": "ok"}], schema=sig))
+        [{"title_id": "T099", "period": "life", "indicator": "plays_valid", "value": 1.0, "quality_flag": "ok"}],
+        schema=sig))
     run_index(index_workspace, str(small_spec_path), "life")
     path = str(index_workspace.path)
     index_workspace.close()

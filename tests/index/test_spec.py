@@ -119,7 +119,7 @@ def test_every_method_parameter_is_in_the_spec_and_its_hash(tmp_path):
     default = load_spec("default")
     signals = default.spec.method.signals
     assert signals.fraud == FraudParams() and signals.half_life_cap_days == HALF_LIFE_CAP_DAYS == 365.0
-    assert signals.comment_valence_prior_strength == 10.0
+    assert signals.comment_valence_prior_strength == 20.0
     assert default.spec.companies == CompanySpec(name="companies_default")
     text = "extends: default\nname: strict\noverrides:\n  method:\n    signals:\n      half_life_cap_days: 180\n"
     strict = load_spec(_write(tmp_path, text))

@@ -18,8 +18,8 @@ dimensions:
   - {code: reach, name_zh: 传播力, name_en: Reach, weight: 0.5, data_en: board entries, data_zh: 榜单}
   - {code: quality, name_zh: 口碑, name_en: Quality, weight: 0.5, data_en: ratings, data_zh: 评分}
 indicators:
-  - {code: plays, parent: reach, name_zh: 播放, name_en: Plays}
-  - {code: rating, parent: quality, name_zh: 评分, name_en: Rating}
+  - {code: plays_valid, parent: reach}
+  - {code: rating_shrunk, parent: quality}
 """
 # A leads; B and C have equal data (tie at 2); D is fourth; E has no rating: listed apart.
 VALUES = {"A": (9.0, 9.0), "B": (5.0, 6.0), "C": (5.0, 6.0), "D": (1.0, 2.0), "E": (7.0, None)}
@@ -31,7 +31,8 @@ def tied_ws(duckdb_workspace, tmp_path):
 
     ws = duckdb_workspace
     rows = [{"title_id": t, "period": "life", "indicator": code, "value": v, "quality_flag": "ok"}
-            for t, vals in VALUES.items() for code, v in zip(("plays", "rating"), vals, strict=True) if v is not None]
+            for t, vals in VALUES.items()
+            for code, v in zip(("plays_valid", "rating_shrunk"), vals, strict=True) if v is not None]
     ws.engine.ensure_table("signals", SIGNAL_SCHEMA)
     ws.engine.replace("signals", pa.Table.from_pylist(rows, schema=SIGNAL_SCHEMA))
     ws.engine.append("titles", pa.table({"title_id": list(VALUES), "name": [f"剧{t}" for t in VALUES]}))

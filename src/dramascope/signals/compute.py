@@ -65,12 +65,16 @@ def _replicate_static(static: ir.Table, pt: ir.Table) -> ir.Table:
     return s.join(active, "title_id").select("title_id", "period", "indicator", "value", "quality_flag")
 
 
-def computed_codes(*, resonance: bool) -> list[str]:
+def computed_codes(*, resonance: bool, semantic: bool) -> list[str]:
     """The indicator codes a computation produces: every declared one, less the comment-based ones when
-    no comment has been scored (the resonance family and comment_valence do not run then)."""
+    no comment has been scored (the resonance family and comment_valence do not run then) and the
+    synopsis embeddings when they were skipped."""
     from dramascope.signals.registry import all_indicators
 
-    return [i.code for i in all_indicators() if resonance or (i.family != "resonance" and i.code != "comment_valence")]
+    skipped = set() if semantic else {"semantic_novelty"}
+    if not resonance:
+        skipped |= {i.code for i in all_indicators() if i.family == "resonance"} | {"comment_valence"}
+    return [i.code for i in all_indicators() if i.code not in skipped]
 
 
 def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
@@ -170,7 +174,7 @@ def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
     eng.ensure_table("signals", SIGNAL_SCHEMA)
     eng.replace("signals", _union(parts))
     eng.ensure_table(SIGNAL_PARAMS_TABLE, SIGNAL_PARAMS_SCHEMA)
-    eng.replace(SIGNAL_PARAMS_TABLE, params.as_table(computed_codes(resonance=res is not None)))
+    eng.replace(SIGNAL_PARAMS_TABLE, params.as_table(computed_codes(resonance=res is not None, semantic=semantic)))
     for name in ("signals", "title_themes", "fraud_flags", "data_quality", "period_totals", "daily_totals",
                  "platform_period_totals", "semantic_novelty"):
         summary.rows[name] = ws.count(name)
