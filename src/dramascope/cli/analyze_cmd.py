@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from dramascope.cli.app import WorkspaceOption, app, console, err_console
+from dramascope.signals.periods import DEFAULT_GRANULARITIES
 
 
 @app.command("analyze")
@@ -16,7 +17,7 @@ def analyze_command(
     workspace: WorkspaceOption = None,
     granularity: Annotated[list[str], typer.Option(
         "--granularity", "-g", help="Signal periods to compute: life, month, week, day (repeatable).")]
-    = ["life", "month"],  # noqa: B006 - typer needs a list default
+    = list(DEFAULT_GRANULARITIES),  # noqa: B006 - typer needs a list default
 ) -> None:
     """Score new comments' emotions (and re-score those of an older model), tag themes, compute signals."""
     from dramascope.pipeline import analyze

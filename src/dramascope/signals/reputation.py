@@ -27,7 +27,7 @@ INDICATORS = [
               "emotion valence) ÷ 2, valence = p_like + p_happiness − p_sadness − p_anger − p_disgust − p_fear, "
               "or ±1 from the label); w = 1 + ln(1 + likes) (an upvote agrees, with diminishing returns); "
               "m = 10 comment weights pull a title with few comments toward μ, the weighted mean over all "
-              "comments of the period granularity."),
+              "comments of the period (over all dated comments for 'life')."),
     Indicator("completion_rate", "reputation", "Completion rate", "完播率", "ratio", "positive",
               ("metrics", "fraud_flags"),
               "Plays-weighted mean of metrics.completion_rate over valid (unflagged) days that report one."),
@@ -81,8 +81,15 @@ def comment_valence(comments: ir.Table, emotions: ir.Table, granularity) -> ir.T
     c = comments.filter(comments.posted_at.notnull()).select(
         "comment_id", "title_id", date=comments.posted_at.date(), likes=likes)
     j = with_period(c.join(e, "comment_id"), "date", granularity)
-    per = title_polarity_expr(j, ["title_id", "period"], "polarity", "likes", prior_strength=DEFAULT_PRIOR_STRENGTH)
-    return per.select("title_id", "period", comment_valence=2.0 * per.polarity_score - 1.0)
+    # Raw weighted means per title and period; the prior is then the period's own weighted mean, so a
+    # period's values read only that period's comments (a new day's comments leave past periods as
+    # they were, which is what lets the daily job recompute just the periods it touches).
+    per = title_polarity_expr(j, ["title_id", "period"], "polarity", "likes", prior_strength=0.0)
+    market = per.group_by("period").aggregate(_mu=(per.polarity_raw * per.weight).sum() / per.weight.sum())
+    per = per.join(market, "period")
+    m = float(DEFAULT_PRIOR_STRENGTH)
+    score = (per.polarity_raw * per.weight + m * per._mu) / (per.weight + m)
+    return per.select("title_id", "period", comment_valence=2.0 * score - 1.0)
 
 
 def reputation_period_signals(pt: ir.Table, comments: ir.Table, emotions: ir.Table | None, granularity) -> ir.Table:
