@@ -232,7 +232,7 @@ def _spawn(role: str, args, ws: Path, **extra) -> dict:
         if v is not None:
             cmd += [f"--{k}", v]
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), OPENBLAS_NUM_THREADS=str(args.threads))
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"{role} failed:\n{proc.stderr[-3000:]}")
     line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT "))
@@ -268,18 +268,21 @@ def main() -> None:
               f"(generated in {time.perf_counter() - t0:.0f} s)")
         base = root / "base" / "ws"
         built = _spawn("build", args, base)
-        print(f"base workspace built in {built['seconds']:.0f} s ({built['stages']}), {built['index_runs']} index runs, "
+        print(f"base workspace built in {built['seconds']:.0f} s ({built['stages']}), "
+              f"{built['index_runs']} index runs, "
               f"peak RSS {built['peak_rss_mb']:.0f} MB")
         for side in ("update", "full"):
             shutil.copytree(base.parent, root / side, ignore=shutil.ignore_patterns("spill"))
         upd = _spawn("update", args, root / "update" / "ws", during=args.during)
         full = _spawn("full", args, root / "full" / "ws", periods=json.dumps(upd["periods"]))
-        print(f"update: {upd['seconds']:.1f} s wall, {upd['cpu_seconds']:.1f} s CPU, peak RSS {upd['peak_rss_mb']:.0f} MB; "
+        print(f"update: {upd['seconds']:.1f} s wall, {upd['cpu_seconds']:.1f} s CPU, "
+              f"peak RSS {upd['peak_rss_mb']:.0f} MB; "
               f"stages {upd['stages']}; {upd['comments_scored']:,} comments scored; periods {upd['periods']}; "
               f"{upd['flags_changed']} fraud flags changed; {upd['signal_rows']:,} signal rows rewritten")
         print(f"full recompute: {full['seconds']:.1f} s wall, {full['cpu_seconds']:.1f} s CPU, "
               f"peak RSS {full['peak_rss_mb']:.0f} MB; stages {full['stages']}")
-        print(f"ratio update / full: wall {upd['seconds'] / full['seconds']:.3f} (1/{full['seconds'] / upd['seconds']:.1f}), "
+        print(f"ratio update / full: wall {upd['seconds'] / full['seconds']:.3f} "
+              f"(1/{full['seconds'] / upd['seconds']:.1f}), "
               f"CPU {upd['cpu_seconds'] / full['cpu_seconds']:.3f}; target ≤ 0.200")
         if "during_output" in upd:
             print("during the update, " + shlex.join(shlex.split(args.during)) + " printed:\n" + upd["during_output"])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import io
+import json
 
 import numpy as np
 import pandas as pd
@@ -42,8 +45,10 @@ def _assert_same_frames(got: pd.DataFrame, want: pd.DataFrame, keys: list[str], 
 
 @pytest.fixture(scope="module")
 def updated_and_scratch(daily_demo, tmp_path_factory):
-    """The same days twice: built from the first BASE_DAYS and updated one day per update, and built
-    from scratch on all of them; with the summary of every update."""
+    """The same days twice: built from the first BASE_DAYS and updated one day per update (the last one
+    through the command line, ``--format json``), and built from scratch on all of them; with the
+    summary of every update (as its JSON object)."""
+    from dramascope.cli.app import run_app
     from dramascope.update import update_workspace
     from dramascope.workspace import Workspace
 
@@ -52,13 +57,21 @@ def updated_and_scratch(daily_demo, tmp_path_factory):
     updated = build_from_days(root / "updated", daily_demo, days[:BASE_DAYS])
     summaries = []
     with Workspace.open(updated, create=False) as ws:
-        for day in days[BASE_DAYS:]:
+        for day in days[BASE_DAYS:-1]:
             files = daily_demo.days[day]
-            summaries.append(update_workspace(ws, [(t, files[t]) for t in ("comments", "metrics") if t in files]))
+            summary = update_workspace(ws, [(t, files[t]) for t in ("comments", "metrics") if t in files])
+            summaries.append(json.loads(json.dumps(summary.to_dict())))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = run_app(["update", *(f"{t}:{p}" for t, p in daily_demo.days[days[-1]].items()),
+                        "--workspace", str(updated), "--format", "json"])
+    assert code == 0
+    summaries.append(json.loads(out.getvalue()))
     scratch = build_from_days(root / "scratch", daily_demo, days)
     return updated, scratch, summaries, days
 
 
+@pytest.mark.slow
 def test_daily_updates_equal_a_full_recompute_from_scratch(updated_and_scratch):
     from dramascope.workspace import Workspace
 
@@ -81,38 +94,43 @@ def test_daily_updates_equal_a_full_recompute_from_scratch(updated_and_scratch):
             pd.testing.assert_frame_equal(ga, gb, check_exact=False, rtol=1e-9, obj=table)
 
 
+@pytest.mark.slow
 def test_each_update_recomputes_its_day_week_month_and_life_only(updated_and_scratch):
     from dramascope.signals.periods import label_of, next_start, start_of
 
     _, _, summaries, days = updated_and_scratch
+    assert len(summaries) == len(days) - BASE_DAYS >= 3
     for day, s in zip(days[BASE_DAYS:], summaries):
-        assert not s.full_recompute and s.comments_scored > 0
-        assert s.tables["metrics"].inserted > 0
-        assert day.isoformat() in s.days
+        assert not s["full_recompute"] and s["comments_scored"] > 0 and s["changed"]
+        assert s["tables"]["metrics"]["inserted"] > 0 and s["tables"]["comments"]["inserted"] > 0
+        # The day itself, and any day whose fraud flags the new data changed.
+        assert day.isoformat() in s["days"]
         want = {"life"}
-        for d in map(datetime.date.fromisoformat, s.days):
+        for d in map(datetime.date.fromisoformat, s["days"]):
             for g in ("day", "week", "month"):
                 want.add(label_of(start_of(d, g), g))
-        # The periods after them are recomputed too (their velocity reads these) where they exist.
-        assert want <= set(s.periods)
-        for p in set(s.periods) - want:
+        assert want <= set(s["periods"])
+        # The other recomputed periods follow one of them (their velocity reads it).
+        for p in set(s["periods"]) - want:
             assert any(p == label_of(next_start(start_of(datetime.date.fromisoformat(d), g), g), g)
-                       for d in s.days for g in ("day", "week", "month")), p
-        assert set(s.index_runs) == set(s.periods)
-        assert s.signal_rows > 0
+                       for d in s["days"] for g in ("day", "week", "month")), p
+        assert set(s["index_runs"]) == set(s["periods"])
+        assert s["signal_rows"] > 0
 
 
+@pytest.mark.slow
 def test_new_runs_are_the_latest_for_their_periods(updated_and_scratch):
     from dramascope.index.queries import latest_run_id
     from dramascope.workspace import Workspace
 
-    updated, _, summaries, _ = updated_and_scratch
+    updated, _, summaries, days = updated_and_scratch
     with Workspace.open(updated, create=False) as ws:
-        for period, run_id in summaries[-1].index_runs.items():
+        for period, run_id in summaries[-1]["index_runs"].items():
             assert latest_run_id(ws, period) == run_id
-        assert latest_run_id(ws, "day") == summaries[-1].index_runs[max(summaries[-1].days)]
+        assert latest_run_id(ws, "day") == summaries[-1]["index_runs"][days[-1].isoformat()]
 
 
+@pytest.mark.slow
 def test_an_update_with_nothing_new_recomputes_nothing(updated_and_scratch, daily_demo):
     from dramascope.update import update_workspace
     from dramascope.workspace import Workspace
@@ -143,3 +161,71 @@ def test_period_helpers_agree_with_the_engine_labels():
             d, s = pd.Timestamp(d).date(), pd.Timestamp(s).date()
             assert start_of(d, g) == s and label_of(s, g) == lab
             assert start_of(next_start(s, g), g) == next_start(s, g) > d
+
+
+def _log(workspace) -> list[dict]:
+    from dramascope.update import log_path
+
+    return [json.loads(line) for line in log_path(workspace).read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.slow
+def test_the_command_logs_each_run_and_is_quiet_when_asked(updated_and_scratch, daily_demo, capsys):
+    from dramascope.cli.app import run_app
+
+    updated, _, _, days = updated_and_scratch
+    before = _log(updated)
+    assert before[-1]["ok"] and before[-1]["summary"]["index_runs"]  # the fixture's own CLI update
+    capsys.readouterr()
+    file = daily_demo.days[days[-1]]["comments"]
+    assert run_app(["update", f"comments:{file}", "--workspace", str(updated), "--quiet"]) == 0
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+    logged = _log(updated)
+    assert len(logged) == len(before) + 1
+    assert logged[-1]["ok"] and logged[-1]["command"] == ["update", f"comments:{file}"]
+    assert logged[-1]["summary"]["tables"]["comments"]["unchanged"] > 0
+    assert not logged[-1]["summary"]["changed"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args, code, says", [
+    (["metrics:/no/such/file.csv"], 1, "no such file"),
+    (["plays:{file}"], 1, "unknown table"),
+    (["{file}"], 1, "TABLE:FILE"),
+    (["metrics:{file}", "--format", "xml"], 2, "xml"),
+    ([], 2, "TABLE:FILE"),
+])
+def test_the_command_exit_codes(updated_and_scratch, daily_demo, capsys, args, code, says):
+    from dramascope.cli.app import run_app
+
+    updated, _, _, days = updated_and_scratch
+    file = daily_demo.days[days[-1]]["metrics"]
+    n_logged = len(_log(updated))
+    assert run_app(["update", *(a.format(file=file) for a in args), "--workspace", str(updated)]) == code
+    assert says in capsys.readouterr().err
+    logged = _log(updated)
+    if code == 1:  # a user error is logged with its message; bad usage never reaches the workspace
+        assert len(logged) == n_logged + 1 and not logged[-1]["ok"] and says in logged[-1]["error"]
+    else:
+        assert len(logged) == n_logged
+
+
+@pytest.mark.slow
+def test_a_file_of_another_table_makes_a_full_recompute(tmp_path, daily_demo):
+    """Titles (like episodes or ratings) can change every period: the update says so and recomputes all."""
+    from dramascope.update import update_workspace
+    from dramascope.workspace import Workspace
+
+    days = list(daily_demo.days)[:3]
+    path = build_from_days(tmp_path / "ws", daily_demo, days)
+    titles = pd.read_csv(daily_demo.static["titles"][0], dtype=str, keep_default_na=False)
+    one = titles.iloc[:1].copy()
+    one["episode_count"] = str(int(one["episode_count"].iloc[0]) + 1)
+    changed = tmp_path / "titles.csv"
+    one.to_csv(changed, index=False)
+    with Workspace.open(path, create=False) as ws:
+        s = update_workspace(ws, [("titles", changed)])
+    assert s.tables["titles"].updated == 1
+    assert s.full_recompute and "titles" in s.reason
+    assert "life" in s.index_runs and len(s.index_runs) > 3

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
 
 from dramascope.errors import UserInputError
 from dramascope.signals.periods import DEFAULT_GRANULARITIES
@@ -115,7 +116,7 @@ def day_fingerprints(ws, table: str) -> dict[datetime.date | None, tuple[int, in
 
 
 def _as_date(value) -> datetime.date | None:
-    if value is None or value != value:  # None, NaT
+    if value is None or pd.isna(value):  # None, NaT
         return None
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -234,7 +235,7 @@ def append_log(workspace: Path, command: Sequence[str], *, summary: UpdateSummar
     """Append one JSON line (time, command, outcome, summary or error) to ``<workspace>/logs/update.log``."""
     path = log_path(workspace)
     path.parent.mkdir(parents=True, exist_ok=True)
-    record = {"at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    record = {"at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
               "command": list(command), "ok": error is None}
     if summary is not None:
         record["summary"] = summary.to_dict()

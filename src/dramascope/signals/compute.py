@@ -177,8 +177,8 @@ def _write_totals(ws, granularities: Sequence[Granularity], scope: PeriodScope |
     metrics, comments, titles, flags = (ws.table("metrics"), ws.table("comments"), ws.table("titles"),
                                         ws.table("fraud_flags"))
     finer = [g for g in granularities if g != "life"]
-    for name, schema in (("daily_totals", DAILY_TOTALS_SCHEMA), ("platform_period_totals", PLATFORM_PERIOD_TOTALS_SCHEMA),
-                         ("period_totals", PERIOD_TOTALS_SCHEMA)):
+    for name, schema in (("daily_totals", DAILY_TOTALS_SCHEMA), ("period_totals", PERIOD_TOTALS_SCHEMA),
+                         ("platform_period_totals", PLATFORM_PERIOD_TOTALS_SCHEMA)):
         eng.ensure_table(name, schema)
 
     if scope is None:
@@ -228,156 +228,11 @@ def _union_all(parts: list[ir.Table]) -> ir.Table:
     return out
 
 
-def _first_seen(pt: ir.Table) -> ir.Table:
-    """Each title's first metrics day (over every stored period: any granularity covers every day)."""
-    return pt.group_by("title_id").aggregate(first_seen=pt.first_date.min())
-
-
-@dataclass(frozen=True)
-class PeriodScope:
-    """The days whose rows changed: a scoped run recomputes every period containing one of them (per
-    granularity), the period after each (its velocity reads the one before) and ``life``."""
-
-    dates: frozenset[datetime.date]
-
-    @classmethod
-    def of(cls, dates: Iterable[datetime.date]) -> PeriodScope:
-        return cls(frozenset(dates))
-
-    def widened(self, dates: Iterable[datetime.date]) -> PeriodScope:
-        return PeriodScope(self.dates | frozenset(dates))
-
-    def starts(self, granularity: Granularity) -> list[datetime.date]:
-        """First days of the periods whose totals change."""
-        return sorted({start_of(d, granularity) for d in self.dates})
-
-    def signal_starts(self, granularity: Granularity) -> list[datetime.date]:
-        """First days of the periods whose signals change: those of :meth:`starts` and the ones after."""
-        starts = self.starts(granularity)
-        return sorted(set(starts) | {next_start(s, granularity) for s in starts})
-
-    def signal_labels(self, granularity: Granularity) -> list[str]:
-        if granularity == "life":
-            return ["life"]
-        return [label_of(s, granularity) for s in self.signal_starts(granularity)]
-
-
-_DERIVED = ("signals", "title_themes", "fraud_flags", "data_quality", "period_totals", "daily_totals",
-            "platform_period_totals", "semantic_novelty")
-
-
-def scoped_run_possible(ws, granularities: Sequence[str]) -> bool:
-    """True where a full run has stored every derived table with every granularity asked for, so that
-    rewriting some periods leaves the tables as a full run would."""
-    if not all(ws.has_table(t) for t in _DERIVED):
-        return False
-    pt = ws.table("period_totals")
-    stored = set(ws.engine.to_pandas(pt.select("granularity").distinct())["granularity"])
-    return set(granularities) <= stored
-
-
-def _in_periods(table: ir.Table, column: str, granularity: Granularity, starts: list[datetime.date]) -> ir.Table:
-    """Rows whose date (``column``: a date, or a timestamp's day) lies in one of the periods starting at
-    ``starts``: a range test first, which the engine answers from its min/max statistics, then the exact one."""
-    if not starts:
-        return table.filter(ibis.literal(False))
-    lo = datetime.datetime.combine(starts[0], datetime.time())
-    hi = datetime.datetime.combine(next_start(starts[-1], granularity), datetime.time())
-    col = table[column]
-    if col.type().is_timestamp():
-        in_range = table.filter((col >= lo) & (col < hi))
-        day = in_range[column].date()
-    else:
-        in_range = table.filter((col >= lo.date()) & (col < hi.date()))
-        day = in_range[column]
-    if granularity == "day":
-        return in_range.filter(day.isin(starts))
-    return in_range.filter(stored_as(period_start(day, granularity), "date").isin(starts))
-
-
-def _keys(**cols) -> pa.Table:
-    return pa.table(cols)
-
-
-def _write_fraud_flags(ws, scope: PeriodScope | None, summary: SignalsSummary) -> PeriodScope | None:
-    """Recompute the flags whole; in a scoped run, add the days whose flags changed to the scope."""
-    eng = ws.engine
-    eng.ensure_table("fraud_flags", fraud.FRAUD_FLAGS_SCHEMA)
-    new = fraud.fraud_flags(ws.table("metrics"), ws.table("comments"))
-    if scope is None:
-        eng.replace("fraud_flags", new)
-        return None
-    keys = ["title_id", "platform", "date"]
-    before = eng.to_arrow(ws.table("fraud_flags").select(*keys))
-    after = eng.to_arrow(new)
-    cells = lambda t: set(zip(*(t.column(k).to_pylist() for k in keys)))  # noqa: E731 - few thousand rows
-    changed = cells(before) ^ cells(after.select(keys))
-    summary.flags_changed = len(changed)
-    eng.replace("fraud_flags", after)
-    return scope.widened(d for _, _, d in changed)
-
-
-def _write_totals(ws, granularities: Sequence[Granularity], scope: PeriodScope | None) -> None:
-    """daily_totals, platform_period_totals and period_totals: whole, or the scope's days and periods
-    plus ``life``. ``life`` platform rows are rolled up from the first finer granularity's stored rows."""
-    eng = ws.engine
-    metrics, comments, titles, flags = (ws.table("metrics"), ws.table("comments"), ws.table("titles"),
-                                        ws.table("fraud_flags"))
-    finer = [g for g in granularities if g != "life"]
-    for name, schema in (("daily_totals", DAILY_TOTALS_SCHEMA), ("platform_period_totals", PLATFORM_PERIOD_TOTALS_SCHEMA),
-                         ("period_totals", PERIOD_TOTALS_SCHEMA)):
-        eng.ensure_table(name, schema)
-
-    if scope is None:
-        eng.replace("daily_totals", daily_totals(metrics, flags, comments))
-        cells = daily_cells(metrics, flags)
-        eng.replace("platform_period_totals", _union_all(
-            [platform_period_totals(cells, titles, g) for g in (finer or ["life"])]))
-    else:
-        days = sorted(scope.dates)
-        eng.replace_matching("daily_totals", _keys(date=pa.array(days, pa.date32())), daily_totals(
-            _in_periods(metrics, "date", "day", days), flags, _in_periods(comments, "posted_at", "day", days)))
-        for g in finer:
-            starts = scope.starts(g)
-            eng.replace_matching(
-                "platform_period_totals",
-                _keys(granularity=pa.array([g] * len(starts), pa.string()), period_start=pa.array(starts, pa.date32())),
-                platform_period_totals(daily_cells(_in_periods(metrics, "date", g, starts), flags), titles, g))
-    ppt = ws.table("platform_period_totals")
-    if "life" in granularities and finer:
-        eng.replace_matching("platform_period_totals", _keys(granularity=pa.array(["life"], pa.string())),
-                             life_platform_totals(ppt.filter(ppt.granularity == finer[0])))
-    elif "life" in granularities and scope is not None:
-        eng.replace_matching("platform_period_totals", _keys(granularity=pa.array(["life"], pa.string())),
-                             platform_period_totals(daily_cells(metrics, flags), titles, "life"))
-
-    daily = ws.table("daily_totals")
-    if scope is None:
-        eng.replace("period_totals", _union_all([period_totals(ppt, daily, g) for g in granularities]))
-        return
-    for g in granularities:
-        if g == "life":
-            eng.replace_matching("period_totals", _keys(granularity=pa.array(["life"], pa.string())),
-                                 period_totals(ppt, daily, "life"))
-            continue
-        starts = scope.starts(g)
-        labels = [label_of(s, g) for s in starts]
-        part = ppt.filter((ppt.granularity == g) & ppt.period_start.isin(starts))
-        eng.replace_matching("period_totals",
-                             _keys(granularity=pa.array([g] * len(labels), pa.string()), period=pa.array(labels)),
-                             period_totals(part, _in_periods(daily, "date", g, starts), g))
-
-
-def _union_all(parts: list[ir.Table]) -> ir.Table:
-    out = parts[0]
-    for p in parts[1:]:
-        out = out.union(p)
-    return out
-
-
-def _first_seen(pt: ir.Table) -> ir.Table:
-    """Each title's first metrics day (over every stored period: any granularity covers every day)."""
-    return pt.group_by("title_id").aggregate(first_seen=pt.first_date.min())
+def _first_seen(pt: ir.Table, granularities: Sequence[str]) -> ir.Table:
+    """Each title's first metrics day, from the rows of the coarsest granularity (each covers every day)."""
+    coarsest = next(g for g in GRANULARITIES if g in granularities)
+    rows = pt.filter(pt.granularity == coarsest)
+    return rows.group_by("title_id").aggregate(first_seen=rows.first_date.min())
 
 
 def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
@@ -456,7 +311,7 @@ def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
                      value=sem_t.semantic_novelty, quality_flag=ibis.literal("ok")),
         social.social_static_signals(title_themes, ws.table("recommendations"), titles),
     ])
-    first_seen = _first_seen(pt_table)
+    first_seen = _first_seen(pt_table, granularities)
     parts: list[ir.Table] = []
     labels: list[str] = []
     for g in granularities:

@@ -15,8 +15,6 @@ derived tables that every family reads instead of re-scanning it:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
