@@ -229,3 +229,13 @@ def test_a_file_of_another_table_makes_a_full_recompute(tmp_path, daily_demo):
     assert s.tables["titles"].updated == 1
     assert s.full_recompute and "titles" in s.reason
     assert "life" in s.index_runs and len(s.index_runs) > 3
+
+
+def test_period_labels_give_back_their_first_day():
+    from dramascope.signals.periods import label_of, span_of, start_of, start_of_label
+
+    for d in (datetime.date(2026, 1, 1), datetime.date(2027, 1, 3), datetime.date(2026, 12, 28)):
+        for g in ("day", "week", "month"):
+            assert start_of_label(label_of(start_of(d, g), g)) == start_of(d, g)
+    lo, hi = span_of(["2026-W53", "2026-W52"])
+    assert (lo.date(), hi.date()) == (datetime.date(2026, 12, 21), datetime.date(2027, 1, 4))

@@ -36,6 +36,10 @@ from dramascope.signals.periods import DEFAULT_GRANULARITIES
 # Tables whose rows belong to one day, and the column that says which: a new file for one of them
 # touches only its days' periods.
 DATED_COLUMNS: dict[str, str] = {"metrics": "date", "comments": "posted_at"}
+# Columns left out of the day fingerprints: a comment's text is read by the scorer (new or older-model
+# comments only, found apart: pending_comment_days) and by the fraud detectors, whose flags are
+# recomputed whole and compared; hashing it would be the costliest part of the scan.
+UNHASHED: dict[str, tuple[str, ...]] = {"comments": ("text",)}
 LOG_FILE = Path("logs") / "update.log"
 
 Stage = Callable[[str], None]
@@ -69,7 +73,8 @@ class UpdateSummary:
     periods: list[str] = field(default_factory=list)  # periods whose signals were rewritten
     signal_rows: int = 0  # rows of those periods after the update
     index_runs: dict[str, str] = field(default_factory=dict)  # period → new run id
-    seconds: dict[str, float] = field(default_factory=dict)  # per stage
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage, wall
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # per stage, this process's CPU (all threads)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -102,14 +107,15 @@ def parse_sources(args: Sequence[str]) -> list[tuple[str, Path]]:
 
 
 def day_fingerprints(ws, table: str) -> dict[datetime.date | None, tuple[int, int]]:
-    """Per day of a dated table: (rows, XOR of a hash of each whole row). Two states of the table
-    differ on a day exactly where its rows differ there (up to hash collisions, ~2⁻⁶⁴ per day)."""
+    """Per day of a dated table: (rows, XOR of a hash of each row, :data:`UNHASHED` columns aside). Two
+    states of the table differ on a day exactly where those rows differ there (up to hash collisions,
+    ~2⁻⁶⁴ per day)."""
     if not ws.has_table(table):
         return {}
     t = ws.table(table)
     col = t[DATED_COLUMNS[table]]
     day = col.date() if col.type().is_timestamp() else col
-    row_hash = ibis.struct({c: t[c] for c in t.columns}).hash()
+    row_hash = ibis.struct({c: t[c] for c in t.columns if c not in UNHASHED.get(table, ())}).hash()
     expr = t.group_by(day=day).aggregate(n=t.count(), h=row_hash.bit_xor())
     df = ws.engine.to_pandas(expr)
     return {_as_date(d): (int(n), int(h)) for d, n, h in zip(df["day"], df["n"], df["h"])}
@@ -158,7 +164,14 @@ def update_workspace(ws, sources: Sequence[tuple[str, Path]], *, spec: str | Non
     from dramascope.schema import LOAD_ORDER
     from dramascope.signals.compute import PeriodScope, compute_signals
 
+    clock: list = []
+
     def stage(name: str) -> float:
+        """Close the running stage's CPU count, start ``name``'s; returns the wall clock."""
+        now = time.process_time()
+        if clock:
+            summary.cpu_seconds[clock[0]] = round(now - clock[1], 3)
+        clock[:] = [name, now]
         if on_stage is not None:
             on_stage(name)
         return time.perf_counter()

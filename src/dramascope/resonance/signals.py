@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 from dramascope.resonance.batch import TABLE as EMOTIONS
 from dramascope.resonance.labels import BASE_LABELS, REACTION_CODES
 from dramascope.signals.base import Indicator
-from dramascope.signals.periods import period_label
+from dramascope.signals.periods import period_label, span_of
 
 MIN_COMMENTS = 20
 PEAK_BIN_SECONDS = 5
@@ -199,7 +199,13 @@ def resonance_signals(ws, granularity: str = "life", periods: list[str] | None =
     if not ws.has_table(EMOTIONS):
         raise ValueError("no comment_emotions table: run `dramascope analyze` first")
     every = scored_comments(ws, granularity)
-    sc = every if periods is None else every.filter(every.period.isin(list(periods)))
+    sc = every
+    if periods is not None:
+        dated = [p for p in periods if p != "life"]
+        if dated:
+            lo, hi = span_of(dated)
+            sc = every.filter((every.posted_at >= lo) & (every.posted_at < hi))
+        sc = sc.filter(sc.period.isin(list(periods)))
     parts = _basic(sc) + [_diversity(sc)]
     d = _danmaku(sc, ws, durations_from=None if periods is None else every)
     parts += [_peaks(d)] + _cliffhanger(d) + _paywall(sc, ws)

@@ -92,3 +92,23 @@ def label_of(start: datetime.date | None, granularity: Granularity) -> str:
         year, week, _ = start.isocalendar()
         return f"{year:04d}-W{week:02d}"
     raise ValueError(f"unknown granularity {granularity!r}")
+
+
+def start_of_label(label: str) -> datetime.date:
+    """First day of a day, ISO week or month label (the inverse of :func:`label_of`)."""
+    gran = granularity_of(label)
+    if gran == "day":
+        return datetime.date.fromisoformat(label)
+    if gran == "month":
+        return datetime.date(int(label[:4]), int(label[5:7]), 1)
+    if gran == "week":
+        return datetime.date.fromisocalendar(int(label[:4]), int(label[6:8]), 1)
+    raise ValueError(f"period {label!r} has no first day")
+
+
+def span_of(labels: list[str]) -> tuple[datetime.datetime, datetime.datetime]:
+    """[first instant, instant after the last) of dated period labels of one granularity: a range test
+    an engine can answer from its min/max statistics before the exact label test."""
+    starts = sorted(start_of_label(p) for p in labels)
+    end = next_start(starts[-1], granularity_of(labels[0]))
+    return datetime.datetime.combine(starts[0], datetime.time()), datetime.datetime.combine(end, datetime.time())
