@@ -12,7 +12,8 @@ from scratch (tests/test_update.py checks it day by day on the demo market):
 * comments whose emotions are (re)scored count as changed on their day too;
 * :func:`dramascope.signals.compute.compute_signals` then recomputes the periods containing those days,
   the period after each and ``life``, plus every step that spans days (fraud flags, data quality;
-  see its module docstring), and the index runs for exactly the periods it rewrote;
+  see its module docstring), and the index runs for the periods it rewrote that are published (a run
+  is stored) or that a full refresh indexes (``pipeline.history_periods``);
 * rows of other tables (titles, episodes, ratings…) can change any period: a file for one of them
   makes the update a full recompute, said so in the summary.
 """
@@ -72,7 +73,7 @@ class UpdateSummary:
     flags_changed: int = 0
     periods: list[str] = field(default_factory=list)  # periods whose signals were rewritten
     signal_rows: int = 0  # rows of those periods after the update
-    index_runs: dict[str, str] = field(default_factory=dict)  # period → new run id
+    index_runs: dict[str, str] = field(default_factory=dict)  # period → new run id (published or recent periods)
     seconds: dict[str, float] = field(default_factory=dict)  # per stage, wall
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # per stage, this process's CPU (all threads)
     warnings: list[str] = field(default_factory=list)
@@ -227,9 +228,13 @@ def update_workspace(ws, sources: Sequence[tuple[str, Path]], *, spec: str | Non
         runs = [run_index(ws, spec, p) for p in history_periods(periods_present(ws))]
         summary.periods = [r.period for r in runs]
     else:
-        present = set(periods_present(ws))
-        summary.periods = [p for p in signals.periods if p in present]
-        runs = [run_index(ws, spec, p) for p in summary.periods]
+        present = periods_present(ws)
+        summary.periods = [p for p in signals.periods if p in set(present)]
+        # Runs are needed where a full refresh would index (the recent days and weeks, months, life)
+        # and where a run is already published (it would be stale); an older period's signals are
+        # rewritten all the same, and `index run --period P` indexes it on demand.
+        wanted = set(history_periods(present)) | indexed_periods(ws)
+        runs = [run_index(ws, spec, p) for p in summary.periods if p in wanted]
     summary.index_runs = {r.period: r.run_id for r in runs}
     s = ws.table("signals")
     summary.signal_rows = int(ws.engine.to_pandas(s.filter(s.period.isin(summary.periods)).count())) \
@@ -237,6 +242,13 @@ def update_workspace(ws, sources: Sequence[tuple[str, Path]], *, spec: str | Non
     summary.seconds["index"] = time.perf_counter() - t0
     stage("done")
     return summary
+
+
+def indexed_periods(ws) -> set[str]:
+    """Periods with at least one stored index run."""
+    if not ws.has_table("index_runs"):
+        return set()
+    return set(ws.engine.to_pandas(ws.table("index_runs").select("period").distinct())["period"])
 
 
 def log_path(workspace: Path) -> Path:
