@@ -54,14 +54,12 @@ def duckdb_workspace(tmp_path):
 
 @pytest.fixture
 def spark_workspace(tmp_path, spark_session):
-    """A workspace on the Spark engine, sharing the run's Spark session."""
-    from dramascope.engines.spark_engine import SparkEngine
+    """A writer workspace on the Spark engine, sharing the run's Spark context."""
     from dramascope.workspace import Workspace
 
     path = tmp_path / "ws-spark"
     path.mkdir()
-    engine = SparkEngine(path / "spark-tables", session=spark_session)
-    ws = Workspace.open(path, engine="spark", engine_instance=engine)
+    ws = Workspace.open(path, engine="spark", spark_session=spark_session)
     yield ws
     ws.close()
 

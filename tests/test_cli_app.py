@@ -46,3 +46,17 @@ def test_error_messages_print_user_text_verbatim(capsys):
     assert run_app(["_probe_markup"]) == 1
     err = capsys.readouterr().err
     assert "[bold]x[/bold]" in err and "[red]f.csv" in err
+
+
+def test_read_only_commands_never_create_a_workspace(tmp_path, capsys):
+    import dramascope.cli.commands  # noqa: F401 - registers the commands
+
+    target = tmp_path / "not-a-workspace"
+    for args in (["rank"], ["explain", "t1"], ["export", "rankings"], ["report"], ["companies", "rank"],
+                 ["projects", "list"]):
+        assert run_app([*args, "--workspace", str(target)]) == 1, args
+        assert not target.exists(), args
+        assert "no workspace at" in capsys.readouterr().err
+    target.mkdir()
+    assert run_app(["rank", "--workspace", str(target)]) == 1
+    assert list(target.iterdir()) == []

@@ -272,9 +272,10 @@ def append_log(workspace: Path, command: Sequence[str], *, summary: UpdateSummar
 
 
 def run_update(workspace: Path | str | None, source_args: Sequence[str], *, spec: str | None = None,
-               on_stage: Stage | None = None) -> UpdateSummary:
-    """What ``dramascope update`` runs: parse ``TABLE:FILE`` arguments, open the workspace as a writer,
-    update it, and append the outcome (summary or error) to the workspace's update log."""
+               wait: float | None = None, on_stage: Stage | None = None) -> UpdateSummary:
+    """What ``dramascope update`` runs: parse ``TABLE:FILE`` arguments, open the workspace as a writer
+    (queueing ``wait`` seconds behind another; readers keep the published state until this one
+    publishes), update it, and append the outcome (summary or error) to the workspace's update log."""
     from dramascope.errors import DramaScopeError
     from dramascope.workspace import Workspace, WorkspaceError, default_workspace_path
 
@@ -282,7 +283,7 @@ def run_update(workspace: Path | str | None, source_args: Sequence[str], *, spec
     command = ["update", *source_args]
     try:
         sources = parse_sources(source_args)
-        with Workspace.open(folder, create=False) as ws:
+        with Workspace.open(folder, create=False, wait=wait) as ws:
             summary = update_workspace(ws, sources, spec=spec, on_stage=on_stage)
     except (DramaScopeError, WorkspaceError) as exc:
         if folder.is_dir():

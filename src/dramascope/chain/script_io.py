@@ -45,6 +45,6 @@ def analyze_script_file(path: Path, *, lang: str = "auto", episode_seconds: floa
         return analysis
     from dramascope.chain.script_compare import compare_with_top_titles
 
-    with Workspace.open(ws_path, create=False) as ws:
+    with Workspace.open_reader(ws_path) as ws:
         analysis.comparison = compare_with_top_titles(ws, analysis)
     return analysis

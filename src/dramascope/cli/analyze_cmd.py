@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from dramascope.cli.app import WorkspaceOption, app, console, err_console
+from dramascope.cli.app import WaitOption, WorkspaceOption, app, console, err_console, write_workspace
 from dramascope.signals.periods import DEFAULT_GRANULARITIES
 
 
@@ -18,16 +18,16 @@ def analyze_command(
     granularity: Annotated[list[str], typer.Option(
         "--granularity", "-g", help="Signal periods to compute: life, month, week, day (repeatable).")]
     = list(DEFAULT_GRANULARITIES),  # noqa: B006 - typer needs a list default
+    wait: WaitOption = None,
 ) -> None:
     """Score new comments' emotions (and re-score those of an older model), tag themes, compute signals."""
     from dramascope.pipeline import analyze
     from dramascope.signals.periods import GRANULARITIES
-    from dramascope.workspace import Workspace
 
     bad = [g for g in granularity if g not in GRANULARITIES]
     if bad:
         raise typer.BadParameter(f"unknown granularity {bad[0]!r}; use {', '.join(GRANULARITIES)}")
-    with Workspace.open(workspace, create=False) as ws, Progress(
+    with write_workspace(workspace, wait=wait) as ws, Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err_console, transient=True,
     ) as bar:

@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.text import Text
 
 from dramascope.errors import DramaScopeError, NotAvailableYet
-from dramascope.workspace import WorkspaceError
 
 app = typer.Typer(
     name="dramascope",
@@ -27,6 +26,27 @@ WorkspaceOption = Annotated[
     typer.Option("--workspace", "-w", envvar="DRAMASCOPE_WORKSPACE",
                  help="Workspace folder (default ./dramascope-workspace)."),
 ]
+
+WaitOption = Annotated[
+    float | None,
+    typer.Option("--wait", min=0, envvar="DRAMASCOPE_WAIT",
+                 help="Seconds to queue behind another writer of the workspace (default 0: stop at once, "
+                      "naming the command that holds it)."),
+]
+
+
+def read_workspace(workspace: Path | None):
+    """The published state, read-only: never waits for a writer, never creates a workspace."""
+    from dramascope.workspace import Workspace
+
+    return Workspace.open_reader(workspace)
+
+
+def write_workspace(workspace: Path | None, *, create: bool = False, wait: float | None = None):
+    """A writer session: the workspace's lock, a private copy, an atomic publish when the command succeeds."""
+    from dramascope.workspace import Workspace
+
+    return Workspace.open(workspace, create=create, wait=wait)
 
 
 def emit_rows(rows: list[dict], fmt: str) -> bool:
@@ -52,6 +72,15 @@ def emit_rows(rows: list[dict], fmt: str) -> bool:
     return False
 
 
+def _workspace_errors() -> tuple[type[BaseException], ...]:
+    """The workspace's error class, once the workspace module is loaded (a command that never opened a
+    workspace cannot raise it): commands like ``emotion classify`` start without the query engines."""
+    import sys
+
+    module = sys.modules.get("dramascope.workspace")
+    return (module.WorkspaceError,) if module is not None else ()
+
+
 def run_app(args: list[str] | None = None) -> int:
     """Run the CLI and map errors to the documented exit codes (0 ok, 1 user error, 2 bad usage)."""
     # Typer bundles its own click; catch both it and a standalone click, whichever raised.
@@ -69,11 +98,12 @@ def run_app(args: list[str] | None = None) -> int:
     try:
         result = app(args=args, standalone_mode=False)
     except NotAvailableYet as exc:
-        err_console.print(Text.assemble(("not available yet: ", "yellow"), str(exc)))
+        err_console.print(Text.assemble(("not available yet: ", "yellow"), str(exc)), soft_wrap=True)
         return 2
-    except (DramaScopeError, WorkspaceError) as exc:
+    except (DramaScopeError, *_workspace_errors()) as exc:
         # Messages quote user data (file values, titles): plain text, never Rich markup.
-        err_console.print(Text.assemble(("error: ", "red"), str(exc)))
+        # One line however long (cron mails and log greps read errors line by line).
+        err_console.print(Text.assemble(("error: ", "red"), str(exc)), soft_wrap=True)
         return 1
     except typer.Exit as exc:
         return exc.exit_code

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from dramascope.cli.app import WorkspaceOption, app, console, err_console
+from dramascope.cli.app import WaitOption, WorkspaceOption, app, console, err_console, read_workspace, write_workspace
 from dramascope.errors import UserInputError
 
 script_app = typer.Typer(help="Script analysis for writers.", no_args_is_help=True)
@@ -30,11 +30,6 @@ def _check_format(fmt: str) -> None:
     if fmt not in ("table", "json"):
         raise UserInputError(f"--format must be table or json (got {fmt!r})", field="--format")
 
-
-def _open(workspace: Path | None):
-    from dramascope.workspace import Workspace
-
-    return Workspace.open(workspace, create=False)
 
 
 def _dump(obj) -> None:
@@ -148,7 +143,7 @@ def forecast(
     if len(chosen) != 1:
         raise UserInputError("give exactly one of --title-id, --project-id or --features "
                              "(or run `dramascope forecast backtest`)", field="--title-id")
-    with _open(workspace) as ws:
+    with read_workspace(workspace) as ws:
         if title_id:
             fc = forecast_title(ws, title_id, budget=budget, alpha=alpha)
         elif project_id:
@@ -174,7 +169,7 @@ def forecast_backtest(
     from dramascope.chain.forecast import run_backtest
 
     _check_format(fmt)
-    with _open(workspace) as ws:
+    with read_workspace(workspace) as ws:
         reports = run_backtest(ws, targets=tuple(target) if target else None, alpha=alpha)
     if fmt == "json":
         _dump({k: v.to_dict() for k, v in reports.items()})
@@ -205,7 +200,7 @@ def projects_list(
     from dramascope.chain.projects import list_projects
 
     _check_format(fmt)
-    with _open(workspace) as ws:
+    with read_workspace(workspace) as ws:
         rows = list_projects(ws, stage=stage)
     if fmt == "json":
         _dump(rows)
@@ -226,7 +221,7 @@ def projects_show(project_id: str, fmt: FormatOption = "table", workspace: Works
     from dramascope.chain.projects import show_project
 
     _check_format(fmt)
-    with _open(workspace) as ws:
+    with read_workspace(workspace) as ws:
         proj = show_project(ws, project_id)
     if fmt == "json":
         _dump(proj)
@@ -252,12 +247,13 @@ def projects_advance(
     title_id: Annotated[str | None, typer.Option("--title-id", help="The released title (broadcasting).")] = None,
     fmt: FormatOption = "table",
     workspace: WorkspaceOption = None,
+    wait: WaitOption = None,
 ) -> None:
     """Move a project to STAGE (validated; written with its event in one transaction)."""
     from dramascope.chain.projects import advance_project
 
     _check_format(fmt)
-    with _open(workspace) as ws:
+    with write_workspace(workspace, wait=wait) as ws:
         res = advance_project(ws, project_id, stage, reason=reason, spent_cny=spent, title_id=title_id)
     if fmt == "json":
         _dump(res.to_dict())
@@ -277,7 +273,7 @@ def projects_actuals(
     from dramascope.chain.forecast import forecast_vs_actual
 
     _check_format(fmt)
-    with _open(workspace) as ws:
+    with read_workspace(workspace) as ws:
         res = forecast_vs_actual(ws, target=target)
     if fmt == "json":
         _dump(res)

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from dramascope.cli.app import WorkspaceOption, app, console, emit_rows
+from dramascope.cli.app import WorkspaceOption, app, console, emit_rows, read_workspace
 from dramascope.errors import UserInputError
 
 companies_app = typer.Typer(help="Production companies (厂牌): rankings with rank intervals, explanations.",
@@ -24,11 +24,6 @@ SpecOption = Annotated[Path | None, typer.Option("--spec", help="Company ranking
 PeriodOption = Annotated[str | None, typer.Option("--period", help="life (default), month, week, year or a label "
                                                   "with a stored index run (2026-03).")]
 
-
-def _open(workspace: Path | None):
-    from dramascope.workspace import Workspace
-
-    return Workspace.open(workspace, create=False)
 
 
 def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
@@ -54,7 +49,7 @@ def companies_rank(
     from dramascope.companies import company_rankings_page
 
     _check_format(fmt, ("table", "json", "csv"))
-    with _open(workspace) as ws:
+    with read_workspace(workspace) as ws:
         page = company_rankings_page(ws, period, top=top, base=base, spec=spec)
     rows = page["rows"]
     if emit_rows(rows, fmt):
@@ -88,7 +83,7 @@ def companies_explain(
     from dramascope.companies import explain_company
 
     _check_format(fmt, ("text", "json"))
-    with _open(workspace) as ws:
+    with read_workspace(workspace) as ws:
         e = explain_company(ws, company_id, period, spec=spec)
     if fmt == "json":
         typer.echo(json.dumps(e, ensure_ascii=False, indent=1))
@@ -124,7 +119,7 @@ def base_report_cmd(
     from dramascope.companies import base_page
 
     _check_format(fmt, ("text", "json"))
-    with _open(workspace) as ws:
+    with read_workspace(workspace) as ws:
         page = base_page(ws, base, period, spec=spec, forecasts=forecasts > 0, forecast_limit=forecasts)
     if fmt == "json":
         typer.echo(json.dumps(page, ensure_ascii=False, indent=1))

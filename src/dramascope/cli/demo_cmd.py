@@ -56,7 +56,7 @@ def demo_command(
         from dramascope.index import rank_table
         from dramascope.workspace import Workspace
 
-        with Workspace.open(summary.workspace, create=False) as ws:
+        with Workspace.open_reader(summary.workspace) as ws:
             top = rank_table(ws, period="life", top=10)
         print_ranking(top, title="DramaScope index, whole life: top 10 with 5–95% rank intervals")
         console.print("next: dramascope rank --top 20 · dramascope explain TITLE_ID · dramascope serve",

@@ -9,17 +9,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from dramascope.cli.app import WorkspaceOption, app, console, emit_rows, err_console
+from dramascope.cli.app import (WaitOption, WorkspaceOption, app, console, emit_rows, err_console, read_workspace,
+                               write_workspace)
 from dramascope.errors import UserInputError
 
 index_app = typer.Typer(help="Compute and store the composite index.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 
-
-def _open(workspace: Path | None):
-    from dramascope.workspace import Workspace
-
-    return Workspace.open(workspace, create=False)
 
 
 @index_app.command("run")
@@ -31,11 +27,12 @@ def index_run(
     all_periods: Annotated[bool, typer.Option("--all-periods", help="Recompute every period present in the "
                                               "signals (after a method or spec change).")] = False,
     workspace: WorkspaceOption = None,
+    wait: WaitOption = None,
 ) -> None:
     """Compute the index for a period and store scores, rank intervals and contributions."""
     from dramascope.index import recompute_history, run_index
 
-    with _open(workspace) as ws:
+    with write_workspace(workspace, wait=wait) as ws:
         say = lambda msg: err_console.print(f"[dim]{msg}[/]")  # noqa: E731
         runs = recompute_history(ws, spec, progress=say) if all_periods else [run_index(ws, spec, period, progress=say)]
         for run in runs:
@@ -67,7 +64,7 @@ def rank(
 
     if fmt not in ("table", "json", "csv"):
         raise UserInputError(f"--format must be table, json or csv (got {fmt!r})", field="--format")
-    with _open(workspace) as ws:
+    with read_workspace(workspace) as ws:
         rows = rank_table(ws, period=period, dimension=dimension, top=top, theme=theme, market=market,
                           platform=platform, run_id=run_id)
     if emit_rows(rows, fmt):
@@ -103,7 +100,7 @@ def explain(
 
     if fmt not in ("text", "json"):
         raise UserInputError(f"--format must be text or json (got {fmt!r})", field="--format")
-    with _open(workspace) as ws:
+    with read_workspace(workspace) as ws:
         e = explain_title(ws, title_id, period=period)
     if fmt == "json":
         typer.echo(json.dumps(e, ensure_ascii=False, indent=1))

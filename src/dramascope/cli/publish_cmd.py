@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dramascope.cli.app import WorkspaceOption, app, console
+from dramascope.cli.app import WorkspaceOption, app, console, read_workspace
 
 
 @app.command("report")
@@ -22,9 +22,7 @@ def report_cmd(
 ) -> None:
     """Write the periodic report (top lists, movers, themes, resonance, quality, methodology) as HTML or PDF."""
     from dramascope.publish.report import write_report
-    from dramascope.workspace import Workspace
-
-    with Workspace.open(workspace, create=False) as ws:
+    with read_workspace(workspace) as ws:
         path = write_report(ws, period=period, fmt=fmt, output=output, lang=lang)
     console.print(f"report written: {path}")
 
@@ -54,8 +52,6 @@ def export_cmd(
 ) -> None:
     """Export rankings or signals as CSV, Parquet or JSON."""
     from dramascope.publish.exports import export
-    from dramascope.workspace import Workspace
-
-    with Workspace.open(workspace, create=False) as ws:
+    with read_workspace(workspace) as ws:
         path = export(ws, what, fmt, output, period=period, run_id=run_id)  # type: ignore[arg-type]
     console.print(f"{what} exported: {path}")

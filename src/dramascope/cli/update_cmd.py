@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from dramascope.cli.app import WorkspaceOption, app, console, err_console
+from dramascope.cli.app import WaitOption, WorkspaceOption, app, console, err_console
 
 
 @app.command("update")
@@ -20,6 +20,7 @@ def update_command(
     spec: Annotated[str | None, typer.Option("--spec", help="Index spec file or preset (default: default).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success (errors still go to "
                                         "stderr); the log in <workspace>/logs/update.log has the summary.")] = False,
+    wait: WaitOption = None,
 ) -> None:
     """Ingest the day's files, score new comments, recompute the periods they touch and run their index.
 
@@ -30,7 +31,7 @@ def update_command(
     if format not in ("text", "json"):
         raise typer.BadParameter(f"unknown format {format!r}; use text or json", param_hint="--format")
     say = None if quiet else (lambda stage: err_console.print(f"[dim]{stage}…[/]") if stage != "done" else None)
-    summary = run_update(workspace, sources, spec=spec, on_stage=say)
+    summary = run_update(workspace, sources, spec=spec, wait=wait, on_stage=say)
     if quiet:
         return
     if format == "json":

@@ -49,12 +49,15 @@ class DuckDBEngine(Engine):
     name = "duckdb"
     supports_direct_load = True  # real transactions: a failed first load rolls back completely
 
-    def __init__(self, path: Path | str, threads: int | None = None):
+    def __init__(self, path: Path | str, threads: int | None = None, read_only: bool = False):
         self.path = Path(path)
-        self.con = ibis.duckdb.connect(str(self.path), threads=threads or os.cpu_count() or 1)
+        self.read_only = read_only
+        self.con = ibis.duckdb.connect(str(self.path), threads=threads or os.cpu_count() or 1,
+                                       read_only=read_only)
         self.raw = self.con.con  # the DuckDB connection, for DML and transactions
         self._in_tx = False
-        self._remove_stale_staging()
+        if not read_only:
+            self._remove_stale_staging()
 
     def _remove_stale_staging(self, older_than_s: float = 6 * 3600) -> None:
         """Staging files left by a process that died mid-ingest (live ones are minutes old; another
@@ -236,5 +239,9 @@ class DuckDBEngine(Engine):
             self.raw.execute("COMMIT")
 
     def close(self) -> None:
+        """Write everything into the database file (no WAL left beside it), then disconnect: a
+        published snapshot is one self-contained file."""
+        if not self.read_only:
+            self.raw.execute("CHECKPOINT")
         with contextlib.suppress(Exception):
             self.con.disconnect()

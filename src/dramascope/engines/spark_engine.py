@@ -55,10 +55,15 @@ def spark_session(master: str = "local[2]", app_name: str = "dramascope"):
 class SparkEngine(Engine):
     name = "spark"
 
-    def __init__(self, root: Path | str, master: str = "local[2]", session=None):
+    def __init__(self, root: Path | str, master: str = "local[2]", session=None, read_only: bool = False):
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
-        self.session = session or spark_session(master)
+        self.read_only = read_only
+        if not read_only:
+            self.root.mkdir(parents=True, exist_ok=True)
+        # Each engine gets its own SQL session over the shared Spark context: temporary views are
+        # per session, so a reader on the published tables and a writer on its private copy can live
+        # in one process without one's table names shadowing the other's.
+        self.session = (session or spark_session(master)).newSession()
         self.con = ibis.pyspark.connect(self.session)
         self._pending: list[tuple[str, Path]] | None = None  # (table, staged folder) inside a transaction
         for folder in sorted(self.root.iterdir()):

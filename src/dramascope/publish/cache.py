@@ -30,6 +30,7 @@ class PublishCache:
         self._store: dict[Any, Any] = {}
         self._fingerprint: tuple | None = None
         self._checked_at = float("-inf")
+        self._generation: str | None = None
         self.hits = self.misses = 0
 
     def fingerprint(self) -> tuple:
@@ -48,6 +49,13 @@ class PublishCache:
         return tuple(int(by_name[name]) if name in by_name else -1 for name in WATCHED)
 
     def _revalidate(self) -> None:
+        generation = self.ws.generation
+        if generation is not None and generation != self._generation:
+            # a reader on a new publication: everything memoised belongs to the old one
+            self._store.clear()
+            self._generation = generation
+            self._fingerprint = None
+            self._checked_at = float("-inf")
         now = time.monotonic()
         if now - self._checked_at < self.ttl:
             return

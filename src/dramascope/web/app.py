@@ -53,7 +53,10 @@ from dramascope.web import security
 from dramascope.web.i18n import DEFAULT_LANG, Lang, label_name, normalise_lang, pick, translate
 from dramascope.web.kit import PageKit, finite
 from dramascope.web.production_routes import register_production_routes
-from dramascope.workspace import Workspace, WorkspaceError
+from dramascope.workspace import Workspace, WorkspaceBusy, WorkspaceError
+
+WRITE_WAIT_SECONDS = 10.0
+"""How long a write request queues behind another writer before answering 503 with Retry-After."""
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -167,7 +170,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     where another process writes the workspace and pages must never lag behind, at a latency cost that
     benchmarks/bench_api.py measures.
     """
-    ws = workspace if workspace is not None else Workspace.open(workspace_path, create=False)
+    ws = workspace if workspace is not None else Workspace.open_reader(workspace_path)
     lock = workspace_lock(ws)
     env = _environment()
     cache = PublishCache(ws) if cache else None
@@ -185,7 +188,22 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
 
     def compute(fn: Callable[..., T], *args: Any) -> T:
         with lock:
+            ws.refresh()  # a reader moves to the newest publication between requests, never within one
             return fn(ws, *args)
+
+    def write(what: str, fn: Callable[..., T], *args: Any) -> T:
+        """Run a write in its own writer session (lock, private copy, atomic publish), then move the
+        app's reader to the new publication. A workspace handed in as a writer is written directly."""
+        if ws.mode != "reader":
+            return compute(fn, *args)
+        with Workspace.open(ws.path, create=False, wait=WRITE_WAIT_SECONDS,
+                            command=f"dramascope serve ({what})") as writer:
+            result = fn(writer, *args)
+        with lock:
+            ws.refresh()
+        if cache is not None:
+            cache.invalidate()
+        return result
 
     # -- rendering ----------------------------------------------------------------------------------
     def render(request: Request, page_name: str, template: str, data: BaseModel | None, lang: Lang,
@@ -257,6 +275,11 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     @app.exception_handler(UserInputError)
     async def _user_input(request: Request, exc: UserInputError):
         return error_response(request, 400, str(exc))
+
+    @app.exception_handler(WorkspaceBusy)
+    async def _busy(request: Request, exc: WorkspaceBusy):
+        return error_response(request, 503, str(exc).replace(str(ws.path), "the workspace"),
+                              headers={"Retry-After": "30"})
 
     @app.exception_handler(DramaScopeError)
     async def _domain(request: Request, exc: DramaScopeError):
@@ -343,6 +366,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     @app.get("/api/health", responses=READ_ERRORS, tags=["meta"], summary="Liveness and the workspace's table counts")
     def health() -> dict[str, Any]:
         with lock:
+            ws.refresh()
             return {"status": "ok", "version": __version__, "tables": ws.counts()}
 
     @app.get("/favicon.ico", include_in_schema=False)
@@ -364,7 +388,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
         with tempfile.TemporaryDirectory(prefix="dramascope-upload-") as tmp:
             path = await security.save_upload(file, Path(tmp), limit)
             fmt = security.upload_format(path.name)
-            detail = await run_in_threadpool(compute, pages.ingest_upload, table, path, fmt)
+            detail = await run_in_threadpool(write, f"ingest {table}", pages.ingest_upload, table, path, fmt)
             if cache is not None:
                 cache.invalidate()
         return WriteResult(ok=True, detail=detail)
@@ -372,7 +396,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     @app.post("/api/index/run", response_model=WriteResult, responses=WRITE_ERRORS, tags=["write"], dependencies=[Depends(require_token)],
               summary="Run the index (bearer token)")
     def index_run(body: IndexRunRequest):
-        detail = compute(pages.run_index_request, body.period, body.spec)
+        detail = write("index run", pages.run_index_request, body.period, body.spec)
         if cache is not None:
             cache.invalidate()
         return WriteResult(ok=True, detail=detail)
