@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import stat
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -13,6 +15,8 @@ from pydantic import BaseModel, Field, field_validator
 from dramascope.schema import DEFAULT_TIMEZONE
 
 SETTINGS_FILE = "dramascope.toml"
+# The file holds the API token: readable and writable by its owner only.
+SETTINGS_MODE = 0o600
 
 
 class Settings(BaseModel):
@@ -40,17 +44,45 @@ class Settings(BaseModel):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {name!r}; use an IANA name such as Asia/Shanghai or UTC") from None
         return name
+    synthetic: bool = Field(default=False, description="The data were made by `dramascope demo`: pages, reports "
+                                                       "and exports say so")
+    analysis_workers: int = Field(default=2, ge=1, le=64, description="Threads for script analyses (web)")
+    analysis_queue: int = Field(default=4, ge=0, le=1000,
+                                description="Analyses that may wait for a thread before others get 429")
+    analysis_per_client: int = Field(default=2, ge=1, le=100,
+                                     description="Analyses one client address may have admitted at once")
 
     @classmethod
     def load(cls, folder: Path) -> "Settings":
         path = folder / SETTINGS_FILE
         if not path.exists():
             return cls()
+        _restrict(path)
         try:
             return cls.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
         except (tomllib.TOMLDecodeError, ValueError) as exc:
             raise ValueError(f"{path}: invalid settings: {exc}") from exc
 
     def save(self, folder: Path) -> None:
+        """Write the settings owner-only (they hold the token), replacing the old file atomically."""
         data = {k: v for k, v in self.model_dump().items() if v is not None}
-        (folder / SETTINGS_FILE).write_text(tomli_w.dumps(data), encoding="utf-8")
+        target = folder / SETTINGS_FILE
+        tmp = target.with_name(f".{SETTINGS_FILE}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, SETTINGS_MODE)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(tomli_w.dumps(data))
+            os.chmod(tmp, SETTINGS_MODE)  # the umask cannot widen it, but an existing tmp file kept its mode
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+
+def _restrict(path: Path) -> None:
+    """Settings files written by older versions were world-readable: make them owner-only where we may."""
+    try:
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            os.chmod(path, SETTINGS_MODE)
+    except OSError:  # a file we do not own, or a read-only file system: reading still works
+        pass

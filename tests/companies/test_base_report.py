@@ -69,6 +69,19 @@ def test_pipeline_links_projects_through_base_companies(lp, market_ws, fast_spec
     assert [c["company_id"] for c in hd["companies_without_titles"]] == ["E"]
 
 
+def test_pipeline_without_forecasts_has_the_same_keys_and_its_page_renders(lp, market_ws):
+    from fastapi.testclient import TestClient
+
+    from dramascope.web.app import create_app
+
+    assert lp["pipeline"] and all(p["forecast"] is None for p in lp["pipeline"])
+    with TestClient(create_app(workspace=market_ws), raise_server_exceptions=False) as client:
+        for lang in ("zh", "en"):
+            page = client.get(f"/bases/lp?forecasts=false&period=life&lang={lang}")
+            assert page.status_code == 200, page.text[:300]
+            assert "P1" in page.text
+
+
 def test_trends_read_every_month_run(lp):
     assert [t["period"] for t in lp["trends"]] == ["2026-03"]
     t = lp["trends"][0]

@@ -63,3 +63,34 @@ def test_empty_workspace_says_what_to_ingest(duckdb_workspace):
     path = str(duckdb_workspace.path)
     duckdb_workspace.close()
     assert run_app(["companies", "rank", "--workspace", path]) == 1
+
+
+MARKUP_NAME = "甲[/]影业[/]"  # Rich markup in a name is text: printed as is, never a tag
+
+
+@pytest.fixture
+def markup_ws_path(duckdb_workspace, market_builder):
+    import pyarrow as pa
+
+    from dramascope.schema import TABLES
+
+    market_builder(duckdb_workspace)
+    for table, key, value in (("companies", "company_id", "A"), ("titles", "title_id", "T02")):
+        t = duckdb_workspace.table(table)
+        rows = duckdb_workspace.engine.to_arrow(t.filter(t[key] == value))
+        i = rows.schema.get_field_index("name")
+        rows = rows.set_column(i, rows.schema.field(i), pa.array([MARKUP_NAME], rows.schema.field(i).type))
+        duckdb_workspace.engine.upsert(table, rows, TABLES[table].key)
+    path = str(duckdb_workspace.path)
+    duckdb_workspace.close()
+    return path
+
+
+def test_names_holding_rich_markup_print_verbatim(markup_ws_path, fast_spec):
+    common = ["--workspace", markup_ws_path, "--spec", str(fast_spec)]
+    for args in (["companies", "explain", "A"], ["base", "report", "lp", "--forecasts", "0"]):
+        out = CliRunner().invoke(app, [*args, *common], catch_exceptions=False, terminal_width=200)
+        assert out.exit_code == 0, out.output
+        assert MARKUP_NAME in out.stdout, args
+    out = CliRunner().invoke(app, ["companies", "explain", "A", *common], catch_exceptions=False, terminal_width=200)
+    assert out.stdout.splitlines()[0].startswith(MARKUP_NAME + "  ")  # the bold header, brackets kept

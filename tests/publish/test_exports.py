@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import json
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
+
+from publish_market import FORMULA, FORMULA_EN, FORMULA_TITLE_ID
 
 from dramascope.errors import UserInputError
 from dramascope.index import rank_table
@@ -47,4 +50,56 @@ def test_export_rejects_unknown_kind_and_format(market_ws, tmp_path):
     with pytest.raises(UserInputError):
         export(market_ws, "titles", "csv", tmp_path / "x.csv")
     with pytest.raises(UserInputError):
-        export(market_ws, "rankings", "xlsx", tmp_path / "x.xlsx")
+        export(market_ws, "rankings", "xls", tmp_path / "x.xls")
+
+
+def test_csv_export_neutralises_formula_titles(market_ws, tmp_path):
+    rows = _read(export(market_ws, "rankings", "csv", tmp_path / "r.csv"), "csv")
+    row = next(r for r in rows if r["title_id"] == FORMULA_TITLE_ID)
+    assert row["name"] == "'" + FORMULA and row["name_en"] == "'" + FORMULA_EN
+    assert not any(str(v).startswith(("=", "@", "+")) for r in rows for v in r.values())
+    parquet = _read(export(market_ws, "rankings", "parquet", tmp_path / "r.parquet"), "parquet")
+    assert next(r for r in parquet if r["title_id"] == FORMULA_TITLE_ID)["name"] == FORMULA  # typed formats: as is
+
+
+def _disk_full(path):
+    """What a full disk does to a writer: part of the file lands, then ENOSPC."""
+    with open(path, "wb") as fh:
+        fh.write(b"half a file")
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_is_a_clear_error_and_leaves_no_file(market_ws, tmp_path, monkeypatch, capsys):
+    import dramascope.cli.commands  # noqa: F401
+    from dramascope.cli.app import run_app
+
+    monkeypatch.setattr("dramascope.publish.exports.pacsv.write_csv", lambda table, path: _disk_full(path))
+    with pytest.raises(UserInputError, match=r"cannot write .*r\.csv: no space left on the device"):
+        export(market_ws, "rankings", "csv", tmp_path / "r.csv")
+    assert list(tmp_path.iterdir()) == []
+    rc = run_app(["export", "rankings", "--workspace", str(market_ws.path), "--output", str(tmp_path / "r.csv")])
+    assert rc == 1 and "No space left on device" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_while_writing_the_report_is_a_clear_error(market_ws, tmp_path, monkeypatch):
+    from dramascope.publish.report import write_report
+
+    monkeypatch.setattr("pathlib.Path.write_text", lambda self, *a, **k: _disk_full(self))
+    with pytest.raises(UserInputError, match="no space left on the device"):
+        write_report(market_ws, output=tmp_path / "r.html", lang="en")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unwritable_folder_is_a_clear_error(market_ws, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(UserInputError, match="cannot write"):
+        export(market_ws, "rankings", "csv", blocker / "sub" / "r.csv")
+
+
+def test_signals_too_big_for_excel_are_refused_up_front(market_ws, tmp_path, monkeypatch):
+    monkeypatch.setattr("dramascope.publish.exports.XLSX_MAX_ROWS", 10)
+    with pytest.raises(UserInputError, match="do not fit an Excel sheet"):
+        export(market_ws, "signals", "xlsx", tmp_path / "s.xlsx")
+    assert not (tmp_path / "s.xlsx").exists()

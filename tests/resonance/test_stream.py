@@ -192,3 +192,19 @@ def test_csv_broken_first_row_to_csv_keeps_the_columns(tmp_path):
     t = pacsv.read_csv(dst, convert_options=pacsv.ConvertOptions(strings_can_be_null=True)).to_pydict()
     assert t["id"] == [None, 2] and t["text"] == [None, "好看"]
     assert t["error"][0] == "wrong number of fields" and t["error"][1] is None
+
+
+def test_output_dash_is_standard_output(tmp_path, capsys, monkeypatch):
+    import json
+
+    from dramascope.cli.app import run_app
+
+    import dramascope.cli.commands  # noqa: F401 - registers the commands
+
+    monkeypatch.chdir(tmp_path)
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "太好看了"}\n{"text": "so sad"}\n', "utf-8")
+    assert run_app(["emotion", "classify", str(src), "--output", "-"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 2 and rows[0]["label"] == "like"
+    assert not (tmp_path / "-").exists() and not (tmp_path / "-.part").exists()

@@ -156,3 +156,23 @@ def test_language_cookie_and_accept_language(client):
     assert "Index runs" in client.get("/runs", headers={"accept-language": "en-GB,en;q=0.9"}).text
     toggle = re.search(r'id="lang-toggle" href="([^"]+)"', client.get("/rankings?page=2&lang=zh").text).group(1)
     assert "lang=en" in toggle and "page=2" in unescape(toggle)
+
+
+def test_api_docs_work_offline_under_the_csp(client):
+    r = client.get("/docs")
+    assert r.status_code == 200
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    assert "<script>" not in r.text  # no inline script: the CSP would block it
+    assets = re.findall(r'(?:src|href)="([^"]+)"', r.text)
+    assert assets and all(a.startswith("/static/") for a in assets), assets  # nothing from a CDN
+    for asset in assets:
+        got = client.get(asset)
+        assert got.status_code == 200 and len(got.content) > 100, asset
+    assert "SwaggerUIBundle" in client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").text
+    assert client.get("/redoc").status_code == 404  # not offered: it would need a CDN
+
+
+@pytest.mark.parametrize("path", ["/", "/rankings", "/docs", "/api/overview", "/nope", "/static/css/app.css"])
+def test_every_answer_carries_the_csp(client, path):
+    assert "default-src 'self'" in client.get(path).headers["content-security-policy"]

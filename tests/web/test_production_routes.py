@@ -175,3 +175,33 @@ def test_workspace_without_companies_or_history_answers_4xx_or_says_why(client):
     backtest = client.get("/api/forecast/backtest")
     assert backtest.status_code == 200 and backtest.json()["error"] is None and backtest.json()["targets"]
     assert client.get("/forecast/backtest?lang=en").status_code == 200
+
+
+@pytest.mark.parametrize("body", [b'{"text": "\\ud800 abc"}', b'{"text": "ok", "lang": "\\udc00"}',
+                                  b"[" * 100_000 + b"]" * 100_000,
+                                  b'{"text": "ok", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"])
+def test_script_analysis_refuses_hostile_json_with_a_422(demo_client, body):
+    r = demo_client.post("/api/script/analyze", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text[:300]
+    assert r.json()["detail"][0]["loc"][0] == "body"
+
+
+def test_demo_data_are_said_to_be_synthetic_on_pages_reports_and_exports(demo_client, demo_app, client, tmp_path):
+    import pyarrow.csv as pacsv
+
+    from dramascope.publish.exports import export
+    from dramascope.publish.report import write_report
+
+    for lang, words in (("zh", "演示数据"), ("en", "Demo data")):
+        for path in ("/", "/rankings", "/companies"):
+            page = demo_client.get(f"{path}?lang={lang}").text
+            assert 'id="synthetic-banner"' in page and words in page, (path, lang)
+        assert 'id="synthetic-banner"' not in client.get(f"/?lang={lang}").text  # real data: no banner
+    assert demo_client.get("/api/health").json()["synthetic"] is True
+    assert client.get("/api/health").json()["synthetic"] is False
+    ws = demo_app.state.workspace
+    for lang, words in (("zh", "演示数据"), ("en", "Demo data")):
+        report = write_report(ws, output=tmp_path / f"r-{lang}.html", lang=lang).read_text(encoding="utf-8")
+        assert 'id="synthetic-banner"' in report and words in report
+    rows = pacsv.read_csv(export(ws, "rankings", "csv", tmp_path / "r.csv")).to_pylist()
+    assert rows and all(r["synthetic"] is True for r in rows)

@@ -87,3 +87,79 @@ def test_bad_upload_content_is_a_4xx_naming_the_file(writable):
     files = {"file": ("broken.csv", b"no_title_column\n1\n", "text/csv")}
     r = client.post("/api/ingest/titles", files=files, headers=auth(ws))
     assert r.status_code == 400 and "broken.csv" in r.json()["detail"]
+
+
+def _no_server_paths(text: str, ws) -> None:
+    assert "dramascope-upload-" not in text and "/tmp/" not in text and str(ws.path) not in text, text[:500]
+
+
+def test_two_files_in_one_request_are_both_ingested(writable):
+    client, ws = writable
+    files = [("file", ("part1.csv", CSV.replace("NEW1", "MULTI1").format(name="甲").encode(), "text/csv")),
+             ("file", ("part2.csv", CSV.replace("NEW1", "MULTI2").format(name="乙").encode(), "text/csv"))]
+    r = client.post("/api/ingest/titles", files=files, headers=auth(ws))
+    assert r.status_code == 200, r.text
+    assert [f["path"] for f in r.json()["detail"]["files"]] == ["part1.csv", "part2.csv"]
+    t = ws.table("titles")
+    got = ws.engine.to_pandas(t.filter(t.title_id.isin(["MULTI1", "MULTI2"])).order_by("title_id"))["name"]
+    assert got.tolist() == ["甲", "乙"]
+    _no_server_paths(r.text, ws)
+
+
+def test_a_request_with_one_unsupported_file_stores_nothing(writable):
+    client, ws = writable
+    before = ws.count("titles")
+    files = [("file", ("ok.csv", CSV.replace("NEW1", "REFUSED1").format(name="x").encode(), "text/csv")),
+             ("file", ("notes.docx", b"PK\x03\x04", "application/octet-stream"))]
+    r = client.post("/api/ingest/titles", files=files, headers=auth(ws))
+    assert r.status_code == 415 and "notes.docx" in r.json()["detail"] and ".csv" in r.json()["detail"]
+    same = [("file", ("a.csv", b"title_id\nX\n", "text/csv")), ("file", ("a.csv", b"title_id\nY\n", "text/csv"))]
+    r = client.post("/api/ingest/titles", files=same, headers=auth(ws))
+    assert r.status_code == 400 and "a.csv" in r.json()["detail"]
+    assert ws.count("titles") == before
+
+
+def test_accepted_upload_types_are_exactly_what_the_readers_read(writable):
+    from dramascope.ingest.readers import FORMAT_OF_EXTENSION
+
+    client, ws = writable
+    spec = client.get("/openapi.json").text
+    for suffix in FORMAT_OF_EXTENSION:
+        assert suffix in spec
+    for suffix in (".xlsx", ".xml", ".exe", ""):
+        files = {"file": (f"titles{suffix}", b"title_id\nZ\n", "application/octet-stream")}
+        r = client.post("/api/ingest/titles", files=files, headers=auth(ws))
+        assert r.status_code == 415, (suffix, r.text)
+
+
+def test_upload_answers_and_errors_name_no_server_path(writable):
+    client, ws = writable
+    bad = CSV.replace("NEW1", "QUAR1").format(name="ok") + "QUAR2,x,mars,重生\n"
+    r = client.post("/api/ingest/titles", files={"file": ("q.csv", bad.encode(), "text/csv")}, headers=auth(ws))
+    assert r.status_code == 200, r.text
+    f = r.json()["detail"]["files"][0]
+    assert f["path"] == "q.csv" and f["quarantined"] == 1
+    assert f["quarantine_report"].startswith("quarantine/")
+    _no_server_paths(r.text, ws)
+    r = client.post("/api/ingest/titles", files={"file": ("broken.csv", b"no_title_column\n1\n", "text/csv")},
+                    headers=auth(ws))
+    assert r.status_code == 400
+    _no_server_paths(r.text, ws)
+
+
+@pytest.mark.parametrize("body", [b'{"period": "\\ud800"}', b'{"spec": "\\udfff"}',
+                                  b"[" * 100_000 + b"]" * 100_000,
+                                  b'{"period": ' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_001])
+def test_index_run_refuses_hostile_json_with_a_4xx(writable, body):
+    client, ws = writable
+    runs = ws.count("index_runs")
+    r = client.post("/api/index/run", content=body, headers={**auth(ws), "content-type": "application/json"})
+    assert 400 <= r.status_code < 500, r.text[:300]
+    r.json()  # a JSON answer, whatever the body held
+    assert ws.count("index_runs") == runs
+
+
+def test_a_body_not_sent_as_json_is_a_422_quoting_it_as_text(writable):
+    client, ws = writable
+    r = client.post("/api/index/run", content=b'{"period": "\xff"}', headers={**auth(ws), "content-type": "text/plain"})
+    assert r.status_code == 422 and isinstance(r.json()["detail"][0]["input"], str)

@@ -29,13 +29,15 @@ def _safe(obj: Any) -> Any:
     return json.loads(text)
 
 
-def script_page_data(text: str, *, lang: str = "auto", episode_seconds: float | None = None, ws=None) -> dict:
-    """A script analysis (as `script analyze --format json`) plus its chart spec; with ``ws`` the
-    comparison with the workspace's top titles."""
+def script_page_data(text: str, *, lang: str = "auto", episode_seconds: float | None = None, ws=None,
+                     benchmark: dict | None = None) -> dict:
+    """A script analysis (as `script analyze --format json`) plus its chart spec; with ``ws`` (or the
+    ``benchmark`` read from it by ``script_compare.top_title_scripts``) the comparison with the
+    workspace's top titles."""
     from dramascope.chain.script_analysis import analyze_script
     from dramascope.chain.script_chart import script_chart_spec
 
-    analysis = analyze_script(text, lang=lang, episode_seconds=episode_seconds, workspace=ws)
+    analysis = analyze_script(text, lang=lang, episode_seconds=episode_seconds, workspace=ws, benchmark=benchmark)
     return {"analysis": _safe(analysis.to_dict()), "chart": script_chart_spec(analysis)}
 
 

@@ -68,6 +68,22 @@ def _corr(a: list[float], b: list[float]) -> float | None:
     return float(np.corrcoef(a, b)[0, 1])
 
 
+def top_title_scripts(ws, top: int = TOP_TITLES) -> dict:
+    """What a comparison reads from the workspace: the best-ranked titles that have scripts, with their
+    scripts (``chosen`` and ``scripts``), or ``reason`` when there are none. Only this step queries the
+    workspace; the analysis of the scripts (the slow part) needs no connection."""
+    ranked, reason = _top_titles(ws, top)
+    if not ranked:
+        return {"reason": reason or "the index run ranks no titles", "chosen": [], "scripts": {}}
+    ranked = [r for r in ranked if r.get("rank") is not None]
+    scripts = _scripts_of(ws, [r["title_id"] for r in ranked])
+    chosen = [r for r in ranked if r["title_id"] in scripts][:top]
+    if not chosen:
+        return {"reason": f"none of the {len(ranked)} ranked titles has a script in the workspace", "chosen": [],
+                "scripts": {}}
+    return {"reason": None, "chosen": chosen, "scripts": {r["title_id"]: scripts[r["title_id"]] for r in chosen}}
+
+
 def compare_with_top_titles(ws, analysis, *, top: int = TOP_TITLES, classifier=_UNSET) -> dict:
     """Benchmark curves from the scripts of the best-ranked titles that have scripts, and the differences.
 
@@ -75,20 +91,18 @@ def compare_with_top_titles(ws, analysis, *, top: int = TOP_TITLES, classifier=_
     ranked titles has a script. ``classifier`` as in analyze_script (default: the resonance engine;
     None: no emotions — then only hooks and payoffs are compared).
     """
+    return compare_with_benchmark(top_title_scripts(ws, top), analysis, classifier=classifier)
+
+
+def compare_with_benchmark(benchmark: dict, analysis, *, classifier=_UNSET) -> dict:
+    """The comparison of ``analysis`` with the scripts ``top_title_scripts`` read."""
     from dramascope.chain.script_analysis import _DEFAULT, analyze_episode_texts
 
     if classifier is _UNSET:
         classifier = _DEFAULT
-
-    ranked, reason = _top_titles(ws, top)
-    if not ranked:
-        return {"available": False, "reason": reason or "the index run ranks no titles", "titles": []}
-    ranked = [r for r in ranked if r.get("rank") is not None]
-    scripts = _scripts_of(ws, [r["title_id"] for r in ranked])
-    chosen = [r for r in ranked if r["title_id"] in scripts][:top]
+    chosen, scripts = benchmark["chosen"], benchmark["scripts"]
     if not chosen:
-        return {"available": False, "titles": [],
-                "reason": f"none of the {len(ranked)} ranked titles has a script in the workspace"}
+        return {"available": False, "reason": benchmark["reason"], "titles": []}
     titles, curves = [], []
     for r in chosen:
         a = analyze_episode_texts(scripts[r["title_id"]], classifier=classifier)

@@ -28,7 +28,7 @@ def analyze_command(
     if bad:
         raise typer.BadParameter(f"unknown granularity {bad[0]!r}; use {', '.join(GRANULARITIES)}")
     with write_workspace(workspace, wait=wait) as ws, Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err_console, transient=True,
     ) as bar:
         tasks: dict[str, int] = {}

@@ -18,8 +18,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console()
-err_console = Console(stderr=True)
+# Markup off: titles, names, comments and file values are printed as they are (a name holding "[/]" is
+# text, not a Rich tag). Styles are given as ``Text`` spans or ``style=``, never inline in a string.
+console = Console(markup=False)
+err_console = Console(stderr=True, markup=False)
+
+
+def warn(message: str) -> None:
+    """A warning on stderr, its message printed verbatim."""
+    err_console.print(Text.assemble(("warning: ", "yellow"), message), highlight=False, soft_wrap=True)
+
+
+def bold_line(head: str, rest: str = "") -> Text:
+    """A line whose first part (often a name from the data) is bold; both parts are plain text."""
+    return Text.assemble((head, "bold"), rest)
 
 WorkspaceOption = Annotated[
     Path | None,
@@ -52,11 +64,14 @@ def write_workspace(workspace: Path | None, *, create: bool = False, wait: float
 def emit_rows(rows: list[dict], fmt: str) -> bool:
     """Write rows to stdout as JSON or CSV (the machine-readable formats of every listing command).
 
-    Returns False for ``table`` so the caller renders its own Rich table.
+    CSV cells that a spreadsheet would run as formulas (untrusted titles) are neutralised. Returns False
+    for ``table`` so the caller renders its own Rich table.
     """
     import csv
     import io
     import json
+
+    from dramascope.csv_safety import neutralise_value
 
     if fmt == "json":
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -66,7 +81,7 @@ def emit_rows(rows: list[dict], fmt: str) -> bool:
         if rows:
             writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: neutralise_value(v) for k, v in row.items()} for row in rows)
         typer.echo(buf.getvalue(), nl=False)
         return True
     return False

@@ -12,7 +12,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from dramascope.cli.app import WaitOption, WorkspaceOption, app, console, err_console, read_workspace, write_workspace
+from dramascope.cli.app import (WaitOption, WorkspaceOption, app, console, err_console, read_workspace, warn,
+                               write_workspace)
 from dramascope.errors import UserInputError
 
 script_app = typer.Typer(help="Script analysis for writers.", no_args_is_help=True)
@@ -63,7 +64,7 @@ def script_analyze(
         from dramascope.chain.script_chart import save_script_chart
 
         save_script_chart(analysis, chart)
-        err_console.print(f"[dim]chart written to {chart}[/]")
+        err_console.print(f"chart written to {chart}", style="dim")
     if fmt == "json":
         _dump(analysis.to_dict())
         return
@@ -90,7 +91,7 @@ def script_analyze(
         else:
             console.print(f"comparison with top titles: none available ({comp.get('reason')})")
     for w in analysis.warnings:
-        err_console.print(f"[yellow]warning:[/] {w}", highlight=False, markup=True)
+        warn(w)
 
 
 # -- forecast --------------------------------------------------------------------------------------
@@ -114,7 +115,7 @@ def _print_forecast(fc: dict) -> None:
         console.print(f"ROI at budget {roi['budget_cny']:,.0f} CNY: p10 {q['p10']:+.0%}, median {q['p50']:+.0%}, "
                       f"p90 {q['p90']:+.0%}; P(break even) {roi['p_break_even']:.0%}")
     for w in fc.get("warnings", []):
-        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        warn(w)
 
 
 @forecast_app.callback(invoke_without_command=True)
@@ -232,7 +233,7 @@ def projects_show(project_id: str, fmt: FormatOption = "table", workspace: Works
         console.print(f"{key:14} {', '.join(map(str, v)) if isinstance(v, list) else ('—' if v is None else v)}",
                       highlight=False, markup=False)
     for w in proj["warnings"]:
-        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        warn(w)
     for e in proj["events"]:
         console.print(f"{e['at']}  {e['from_stage']} → {e['to_stage']}" + (f"  ({e['reason']})" if e.get("reason") else ""),
                       highlight=False, markup=False)
@@ -260,7 +261,7 @@ def projects_advance(
         return
     console.print(f"{res.project_id}: {res.from_stage} → {res.to_stage}", highlight=False)
     for w in res.warnings:
-        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        warn(w)
 
 
 @projects_app.command("actuals")

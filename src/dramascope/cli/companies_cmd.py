@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from dramascope.cli.app import WorkspaceOption, app, console, emit_rows, read_workspace
+from dramascope.cli.app import WorkspaceOption, app, bold_line, console, emit_rows, read_workspace
 from dramascope.errors import UserInputError
 
 companies_app = typer.Typer(help="Production companies (厂牌): rankings with rank intervals, explanations.",
@@ -89,7 +89,7 @@ def companies_explain(
         typer.echo(json.dumps(e, ensure_ascii=False, indent=1))
         return
     zh = lang == "zh"
-    console.print(f"[bold]{e['name'] or e['company_id']}[/]  " + (e["summary_zh"] if zh else e["summary_en"]),
+    console.print(bold_line(e["name"] or e["company_id"], "  " + (e["summary_zh"] if zh else e["summary_en"])),
                   highlight=False)
     table = Table()
     for col in ("title", "value", "5–95% rank", "contribution"):
@@ -101,7 +101,7 @@ def companies_explain(
     for label, key in (("strengths", "strengths"), ("weaknesses", "weaknesses")):
         lines = e[f"{key}_{'zh' if zh else 'en'}"]
         if lines:
-            console.print(f"[bold]{label}[/]: " + "; ".join(lines), highlight=False)
+            console.print(bold_line(label, ": " + "; ".join(lines)), highlight=False)
 
 
 @base_app.command("report")
@@ -131,7 +131,7 @@ def _print_base(page: dict, zh: bool) -> None:
     from dramascope.companies.measures import LABELS
 
     i = 1 if zh else 0
-    console.print(f"[bold]{page['base']}[/] — period {page['period']}, {page['company_count']} companies",
+    console.print(bold_line(page["base"], f" — period {page['period']}, {page['company_count']} companies"),
                   highlight=False)
     for line in page["summary_zh" if zh else "summary_en"]:
         console.print(f"  • {line}", highlight=False)
@@ -179,4 +179,4 @@ def _print_base(page: dict, zh: bool) -> None:
                   _num((p.get("forecast") or {}).get("p_break_even"), ".0%"))
     console.print(t)
     for n in page["notes"]:
-        console.print(f"[dim]{n}[/]", highlight=False)
+        console.print(n, style="dim", highlight=False)

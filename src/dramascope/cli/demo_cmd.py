@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from dramascope.cli.app import WorkspaceOption, app, console, err_console
+from dramascope.cli.app import WorkspaceOption, app, console, err_console, warn
 
 
 @app.command("demo")
@@ -19,13 +19,17 @@ def demo_command(
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed → identical market).")] = 7,
     serve: Annotated[bool, typer.Option("--serve", help="Serve the dashboard on the demo workspace afterwards.")]
     = False,
+    force: Annotated[bool, typer.Option("--force", help="Build the demo even into a workspace holding other data "
+                                        "(it is then marked synthetic).")] = False,
 ) -> None:
     """Generate a synthetic micro-drama market, ingest it into a workspace and report every step."""
     from dramascope.demo import build_demo_workspace
+    from dramascope.demo.workspace_build import check_demo_target
     from dramascope.workspace import default_workspace_path
 
     path = workspace if workspace is not None else default_workspace_path()
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err_console,
+    check_demo_target(path, force)  # before the progress bars: a refusal is one clear line
+    with Progress(TextColumn("{task.description}", markup=False), BarColumn(), TimeElapsedColumn(), console=err_console,
                   transient=True) as bar:
         tasks: dict[str, int] = {}
 
@@ -34,7 +38,8 @@ def demo_command(
                 tasks[label] = bar.add_task(label, total=max(total, 1))
             bar.update(tasks[label], completed=done, total=max(total, 1))
 
-        summary = build_demo_workspace(path, titles=titles, seed=seed, progress=progress, analyse=True)
+        summary = build_demo_workspace(path, titles=titles, seed=seed, progress=progress, analyse=True,
+                                       force=force)
 
     loads = {f"ingest {load.table}": load for load in summary.loads}
     steps = RichTable(title=f"demo workspace {summary.workspace} ({summary.titles} titles, seed {summary.seed})",
@@ -62,7 +67,7 @@ def demo_command(
         console.print("next: dramascope rank --top 20 · dramascope explain TITLE_ID · dramascope serve",
                       highlight=False)
     for warning in summary.warnings:
-        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        warn(warning)
     if serve:
         from dramascope.web import serve as serve_dashboard
 

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
 
-from dramascope.cli.app import WaitOption, WorkspaceOption, app, console, err_console, write_workspace
+from dramascope.cli.app import WaitOption, WorkspaceOption, app, console, err_console, warn, write_workspace
 from dramascope.errors import UserInputError
 
 PROGRESS_MIN_BYTES = 8 << 20  # a bar only for files that take a moment
@@ -37,8 +37,8 @@ def ingest_command(
     big = any(f.is_file() and f.stat().st_size >= PROGRESS_MIN_BYTES for f in files)
     with write_workspace(workspace, create=True, wait=wait) as ws:
         if big:
-            with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-                          console=err_console, transient=True) as bar:
+            with Progress(TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(),
+                          TimeRemainingColumn(), console=err_console, transient=True) as bar:
                 tasks: dict[Path, int] = {}
 
                 def progress(path: Path, done: int, total: int) -> None:
@@ -61,7 +61,7 @@ def ingest_command(
     console.print(summary)
     for f in report.files:
         for warning in f.warnings:
-            err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+            warn(warning)
     if report.rows_valid == 0:
         raise UserInputError(f"nothing valid could be read into {report.table!r}: all {report.rows_read} row(s) "
                              "were quarantined (see the quarantine report above)")

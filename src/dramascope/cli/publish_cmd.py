@@ -16,8 +16,8 @@ def report_cmd(
     period: Annotated[str | None, typer.Option("--period", "-p", help="life, YYYY-MM, YYYY-Www or YYYY-MM-DD "
                                                "(default: the latest run's period)")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="html or pdf")] = "html",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (default: reports/ in the "
-                                                "workspace)")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file or folder (default: reports/ "
+                                                "in the workspace)")] = None,
     lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
 ) -> None:
     """Write the periodic report (top lists, movers, themes, resonance, quality, methodology) as HTML or PDF."""
@@ -44,14 +44,15 @@ def serve_cmd(
 def export_cmd(
     what: Annotated[str, typer.Argument(help="rankings or signals")],
     workspace: WorkspaceOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, parquet or json")] = "csv",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (default: exports/ in the "
-                                                "workspace)")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, parquet, json or xlsx")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file or folder (default: exports/ "
+                                                "in the workspace)")] = None,
     period: Annotated[str | None, typer.Option("--period", "-p", help="Only this period")] = None,
     run_id: Annotated[str | None, typer.Option("--run", help="A stored run id (rankings; default latest)")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="zh or en: the xlsx column headers")] = "zh",
 ) -> None:
-    """Export rankings or signals as CSV, Parquet or JSON."""
+    """Export rankings or signals as CSV, Parquet, JSON or Excel (xlsx)."""
     from dramascope.publish.exports import export
     with read_workspace(workspace) as ws:
-        path = export(ws, what, fmt, output, period=period, run_id=run_id)  # type: ignore[arg-type]
+        path = export(ws, what, fmt, output, period=period, run_id=run_id, lang=lang)  # type: ignore[arg-type]
     console.print(f"{what} exported: {path}")

@@ -149,6 +149,8 @@ def base_report(ws, base: str, period: str | None = None, *, spec=None, run_id: 
         notes += f_notes
     elif not forecasts:
         notes.append("forecasts not requested")
+        for proj in projects:  # every pipeline row has the same keys, whether forecast or not
+            proj["forecast"] = None
     notes.append("projects link to companies through their investors list (the projects table has no company "
                  "column); a project whose investors are not base companies is not counted")
     summary_en, summary_zh = _summary(base, compared or {}, dims, saturating)

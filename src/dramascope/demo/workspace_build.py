@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dramascope.demo.market import DemoFiles, generate_demo_market
+from dramascope.errors import UserInputError
 from dramascope.pipeline import StageResult
 from dramascope.schema import LOAD_ORDER
 
@@ -58,18 +59,71 @@ class DemoSummary:
         return sum(t.quarantined for t in self.loads)
 
 
+def made_by_demo(path: Path) -> bool:
+    """Whether the workspace at ``path`` is marked synthetic (or holds the demo's ground truth, as demo
+    workspaces made before the mark do)."""
+    from dramascope.settings import SETTINGS_FILE, Settings
+
+    if (path / INPUT_FOLDER / "truth.parquet").is_file():
+        return True
+    if not (path / SETTINGS_FILE).is_file():
+        return False
+    try:
+        return Settings.load(path).synthetic
+    except ValueError:
+        return False
+
+
+def check_demo_target(path: Path, force: bool = False) -> None:
+    """Refuse to put synthetic data where real data are: a folder that holds files, or a workspace with
+    rows, that the demo did not make (``force`` allows it; the workspace is then marked synthetic)."""
+    from dramascope.settings import SETTINGS_FILE
+    from dramascope.workspace import Workspace, WorkspaceError
+
+    if force or not path.exists() or made_by_demo(path):
+        return
+    if not path.is_dir():
+        raise UserInputError(f"{path} is not a folder: choose another --workspace for the demo")
+    if not (path / SETTINGS_FILE).is_file():
+        if any(path.iterdir()):
+            raise UserInputError(f"{path} holds files and is not a demo workspace: choose an empty or new folder "
+                                 "with --workspace, or pass --force to build the demo there anyway")
+        return
+    try:
+        with Workspace.open_reader(path) as ws:
+            filled = {name: n for name, n in ws.counts().items() if n}
+    except WorkspaceError:  # settings but nothing published yet: nothing to lose
+        return
+    if filled:
+        held = ", ".join(f"{n:,} rows in {name}" for name, n in list(filled.items())[:4])
+        raise UserInputError(f"the workspace {path} holds data that `dramascope demo` did not make ({held}): the "
+                             "demo would mix synthetic titles and metrics into them. Choose a new folder with "
+                             "--workspace, or pass --force to do it anyway (the workspace is then marked synthetic)")
+
+
+def mark_synthetic(ws) -> None:
+    """Record in the workspace settings that its data are synthetic (pages, reports, exports say so)."""
+    if not ws.settings.synthetic:
+        ws.settings.synthetic = True
+        ws.settings.save(ws.path)
+
+
 def build_demo_workspace(path: Path | str, *, titles: int = 300, seed: int = 7,
-                         progress: DemoProgress | None = None, analyse: bool = False) -> DemoSummary:
+                         progress: DemoProgress | None = None, analyse: bool = False,
+                         force: bool = False) -> DemoSummary:
     """Generate the demo market into ``<path>/demo-input``, ingest every table in load order and
     with ``analyse=True`` run the rest of the flow (emotions, signals, the index for every period).
 
-    Re-running with the same arguments changes nothing (the files are byte-identical and ingest
-    upserts by key: every row comes back ``unchanged``).
+    A workspace holding data the demo did not make is refused (``UserInputError``) unless ``force``;
+    the workspace is marked synthetic before anything is loaded. Re-running with the same arguments
+    changes nothing (the files are byte-identical and ingest upserts by key: every row comes back
+    ``unchanged``).
     """
     from dramascope.ingest import ingest_files
     from dramascope.workspace import Workspace
 
     workspace = Path(path)
+    check_demo_target(workspace, force)
     input_dir = workspace / INPUT_FOLDER
     if progress:
         progress("generate market", 0, 1)
@@ -81,6 +135,7 @@ def build_demo_workspace(path: Path | str, *, titles: int = 300, seed: int = 7,
                                   f"{titles} titles, seed {seed}, into {input_dir}"))
 
     with Workspace.open(workspace) as ws:
+        mark_synthetic(ws)
         for table in LOAD_ORDER:
             paths = files.tables.get(table)
             if not paths:

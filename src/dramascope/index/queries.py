@@ -13,6 +13,18 @@ from dramascope.index import explain as ex
 from dramascope.index import loaders
 from dramascope.index.runs import load_run_meta
 from dramascope.index.spec import spec_from_yaml_text
+from dramascope.index.ties import rank_label, tied_ranks
+from dramascope.schema import MARKET_VALUES, MARKETS
+
+MISSING_DIMENSIONS = "missing_dimensions="
+
+
+def missing_dimensions(flags: str | None) -> list[str]:
+    """The main dimensions a title listed apart lacks, read from its stored flags."""
+    for token in (flags or "").split(";"):
+        if token.startswith(MISSING_DIMENSIONS):
+            return [c for c in token[len(MISSING_DIMENSIONS):].split(",") if c]
+    return []
 
 
 def _runs(ws) -> pd.DataFrame:
@@ -51,6 +63,53 @@ def _clean(v):
     if isinstance(v, (np.integer,)):
         return int(v)
     return v
+
+
+def _rank(v) -> int | None:
+    """A rank is a whole number; pandas holds ranks as floats once some title is unranked (NaN)."""
+    v = _clean(v)
+    return None if v is None else int(v)
+
+
+def _distinct(ws, table: str, column: str) -> set[str]:
+    if not ws.has_table(table):
+        return set()
+    t = ws.table(table)
+    return {v for v in ws.engine.to_pandas(t.select(column).distinct())[column] if v is not None}
+
+
+def _accepted(values) -> str:
+    shown = sorted(values)
+    return ", ".join(shown[:30]) + (f" … ({len(shown)} in all)" if len(shown) > 30 else "") if shown else "none"
+
+
+def check_filters(ws, theme: str | None, market: str | None, platform: str | None) -> str | None:
+    """Refuse filter values this workspace cannot have (a typo would otherwise give an empty ranking that
+    looks like a real answer). Returns the market as its canonical code (国内 → domestic)."""
+    if market is not None:
+        market = dict(MARKET_VALUES).get(market, market)
+        if market not in MARKETS:
+            raise UserInputError(f"unknown market {market!r}; accepted: {', '.join(MARKETS)}", field="market")
+    if platform is not None:
+        known = _distinct(ws, "metrics", "platform")
+        if platform not in known:
+            raise UserInputError(f"unknown platform {platform!r}; platforms in this workspace: {_accepted(known)}",
+                                 field="platform")
+    if theme is not None:
+        from dramascope.themes.taxonomy import load_taxonomy
+
+        known = {t.code for t in load_taxonomy().themes} | _distinct(ws, "title_themes", "theme")
+        if ws.has_table("titles"):
+            t = ws.table("titles")
+            known |= _distinct_list(ws, t.themes)
+        if theme not in known:
+            raise UserInputError(f"unknown theme {theme!r}; accepted: {_accepted(known)}", field="theme")
+    return market
+
+
+def _distinct_list(ws, column) -> set[str]:
+    values = ws.engine.to_pandas(column.unnest().name("v").as_table().distinct())["v"]
+    return {v for v in values if v is not None}
 
 
 def _title_filter_ids(ws, theme: str | None, market: str | None, platform: str | None) -> set[str] | None:
@@ -108,7 +167,15 @@ def rank_table(ws, period: str | None = None, dimension: str | None = None, top:
     if dimension is not None and dimension not in dim_codes:
         raise UserInputError(f"unknown dimension {dimension!r} (this run has: {', '.join(dim_codes)})",
                              field="dimension")
+    spec = spec_from_yaml_text(load_run_meta(ws, run_id)["spec_yaml"], source=f"run {run_id}").spec
+    feeds = {d.code: (d.data_zh or d.name_zh, d.data_en or d.name_en) for d in spec.dimensions}
+    advice = _grade_advice(ws, scores["title_id"])
     wide = dims.pivot(index="title_id", columns="dimension", values="score")
+    # Ties are read on the whole run, before any filter: "=3" means another title anywhere holds rank 3.
+    tied_index = tied_ranks(scores["rank"])
+    tied_dim = ({} if dimension is None else
+                {dimension: tied_ranks(dims.loc[dims["dimension"] == dimension, "rank"])})
+    market = check_filters(ws, theme, market, platform)
     keep = _title_filter_ids(ws, theme, market, platform)
     if keep is not None:
         scores = scores[scores["title_id"].isin(keep)]
@@ -127,18 +194,37 @@ def rank_table(ws, period: str | None = None, dimension: str | None = None, top:
         rec = {"title_id": row["title_id"], "name": names.get(row["title_id"]), "period": row["period"],
                "run_id": run_id}
         if dimension is None:
-            rec.update(score=_clean(row["score"]), rank=_clean(row["rank"]), rank_low=_clean(row["rank_low"]),
+            rec.update(score=_clean(row["score"]), rank=_rank(row["rank"]), rank_low=_clean(row["rank_low"]),
                        rank_high=_clean(row["rank_high"]), rank_median=_clean(row["rank_median"]))
+            ties = tied_index
         else:
-            rec.update(score=_clean(row["_dscore"]), rank=_clean(row["_drank"]), rank_low=None, rank_high=None,
-                       rank_median=None, index_score=_clean(row["score"]), index_rank=_clean(row["rank"]),
+            rec.update(score=_clean(row["_dscore"]), rank=_rank(row["_drank"]), rank_low=None, rank_high=None,
+                       rank_median=None, index_score=_clean(row["score"]), index_rank=_rank(row["rank"]),
                        index_rank_low=_clean(row["rank_low"]), index_rank_high=_clean(row["rank_high"]))
+            ties = tied_dim[dimension]
+        rec["tied"] = rec["rank"] is not None and int(rec["rank"]) in ties
+        rec["rank_label"] = rank_label(rec["rank"], rec["tied"])
         rec["data_quality"] = _clean(row["data_quality"])
         rec["flags"] = row["flags"] or ""
+        rec["missing_dimensions"] = missing_dimensions(rec["flags"])
+        rec["needs_zh"] = "；".join(f"{c}：{feeds[c][0]}" for c in rec["missing_dimensions"] if c in feeds)
+        rec["needs_en"] = "; ".join(f"{c}: {feeds[c][1]}" for c in rec["missing_dimensions"] if c in feeds)
+        rec["grade_advice_zh"], rec["grade_advice_en"] = advice.get(row["title_id"], ("", ""))
         for code in dim_codes:
             rec[code] = _clean(wide.at[row["title_id"], code]) if row["title_id"] in wide.index else None
         out.append(rec)
     return out
+
+
+def _grade_advice(ws, ids) -> dict[str, tuple[str, str]]:
+    """title_id → (zh, en): which data would raise its data-quality grade."""
+    from dramascope.signals.fraud import grade_advice
+
+    if not ws.has_table("data_quality"):
+        return {}
+    t = ws.table("data_quality")
+    df = ws.engine.to_pandas(t.filter(t.title_id.isin(list(ids))).select("title_id", "grade", "reasons"))
+    return {r.title_id: grade_advice(r.grade, r.reasons) for r in df.itertuples()}
 
 
 def explain_title(ws, title_id: str, period: str | None = None, run_id: str | None = None) -> dict:
@@ -156,6 +242,7 @@ def explain_title(ws, title_id: str, period: str | None = None, run_id: str | No
                              field="title_id")
     me = mine.iloc[0]
     ranked = scores.dropna(subset=["rank"]).sort_values(["rank", "title_id"]).reset_index(drop=True)
+    tied = _clean(me["rank"]) is not None and int(me["rank"]) in tied_ranks(scores["rank"])
     c = ws.table("index_contributions")
     contrib = ws.engine.to_pandas(c.filter(c.run_id == run_id).filter(
         c.title_id.isin([title_id] + _peer_ids(ranked, me))))
@@ -167,7 +254,8 @@ def explain_title(ws, title_id: str, period: str | None = None, run_id: str | No
     result = {
         "title_id": title_id, "name": _names(ws, [title_id]).get(title_id), "run_id": run_id,
         "period": meta["period"], "spec": meta["spec_name"], "aggregation": meta["aggregation"],
-        "score": _clean(me["score"]), "rank": _clean(me["rank"]), "rank_low": _clean(me["rank_low"]),
+        "score": _clean(me["score"]), "rank": _clean(me["rank"]), "rank_label": rank_label(_clean(me["rank"]), tied),
+        "missing_dimensions": missing_dimensions(me["flags"]), "rank_low": _clean(me["rank_low"]),
         "rank_median": _clean(me["rank_median"]), "rank_high": _clean(me["rank_high"]),
         "n_ranked": int(len(ranked)), "data_quality": _clean(me["data_quality"]), "flags": me["flags"] or "",
         "contributions": {k: _clean(v) for k, v in mine_c["contribution"].items()},

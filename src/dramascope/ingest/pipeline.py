@@ -397,9 +397,12 @@ def _publish_report(rep: FileReport, tmp_report: Path, report_path: Path) -> Fil
 
 
 def _write_report(engine, expr, target: Path) -> None:
-    """Stream the quarantine rows of this ingest to CSV (file, line, field, value, reason, raw)."""
+    """Stream the quarantine rows of this ingest to CSV (file, line, field, value, reason, raw); values from
+    the file are untrusted, so cells a spreadsheet would run as formulas are neutralised."""
+    from dramascope.csv_safety import neutralise_table
+
     columns = ["file", "line", "field", "value", "reason", "raw"]
     schema = pa.schema([QUARANTINE_SCHEMA.field(c) for c in columns])
     with pacsv.CSVWriter(target, schema) as writer:
         for batch in engine.con.to_pyarrow_batches(expr.select(*columns)):
-            writer.write_table(pa.Table.from_batches([batch]).cast(schema))
+            writer.write_table(neutralise_table(pa.Table.from_batches([batch]).cast(schema)))

@@ -93,7 +93,7 @@ def rankings_page(ws: Workspace, q: RankingQuery, cache: PublishCache | None = N
     page_rows, total = idx.ranking(ws, run, q, cache)
     pages = max(1, math.ceil(total / q.page_size)) if total else 0
     return RankingsPage(run=run, filters=filters, options=options, total=total, page=q.page,
-                        page_size=q.page_size, pages=pages, rows=page_rows)
+                        page_size=q.page_size, pages=pages, rows=page_rows, listed_apart=idx.listed_apart(ws, run))
 
 
 def title_page(ws: Workspace, title_id: str, q: PeriodQuery) -> TitlePage:
@@ -172,11 +172,47 @@ def runs_page(ws: Workspace) -> RunsPage:
 
 
 # -- writes (the web app checks the token before calling these) ------------------------------------
-def ingest_upload(ws: Workspace, table: str, path: Path, fmt: str) -> dict[str, Any]:
+def ingest_upload(ws: Workspace, table: str, paths: list[Path]) -> dict[str, Any]:
+    """Ingest uploaded files in order (each read by its extension's reader). The answer names each file by
+    its name alone and the quarantine report relative to the workspace: server paths stay private. When a
+    file is refused, the message says which files of the request were already ingested."""
     from dramascope.ingest import ingest_files
 
-    report = ingest_files(ws, table, [path], format=fmt)
-    return _plain(report)
+    reports = []
+    for path in paths:
+        try:
+            reports.append(_plain(ingest_files(ws, table, [path])))
+        except UserInputError as exc:
+            done = [p.name for p in paths[:len(reports)]]
+            raise UserInputError(f"{path.name}: {exc}" + (f" (ingested before it: {', '.join(done)})" if done else "")
+                                 ) from exc
+    files = [_public_file(ws, f) for r in reports for f in r.get("files", [])]
+    summary = {k: v for k, v in reports[0].items() if k != "files"} if len(reports) == 1 else {"table": table}
+    return _without_folders(ws, {**summary, "files": files}, {str(p.parent) for p in paths})
+
+
+def _public_file(ws: Workspace, report: dict[str, Any]) -> dict[str, Any]:
+    out = dict(report)
+    for key in ("path", "file"):
+        if isinstance(out.get(key), str):
+            out[key] = Path(out[key]).name
+    if out.get("quarantine_report"):
+        q = Path(out["quarantine_report"])
+        out["quarantine_report"] = str(q.relative_to(ws.path)) if q.is_relative_to(ws.path) else q.name
+    return out
+
+
+def _without_folders(ws: Workspace, obj: Any, folders: set[str]) -> Any:
+    """Every string of the answer with the upload folders and the workspace folder taken out."""
+    if isinstance(obj, str):
+        for folder in sorted(folders | {str(ws.path)}, key=len, reverse=True):
+            obj = obj.replace(folder + "/", "").replace(folder, "")
+        return obj
+    if isinstance(obj, dict):
+        return {k: _without_folders(ws, v, folders) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_without_folders(ws, v, folders) for v in obj]
+    return obj
 
 
 def run_index_request(ws: Workspace, period: str, spec: str | None) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from dramascope.publish import index_data as idx
 from dramascope.publish import quality as ql
 from dramascope.publish.access import has, has_columns, rows, title_names
 from dramascope.publish.models import MethodologyPage, RankRow, RunInfo, ThemePoint
+from dramascope.publish.output_files import atomic_output, resolve_output
 from dramascope.publish.page_charts import _interval_rows
 from dramascope.publish.params import RankingQuery
 from dramascope.publish.themes import themes_landscape
@@ -72,6 +73,7 @@ class ReportData:
     methodology: MethodologyPage
     charts: dict[str, dict] = field(default_factory=dict)
     bases: list[dict] = field(default_factory=list)
+    synthetic: bool = False  # the workspace's data were made by `dramascope demo`
 
 
 # -- data -------------------------------------------------------------------------------------------
@@ -188,6 +190,7 @@ def build_report_data(ws, period: str | None = None, lang: Lang = "zh") -> Repor
         theme_trend=theme_release_trend(ws), themes=themes_landscape(ws, run.period or "life", run)[:15],
         resonance=resonance_highlights(ws, run), grades=ql.grade_counts(ws), suspects=ql.suspects(ws, limit=10),
         quarantine_total=total, methodology=idx.methodology(ws, run), bases=base_sections(ws, run),
+        synthetic=ws.settings.synthetic,
     )
     data.charts = report_charts(data, lang)
     return data
@@ -228,7 +231,10 @@ def render_report_html(data: ReportData, lang: Lang = "zh", chart_format: Litera
     """The report as one self-contained HTML file (charts inlined as data: URIs; no external asset)."""
     from dramascope.web.app import _fmt, _fmt_int
 
-    images = {name: _chart_uri(spec, chart_format) for name, spec in data.charts.items()}
+    # Every chart the template knows, empty where the data has none (a board-only market has no
+    # release dates, so no theme trend): the template's strict undefined would fail on a missing key.
+    images = dict.fromkeys(("intervals", "theme_trend", "themes", "grades"), "")
+    images.update({name: _chart_uri(spec, chart_format) for name, spec in data.charts.items()})
     return _environment().get_template("report.html").render(
         data=data, images=images, lang=lang, fmt=_fmt, fmt_int=_fmt_int,
         t=lambda key, **kw: translate(key, lang, **kw), pick=lambda zh, en: pick(zh, en, lang),
@@ -249,14 +255,13 @@ def write_report(ws, *, period: str | None = None, fmt: str = "html", output: Pa
         raise UserInputError(f"unknown language {lang!r}: use zh or en", field="lang")
     data = build_report_data(ws, period, chosen)
     html = render_report_html(data, chosen, "png" if fmt == "pdf" else "svg")
-    if output is None:
-        output = ws.reports_dir / f"dramascope-report-{data.run.period}-{chosen}.{fmt}"
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "html":
-        output.write_text(html, encoding="utf-8")
-    else:
-        pdf_document(html).write_pdf(str(output))
+    default = ws.reports_dir / f"dramascope-report-{data.run.period}-{chosen}.{fmt}"
+    output = resolve_output(output, default)  # a folder gets the default file name
+    with atomic_output(output) as tmp:
+        if fmt == "html":
+            tmp.write_text(html, encoding="utf-8")
+        else:
+            pdf_document(html).write_pdf(str(tmp))
     return output
 
 

@@ -89,12 +89,12 @@ def detect_format(path: Path | None, given: str | None, role: str) -> str:
         if given not in FORMATS:
             raise UserInputError(f"unknown {role} format {given!r}: use jsonl, csv or parquet")
         return given
-    from dramascope.ingest.readers import _EXTENSIONS
+    from dramascope.ingest.readers import FORMAT_OF_EXTENSION
 
     if path is None:
         return "jsonl"
-    fmt = _EXTENSIONS.get(path.suffix.lower())
-    if fmt is None:
+    fmt = FORMAT_OF_EXTENSION.get(path.suffix.lower())
+    if fmt not in FORMATS:
         raise UserInputError(f"cannot tell the {role} format from the extension {path.suffix!r}; "
                              "give --format jsonl|csv|parquet", file=str(path))
     return fmt

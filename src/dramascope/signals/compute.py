@@ -32,7 +32,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from dramascope.signals import commercial, dissemination, fraud, innovation, reputation, social
+from dramascope.signals import boards, commercial, dissemination, fraud, innovation, reputation, social
 from dramascope.signals import semantic as semantic_mod
 from dramascope.signals.base import SIGNAL_SCHEMA
 from dramascope.signals.common import period_start, stored_as
@@ -306,7 +306,7 @@ def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
     sem_t = ws.table("semantic_novelty")
     static = _union([
         reputation.reputation_static_signals(ratings),
-        innovation.innovation_static_signals(title_themes, titles),
+        innovation.innovation_static_signals(title_themes, boards.dated_titles(titles, ws.table("chart_entries"))),
         sem_t.select("title_id", "period", indicator=ibis.literal("semantic_novelty"),
                      value=sem_t.semantic_novelty, quality_flag=ibis.literal("ok")),
         social.social_static_signals(title_themes, ws.table("recommendations"), titles),
@@ -331,6 +331,7 @@ def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
         parts.append(reputation.reputation_period_signals(pt, texts, emotions, g))
         parts.append(social.overseas_reach_domestic(pt, titles))
         parts.append(commercial.commercial_signals(pt, titles, episodes))
+        parts.append(boards.board_signals(ws.table("chart_entries"), g))
         parts.append(static if g == "life" else _replicate_static(static, pt))
         if res is not None:
             parts.append(res[0](ws, g, periods))

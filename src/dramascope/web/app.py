@@ -51,7 +51,8 @@ from dramascope.publish.params import CompareQuery, PeriodQuery, RankingQuery
 from dramascope.schema import TABLES
 from dramascope.web import security
 from dramascope.web.i18n import DEFAULT_LANG, Lang, label_name, normalise_lang, pick, translate
-from dramascope.web.kit import PageKit, finite
+from dramascope.web.heavy import HeavyPool
+from dramascope.web.kit import PageKit, finite, printable
 from dramascope.web.production_routes import register_production_routes
 from dramascope.workspace import Workspace, WorkspaceBusy, WorkspaceError
 
@@ -67,8 +68,9 @@ NAV = (("overview", "/"), ("rankings", "/rankings"), ("themes", "/themes"), ("co
 LANG_COOKIE = "lang"
 T = TypeVar("T")
 
-# Content-Security-Policy: scripts only from this server (Vega compiles its expressions with Function,
-# hence 'unsafe-eval'; there are no inline scripts), no framing, no third-party connections.
+# Content-Security-Policy, on every answer (the API docs included: Swagger UI is vendored and started from
+# a script file): scripts only from this server (Vega compiles its expressions with Function, hence
+# 'unsafe-eval'; there are no inline scripts), no framing, no third-party connections.
 CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -92,6 +94,13 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorOut, "description": "Upload larger than the workspace limit"},
     415: {"model": ErrorOut, "description": "Unsupported file type"},
 }
+DOCS_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>DramaScope API</title>
+<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css"></head>
+<body><div id="swagger-ui" data-openapi-url="/openapi.json"></div>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/js/api-docs.js"></script></body></html>
+"""
 
 
 class IndexRunRequest(BaseModel):
@@ -148,7 +157,8 @@ Lng = Annotated[Lang, Depends(resolve_lang)]
 TitleIdPath = Annotated[str, PathParam(min_length=1, max_length=200, description="Title id")]
 TablePath = Annotated[str, PathParam(pattern=r"^[a-z_]{1,40}$", description="Canonical table name")]
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(security.bearer)]
-UploadParam = Annotated[UploadFile, File(description="csv, parquet or jsonl")]
+UploadParam = Annotated[list[UploadFile], File(description="One or more files (the same field repeated); "
+                                                        "accepted extensions: " + ", ".join(security.UPLOAD_SUFFIXES))]
 
 
 _LOCKS: "weakref.WeakKeyDictionary[Workspace, threading.RLock]" = weakref.WeakKeyDictionary()
@@ -176,6 +186,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     cache = PublishCache(ws) if cache else None
 
     app = FastAPI(
+        docs_url=None, redoc_url=None,  # /docs is served below from the vendored Swagger UI
         title="DramaScope API",
         version=__version__,
         description="Rankings, explanations, emotion curves, themes, methodology and data quality of the "
@@ -184,6 +195,9 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     )
     app.state.workspace = ws
     app.state.cache = cache
+    settings = ws.settings
+    heavy = HeavyPool(settings.analysis_workers, settings.analysis_queue, settings.analysis_per_client)
+    app.state.heavy = heavy
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     def compute(fn: Callable[..., T], *args: Any) -> T:
@@ -229,7 +243,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             "label_name": lambda code: label_name(code, lang),
             "name_of": lambda row: pick(_get(row, "name"), _get(row, "name_en"), lang) or _get(row, "title_id"),
             "lang_switch_url": request.url.path + "?" + urlencode(params),
-            "json_url": json_url, "page_url": page_url, **extra,
+            "json_url": json_url, "page_url": page_url, "synthetic": ws.settings.synthetic, **extra,
         }
         html = env.get_template(template).render(context)
         response = HTMLResponse(html, status_code=status_code)
@@ -252,6 +266,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
 
     # -- errors: 4xx with a clear message, JSON under /api, a page elsewhere -----------------------
     def error_response(request: Request, status_code: int, message: str, headers: dict | None = None):
+        message = printable(message)  # messages may quote what the client sent
         if _is_api(request) or _local_path(request) == "/openapi.json":
             return JSONResponse({"detail": message}, status_code=status_code, headers=headers)
         return render(request, "error", "error.html", None, resolve_lang(request), status_code=status_code,
@@ -260,7 +275,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
         if _is_api(request):
-            return JSONResponse({"detail": _jsonable_errors(exc.errors())}, status_code=422)
+            return JSONResponse({"detail": printable(_jsonable_errors(exc.errors()))}, status_code=422)
         msg = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}" for e in exc.errors())
         return error_response(request, 422, msg)
 
@@ -302,8 +317,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        if request.url.path not in ("/docs", "/redoc"):  # Swagger UI needs its own inline script
-            response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", CSP)
         return response
 
     # -- pages and their JSON twins ----------------------------------------------------------------
@@ -367,7 +381,13 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     def health() -> dict[str, Any]:
         with lock:
             ws.refresh()
-            return {"status": "ok", "version": __version__, "tables": ws.counts()}
+            return {"status": "ok", "version": __version__, "synthetic": ws.settings.synthetic,
+                    "tables": ws.counts()}
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs():
+        """Swagger UI from /static/vendor (no CDN: the docs work offline and under the CSP)."""
+        return HTMLResponse(DOCS_HTML)
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon():
@@ -381,16 +401,22 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
               dependencies=[Depends(require_token)],
               summary="Upload a file into a canonical table (bearer token; size-limited)")
     async def ingest_upload(request: Request, table: TablePath, file: UploadParam):
+        """Every file of the request is ingested, in order, or none is: types and names are checked before
+        anything is stored. Answers name files by their upload names, never by where the server kept them."""
         if table not in TABLES:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"unknown table {table!r}; known: {', '.join(TABLES)}")
         limit = ws.settings.max_upload_bytes
         security.check_declared_size(request, limit)
+        security.check_upload_names(file)
         with tempfile.TemporaryDirectory(prefix="dramascope-upload-") as tmp:
-            path = await security.save_upload(file, Path(tmp), limit)
-            fmt = security.upload_format(path.name)
-            detail = await run_in_threadpool(write, f"ingest {table}", pages.ingest_upload, table, path, fmt)
-            if cache is not None:
-                cache.invalidate()
+            paths = [await security.save_upload(f, Path(tmp), limit) for f in file]
+            try:  # one writer session for every file: they are published together or not at all
+                detail = await run_in_threadpool(write, f"ingest {table}", pages.ingest_upload, table, paths)
+            except DramaScopeError as exc:
+                raise security.without_folder(exc, tmp) from None
+            finally:
+                if cache is not None:
+                    cache.invalidate()
         return WriteResult(ok=True, detail=detail)
 
     @app.post("/api/index/run", response_model=WriteResult, responses=WRITE_ERRORS, tags=["write"], dependencies=[Depends(require_token)],
@@ -401,7 +427,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             cache.invalidate()
         return WriteResult(ok=True, detail=detail)
 
-    kit = PageKit(ws=ws, compute=compute, twin=twin_dict)
+    kit = PageKit(ws=ws, compute=compute, twin=twin_dict, heavy=heavy)
     register_production_routes(app, kit)
 
     @app.get("/api", include_in_schema=False)

@@ -42,7 +42,10 @@ BaseName = Annotated[str, PathParam(min_length=1, max_length=100, description="P
 BaseQuery = Annotated[str | None, Query(min_length=1, max_length=100, description="Only companies of this base")]
 
 EMPTY_FORM = {"text": "", "lang": "auto", "episode_seconds": None, "compare": True}
-SCRIPT_ERRORS: dict[int | str, dict[str, Any]] = {413: {"description": "Script larger than the limit"}}
+SCRIPT_ERRORS: dict[int | str, dict[str, Any]] = {
+    413: {"description": "Script larger than the limit"},
+    429: {"description": "Too many analyses at once (for this client or the server); see Retry-After"},
+}
 
 
 class ScriptRequest(BaseModel):
@@ -87,6 +90,9 @@ def _script_request(body: bytes, content_type: str) -> ScriptRequest:
         payload = json.loads(body or b"null")
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise RequestValidationError([{"type": "json_invalid", "loc": ("body",), "msg": f"the body is not JSON: {exc}",
+                                       "input": None}]) from None
+    except RecursionError:  # JSON nested deeper than the parser recurses: no script is shaped like that
+        raise RequestValidationError([{"type": "json_invalid", "loc": ("body",), "msg": "the body is nested too deeply",
                                        "input": None}]) from None
     return ScriptRequest.model_validate(payload)
 
@@ -163,19 +169,23 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
                   "application/json": {"schema": ScriptRequest.model_json_schema()}}}})
     @app.post("/script", response_class=HTMLResponse, include_in_schema=False)
     async def script_analyze(request: Request, lang: Lng):
-        body = await _read_bounded(request, MAX_SCRIPT_BYTES)
-        try:
-            req = _script_request(body, request.headers.get("content-type", ""))
-        except ValidationError as exc:
-            raise RequestValidationError(
-                [dict(e, loc=("body", *e["loc"])) for e in exc.errors(include_url=False)]) from None
-        from starlette.concurrency import run_in_threadpool
+        # Admitted first (429 when the pool or this client is at its limit), so a refused client costs
+        # nothing; the analysis runs on the heavy pool without the workspace lock, which is held only
+        # while the comparison's few rows are read.
+        with kit.heavy.slot(request):
+            body = await _read_bounded(request, MAX_SCRIPT_BYTES)
+            try:
+                req = _script_request(body, request.headers.get("content-type", ""))
+            except ValidationError as exc:
+                raise RequestValidationError(
+                    [dict(e, loc=("body", *e["loc"])) for e in exc.errors(include_url=False)]) from None
+            from starlette.concurrency import run_in_threadpool
 
-        def analyse(w):
-            return chain_pages.script_page_data(req.text, lang=req.lang, episode_seconds=req.episode_seconds,
-                                                ws=w if req.compare else None)
+            from dramascope.chain.script_compare import top_title_scripts
 
-        data = await run_in_threadpool(compute, analyse)
+            benchmark = await run_in_threadpool(compute, top_title_scripts) if req.compare else None
+            data = await kit.heavy.run(lambda: chain_pages.script_page_data(
+                req.text, lang=req.lang, episode_seconds=req.episode_seconds, benchmark=benchmark))
         chart = data.get("chart")
         return twin(request, "script", "script.html", data, lang, form=req.model_dump(),
                     charts={"chart-script": chart} if chart else {})

@@ -14,10 +14,13 @@ from pathlib import Path
 from fastapi import HTTPException, Request, UploadFile, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from dramascope.errors import DramaScopeError
+from dramascope.ingest.readers import FORMAT_OF_EXTENSION
+
 bearer = HTTPBearer(auto_error=False, description="The workspace's api_token (dramascope.toml)")
 
-UPLOAD_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".jsonl": "jsonl",
-                   ".json": "jsonl", ".ndjson": "jsonl"}
+# What an upload may be is what the ingest readers read: the one list, kept by the readers.
+UPLOAD_SUFFIXES = FORMAT_OF_EXTENSION
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._\-\u4e00-\u9fff]+")
 CHUNK = 1 << 20
 
@@ -53,6 +56,34 @@ def check_declared_size(request: Request, limit: int) -> None:
     if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:  # multipart framing slack
         raise HTTPException(413,
                             f"upload larger than the workspace limit of {limit} bytes")
+
+
+def check_upload_names(uploads: list[UploadFile]) -> None:
+    """Before anything is stored: every file has a type the readers read (415) and its own name (400)."""
+    if not uploads:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "no file in the request")
+    seen: set[str] = set()
+    for upload in uploads:
+        name = safe_filename(upload.filename)
+        upload_format(name)
+        if name in seen:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, f"two files in the request are named {name!r}: "
+                                "rename one (each file is ingested under its own name)")
+        seen.add(name)
+
+
+def without_folder(exc: DramaScopeError, folder: str | Path) -> DramaScopeError:
+    """The same error with the server's temporary folder taken out of its message (clients see file names)."""
+    import copy
+
+    message = str(exc)
+    for prefix in sorted({str(Path(folder)), str(Path(folder).resolve())}, key=len, reverse=True):
+        message = message.replace(prefix + "/", "").replace(prefix, "")
+    clean = copy.copy(exc)
+    clean.args = (message,)
+    if getattr(clean, "file", None):
+        clean.file = Path(clean.file).name
+    return clean
 
 
 async def save_upload(upload: UploadFile, folder: Path, limit: int) -> Path:
