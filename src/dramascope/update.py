@@ -35,7 +35,8 @@ from dramascope.errors import UserInputError
 from dramascope.signals.periods import DEFAULT_GRANULARITIES
 
 # Tables whose rows belong to one day, and the column that says which: a new file for one of them
-# touches only its days' periods.
+# touches only its days' periods. chart_entries is dated too, but a title's first board day can stand
+# in for its release date, which every period's static signals read: its files recompute everything.
 DATED_COLUMNS: dict[str, str] = {"metrics": "date", "comments": "posted_at"}
 # Columns left out of the day fingerprints: a comment's text is read by the scorer (new or older-model
 # comments only, found apart: pending_comment_days) and by the fraud detectors, whose flags are
