@@ -77,8 +77,9 @@ DAILY_TABLES = ("metrics", "comments")  # tables split into one file per day
 @pytest.fixture(scope="session")
 def daily_demo(tmp_path_factory):
     """A 30-title demo market (seed 5) cut to 2026-06-15 … 2026-07-02, with its metrics and comments
-    split into one file per day (``days``: day → {table: file}) and every other table whole
-    (``static``: table → files), so that a test can build a workspace from some days and add the rest."""
+    split into one file per day (``days``: day → {table: file}) and every other table but the chart
+    boards whole (``static``: table → files), so that a test can build a workspace from some days and
+    add the rest."""
     return split_demo_by_day(tmp_path_factory.mktemp("daily-demo"), titles=30, seed=5,
                              first=_date(2026, 6, 15), last=_date(2026, 7, 2))
 
@@ -121,7 +122,10 @@ def split_demo_by_day(out: Path, *, titles: int, seed: int, first, last):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(rows) + "\n", encoding="utf-8")
         days.setdefault(day, {})["comments"] = path
-    static = {t: paths for t, paths in files.tables.items() if t not in DAILY_TABLES and files.rows.get(t, 1)}
+    # Chart boards span the whole market's dates (months outside the cut would have boards and too few
+    # titles to rank); the daily job recomputes everything for a chart file anyway.
+    static = {t: paths for t, paths in files.tables.items()
+              if t not in (*DAILY_TABLES, "chart_entries") and files.rows.get(t, 1)}
     return SimpleNamespace(static=static, days=dict(sorted(days.items())))
 
 
