@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("index",),
     ("chain",),
     ("companies",),
-    ("pipeline",),
+    ("pipeline", "update"),
     ("demo",),
     ("publish", "schema_docs"),
     ("web", "cli", "__main__"),

@@ -6,6 +6,7 @@ e.g. ``2026-W05``) or ``YYYY-MM-DD`` (day). Labels are built with Ibis so DuckDB
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Literal
 
@@ -14,6 +15,9 @@ import ibis.expr.types as ir
 
 Granularity = Literal["life", "month", "week", "day"]
 GRANULARITIES: tuple[str, ...] = ("life", "month", "week", "day")
+# What a full run and the daily job compute: the same set, so that the daily job's result equals a full
+# recompute (and the dashboard has daily and weekly boards).
+DEFAULT_GRANULARITIES: tuple[str, ...] = GRANULARITIES
 
 _PATTERNS = {
     "life": re.compile(r"^life$"),
@@ -49,3 +53,62 @@ def period_label(date: ir.DateValue, granularity: Granularity) -> ir.StringValue
         thursday = date + (3 - weekday).as_interval("D")
         return thursday.year().cast("string") + "-W" + _pad2(date.week_of_year())
     raise ValueError(f"unknown granularity {granularity!r}")
+
+
+def start_of(day: datetime.date, granularity: Granularity) -> datetime.date | None:
+    """First day of the period containing ``day`` (None for ``life``): the Python twin of
+    ``common.period_start``, for the few dates a run names (tests check both agree)."""
+    if granularity == "life":
+        return None
+    if granularity == "day":
+        return day
+    if granularity == "week":
+        return day - datetime.timedelta(days=day.weekday())
+    if granularity == "month":
+        return day.replace(day=1)
+    raise ValueError(f"unknown granularity {granularity!r}")
+
+
+def next_start(start: datetime.date, granularity: Granularity) -> datetime.date:
+    """First day of the period after the one starting at ``start``."""
+    if granularity == "day":
+        return start + datetime.timedelta(days=1)
+    if granularity == "week":
+        return start + datetime.timedelta(days=7)
+    if granularity == "month":
+        return (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    raise ValueError(f"no next period for granularity {granularity!r}")
+
+
+def label_of(start: datetime.date | None, granularity: Granularity) -> str:
+    """The label of the period starting at ``start``: the Python twin of :func:`period_label`."""
+    if granularity == "life":
+        return "life"
+    if granularity == "day":
+        return start.isoformat()
+    if granularity == "month":
+        return f"{start.year:04d}-{start.month:02d}"
+    if granularity == "week":
+        year, week, _ = start.isocalendar()
+        return f"{year:04d}-W{week:02d}"
+    raise ValueError(f"unknown granularity {granularity!r}")
+
+
+def start_of_label(label: str) -> datetime.date:
+    """First day of a day, ISO week or month label (the inverse of :func:`label_of`)."""
+    gran = granularity_of(label)
+    if gran == "day":
+        return datetime.date.fromisoformat(label)
+    if gran == "month":
+        return datetime.date(int(label[:4]), int(label[5:7]), 1)
+    if gran == "week":
+        return datetime.date.fromisocalendar(int(label[:4]), int(label[6:8]), 1)
+    raise ValueError(f"period {label!r} has no first day")
+
+
+def span_of(labels: list[str]) -> tuple[datetime.datetime, datetime.datetime]:
+    """[first instant, instant after the last) of dated period labels of one granularity: a range test
+    an engine can answer from its min/max statistics before the exact label test."""
+    starts = sorted(start_of_label(p) for p in labels)
+    end = next_start(starts[-1], granularity_of(labels[0]))
+    return datetime.datetime.combine(starts[0], datetime.time()), datetime.datetime.combine(end, datetime.time())

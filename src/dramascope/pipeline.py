@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from dramascope.signals.periods import DEFAULT_GRANULARITIES
+
 Progress = Callable[[str, int, int], None]
 
 
@@ -32,7 +34,7 @@ class PipelineSummary:
         return sum(s.seconds for s in self.stages)
 
 
-def analyze(ws, *, granularities: Sequence[str] = ("life", "month"),
+def analyze(ws, *, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
             progress: Progress | None = None, spec: str | None = None) -> PipelineSummary:
     """What ``dramascope analyze`` does: emotions for new comments, then themes and every signal family.
 
@@ -62,19 +64,39 @@ def analyze(ws, *, granularities: Sequence[str] = ("life", "month"),
     return summary
 
 
-def refresh_workspace(ws, *, granularities: Sequence[str] = ("life", "month"), index_periods: str = "all",
+# The latest periods of the fine granularities that a full refresh indexes: two weeks of daily boards and
+# two months of weekly ones (older ones keep their signals; `dramascope index run --period P` indexes one).
+# From then on the daily job indexes each period its data touches, so the boards stay complete.
+RECENT_PERIODS_INDEXED = {"day": 14, "week": 8}
+
+
+def history_periods(present: Sequence[str]) -> list[str]:
+    """The periods a full refresh indexes: ``life``, every month (and year), and the latest
+    :data:`RECENT_PERIODS_INDEXED` days and weeks."""
+    from dramascope.index.loaders import granularity
+
+    keep = []
+    for g in ("life", "year", "month", "week", "day"):
+        labels = sorted(p for p in present if granularity(p) == g)
+        limit = RECENT_PERIODS_INDEXED.get(g)
+        keep += labels[-limit:] if limit else labels
+    return keep
+
+
+def refresh_workspace(ws, *, granularities: Sequence[str] = DEFAULT_GRANULARITIES, index_periods: str = "all",
                       spec: str | None = None, progress: Progress | None = None) -> PipelineSummary:
     """:func:`analyze`, then run the index.
 
-    ``index_periods`` is ``"all"`` (every period present in the signals, so trends and movers exist) or
+    ``index_periods`` is ``"all"`` (every period of :func:`history_periods`, so trends and movers exist) or
     one period label such as ``"life"``.
     """
-    from dramascope.index import recompute_history, run_index
+    from dramascope.index import run_index
+    from dramascope.index.loaders import periods_present
 
     summary = analyze(ws, granularities=granularities, progress=progress, spec=spec)
     t0 = time.perf_counter()
     if index_periods == "all":
-        runs = recompute_history(ws, spec)
+        runs = [run_index(ws, spec, p) for p in history_periods(periods_present(ws))]
     else:
         runs = [run_index(ws, spec, index_periods)]
     summary.run_ids = {r.period: r.run_id for r in runs}

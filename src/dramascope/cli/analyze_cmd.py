@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from dramascope.cli.app import WaitOption, WorkspaceOption, app, console, err_console, write_workspace
+from dramascope.signals.periods import DEFAULT_GRANULARITIES
 
 
 @app.command("analyze")
@@ -16,7 +17,7 @@ def analyze_command(
     workspace: WorkspaceOption = None,
     granularity: Annotated[list[str], typer.Option(
         "--granularity", "-g", help="Signal periods to compute: life, month, week, day (repeatable).")]
-    = ["life", "month"],  # noqa: B006 - typer needs a list default
+    = list(DEFAULT_GRANULARITIES),  # noqa: B006 - typer needs a list default
     wait: WaitOption = None,
     spec: Annotated[str | None, typer.Option(
         "--spec", help="Index spec whose method.signals parameters (fraud thresholds…) the signals use: a preset "

@@ -9,4 +9,5 @@ from dramascope.cli import (  # noqa: F401
     index_cmd,
     ingest_cmd,
     publish_cmd,
+    update_cmd,
 )

@@ -171,6 +171,23 @@ class Engine(abc.ABC):
     def insert_from(self, name: str, rows: ir.Table) -> None:
         """Append the rows of an Ibis expression (columns named as the table's) to a table."""
 
+    def replace_matching(self, name: str, keys: pa.Table, rows: ir.Table) -> None:
+        """Replace the rows of ``name`` whose values in ``keys``' columns equal one row of ``keys`` by
+        ``rows``, atomically: how a run rewrites only the periods it recomputed.
+
+        ``rows`` must not read the rows being replaced (engines may evaluate it before or after the
+        delete). This default rewrites the table (kept rows plus ``rows``); engines with a real DELETE
+        override it.
+        """
+        staging = self.create_staging(keys.schema)
+        try:
+            staging.append(keys)
+            table = self.table(name)
+            kept = table.anti_join(staging.table(), list(keys.column_names))
+            self.replace(name, kept.union(rows.select(*table.columns).cast(table.schema())))
+        finally:
+            staging.drop()
+
     def append_stream(self, name: str, schema: pa.Schema, batches: Iterator[pa.RecordBatch]) -> None:
         """Append a stream of record batches in ONE write, pulled as the engine goes (bounded memory).
 

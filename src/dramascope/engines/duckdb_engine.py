@@ -195,6 +195,22 @@ class DuckDBEngine(Engine):
         cols = ", ".join(_quote(c) for c in rows.columns)
         self.raw.execute(f"INSERT INTO {_quote(name)} ({cols}) {ibis.to_sql(rows, dialect='duckdb')}")
 
+    def replace_matching(self, name: str, keys: pa.Table, rows: ir.Table) -> None:
+        """DELETE the rows matching ``keys`` (a registered Arrow view, so values are never spliced into
+        SQL) and INSERT ``rows``, in one transaction."""
+        view = f"_keys_{uuid.uuid4().hex}"
+        on = " AND ".join(f"t.{_quote(c)} = k.{_quote(c)}" for c in keys.column_names)
+        self.raw.register(view, keys)
+        try:
+            with self.transaction():
+                if keys.num_rows:
+                    self.raw.execute(f"DELETE FROM {_quote(name)} t WHERE EXISTS "
+                                     f"(SELECT 1 FROM {_quote(view)} k WHERE {on})")
+                with self._unordered_inserts():
+                    self.insert_from(name, rows)
+        finally:
+            self.raw.unregister(view)
+
     def create_staging(self, schema: pa.Schema) -> Staging:
         """Parquet in ``<workspace>/.staging/`` scanned through a temporary view."""
         return ParquetStaging(self.path.parent / ".staging" / f"_staging_{uuid.uuid4().hex}", schema,

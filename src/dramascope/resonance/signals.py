@@ -14,7 +14,7 @@ import ibis
 import ibis.expr.types as ir
 
 from dramascope.indicators import Indicator
-from dramascope.periods import period_label
+from dramascope.periods import period_label, span_of
 from dramascope.resonance.batch import TABLE as EMOTIONS
 from dramascope.resonance.labels import BASE_LABELS, REACTION_CODES
 
@@ -109,10 +109,19 @@ def _diversity(sc: ir.Table) -> ir.Table:
     return _long(ent, "emotion_diversity", ent.h / math.log(len(BASE_LABELS) - 1), ent.n)
 
 
-def _danmaku(sc: ir.Table, ws) -> ir.Table:
-    """Danmaku with their episode's duration (episodes table, else the last danmaku second)."""
-    d = sc.filter((sc.kind == "danmaku") & sc.video_second.notnull() & sc.episode_no.notnull())
-    last = d.group_by(["title_id", "episode_no"]).aggregate(last_second=d.video_second.max())
+def _is_danmaku(sc: ir.Table) -> ir.BooleanValue:
+    return (sc.kind == "danmaku") & sc.video_second.notnull() & sc.episode_no.notnull()
+
+
+def _danmaku(sc: ir.Table, ws, durations_from: ir.Table | None = None) -> ir.Table:
+    """Danmaku with their episode's duration (episodes table, else the last danmaku second).
+
+    ``durations_from``: the scored comments the last danmaku second is taken from, when ``sc`` holds only
+    some periods of them (an episode's length does not depend on which periods are computed).
+    """
+    d = sc.filter(_is_danmaku(sc))
+    src = d if durations_from is None else durations_from.filter(_is_danmaku(durations_from))
+    last = src.group_by(["title_id", "episode_no"]).aggregate(last_second=src.video_second.max())
     ep = ws.table("episodes").select("title_id", "episode_no", "duration_seconds")
     dur = last.left_join(ep, ["title_id", "episode_no"]).select(
         last.title_id, last.episode_no,
@@ -184,13 +193,21 @@ def _paywall(sc: ir.Table, ws) -> list[ir.Table]:
     ]
 
 
-def resonance_signals(ws, granularity: str = "life") -> ir.Table:
-    """All resonance indicators for every title × period of the granularity, as SIGNAL_SCHEMA rows."""
+def resonance_signals(ws, granularity: str = "life", periods: list[str] | None = None) -> ir.Table:
+    """All resonance indicators for every title × period of the granularity, as SIGNAL_SCHEMA rows;
+    with ``periods``, for those period labels only (the same values, reading only their comments)."""
     if not ws.has_table(EMOTIONS):
         raise ValueError("no comment_emotions table: run `dramascope analyze` first")
-    sc = scored_comments(ws, granularity)
+    every = scored_comments(ws, granularity)
+    sc = every
+    if periods is not None:
+        dated = [p for p in periods if p != "life"]
+        if dated:
+            lo, hi = span_of(dated)
+            sc = every.filter((every.posted_at >= lo) & (every.posted_at < hi))
+        sc = sc.filter(sc.period.isin(list(periods)))
     parts = _basic(sc) + [_diversity(sc)]
-    d = _danmaku(sc, ws)
+    d = _danmaku(sc, ws, durations_from=None if periods is None else every)
     parts += [_peaks(d)] + _cliffhanger(d) + _paywall(sc, ws)
     return ibis.union(*parts)
 

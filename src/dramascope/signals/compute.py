@@ -1,15 +1,31 @@
-"""``compute_signals``: run every family and replace the derived tables they feed.
+"""``compute_signals``: run every family and replace the derived tables they feed, for every period
+or, given a :class:`PeriodScope`, for the periods containing some days only.
 
 Order matters: themes and fraud flags first (innovation, social and every "valid plays" measure read
 them), then the small sum tables ``daily_totals``, ``platform_period_totals`` and ``period_totals``
 (see totals.py: metrics is scanned once per granularity after fraud detection), then the families,
 which read only those, unioned into ``signals`` in a single engine-side write.
+
+A scoped run (the daily job) gives the rows a full run would give, because every step is either local
+to a period or recomputed whole:
+
+* fraud flags compare each day with the title's own and the platform's norms over all days, so one new
+  day can flip a flag anywhere: they are recomputed whole, and the days whose flag changed join the
+  scope (their valid plays changed);
+* ``daily_totals`` rows are per day, ``platform_period_totals`` and ``period_totals`` rows per period:
+  only the scope's are rewritten; ``life`` rows and ``data_quality`` (per title) are rewritten whole;
+* signals of a period read that period's totals, days and comments; velocity reads the period before,
+  so the period after each recomputed one is recomputed too; ``life`` is always recomputed (its age and
+  velocity are measured at the market's latest date);
+* theme tags, synopsis novelty and the static families read titles, ratings and recommendations, which
+  a scoped run does not expect to change (the daily job runs a full one when they do).
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import ibis
@@ -20,12 +36,14 @@ from dramascope.signals import (boards, budget_return, commercial, dissemination
                                social)
 from dramascope.signals import semantic as semantic_mod
 from dramascope.signals.base import SIGNAL_SCHEMA
+from dramascope.signals.common import period_start, stored_as
 from dramascope.signals.params import SIGNAL_PARAMS_SCHEMA, SIGNAL_PARAMS_TABLE, SignalParams
-from dramascope.signals.periods import GRANULARITIES
+from dramascope.signals.periods import DEFAULT_GRANULARITIES, GRANULARITIES, Granularity, label_of, next_start, start_of
 from dramascope.signals.registry import resonance_family
 from dramascope.signals.theme_tags import TITLE_THEMES_SCHEMA, title_themes_table
 from dramascope.signals.totals import (DAILY_TOTALS_SCHEMA, PERIOD_TOTALS_SCHEMA, PLATFORM_PERIOD_TOTALS_SCHEMA,
-                                      all_period_totals, daily_cells, daily_totals, platform_period_totals)
+                                      daily_cells, daily_totals, life_platform_totals, period_totals,
+                                      platform_period_totals)
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +59,9 @@ class SignalsSummary:
     granularities: tuple[str, ...] = ()
     semantic_method: str = ""
     skipped: list[str] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)  # period labels whose signals were written (scoped run)
+    flags_changed: int = 0  # fraud-flag cells added or removed by a scoped run
+    days: list[datetime.date] = field(default_factory=list)  # a scoped run's days, those of changed flags included
 
 
 def _conform(expr: ir.Table) -> ir.Table:
@@ -65,6 +86,158 @@ def _replicate_static(static: ir.Table, pt: ir.Table) -> ir.Table:
     return s.join(active, "title_id").select("title_id", "period", "indicator", "value", "quality_flag")
 
 
+
+
+@dataclass(frozen=True)
+class PeriodScope:
+    """The days whose rows changed: a scoped run recomputes every period containing one of them (per
+    granularity), the period after each (its velocity reads the one before) and ``life``."""
+
+    dates: frozenset[datetime.date]
+
+    @classmethod
+    def of(cls, dates: Iterable[datetime.date]) -> PeriodScope:
+        return cls(frozenset(dates))
+
+    def widened(self, dates: Iterable[datetime.date]) -> PeriodScope:
+        return PeriodScope(self.dates | frozenset(dates))
+
+    def starts(self, granularity: Granularity) -> list[datetime.date]:
+        """First days of the periods whose totals change."""
+        return sorted({start_of(d, granularity) for d in self.dates})
+
+    def signal_starts(self, granularity: Granularity) -> list[datetime.date]:
+        """First days of the periods whose signals change: those of :meth:`starts` and the ones after."""
+        starts = self.starts(granularity)
+        return sorted(set(starts) | {next_start(s, granularity) for s in starts})
+
+    def signal_labels(self, granularity: Granularity) -> list[str]:
+        if granularity == "life":
+            return ["life"]
+        return [label_of(s, granularity) for s in self.signal_starts(granularity)]
+
+
+_DERIVED = ("signals", "title_themes", "fraud_flags", "data_quality", "period_totals", "daily_totals",
+            "platform_period_totals", "semantic_novelty")
+
+
+def scoped_run_possible(ws, granularities: Sequence[str]) -> bool:
+    """True where a full run has stored every derived table with every granularity asked for, so that
+    rewriting some periods leaves the tables as a full run would."""
+    if not all(ws.has_table(t) for t in _DERIVED):
+        return False
+    pt = ws.table("period_totals")
+    stored = set(ws.engine.to_pandas(pt.select("granularity").distinct())["granularity"])
+    return set(granularities) <= stored
+
+
+def _in_periods(table: ir.Table, column: str, granularity: Granularity, starts: list[datetime.date]) -> ir.Table:
+    """Rows whose date (``column``: a date, or a timestamp's day) lies in one of the periods starting at
+    ``starts``: a range test first, which the engine answers from its min/max statistics, then the exact one."""
+    if not starts:
+        return table.filter(ibis.literal(False))
+    lo = datetime.datetime.combine(starts[0], datetime.time())
+    hi = datetime.datetime.combine(next_start(starts[-1], granularity), datetime.time())
+    col = table[column]
+    if col.type().is_timestamp():
+        in_range = table.filter((col >= lo) & (col < hi))
+        day = in_range[column].date()
+    else:
+        in_range = table.filter((col >= lo.date()) & (col < hi.date()))
+        day = in_range[column]
+    if granularity == "day":
+        return in_range.filter(day.isin(starts))
+    return in_range.filter(stored_as(period_start(day, granularity), "date").isin(starts))
+
+
+def _keys(**cols) -> pa.Table:
+    return pa.table(cols)
+
+
+def _write_fraud_flags(ws, scope: PeriodScope | None, summary: SignalsSummary,
+                       fraud_params: fraud.FraudParams) -> PeriodScope | None:
+    """Recompute the flags whole; in a scoped run, add the days whose flags changed to the scope."""
+    eng = ws.engine
+    eng.ensure_table("fraud_flags", fraud.FRAUD_FLAGS_SCHEMA)
+    new = fraud.fraud_flags(ws.table("metrics"), ws.table("comments"), fraud_params)
+    if scope is None:
+        eng.replace("fraud_flags", new)
+        return None
+    keys = ["title_id", "platform", "date"]
+    before = eng.to_arrow(ws.table("fraud_flags").select(*keys))
+    after = eng.to_arrow(new)
+    cells = lambda t: set(zip(*(t.column(k).to_pylist() for k in keys)))  # noqa: E731 - few thousand rows
+    changed = cells(before) ^ cells(after.select(keys))
+    summary.flags_changed = len(changed)
+    eng.replace("fraud_flags", after)
+    return scope.widened(d for _, _, d in changed)
+
+
+def _write_totals(ws, granularities: Sequence[Granularity], scope: PeriodScope | None) -> None:
+    """daily_totals, platform_period_totals and period_totals: whole, or the scope's days and periods
+    plus ``life``. ``life`` platform rows are rolled up from the first finer granularity's stored rows."""
+    eng = ws.engine
+    metrics, comments, titles, flags = (ws.table("metrics"), ws.table("comments"), ws.table("titles"),
+                                        ws.table("fraud_flags"))
+    finer = [g for g in granularities if g != "life"]
+    for name, schema in (("daily_totals", DAILY_TOTALS_SCHEMA), ("period_totals", PERIOD_TOTALS_SCHEMA),
+                         ("platform_period_totals", PLATFORM_PERIOD_TOTALS_SCHEMA)):
+        eng.ensure_table(name, schema)
+
+    if scope is None:
+        eng.replace("daily_totals", daily_totals(metrics, flags, comments))
+        cells = daily_cells(metrics, flags)
+        eng.replace("platform_period_totals", _union_all(
+            [platform_period_totals(cells, titles, g) for g in (finer or ["life"])]))
+    else:
+        days = sorted(scope.dates)
+        eng.replace_matching("daily_totals", _keys(date=pa.array(days, pa.date32())), daily_totals(
+            _in_periods(metrics, "date", "day", days), flags, _in_periods(comments, "posted_at", "day", days)))
+        for g in finer:
+            starts = scope.starts(g)
+            eng.replace_matching(
+                "platform_period_totals",
+                _keys(granularity=pa.array([g] * len(starts), pa.string()), period_start=pa.array(starts, pa.date32())),
+                platform_period_totals(daily_cells(_in_periods(metrics, "date", g, starts), flags), titles, g))
+    ppt = ws.table("platform_period_totals")
+    if "life" in granularities and finer:
+        eng.replace_matching("platform_period_totals", _keys(granularity=pa.array(["life"], pa.string())),
+                             life_platform_totals(ppt.filter(ppt.granularity == finer[0])))
+    elif "life" in granularities and scope is not None:
+        eng.replace_matching("platform_period_totals", _keys(granularity=pa.array(["life"], pa.string())),
+                             platform_period_totals(daily_cells(metrics, flags), titles, "life"))
+
+    daily = ws.table("daily_totals")
+    if scope is None:
+        eng.replace("period_totals", _union_all([period_totals(ppt, daily, g) for g in granularities]))
+        return
+    for g in granularities:
+        if g == "life":
+            eng.replace_matching("period_totals", _keys(granularity=pa.array(["life"], pa.string())),
+                                 period_totals(ppt, daily, "life"))
+            continue
+        starts = scope.starts(g)
+        labels = [label_of(s, g) for s in starts]
+        part = ppt.filter((ppt.granularity == g) & ppt.period_start.isin(starts))
+        eng.replace_matching("period_totals",
+                             _keys(granularity=pa.array([g] * len(labels), pa.string()), period=pa.array(labels)),
+                             period_totals(part, _in_periods(daily, "date", g, starts), g))
+
+
+def _union_all(parts: list[ir.Table]) -> ir.Table:
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.union(p)
+    return out
+
+
+def _first_seen(pt: ir.Table, granularities: Sequence[str]) -> ir.Table:
+    """Each title's first metrics day, from the rows of the coarsest granularity (each covers every day)."""
+    coarsest = next(g for g in GRANULARITIES if g in granularities)
+    rows = pt.filter(pt.granularity == coarsest)
+    return rows.group_by("title_id").aggregate(first_seen=rows.first_date.min())
+
+
 def computed_codes(*, resonance: bool, semantic: bool) -> list[str]:
     """The indicator codes a computation produces: every declared one, less the comment-based ones when
     no comment has been scored (the resonance family and comment_valence do not run then) and the
@@ -77,20 +250,37 @@ def computed_codes(*, resonance: bool, semantic: bool) -> list[str]:
     return [i.code for i in all_indicators() if i.code not in skipped]
 
 
-def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
+def _stored_params_hash(ws) -> str | None:
+    if not ws.has_table(SIGNAL_PARAMS_TABLE):
+        return None
+    stored = ws.engine.to_pandas(ws.table(SIGNAL_PARAMS_TABLE).select("params_hash"))
+    return str(stored["params_hash"].iloc[0]) if len(stored) else None
+
+
+def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
                     progress: Callable[[str, int, int], None] | None = None,
-                    semantic: bool = True, params: SignalParams | None = None) -> SignalsSummary:
+                    semantic: bool = True, scope: PeriodScope | None = None,
+                    params: SignalParams | None = None) -> SignalsSummary:
     """Compute every indicator family for ``granularities`` and replace the derived tables.
 
     ``progress`` (optional) is called as ``progress(stage, done, total)`` before each stage (the
     same shape as the demo builder's). ``semantic=False``
     skips the synopsis embeddings (the only per-text model step) — e.g. for benchmarks of the tabular
     families. ``params``: the method parameters (the index spec's ``method.signals``; None: the defaults).
+    ``scope``: recompute only the periods containing its days (and what depends on them, see the module's
+    docstring), giving the rows a full run would; a full run is made instead where no full run stored the
+    derived tables with these granularities and parameters before (:func:`scoped_run_possible`).
     """
     params = params or SignalParams()
     for g in granularities:
         if g not in GRANULARITIES:
             raise ValueError(f"unknown granularity {g!r}; one of {', '.join(GRANULARITIES)}")
+    if scope is not None and not scoped_run_possible(ws, granularities):
+        log.info("no full run stored with granularities %s: computing every period", ", ".join(granularities))
+        scope = None
+    if scope is not None and _stored_params_hash(ws) not in (None, params.hash):
+        log.info("the stored signals used other method parameters: computing every period")
+        scope = None
     stages = ["tagging themes", "detecting fake traffic", "summing counters per period", "embedding synopses",
               "computing indicator families", "writing signals"]
 
@@ -101,45 +291,38 @@ def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
     eng = ws.engine
     summary = SignalsSummary(granularities=tuple(granularities))
 
-    say("tagging themes")
-    eng.ensure_table("title_themes", TITLE_THEMES_SCHEMA)
-    eng.replace("title_themes", title_themes_table(ws))
+    if scope is None:
+        say("tagging themes")
+        eng.ensure_table("title_themes", TITLE_THEMES_SCHEMA)
+        eng.replace("title_themes", title_themes_table(ws))
 
     say("detecting fake traffic")
-    metrics, comments, titles = ws.table("metrics"), ws.table("comments"), ws.table("titles")
-    eng.ensure_table("fraud_flags", fraud.FRAUD_FLAGS_SCHEMA)
-    eng.replace("fraud_flags", fraud.fraud_flags(metrics, comments, params.fraud))
+    scope = _write_fraud_flags(ws, scope, summary, params.fraud)
     flags = ws.table("fraud_flags")
 
     say("summing counters per period")
     # The only scans of metrics after fraud detection: to per title-day and per title-platform-period
     # sums, stored once; every later family reads these small tables.
-    eng.ensure_table("daily_totals", DAILY_TOTALS_SCHEMA)
-    eng.replace("daily_totals", daily_totals(metrics, flags, comments))
-    daily = ws.table("daily_totals")
-    eng.ensure_table("platform_period_totals", PLATFORM_PERIOD_TOTALS_SCHEMA)
-    eng.replace("platform_period_totals", platform_period_totals(daily_cells(metrics, flags), titles,
-                                                                              granularities))
-    eng.ensure_table("period_totals", PERIOD_TOTALS_SCHEMA)
-    eng.replace("period_totals", all_period_totals(ws.table("platform_period_totals"), daily, granularities))
-    pt_table = ws.table("period_totals")
+    _write_totals(ws, granularities, scope)
+    daily, pt_table, titles = ws.table("daily_totals"), ws.table("period_totals"), ws.table("titles")
     eng.ensure_table("data_quality", fraud.DATA_QUALITY_SCHEMA)
     eng.replace("data_quality", fraud.data_quality(daily, flags, titles))
 
-    if semantic:
-        say("embedding synopses")
-        sem, method = semantic_mod.semantic_novelty_table(ws)
-        summary.semantic_method = method
-        sem = sem.append_column("method", pa.array([method] * sem.num_rows, pa.string()))
-    else:
-        sem = SEMANTIC_SCHEMA.empty_table()
-        summary.skipped.append("semantic_novelty (semantic=False)")
-    eng.ensure_table("semantic_novelty", SEMANTIC_SCHEMA)
-    eng.replace("semantic_novelty", sem)
+    if scope is None:
+        if semantic:
+            say("embedding synopses")
+            sem, method = semantic_mod.semantic_novelty_table(ws)
+            summary.semantic_method = method
+            sem = sem.append_column("method", pa.array([method] * sem.num_rows, pa.string()))
+        else:
+            sem = SEMANTIC_SCHEMA.empty_table()
+            summary.skipped.append("semantic_novelty (semantic=False)")
+        eng.ensure_table("semantic_novelty", SEMANTIC_SCHEMA)
+        eng.replace("semantic_novelty", sem)
 
     say("computing indicator families")
     title_themes = ws.table("title_themes")
-    episodes, ratings = ws.table("episodes"), ws.table("ratings")
+    comments, episodes, ratings = ws.table("comments"), ws.table("episodes"), ws.table("ratings")
     emotions = ws.table("comment_emotions") if ws.has_table("comment_emotions") else None
     if emotions is None:
         summary.skipped.append("comment_valence and resonance (no comment_emotions table: run `dramascope analyze`)")
@@ -156,12 +339,25 @@ def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
                      value=sem_t.semantic_novelty, quality_flag=ibis.literal("ok")),
         social.social_static_signals(title_themes, ws.table("recommendations"), titles),
     ])
+    first_seen = _first_seen(pt_table, granularities)
     parts: list[ir.Table] = []
+    labels: list[str] = []
     for g in granularities:
         pt = pt_table.filter(pt_table.granularity == g)
-        parts.append(dissemination.dissemination_signals(pt, daily, titles, episodes, g, params.half_life_cap_days))
-        parts.append(fraud.fraud_signals(daily, g))
-        parts.append(reputation.reputation_period_signals(pt, comments, emotions, g,
+        day_totals, texts, periods = daily, comments, None
+        if scope is not None and g != "life":
+            # This granularity's recomputed periods, read with the period before each (velocity).
+            starts = scope.signal_starts(g)
+            periods = scope.signal_labels(g)
+            before = [label_of(start_of(s - datetime.timedelta(days=1), g), g) for s in starts]
+            pt = pt.filter(pt.period.isin(sorted(set(periods) | set(before))))
+            day_totals = _in_periods(daily, "date", g, starts)
+            texts = _in_periods(comments, "posted_at", g, starts)
+        labels += periods or (["life"] if g == "life" else [])
+        parts.append(dissemination.dissemination_signals(pt, day_totals, titles, episodes, g,
+                                                         params.half_life_cap_days, first_seen=first_seen))
+        parts.append(fraud.fraud_signals(day_totals, g))
+        parts.append(reputation.reputation_period_signals(pt, texts, emotions, g,
                                                           params.comment_valence_prior_strength))
         parts.append(social.overseas_reach_domestic(pt, titles))
         parts.append(commercial.commercial_signals(pt, titles, episodes))
@@ -169,13 +365,18 @@ def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
         parts.append(budget_return.budget_return_signals(pt, titles))
         parts.append(static if g == "life" else _replicate_static(static, pt))
         if res is not None:
-            parts.append(res[0](ws, g))
+            parts.append(res[0](ws, g, periods))
     say("writing signals")
     eng.ensure_table("signals", SIGNAL_SCHEMA)
-    eng.replace("signals", _union(parts))
+    if scope is None:
+        eng.replace("signals", _union(parts))
+    else:
+        rows = _union(parts)
+        eng.replace_matching("signals", _keys(period=pa.array(labels, pa.string())),
+                             rows.filter(rows.period.isin(labels)))
+        summary.periods, summary.days = labels, sorted(scope.dates)
     eng.ensure_table(SIGNAL_PARAMS_TABLE, SIGNAL_PARAMS_SCHEMA)
     eng.replace(SIGNAL_PARAMS_TABLE, params.as_table(computed_codes(resonance=res is not None, semantic=semantic)))
-    for name in ("signals", "title_themes", "fraud_flags", "data_quality", "period_totals", "daily_totals",
-                 "platform_period_totals", "semantic_novelty"):
+    for name in _DERIVED:
         summary.rows[name] = ws.count(name)
     return summary

@@ -140,16 +140,21 @@ def _metric_days(daily: ir.Table) -> ir.Table:
 
 
 def dissemination_signals(pt: ir.Table, daily: ir.Table, titles: ir.Table, episodes: ir.Table,
-                          granularity: Granularity, half_life_cap_days: float = HALF_LIFE_CAP_DAYS) -> ir.Table:
+                          granularity: Granularity, half_life_cap_days: float = HALF_LIFE_CAP_DAYS,
+                          first_seen: ir.Table | None = None) -> ir.Table:
     """SIGNAL_SCHEMA rows of the dissemination family for one granularity.
 
-    ``pt``: period_totals rows of this granularity; ``daily``: daily_totals (per title and day).
+    ``pt``: period_totals rows of this granularity (all of them for ``life``; for other granularities
+    the periods wanted and the one before each); ``daily``: daily_totals (per title and day; for
+    ``life`` all of them, else at least the wanted periods' days); ``first_seen``: (title_id,
+    first_seen), each title's first metrics day, where ``pt`` holds only some periods.
     """
     rt = _runtime(titles, episodes)
     w = pt.left_join(rt, "title_id").select(pt, rt.n_episodes, rt.runtime_minutes, rt.release_date)
     # First and last metrics dates from the period sums (every metrics day is in one period).
     as_of = pt.last_date.max().as_scalar()
-    first_seen = pt.group_by("title_id").aggregate(first_seen=pt.first_date.min())
+    if first_seen is None:
+        first_seen = pt.group_by("title_id").aggregate(first_seen=pt.first_date.min())
     w = w.left_join(first_seen, "title_id").select(w, first_seen.first_seen)
     end = as_of if granularity == "life" else period_end(w.period_start, granularity)
     released = ibis.coalesce(w.release_date, w.first_seen)

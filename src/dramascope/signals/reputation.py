@@ -25,10 +25,9 @@ INDICATORS = [
               "2·S − 1, S = (Σ v + m·μ) ÷ (n + m) over the period's comments that carry a verdict: v = the "
               "comment's verdict from its judgement cues, (1 + tanh(k·(ln(1 + positive) − ln(1 + negative)))) ÷ 2, "
               "k = 0.5; n = how many such comments; m = 20 (comment_valence_prior_strength) pulls a title with few "
-              "of them toward μ, the mean verdict of all comments of the period granularity. Comments without a cue "
-              "(a quoted line, a plot remark) carry no verdict and are left out; comments without a date count in "
-              "the life period. Chosen by film-level cross-validation on Douban development films "
-              "(docs/resonance.md).",
+              "of them toward μ, the mean verdict of all comments of the period. Comments without a cue (a quoted "
+              "line, a plot remark) carry no verdict and are left out; comments without a date count in the life "
+              "period. Chosen by film-level cross-validation on Douban development films (docs/resonance.md).",
               parameters=("comment_valence_prior_strength",)),
     Indicator("completion_rate", "reputation", "Completion rate", "完播率", "ratio", "positive",
               ("metrics", "fraud_flags"),
@@ -71,10 +70,14 @@ def comment_valence(comments: ir.Table, emotions: ir.Table, granularity, prior_s
     j = with_period(c.join(e, "comment_id"), "date", granularity)
     cued = j.verdict.notnull()
     j = j.mutate(_n=ibis.ifelse(cued, 1.0, 0.0), _v=j.verdict.fill_null(0.0))
-    mu = safe_div(j._v.sum(), j._n.sum()).fill_null(0.5).as_scalar()
     per = j.group_by(["title_id", "period"]).aggregate(_s=j._v.sum(), _n=j._n.sum())
+    # The prior is the period's own mean verdict, so a period's values read only that period's comments
+    # (a new day's comments leave past periods as they were: the daily job recomputes just the periods
+    # it touches).
+    market = per.group_by("period").aggregate(_mu=safe_div(per._s.sum(), per._n.sum()).fill_null(0.5))
+    per = per.join(market, "period")
     m = VERDICT_PRIOR_STRENGTH if prior_strength is None else prior_strength
-    score = (per._s + m * mu) / (per._n + m)
+    score = (per._s + m * per._mu) / (per._n + m)
     return per.select("title_id", "period", comment_valence=2.0 * score - 1.0)
 
 
@@ -103,8 +106,13 @@ def _comment_polarity(c: ir.Table, emotions: ir.Table, granularity) -> ir.Table:
         polarity = e.p_positive.cast("float64").fill_null(polarity)
     e = e.select("comment_id", polarity=polarity)
     j = with_period(c.join(e, "comment_id"), "date", granularity)
-    per = title_polarity_expr(j, ["title_id", "period"], "polarity", "likes", prior_strength=DEFAULT_PRIOR_STRENGTH)
-    return per.select("title_id", "period", comment_valence=2.0 * per.polarity_score - 1.0)
+    # Raw weighted means per title and period, shrunk toward the period's own weighted mean (see above).
+    per = title_polarity_expr(j, ["title_id", "period"], "polarity", "likes", prior_strength=0.0)
+    market = per.group_by("period").aggregate(_mu=(per.polarity_raw * per.weight).sum() / per.weight.sum())
+    per = per.join(market, "period")
+    m = float(DEFAULT_PRIOR_STRENGTH)
+    score = (per.polarity_raw * per.weight + m * per._mu) / (per.weight + m)
+    return per.select("title_id", "period", comment_valence=2.0 * score - 1.0)
 
 
 def reputation_period_signals(pt: ir.Table, comments: ir.Table, emotions: ir.Table | None, granularity,

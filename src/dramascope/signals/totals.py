@@ -8,14 +8,12 @@ derived tables that every family reads instead of re-scanning it:
   the active-day counts, the decay half-life, life velocity, first/last dates and fraud suspicion.
 * ``platform_period_totals`` — per title, platform and period: every counter sum. Periods are grouped
   by their first day (a date), never by a label string built per row; ``life`` rows are rolled up from
-  the finest other granularity's rows (sums of sums) instead of scanning ``metrics`` again.
+  another granularity's stored rows (sums of sums) instead of scanning ``metrics`` again.
 
 ``period_totals`` (per title and period, with labels) is then a roll-up of those two small tables.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import ibis
 import ibis.expr.types as ir
@@ -168,22 +166,25 @@ def _conform(t: ir.Table, schema: pa.Schema, **cols) -> ir.Table:
     return t.select(**{f.name: stored_as(have[f.name], _ibis_type(f.type)) for f in schema})
 
 
-def platform_period_totals(cells: ir.Table, titles: ir.Table, granularities: Sequence[Granularity]) -> ir.Table:
-    """Rows of PLATFORM_PERIOD_TOTALS_SCHEMA for ``granularities``: one scan per granularity other
-    than ``life``; ``life`` is rolled up from the first of them (or scanned when it is alone)."""
-    scans = {g: _platform_sums(cells, titles, g) for g in granularities if g != "life"}
-    parts = [_conform(p, PLATFORM_PERIOD_TOTALS_SCHEMA, granularity=ibis.literal(g)) for g, p in scans.items()]
-    if "life" in granularities:
-        if scans:
-            life = _roll_up(next(iter(scans.values())), ["title_id", "platform"])
-        else:
-            life = _platform_sums(cells, titles, "life")
-        parts.append(_conform(life, PLATFORM_PERIOD_TOTALS_SCHEMA, granularity=ibis.literal("life"),
-                              period_start=ibis.null("date")))
-    out = parts[0]
-    for p in parts[1:]:
-        out = out.union(p)
-    return out
+def platform_period_totals(cells: ir.Table, titles: ir.Table, granularity: Granularity) -> ir.Table:
+    """Rows of PLATFORM_PERIOD_TOTALS_SCHEMA for one granularity: one scan of ``cells``.
+
+    ``life`` is better rolled up from a finer granularity's stored rows (:func:`life_platform_totals`);
+    a scan is what a run computing ``life`` alone does.
+    """
+    p = _platform_sums(cells, titles, granularity)
+    if granularity == "life":
+        return _conform(p, PLATFORM_PERIOD_TOTALS_SCHEMA, granularity=ibis.literal("life"),
+                        period_start=ibis.null("date"))
+    return _conform(p, PLATFORM_PERIOD_TOTALS_SCHEMA, granularity=ibis.literal(granularity))
+
+
+def life_platform_totals(finer: ir.Table) -> ir.Table:
+    """``life`` rows of PLATFORM_PERIOD_TOTALS_SCHEMA rolled up from one finer granularity's rows (sums of
+    sums), instead of scanning ``metrics`` again."""
+    life = _roll_up(finer, ["title_id", "platform"])
+    return _conform(life, PLATFORM_PERIOD_TOTALS_SCHEMA, granularity=ibis.literal("life"),
+                    period_start=ibis.null("date"))
 
 
 def period_totals(ppt: ir.Table, daily: ir.Table, granularity: Granularity) -> ir.Table:
@@ -204,14 +205,6 @@ def period_totals(ppt: ir.Table, daily: ir.Table, granularity: Granularity) -> i
         out = out.join(days, ["title_id", "period_start"])
     label = period_label(out.period_start, granularity)
     return _conform(out, PERIOD_TOTALS_SCHEMA, granularity=ibis.literal(granularity), period=label)
-
-
-def all_period_totals(ppt: ir.Table, daily: ir.Table, granularities: Sequence[Granularity]) -> ir.Table:
-    parts = [period_totals(ppt, daily, g) for g in granularities]
-    out = parts[0]
-    for p in parts[1:]:
-        out = out.union(p)
-    return out
 
 
 def _ibis_type(t: pa.DataType) -> str:
