@@ -2,8 +2,9 @@
 
     python benchmarks/bench_update.py                          # 100,000 titles × 90 days × 4 platforms
     python benchmarks/bench_update.py --titles 5000 --days 30  # smaller (say so when quoting figures)
-    python benchmarks/bench_update.py --during "CMD"           # run CMD while the update writes (e.g. a
-                                                               # load on the rankings API), print its output
+    python benchmarks/bench_update.py --during "CMD"           # run CMD while the update writes, print its output
+    python benchmarks/bench_update.py --load                   # serve the workspace and load its rankings API
+                                                               # (loopback) idle and during the update: p95, errors
 
 The market is ``bench_signals.generate`` (titles, Poisson counters, planted fake traffic and viral
 hits) for ``--days + 1`` days, plus comments: per title, platform and active day Poisson(0.75)
@@ -126,13 +127,16 @@ def prepare(data: Path, titles: int, days: int) -> dict:
 
 # -------------------------------------------------------------------------------------- the sides
 def _open(ws_path: Path, threads: int, memory_gb: float):
-    from dramascope.engines.duckdb_engine import DuckDBEngine
+    """A writer session, as the commands open one: the lock, a private copy of the published database,
+    an atomic publication at close (its copy and publication are part of every side's time)."""
+    from dramascope.settings import Settings
     from dramascope.workspace import Workspace
 
-    engine = DuckDBEngine(ws_path / "dramascope.duckdb", threads=threads)
-    engine.raw.execute(f"SET memory_limit='{memory_gb}GB'")
-    engine.raw.execute(f"SET temp_directory='{ws_path.parent / 'spill'}'")
-    return Workspace.open(ws_path, engine_instance=engine), engine
+    ws_path.mkdir(parents=True, exist_ok=True)
+    settings = Settings.load(ws_path).model_copy(update={"threads": threads, "memory_limit": f"{memory_gb}GB"})
+    settings.save(ws_path)
+    ws = Workspace.open(ws_path, command="bench_update")
+    return ws, ws.engine
 
 
 def run_build(data: Path, ws_path: Path, threads: int, memory_gb: float) -> dict:
@@ -242,6 +246,63 @@ def _spawn(role: str, args, ws: Path, **extra) -> dict:
     return json.loads(line[len("RESULT "):])
 
 
+# ------------------------------------------------------------------------------------ the API load
+def _start_server(ws: Path) -> tuple[subprocess.Popen, str]:
+    """``dramascope serve`` on a free loopback port, waited for and warmed (first rankings pages)."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "dramascope", "serve", "--port", str(port), "--workspace", str(ws)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/api/health", timeout=10):
+                break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise SystemExit("the API server did not start") from None
+            time.sleep(0.5)
+    for url in _load_urls(base):
+        with urllib.request.urlopen(url, timeout=300):
+            pass
+    return proc, base
+
+
+def _load_urls(base: str) -> list[str]:
+    """What dashboard readers ask most: the first pages of the whole-life ranking, a later page, a filter."""
+    return [f"{base}/api/rankings", f"{base}/api/rankings?page=2", f"{base}/api/rankings?page=50",
+            f"{base}/api/rankings?market=overseas"]
+
+
+def _run_load(urls: list[str], clients: int, seconds: float) -> dict:
+    out = subprocess.run([sys.executable, str(Path(__file__).with_name("api_load.py")), "--seconds", str(seconds),
+                          "--clients", str(clients), *sum((["--url", u] for u in urls), [])],
+                         capture_output=True, text=True, check=True)
+    return _parse_load(out.stdout)
+
+
+def _parse_load(stdout: str) -> dict:
+    line = next((ln for ln in stdout.splitlines() if ln.startswith("LOAD ")), None)
+    return json.loads(line[len("LOAD "):]) if line else {"requests": 0, "errors": -1}
+
+
+def _load_line(r: dict) -> str:
+    return (f"{r.get('requests', 0):,} requests, {r.get('errors')} errors, p50 {r.get('p50_ms')} ms, "
+            f"p95 {r.get('p95_ms')} ms, p99 {r.get('p99_ms')} ms, max {r.get('max_ms')} ms")
+
+
+def _run_ids(base: str) -> set[str]:
+    import urllib.request
+
+    with urllib.request.urlopen(base + "/api/runs", timeout=120) as response:
+        return {r["run_id"] for r in json.loads(response.read())["runs"]}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--titles", type=int, default=100_000)
@@ -249,6 +310,10 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--memory-gb", type=float, default=6.0, help="DuckDB memory_limit (it spills beyond)")
     ap.add_argument("--during", default=None, help="command run while the update writes (terminated at its end)")
+    ap.add_argument("--load", action="store_true",
+                    help="serve the update's workspace on loopback and load its rankings API before (idle) and "
+                         "during the update (from its start to its publication): p95 latency and errors")
+    ap.add_argument("--load-clients", type=int, default=4)
     ap.add_argument("--keep", default=None, help="keep the data and workspaces in this folder")
     ap.add_argument("--role", choices=["build", "update", "full"], default=None, help=argparse.SUPPRESS)
     ap.add_argument("--data", default=None, help=argparse.SUPPRESS)
@@ -274,8 +339,30 @@ def main() -> None:
               f"{built['index_runs']} index runs, "
               f"peak RSS {built['peak_rss_mb']:.0f} MB")
         for side in ("update", "full"):
-            shutil.copytree(base.parent, root / side, ignore=shutil.ignore_patterns("spill"))
-        upd = _spawn("update", args, root / "update" / "ws", during=args.during)
+            shutil.copytree(base.parent, root / side, ignore=shutil.ignore_patterns("spill"), symlinks=True)
+        server = load = None
+        if args.load:
+            server, base_url = _start_server(root / "update" / "ws")
+            urls = _load_urls(base_url)
+            idle = _run_load(urls, args.load_clients, seconds=15)
+            print(f"API load before the update (idle, {args.load_clients} clients, 15 s): {_load_line(idle)}")
+            runs_before = _run_ids(base_url)
+            load = subprocess.Popen([sys.executable, str(Path(__file__).with_name("api_load.py")), "--seconds", "36000",
+                                     "--clients", str(args.load_clients), *sum((["--url", u] for u in urls), [])],
+                                    stdout=subprocess.PIPE, text=True)
+        try:
+            upd = _spawn("update", args, root / "update" / "ws", during=args.during)
+        finally:
+            if load is not None:
+                load.terminate()
+                during = _parse_load(load.communicate(timeout=120)[0])
+                print(f"API load during the update (from its start to its publication): {_load_line(during)}; "
+                      f"target p95 ≤ 100 ms, 0 errors")
+                new_runs = _run_ids(base_url) - runs_before
+                print(f"the running server shows {len(new_runs)} new index run(s) after the update, no restart")
+            if server is not None:
+                server.terminate()
+                server.wait(30)
         full = _spawn("full", args, root / "full" / "ws")
         print(f"update: {upd['seconds']:.1f} s wall, {upd['cpu_seconds']:.1f} s CPU, "
               f"peak RSS {upd['peak_rss_mb']:.0f} MB; stages wall {upd['stages']} CPU {upd['cpu_stages']}; "

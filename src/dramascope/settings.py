@@ -27,6 +27,8 @@ class Settings(BaseModel):
     engine: Literal["duckdb", "spark"] = "duckdb"
     spark_master: str = "local[2]"
     threads: int | None = Field(default=None, description="DuckDB threads; default all cores")
+    memory_limit: str | None = Field(default=None, description="DuckDB memory limit such as '6GB' (it spills to "
+                                                               "disk beyond); default DuckDB's, 80% of RAM")
     api_token: str = Field(default_factory=lambda: secrets.token_urlsafe(24),
                            description="Token required by API calls that write")
     max_upload_bytes: int = 50 * 1024 * 1024

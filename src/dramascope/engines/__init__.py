@@ -17,7 +17,8 @@ def open_engine(kind: str, store: Path, settings, *, read_only: bool = False, se
     if kind == "duckdb":
         from dramascope.engines.duckdb_engine import DuckDBEngine
 
-        return DuckDBEngine(store, threads=settings.threads, read_only=read_only)
+        return DuckDBEngine(store, threads=settings.threads, read_only=read_only,
+                            memory_limit=getattr(settings, "memory_limit", None))
     if kind == "spark":
         from dramascope.engines.spark_engine import SparkEngine
 

@@ -49,11 +49,13 @@ class DuckDBEngine(Engine):
     name = "duckdb"
     supports_direct_load = True  # real transactions: a failed first load rolls back completely
 
-    def __init__(self, path: Path | str, threads: int | None = None, read_only: bool = False):
+    def __init__(self, path: Path | str, threads: int | None = None, read_only: bool = False,
+                 memory_limit: str | None = None):
         self.path = Path(path)
         self.read_only = read_only
+        config = {"memory_limit": memory_limit} if memory_limit else {}
         self.con = ibis.duckdb.connect(str(self.path), threads=threads or os.cpu_count() or 1,
-                                       read_only=read_only)
+                                       read_only=read_only, **config)
         self.raw = self.con.con  # the DuckDB connection, for DML and transactions
         self._in_tx = False
         if not read_only:
