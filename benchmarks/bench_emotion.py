@@ -327,7 +327,100 @@ def first_batch_seconds() -> dict:
     return {"first_batch_cold_cache_s": round(runs[0], 2), "first_batch_warm_cache_s": round(runs[1], 2)}
 
 
-def read_douban_films(folder: Path, min_comments: int = 20) -> list[tuple[str, float, list[str], np.ndarray]]:
+CNSENTI_CLASSIFY = r"""
+import contextlib, io, json, sys
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    from cnsenti import Emotion
+    emotion = Emotion()
+names = {"好": "like", "乐": "happiness", "哀": "sadness", "怒": "anger", "惧": "fear", "恶": "disgust", "惊": "surprise"}
+with open(sys.argv[1], encoding="utf-8") as src, open(sys.argv[2], "w", encoding="utf-8") as out:
+    for line in src:
+        if not line.strip():
+            continue
+        obj = json.loads(line)
+        counts = emotion.emotion_count(obj["text"])
+        scores = {names[k]: counts[k] for k in names}
+        best = max(scores, key=scores.get)
+        obj.update(label=best if scores[best] else "neutral", scores=scores)
+        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+"""
+
+
+def _timed_child(cmd: list[str], env: dict) -> dict:
+    """Run ``cmd`` pinned to one CPU; its wall seconds, CPU seconds (user + system) and peak RSS."""
+    import subprocess
+
+    cpu = sorted(os.sched_getaffinity(0))[:1]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: os.sched_setaffinity(0, cpu))
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{cmd} failed: {err[-2000:]}")
+    return {"wall_s": round(wall, 2), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024)}
+
+
+def bench_end_to_end(cn_available: bool, out: dict, rows: int = 200_000, big_rows: int = 2_000_000, log=print):
+    """`dramascope emotion classify` as a user runs it: a fresh process (start-up, model load and the
+    compiled loops' cache included) pinned to one CPU, reading a file of short texts (NLPCC
+    sentences, cycled) and writing one result per line. Beside it, in the same run, the cnsenti
+    script a user would write for the same job (json per line, DUTIR counts, json out). Peak memory
+    at ``rows`` and at ``big_rows`` shows whether it grows with the file; CSV and Parquet in/out are
+    timed too. Rates are texts per CPU second (the fair single-core figure on a shared machine) and
+    per wall second."""
+    import tempfile
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    texts, _ = read_nlpcc(DATA / "emotion-zh" / "nlpcc_weibo_emotion.csv")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), NUMBA_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    exe = [sys.executable, "-c", "from dramascope.cli import main; main()", "emotion", "classify"]
+    res: dict = {"texts": rows, "mean_chars": round(float(np.mean([len(t) for t in texts])), 1)}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+
+        def write_jsonl(path: Path, n: int):
+            with open(path, "w", encoding="utf-8") as fh:
+                for i in range(n):
+                    fh.write(json.dumps({"id": i, "text": texts[i % len(texts)]}, ensure_ascii=False) + "\n")
+
+        small, big = tmp / "small.jsonl", tmp / "big.jsonl"
+        write_jsonl(small, rows)
+        warm = _timed_child(exe + [str(small), "-o", str(tmp / "warm.jsonl")], env)  # numba cache
+        log(f"  warm-up run {warm}")
+        runs = {"ours_jsonl": exe + [str(small), "-o", str(tmp / "o.jsonl")]}
+        table = pa.table({"id": np.arange(rows), "text": [texts[i % len(texts)] for i in range(rows)]})
+        pq.write_table(table, tmp / "small.parquet")
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(table, tmp / "small.csv")
+        runs["ours_parquet_to_parquet"] = exe + [str(tmp / "small.parquet"), "-o", str(tmp / "o.parquet")]
+        runs["ours_csv_to_csv"] = exe + [str(tmp / "small.csv"), "-o", str(tmp / "o.csv")]
+        if cn_available:
+            runs["cnsenti_jsonl"] = [sys.executable, "-c", CNSENTI_CLASSIFY, str(small), str(tmp / "c.jsonl")]
+        for name, cmd in runs.items():
+            res[name] = _timed_child(cmd, env)
+            res[name]["texts_per_cpu_s"] = round(rows / res[name]["cpu_s"])
+            res[name]["texts_per_wall_s"] = round(rows / res[name]["wall_s"])
+            log(f"  {name}: {res[name]}")
+        if big_rows:
+            write_jsonl(big, big_rows)
+            res["big_rows"] = big_rows
+            res["ours_jsonl_big"] = _timed_child(exe + [str(big), "-o", str(tmp / "ob.jsonl")], env)
+            res["ours_jsonl_big"]["texts_per_cpu_s"] = round(big_rows / res["ours_jsonl_big"]["cpu_s"])
+            log(f"  ours_jsonl_big: {res['ours_jsonl_big']}")
+    if cn_available:
+        res["ratio_cpu"] = round(res["ours_jsonl"]["texts_per_cpu_s"] / res["cnsenti_jsonl"]["texts_per_cpu_s"], 1)
+        res["ratio_wall"] = round(res["ours_jsonl"]["texts_per_wall_s"] / res["cnsenti_jsonl"]["texts_per_wall_s"], 1)
+    out["end_to_end_classify"] = res
+
+
+def read_douban_films(folder: Path, min_comments: int = 1) -> list[tuple[str, float, list[str], np.ndarray]]:
     """(movie_id, Douban average, comment texts, comment upvotes) per film with ≥ min_comments comments."""
     import csv
 
@@ -373,11 +466,15 @@ def spearman_with_ci(scores: dict[str, list[float]], rating: list[float], boot: 
     return out
 
 
-def bench_douban(cn: Cnsenti | None, out: dict, boot: int = 1000):
+def bench_douban(cn: Cnsenti | None, out: dict, boot: int = 1000, cv_repeats: int = 20):
     """Title-level validity: does a score built only from a film's comments rank films like Douban does?
 
-    Douban is evaluation only (never trained or tuned on). Scores, all on the films with ≥ 20 comments:
-    - ours_polarity (the declared title score, fixed before this was run): the upvote-weighted mean
+    The films are a development set: the verdict's configuration was chosen on them by film-level CV
+    (benchmarks/douban_verdict_cv.py, whose nested CV figure is reported beside these). Scores, on every
+    film with comments:
+    - ours_verdict (what comment_valence computes): the mean verdict of the comments that carry a
+      judgement cue, shrunk toward the mean of all of them (dramascope.resonance.verdict);
+    - ours_polarity (the previous title score): the upvote-weighted mean
       P(positive) from the polarity model, shrunk to the pooled mean with strength 10
       (dramascope.resonance.polarity.aggregate_polarity);
     - ours_polarity_unweighted: the same without upvote weights (a sensitivity check, not a choice);
@@ -396,13 +493,18 @@ def bench_douban(cn: Cnsenti | None, out: dict, boot: int = 1000):
     from dramascope.resonance.polarity_lexicon import get_polarity_lexicon
 
     lexicon = get_polarity_lexicon()
-    scores: dict[str, list[float]] = {"ours_polarity": [], "ours_polarity_unweighted": [],
+    scores: dict[str, list[float]] = {"ours_verdict": [], "ours_polarity": [], "ours_polarity_unweighted": [],
                                       "ours_lexicon_only": [], "ours_mean_valence": []}
     if cn:
         scores["cnsenti_mean_valence"] = []
+    from dramascope.resonance.features import prepare as prepare_texts
+    from dramascope.resonance.verdict import title_verdict, verdict_from_prepared
+
     t_pol = t_val = 0.0
     per_film_p = []
+    per_film_v = []
     for _, _, comments, votes in films:
+        per_film_v.append(verdict_from_prepared(prepare_texts(comments), models=pol_models))
         t0 = time.process_time()
         per_film_p.append(score_polarity(comments, models=pol_models))
         t_pol += time.process_time() - t0
@@ -420,13 +522,39 @@ def bench_douban(cn: Cnsenti | None, out: dict, boot: int = 1000):
     # shrinkage towards the pooled mean, as the reputation signal would do (ranks move only for small films)
     scores["ours_polarity"] = list(aggregate_polarity(ids, all_p, all_v).score)
     scores["ours_polarity_unweighted"] = list(aggregate_polarity(ids, all_p).score)
+    # what comment_valence computes (life period): the verdict of the cued comments, shrunk (verdict.py)
+    scores["ours_verdict"] = list(title_verdict(ids, np.concatenate(per_film_v))[1])
     n_comments = int(sum(len(f[2]) for f in films))
     res = {"films": len(films), "comments": n_comments, "polarity_model": polarity_version(pol_models),
            "comments_per_cpu_s": {"polarity": round(n_comments / max(t_pol, 1e-9)),
                                   "emotion_classify": round(n_comments / max(t_val, 1e-9))},
            "positive_share_at_0.5": round(float((all_p > 0.5).mean()), 3)}
-    res.update(spearman_with_ci(scores, rating, boot, baseline="ours_mean_valence"))
+    res.update(spearman_with_ci(scores, rating, boot, baseline="ours_polarity"))
     out["douban_title_validity"] = res
+    # the verdict's configuration was chosen on these films: its honest figure is the nested CV
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from douban_verdict_cv import evaluate
+
+    out["douban_verdict_cv"] = evaluate(repeats=cv_repeats, log=print)
+
+
+def _verdict_and_e2e_rows(out: dict, g) -> list[str]:
+    """Card rows for the title verdict's film CV and for `emotion classify` end to end, when measured."""
+    rows = []
+    cv = out.get("douban_verdict_cv", {}).get("cv", {})
+    if cv:
+        best, prev = cv["combined"], cv["previous (model, upvotes, m=10)"]
+        rows.append(f"| Douban films: title verdict (comment_valence), 5-fold film CV × {out['douban_verdict_cv']['repeats']}"
+                    f" Spearman ρ [95% CI] | {best['oof_spearman_mean']} {best['ci95_bootstrap_films']} (previous "
+                    f"score {prev['oof_spearman_mean']}) | – | "
+                    f"{g(out['douban_title_validity'], 'cnsenti_mean_valence', 'spearman_rho')} (no parameters) |")
+    e = out.get("end_to_end_classify")
+    if e:
+        rows.append(f"| `dramascope emotion classify` end to end, one CPU, {e['texts']} texts, texts per CPU s "
+                    f"(peak RSS; {e.get('big_rows', 0)} texts) | {e['ours_jsonl']['texts_per_cpu_s']} "
+                    f"({e['ours_jsonl']['peak_rss_mb']} MB; {e.get('ours_jsonl_big', {}).get('peak_rss_mb', 'n/a')} MB) "
+                    f"| – | {e.get('cnsenti_jsonl', {}).get('texts_per_cpu_s', 'n/a')} |")
+    return rows
 
 
 def render_card_section(out: dict) -> str:
@@ -465,6 +593,7 @@ def render_card_section(out: dict) -> str:
         f"| Douban films: Spearman ρ(mean valence, rating) [95% bootstrap CI], {g(d, 'films')} films | "
         f"{g(d, 'ours_mean_valence', 'spearman_rho')} {d['ours_mean_valence']['ci95']} | – | "
         f"{g(d, 'cnsenti_mean_valence', 'spearman_rho')} {d.get('cnsenti_mean_valence', {}).get('ci95', '')} |",
+        *_verdict_and_e2e_rows(out, g),
         "",
         f"Calibration (expected calibration error, 15 bins): NLPCC out-of-fold {g(z, 'ours', 'ece')}, "
         f"CPED test {g(c, 'ours', 'ece')}; held-out 10% at training: zh "
@@ -503,7 +632,11 @@ def main(argv=None):
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--write-card", action="store_true")
     ap.add_argument("--json", type=Path)
-    ap.add_argument("--skip", nargs="*", default=[], help="parts to skip: zh en speed douban")
+    ap.add_argument("--skip", nargs="*", default=[], help="parts to skip: zh en speed e2e douban")
+    ap.add_argument("--cv-repeats", type=int, default=20, help="repeats of the 5-fold film CV of the verdict")
+    ap.add_argument("--e2e-rows", type=int, default=200_000, help="texts in the end-to-end classify file")
+    ap.add_argument("--e2e-big-rows", type=int, default=2_000_000,
+                    help="texts in the larger file (peak memory as the file grows; 0 skips it)")
     ap.add_argument("--resume", type=Path, help="JSON of an earlier (partial) run: its parts are kept, not rerun")
     args = ap.parse_args(argv)
     if not DATA.is_dir():
@@ -523,7 +656,7 @@ def main(argv=None):
     out = {"date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, {os.cpu_count()} cores"}
     if args.resume:
         out.update(json.loads(args.resume.read_text("utf-8")))
-        done = {"speed": "speed_single_core", "zh": "nlpcc_cv", "en": "goemotions_ekman_dev",
+        done = {"speed": "speed_single_core", "e2e": "end_to_end_classify", "zh": "nlpcc_cv", "en": "goemotions_ekman_dev",
                 "douban": "douban_title_validity"}
         args.skip = list(args.skip) + [part for part, key in done.items() if key in out]
     t0 = time.time()
@@ -531,6 +664,9 @@ def main(argv=None):
         log("speed …")
         bench_speed(cn, out)
         log(json.dumps(out["speed_single_core"]))
+    if "e2e" not in args.skip:
+        log("end to end: dramascope emotion classify, one CPU …")
+        bench_end_to_end(cn is not None, out, args.e2e_rows, args.e2e_big_rows, log)
     if "zh" not in args.skip:
         log("zh: NLPCC CV and CPED …")
         bench_zh(args.folds, cn, out, log)
@@ -543,7 +679,7 @@ def main(argv=None):
                         for k in ("goemotions_ekman_dev", "meld_dev")}))
     if "douban" not in args.skip:
         log("Douban title validity …")
-        bench_douban(cn, out)
+        bench_douban(cn, out, cv_repeats=args.cv_repeats)
         log(json.dumps(out["douban_title_validity"]))
     out["seconds"] = round(time.time() - t0)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

@@ -8,6 +8,7 @@ an alias here is the whole change: nothing else keeps its own copy of the model.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 import pyarrow as pa
@@ -24,6 +25,38 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "string_list": pa.list_(pa.string()),
     "json": pa.string(),
 }
+
+
+# Value rules every table shares: ingest applies them and docs/data-model.md states them.
+
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
+"""Dates (and the dates of timestamps) outside this range are quarantined: a year 0 or 9999 is a
+typo or a placeholder, and would overflow date arithmetic on every page that shows the title."""
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+"""The workspace ``timezone`` unless its settings say otherwise. Timestamps are stored as wall-clock
+time in the workspace zone (naive): a time written without a zone is taken to be in that zone, a time
+with a zone (``Z``, ``+08:00``, epoch seconds, zone-aware Parquet) is converted to it. Days, weeks and
+months are then the market's own calendar periods on every engine."""
+
+MISSING_TOKENS: tuple[str, ...] = ("", "-", "--", "—", "n/a", "na", "null", "none", "nan", "/", "无", "暂无")
+"""Cell texts (compared case-insensitively after trimming) that mean "no value": stored as NULL, after
+which the column's ``required`` rule applies. A binary NaN in Parquet or JSON is missing too. Infinity
+(``inf``, ``1e400``, a binary ±inf) is never a measurement and is quarantined as not a finite number."""
+
+DECIMAL_MARKS = ("point", "comma")
+"""How a number column writes its decimals. Detected per file and column unless the caller says:
+a column is read with a decimal comma when some value in it can only be read that way (``1,2``,
+``0,45``, ``1 234,5``, ``1.234,56``) and none can only be read with a point (``1.5``, ``1,234.5``,
+``1,234,567``), and with a point otherwise. When the file shows neither, a value that reads differently
+with a decimal comma (a lone ``12,345`` in a decimal column) is quarantined rather than guessed; when it
+shows both, every disputed value is. ``1.500`` with no comma anywhere in the column is 1.5."""
+
+ID_PATTERN = r"^[\p{L}\p{N}][\p{L}\p{M}\p{N}_.:-]*$"
+ID_MAX_LENGTH = 128  # characters; a separate rule, as a bounded repeat of Unicode classes is costly in RE2
+"""The alphabet of identifiers (``title_id``, ``comment_id`` …): they appear in URLs, file names and
+HTML, so ``/``, ``\\``, ``<``, quotes, spaces and control characters (NUL included) are refused."""
+ID_RULE = "letters, digits and _ . : - (starting with a letter or digit, at most 128 characters)"
 
 
 @dataclass(frozen=True)
@@ -43,6 +76,7 @@ class Column:
     default: object | None = None  # value used when the column is absent from a file or a cell is empty
     # Spellings of allowed values found in exports (e.g. 竖屏 → vertical), matched case-insensitively.
     value_aliases: tuple[tuple[str, str], ...] = ()
+    identifier: bool = False  # an id: must match ID_PATTERN
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -97,6 +131,7 @@ def _title_id(required: bool = True, references: bool = True) -> Column:
         required=required,
         aliases=aliases if references else aliases + ("id",),
         references="titles.title_id" if references else None,
+        identifier=True,
     )
 
 
@@ -210,7 +245,7 @@ COMMENTS = Table(
     key=("comment_id",),
     description="Comments and danmaku (bullet comments). Text is untrusted: stored as given, escaped on output.",
     columns=(
-        Column("comment_id", "string", "Unique comment identifier.", required=True,
+        Column("comment_id", "string", "Unique comment identifier.", required=True, identifier=True,
                aliases=("评论id", "评论ID", "弹幕id", "id")),
         _title_id(),
         Column("platform", "string", "Platform the comment was posted on.", aliases=PLATFORM_ALIASES),
@@ -252,10 +287,10 @@ SCRIPTS = Table(
     key=("script_id", "episode_no"),
     description="Script text per episode, for a released title or a project in development.",
     columns=(
-        Column("script_id", "string", "Title id or project id the script belongs to.", required=True,
+        Column("script_id", "string", "Title id or project id the script belongs to.", required=True, identifier=True,
                aliases=("剧本id", "项目id")),
-        Column("title_id", "string", "Released title, if any.", references="titles.title_id"),
-        Column("project_id", "string", "Project, if any."),
+        Column("title_id", "string", "Released title, if any.", references="titles.title_id", identifier=True),
+        Column("project_id", "string", "Project, if any.", identifier=True),
         Column("episode_no", "int", "Episode number.", required=True, unit="episode", minimum=1, maximum=2000,
                aliases=("集数", "集")),
         Column("text", "string", "Script text of the episode.", required=True, aliases=("剧本", "内容")),
@@ -268,8 +303,10 @@ PROJECTS = Table(
     key=("project_id",),
     description="Productions through their stages, from writing to evaluation.",
     columns=(
-        Column("project_id", "string", "Project identifier.", required=True, aliases=("项目id", "项目ID")),
-        Column("title_id", "string", "Released title, once there is one.", references="titles.title_id"),
+        Column("project_id", "string", "Project identifier.", required=True, identifier=True,
+               aliases=("项目id", "项目ID")),
+        Column("title_id", "string", "Released title, once there is one.", references="titles.title_id",
+               identifier=True),
         Column("name", "string", "Working title.", aliases=("项目名", "名称")),
         Column("stage", "string", "Production stage.", required=True,
                allowed=("writing", "filming", "post", "broadcasting", "evaluated"), aliases=("阶段",),
@@ -308,7 +345,8 @@ COMPANIES = Table(
     key=("company_id",),
     description="Producers (厂牌), distributors and investors, with their production base or cluster.",
     columns=(
-        Column("company_id", "string", "Company identifier.", required=True, aliases=("企业id", "公司id", "厂牌id")),
+        Column("company_id", "string", "Company identifier.", required=True, identifier=True,
+               aliases=("企业id", "公司id", "厂牌id")),
         Column("name", "string", "Company name.", required=True, aliases=("企业名称", "公司名称", "厂牌", "名称")),
         Column("name_en", "string", "English name.", aliases=("英文名",)),
         Column("base", "string", "Production base or industry cluster the company belongs to.",
@@ -326,7 +364,7 @@ TITLE_COMPANIES = Table(
     columns=(
         _title_id(),
         Column("company_id", "string", "Company.", required=True, references="companies.company_id",
-               aliases=("企业id", "公司id")),
+               identifier=True, aliases=("企业id", "公司id")),
         Column("role", "string", "Role of the company on the title.", required=True,
                allowed=("producer", "distributor", "investor"), aliases=("角色", "职能"),
                value_aliases=(("出品", "producer"), ("制作", "producer"), ("发行", "distributor"),

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Literal
 
 import tomli_w
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from dramascope.schema import DEFAULT_TIMEZONE
 
 SETTINGS_FILE = "dramascope.toml"
 # The file holds the API token: readable and writable by its owner only.
@@ -29,6 +31,19 @@ class Settings(BaseModel):
                            description="Token required by API calls that write")
     max_upload_bytes: int = 50 * 1024 * 1024
     batch_rows: int = 100_000
+    timezone: str = Field(default=DEFAULT_TIMEZONE,
+                          description="IANA zone of times written without one; times are stored as its wall clock")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r}; use an IANA name such as Asia/Shanghai or UTC") from None
+        return name
     synthetic: bool = Field(default=False, description="The data were made by `dramascope demo`: pages, reports "
                                                        "and exports say so")
     analysis_workers: int = Field(default=2, ge=1, le=64, description="Threads for script analyses (web)")

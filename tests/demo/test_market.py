@@ -28,7 +28,8 @@ def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path
     assert set(da) == {"titles.csv", "episodes.csv", "metrics.parquet", "metrics_hongguo_export.csv",
                        "comments.jsonl", "ratings.csv", "scripts.jsonl", "projects.csv", "recommendations.csv",
                        "companies.csv", "title_companies.csv", "bases.csv", "truth.parquet",
-                       "truth_episodes.parquet", "truth_releases.parquet"}
+                       "truth_episodes.parquet", "truth_releases.parquet", "boards_domestic_export.csv",
+                       "boards_overseas.csv"}
     assert da == db
     changed = {name for name in da if da[name] != dc[name]}
     assert {"titles.csv", "metrics.parquet", "comments.jsonl", "truth.parquet"} <= changed

@@ -11,6 +11,7 @@ from dramascope.errors import UserInputError
 from dramascope.index import (explain_title, rank_table, recompute_history, reproduce_run, run_index,
                               stale_periods)
 from dramascope.index.loaders import fingerprint, load_signal_rows
+from dramascope.index.runs import METHOD_VERSION
 
 
 def _scores(ws, run_id):
@@ -34,7 +35,7 @@ def test_run_metadata_and_log(index_workspace, small_spec_path):
     run = run_index(ws, small_spec_path)
     meta = ws.engine.to_pandas(ws.table("index_runs"))
     row = meta[meta.run_id == run.run_id].iloc[0]
-    assert row["spec_hash"] == run.spec_hash and row["method_version"] == "1.0.0"
+    assert row["spec_hash"] == run.spec_hash and row["method_version"] == METHOD_VERSION
     steps = [e["step"] for e in json.loads(row["log_json"])]
     for step in ("input", "coverage", "imputation", "outliers", "direction", "normalisation", "weights",
                  "aggregation", "monte_carlo", "data_quality"):

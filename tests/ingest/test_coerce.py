@@ -78,3 +78,77 @@ def test_string_fast_paths_agree_with_the_full_trim_and_lookup(monkeypatch_value
         coerce.needs_trim, coerce._spelled_as_allowed = real_trim, real_allowed
     assert fast[0].to_pylist() == full[0].to_pylist()
     assert fast[1].to_pylist() == full[1].to_pylist()
+
+
+@pytest.mark.parametrize("value", ["a/b", "a\\b", "<script>", "t\x001", "t 1", "..", "-t1", "x" * 129, "t1?x"])
+def test_ids_outside_the_declared_alphabet_are_quarantined(value):
+    """Ids end up in URLs and HTML: '/', '\\', '<', spaces and NUL bytes would make a title unreachable."""
+    values, reasons = _coerce(TITLES.column("title_id"), [value, "t1"])
+    assert values == [None, "t1"] and reasons[1] is None
+    assert reasons[0].startswith("not a valid identifier") or reasons[0].startswith("contains a NUL byte")
+
+
+def test_ids_in_any_script_are_accepted():
+    values, reasons = _coerce(COMMENTS.column("comment_id"), ["cm000001", "剧-12_a.b:c", "netshort-sss-rank", "x" * 128])
+    assert reasons == [None] * 4 and values[1] == "剧-12_a.b:c"
+
+
+def test_nul_bytes_are_refused_in_any_text():
+    values, reasons = _coerce(COMMENTS.column("text"), ["好看\x00", "好看"])
+    assert values == [None, "好看"] and reasons == ["contains a NUL byte (\\x00)", None]
+
+
+def test_list_typed_ids_from_parquet_are_quarantined():
+    out, reason = coerce_column(TITLES.column("title_id"), pa.array([["t1", "t2"], None, ["t3"]]))
+    assert out.to_pylist() == [None, None, None]
+    assert reason.to_pylist() == ["a list or object where one value is expected", None,
+                                  "a list or object where one value is expected"]
+
+
+def test_binary_nan_is_missing_and_binary_infinity_is_rejected_like_text():
+    out, reason = coerce_column(RATINGS.column("rating"), pa.array([7.5, float("nan"), float("inf"), -float("inf")]))
+    assert out.to_pylist() == [7.5, None, None, None]
+    assert reason.to_pylist() == [None, None, "not a finite number", "not a finite number"]
+
+
+def test_binary_dates_outside_the_range_are_rejected():
+    import datetime as dt
+
+    out, reason = coerce_column(TITLES.column("release_date"), pa.array([dt.date(1, 1, 1), dt.date(2026, 9, 4)]))
+    assert out.to_pylist() == [None, dt.date(2026, 9, 4)]
+    assert reason.to_pylist()[0].startswith("outside the accepted dates")
+
+
+def test_zone_aware_parquet_times_are_stored_as_the_workspace_wall_clock():
+    import datetime as dt
+
+    from dramascope.ingest.coerce import ReadingRules
+
+    aware = pa.array([dt.datetime(2026, 9, 4, 4, 0)], pa.timestamp("us", tz="UTC"))
+    out, _ = coerce_column(COMMENTS.column("posted_at"), aware, ReadingRules(timezone="Asia/Shanghai"))
+    assert out.to_pylist() == [dt.datetime(2026, 9, 4, 12, 0)]
+    naive = pa.array([dt.datetime(2026, 9, 4, 4, 0)], pa.timestamp("us"))
+    out, _ = coerce_column(COMMENTS.column("posted_at"), naive, ReadingRules(timezone="Asia/Shanghai"))
+    assert out.to_pylist() == [dt.datetime(2026, 9, 4, 4, 0)]
+    out, _ = coerce_column(COMMENTS.column("posted_at"), naive,
+                           ReadingRules(timezone="Asia/Shanghai", source_timezone="UTC"))
+    assert out.to_pylist() == [dt.datetime(2026, 9, 4, 12, 0)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text("ab09_.:-/ <中\x00", max_size=6) | st.none(), min_size=1, max_size=8))
+def test_the_byte_level_id_check_agrees_with_the_declared_pattern(ids):
+    import pyarrow.compute as pc
+
+    from dramascope.ingest.coerce import _plain_ascii_ids
+    from dramascope.schema import ID_PATTERN
+
+    arr = pa.array(ids, pa.string())
+    by_pattern = pc.all(pc.fill_null(pc.match_substring_regex(arr, ID_PATTERN), True)).as_py()
+    if _plain_ascii_ids(arr):
+        assert by_pattern
+    _, reasons = _coerce(TITLES.column("title_id"), ids)
+    for text, reason in zip(ids, reasons):
+        if text is not None and text.strip():
+            fits = pc.match_substring_regex(pa.array([text.strip()]), ID_PATTERN)[0].as_py() and len(text.strip()) <= 128
+            assert (reason is None) == fits, (text, reason)

@@ -232,3 +232,111 @@ def test_nothing_readable_is_a_clear_error(duckdb_workspace, write):
         ingest_files(duckdb_workspace, "titles", [write("t.csv", "title_id\nt1\n")])
     with pytest.raises(UserInputError, match="no such file"):
         ingest_files(duckdb_workspace, "titles", [write("t.csv", "x").parent / "missing.csv"])
+
+
+REVENUE_HEADER = "title_id,platform,date,revenue_cny\n"
+
+
+def _revenue_file(write, values):
+    rows = "".join(f"t1,douyin,2026-09-{i + 1:02d},\"{v}\"\n" for i, v in enumerate(values))
+    return write("m.csv", REVENUE_HEADER + rows)
+
+
+def _small_batches(monkeypatch):
+    """Read CSV files in blocks of a few rows, so that a file spans many batches."""
+    from dramascope.ingest import pipeline, readers
+
+    monkeypatch.setattr(readers, "CSV_BATCH_ROWS", 2)
+    monkeypatch.setattr(pipeline, "open_reader",
+                        lambda *a, **k: readers.open_reader(*a, **{"block_bytes": 64, **k}))
+
+
+@pytest.mark.parametrize("values,expected", [
+    (["1.500", "2.250", "3", "0,5"], [1500.0, 2250.0, 3.0, 0.5]),   # comma shown only in the last batch
+    (["12,345", "7", "8", "3.75"], [12345.0, 7.0, 8.0, 3.75]),      # point shown only in the last batch
+])
+def test_the_decimal_mark_is_decided_over_the_whole_file(ws_with_titles, write, monkeypatch, values, expected):
+    """A column's decimal mark comes from all its values, even those in later batches."""
+    _small_batches(monkeypatch)
+    f = ingest_files(ws_with_titles, "metrics", [_revenue_file(write, values)]).files[0]
+    assert (f.inserted, f.quarantined) == (len(values), 0)
+    assert [r["revenue_cny"] for r in _rows(ws_with_titles, "metrics", "date", "revenue_cny")] == expected
+    assert any("read with a decimal comma" in w for w in f.warnings) == ("0,5" in values)
+
+
+def test_an_undecided_comma_is_quarantined_and_the_caller_can_decide(ws_with_titles, write):
+    path = _revenue_file(write, ["12,345", "7"])
+    f = ingest_files(ws_with_titles, "metrics", [path]).files[0]
+    assert (f.inserted, f.quarantined) == (1, 1)
+    assert _quarantine(ws_with_titles)[0]["reason"].startswith("ambiguous")
+    f = ingest_files(ws_with_titles, "metrics", [path], decimal_comma=True).files[0]
+    assert (f.inserted, f.quarantined) == (1, 0)
+    assert [r["revenue_cny"] for r in _rows(ws_with_titles, "metrics", "date", "revenue_cny")] == [12.345, 7.0]
+
+
+def test_dates_outside_the_range_are_quarantined_in_a_file(ws_with_titles, write):
+    path = write("m.csv", METRICS_HEADER + "t1,douyin,0000-01-01,1,1,0.5,domestic\nt1,douyin,2026-09-04,1,1,0.5,domestic\n")
+    f = ingest_files(ws_with_titles, "metrics", [path]).files[0]
+    assert (f.inserted, f.quarantined) == (1, 1)
+    assert _quarantine(ws_with_titles)[0]["reason"] == "outside the accepted dates 1900-01-01 .. 2100-12-31"
+
+
+def test_timestamps_follow_the_workspace_zone_on_every_engine(any_workspace, write):
+    ws = any_workspace
+    ingest_files(ws, "titles", [write("titles.csv", "title_id,name\nt1,A\n")])
+    path = write("c.csv", "comment_id,title_id,posted_at,text\nc1,t1,2026-09-04 12:00:00,a\n"
+                          "c2,t1,2026-09-04T12:00:00+08:00,b\nc3,t1,2026-09-04T04:00:00Z,c\nc4,t1,1788494400,d\n")
+    f = ingest_files(ws, "comments", [path]).files[0]
+    assert (f.inserted, f.quarantined) == (4, 0)
+    stamps = [r["posted_at"] for r in _rows(ws, "comments", "comment_id", "posted_at")]
+    assert stamps == [dt.datetime(2026, 9, 4, 12)] * 4
+    dates = ws.engine.to_arrow(ws.table("comments").select(d=ws.table("comments").posted_at.date()).distinct())
+    assert dates.column("d").to_pylist() == [dt.date(2026, 9, 4)]
+
+
+def test_a_parquet_file_with_list_ids_and_nul_bytes_is_quarantined_row_by_row(duckdb_workspace, tmp_path):
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"title_id": pa.array([["t1"], ["t2", "t3"], ["t4"]]),
+                             "name": ["A", "B", "C"]}), path)
+    f = ingest_files(duckdb_workspace, "titles", [path]).files[0]
+    assert (f.inserted, f.quarantined) == (0, 3)
+    path2 = tmp_path / "t2.parquet"
+    pq.write_table(pa.table({"title_id": ["t1", "t\x002", "a/b", "<i>"], "name": ["A", "B", "C", "D"]}), path2)
+    f = ingest_files(duckdb_workspace, "titles", [path2]).files[0]
+    assert (f.inserted, f.quarantined) == (1, 3)
+
+
+def test_tsv_and_json_array_files_are_ingested(duckdb_workspace, write):
+    f = ingest_files(duckdb_workspace, "titles", [write("t.tsv", "title_id\tname\nt1\tA, B\nt2\tC\n")]).files[0]
+    assert (f.format, f.inserted) == ("tsv", 2)
+    f = ingest_files(duckdb_workspace, "titles", [write("t.json", '[{"title_id": "t3", "name": "D", '
+                                                                  '"episode_count": 80}, {"title_id": "t4"}]')]).files[0]
+    assert (f.format, f.inserted, f.quarantined) == ("json", 1, 1)
+    assert _rows(duckdb_workspace, "titles", "title_id", "name") == [
+        {"title_id": "t1", "name": "A, B"}, {"title_id": "t2", "name": "C"}, {"title_id": "t3", "name": "D"}]
+
+
+def test_a_field_larger_than_the_parser_block_keeps_every_row(ws_with_titles, write):
+    long_text = "好看" * 700_000  # 4.2 MB, larger than the 1 MB parser block
+    path = write("c.csv", "comment_id,title_id,text\nc1,t1,short\nc2,t1," + long_text + "\nc3,t1,after\n")
+    f = ingest_files(ws_with_titles, "comments", [path]).files[0]
+    assert (f.inserted, f.quarantined) == (3, 0)
+    texts = {r["comment_id"]: r["text"] for r in _rows(ws_with_titles, "comments", "comment_id", "text")}
+    assert texts["c2"] == long_text and texts["c3"] == "after"
+
+
+def test_an_unclosed_quote_refuses_the_file_with_its_line(ws_with_titles, write):
+    path = write("c.csv", "comment_id,title_id,text\nc1,t1,ok\nc2,t1,\"never closed\nc3,t1,after\n")
+    with pytest.raises(UserInputError, match=r"line 3: a quoted field opens on this line and is never closed"):
+        ingest_files(ws_with_titles, "comments", [path])
+    assert ws_with_titles.count("comments") == 0
+
+
+def test_the_decimal_mark_restart_also_works_when_the_table_holds_rows(ws_with_titles, write, monkeypatch):
+    """The staging path (a table with rows) reads the file again just as the first-load path does."""
+    ingest_files(ws_with_titles, "metrics", [write("m0.csv", REVENUE_HEADER + "t2,douyin,2026-01-01,5\n")])
+    _small_batches(monkeypatch)
+    f = ingest_files(ws_with_titles, "metrics", [_revenue_file(write, ["1.500", "2.250", "3", "0,5"])]).files[0]
+    assert (f.inserted, f.quarantined) == (4, 0)
+    got = [r["revenue_cny"] for r in _rows(ws_with_titles, "metrics", "title_id", "date", "revenue_cny")]
+    assert got == [1500.0, 2250.0, 3.0, 0.5, 5.0]

@@ -3,7 +3,6 @@ start real CLI processes and wait until one of them holds the workspace's writer
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import subprocess
@@ -61,26 +60,19 @@ def start_holder(path: Path, seconds: float) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True)
 
 
-def lock_is_held(path: Path) -> bool:
-    lock = path / ".writer.lock"
-    if not lock.exists():
-        return False
-    fd = os.open(lock, os.O_RDWR)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return False
-    finally:
-        os.close(fd)
+def lock_is_held(path: Path, proc: subprocess.Popen) -> bool:
+    """Whether ``proc`` holds the workspace's writer lock, read from the holder note the lock's owner
+    writes (probing the lock itself could make the writer, which does not wait, find it busy)."""
+    from dramascope.writer_lock import WriterLock
+
+    holder = WriterLock(path).holder() or {}
+    return holder.get("pid") == proc.pid and proc.poll() is None
 
 
 def wait_until_writing(path: Path, proc: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if lock_is_held(path):
+        if lock_is_held(path, proc):
             return
         if proc.poll() is not None:
             raise AssertionError(f"writer exited early ({proc.returncode}): {proc.stderr.read()}")

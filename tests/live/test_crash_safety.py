@@ -14,11 +14,14 @@ from pathlib import Path
 import pytest
 
 from dramascope.workspace import Workspace
+from tests.live.conftest import lock_is_held
 
 pytestmark = pytest.mark.slow
 
-KILL_AFTER_SECONDS = (0.3, 1.0, 2.0, 3.0, 4.5, 6.0, 8.0, 11.0, 15.0, 20.0, 30.0, 45.0)
-"""Growing delays: a command is killed at each until it finishes first (the last run completes)."""
+KILL_FRACTIONS = (0.02, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 0.98)
+"""Moments of the write (from taking the lock to exiting, as timed on an uninterrupted run) to kill at."""
+RERUN_AFTER = (0.45, 0.98)
+"""After these kills the command is run again, which must complete the work."""
 
 
 def published_state(path: Path) -> dict:
@@ -35,20 +38,35 @@ def _run(args: list[str]) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "dramascope", *args], capture_output=True, text=True, timeout=600)
 
 
+def _timed_run(args: list[str], ws: Path) -> tuple[float, float]:
+    """(seconds until the writer lock was taken, seconds until exit) of an uninterrupted run."""
+    t0 = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "dramascope", *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    locked_at = None
+    while proc.poll() is None:
+        if locked_at is None and lock_is_held(ws, proc):
+            locked_at = time.monotonic() - t0
+        time.sleep(0.01)
+    assert proc.returncode == 0, proc.stderr.read()
+    total = time.monotonic() - t0
+    return (locked_at if locked_at is not None else 0.0), total
+
+
 def kill_at_many_points(base: Path, tmp_path: Path, args_for) -> list[float]:
-    """Copy ``base``, start the command, SIGKILL it after each delay in turn; after every kill the
-    published state is the one before or the finished one, and the next writer cleans up. Returns the
-    delays at which the process was really killed."""
+    """Copy ``base``, start the command and SIGKILL it at several moments of its write; after every
+    kill the published state is the one before or the finished one, never a mix, the next writer
+    cleans up, and running the command again gives the uninterrupted result. Returns the kill times."""
     before = published_state(base)
     expected_dir = tmp_path / "uninterrupted"
     shutil.copytree(base, expected_dir, symlinks=True)
-    done = _run(args_for(expected_dir))
-    assert done.returncode == 0, done.stderr
+    locked_at, total = _timed_run(args_for(expected_dir), expected_dir)
     expected = published_state(expected_dir)
     assert expected != before, "the command must change something for this test to mean anything"
 
     killed = []
-    for i, delay in enumerate(KILL_AFTER_SECONDS):
+    for i, fraction in enumerate(KILL_FRACTIONS):
+        delay = locked_at + fraction * (total - locked_at)
         ws = tmp_path / f"kill-{i}"
         shutil.copytree(base, ws, symlinks=True)
         proc = subprocess.Popen([sys.executable, "-m", "dramascope", *args_for(ws)],
@@ -57,33 +75,28 @@ def kill_at_many_points(base: Path, tmp_path: Path, args_for) -> list[float]:
         finished = proc.poll() is not None
         if not finished:
             proc.send_signal(signal.SIGKILL)
+            killed.append(round(delay, 2))
         proc.wait()
         state = published_state(ws)
-        if finished:
-            assert proc.returncode == 0
-            assert state == expected
-            break
-        killed.append(delay)
-        assert state in (before, expected), f"mixed state after kill -9 at {delay} s"
-        rerun = _run(args_for(ws))
-        assert rerun.returncode == 0, rerun.stderr
-        assert published_state(ws)["counts"] == expected["counts"] or state == expected
-        assert not list((ws / ".generations").glob("*.work")), "the next writer removes the dead one's copy"
-        assert not list((ws / "quarantine").glob("*.tmp"))
+        assert state in (before, expected), f"mixed state after kill -9 at {delay:.2f} s"
+        if fraction in RERUN_AFTER:
+            rerun = _run(args_for(ws))
+            assert rerun.returncode == 0, rerun.stderr
+            assert published_state(ws)["counts"] == expected["counts"] or state == expected
+            assert not list((ws / ".generations").glob("*.work")), "the next writer removes the dead one's copy"
+            assert not list((ws / "quarantine").glob("*.tmp"))
         shutil.rmtree(ws)
-    else:
-        pytest.fail("the command never finished within the longest delay")
-    assert len(killed) >= 3, f"killed at too few points ({killed}): the command is too quick to test"
+    assert len(killed) >= 4, f"killed at too few points ({killed} of {total:.1f} s)"
     return killed
 
 
 @pytest.fixture(scope="module")
 def loaded_base(tmp_path_factory) -> Path:
-    """An ingested, not yet analysed demo market (80 titles)."""
+    """An ingested, not yet analysed demo market (40 titles)."""
     from dramascope.demo.workspace_build import build_demo_workspace
 
     path = tmp_path_factory.mktemp("crash") / "ws"
-    build_demo_workspace(path, titles=80, seed=3, analyse=False)
+    build_demo_workspace(path, titles=40, seed=3, analyse=False)
     return path
 
 

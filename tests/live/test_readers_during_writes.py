@@ -32,7 +32,7 @@ def test_read_commands_answer_from_the_publication_while_a_writer_holds_the_work
                      ["companies", "rank", "--format", "json"], ["projects", "list", "--format", "json"]):
             out = cli(*args, "--workspace", str(live_ws))
             assert out.returncode == 0, (args, out.stderr)
-        assert holder.poll() is None and lock_is_held(live_ws)  # they all ran while the writer held it
+        assert holder.poll() is None and lock_is_held(live_ws, holder)  # they all ran while the writer held it
     finally:
         holder.kill()
         holder.wait()
@@ -72,7 +72,7 @@ def test_http_readers_during_a_write_and_new_runs_without_restart(live_ws):
             assert response.status_code == 200
             assert response.json() == rankings
         assert client.get("/rankings").status_code == 200
-        assert holder.poll() is None and lock_is_held(live_ws)
+        assert holder.poll() is None and lock_is_held(live_ws, holder)
     finally:
         holder.kill()
         holder.wait()
@@ -135,7 +135,7 @@ def test_spark_http_reader_during_a_write(tmp_path, spark_session):
             again = client.get("/api/health")
             assert again.status_code == 200 and again.json() == health
             assert health["tables"]["titles"] == 12
-            assert holder.poll() is None and lock_is_held(path)
+            assert holder.poll() is None and lock_is_held(path, holder)
         finally:
             holder.kill()
             holder.wait()

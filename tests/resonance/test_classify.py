@@ -18,11 +18,12 @@ def one(text, lang="auto"):
 
 
 def test_import_does_not_load_the_model_and_loading_is_fast():
+    # CPU seconds of the process, imports included: wall time on a shared machine measures its load
     code = ("import sys, time; import dramascope.resonance as r; "
-            "assert 'dramascope.resonance.model' not in sys.modules; t = time.perf_counter(); "
-            "r.load_model(); r.classify_texts(['好看']); print(time.perf_counter() - t)")
+            "assert 'dramascope.resonance.model' not in sys.modules; "
+            "r.load_model(); r.classify_texts(['好看']); print(time.process_time())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert float(out.stdout.strip()) < 3.0  # < 1 s on an idle machine; slack for a busy CI
+    assert float(out.stdout.strip()) < 3.0  # about 1 s on an idle machine; slack for a busy CI
 
 
 def test_shipped_artifact_is_small_and_pickle_free():

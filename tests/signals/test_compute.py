@@ -32,7 +32,10 @@ def test_with_resonance_engine(duckdb_workspace):
     v = signal_values(ws)
     emo = ws.engine.to_arrow(ws.table("comment_emotions")).to_pylist()
     assert len(emo) == len(texts)
-    # one title holds every comment, so the shrinkage prior is its own mean: 2·mean(p_positive) − 1
-    expected = 2 * sum(r["p_positive"] for r in emo) / len(emo) - 1
+    # one title holds every comment, so the shrinkage prior is its own mean: 2·mean(verdict) − 1 over the
+    # comments that carry a verdict
+    verdicts = [r["verdict"] for r in emo if r["verdict"] is not None]
+    assert 0 < len(verdicts) < len(emo)  # "催更！明天几点更新？" judges nothing
+    expected = 2 * sum(verdicts) / len(verdicts) - 1
     assert v[("T1", "life", "comment_valence")] == pytest.approx(expected)
     assert ("T1", "life", "emotion_intensity") in v

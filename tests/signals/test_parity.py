@@ -70,7 +70,8 @@ def test_fraud_evidence_identical_on_both_engines(duckdb_workspace, spark_worksp
 
 
 def test_comment_valence_identical_on_both_engines(duckdb_workspace, spark_workspace):
-    """The polarity verdict (weights from likes, shrinkage toward a scalar subquery mean) per month."""
+    """The comment verdict (cued comments only, shrinkage toward a scalar subquery mean) per month, and the
+    polarity fallback for tables scored before verdicts existed."""
     import datetime as dt
 
     import pyarrow as pa
@@ -84,14 +85,19 @@ def test_comment_valence_identical_on_both_engines(duckdb_workspace, spark_works
     emo = {f.name: [None] * 12 for f in COMMENT_EMOTIONS_SCHEMA}
     emo.update(comment_id=[f"c{i}" for i in range(12)], label=["like", "anger", "neutral"] * 4,
                p_positive=[None if i % 5 == 0 else (i % 10) / 10 for i in range(12)],
-               p_like=[0.5] * 12, p_anger=[0.2] * 12)
+               p_like=[0.5] * 12, p_anger=[0.2] * 12,
+               verdict=[None if i % 4 == 0 else (i % 7) / 7 for i in range(12)])
     res = {}
     for ws in (duckdb_workspace, spark_workspace):
         _load_fast(ws, {"titles": [{"title_id": t, "name": t} for t in "AB"], "comments": comments})
         ws.engine.ensure_table("comment_emotions", COMMENT_EMOTIONS_SCHEMA)
         ws.engine.replace("comment_emotions", pa.table(emo, schema=COMMENT_EMOTIONS_SCHEMA))
-        got = ws.engine.to_arrow(comment_valence(ws.table("comments"), ws.table("comment_emotions"), "month"))
-        res[ws.engine.name] = {(r["title_id"], r["period"]): r["comment_valence"] for r in got.to_pylist()}
-    assert res["duckdb"].keys() == res["spark"].keys() and len(res["duckdb"]) == 4
-    for k, v in res["duckdb"].items():
-        assert v == pytest.approx(res["spark"][k], abs=1e-12)
+        emotions = ws.table("comment_emotions")
+        for name, table in (("verdict", emotions), ("polarity", emotions.drop("verdict"))):
+            got = ws.engine.to_arrow(comment_valence(ws.table("comments"), table, "month"))
+            res[ws.engine.name, name] = {(r["title_id"], r["period"]): r["comment_valence"] for r in got.to_pylist()}
+    for name in ("verdict", "polarity"):
+        assert res["duckdb", name].keys() == res["spark", name].keys() and len(res["duckdb", name]) == 4
+        for k, v in res["duckdb", name].items():
+            assert v == pytest.approx(res["spark", name][k], abs=1e-12)
+    assert len(set(res["duckdb", "verdict"].values())) > 1

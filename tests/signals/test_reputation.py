@@ -65,6 +65,35 @@ def test_comment_valence_from_polarity_by_hand(duckdb_workspace):
     assert -1 <= got["A"] < got["B"] <= 1
 
 
+def test_comment_valence_from_verdicts_by_hand(duckdb_workspace):
+    """2·S − 1, S = (Σ v + 20·μ) ÷ (n + 20) over the comments with a verdict, μ their overall mean; comments
+    without a verdict are left out (a title with none gets μ); undated comments count in life only."""
+    from dramascope.signals.reputation import comment_valence
+
+    ws = duckdb_workspace
+    load(ws, "titles", [{"title_id": t, "name": t} for t in "ABC"])
+    t0 = dt.datetime(2026, 3, 1, 12)
+    rows = [("c0", "A", t0, 0.9), ("c1", "A", None, 0.7), ("c2", "A", t0, None), ("c3", "B", t0, 0.2),
+            ("c4", "B", None, None), ("c5", "C", None, None)]
+    load(ws, "comments", [{"comment_id": c, "title_id": t, "text": "x", "posted_at": when, "likes": 50}
+                          for c, t, when, _ in rows])
+    emotions = pa.table({"comment_id": [r[0] for r in rows], "label": ["neutral"] * len(rows),
+                         "p_positive": [0.99] * len(rows), "verdict": pa.array([r[3] for r in rows], pa.float64())})
+    ws.engine.ensure_table("comment_emotions", emotions.schema)
+    ws.engine.replace("comment_emotions", emotions)
+    out = ws.engine.to_pandas(comment_valence(ws.table("comments"), ws.table("comment_emotions"), "life"))
+    got = dict(zip(out.title_id, out.comment_valence))
+    mu = (0.9 + 0.7 + 0.2) / 3
+    assert got["A"] == pytest.approx(2 * (0.9 + 0.7 + 20 * mu) / (2 + 20) - 1)
+    assert got["B"] == pytest.approx(2 * (0.2 + 20 * mu) / (1 + 20) - 1)
+    assert got["C"] == pytest.approx(2 * mu - 1)  # only an undated comment without a verdict: the prior
+    month = ws.engine.to_pandas(comment_valence(ws.table("comments"), ws.table("comment_emotions"), "month"))
+    got_m = dict(zip(month.title_id, month.comment_valence))
+    mu_m = (0.9 + 0.2) / 2  # undated comments have no month
+    assert set(got_m) == {"A", "B"}
+    assert got_m["A"] == pytest.approx(2 * (0.9 + 20 * mu_m) / 21 - 1)
+
+
 _CON = None
 
 

@@ -32,3 +32,18 @@ def test_big_themes_small_perspectives(duckdb_workspace):
     assert [r["title_id"] for r in rows] == ["S1", "S3"]
     assert rows[0]["social_themes"] == "intangible_heritage" and rows[0]["intimate_themes"] == "sweet_romance"
     assert "rural_revival" in rows[1]["social_themes"] and "family_ethics" in rows[1]["intimate_themes"]
+
+
+def test_absence_counts_as_zero_only_where_something_was_measured(duckdb_workspace):
+    """No theme at all: no social-theme score (not a 0); no recommendation list ingested: no list counts."""
+    from tests.signals.data import load
+    from dramascope.signals.social import social_static_signals
+
+    ws = duckdb_workspace
+    load(ws, "titles", [{"title_id": "A", "name": "a"}, {"title_id": "B", "name": "b"}])
+    import ibis
+
+    themes = ibis.memtable([{"title_id": "A", "theme": "revenge", "source": "declared"}])
+    rows = ws.engine.to_arrow(social_static_signals(themes, ws.table("recommendations"), ws.table("titles")))
+    got = {(r["title_id"], r["indicator"]): r["value"] for r in rows.to_pylist()}
+    assert got == {("A", "social_theme_score"): 0.0}

@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.text import Text
 
 from dramascope.errors import DramaScopeError, NotAvailableYet
-from dramascope.workspace import WorkspaceError
 
 app = typer.Typer(
     name="dramascope",
@@ -78,6 +77,8 @@ def emit_rows(rows: list[dict], fmt: str) -> bool:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return True
     if fmt == "csv":
+        from dramascope.publish.exports import neutralise_formula
+
         buf = io.StringIO()
         if rows:
             writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
@@ -86,6 +87,15 @@ def emit_rows(rows: list[dict], fmt: str) -> bool:
         typer.echo(buf.getvalue(), nl=False)
         return True
     return False
+
+
+def _workspace_errors() -> tuple[type[BaseException], ...]:
+    """The workspace's error class, once the workspace module is loaded (a command that never opened a
+    workspace cannot raise it): commands like ``emotion classify`` start without the query engines."""
+    import sys
+
+    module = sys.modules.get("dramascope.workspace")
+    return (module.WorkspaceError,) if module is not None else ()
 
 
 def run_app(args: list[str] | None = None) -> int:
@@ -107,7 +117,7 @@ def run_app(args: list[str] | None = None) -> int:
     except NotAvailableYet as exc:
         err_console.print(Text.assemble(("not available yet: ", "yellow"), str(exc)), soft_wrap=True)
         return 2
-    except (DramaScopeError, WorkspaceError) as exc:
+    except (DramaScopeError, *_workspace_errors()) as exc:
         # Messages quote user data (file values, titles): plain text, never Rich markup.
         # One line however long (cron mails and log greps read errors line by line).
         err_console.print(Text.assemble(("error: ", "red"), str(exc)), soft_wrap=True)

@@ -42,30 +42,42 @@ def _check_training_inputs(files: list[Path] | None, lang: str | None, reference
 
 @emotion_app.command("classify")
 def classify_command(
-    file: Annotated[Path, typer.Argument(help="JSONL file: one object per line with a text field.")],
-    text_field: Annotated[str, typer.Option("--text-field", help="Field holding the text.")] = "text",
+    file: Annotated[Path, typer.Argument(help="JSONL, CSV or Parquet file with a text field.")],
+    text_field: Annotated[str, typer.Option("--text-field", help="Field (column) holding the text.")] = "text",
     lang: Annotated[str, typer.Option("--lang", help="auto|zh|en (auto: detected per text).")] = "auto",
-    output: Annotated[Path | None, typer.Option("--output", "-o",
-                                                help="Output JSONL (default or '-': stdout).")] = None,
-    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Write an error line for unreadable lines "
+    output: Annotated[str, typer.Option("--output", "-o", help="Output file, or - for stdout (the default).")] = "-",
+    in_format: Annotated[str | None, typer.Option("--format", help="jsonl|csv|parquet (default: by extension).")] = None,
+    out_format: Annotated[str | None, typer.Option("--output-format", help="jsonl|csv|parquet (default: by the "
+                                                                           "output's extension; jsonl on stdout).")
+                          ] = None,
+    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Write an error row for unreadable records "
                                                                "instead of stopping.")] = False,
     model: ModelOption = None,
 ) -> None:
-    """Classify each line of FILE: label, calibrated scores, reactions, evidence, model_version."""
+    """Classify each record of FILE: label, calibrated scores, reactions, evidence, model_version (streamed)."""
     from dramascope.resonance.classify import LANG_CHOICES
-    from dramascope.resonance.jsonl import classify_jsonl
+    from dramascope.resonance.stream import classify_file, detect_format
 
     if lang not in LANG_CHOICES:
         raise typer.BadParameter(f"--lang must be one of {', '.join(LANG_CHOICES)}")
-    if output is None or str(output) == "-":
-        report = classify_jsonl(file, sys.stdout, text_field=text_field, lang=lang, skip_bad=skip_bad,
-                                model_dir=model)
+    to_stdout = output == "-"
+    fmt = detect_format(None if to_stdout else Path(output), out_format, "output")
+    options = dict(text_field=text_field, lang=lang, in_format=in_format, out_format=fmt, skip_bad=skip_bad,
+                   model_dir=model)
+    if to_stdout:
+        report = classify_file(file, sys.stdout.buffer, **options)
+        sys.stdout.buffer.flush()
     else:
-        tmp = output.with_name(output.name + ".part")
-        with open(tmp, "w", encoding="utf-8") as out:
-            report = classify_jsonl(file, out, text_field=text_field, lang=lang, skip_bad=skip_bad, model_dir=model)
-        tmp.replace(output)
-    err_console.print(f"classified {report.classified} of {report.lines} lines"
+        target = Path(output)
+        tmp = target.with_name(target.name + ".part")
+        try:
+            with open(tmp, "wb") as out:
+                report = classify_file(file, out, **options)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        tmp.replace(target)
+    err_console.print(f"classified {report.classified} of {report.records} records"
                       + (f", {report.errors} unreadable" if report.errors else "")
                       + f" with {report.model_version}")
 
@@ -89,9 +101,9 @@ def train_command(
     else:
         model = train_reference_model(reference_data, output, (lang,) if lang else ("zh", "en"),
                                       progress=err_console.print)
-    for l, rep in model.manifest.get("training", {}).items():
+    for code, rep in model.manifest.get("training", {}).items():
         if "ece_after" in rep:
-            console.print(f"{l}: {rep['n_train']} rows, temperature {rep['temperature']:.2f}, "
+            console.print(f"{code}: {rep['n_train']} rows, temperature {rep['temperature']:.2f}, "
                           f"ECE {rep['ece_before']:.3f} → {rep['ece_after']:.3f}")
     console.print(f"model {model.version} written to {output}")
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from dramascope.cli.app import (WaitOption, WorkspaceOption, app, bold_line, console, emit_rows, err_console,
                                read_workspace, write_workspace)
@@ -73,18 +74,38 @@ def rank(
 
 
 def print_ranking(rows: list[dict], title: str | None = None) -> None:
-    """Render ranked rows; names are untrusted text, so they go in as plain Text, never Rich markup."""
-    from rich.text import Text
-
+    """Render ranked rows, then the titles listed apart (not enough data to rank) with what they lack, then
+    what data would raise the grades shown. Names are untrusted text: plain Text, never Rich markup."""
+    ranked = [r for r in rows if r["rank"] is not None]
+    apart = [r for r in rows if r["rank"] is None]
     table = Table(title=title or f"DramaScope ranking ({rows[0]['period'] if rows else '-'})")
     for col in ("rank", "title", "title_id", "score", "5–95% rank", "quality"):
         table.add_column(col)
-    for r in rows:
+    for r in ranked:
         interval = "" if r["rank_low"] is None else f"{r['rank_low']:.0f}–{r['rank_high']:.0f}"
-        table.add_row("" if r["rank"] is None else str(r["rank"]), Text(r["name"] or r["title_id"]), Text(r["title_id"]),
+        table.add_row(r["rank_label"], Text(r["name"] or r["title_id"]), Text(r["title_id"]),
                       "" if r["score"] is None else f"{r['score']:.1f}", interval,
                       (r["data_quality"] or "") + (" ⚑" if "data_quality_" in r["flags"] else ""))
     console.print(table)
+    if any(r["tied"] for r in ranked):
+        console.print("=N: equal scores share rank N (and the same interval).", highlight=False)
+    if apart:
+        listed = Table(title=f"Listed apart, not ranked: {len(apart)} titles without enough data")
+        for col in ("title", "title_id", "lacks"):
+            listed.add_column(col)
+        needs: dict[str, str] = {}
+        for r in apart:
+            listed.add_row(Text(r["name"] or r["title_id"]), Text(r["title_id"]),
+                           ", ".join(r["missing_dimensions"]) or r["flags"])
+            needs.update(part.split(": ", 1) for part in r["needs_en"].split("; ") if ": " in part)
+        console.print(listed)
+        for code, data in needs.items():
+            console.print(Text(f"  {code} needs {data}"))
+    advice = sorted({(r["data_quality"], r["grade_advice_en"]) for r in rows if r.get("grade_advice_en")},
+                    key=lambda x: str(x[0]))
+    for grade_, text in advice:
+        n = sum(1 for r in rows if r["data_quality"] == grade_ and r.get("grade_advice_en") == text)
+        console.print(Text(f"Grade {grade_ or '-'} ({n} titles): {text}"))
 
 
 @app.command("explain")
@@ -108,9 +129,10 @@ def explain(
     zh = lang == "zh"
     head = e["name"] or e["title_id"]
     if e["score"] is None:
-        console.print(f"{head}: not ranked ({e['flags']})")
+        lacks = ", ".join(e["missing_dimensions"])
+        console.print(Text(f"{head}: not ranked, listed apart ({'lacks ' + lacks if lacks else e['flags']})"))
         return
-    console.print(bold_line(head, f"  score {e['score']:.2f}  rank {e['rank']} of {e['n_ranked']} "
+    console.print(bold_line(head, f"  score {e['score']:.2f}  rank {e['rank_label']} of {e['n_ranked']} "
                   f"(5–95%: {e['rank_low']:.0f}–{e['rank_high']:.0f})  quality {e['data_quality'] or '-'}"),
                   highlight=False)
     table = Table()

@@ -19,10 +19,16 @@ PROGRESS_MIN_BYTES = 8 << 20  # a bar only for files that take a moment
 @app.command("ingest")
 def ingest_command(
     table: Annotated[str, typer.Argument(help="Canonical table: titles, episodes, metrics, comments, ratings, …")],
-    files: Annotated[list[Path], typer.Argument(help="CSV, Parquet or JSONL files.")],
+    files: Annotated[list[Path], typer.Argument(help="CSV, TSV, Parquet, JSON Lines or JSON-array files.")],
     workspace: WorkspaceOption = None,
-    format: Annotated[str | None, typer.Option("--format", help="csv|parquet|jsonl (default: from the extension)")] = None,
+    format: Annotated[str | None, typer.Option(
+        "--format", help="csv|tsv|parquet|jsonl|json (default: from the extension)")] = None,
     encoding: Annotated[str | None, typer.Option("--encoding", help="utf-8, utf-8-sig, gb18030 (default: detected)")] = None,
+    decimal_comma: Annotated[bool | None, typer.Option(
+        "--decimal-comma/--decimal-point",
+        help="Numbers use a decimal comma (1,5) or a decimal point (1.5); default: detected per column")] = None,
+    timezone: Annotated[str | None, typer.Option(
+        "--timezone", help="IANA zone of times written without one (default: the workspace setting)")] = None,
     wait: WaitOption = None,
 ) -> None:
     """Validate FILE(s) and upsert their rows into TABLE; bad rows go to the quarantine report."""
@@ -40,9 +46,11 @@ def ingest_command(
                         tasks[path] = bar.add_task(path.name, total=total)
                     bar.update(tasks[path], completed=done)
 
-                report = ingest_files(ws, table, files, format=format, encoding=encoding, progress=progress)
+                report = ingest_files(ws, table, files, format=format, encoding=encoding, progress=progress,
+                                      decimal_comma=decimal_comma, timezone=timezone)
         else:
-            report = ingest_files(ws, table, files, format=format, encoding=encoding)
+            report = ingest_files(ws, table, files, format=format, encoding=encoding, decimal_comma=decimal_comma,
+                                  timezone=timezone)
     summary = RichTable(title=f"ingest → {report.table}")
     summary.add_column("file", overflow="fold")
     for col in ("read", "inserted", "updated", "unchanged", "quarantined"):

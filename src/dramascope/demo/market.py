@@ -16,6 +16,7 @@ import numpy as np
 from dramascope.demo import links, production
 from dramascope.demo import reactions as rx
 from dramascope.demo import vocab
+from dramascope.demo.boards import BoardCollector
 from dramascope.demo.catalog import Catalog, draw_catalog
 from dramascope.demo.chatter import generate_texts
 from dramascope.demo.episodes import generate_episodes
@@ -101,6 +102,7 @@ def generate_demo_market(out_dir: Path | str, *, titles: int = 300, seed: int = 
     project_table, released, pipeline = production.projects(cat, seed)
     scripted = set(released[:8].tolist())
     comment_id = 1
+    boards = BoardCollector()
     for k in ("metrics", "episodes", "texts", "ratings", "write"):
         timer[k] = 0.0
     try:
@@ -141,6 +143,7 @@ def generate_demo_market(out_dir: Path | str, *, titles: int = 300, seed: int = 
             export_mask = (cols["platform"] == EXPORT_PLATFORM) if realistic_exports else np.zeros(len(cols["plays"]),
                                                                                                   dtype=bool)
             metrics_w.write(to_arrow({k: v[~export_mask] for k, v in cols.items()}))
+            boards.add(cols)
             if export_w is not None and export_mask.any():
                 export_w.write(export_table({k: v[export_mask] for k, v in cols.items()}))
             episodes_w.write(to_arrow({"title_id": cat.title_id[eps.title], "episode_no": eps.episode_no,
@@ -179,6 +182,7 @@ def generate_demo_market(out_dir: Path | str, *, titles: int = 300, seed: int = 
         "monetization": cat.monetization,
         "paywall_episode": np.where(cat.paywall_episode > 0, cat.paywall_episode.astype(float), np.nan),
         "tags": cat.tags, "market": cat.market})
+    board_paths, rows["chart_entries"] = boards.write(out)
     rows["projects"] = write_csv(out / "projects.csv", project_table)
     script_rows = production.scripts(cat, seed, released, pipeline, lambda t, e: scripted_cliffs.get((t, e), False))
     rows["scripts"] = _write_jsonl_rows(out / "scripts.jsonl", script_rows)
@@ -201,6 +205,7 @@ def generate_demo_market(out_dir: Path | str, *, titles: int = 300, seed: int = 
         "comments": [paths["comments"]], "ratings": [paths["ratings"]], "scripts": [out / "scripts.jsonl"],
         "projects": [out / "projects.csv"], "recommendations": [out / "recommendations.csv"],
         "companies": [out / "companies.csv"], "title_companies": [out / "title_companies.csv"],
+        "chart_entries": board_paths,
     }
     return DemoFiles(out_dir=out, tables=tables, truth=out / "truth.parquet", truth_episodes=paths["truth_episodes"],
                      truth_releases=paths["truth_releases"],

@@ -3,6 +3,11 @@
 Why: an indicator seen for 5% of titles would be mostly imputed, so its weight would really be the
 imputation method's weight. A title with half its indicators missing is not ranked (it is flagged, and
 stays in the outputs with no rank) rather than ranked on guesses.
+
+The dimension rule asks more than a share of indicators: a composite of five dimensions computed from one
+of them is a score of that one dimension under the composite's name. A title needs observed data
+(``min_indicators_per_dimension`` kept indicators, not imputed) in at least ``min_dimensions`` of the main
+index's dimensions; titles below it are listed apart with the dimensions they lack.
 """
 
 from __future__ import annotations
@@ -44,3 +49,28 @@ def coverage_filter(values: np.ndarray, min_indicator_coverage: np.ndarray | flo
     title_cov = present[:, keep_ind].sum(axis=1) / n_kept if n_kept else np.zeros(n)
     keep_titles = (title_cov >= min_title_coverage) & (title_cov > 0)
     return CoverageResult(keep_ind, keep_titles, ind_cov, title_cov)
+
+
+@dataclass(frozen=True)
+class DimensionCoverage:
+    present: np.ndarray  # bool (n, D): the title has enough observed indicators in the dimension
+    enough: np.ndarray  # bool (n,): present in at least min_dimensions main dimensions
+
+    def missing(self, row: int, dim_codes: list[str], in_main: np.ndarray) -> list[str]:
+        """Main dimensions the title at ``row`` lacks, in spec order."""
+        return [c for d, c in enumerate(dim_codes) if in_main[d] and not self.present[row, d]]
+
+
+def dimension_coverage(values: np.ndarray, dim_index: np.ndarray, n_dims: int, in_main: np.ndarray,
+                       min_dimensions: int, min_indicators_per_dimension: int) -> DimensionCoverage:
+    """Which dimensions each title has observed data in, and whether that is enough to rank it.
+
+    ``values``: titles × kept indicators (NaN = missing); ``dim_index``: each column's dimension.
+    """
+    observed = (~np.isnan(values)).astype(np.int64)
+    per_dim = np.zeros((values.shape[0], n_dims), dtype=np.int64)
+    for d in range(n_dims):
+        per_dim[:, d] = observed[:, dim_index == d].sum(axis=1)
+    present = per_dim >= max(min_indicators_per_dimension, 1)
+    enough = present[:, in_main].sum(axis=1) >= min_dimensions
+    return DimensionCoverage(present, enough)

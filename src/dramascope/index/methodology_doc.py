@@ -12,7 +12,10 @@ from dramascope.index.spec import PRESETS, IndexSpec, load_spec
 STEPS = [
     ("Coverage", "coverage.py",
      "Indicators observed for fewer titles than their minimum coverage are left out; titles with fewer "
-     "than the minimum share of indicators are kept in the outputs unscored and flagged `below_title_coverage`."),
+     "than the minimum share of indicators are kept in the outputs unscored and flagged `below_title_coverage`; "
+     "titles with observed data (at least `min_indicators_per_dimension` indicators) in fewer than "
+     "`min_dimensions` main dimensions are listed apart the same way, flagged `below_dimension_coverage` "
+     "with `missing_dimensions=…`."),
     ("Imputation", "impute.py",
      "`none` (aggregation re-weights over the indicators a title has), `indicator_mean`/`indicator_median`, "
      "`group_median` (within market or main platform), or `dimension_mean` (the title's own mean over the other "
@@ -55,6 +58,10 @@ def _method_table(spec: IndexSpec) -> list[str]:
     rows = [
         ("Minimum indicator coverage", m.coverage.min_indicator_coverage),
         ("Minimum title coverage", m.coverage.min_title_coverage),
+        ("Minimum main dimensions with data", f"{m.coverage.min_dimensions} (each with ≥ "
+                                              f"{m.coverage.min_indicators_per_dimension} observed indicators)"),
+        ("Ties", "equal scores share the best rank (1, =2, =2, 4) in the displayed rank, every Monte Carlo "
+                 "replicate and so in the median rank and the interval"),
         ("Imputation", m.imputation + (f" (group: {m.imputation_group})" if m.imputation == "group_median" else "")),
         ("Outlier rule", f"{m.outliers.rule} (absolute skew ≥ {m.outliers.skew_threshold} and kurtosis ≥ "
                          f"{m.outliers.kurtosis_threshold}; winsorise ≤ {m.outliers.winsor_max_share:.0%})"),

@@ -42,6 +42,7 @@ class Prepared:
 
     title_ids: np.ndarray
     excluded_title_ids: np.ndarray  # below title coverage: reported, not ranked
+    excluded_reasons: dict[str, list[str]]  # title_id → flags saying what it lacks
     codes: list[str]
     dim_codes: list[str]
     dim_index: np.ndarray  # (k,) dimension of each indicator column
@@ -78,6 +79,7 @@ class Treated:
 
     title_ids: np.ndarray
     excluded_title_ids: np.ndarray
+    excluded_reasons: dict[str, list[str]]
     codes: list[str]
     inds: list
     keep_rows: np.ndarray
@@ -116,13 +118,33 @@ def treat(matrix: IndicatorMatrix, spec: IndexSpec, *, imputation: str = "spec")
     coverage = cov.coverage_filter(values, thresholds, method.coverage.min_title_coverage)
     entry = coverage.log(spec_codes)
     entry["indicators_absent_from_data"] = missing_codes
-    log.append(entry)
-    keep_rows, keep_cols = coverage.keep_titles, coverage.keep_indicators
+    keep_cols = coverage.keep_indicators
     codes = [c for c, keep in zip(spec_codes, keep_cols) if keep]
     inds = [i for i, keep in zip(inds, keep_cols) if keep]
+    dim_codes = [d.code for d in spec.dimensions]
+    in_main = np.array([not d.sub_index for d in spec.dimensions])
+    dims = cov.dimension_coverage(values[:, keep_cols], np.array([dim_codes.index(i.parent) for i in inds], dtype=int),
+                                  len(dim_codes), in_main, method.coverage.min_dimensions,
+                                  method.coverage.min_indicators_per_dimension)
+    keep_rows = coverage.keep_titles & dims.enough
+    all_ids = np.asarray(matrix.title_ids)
+    reasons: dict[str, list[str]] = {}
+    for row in np.flatnonzero(~keep_rows):
+        why = []
+        if not coverage.keep_titles[row]:
+            why.append("below_title_coverage")
+        if not dims.enough[row]:
+            why.append("below_dimension_coverage")
+        missing = dims.missing(int(row), dim_codes, in_main)
+        if missing:
+            why.append("missing_dimensions=" + ",".join(missing))
+        reasons[str(all_ids[row])] = why
+    entry["min_dimensions"] = method.coverage.min_dimensions
+    entry["titles_below_dimension_coverage"] = int((coverage.keep_titles & ~dims.enough).sum())
+    log.append(entry)
     raw = values[keep_rows][:, keep_cols]
-    title_ids = np.asarray(matrix.title_ids)[keep_rows]
-    excluded = np.asarray(matrix.title_ids)[~keep_rows]
+    title_ids = all_ids[keep_rows]
+    excluded = all_ids[~keep_rows]
     if not codes or raw.shape[0] == 0:
         raise ValueError("no indicator or no title passes the coverage rules for this period")
 
@@ -158,7 +180,7 @@ def treat(matrix: IndicatorMatrix, spec: IndexSpec, *, imputation: str = "spec")
         if not np.isnan(lo[j]):
             lo[j], hi[j] = nrm.directed_goalposts(lo[j], hi[j], True)
     log.append({"step": "direction", "negative": [c for c, neg in zip(codes, negative) if neg]})
-    return Treated(title_ids, excluded, codes, inds, keep_rows, raw, x, imputed, lo, hi, imputation, log)
+    return Treated(title_ids, excluded, reasons, codes, inds, keep_rows, raw, x, imputed, lo, hi, imputation, log)
 
 
 def _normalise_and_weigh(matrix: IndicatorMatrix, spec: IndexSpec, t: Treated, normalisation: str) -> Prepared:
@@ -198,7 +220,8 @@ def _normalise_and_weigh(matrix: IndicatorMatrix, spec: IndexSpec, t: Treated, n
     log.append({"step": "weights", "method": method.weighting,
                 "indicator_weights": {c: round(float(w), 6) for c, w in zip(codes, w_ind)},
                 "dimension_weights": {c: round(float(w), 6) for c, w in zip(dim_codes, w_dim)}})
-    return Prepared(title_ids, excluded, codes, dim_codes, dim_index, in_main, raw, z, imputed, w_ind, w_dim, log)
+    return Prepared(title_ids, excluded, t.excluded_reasons, codes, dim_codes, dim_index, in_main, raw, z, imputed,
+                    w_ind, w_dim, log)
 
 
 def rank_scores(score: np.ndarray) -> np.ndarray:

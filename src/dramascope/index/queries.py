@@ -13,7 +13,18 @@ from dramascope.index import explain as ex
 from dramascope.index import loaders
 from dramascope.index.runs import load_run_meta
 from dramascope.index.spec import spec_from_yaml_text
+from dramascope.index.ties import rank_label, tied_ranks
 from dramascope.schema import MARKET_VALUES, MARKETS
+
+MISSING_DIMENSIONS = "missing_dimensions="
+
+
+def missing_dimensions(flags: str | None) -> list[str]:
+    """The main dimensions a title listed apart lacks, read from its stored flags."""
+    for token in (flags or "").split(";"):
+        if token.startswith(MISSING_DIMENSIONS):
+            return [c for c in token[len(MISSING_DIMENSIONS):].split(",") if c]
+    return []
 
 
 def _runs(ws) -> pd.DataFrame:
@@ -156,7 +167,14 @@ def rank_table(ws, period: str | None = None, dimension: str | None = None, top:
     if dimension is not None and dimension not in dim_codes:
         raise UserInputError(f"unknown dimension {dimension!r} (this run has: {', '.join(dim_codes)})",
                              field="dimension")
+    spec = spec_from_yaml_text(load_run_meta(ws, run_id)["spec_yaml"], source=f"run {run_id}").spec
+    feeds = {d.code: (d.data_zh or d.name_zh, d.data_en or d.name_en) for d in spec.dimensions}
+    advice = _grade_advice(ws, scores["title_id"])
     wide = dims.pivot(index="title_id", columns="dimension", values="score")
+    # Ties are read on the whole run, before any filter: "=3" means another title anywhere holds rank 3.
+    tied_index = tied_ranks(scores["rank"])
+    tied_dim = ({} if dimension is None else
+                {dimension: tied_ranks(dims.loc[dims["dimension"] == dimension, "rank"])})
     market = check_filters(ws, theme, market, platform)
     keep = _title_filter_ids(ws, theme, market, platform)
     if keep is not None:
@@ -178,16 +196,35 @@ def rank_table(ws, period: str | None = None, dimension: str | None = None, top:
         if dimension is None:
             rec.update(score=_clean(row["score"]), rank=_rank(row["rank"]), rank_low=_clean(row["rank_low"]),
                        rank_high=_clean(row["rank_high"]), rank_median=_clean(row["rank_median"]))
+            ties = tied_index
         else:
             rec.update(score=_clean(row["_dscore"]), rank=_rank(row["_drank"]), rank_low=None, rank_high=None,
                        rank_median=None, index_score=_clean(row["score"]), index_rank=_rank(row["rank"]),
                        index_rank_low=_clean(row["rank_low"]), index_rank_high=_clean(row["rank_high"]))
+            ties = tied_dim[dimension]
+        rec["tied"] = rec["rank"] is not None and int(rec["rank"]) in ties
+        rec["rank_label"] = rank_label(rec["rank"], rec["tied"])
         rec["data_quality"] = _clean(row["data_quality"])
         rec["flags"] = row["flags"] or ""
+        rec["missing_dimensions"] = missing_dimensions(rec["flags"])
+        rec["needs_zh"] = "；".join(f"{c}：{feeds[c][0]}" for c in rec["missing_dimensions"] if c in feeds)
+        rec["needs_en"] = "; ".join(f"{c}: {feeds[c][1]}" for c in rec["missing_dimensions"] if c in feeds)
+        rec["grade_advice_zh"], rec["grade_advice_en"] = advice.get(row["title_id"], ("", ""))
         for code in dim_codes:
             rec[code] = _clean(wide.at[row["title_id"], code]) if row["title_id"] in wide.index else None
         out.append(rec)
     return out
+
+
+def _grade_advice(ws, ids) -> dict[str, tuple[str, str]]:
+    """title_id → (zh, en): which data would raise its data-quality grade."""
+    from dramascope.signals.fraud import grade_advice
+
+    if not ws.has_table("data_quality"):
+        return {}
+    t = ws.table("data_quality")
+    df = ws.engine.to_pandas(t.filter(t.title_id.isin(list(ids))).select("title_id", "grade", "reasons"))
+    return {r.title_id: grade_advice(r.grade, r.reasons) for r in df.itertuples()}
 
 
 def explain_title(ws, title_id: str, period: str | None = None, run_id: str | None = None) -> dict:
@@ -205,6 +242,7 @@ def explain_title(ws, title_id: str, period: str | None = None, run_id: str | No
                              field="title_id")
     me = mine.iloc[0]
     ranked = scores.dropna(subset=["rank"]).sort_values(["rank", "title_id"]).reset_index(drop=True)
+    tied = _clean(me["rank"]) is not None and int(me["rank"]) in tied_ranks(scores["rank"])
     c = ws.table("index_contributions")
     contrib = ws.engine.to_pandas(c.filter(c.run_id == run_id).filter(
         c.title_id.isin([title_id] + _peer_ids(ranked, me))))
@@ -216,7 +254,8 @@ def explain_title(ws, title_id: str, period: str | None = None, run_id: str | No
     result = {
         "title_id": title_id, "name": _names(ws, [title_id]).get(title_id), "run_id": run_id,
         "period": meta["period"], "spec": meta["spec_name"], "aggregation": meta["aggregation"],
-        "score": _clean(me["score"]), "rank": _clean(me["rank"]), "rank_low": _clean(me["rank_low"]),
+        "score": _clean(me["score"]), "rank": _clean(me["rank"]), "rank_label": rank_label(_clean(me["rank"]), tied),
+        "missing_dimensions": missing_dimensions(me["flags"]), "rank_low": _clean(me["rank_low"]),
         "rank_median": _clean(me["rank_median"]), "rank_high": _clean(me["rank_high"]),
         "n_ranked": int(len(ranked)), "data_quality": _clean(me["data_quality"]), "flags": me["flags"] or "",
         "contributions": {k: _clean(v) for k, v in mine_c["contribution"].items()},

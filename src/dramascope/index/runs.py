@@ -24,7 +24,7 @@ from dramascope.index.pipeline import IndexResult, compute_index
 from dramascope.index.spec import LoadedSpec, load_spec, spec_from_yaml_text
 from dramascope.index.uncertainty import MonteCarloResult, monte_carlo
 
-METHOD_VERSION = "1.0.0"  # bump when the pipeline's maths changes; recompute_history re-runs past periods
+METHOD_VERSION = "1.1.0"  # bump when the pipeline's maths changes; recompute_history re-runs past periods
 LOW_GRADES = ("C", "D")
 
 RUNS_SCHEMA = pa.schema([
@@ -81,9 +81,15 @@ def _build_tables(run_id: str, period: str, loaded: LoadedSpec, matrix, result: 
     n = len(ids)
     grade = [grades.get(t) if len(grades) else None for t in ids]
     imputed_count = p.imputed.sum(axis=1)
+    if mc is not None:
+        lo, med, hi = mc.rank_low, mc.rank_median, mc.rank_high
+    else:
+        lo = med = hi = result.rank
     flags = []
-    for g, ni, s in zip(grade, imputed_count, a.score):
+    for g, ni, s, r, low, high in zip(grade, imputed_count, a.score, result.rank, lo, hi):
         f = []
+        if not np.isnan(r) and not low <= r <= high:
+            f.append("rank_outside_interval")  # the published method sits at a tail of the reasonable ones
         if g in LOW_GRADES:
             f.append(f"data_quality_{g}")
         if g is None:
@@ -93,10 +99,6 @@ def _build_tables(run_id: str, period: str, loaded: LoadedSpec, matrix, result: 
         if np.isnan(s):
             f.append("no_main_index_data")
         flags.append(";".join(f))
-    if mc is not None:
-        lo, med, hi = mc.rank_low, mc.rank_median, mc.rank_high
-    else:
-        lo = med = hi = result.rank
     scores = {
         "run_id": [run_id] * n, "title_id": list(ids), "period": [period] * n,
         "score": [None if np.isnan(s) else float(s) for s in a.score],
@@ -112,7 +114,8 @@ def _build_tables(run_id: str, period: str, loaded: LoadedSpec, matrix, result: 
                          ("rank", None), ("rank_low", None), ("rank_median", None), ("rank_high", None),
                          ("data_quality", g), ("n_imputed", 0)):
             scores[key].append(val)
-        scores["flags"].append(";".join(["below_title_coverage"] + ([f"data_quality_{g}"] if g in LOW_GRADES else [])))
+        why = p.excluded_reasons.get(str(t), ["below_title_coverage"])
+        scores["flags"].append(";".join(why + ([f"data_quality_{g}"] if g in LOW_GRADES else [])))
     dims = p.dim_codes
     dim_rows = {"run_id": [], "title_id": [], "dimension": [], "score": [], "rank": [], "sub_index": []}
     from dramascope.index.pipeline import rank_scores

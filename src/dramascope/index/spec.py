@@ -48,6 +48,8 @@ class DimensionSpec(_Strict):
     sub_index: bool = False
     description_en: str = ""
     description_zh: str = ""
+    data_en: str = ""  # the data that feeds it: what a title listed apart would need
+    data_zh: str = ""
 
 
 class IndicatorSpec(_Strict):
@@ -76,8 +78,13 @@ class IndicatorSpec(_Strict):
 
 
 class CoverageSpec(_Strict):
+    """Who enters the composite: indicators seen often enough, titles with enough indicators, and titles with
+    observed data in enough of the main dimensions (``min_dimensions`` 0 turns that rule off)."""
+
     min_indicator_coverage: float = Field(default=0.3, ge=0, le=1)
     min_title_coverage: float = Field(default=0.5, ge=0, le=1)
+    min_dimensions: int = Field(default=0, ge=0, le=50)
+    min_indicators_per_dimension: int = Field(default=1, ge=1, le=50)
 
 
 class OutlierSpec(_Strict):

@@ -88,7 +88,8 @@ def _scores(v: _Variant, geometric: bool, w_ind: np.ndarray, w_dim: np.ndarray, 
 
 def _ranks(scores: np.ndarray, pool: ThreadPoolExecutor | None) -> np.ndarray:
     """Ranks (1 = highest) of each replicate column, returned as (replicates, titles): one argsort per
-    replicate on a contiguous row, then a contiguous scatter. Ties are broken by the sort (deterministic)."""
+    replicate on a contiguous row, then a contiguous scatter. Ties take the best rank they share
+    (competition ranking, "1, 2, 2, 4"), the rule of the displayed rank (``pipeline.rank_scores``)."""
     n, c = scores.shape
     neg = np.ascontiguousarray(-scores.T)
     out = np.empty((c, n), dtype=np.uint32)
@@ -96,7 +97,12 @@ def _ranks(scores: np.ndarray, pool: ThreadPoolExecutor | None) -> np.ndarray:
 
     def work(rows: range) -> None:
         for j in rows:
-            out[j, np.argsort(neg[j])] = positions
+            order = np.argsort(neg[j], kind="stable")
+            ordered = neg[j][order]
+            starts = np.empty(n, dtype=bool)
+            starts[:1] = True
+            np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+            out[j, order] = np.maximum.accumulate(np.where(starts, positions, 0))
 
     if pool is None or c < 2:
         work(range(c))
@@ -131,6 +137,7 @@ def monte_carlo(matrix: IndicatorMatrix, spec: IndexSpec, *, replicates: int | N
             base = base or p
     n, k = base.z.shape
     dim_index, in_main, n_dims = base.dim_index, base.in_main, len(base.dim_codes)
+    twin = _twins(list(variants.values()))
 
     # draws
     norm_pick = rng.integers(len(norms), size=R)
@@ -157,10 +164,11 @@ def monte_carlo(matrix: IndicatorMatrix, spec: IndexSpec, *, replicates: int | N
                 stop += 1
             v = variants[(int(norm_pick[start]), int(imp_pick[start]))]
             w_ind = _within_dim_normalise(v.w_ind[:, None] * ind_mult[:, start:stop], dim_index, n_dims)
-            w_dim = np.where(in_main[:, None], dim_mult[:, start:stop], 0.0)
+            # the declared dimension weights, each perturbed by its multiplier, renormalised over the main index
+            w_dim = np.where(in_main[:, None], base.w_dim[:, None] * dim_mult[:, start:stop], 0.0)
             w_dim = w_dim / w_dim.sum(axis=0, keepdims=True)
             s = _scores(v, aggs[int(agg_pick[start])] == "geometric", w_ind, w_dim, dim_index, in_main)
-            store.write(start, _ranks(s, pool))
+            store.write(start, _ranks(s[twin], pool))
             if progress:
                 progress(stop, R)
             start = stop
@@ -213,6 +221,16 @@ def monte_carlo(matrix: IndicatorMatrix, spec: IndexSpec, *, replicates: int | N
         null = (sizes[fi] - 1) / R
         sens[name] = float(max(0.0, (raw - null) / (1 - null))) if sizes[fi] > 1 else 0.0
     return MonteCarloResult(base.title_ids, lo_q, med, hi_q, sens, R, time.perf_counter() - t0)
+
+
+def _twins(variants: list[_Variant]) -> np.ndarray:
+    """For each title, the first title whose prepared data equal its own in every variant. Scoring copies
+    that title's score, so titles with equal data tie exactly in every replicate (a matrix product may
+    sum identical rows in different orders and split them by the last bit)."""
+    parts = [v.z for v in variants] + [v.mask for v in variants if v.mask is not None]
+    rows = np.ascontiguousarray(np.concatenate(parts, axis=1))
+    _, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    return first[inverse.reshape(-1)]
 
 
 def _onehot(levels: np.ndarray) -> np.ndarray:

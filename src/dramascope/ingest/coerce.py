@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dramascope.ingest.dates import parse_dates, parse_timestamps
+from dramascope.ingest.dates import aware_to_local, in_range, naive_to_local, parse_dates, parse_timestamps
 from dramascope.ingest.headers import HeaderMapping
-from dramascope.ingest.number_formats import normalise_text, parse_numbers
+from dramascope.ingest.number_formats import DecimalMarks, normalise_text, read_numbers
 from dramascope.ingest.readers import as_text, contiguous
 from dramascope.ingest.whitespace import needs_trim
-from dramascope.schema import Column, Table
+from dramascope.schema import DEFAULT_TIMEZONE, ID_MAX_LENGTH, ID_PATTERN, ID_RULE, Column, Table
 
 LINE = "_line"
 VIOLATION_SCHEMA = pa.schema([("line", pa.int64()), ("field", pa.string()), ("value", pa.string()),
@@ -27,6 +28,36 @@ _NO_REASON = pa.scalar(None, pa.string())
 _TRUE = ("true", "t", "yes", "y", "1", "是", "对", "√", "✓", "on")
 _FALSE = ("false", "f", "no", "n", "0", "否", "不", "×", "✗", "off")
 _LIST_SPLIT = r"\s*[;,；，、|]\s*"
+
+
+@dataclass
+class ReadingRules:
+    """What one file is read with beyond the schema: the workspace time zone and, per number column,
+    its decimal mark (given by the caller, or detected over the file: see :class:`DecimalMarks`)."""
+
+    timezone: str = DEFAULT_TIMEZONE  # the workspace zone: stored times are its wall clock
+    source_timezone: str | None = None  # the zone of the file's zone-less times, when not the workspace's
+    decimal_comma: bool | None = None
+    marks: dict[str, DecimalMarks] = field(default_factory=dict)
+    scanning: bool = False
+
+    def marks_for(self, column: str) -> DecimalMarks:
+        if column not in self.marks:
+            given = None if self.decimal_comma is None else ("comma" if self.decimal_comma else "point")
+            self.marks[column] = DecimalMarks(column=column, given=given, scanning=self.scanning)
+        return self.marks[column]
+
+    def settled(self) -> ReadingRules:
+        """The rules for reading the file again once a scan has seen all of it (no more changes)."""
+        for marks in self.marks.values():
+            marks.scanning, marks.sensitive = False, False
+        self.scanning = False
+        return self
+
+    def notes(self) -> list[str]:
+        """What detection decided that a reader of the report should know."""
+        return [f"column {m.column!r} read with a decimal comma (line {m.comma_seen[0]}: {m.comma_seen[1]!r})"
+                for m in self.marks.values() if m.detected_comma]
 
 
 def staging_schema(table: Table) -> pa.Schema:
@@ -89,11 +120,17 @@ def _parse_json(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     return pc.if_else(pc.is_null(reason), text, _NO_REASON), reason
 
 
-def _typed_passthrough(col: Column, values: pa.Array) -> pa.Array | None:
+def _typed_passthrough(col: Column, values: pa.Array, timezone: str = DEFAULT_TIMEZONE,
+                       source_timezone: str | None = None) -> pa.Array | None:
     """Values already of a compatible Arrow type (Parquet, JSON numbers) are cast, not re-parsed."""
     t, target = values.type, col.arrow_type
     if col.type in ("string", "json", "string_list"):
         return None  # text is always normalised (trim, enumerations) below
+    if pa.types.is_timestamp(t) and col.type in ("date", "timestamp"):
+        if t.tz is not None:  # an instant: the workspace's wall clock
+            values, t = aware_to_local(values, timezone), pa.timestamp("us")
+        elif col.type == "timestamp" and source_timezone and source_timezone != timezone:
+            values, t = naive_to_local(values, source_timezone, timezone), pa.timestamp("us")
     if t == target:
         return values
     try:
@@ -104,8 +141,6 @@ def _typed_passthrough(col: Column, values: pa.Array) -> pa.Array | None:
         if col.type == "date" and (pa.types.is_timestamp(t) or pa.types.is_date(t)):
             return pc.cast(values, target)
         if col.type == "timestamp" and pa.types.is_timestamp(t):
-            if t.tz is not None:  # stored as UTC without a zone
-                values = pc.cast(values, pa.timestamp(t.unit, tz="UTC")).cast(pa.timestamp(t.unit))
             return pc.cast(values, target)
         if col.type == "timestamp" and pa.types.is_date(t):
             return pc.cast(values, target)
@@ -116,11 +151,34 @@ def _typed_passthrough(col: Column, values: pa.Array) -> pa.Array | None:
     return None
 
 
-def coerce_column(col: Column, values: pa.Array) -> tuple[pa.Array, pa.Array]:
+def _finite_floats(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Binary floats follow the text rule: NaN is missing, ±inf is not a finite number."""
+    if values.null_count == len(values) or pc.all(pc.fill_null(pc.is_finite(values), True)).as_py():
+        return values, pa.nulls(len(values), pa.string())
+    infinite = pc.fill_null(pc.is_inf(values), False)
+    reason = pc.if_else(infinite, pa.scalar("not a finite number"), _NO_REASON)
+    return pc.if_else(pc.fill_null(pc.is_finite(values), False), values, pa.scalar(None, values.type)), reason
+
+
+_NESTED = "a list or object where one value is expected"
+
+
+def _is_nested(t: pa.DataType) -> bool:
+    return pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_struct(t) or pa.types.is_map(t) \
+        or pa.types.is_fixed_size_list(t)
+
+
+def coerce_column(col: Column, values: pa.Array, rules: ReadingRules | None = None,
+                  lines: pa.Array | None = None) -> tuple[pa.Array, pa.Array]:
     """Source values → (canonical typed values, reason per row or null)."""
+    rules = rules or ReadingRules(decimal_comma=False)
     values = contiguous(values)
-    passed = _typed_passthrough(col, values)
+    passed = _typed_passthrough(col, values, rules.timezone, rules.source_timezone)
     if passed is not None:
+        if col.type == "float":
+            return _finite_floats(passed)
+        if col.type in ("date", "timestamp"):
+            return in_range(passed, pa.nulls(len(values), pa.string()))
         return passed, pa.nulls(len(values), pa.string())
     if col.type == "string_list" and (pa.types.is_list(values.type) or pa.types.is_large_list(values.type)):
         try:
@@ -129,21 +187,105 @@ def coerce_column(col: Column, values: pa.Array) -> tuple[pa.Array, pa.Array]:
             pass
     if pa.types.is_null(values.type):
         return pa.nulls(len(values), col.arrow_type), pa.nulls(len(values), pa.string())
+    if _is_nested(values.type) and col.type != "json":
+        reason = pc.if_else(pc.is_valid(values), pa.scalar(_NESTED), _NO_REASON)
+        return pa.nulls(len(values), col.arrow_type), reason
     text = as_text(values)
     if col.type in ("int", "float"):
-        return parse_numbers(text, integer=col.type == "int", ratio=col.unit == "ratio",
-                             episode=col.unit == "episode")
+        if lines is None:
+            lines = pa.array(range(1, len(values) + 1), pa.int64())
+        return read_numbers(text, lines, rules.marks_for(col.name), integer=col.type == "int",
+                            ratio=col.unit == "ratio", episode=col.unit == "episode")
     if col.type == "date":
         return parse_dates(text)
     if col.type == "timestamp":
-        return parse_timestamps(text)
+        return parse_timestamps(text, rules.timezone, rules.source_timezone)
     if col.type == "bool":
         return _parse_bools(text)
     if col.type == "string_list":
         return _split_lists(text)
     if col.type == "json":
         return _parse_json(text)
-    return _canonical_strings(col, text)
+    values, reason = _canonical_strings(col, text)
+    return _text_rules(col, values, reason)
+
+
+def _has_nul(values: pa.Array) -> bool:
+    """Whether any value holds a zero byte: one scan of the value buffer (no per-row work)."""
+    import numpy as np
+
+    if not pa.types.is_string(values.type) or values.buffers()[2] is None:
+        return pc.any(pc.fill_null(pc.match_substring(values, "\x00"), False)).as_py()
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[values.offset: values.offset + len(values) + 1]
+    data = np.frombuffer(values.buffers()[2], dtype=np.uint8)[offsets[0]: offsets[-1]]
+    return bool(len(data)) and not data.all()
+
+
+def _id_bytes() -> tuple:
+    import numpy as np
+
+    inner = np.zeros(256, dtype=bool)
+    for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789":
+        inner[ord(c)] = True
+    first = inner.copy()
+    for c in "_.:-":
+        inner[ord(c)] = True
+    return first, inner
+
+
+_ID_FIRST, _ID_INNER = _id_bytes()
+
+
+def _plain_ascii_ids(values: pa.Array) -> bool:
+    """Whether every id is ASCII within :data:`ID_PATTERN` (the usual export), decided on the raw
+    bytes: the Unicode pattern costs 50 times more and is only run when this says no."""
+    import numpy as np
+
+    bufs = values.buffers()
+    if not pa.types.is_string(values.type) or bufs[2] is None:
+        return False
+    n = len(values)
+    offsets = np.frombuffer(bufs[1], dtype=np.int32)[values.offset: values.offset + n + 1]
+    starts, ends = offsets[:-1], offsets[1:]
+    if values.null_count:
+        valid = pc.is_valid(values).to_numpy(zero_copy_only=False)
+        starts, ends = starts[valid], ends[valid]
+    lengths = ends - starts
+    if not len(lengths) or lengths.min() < 1 or lengths.max() > ID_MAX_LENGTH:
+        return bool(len(lengths) == 0)
+    data = np.frombuffer(bufs[2], dtype=np.uint8)
+    if not _ID_FIRST[data[starts]].all():
+        return False
+    return bool(_ID_INNER[data[offsets[0]: offsets[-1]]].all()) if not values.null_count else \
+        all(bool(_ID_INNER[data[a:b]].all()) for a, b in _runs(starts, ends))
+
+
+def _runs(starts, ends):
+    """Contiguous byte ranges covering the given values (null values own no bytes, so one range
+    usually covers all)."""
+    import numpy as np
+
+    breaks = np.flatnonzero(starts[1:] != ends[:-1]) + 1
+    lo = np.concatenate(([0], breaks))
+    hi = np.concatenate((breaks, [len(starts)]))
+    return zip(starts[lo], ends[hi - 1])
+
+
+def _text_rules(col: Column, values: pa.Array, reason: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """No NUL byte in any text; identifiers within the declared alphabet (both checked on the whole
+    column first: clean columns pay one pass)."""
+    if values.null_count == len(values):
+        return values, reason
+    if _has_nul(values):
+        reason = _flag(pc.match_substring(values, "\x00"), "contains a NUL byte (\\x00)", reason)
+    if col.identifier and not _plain_ascii_ids(values):
+        fits = pc.and_(pc.match_substring_regex(values, ID_PATTERN), pc.less_equal(pc.utf8_length(values),
+                                                                                    ID_MAX_LENGTH))
+        if not pc.all(pc.fill_null(fits, True)).as_py():
+            reason = _flag(pc.invert(fits), f"not a valid identifier: use {ID_RULE}", reason)
+    if reason.null_count == len(reason):
+        return values, reason
+    return pc.if_else(pc.is_null(reason), values, _NO_REASON), reason
 
 
 def _canonical_strings(col: Column, text: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -210,8 +352,10 @@ def check_rules(col: Column, values: pa.Array, reason: pa.Array) -> pa.Array:
     return reason
 
 
-def coerce_batch(table: Table, batch, mapping: HeaderMapping) -> tuple[pa.Table, pa.Table, int]:
+def coerce_batch(table: Table, batch, mapping: HeaderMapping,
+                 rules: ReadingRules | None = None) -> tuple[pa.Table, pa.Table, int]:
     """One :class:`RawBatch` → (valid rows in the staging schema, violations, number of rejected rows)."""
+    rules = rules or ReadingRules()
     data, lines = batch.data, batch.lines
     n = data.num_rows
     source_of = mapping.column_to_source
@@ -221,7 +365,7 @@ def coerce_batch(table: Table, batch, mapping: HeaderMapping) -> tuple[pa.Table,
         source = source_of.get(col.name)
         if source is not None and source in data.column_names:
             src = contiguous(data.column(source))
-            values, reason = coerce_column(col, src)
+            values, reason = coerce_column(col, src, rules, lines)
         else:
             src = None
             default = col.default

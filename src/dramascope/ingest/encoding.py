@@ -40,6 +40,34 @@ def canonical_encoding(name: str) -> str:
     return key
 
 
+MOJIBAKE_MIN_CHARS = 4
+"""Non-ASCII characters a valid UTF-8 sample must hold before another given encoding is refused:
+GB18030 text that happens to be valid UTF-8 stops being likely after a few characters."""
+
+
+def checked_encoding(path: Path, name: str) -> str:
+    """A user-given encoding, refused when the file is very likely in another one: bytes that are
+    valid UTF-8 with several non-ASCII characters read as GB18030 (or any legacy code page) give
+    mojibake (重生 → 閲嶇敓) without a single decoding error."""
+    encoding = canonical_encoding(name)
+    if encoding.startswith(("utf-8", "utf-16", "utf-32")):
+        return encoding
+    with open(path, "rb") as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    if not _decodes(sample, "utf-8"):
+        return encoding
+    text = codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    foreign = [c for c in text if ord(c) > 127]
+    if len(foreign) < MOJIBAKE_MIN_CHARS:
+        return encoding
+    example = "".join(foreign[:6])
+    shown = example.encode("utf-8").decode(encoding, errors="replace")
+    raise UserInputError(
+        f"the file is valid UTF-8 ({len(foreign)} non-ASCII characters in its first MB, e.g. {example!r}), "
+        f"which {encoding} text almost never is: read as {encoding} it would become {shown!r}. "
+        "Leave out --encoding (or give utf-8)", file=str(path))
+
+
 def _decodes(sample: bytes, encoding: str) -> bool:
     decoder = codecs.getincrementaldecoder(encoding)()
     try:

@@ -26,14 +26,16 @@ import ibis
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from dramascope.errors import UserInputError
-from dramascope.ingest.coerce import VIOLATION_SCHEMA, coerce_batch, staging_schema
+from dramascope.errors import DramaScopeError, UserInputError
+from dramascope.ingest.coerce import VIOLATION_SCHEMA, ReadingRules, coerce_batch, coerce_column, staging_schema
+from dramascope.ingest.failures import explained
 from dramascope.ingest.headers import HeaderMapping, alias_index, map_headers, normalise_header
-from dramascope.ingest.readers import MalformedRowsFound, detect_format, open_reader
+from dramascope.ingest.number_formats import DecimalMarkChanged
+from dramascope.ingest.readers import MalformedRowsFound, ReadAgain, detect_format, open_reader
 from dramascope.ingest.report import FileReport, IngestReport
 from dramascope.ingest.setchecks import (duplicate_key_groups, duplicate_keys, key_hash_excess,
                                          reference_violations, union_violations, unresolved_reference_values)
-from dramascope.schema import INGEST_LOG_SCHEMA, QUARANTINE_SCHEMA, TABLES, Table
+from dramascope.schema import DEFAULT_TIMEZONE, INGEST_LOG_SCHEMA, QUARANTINE_SCHEMA, TABLES, Table
 
 Progress = Callable[[Path, int, int], None]
 """progress(path, bytes_done, bytes_total), called after every batch."""
@@ -123,21 +125,56 @@ def resolve_table(name: str) -> Table:
     return table
 
 
+def workspace_timezone(ws) -> str:
+    """The zone whose wall clock timestamps are stored in: the workspace setting, else the default."""
+    return check_timezone(getattr(getattr(ws, "settings", None), "timezone", None) or DEFAULT_TIMEZONE)
+
+
+def check_timezone(name: str) -> str:
+    """An IANA zone name both Python and Arrow know, or a clear error."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+        pa.array([0], pa.timestamp("us")).cast(pa.timestamp("us", tz=name))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, pa.ArrowInvalid):
+        raise UserInputError(f"unknown time zone {name!r}; use an IANA name such as Asia/Shanghai or UTC") from None
+    return name
+
+
 def ingest_files(ws, table: str, paths: Sequence[Path | str], *, format: str | None = None,
-                 encoding: str | None = None, progress: Progress | None = None) -> IngestReport:
+                 encoding: str | None = None, progress: Progress | None = None, decimal_comma: bool | None = None,
+                 timezone: str | None = None) -> IngestReport:
     """Validate and upsert each file into ``table``; every file is its own atomic import.
+
+    ``decimal_comma``: True when numbers use a decimal comma (``1,5``), False for a decimal point,
+    None to detect it per column over each file. ``timezone``: the zone of the files' times written
+    without one (default: the workspace ``timezone`` setting); every time is stored as the wall
+    clock of the workspace zone.
 
     Raises :class:`UserInputError` (naming file, line, field) when a file cannot be read at all:
     unknown table, missing or empty file, missing required column, undecodable bytes. Files before
     it stay imported.
     """
     decl = resolve_table(table)
+    zone = workspace_timezone(ws)
+    source_zone = check_timezone(timezone) if timezone else zone
     report = IngestReport(table=decl.name)
     for p in paths:
         path = Path(p)
         if not path.is_file():
             raise UserInputError("no such file", file=str(path))
-        report.files.append(ingest_file(ws, decl, path, format=format, encoding=encoding, progress=progress))
+        try:
+            report.files.append(ingest_file(ws, decl, path, format=format, encoding=encoding, progress=progress,
+                                            decimal_comma=decimal_comma, timezone=zone,
+                                            source_timezone=source_zone))
+        except DramaScopeError:
+            raise
+        except Exception as exc:  # a write failed: report its first cause, not the errors it cascaded into
+            cause = explained(exc, path)
+            if cause is exc:
+                raise
+            raise cause from None
     return report
 
 
@@ -149,35 +186,65 @@ def _string_fields(decl: Table) -> Callable[[str], bool]:
 
 
 def ingest_file(ws, decl: Table, path: Path, *, format: str | None = None, encoding: str | None = None,
-                progress: Progress | None = None) -> FileReport:
+                progress: Progress | None = None, decimal_comma: bool | None = None,
+                timezone: str = DEFAULT_TIMEZONE, source_timezone: str | None = None) -> FileReport:
     started = time.perf_counter()
     started_at = _now()
     fmt = detect_format(path, format)
     ingest_id = f"{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     engine = ws.engine
     digest = _BackgroundHash(path)
-    skipped = None
+    options: dict = {}
     direct = _direct_load_possible(ws, decl)
+    rules = ReadingRules(timezone=timezone, source_timezone=source_timezone, decimal_comma=decimal_comma)
     while True:
-        reader = open_reader(path, fmt, encoding, string_fields=_string_fields(decl), skipped=skipped)
+        reader = open_reader(path, fmt, encoding, string_fields=_string_fields(decl), **options)
         rep = FileReport(path=path, table=decl.name, ingest_id=ingest_id, format=fmt,
                          encoding=getattr(reader, "encoding", None))
         problems = engine.create_staging(VIOLATION_SCHEMA)
         staging = None
         try:
             if direct:
-                return _load_direct(ws, decl, path, reader, rep, problems, progress, started, started_at, digest)
+                return _load_direct(ws, decl, path, reader, rep, problems, progress, started, started_at, digest,
+                                    rules)
             staging = engine.create_staging(staging_schema(decl))
-            _stage(decl, path, reader, rep, staging, problems, progress)
+            _stage(decl, path, reader, rep, staging, problems, progress, rules)
             return _commit(ws, decl, path, rep, staging, problems, started, started_at, digest)
         except MalformedRowsFound as exc:
-            skipped = exc.skipped  # read again knowing which lines to skip (rare: broken CSV rows)
+            options["skipped"] = exc.skipped  # read again knowing which lines to skip (rare: broken CSV rows)
+        except ReadAgain as exc:
+            options.update(exc.options)  # e.g. a CSV record larger than a parser block
+        except DecimalMarkChanged:
+            # a number column showed its decimal mark only after values that depend on it were read:
+            # gather the marks of the whole file, then read it again with them settled (rare)
+            rules = _scan_decimal_marks(decl, path, open_reader(path, fmt, encoding,
+                                                                string_fields=_string_fields(decl), **options),
+                                        ReadingRules(timezone=timezone, source_timezone=source_timezone,
+                                                     decimal_comma=decimal_comma, scanning=True))
         except _NeedsFullChecks:
             direct = False  # duplicate keys or broken references: read again through the staging path
         finally:
             if staging is not None:
                 staging.drop()
             problems.drop()
+
+
+def _scan_decimal_marks(decl: Table, path: Path, reader, rules: ReadingRules) -> ReadingRules:
+    """Read every number column of the file once, only to learn which decimal mark each one shows."""
+    numeric = [c for c in decl.columns if c.type in ("int", "float")]
+    headers = list(reader.headers)
+    mapping = map_headers(decl, headers, file=str(path)) if headers else None
+    for batch in reader.batches():
+        new = [h for h in batch.data.column_names if h not in headers]
+        if new or mapping is None:
+            headers += new
+            mapping = map_headers(decl, headers, file=str(path))
+        source_of = mapping.column_to_source
+        for col in numeric:
+            source = source_of.get(col.name)
+            if source is not None and source in batch.data.column_names:
+                coerce_column(col, batch.data.column(source), rules, batch.lines)
+    return rules.settled()
 
 
 class _NeedsFullChecks(Exception):
@@ -199,7 +266,7 @@ def _direct_load_possible(ws, decl: Table) -> bool:
 
 
 def _load_direct(ws, decl: Table, path: Path, reader, rep: FileReport, problems, progress: Progress | None,
-                 started: float, started_at: datetime, digest: _BackgroundHash) -> FileReport:
+                 started: float, started_at: datetime, digest: _BackgroundHash, rules: ReadingRules) -> FileReport:
     engine = ws.engine
     count = lambda expr: int(engine.con.execute(expr.count()))  # noqa: E731
     report_path = ws.quarantine_dir / f"{rep.ingest_id}.csv"
@@ -209,7 +276,7 @@ def _load_direct(ws, decl: Table, path: Path, reader, rep: FileReport, problems,
     streamed = [0]
 
     def valid() -> Iterator[pa.RecordBatch]:
-        for good in _validated(decl, path, reader, rep, problems, progress):
+        for good in _validated(decl, path, reader, rep, problems, progress, rules):
             streamed[0] += good.num_rows
             yield from good.select(columns).to_batches()
 
@@ -229,13 +296,13 @@ def _load_direct(ws, decl: Table, path: Path, reader, rep: FileReport, problems,
 
 
 def _stage(decl: Table, path: Path, reader, rep: FileReport, staging, problems,
-           progress: Progress | None) -> None:
-    for good in _validated(decl, path, reader, rep, problems, progress):
+           progress: Progress | None, rules: ReadingRules) -> None:
+    for good in _validated(decl, path, reader, rep, problems, progress, rules):
         staging.append(good)
 
 
 def _validated(decl: Table, path: Path, reader, rep: FileReport, problems,
-               progress: Progress | None) -> Iterator[pa.Table]:
+               progress: Progress | None, rules: ReadingRules) -> Iterator[pa.Table]:
     """The file's valid rows batch by batch (staging schema); violations go to ``problems`` and the
     counts to ``rep``. Raises for files that cannot be read at all (once the batches are consumed)."""
     mapping: HeaderMapping | None = None
@@ -252,7 +319,7 @@ def _validated(decl: Table, path: Path, reader, rep: FileReport, problems,
                 mapping.source_to_column = extra.source_to_column
                 mapping.unknown += [h for h in extra.unknown if h not in mapping.unknown]
         rep.rows_read += batch.data.num_rows
-        good, found, _ = coerce_batch(decl, batch, mapping)
+        good, found, _ = coerce_batch(decl, batch, mapping, rules)
         if found.num_rows:
             problems.append(found)
         if progress is not None:
@@ -273,6 +340,7 @@ def _validated(decl: Table, path: Path, reader, rep: FileReport, problems,
     if mapping is not None:
         rep.unknown_columns = list(mapping.unknown)
         rep.missing_columns = list(mapping.missing)
+    rep.notes = rules.notes()
 
 
 def _commit(ws, decl: Table, path: Path, rep: FileReport, staging, problems, started: float,

@@ -25,16 +25,19 @@ import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 from dramascope.errors import UserInputError
-from dramascope.ingest.encoding import decode_error, detect_encoding, canonical_encoding
+from dramascope.ingest.encoding import checked_encoding, decode_error, detect_encoding
 
-FORMATS = ("csv", "parquet", "jsonl")
-_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
-               ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
-FORMAT_OF_EXTENSION = _EXTENSIONS  # file extension → format, for every place that accepts files
+FORMATS = ("csv", "tsv", "parquet", "jsonl", "json")
+FORMAT_OF_EXTENSION = {".csv": "csv", ".tsv": "tsv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
+                       ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
+"""File extension → format, for every place that accepts files (the CLI, the web upload)."""
+DELIMITERS = {"csv": ",", "tsv": "\t"}
 CSV_BLOCK_BYTES = 1 << 20
+MAX_RECORD_BYTES = 64 << 20  # one CSV record (row) larger than this is refused with its line
 CSV_BATCH_ROWS = 100_000  # blocks are gathered into batches of about this many rows
 JSONL_CHUNK_BYTES = 8 << 20
 PARQUET_BATCH_ROWS = 200_000
+JSON_ARRAY_BATCH_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,14 @@ class RawBatch:
         return csv_raw_text(self.data.take(indices))
 
 
+class ReadAgain(Exception):
+    """The reader needs other options (a larger block for a long record): read the file again."""
+
+    def __init__(self, reason: str, **options):
+        super().__init__(reason)
+        self.options = options
+
+
 class MalformedRowsFound(Exception):
     """CSV rows with the wrong field count shift later line numbers; the reader must run again
     knowing where they are (only files with such rows pay for the second pass)."""
@@ -73,12 +84,12 @@ class MalformedRowsFound(Exception):
 def detect_format(path: Path, given: str | None) -> str:
     if given:
         if given not in FORMATS:
-            raise UserInputError(f"unknown format {given!r}: use csv, parquet or jsonl", file=str(path))
+            raise UserInputError(f"unknown format {given!r}: use {', '.join(FORMATS)}", file=str(path))
         return given
-    fmt = _EXTENSIONS.get(path.suffix.lower())
+    fmt = FORMAT_OF_EXTENSION.get(path.suffix.lower())
     if fmt is None:
         raise UserInputError(f"cannot tell the format from the extension {path.suffix!r}; "
-                             "give --format csv|parquet|jsonl", file=str(path))
+                             f"give --format {'|'.join(FORMATS)}", file=str(path))
     return fmt
 
 
@@ -159,11 +170,12 @@ class CsvReader:
     """CSV via ``pyarrow.csv.open_csv``, every column read as text (types are coerced later)."""
 
     def __init__(self, path: Path, encoding: str | None = None, skipped: list[tuple[int, int, str]] | None = None,
-                 block_bytes: int = CSV_BLOCK_BYTES):
+                 block_bytes: int = CSV_BLOCK_BYTES, delimiter: str = ","):
         self.path = path
-        self.encoding = canonical_encoding(encoding) if encoding else detect_encoding(path)
+        self.encoding = checked_encoding(path, encoding) if encoding else detect_encoding(path)
         self.skipped = skipped or []
         self.block_bytes = block_bytes
+        self.delimiter = delimiter
         self.malformed: list[Malformed] = [Malformed(s, t, "wrong number of fields") for s, _, t in self.skipped]
         self.bytes_total = path.stat().st_size
         self.bytes_done = 0
@@ -173,23 +185,31 @@ class CsvReader:
         enc = "utf8" if self.encoding in ("utf-8", "utf-8-sig") else self.encoding
         return pacsv.ReadOptions(block_size=block_bytes, encoding=enc, use_threads=True)
 
+    def _parse_options(self, **kw) -> pacsv.ParseOptions:
+        return pacsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True, **kw)
+
     def _read_headers(self) -> list[str]:
         if self.bytes_total == 0:
             raise UserInputError("the file is empty", file=str(self.path))
-        try:
-            reader = pacsv.open_csv(self.path, read_options=self._read_options(1 << 16),
-                                    parse_options=pacsv.ParseOptions(newlines_in_values=True,
-                                                                     invalid_row_handler=lambda row: "skip"))
-            names = reader.schema.names
-            reader.close()
-        except UnicodeDecodeError as exc:
-            raise decode_error(self.path, self.encoding, exc) from None
-        except pa.ArrowInvalid as exc:
-            if "UTF8" in str(exc) or "utf8" in str(exc).lower():
+        block = 1 << 16
+        while True:
+            try:
+                reader = pacsv.open_csv(self.path, read_options=self._read_options(block),
+                                        parse_options=self._parse_options(invalid_row_handler=lambda row: "skip"))
+                names = reader.schema.names
+                reader.close()
+                break
+            except UnicodeDecodeError as exc:
                 raise decode_error(self.path, self.encoding, exc) from None
-            if "Empty CSV file" in str(exc):
-                raise UserInputError("the file is empty", file=str(self.path)) from None
-            raise UserInputError(f"cannot read the CSV header: {exc}", file=str(self.path), line=1) from None
+            except pa.ArrowInvalid as exc:
+                if "UTF8" in str(exc) or "utf8" in str(exc).lower():
+                    raise decode_error(self.path, self.encoding, exc) from None
+                if "Empty CSV file" in str(exc):
+                    raise UserInputError("the file is empty", file=str(self.path)) from None
+                if "straddling" not in str(exc):
+                    raise UserInputError(f"cannot read the CSV header: {exc}", file=str(self.path), line=1) from None
+                self.block_bytes = max(self.block_bytes, block)
+                block = self.block_bytes = self._block_for_longest_record()  # a record longer than the block
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise UserInputError(f"duplicate header(s) {', '.join(map(repr, dupes))}", file=str(self.path), line=1)
@@ -215,8 +235,7 @@ class CsvReader:
         try:
             reader = pacsv.open_csv(
                 stream, read_options=self._read_options(self.block_bytes),
-                parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
-                                                 invalid_row_handler=on_invalid),
+                parse_options=self._parse_options(ignore_empty_lines=False, invalid_row_handler=on_invalid),
                 convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in self.headers},
                                                      strings_can_be_null=True, null_values=[""]))
         except UnicodeDecodeError as exc:
@@ -226,6 +245,7 @@ class CsvReader:
                 raise decode_error(self.path, self.encoding, exc) from None
             raise UserInputError(f"cannot parse the CSV: {exc}", file=str(self.path)) from None
         next_base, newlines_before = 2, 0
+        last_spanning = None  # line of the file's last record when it spans lines
         pending: list[pa.RecordBatch] = []
         done = False
         while not done:
@@ -240,9 +260,13 @@ class CsvReader:
             except pa.ArrowInvalid as exc:
                 if "utf8" in str(exc).lower():
                     raise decode_error(self.path, self.encoding, exc) from None
+                if "straddling" in str(exc):
+                    raise ReadAgain("a record is longer than the parser block",
+                                    block_bytes=self._block_for_longest_record()) from None
                 raise UserInputError(f"cannot parse the CSV: {exc}", file=str(self.path)) from None
             if found and not self.skipped:
-                raise MalformedRowsFound(find_malformed_csv_rows(self.path, self.encoding, len(self.headers)))
+                raise MalformedRowsFound(find_malformed_csv_rows(self.path, self.encoding, len(self.headers),
+                                                                 self.delimiter))
             if not pending:
                 continue
             table = pa.Table.from_batches(pending).combine_chunks()
@@ -258,6 +282,8 @@ class CsvReader:
             next_base += n
             newlines_before += int(nl.sum())
             lines = base + np.searchsorted(skip_t, base, side="right") if len(skip_t) else base
+            if n:
+                last_spanning = int(lines[-1]) if nl[-1] > 0 else None
             blank = _blank_rows(table)
             if blank is not None:
                 keep = pc.invert(blank)
@@ -265,24 +291,97 @@ class CsvReader:
             self.bytes_done = min(stream.tell(), self.bytes_total)
             if table.num_rows:
                 yield RawBatch(table, pa.array(lines, pa.int64()))
+        if last_spanning is not None:  # a quote never closed makes the rest of the file the last value
+            self._refuse_unclosed_quote(last_spanning)
         self.bytes_done = self.bytes_total
 
 
-def find_malformed_csv_rows(path: Path, encoding: str, n_fields: int) -> list[tuple[int, int, str]]:
+    def _refuse_unclosed_quote(self, start_line: int) -> None:
+        if unclosed_quote(self.path, self.encoding, self.delimiter, start_line):
+            raise unclosed_quote_error(self.path, start_line)
+
+    def _block_for_longest_record(self) -> int:
+        """A parser block that holds the file's longest record, or a clear error naming its line when
+        that record is a quote never closed or longer than :data:`MAX_RECORD_BYTES`."""
+        size, start, end = longest_record(self.path, self.encoding, self.delimiter)
+        if end >= start and unclosed_quote(self.path, self.encoding, self.delimiter, start):
+            raise unclosed_quote_error(self.path, start)
+        if size > MAX_RECORD_BYTES:
+            raise UserInputError(f"the record on lines {start}–{end} holds {size / 2**20:.0f} MB, more than the "
+                                 f"{MAX_RECORD_BYTES >> 20} MB accepted for one row; split the value or load it "
+                                 "from Parquet", file=str(self.path), line=start)
+        block = max(2 * self.block_bytes, 1 << max(2 * size, 1).bit_length())  # always larger: no endless retry
+        if block > 4 * MAX_RECORD_BYTES:
+            raise UserInputError(f"a record near lines {start}–{end} cannot be split from its neighbours; check the "
+                                 "quotes there", file=str(self.path), line=start)
+        return block
+
+
+def unclosed_quote_error(path: Path, line: int) -> UserInputError:
+    return UserInputError('a quoted field opens on this line and is never closed, so the rest of the file would '
+                          'be one value; close the quote (a quote inside a quoted value is written "")',
+                          file=str(path), line=line)
+
+
+def _records(path: Path, encoding: str, delimiter: str, skip_lines: int = 0, strict: bool = False):
+    """(first line, last line, record) of every CSV record from line ``skip_lines + 1``, by Python's
+    csv module (which counts physical lines); only error paths use it."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)  # the default (128 KB) would stop at the very records looked for
+    try:
+        with open(path, encoding=encoding, newline="") as fh:
+            for _ in range(skip_lines):
+                if not fh.readline():
+                    return
+            reader = csv.reader(fh, delimiter=delimiter, strict=strict)
+            prev_end = 0
+            for record in reader:
+                start, end = prev_end + 1, reader.line_num
+                prev_end = end
+                yield start + skip_lines, end + skip_lines, record
+    finally:
+        csv.field_size_limit(limit)
+
+
+def unclosed_quote(path: Path, encoding: str, delimiter: str, start_line: int) -> bool:
+    """Whether the record starting at ``start_line`` opens a quote that the file never closes."""
+    try:
+        for _ in _records(path, encoding, delimiter, skip_lines=start_line - 1, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def longest_record(path: Path, encoding: str, delimiter: str) -> tuple[int, int, int]:
+    """(bytes, first line, last line) of the longest record."""
+    best = (0, 1, 0)
+    for start, end, record in _records(path, encoding, delimiter):
+        chars = sum(len(f) for f in record) + len(record)
+        if 4 * chars > best[0]:
+            size = len(delimiter.join(record).encode(encoding, errors="replace"))
+            if size > best[0]:
+                best = (size, start, end)
+    return best
+
+
+def find_malformed_csv_rows(path: Path, encoding: str, n_fields: int,
+                            delimiter: str = ",") -> list[tuple[int, int, str]]:
     """(first line, lines spanned, text) of every record whose field count differs from the header's.
 
-    Only called when the fast reader met such rows; Python's csv module knows physical lines."""
+    Only called when the fast reader met such rows; Python's csv module knows physical lines. A
+    record that runs to the end of the file because a quote is never closed is refused with its line."""
     out = []
-    with open(path, encoding=encoding, newline="") as fh:
-        reader = csv.reader(fh)
-        prev_end = 0
-        for record in reader:
-            start, end = prev_end + 1, reader.line_num
-            prev_end = end
-            if start == 1 or not record or all(not c.strip() for c in record):
-                continue
-            if len(record) != n_fields:
-                out.append((start, end - start + 1, ",".join(record)))
+    last = None
+    for start, end, record in _records(path, encoding, delimiter):
+        last = (start, end)
+        if start == 1 or not record or all(not c.strip() for c in record):
+            continue
+        if len(record) != n_fields:
+            out.append((start, end - start + 1, delimiter.join(record)))
+    if out and last is not None and out[-1][0] == last[0] and last[1] > last[0] \
+            and unclosed_quote(path, encoding, delimiter, last[0]):
+        raise unclosed_quote_error(path, last[0])
     return out
 
 
@@ -293,7 +392,7 @@ class JsonlReader:
     def __init__(self, path: Path, encoding: str | None = None, string_fields: Callable[[str], bool] | None = None,
                  chunk_bytes: int = JSONL_CHUNK_BYTES):
         self.path = path
-        self.encoding = canonical_encoding(encoding) if encoding else detect_encoding(path)
+        self.encoding = checked_encoding(path, encoding) if encoding else detect_encoding(path)
         self.chunk_bytes = chunk_bytes
         self.string_fields = string_fields or (lambda name: False)
         self.malformed: list[Malformed] = []
@@ -407,23 +506,125 @@ class JsonlReader:
             keep.append(i)
         if not rows:
             return None
-        names: list[str] = []
-        for obj in rows:
-            for k in obj:
-                if k not in names:
-                    names.append(k)
-        columns = {}
-        for name in names:
-            vals = [obj.get(name) for obj in rows]
-            if all(isinstance(v, list) or v is None for v in vals):
-                columns[name] = pa.array([None if v is None else [None if x is None else
-                                          (x if isinstance(x, str) else json.dumps(x, ensure_ascii=False))
-                                          for x in v] for v in vals], pa.list_(pa.string()))
-            else:
-                columns[name] = pa.array([None if v is None else v if isinstance(v, str)
-                                          else json.dumps(v, ensure_ascii=False) for v in vals], pa.string())
         idx = np.asarray(keep, dtype=np.int64)
-        return pa.table(columns), line_no[idx], texts.take(pa.array(idx))
+        return objects_to_table(rows), line_no[idx], texts.take(pa.array(idx))
+
+
+def objects_to_table(rows: list[dict]) -> pa.Table:
+    """Parsed JSON objects → a table of text columns (lists of text where every value is a list);
+    numbers and nested objects become their JSON text, to be parsed like any cell."""
+    names: list[str] = []
+    for obj in rows:
+        for k in obj:
+            if k not in names:
+                names.append(k)
+    columns = {}
+    for name in names:
+        vals = [obj.get(name) for obj in rows]
+        if all(isinstance(v, list) or v is None for v in vals):
+            columns[name] = pa.array([None if v is None else [None if x is None else
+                                      (x if isinstance(x, str) else json.dumps(x, ensure_ascii=False))
+                                      for x in v] for v in vals], pa.list_(pa.string()))
+        else:
+            columns[name] = pa.array([None if v is None else v if isinstance(v, str)
+                                      else json.dumps(v, ensure_ascii=False) for v in vals], pa.string())
+    return pa.table(columns)
+
+
+class JsonArrayReader:
+    """One JSON array of objects (``[{...}, {...}]``), as web tools and spreadsheets export it.
+
+    The standard library cannot stream an array, so the document is decoded whole and its elements
+    parsed one after another (``raw_decode``, in C): meant for files of upload size; large exports
+    belong in JSON Lines or Parquet. The "line" of a row is the line where its object starts;
+    elements that are not objects are set aside as malformed rows, and JSON that breaks off is
+    refused with the line where it does."""
+
+    def __init__(self, path: Path, encoding: str | None = None, batch_rows: int = JSON_ARRAY_BATCH_ROWS):
+        self.path = path
+        self.encoding = checked_encoding(path, encoding) if encoding else detect_encoding(path)
+        self.batch_rows = batch_rows
+        self.malformed: list[Malformed] = []
+        self.bytes_total = path.stat().st_size
+        self.bytes_done = 0
+        if self.bytes_total == 0:
+            raise UserInputError("the file is empty", file=str(self.path))
+        self.headers: list[str] = []
+
+    @staticmethod
+    def is_array(path: Path) -> bool:
+        """Whether the file's first non-blank character is '[' (else it is taken for JSON Lines)."""
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+        head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+        return head.startswith(b"[")
+
+    def _text(self) -> str:
+        try:
+            return self.path.read_bytes().decode("utf-8-sig" if self.encoding.startswith("utf-8") else self.encoding)
+        except UnicodeDecodeError as exc:
+            raise decode_error(self.path, self.encoding, exc) from None
+
+    def batches(self) -> Iterator[RawBatch]:
+        text = self._text()
+        decoder = json.JSONDecoder()
+        ws = " \t\r\n"
+        pos, line = 0, 1
+
+        def skip(i: int) -> int:
+            while i < len(text) and text[i] in ws:
+                i += 1
+            return i
+
+        def advance(to: int) -> None:
+            nonlocal pos, line
+            line += text.count("\n", pos, to)
+            pos = to
+
+        advance(skip(0))
+        if not text.startswith("[", pos):
+            raise UserInputError("not a JSON array (the file should start with '[')", file=str(self.path), line=line)
+        advance(skip(pos + 1))
+        rows: list[dict] = []
+        lines: list[int] = []
+        raws: list[str] = []
+        closed = text.startswith("]", pos)
+        while not closed:
+            try:
+                obj, end = decoder.raw_decode(text, pos)
+            except json.JSONDecodeError as exc:
+                advance(exc.pos)
+                raise UserInputError(f"invalid JSON: {exc.msg}; nothing after it can be read", file=str(self.path),
+                                     line=line) from None
+            if isinstance(obj, dict):
+                rows.append(obj)
+                lines.append(line)
+                raws.append(text[pos:end])
+            else:
+                self.malformed.append(Malformed(line, text[pos:end], "not a JSON object"))
+            advance(skip(end))
+            if text.startswith("]", pos):
+                closed = True
+            elif text.startswith(",", pos):
+                advance(skip(pos + 1))
+            else:
+                raise UserInputError("invalid JSON: expected ',' or ']' after an array element",
+                                     file=str(self.path), line=line)
+            if len(rows) >= self.batch_rows or (closed and rows):
+                yield self._batch(rows, lines, raws)
+                rows, lines, raws = [], [], []
+        if skip(pos + 1) < len(text):
+            advance(pos + 1)
+            raise UserInputError("unexpected text after the JSON array", file=str(self.path), line=line)
+        self.bytes_done = self.bytes_total
+
+    def _batch(self, rows: list[dict], lines: list[int], raws: list[str]) -> RawBatch:
+        table = objects_to_table(rows)
+        for name in table.column_names:
+            if name not in self.headers:
+                self.headers.append(name)
+        self.bytes_done = int(self.bytes_total * 0.99)
+        return RawBatch(table, pa.array(lines, pa.int64()), pa.array(raws, pa.string()))
 
 
 class ParquetReader:
@@ -455,9 +656,14 @@ class ParquetReader:
             yield RawBatch(table, pa.array(lines, pa.int64()))
 
 
-def open_reader(path: Path, fmt: str, encoding: str | None, *, string_fields=None, skipped=None):
-    if fmt == "csv":
-        return CsvReader(path, encoding, skipped=skipped)
+def open_reader(path: Path, fmt: str, encoding: str | None, *, string_fields=None, skipped=None,
+                block_bytes: int = CSV_BLOCK_BYTES):
+    if fmt in DELIMITERS:
+        return CsvReader(path, encoding, skipped=skipped, block_bytes=block_bytes, delimiter=DELIMITERS[fmt])
+    if fmt in ("json", "jsonl"):  # a file opening with '[' is one array; anything else JSON Lines
+        fmt = "json" if JsonArrayReader.is_array(path) else "jsonl"
     if fmt == "jsonl":
         return JsonlReader(path, encoding, string_fields=string_fields)
+    if fmt == "json":
+        return JsonArrayReader(path, encoding)
     return ParquetReader(path)

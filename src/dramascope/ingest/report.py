@@ -26,6 +26,7 @@ class FileReport:
     unknown_columns: list[str] = field(default_factory=list)
     missing_columns: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # what was decided while reading (a detected decimal comma)
 
     @property
     def rows_valid(self) -> int:
@@ -37,6 +38,7 @@ class FileReport:
         if self.unknown_columns:
             out.append(f"{self.path}: columns not in table {self.table!r} were ignored: "
                        + ", ".join(self.unknown_columns))
+        out += [f"{self.path}: {note}" for note in self.notes]
         if self.quarantined:
             out.append(f"{self.path}: {self.quarantined} row(s) quarantined, see {self.quarantine_report}")
         return out

@@ -151,8 +151,6 @@ def _csv_safe(table: pa.Table) -> pa.Table:
     cols = []
     for name, col in zip(table.column_names, table.columns):
         if pa.types.is_list(col.type) or pa.types.is_large_list(col.type):
-            import pyarrow.compute as pc
-
             col = pc.binary_join(pc.cast(col, pa.list_(pa.string())), ";")
         cols.append(col)
     return neutralise_table(pa.table(cols, names=table.column_names))

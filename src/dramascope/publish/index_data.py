@@ -17,9 +17,12 @@ import ibis
 import ibis.expr.types as ir
 
 from dramascope.errors import UserInputError
+from dramascope.index.queries import missing_dimensions
+from dramascope.index.ties import rank_label_expr, tied_expr
 from dramascope.publish.access import clean_value, has, has_columns, rows
 from dramascope.publish.cache import PublishCache, memo
 from dramascope.publish.models import (
+    ApartRow,
     Contribution,
     MethodologyPage,
     Named,
@@ -154,13 +157,15 @@ def score_table(ws: Workspace, run: RunInfo, dimension: str | None = None) -> ir
     s = ws.table(SCORES)
     s = s.filter(s.run_id == run.run_id)
     if dimension is None:
-        return s.select("title_id", "score", "rank", "rank_low", "rank_high", grade=s.data_quality)
+        return s.select("title_id", "score", "rank", "rank_low", "rank_high", grade=s.data_quality,
+                        tied=tied_expr(s))
     d = ws.table(DIM_SCORES)
     d = d.filter((d.run_id == run.run_id) & (d.dimension == dimension))
+    d = d.mutate(tied=tied_expr(d))
     g = s.select("title_id", grade=s.data_quality)
     out = d.left_join(g, "title_id")
     return out.select(d.title_id, d.score, d["rank"], rank_low=ibis.null("float64"),
-                      rank_high=ibis.null("float64"), grade=g.grade)
+                      rank_high=ibis.null("float64"), grade=g.grade, tied=d.tied)
 
 
 def filter_ids(ws: Workspace, kind: str, value: str) -> ir.Table:
@@ -263,7 +268,8 @@ def _ranking_cached(ws: Workspace, run: RunInfo, q: RankingQuery, cache: Publish
     out = []
     for r in page:
         out.append(RankRow(
-            rank=int(r["rank"]), rank_low=clean_value(r["rank_low"]), rank_high=clean_value(r["rank_high"]),
+            rank=int(r["rank"]), tied=bool(r["tied"]), rank_low=clean_value(r["rank_low"]),
+            rank_high=clean_value(r["rank_high"]),
             title_id=r["title_id"], name=r["name"], name_en=r["name_en"], score=clean_value(r["score"]),
             dimensions={k[len("dim__"):]: clean_value(v) for k, v in r.items() if k.startswith("dim__")},
             grade=r["grade"], themes=list(r["themes"] or []), market=r["market"],
@@ -291,7 +297,8 @@ def _decorate(ws: Workspace, run: RunInfo, page_rows: list[dict], with_dimension
     for r in page_rows:
         n = names.get(r["title_id"], {})
         out.append(RankRow(
-            rank=int(r["rank"]), rank_low=r.get("rank_low"), rank_high=r.get("rank_high"), title_id=r["title_id"],
+            rank=int(r["rank"]), tied=bool(r.get("tied")), rank_low=r.get("rank_low"), rank_high=r.get("rank_high"),
+            title_id=r["title_id"],
             name=n.get("name"), name_en=n.get("name_en"), score=r.get("score"), dimensions=dims[r["title_id"]],
             grade=r.get("grade"), themes=list(n.get("themes") or []), market=n.get("market"),
         ))
@@ -303,8 +310,10 @@ def wide_ranking(ws: Workspace, run: RunInfo) -> ir.Table:
     titles below coverage (no rank) come last with their flags, never silently dropped."""
     s = ws.table(SCORES)
     s = s.filter(s.run_id == run.run_id)
-    overall = s.select("run_id", "period", "title_id", "score", "rank", "rank_low", "rank_median", "rank_high",
-                       "data_quality", "flags")
+    tied = tied_expr(s)
+    overall = s.select("run_id", "period", "title_id", "score", "rank", rank_label=rank_label_expr(s["rank"], tied),
+                       tied=tied, rank_low=s.rank_low, rank_median=s.rank_median, rank_high=s.rank_high,
+                       data_quality=s.data_quality, flags=s.flags)
     dims = [d.code for d in dimensions(ws, run)]
     if dims:
         d = ws.table(DIM_SCORES)
@@ -325,9 +334,25 @@ def title_score(ws: Workspace, run: RunInfo | None, title_id: str) -> TitleScore
     if not found:
         return None
     r = found[0]
+    s = ws.table(SCORES)
+    flags = rows(ws, s.filter((s.run_id == run.run_id) & (s.title_id == title_id)).select("flags").limit(1))
     return TitleScore(run_id=run.run_id, period=run.period, score=r["score"],
-                      rank=int(r["rank"]) if r["rank"] is not None else None,
-                      rank_low=r["rank_low"], rank_high=r["rank_high"], of=run.extra.get("n_ranked"))
+                      rank=int(r["rank"]) if r["rank"] is not None else None, tied=bool(r["tied"]),
+                      rank_low=r["rank_low"], rank_high=r["rank_high"], of=run.extra.get("n_ranked"),
+                      missing_dimensions=missing_dimensions(flags[0]["flags"] if flags else None))
+
+
+def listed_apart(ws: Workspace, run: RunInfo) -> list[ApartRow]:
+    """The run's titles without a rank (below the coverage rules), with the dimensions they lack."""
+    if not has(ws, SCORES):
+        return []
+    s = ws.table(SCORES)
+    s = s.filter((s.run_id == run.run_id) & s["rank"].isnull())
+    t = ws.table("titles").select("title_id", "name", "name_en")
+    j = s.left_join(t, "title_id").select(s.title_id, s.flags, s.data_quality, t.name, t.name_en)
+    return [ApartRow(title_id=r["title_id"], name=r["name"], name_en=r["name_en"], flags=r["flags"] or "",
+                     missing_dimensions=missing_dimensions(r["flags"]), grade=r["data_quality"])
+            for r in rows(ws, j.order_by("title_id"))]
 
 
 def profile(ws: Workspace, run: RunInfo | None, title_id: str) -> list[ProfileItem]:

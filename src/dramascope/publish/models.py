@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
+
+from dramascope.index.ties import rank_label
 
 Market = Literal["domestic", "overseas"]
 
@@ -34,6 +36,7 @@ class RunInfo(BaseModel):
 
 class RankRow(BaseModel):
     rank: int
+    tied: bool = False  # another title of the run has the same rank (equal score)
     rank_low: float | None = None
     rank_high: float | None = None
     title_id: str
@@ -44,6 +47,23 @@ class RankRow(BaseModel):
     grade: str | None = None
     themes: list[str] = Field(default_factory=list)
     market: str | None = None
+
+    @computed_field
+    @property
+    def rank_label(self) -> str:
+        """The rank as shown: '=3' when tied."""
+        return rank_label(self.rank, self.tied)
+
+
+class ApartRow(BaseModel):
+    """A title of the run listed apart: too little data to rank, and what it lacks."""
+
+    title_id: str
+    name: str | None = None
+    name_en: str | None = None
+    missing_dimensions: list[str] = Field(default_factory=list)
+    flags: str = ""
+    grade: str | None = None
 
 
 class RankingFilters(BaseModel):
@@ -73,6 +93,7 @@ class RankingsPage(BaseModel):
     page_size: int
     pages: int
     rows: list[RankRow]
+    listed_apart: list[ApartRow] = Field(default_factory=list)
 
 
 class Kpis(BaseModel):
@@ -180,9 +201,16 @@ class TitleScore(BaseModel):
     period: str | None = None
     score: float | None = None
     rank: int | None = None
+    tied: bool = False
     rank_low: float | None = None
     rank_high: float | None = None
     of: int | None = None
+    missing_dimensions: list[str] = Field(default_factory=list)  # listed apart: what it lacks
+
+    @computed_field
+    @property
+    def rank_label(self) -> str:
+        return rank_label(self.rank, self.tied)
 
 
 class TitlePage(BaseModel):

@@ -93,7 +93,7 @@ def rankings_page(ws: Workspace, q: RankingQuery, cache: PublishCache | None = N
     page_rows, total = idx.ranking(ws, run, q, cache)
     pages = max(1, math.ceil(total / q.page_size)) if total else 0
     return RankingsPage(run=run, filters=filters, options=options, total=total, page=q.page,
-                        page_size=q.page_size, pages=pages, rows=page_rows)
+                        page_size=q.page_size, pages=pages, rows=page_rows, listed_apart=idx.listed_apart(ws, run))
 
 
 def title_page(ws: Workspace, title_id: str, q: PeriodQuery) -> TitlePage:

@@ -231,7 +231,10 @@ def render_report_html(data: ReportData, lang: Lang = "zh", chart_format: Litera
     """The report as one self-contained HTML file (charts inlined as data: URIs; no external asset)."""
     from dramascope.web.app import _fmt, _fmt_int
 
-    images = {name: _chart_uri(spec, chart_format) for name, spec in data.charts.items()}
+    # Every chart the template knows, empty where the data has none (a board-only market has no
+    # release dates, so no theme trend): the template's strict undefined would fail on a missing key.
+    images = dict.fromkeys(("intervals", "theme_trend", "themes", "grades"), "")
+    images.update({name: _chart_uri(spec, chart_format) for name, spec in data.charts.items()})
     return _environment().get_template("report.html").render(
         data=data, images=images, lang=lang, fmt=_fmt, fmt_int=_fmt_int,
         t=lambda key, **kw: translate(key, lang, **kw), pick=lambda zh, en: pick(zh, en, lang),

@@ -5,8 +5,10 @@ batch of :data:`COMMENT_EMOTIONS_SCHEMA`: locally a process pool maps it over ba
 per worker); on Spark it runs inside ``mapInArrow``. A batch never fails because of one text: a text
 that cannot be read (null, not a string) is scored as empty (neutral, lang 'und').
 Each row also carries ``p_positive``, the polarity model's probability that the comment judges the work
-positively (a verdict, unlike ``valence``, which is the emotion's sign: a tearjerker's 泪目 is negative
-emotion and a positive verdict); the reputation family reads it. It shares the batch's ``prepare``.
+positively, and ``verdict``, the comment's verdict as its judgement cues read it (null where it has
+none): verdicts, unlike ``valence``, which is the emotion's sign (a tearjerker's 泪目 is negative
+emotion and a positive verdict). The reputation family reads ``verdict`` (see :mod:`verdict` for why
+not ``p_positive``). Both share the batch's ``prepare``.
 Re-running scores only comments that have no row yet or whose row carries an older model_version
 (the emotion and polarity model versions together: a new version of either re-scores).
 """
@@ -28,6 +30,7 @@ from dramascope.resonance.classify import score_texts
 from dramascope.resonance.labels import BASE_LABELS, REACTION_CODES
 from dramascope.resonance.model import load_model
 from dramascope.resonance.polarity import polarity_from_prepared, polarity_version
+from dramascope.resonance.verdict import verdict_from_prepared, verdict_version
 
 TABLE = "comment_emotions"
 BATCH_ROWS = 4096
@@ -42,6 +45,7 @@ COMMENT_EMOTIONS_SCHEMA = pa.schema(
         ("intensity", pa.float64()),
         ("valence", pa.float64()),
         ("p_positive", pa.float64()),  # P(the comment judges the work positively), polarity model
+    ("verdict", pa.float64()),  # the comment's verdict from its judgement cues; null where it has none (verdict.py)
         ("reactions", pa.list_(pa.string())),
         *((f"rx_{code}", pa.int64()) for code in REACTION_CODES),
         ("evidence", pa.string()),  # JSON list of matched cues
@@ -104,8 +108,8 @@ def _reactions_list(rx_flags: np.ndarray) -> pa.Array:
 
 
 def scoring_version() -> str:
-    """The version stamped on every row: the emotion model's and the polarity models', joined."""
-    return f"{load_model().version}+polarity:{polarity_version()}"
+    """The version stamped on every row: the emotion model's, the polarity models' and the verdict's."""
+    return f"{load_model().version}+polarity:{polarity_version()}+verdict:{verdict_version()}"
 
 
 def _scored_columns(texts: list[str], lang: str) -> dict[str, pa.Array]:
@@ -119,6 +123,8 @@ def _scored_columns(texts: list[str], lang: str) -> dict[str, pa.Array]:
     cols["intensity"] = pa.array(sb.intensity, pa.float64())
     cols["valence"] = pa.array(sb.valence, pa.float64())
     cols["p_positive"] = pa.array(polarity_from_prepared(sb.prepared, lang), pa.float64())
+    verdict = verdict_from_prepared(sb.prepared, lang)
+    cols["verdict"] = pa.array(verdict, pa.float64(), mask=np.isnan(verdict))
     cols["reactions"] = _reactions_list(found.reaction_flags)
     for c, code in enumerate(REACTION_CODES):
         cols[f"rx_{code}"] = pa.array(found.reaction_flags[:, c].astype(np.int64))

@@ -13,11 +13,12 @@ tests/resonance/test_prepare_equivalence.py checks against a copy of it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from dramascope.resonance.labels import BASE_LABELS, REACTION_CODES
 from dramascope.resonance.langdetect import batch_stats
@@ -28,6 +29,9 @@ from dramascope.resonance.lexicon import (
     get_lexicons,
 )
 from dramascope.resonance.normalize import normalize_batch
+
+if TYPE_CHECKING:  # scipy is imported where a sparse matrix is built: scoring needs none
+    import scipy.sparse as sp
 
 DENSE_NAMES: tuple[str, ...] = (
     *(f"lex_{label}" for label in BASE_LABELS),
@@ -133,6 +137,8 @@ def hashed_ngrams(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> sp.c
     2**n_bits columns, one row per text. The matrix is built directly in canonical CSR form from one
     sort of (row, column) keys (no COO conversion, no index re-sorting).
     """
+    import scipy.sparse as sp
+
     n = len(texts)
     dim = 1 << n_bits
     docs, cols = ngram_occurrences(texts, sizes, n_bits)
@@ -156,6 +162,8 @@ def hashed_ngrams(texts: list[str], sizes: tuple[int, ...], n_bits: int) -> sp.c
 
 def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     """Sublinear tf × idf, rows scaled to unit length (computed on the CSR arrays directly)."""
+    import scipy.sparse as sp
+
     x = counts.tocsr()
     data = np.log1p(x.data.astype(np.float32)) * idf.astype(np.float32, copy=False)[x.indices]
     rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))

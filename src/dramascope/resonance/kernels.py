@@ -747,6 +747,50 @@ def _put_int(out, w, value, width):
     return w + width
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _put_unit6(out, w, v):
+    """Write ``v`` (a multiple of 10**-6 in [0, 1]) at ``w`` as Python's ``repr`` writes it (what
+    ``json.dumps`` writes for a finite float); returns the new end, or -1 (nothing usable written)
+    when ``v`` is not such a number (NaN included)."""
+    m = np.rint(v * 1e6)
+    if not (m >= 0.0 and m <= 1e6 and m / 1e6 == v):
+        return -1
+    q = np.int64(m)
+    if q == 0 or q == 1000000:  # 0.0 / 1.0
+        out[w] = 48 if q == 0 else 49
+        out[w + 1] = 46
+        out[w + 2] = 48
+        return w + 3
+    if q >= 100:  # 0.dddddd without trailing zeros
+        digits = 6
+        while q % 10 == 0:
+            q //= 10
+            digits -= 1
+        out[w] = 48
+        out[w + 1] = 46
+        return _put_int(out, w + 2, q, digits)
+    # below 1e-4: repr switches to an exponent (5e-06, 1.2e-05, 5e-05)
+    if q < 10:
+        out[w] = 48 + q
+        w += 1
+        exp = 6
+    elif q % 10 == 0:
+        out[w] = 48 + q // 10
+        w += 1
+        exp = 5
+    else:
+        out[w] = 48 + q // 10
+        out[w + 1] = 46
+        out[w + 2] = 48 + q % 10
+        w += 3
+        exp = 5
+    out[w] = 101  # e
+    out[w + 1] = 45  # -
+    out[w + 2] = 48
+    out[w + 3] = 48 + exp
+    return w + 4
+
+
 @njit(cache=True, nogil=True)
 def scores_json(proba, parts, part_off):
     """Per row of ``proba`` (rounded to 6 places), ``parts[0] v0 parts[1] v1 … parts[k]`` with each
@@ -765,43 +809,241 @@ def scores_json(proba, parts, part_off):
                 w += 1
             if j == k:
                 break
-            v = proba[i, j]
-            m = np.rint(v * 1e6)
-            if not (m >= 0.0 and m <= 1e6 and m / 1e6 == v):
+            w = _put_unit6(out, w, proba[i, j])
+            if w < 0:
                 return False, out[:0], off
-            q = np.int64(m)
-            if q == 0 or q == 1000000:  # 0.0 / 1.0
-                out[w] = 48 if q == 0 else 49
-                out[w + 1] = 46
-                out[w + 2] = 48
-                w += 3
-            elif q >= 100:  # 0.dddddd without trailing zeros
-                digits = 6
-                while q % 10 == 0:
-                    q //= 10
-                    digits -= 1
-                out[w] = 48
-                out[w + 1] = 46
-                w = _put_int(out, w + 2, q, digits)
-            else:  # below 1e-4: repr switches to an exponent (5e-06, 1.2e-05, 5e-05)
-                if q < 10:
-                    out[w] = 48 + q
-                    w += 1
-                    exp = 6
-                elif q % 10 == 0:
-                    out[w] = 48 + q // 10
-                    w += 1
-                    exp = 5
-                else:
-                    out[w] = 48 + q // 10
-                    out[w + 1] = 46
-                    out[w + 2] = 48 + q % 10
-                    w += 3
-                    exp = 5
-                out[w] = 101  # e
-                out[w + 1] = 45  # -
-                out[w + 2] = 48
-                out[w + 3] = 48 + exp
-                w += 4
         off[i + 1] = w
     return True, out[:w].copy(), off
+
+
+@njit(cache=True, nogil=True)
+def floats_json(values):
+    """Per value (rounded to 6 places, in [-1, 1]) its ``repr``, a minus sign included where the sign
+    bit is set (``-0.0`` too, as ``repr`` writes it): (ok, UTF-8 bytes, int64 offsets); ``ok`` as
+    :func:`scores_json`."""
+    n = len(values)
+    out = np.empty(n * 10, dtype=np.uint8)
+    off = np.zeros(n + 1, dtype=np.int64)
+    w = 0
+    for i in range(n):
+        v = values[i]
+        if np.signbit(v):
+            out[w] = 45
+            w += 1
+            v = -v
+        w = _put_unit6(out, w, v)
+        if w < 0:
+            return False, out[:0], off
+        off[i + 1] = w
+    return True, out[:w].copy(), off
+
+
+@njit(cache=True, nogil=True)
+def json_strings(data, offsets, valid):
+    """Per value, its JSON text as ``json.dumps(value, ensure_ascii=False)`` writes it (``"`` and ``\\``
+    escaped, \\n \\r \\t \\b \\f by name, other control characters as \\u00XX) from UTF-8 ``data`` and
+    int64 ``offsets``; ``null`` where ``valid`` is False: (UTF-8 bytes, int64 offsets)."""
+    n = len(offsets) - 1
+    out_off = np.zeros(n + 1, dtype=np.int64)
+    for i in range(n):
+        if not valid[i]:
+            out_off[i + 1] = out_off[i] + 4
+            continue
+        size = 2
+        for b in range(offsets[i], offsets[i + 1]):
+            c = data[b]
+            if c == 34 or c == 92 or c == 10 or c == 13 or c == 9 or c == 8 or c == 12:
+                size += 2
+            elif c < 32:
+                size += 6
+            else:
+                size += 1
+        out_off[i + 1] = out_off[i] + size
+    out = np.empty(out_off[n], dtype=np.uint8)
+    hexd = np.array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102], dtype=np.uint8)
+    for i in range(n):
+        w = out_off[i]
+        if not valid[i]:
+            out[w] = 110  # null
+            out[w + 1] = 117
+            out[w + 2] = 108
+            out[w + 3] = 108
+            continue
+        out[w] = 34
+        w += 1
+        for b in range(offsets[i], offsets[i + 1]):
+            c = data[b]
+            if c == 34 or c == 92:
+                out[w] = 92
+                out[w + 1] = c
+                w += 2
+            elif c < 32:
+                out[w] = 92
+                if c == 10:
+                    out[w + 1] = 110
+                    w += 2
+                elif c == 13:
+                    out[w + 1] = 114
+                    w += 2
+                elif c == 9:
+                    out[w + 1] = 116
+                    w += 2
+                elif c == 8:
+                    out[w + 1] = 98
+                    w += 2
+                elif c == 12:
+                    out[w + 1] = 102
+                    w += 2
+                else:
+                    out[w + 1] = 117  # u00XX
+                    out[w + 2] = 48
+                    out[w + 3] = 48
+                    out[w + 4] = hexd[c >> 4]
+                    out[w + 5] = hexd[c & 15]
+                    w += 6
+            else:
+                out[w] = c
+                w += 1
+        out[w] = 34
+    return out, out_off
+
+
+@njit(cache=True, nogil=True)
+def gather_segments(data, starts, lengths):
+    """Row ``i`` of the result is ``data[starts[i, 0]:+lengths[i, 0]]`` followed by its other segments in
+    column order: how a JSON line is assembled from its pieces (keys, values, the input's own text)
+    in one pass. Returns (UTF-8 bytes, int64 offsets per row)."""
+    n, k = starts.shape
+    off = np.zeros(n + 1, dtype=np.int64)
+    for i in range(n):
+        size = 0
+        for j in range(k):
+            size += lengths[i, j]
+        off[i + 1] = off[i] + size
+    out = np.empty(off[n], dtype=np.uint8)
+    for i in range(n):
+        w = off[i]
+        for j in range(k):
+            s = starts[i, j]
+            for b in range(s, s + lengths[i, j]):
+                out[w] = data[b]
+                w += 1
+    return out, off
+
+
+@njit(cache=True, nogil=True)
+def reaction_evidence_json(n, rx_doc, rx_entry, rx_code, rx_tid, alpha_rank, code_bytes, code_off, term_bytes,
+                           term_off):
+    """Per text, ``json.dumps({code: [cues in hit order] for code in sorted codes}, ensure_ascii=False)``
+    from the reaction hits (``rx_doc`` ascending) and the JSON texts of the codes (by alphabetical
+    rank) and of the cue terms: (UTF-8 bytes, int64 offsets)."""
+    n_codes = len(alpha_rank)
+    out_off = np.zeros(n + 1, dtype=np.int64)
+    r = 0
+    for d in range(n):
+        r0 = r
+        while r < len(rx_entry) and rx_doc[r] == d:
+            r += 1
+        size = 2
+        for rank in range(n_codes):
+            first = True
+            for q in range(r0, r):
+                e = rx_entry[q]
+                if alpha_rank[rx_code[e]] == rank:
+                    if first:
+                        size += code_off[rank + 1] - code_off[rank] + 4  # "code": [
+                        first = False
+                    else:
+                        size += 2
+                    size += term_off[rx_tid[e] + 1] - term_off[rx_tid[e]]
+            if not first:
+                size += 1  # ]
+        out_off[d + 1] = out_off[d] + size
+    # separators between codes: ", " each
+    out = np.empty(out_off[n] + 2 * len(rx_entry), dtype=np.uint8)
+    w = 0
+    r = 0
+    for d in range(n):
+        r0 = r
+        while r < len(rx_entry) and rx_doc[r] == d:
+            r += 1
+        out[w] = 123  # {
+        w += 1
+        any_code = False
+        for rank in range(n_codes):
+            first = True
+            for q in range(r0, r):
+                e = rx_entry[q]
+                if alpha_rank[rx_code[e]] == rank:
+                    if first:
+                        if any_code:
+                            out[w] = 44
+                            out[w + 1] = 32
+                            w += 2
+                        for b in range(code_off[rank], code_off[rank + 1]):
+                            out[w] = code_bytes[b]
+                            w += 1
+                        out[w] = 58  # ": ["
+                        out[w + 1] = 32
+                        out[w + 2] = 91
+                        w += 3
+                        first = False
+                        any_code = True
+                    else:
+                        out[w] = 44
+                        out[w + 1] = 32
+                        w += 2
+                    t = rx_tid[e]
+                    for b in range(term_off[t], term_off[t + 1]):
+                        out[w] = term_bytes[b]
+                        w += 1
+            if not first:
+                out[w] = 93
+                w += 1
+        out[w] = 125  # }
+        w += 1
+        out_off[d + 1] = w
+    return out[:w].copy(), out_off
+
+
+@njit(cache=True, nogil=True)
+def jsonl_lines(buf):
+    """The records of a chunk of whole lines (each ending in a newline): per line holding a non-space
+    byte, its start, its end (the newline), its first non-space byte, and the last non-space byte
+    before its last one (an object's text ends there, just before its closing brace); and the index
+    of each such line among all lines."""
+    n_lines = 0
+    for b in buf:
+        if b == 10:
+            n_lines += 1
+    starts = np.empty(n_lines, dtype=np.int64)
+    ends = np.empty(n_lines, dtype=np.int64)
+    first = np.empty(n_lines, dtype=np.int64)
+    before = np.empty(n_lines, dtype=np.int64)
+    index = np.empty(n_lines, dtype=np.int64)
+    m = 0
+    s = 0
+    line = 0
+    for i in range(len(buf)):
+        if buf[i] != 10:
+            continue
+        f = -1
+        last = -1
+        prev = -1
+        for j in range(s, i):
+            c = buf[j]
+            if c != 32 and c != 9 and c != 13:
+                if f < 0:
+                    f = j
+                prev = last
+                last = j
+        if f >= 0:
+            starts[m] = s
+            ends[m] = i
+            first[m] = f
+            before[m] = prev if prev >= 0 else f
+            index[m] = line
+            m += 1
+        s = i + 1
+        line += 1
+    return starts[:m], ends[:m], first[:m], before[:m], index[:m]

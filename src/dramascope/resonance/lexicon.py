@@ -112,6 +112,8 @@ class FindingTables:
     json_bytes: np.ndarray  # uint8: JSON strings of the evidence strings, then of "code:cue" per rx entry
     json_off: np.ndarray  # int64 offsets into json_bytes (len = pieces + 1)
     alpha_rank: np.ndarray  # per reaction code index: its rank in alphabetical order of the codes
+    term_json: np.ndarray  # uint8: JSON strings of the cue terms
+    term_json_off: np.ndarray  # int64 offsets into term_json (len = terms + 1)
 
 
 @dataclass
@@ -323,8 +325,12 @@ class Lexicons:
         alpha_rank[alpha] = np.arange(len(REACTION_CODES))
         strings = np.array(ev.tolist() + [f"{REACTION_CODES[c]}:{all_terms[t]}" for t, c in
                                           zip(rx_tid_all.tolist(), rx_code_all.tolist())], dtype=object)
+        term_pieces = [json.dumps(t, ensure_ascii=False).encode("utf-8") for t in all_terms]
+        term_off = np.zeros(len(term_pieces) + 1, dtype=np.int64)
+        np.cumsum([len(x) for x in term_pieces], out=term_off[1:])
         self._findings = FindingTables(ev, strings, all_terms, rx_tid_all, rx_code_all,
-                                       np.frombuffer(b"".join(pieces), dtype=np.uint8), off, alpha_rank)
+                                       np.frombuffer(b"".join(pieces), dtype=np.uint8), off, alpha_rank,
+                                       np.frombuffer(b"".join(term_pieces), dtype=np.uint8), term_off)
 
     def _assemble(self, n: int, parts: list) -> LexiconBatch:
         """Scores, counts, evidence and reactions per text from the hits of the three matchers, in the

@@ -14,6 +14,8 @@ emotions such as fear and surprise are otherwise almost never the argmax). See :
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import hashlib
 import json
 import os
@@ -23,12 +25,14 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 
 from dramascope.resonance.features import Prepared, hashed_ngrams, tfidf
 from dramascope.resonance.labels import BASE_LABELS
 from dramascope.resonance.linear_kernel import linear_scores, weights_t
 from dramascope.resonance.word_features import hashed_words
+
+if TYPE_CHECKING:  # scipy is imported where a sparse matrix is built: scoring needs none
+    import scipy.sparse as sp
 
 MODEL_ENV = "DRAMASCOPE_EMOTION_MODEL"
 MANIFEST = "manifest.json"
@@ -66,6 +70,8 @@ class LanguageModel:
         return self._weights[1]
 
     def design(self, texts: list[str], dense: np.ndarray) -> sp.csr_matrix:
+        import scipy.sparse as sp
+
         n_char = 1 << self.n_bits
         blocks = [tfidf(hashed_ngrams(texts, self.ngram_sizes, self.n_bits), self.idf[:n_char])]
         if self.word_bits:
@@ -151,14 +157,14 @@ class EmotionModel:
     def predict_proba(self, prepared: Prepared, lang: str | None = None) -> np.ndarray:
         n = len(prepared.texts)
         langs = [lang] * n if lang else prepared.langs
-        route = {l: self.for_lang(l).lang for l in set(langs)}  # text language -> model language
+        route = {code: self.for_lang(code).lang for code in set(langs)}  # text language -> model language
         targets = sorted(set(route.values()))
         if len(targets) == 1:  # one model for the whole batch: no subsets to copy
             return self.models[targets[0]].proba(prepared.texts, prepared.dense)
         out = np.zeros((n, len(BASE_LABELS)))
         text_langs = np.asarray(langs, dtype=str)
         for model_lang in targets:
-            idx = np.flatnonzero(np.isin(text_langs, [l for l, m in route.items() if m == model_lang]))
+            idx = np.flatnonzero(np.isin(text_langs, [code for code, m in route.items() if m == model_lang]))
             out[idx] = self.models[model_lang].proba(list(map(prepared.texts.__getitem__, idx.tolist())),
                                                      prepared.dense[idx])
         return out

@@ -14,11 +14,13 @@ batch with table lookups over one code-point array (what `features.prepare` uses
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
@@ -122,9 +124,43 @@ class _CharTables:
     space: np.ndarray  # bool: Python's str.isspace (what ``\\s`` and ``strip()`` use)
 
 
+def _tables_cache_path() -> Path:
+    """Where the built tables are kept between processes: beside the compiled loops' cache
+    (``NUMBA_CACHE_DIR``, else this package's ``__pycache__``), named by what they are built from:
+    Python's Unicode data version, this module and the t2s table."""
+    import hashlib
+
+    digest = hashlib.sha256(unicodedata.unidata_version.encode())
+    digest.update(Path(__file__).read_bytes())
+    digest.update(resources.files("dramascope.data").joinpath("lexicons/t2s.json").read_bytes())
+    folder = Path(os.environ["NUMBA_CACHE_DIR"]) if os.environ.get("NUMBA_CACHE_DIR") else \
+        Path(__file__).parent / "__pycache__"
+    return folder / f"char-tables-{digest.hexdigest()[:16]}.npz"
+
+
 @lru_cache(maxsize=1)
 def _char_tables() -> _CharTables:
-    """Build the per-code-point tables (once per process, ~0.1 s).
+    """The per-code-point tables: loaded from the cache a previous process wrote (a few ms), or built
+    (~0.2 s) and then cached; an unwritable cache folder only means building each time."""
+    path = _tables_cache_path()
+    try:
+        with np.load(path) as z:
+            return _CharTables(*(z[f] for f in _CharTables.__dataclass_fields__))
+    except (OSError, KeyError, ValueError):
+        pass
+    tables = _build_char_tables()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+        np.savez(tmp, **{f: getattr(tables, f) for f in _CharTables.__dataclass_fields__})
+        tmp.replace(path)
+    except OSError:
+        pass
+    return tables
+
+
+def _build_char_tables() -> _CharTables:
+    """Build the per-code-point tables.
 
     NFKC of a character is context-free when it and the first character of its decomposition are
     starters (combining class 0) that can never be the second half of a composition: nothing before

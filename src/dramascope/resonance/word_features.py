@@ -20,8 +20,12 @@ clause numbers of neighbouring words, again without a loop over texts.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:  # scipy is imported where a sparse matrix is built: scoring needs none
+    import scipy.sparse as sp
 
 _SEP = 0x01
 _MAX_POS = 64
@@ -107,6 +111,8 @@ def hashed_words(texts: list[str], n_bits: int, bigrams: bool = True, trigrams: 
     """Counts of words (and adjacent word pairs of one text) hashed into 2**n_bits columns; with
     ``trigrams`` also word triples, with ``negation`` also a negated token for each non-negator word
     among the ``scope`` words after a negator in the same clause."""
+    import scipy.sparse as sp
+
     n = len(texts)
     dim = 1 << n_bits
     docs, h, starts = _scan_words(texts)

@@ -30,7 +30,7 @@ class Indicator:
     """Declaration of one indicator: enough to compute, document and weigh it."""
 
     code: str
-    family: str  # dissemination | fraud | innovation | reputation | resonance | social | commercial
+    family: str  # dissemination | boards | fraud | innovation | reputation | resonance | social | commercial
     name_en: str
     name_zh: str
     unit: str

