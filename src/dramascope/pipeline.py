@@ -33,11 +33,13 @@ class PipelineSummary:
 
 
 def analyze(ws, *, granularities: Sequence[str] = ("life", "month"),
-            progress: Progress | None = None) -> PipelineSummary:
+            progress: Progress | None = None, spec: str | None = None) -> PipelineSummary:
     """What ``dramascope analyze`` does: emotions for new comments, then themes and every signal family.
 
-    Themes (``title_themes``) are tagged inside the signals step, so after this the index can run.
+    Themes (``title_themes``) are tagged inside the signals step, so after this the index can run. The
+    signal families run with the method parameters of ``spec`` (a preset name or path; None: default).
     """
+    from dramascope.index.spec import load_spec
     from dramascope.resonance import analyze_workspace
     from dramascope.signals import compute_signals
 
@@ -51,7 +53,8 @@ def analyze(ws, *, granularities: Sequence[str] = ("life", "month"),
         f"model {scored['model_version']}, {scored['total']:,} comments scored in all"))
 
     t0 = time.perf_counter()
-    signals = compute_signals(ws, granularities, progress=progress)
+    params = load_spec(spec).spec.method.signals
+    signals = compute_signals(ws, granularities, progress=progress, params=params)
     summary.stages.append(StageResult(
         "compute signals", time.perf_counter() - t0, signals.rows.get("signals"),
         f"{', '.join(signals.granularities)}; themes tagged; synopsis novelty by {signals.semantic_method or 'n/a'}"
@@ -68,7 +71,7 @@ def refresh_workspace(ws, *, granularities: Sequence[str] = ("life", "month"), i
     """
     from dramascope.index import recompute_history, run_index
 
-    summary = analyze(ws, granularities=granularities, progress=progress)
+    summary = analyze(ws, granularities=granularities, progress=progress, spec=spec)
     t0 = time.perf_counter()
     if index_periods == "all":
         runs = recompute_history(ws, spec)

@@ -77,8 +77,6 @@ def emit_rows(rows: list[dict], fmt: str) -> bool:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return True
     if fmt == "csv":
-        from dramascope.publish.exports import neutralise_formula
-
         buf = io.StringIO()
         if rows:
             writer = csv.DictWriter(buf, fieldnames=list(rows[0]))

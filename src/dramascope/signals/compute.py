@@ -16,9 +16,11 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from dramascope.signals import boards, commercial, dissemination, fraud, innovation, reputation, social
+from dramascope.signals import (boards, budget_return, commercial, dissemination, fraud, innovation, reputation,
+                               social)
 from dramascope.signals import semantic as semantic_mod
 from dramascope.signals.base import SIGNAL_SCHEMA
+from dramascope.signals.params import SIGNAL_PARAMS_SCHEMA, SIGNAL_PARAMS_TABLE, SignalParams
 from dramascope.signals.periods import GRANULARITIES
 from dramascope.signals.registry import resonance_family
 from dramascope.signals.theme_tags import TITLE_THEMES_SCHEMA, title_themes_table
@@ -63,16 +65,25 @@ def _replicate_static(static: ir.Table, pt: ir.Table) -> ir.Table:
     return s.join(active, "title_id").select("title_id", "period", "indicator", "value", "quality_flag")
 
 
+def computed_codes(*, resonance: bool) -> list[str]:
+    """The indicator codes a computation produces: every declared one, less the comment-based ones when
+    no comment has been scored (the resonance family and comment_valence do not run then)."""
+    from dramascope.signals.registry import all_indicators
+
+    return [i.code for i in all_indicators() if resonance or (i.family != "resonance" and i.code != "comment_valence")]
+
+
 def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
                     progress: Callable[[str, int, int], None] | None = None,
-                    semantic: bool = True) -> SignalsSummary:
+                    semantic: bool = True, params: SignalParams | None = None) -> SignalsSummary:
     """Compute every indicator family for ``granularities`` and replace the derived tables.
 
     ``progress`` (optional) is called as ``progress(stage, done, total)`` before each stage (the
     same shape as the demo builder's). ``semantic=False``
     skips the synopsis embeddings (the only per-text model step) — e.g. for benchmarks of the tabular
-    families.
+    families. ``params``: the method parameters (the index spec's ``method.signals``; None: the defaults).
     """
+    params = params or SignalParams()
     for g in granularities:
         if g not in GRANULARITIES:
             raise ValueError(f"unknown granularity {g!r}; one of {', '.join(GRANULARITIES)}")
@@ -93,7 +104,7 @@ def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
     say("detecting fake traffic")
     metrics, comments, titles = ws.table("metrics"), ws.table("comments"), ws.table("titles")
     eng.ensure_table("fraud_flags", fraud.FRAUD_FLAGS_SCHEMA)
-    eng.replace("fraud_flags", fraud.fraud_flags(metrics, comments))
+    eng.replace("fraud_flags", fraud.fraud_flags(metrics, comments, params.fraud))
     flags = ws.table("fraud_flags")
 
     say("summing counters per period")
@@ -144,18 +155,22 @@ def compute_signals(ws, granularities: Sequence[str] = ("life", "month"),
     parts: list[ir.Table] = []
     for g in granularities:
         pt = pt_table.filter(pt_table.granularity == g)
-        parts.append(dissemination.dissemination_signals(pt, daily, titles, episodes, g))
+        parts.append(dissemination.dissemination_signals(pt, daily, titles, episodes, g, params.half_life_cap_days))
         parts.append(fraud.fraud_signals(daily, g))
-        parts.append(reputation.reputation_period_signals(pt, comments, emotions, g))
+        parts.append(reputation.reputation_period_signals(pt, comments, emotions, g,
+                                                          params.comment_valence_prior_strength))
         parts.append(social.overseas_reach_domestic(pt, titles))
         parts.append(commercial.commercial_signals(pt, titles, episodes))
         parts.append(boards.board_signals(ws.table("chart_entries"), g))
+        parts.append(budget_return.budget_return_signals(pt, titles))
         parts.append(static if g == "life" else _replicate_static(static, pt))
         if res is not None:
             parts.append(res[0](ws, g))
     say("writing signals")
     eng.ensure_table("signals", SIGNAL_SCHEMA)
     eng.replace("signals", _union(parts))
+    eng.ensure_table(SIGNAL_PARAMS_TABLE, SIGNAL_PARAMS_SCHEMA)
+    eng.replace(SIGNAL_PARAMS_TABLE, params.as_table(computed_codes(resonance=res is not None)))
     for name in ("signals", "title_themes", "fraud_flags", "data_quality", "period_totals", "daily_totals",
                  "platform_period_totals", "semantic_novelty"):
         summary.rows[name] = ws.count(name)
