@@ -17,7 +17,8 @@ import socket
 import threading
 import time
 
-EPISODE = "第{n}集\n女主：你竟敢背叛我！今天我就要让你付出代价。\n男主：我……我没有！\n她冷笑：原来是你！一直都是你在背后搞鬼。\n"
+EPISODE = ("第{n}集\n女主：你竟敢背叛我！今天我就要让你付出代价。\n男主：我……我没有！\n"
+           "她冷笑：原来是你！一直都是你在背后搞鬼。\n")
 
 
 def main() -> None:
