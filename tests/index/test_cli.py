@@ -78,16 +78,21 @@ def test_rank_before_any_run_is_a_user_error(ws_path):
 
 @pytest.fixture
 def ws_with_unranked(index_workspace, small_spec_path):
-    """The index workspace plus a title with a single indicator: too little coverage to be ranked."""
+    """A stored run in which T005 is unranked (no score, no rank, below coverage), as a run stores a title
+    whose data do not cover enough indicators."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     from dramascope.index import run_index
 
-    sig = index_workspace.table("signals").schema().to_pyarrow()
-    index_workspace.engine.append("signals", pa.Table.from_pylist(
-        [{"title_id": "T099", "period": "life", "indicator": "plays_valid", "value": 1.0, "quality_flag": "ok"}],
-        schema=sig))
     run_index(index_workspace, str(small_spec_path), "life")
+    scores = index_workspace.engine.to_arrow(index_workspace.table("index_scores"))
+    unranked = pc.equal(scores["title_id"], "T005")
+    for col in ("score", "rank", "rank_low", "rank_median", "rank_high"):
+        i = scores.schema.get_field_index(col)
+        scores = scores.set_column(i, scores.field(i), pc.if_else(unranked, pa.scalar(None, scores.field(i).type),
+                                                                   scores[col]))
+    index_workspace.engine.replace("index_scores", scores)
     path = str(index_workspace.path)
     index_workspace.close()
     return path

@@ -224,5 +224,5 @@ def test_api_docs_render_offline_under_the_csp(page, demo_server):
     page.goto(f"{base}/docs")
     page.wait_for_selector(".opblock", timeout=30_000)
     assert page.locator(".opblock").count() >= 10
-    assert page.locator("text=/api/script/analyze").count() >= 1
+    assert page.get_by_text("/api/script/analyze", exact=True).count() >= 1
     assert page.problems == []

@@ -169,3 +169,17 @@ def test_a_body_not_sent_as_json_is_a_422_quoting_it_as_text(writable):
     client, ws = writable
     r = client.post("/api/index/run", content=b'{"period": "\xff"}', headers={**auth(ws), "content-type": "text/plain"})
     assert r.status_code == 422 and isinstance(r.json()["detail"][0]["input"], str)
+
+
+def test_tsv_and_json_array_uploads_are_read_by_their_readers(writable):
+    client, ws = writable
+    tsv = "title_id\tname\tmarket\nTSV1\t制表符分隔\tdomestic\n".encode()
+    array = '[{"title_id": "JSON1", "name": "数组", "market": "overseas"}]'.encode()
+    files = [("file", ("t.tsv", tsv, "text/tab-separated-values")), ("file", ("t.json", array, "application/json"))]
+    r = client.post("/api/ingest/titles", files=files, headers=auth(ws))
+    assert r.status_code == 200, r.text
+    assert [(f["path"], f["inserted"]) for f in r.json()["detail"]["files"]] == [("t.tsv", 1), ("t.json", 1)]
+    t = ws.table("titles")
+    got = ws.engine.to_pandas(t.filter(t.title_id.isin(["TSV1", "JSON1"])).order_by("title_id"))
+    assert got[["title_id", "name", "market"]].values.tolist() == [["JSON1", "数组", "overseas"],
+                                                                  ["TSV1", "制表符分隔", "domestic"]]
