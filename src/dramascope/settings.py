@@ -25,6 +25,7 @@ class Settings(BaseModel):
                            description="Token required by API calls that write")
     max_upload_bytes: int = 50 * 1024 * 1024
     batch_rows: int = 100_000
+    timezone: str = Field(default="Asia/Shanghai", description="IANA zone the pages and reports write times in")
 
     @classmethod
     def load(cls, folder: Path) -> "Settings":

@@ -26,6 +26,7 @@ PAGES = {"overview": "/", "rankings": "/rankings", "themes": "/themes", "methodo
          "script": "/script"}
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
+from dramascope.publish import formats
 
 
 def _free_port() -> int:
@@ -136,7 +137,7 @@ def test_rankings_show_what_the_api_says_and_click_through_to_a_title(page, demo
     title_api = page.request.get(f"{base}/api/titles/{second['title_id']}").json()
     assert page.locator("#title-id").inner_text() == second["title_id"]
     assert int(page.locator("#title-rank").inner_text()) == title_api["score"]["rank"] == second["rank"]
-    assert page.locator("#title-score").inner_text() == f"{title_api['score']['score']:.3f}"
+    assert page.locator("#title-score").inner_text() == formats.score(title_api['score']['score'], "en")
     assert page.locator("#title-name").inner_text() == (title_api["title"]["name_en"] or title_api["title"]["name"])
     _shot(page, "title-en")
     _open(page, page.url.split("?")[0] + "?lang=zh")
@@ -198,7 +199,8 @@ def test_projects_click_through_to_a_project_with_its_forecast(page, demo_server
     fc = page.request.get(f"{base}/api/projects/{XSS_PROJECT_ID}").json()["forecast"]
     shown = {r.get_attribute("data-target"): r.locator("td").nth(1).inner_text()
              for r in page.locator("table.forecast-targets tbody tr").all()}
-    assert shown == {t["target"]: f"{t['point']:.2f}" for t in fc["targets"]}
+    assert shown == {t["target"]: formats.count(t["point_natural"], "en") if t["point_natural"] is not None
+                     else formats.score(t["point"], "en") for t in fc["targets"]}
     assert page.problems == []
 
 

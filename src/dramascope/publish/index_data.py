@@ -396,7 +396,9 @@ def methodology(ws: Workspace, run: RunInfo | None) -> MethodologyPage:
     definitions = {i.code: i.definition for i in INDICATORS}
     return MethodologyPage(
         run=run, spec_name=spec.get("name"), spec_hash=spec_hash, settings=_flatten(spec.get("method", {})),
-        dimensions=[SpecDimension(code=d["code"], name_zh=d["name_zh"], name_en=d["name_en"], weight=d.get("weight"))
+        dimensions=[SpecDimension(code=d["code"], name_zh=d["name_zh"], name_en=d["name_en"], weight=d.get("weight"),
+                                  description_zh=d.get("description_zh") or None,
+                                  description_en=d.get("description_en") or None)
                     for d in spec.get("dimensions", [])],
         indicators=[SpecIndicator(
             code=i["code"], name_zh=i["name_zh"], name_en=i["name_en"], parent=i.get("parent"),

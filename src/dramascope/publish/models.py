@@ -235,6 +235,8 @@ class SpecDimension(BaseModel):
     name_zh: str
     name_en: str
     weight: float | None = None
+    description_zh: str | None = None
+    description_en: str | None = None
 
 
 class MethodologyPage(BaseModel):

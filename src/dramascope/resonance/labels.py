@@ -16,3 +16,16 @@ VALENCE: dict[str, float] = {
 REACTION_CODES: tuple[str, ...] = (
     "shuang", "tian", "nue", "ran", "xiao", "leimu", "qi", "jing", "cuigeng", "qiju", "ga",
 )
+
+# What readers call each base label and reaction, in Chinese and English (pages, reports, indicator names).
+EMOTION_NAMES: dict[str, dict[str, str]] = {
+    "like": {"zh": "喜爱", "en": "like"}, "happiness": {"zh": "快乐", "en": "happiness"},
+    "sadness": {"zh": "悲伤", "en": "sadness"}, "anger": {"zh": "愤怒", "en": "anger"},
+    "disgust": {"zh": "厌恶", "en": "disgust"}, "fear": {"zh": "恐惧", "en": "fear"},
+    "surprise": {"zh": "惊讶", "en": "surprise"}, "neutral": {"zh": "中性", "en": "neutral"},
+    "shuang": {"zh": "爽", "en": "catharsis"}, "tian": {"zh": "甜", "en": "sweetness"},
+    "nue": {"zh": "虐", "en": "heartache"}, "ran": {"zh": "燃", "en": "thrill"}, "xiao": {"zh": "笑", "en": "amusement"},
+    "leimu": {"zh": "泪目", "en": "moved to tears"}, "qi": {"zh": "气", "en": "anger at a villain"},
+    "jing": {"zh": "惊", "en": "twist shock"}, "cuigeng": {"zh": "催更", "en": "anticipation"},
+    "qiju": {"zh": "弃剧", "en": "abandonment"}, "ga": {"zh": "尬", "en": "cringe"},
+}

@@ -51,7 +51,7 @@ from dramascope.publish.params import CompareQuery, PeriodQuery, RankingQuery
 from dramascope.schema import TABLES
 from dramascope.web import security
 from dramascope.web.i18n import DEFAULT_LANG, Lang, label_name, normalise_lang, pick, translate
-from dramascope.web.kit import PageKit, finite
+from dramascope.web.kit import PageKit, finite, reader_formats
 from dramascope.web.production_routes import register_production_routes
 from dramascope.workspace import Workspace, WorkspaceError
 
@@ -209,6 +209,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             "t": lambda key, **kw: translate(key, lang, **kw),
             "pick": lambda zh, en: pick(zh, en, lang),
             "label_name": lambda code: label_name(code, lang),
+            **reader_formats(lang, getattr(ws.settings, "timezone", None)),
             "name_of": lambda row: pick(_get(row, "name"), _get(row, "name_en"), lang) or _get(row, "title_id"),
             "lang_switch_url": request.url.path + "?" + urlencode(params),
             "json_url": json_url, "page_url": page_url, **extra,
