@@ -94,7 +94,7 @@ def _open(pg, url: str) -> None:
 
 
 def _shot(pg, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / name).parent.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
@@ -217,3 +217,49 @@ def test_script_form_analyses_a_pasted_script_and_draws_its_chart(page, demo_ser
     assert XSS in page.locator("textarea[name=text]").input_value()
     _shot(page, "script-result-zh")
     assert page.problems == []
+
+
+# -- layout: every page in both languages on a desktop and a phone ------------------------------------
+WIDTHS = {"desktop": 1440, "phone": 390}
+LAYOUT_PAGES = {**PAGES, "title": "/titles/{title}", "compare": "/compare?ids={ids}", "forecast": "/forecast?title_id={title}",
+                "base-linping": "/bases/linping", "not-found": "/no-such-page"}
+
+
+@pytest.fixture(scope="module")
+def layout_ids(demo_server):
+    import httpx
+
+    base, _ = demo_server
+    rows = httpx.get(f"{base}/api/rankings?page_size=3").json()["rows"]
+    return {"title": rows[0]["title_id"], "ids": ",".join(r["title_id"] for r in rows)}
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("name", list(LAYOUT_PAGES))
+def test_page_fits_the_screen_and_speaks_the_language(browser, demo_server, layout_ids, name, width):
+    """No horizontal overflow (wide tables scroll inside their card), no console error, and in Chinese
+    no code or English word of the page's own (tests/web/visible_text.py; chart SVG is left out: its
+    axis labels are title names)."""
+    from visible_text import english_words, visible_text
+    from test_zh_pages import _brand_names
+
+    base, _ = demo_server
+    context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900}, locale="zh-CN",
+                                  device_scale_factor=1, is_mobile=width == "phone", has_touch=width == "phone")
+    pg = context.new_page()
+    problems: list[str] = []
+    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    pg.on("console", lambda m: m.type == "error" and "404" not in m.text and problems.append(f"console: {m.text}"))
+    try:
+        for lang in ("zh", "en"):
+            url = LAYOUT_PAGES[name].format(**layout_ids)
+            _open(pg, f"{base}{url}{'&' if '?' in url else '?'}lang={lang}")
+            overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            _shot(pg, f"layout/{name}-{lang}-{WIDTHS[width]}")
+            assert overflow <= 1, f"{name} {lang} at {WIDTHS[width]} px is {overflow} px too wide"
+            if lang == "zh":
+                html = re.sub(r"<svg.*?</svg>", "", pg.content(), flags=re.DOTALL)
+                assert english_words(visible_text(html)[0], _brand_names()) == set()
+        assert problems == []
+    finally:
+        context.close()

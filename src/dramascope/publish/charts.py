@@ -86,12 +86,13 @@ def emotion_curve_chart(curve: list[dict], lang: Lang, *, width: int | str = "co
     for p in curve:
         for key in ("intensity", "valence"):
             if p.get(key) is not None:
-                data.append({"episode": p["episode_no"], "measure": key, "value": p[key]})
+                data.append({"episode": p["episode_no"], "measure": translate(key, lang), "value": p[key]})
     chart = alt.Chart(alt.Data(values=data)).mark_line(point=True).encode(
         x=alt.X("episode:Q", title=translate("episode", lang), axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("value:Q", title=None),
         color=alt.Color("measure:N", scale=alt.Scale(range=PALETTE[:2]), title=None),
-        tooltip=["episode:Q", "measure:N", alt.Tooltip("value:Q", format=".3f")],
+        tooltip=[alt.Tooltip("episode:Q", title=translate("episode", lang)), alt.Tooltip("measure:N", title=None),
+                 alt.Tooltip("value:Q", format=".2f", title=None)],
     )
     return _config(chart, width=width, height=220)
 

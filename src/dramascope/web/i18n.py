@@ -26,6 +26,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "switch_lang": {"zh": "English", "en": "中文"},
     "json_twin": {"zh": "本页数据 (JSON)", "en": "This page as JSON"},
     "api_docs": {"zh": "API 文档", "en": "API docs"},
+    "save_svg": {"zh": "保存为矢量图", "en": "Save as SVG"},
+    "save_png": {"zh": "保存为图片", "en": "Save as PNG"},
+    "chart_unreadable": {"zh": "图表数据无法读取", "en": "chart data unreadable"},
     "offline_note": {"zh": "所有资源均本地提供，无需联网。", "en": "All assets are served locally; no internet needed."},
     # overview
     "overview_title": {"zh": "指数总览", "en": "Index overview"},
@@ -102,6 +105,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "episode": {"zh": "集", "en": "Episode"},
     "second": {"zh": "秒", "en": "Second"},
     "intensity": {"zh": "情绪强度", "en": "Intensity"},
+    "valence": {"zh": "情绪倾向（正负）", "en": "Valence (positive or negative)"},
     "share": {"zh": "占比", "en": "Share"},
     "compare_this": {"zh": "加入对比", "en": "Compare"},
     # themes
