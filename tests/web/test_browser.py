@@ -240,8 +240,8 @@ def test_page_fits_the_screen_and_speaks_the_language(browser, demo_server, layo
     """No horizontal overflow (wide tables scroll inside their card), no console error, and in Chinese
     no code or English word of the page's own (tests/web/visible_text.py; chart SVG is left out: its
     axis labels are title names)."""
-    from visible_text import english_words, visible_text
     from test_zh_pages import _brand_names
+    from visible_text import english_words, visible_text
 
     base, _ = demo_server
     context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900}, locale="zh-CN",
