@@ -41,7 +41,8 @@ def test_times_are_in_the_workspace_zone_without_microseconds():
 ])
 def test_periods(code, zh, en, kind):
     assert (f.period(code, "zh"), f.period(code, "en"), f.period_kind(code)) == (zh, en, kind)
-    assert f.period_kind("2026") is None
+    assert f.period_kind("2026") == "year" and f.period("2026", "zh") == "2026年"
+    assert f.period_kind("2026-13") is None and f.period("not-a-period", "zh") == "not-a-period"
 
 
 @given(st.floats(min_value=0, max_value=1e13, allow_nan=False))

@@ -26,6 +26,7 @@ DASH = "–"
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_YEAR = re.compile(r"^\d{4}$")
 
 
 def _locale(lang: str) -> str:
@@ -139,15 +140,13 @@ def period(code: object, lang: str) -> str:
         return translate("period_week", lang, year=int(m[1]), week=int(m[2]))
     if _DAY.match(text):
         return day(text, lang)
+    if _YEAR.match(text):
+        return translate("period_year", lang, year=int(text))
     return text or DASH
 
 
 def period_kind(code: object) -> str | None:
-    """'life', 'month', 'week' or 'day' for a period code; None for anything else."""
-    text = "" if code is None else str(code)
-    if text == "life":
-        return "life"
-    for kind, pattern in (("month", _MONTH), ("week", _WEEK), ("day", _DAY)):
-        if pattern.match(text):
-            return kind
-    return None
+    """'life', 'year', 'month', 'week' or 'day' for a period code (the index engine's reading); else None."""
+    from dramascope.index.loaders import granularity
+
+    return granularity("" if code is None else str(code))

@@ -33,8 +33,10 @@ from dramascope import __version__
 from dramascope.errors import DramaScopeError, NotAvailableYet, UserInputError
 from dramascope.publish import pages
 from dramascope.publish.access import NotFound, check_id
+from dramascope.publish.boards import board_page
 from dramascope.publish.cache import PublishCache
 from dramascope.publish.models import (
+    BoardPage,
     ComparePage,
     EmotionsData,
     MethodologyPage,
@@ -47,7 +49,7 @@ from dramascope.publish.models import (
     WriteResult,
 )
 from dramascope.publish.page_charts import charts_for
-from dramascope.publish.params import CompareQuery, PeriodQuery, RankingQuery
+from dramascope.publish.params import BoardQuery, CompareQuery, PeriodQuery, RankingQuery
 from dramascope.schema import TABLES
 from dramascope.web import security
 from dramascope.web.i18n import DEFAULT_LANG, Lang, label_name, normalise_lang, pick, translate
@@ -58,7 +60,7 @@ from dramascope.workspace import Workspace, WorkspaceError
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
-NAV = (("overview", "/"), ("rankings", "/rankings"), ("themes", "/themes"), ("companies", "/companies"),
+NAV = (("overview", "/"), ("boards", "/boards"), ("rankings", "/rankings"), ("themes", "/themes"), ("companies", "/companies"),
        ("projects", "/projects"), ("script", "/script"), ("methodology", "/methodology"),
        ("quality", "/quality"), ("compare", "/compare"), ("runs", "/runs"))
 LANG_COOKIE = "lang"
@@ -295,6 +297,12 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     @app.get("/rankings", response_class=HTMLResponse, include_in_schema=False)
     def rankings(request: Request, q: Annotated[RankingQuery, Query()], lang: Lng):
         return twin(request, "rankings", "rankings.html", compute(pages.rankings_page, q, cache), lang)
+
+    @app.get("/api/boards", responses=READ_ERRORS, response_model=BoardPage, tags=["pages"],
+             summary="Daily, weekly, monthly or all-time board: ranks from 1 per board, movement, raw counters")
+    @app.get("/boards", response_class=HTMLResponse, include_in_schema=False)
+    def boards(request: Request, q: Annotated[BoardQuery, Query()], lang: Lng):
+        return twin(request, "boards", "boards.html", compute(board_page, q, cache), lang)
 
     @app.get("/api/titles/{title_id}", responses=READ_ERRORS, response_model=TitlePage, tags=["pages"],
              summary="Title detail: score, rank interval, profile, contributions, emotions, flags")

@@ -18,6 +18,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "app_name": {"zh": "DramaScope 微短剧传播评价指数", "en": "DramaScope micro-drama index"},
     "nav_overview": {"zh": "总览", "en": "Overview"},
     "nav_rankings": {"zh": "榜单", "en": "Rankings"},
+    "nav_boards": {"zh": "热榜", "en": "Charts"},
     "nav_themes": {"zh": "题材版图", "en": "Themes"},
     "nav_methodology": {"zh": "方法说明", "en": "Methodology"},
     "nav_quality": {"zh": "数据质量", "en": "Data quality"},
@@ -325,10 +326,31 @@ STRINGS.update({
 STRINGS.update({
     "period_life": {"zh": "全周期", "en": "Lifetime"},
     "period_week": {"zh": "{year}年第{week}周", "en": "Week {week}, {year}"},
+    "period_year": {"zh": "{year}年", "en": "{year}"},
     "period_kind_day": {"zh": "日榜", "en": "Daily"},
     "period_kind_week": {"zh": "周榜", "en": "Weekly"},
     "period_kind_month": {"zh": "月榜", "en": "Monthly"},
+    "period_kind_year": {"zh": "年榜", "en": "Yearly"},
     "period_kind_life": {"zh": "总榜", "en": "All time"},
+    "boards_title": {"zh": "热榜", "en": "Charts"},
+    "boards_note": {
+        "zh": "每个榜单内名次从 1 开始；变化与同一榜单上一周期相比（▲ 上升，▼ 下降，新 = 上期未上榜）。指数来自该周期的计算结果，"
+              "播放与互动为该周期的原始计数（按平台筛选时为该平台的计数）。",
+        "en": "Ranks restart at 1 on every board; movement is against the same board one period earlier (▲ up, "
+              "▼ down, new = not on the previous board). The index is the period's run; plays and engagements "
+              "are the period's raw counters (the platform's own when a platform is chosen).",
+    },
+    "col_board_rank": {"zh": "名次", "en": "Rank"},
+    "col_movement": {"zh": "变化", "en": "Move"},
+    "col_market_rank": {"zh": "全市场名次", "en": "Market rank"},
+    "col_plays_valid": {"zh": "有效播放", "en": "Valid plays"},
+    "col_plays_total": {"zh": "总播放", "en": "All plays"},
+    "col_engagements": {"zh": "互动", "en": "Engagements"},
+    "col_shares": {"zh": "分享", "en": "Shares"},
+    "movement_new": {"zh": "新", "en": "new"},
+    "previous_period": {"zh": "上期", "en": "Previous period"},
+    "board_count": {"zh": "本榜共 {total} 部", "en": "{total} titles on this board"},
+    "no_board": {"zh": "尚无可生成榜单的指数计算。", "en": "No index runs to build a board from yet."},
 })
 
 # The methodology page as a reader meets it: plain words first, the stored configuration as an appendix.
