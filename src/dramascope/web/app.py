@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dramascope import __version__
 from dramascope.errors import DramaScopeError, NotAvailableYet, UserInputError
-from dramascope.publish import pages
+from dramascope.publish import downloads, pages
 from dramascope.publish.access import NotFound, check_id
 from dramascope.publish.boards import board_page
 from dramascope.publish.cache import PublishCache
@@ -214,7 +214,9 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             **reader_formats(lang, getattr(ws.settings, "timezone", None)),
             "name_of": lambda row: pick(_get(row, "name"), _get(row, "name_en"), lang) or _get(row, "title_id"),
             "lang_switch_url": request.url.path + "?" + urlencode(params),
-            "json_url": json_url, "page_url": page_url, **extra,
+            "json_url": json_url, "page_url": page_url,
+            "download_url": (lambda fmt: request.url.path + "?" + urlencode({**twin_params, "lang": lang, "download": fmt}))
+            if page_name in downloads.DOWNLOADS and data is not None else None, **extra,
         }
         html = env.get_template(template).render(context)
         response = HTMLResponse(html, status_code=status_code)
@@ -222,8 +224,21 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
         return response
 
+    def download(request: Request, page_name: str, data: BaseModel | dict, lang: Lang) -> Response | None:
+        """``?download=csv|xlsx`` on a page with a declared table: that table as a file (else None)."""
+        fmt = request.query_params.get("download")
+        if fmt is None or page_name not in downloads.DOWNLOADS:
+            return None
+        if fmt not in downloads.MEDIA_TYPES:
+            raise UserInputError(f"download must be csv or xlsx, not {fmt!r}", field="download")
+        name = f"dramascope-{page_name}-{lang}.{fmt}"
+        return Response(content=downloads.render(page_name, data, lang, fmt), media_type=downloads.MEDIA_TYPES[fmt],
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
     def twin(request: Request, page_name: str, template: str, data: BaseModel, lang: Lang):
-        """The one place that decides between the two renderings of the same page data."""
+        """The one place that decides between the renderings of the same page data: JSON, a file, a page."""
+        if (file := download(request, page_name, data, lang)) is not None:
+            return file
         if _is_api(request):
             # Serialised once here; returning a Response skips FastAPI re-validating the model it just built.
             return Response(content=data.model_dump_json(), media_type="application/json")
@@ -231,6 +246,8 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
 
     def twin_dict(request: Request, page_name: str, template: str, data: dict, lang: Lang, **extra: Any):
         """``twin`` for the page-data layers that return plain dicts (chain, companies)."""
+        if (file := download(request, page_name, data, lang)) is not None:
+            return file
         if _is_api(request):
             return JSONResponse(finite(data))
         return render(request, page_name, template, data, lang, **extra)
