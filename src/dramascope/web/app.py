@@ -34,6 +34,7 @@ from dramascope.errors import DramaScopeError, NotAvailableYet, UserInputError
 from dramascope.publish import downloads, pages
 from dramascope.publish.access import NotFound, check_id
 from dramascope.publish.boards import board_page
+from dramascope.publish.search import SearchPage, SearchQuery, search_page
 from dramascope.publish.cache import PublishCache
 from dramascope.publish.models import (
     BoardPage,
@@ -320,6 +321,12 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     @app.get("/boards", response_class=HTMLResponse, include_in_schema=False)
     def boards(request: Request, q: Annotated[BoardQuery, Query()], lang: Lng):
         return twin(request, "boards", "boards.html", compute(board_page, q, cache), lang)
+
+    @app.get("/api/search", responses=READ_ERRORS, response_model=SearchPage, tags=["pages"],
+             summary="Titles and companies by name: Chinese, pinyin, pinyin initials or English")
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search(request: Request, q: Annotated[SearchQuery, Query()], lang: Lng):
+        return twin(request, "search", "search.html", compute(search_page, q, cache), lang)
 
     @app.get("/api/titles/{title_id}", responses=READ_ERRORS, response_model=TitlePage, tags=["pages"],
              summary="Title detail: score, rank interval, profile, contributions, emotions, flags")
