@@ -26,7 +26,7 @@ def pages(demo_client):
     ids = [r["title_id"] for r in top]
     project = next(p["project_id"] for p in demo_client.get("/api/projects").json()["projects"]
                    if p["project_id"] != XSS_PROJECT_ID)
-    paths = ["/", "/boards", "/search?q=cs", "/rankings", f"/titles/{ids[0]}", "/themes", "/methodology", "/quality",
+    paths = ["/", "/boards", "/search?q=shen", "/rankings", f"/titles/{ids[0]}", "/themes", "/methodology", "/quality",
              f"/compare?ids={','.join(ids)}", "/runs", "/companies", "/bases/hengdian", "/bases/linping",
              "/projects", f"/projects/{project}", "/forecast/backtest", f"/forecast?title_id={ids[0]}", "/script",
              "/no-such-page", "/titles/no-such-title"]

@@ -20,7 +20,9 @@ from dramascope.web.i18n import translate
 LOCALES = {"zh": "zh_CN", "en": "en"}
 DEFAULT_ZONE = "Asia/Shanghai"
 SCORE_DIGITS = 1  # index, dimension and company scores are 0–100: one decimal everywhere
-COMPACT_FROM = 100_000  # below this a count is written in full (12,345); from here 12.3万 / 123.5K
+# Below these a count is written in full; from here compact. Chinese readers count in 万 from ten
+# thousand (1.2万); English readers switch to K from a hundred thousand (123.5K), writing 12,345 in full.
+COMPACT_FROM = {"zh": 10_000, "en": 100_000}
 DASH = "–"
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -44,14 +46,14 @@ def _number(value: object) -> float | None:
 
 
 def count(value: object, lang: str) -> str:
-    """A count (plays, yuan, comments): in full below 100,000, else compact (109.3亿, 10.93B).
+    """A count (plays, yuan, comments): in full when small, else compact (109.3亿, 10.93B).
 
     Chinese compact forms keep one decimal (109.3亿, 12.3万); English keeps one (123.5K, 10.4M) and two
     for billions (10.93B), which is what each market's trade press writes."""
     x = _number(value)
     if x is None:
         return DASH
-    if abs(x) < COMPACT_FROM:
+    if abs(x) < COMPACT_FROM.get(lang, COMPACT_FROM["en"]):
         return format_decimal(round(x), locale=_locale(lang))
     digits = 2 if lang != "zh" and abs(x) >= 1e9 else 1
     return format_compact_decimal(x, locale=_locale(lang), fraction_digits=digits)
