@@ -58,7 +58,7 @@ def test_csv_has_chinese_headers_names_and_inert_cells():
     assert table[0][:4] == ["名次", "代码", "剧名", "得分"]
     names = [r[2] for r in table[1:]]
     assert names == ["'" + v for v in EVIL] + ["重生之我在横店", "Plain"]
-    assert table[1][7] == "复仇、霸总" and table[1][8] == "国内"  # codes as their declared names
+    assert table[1][8] == "复仇、霸总" and table[1][9] == "国内"  # codes as their declared names
     assert float(table[1][3]) == 50.0
 
 

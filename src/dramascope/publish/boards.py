@@ -67,10 +67,7 @@ def _board(ws: Workspace, run: RunInfo, q: BoardQuery) -> ir.Table | None:
     base = idx.score_table(ws, run)
     if base is None:
         return None
-    s = ws.table(idx.SCORES)
-    medians = s.filter(s.run_id == run.run_id).select("title_id", "rank_median")
     base = base.filter(base["rank"].notnull())
-    base = base.left_join(medians, "title_id").select(base, medians.rank_median)
     base = idx._filtered(ws, base, RankingQuery(theme=q.theme, platform=q.platform, market=q.market))
     return base.mutate(board_rank=ibis.row_number().over(order_by=[base["rank"], base.title_id]) + 1)
 

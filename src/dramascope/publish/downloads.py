@@ -42,8 +42,8 @@ class TableDownload:
 
 
 _RANK = (Column("rank", "col_rank"), Column("title_id", "col_code"), Column("name", "col_title", "name"),
-         Column("score", "col_score"), Column("rank_low", "col_low"), Column("rank_high", "col_high"),
-         Column("grade", "col_grade"))
+         Column("score", "col_score"), Column("rank_low", "col_low"), Column("rank_median", "col_median_rank"),
+         Column("rank_high", "col_high"), Column("grade", "col_grade"))
 DOWNLOADS: dict[str, TableDownload] = {
     "overview": TableDownload("top", _RANK),
     "rankings": TableDownload("rows", (*_RANK, Column("themes", "col_themes", "labels:theme"),

@@ -154,13 +154,14 @@ def score_table(ws: Workspace, run: RunInfo, dimension: str | None = None) -> ir
     s = ws.table(SCORES)
     s = s.filter(s.run_id == run.run_id)
     if dimension is None:
-        return s.select("title_id", "score", "rank", "rank_low", "rank_high", grade=s.data_quality)
+        median = s.rank_median if "rank_median" in s.columns else ibis.null("float64")
+        return s.select("title_id", "score", "rank", "rank_low", "rank_high", grade=s.data_quality, rank_median=median)
     d = ws.table(DIM_SCORES)
     d = d.filter((d.run_id == run.run_id) & (d.dimension == dimension))
     g = s.select("title_id", grade=s.data_quality)
     out = d.left_join(g, "title_id")
     return out.select(d.title_id, d.score, d["rank"], rank_low=ibis.null("float64"),
-                      rank_high=ibis.null("float64"), grade=g.grade)
+                      rank_high=ibis.null("float64"), grade=g.grade, rank_median=ibis.null("float64"))
 
 
 def filter_ids(ws: Workspace, kind: str, value: str) -> ir.Table:
@@ -264,7 +265,7 @@ def _ranking_cached(ws: Workspace, run: RunInfo, q: RankingQuery, cache: Publish
     for r in page:
         out.append(RankRow(
             rank=int(r["rank"]), rank_low=clean_value(r["rank_low"]), rank_high=clean_value(r["rank_high"]),
-            title_id=r["title_id"], name=r["name"], name_en=r["name_en"], score=clean_value(r["score"]),
+            rank_median=clean_value(r.get("rank_median")), title_id=r["title_id"], name=r["name"], name_en=r["name_en"], score=clean_value(r["score"]),
             dimensions={k[len("dim__"):]: clean_value(v) for k, v in r.items() if k.startswith("dim__")},
             grade=r["grade"], themes=list(r["themes"] or []), market=r["market"],
         ))
@@ -291,7 +292,8 @@ def _decorate(ws: Workspace, run: RunInfo, page_rows: list[dict], with_dimension
     for r in page_rows:
         n = names.get(r["title_id"], {})
         out.append(RankRow(
-            rank=int(r["rank"]), rank_low=r.get("rank_low"), rank_high=r.get("rank_high"), title_id=r["title_id"],
+            rank=int(r["rank"]), rank_low=r.get("rank_low"), rank_high=r.get("rank_high"),
+            rank_median=clean_value(r.get("rank_median")), title_id=r["title_id"],
             name=n.get("name"), name_en=n.get("name_en"), score=r.get("score"), dimensions=dims[r["title_id"]],
             grade=r.get("grade"), themes=list(n.get("themes") or []), market=n.get("market"),
         ))
@@ -327,7 +329,8 @@ def title_score(ws: Workspace, run: RunInfo | None, title_id: str) -> TitleScore
     r = found[0]
     return TitleScore(run_id=run.run_id, period=run.period, score=r["score"],
                       rank=int(r["rank"]) if r["rank"] is not None else None,
-                      rank_low=r["rank_low"], rank_high=r["rank_high"], of=run.extra.get("n_ranked"))
+                      rank_low=r["rank_low"], rank_high=r["rank_high"], rank_median=clean_value(r.get("rank_median")),
+                      of=run.extra.get("n_ranked"))
 
 
 def profile(ws: Workspace, run: RunInfo | None, title_id: str) -> list[ProfileItem]:

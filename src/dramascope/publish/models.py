@@ -36,6 +36,7 @@ class RankRow(BaseModel):
     rank: int
     rank_low: float | None = None
     rank_high: float | None = None
+    rank_median: float | None = None  # the median rank over the Monte Carlo replicates
     title_id: str
     name: str | None = None
     name_en: str | None = None
@@ -182,6 +183,7 @@ class TitleScore(BaseModel):
     rank: int | None = None
     rank_low: float | None = None
     rank_high: float | None = None
+    rank_median: float | None = None
     of: int | None = None
 
 

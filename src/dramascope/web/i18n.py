@@ -354,6 +354,23 @@ STRINGS.update({
     },
     "col_board_rank": {"zh": "名次", "en": "Rank"},
     "col_median_rank": {"zh": "中位名次", "en": "Median rank"},
+    "rank_plain": {
+        "zh": "在合理范围内改变标准化、权重与缺失值处理重新计算时，90% 的结果把它排在第 {low} 至第 {high} 名之间，"
+              "中位数为第 {median} 名。区间越窄，名次越确定。",
+        "en": "Recomputed with other reasonable choices of normalisation, weights and imputation, 90% of the results "
+              "place it between rank {low} and rank {high}, with a median of {median}. The narrower the interval, "
+              "the surer the rank.",
+    },
+    "rank_outside_better": {
+        "zh": "它的名义名次（第 {rank} 名）好于区间：当前方法恰好对它特别有利，换用其他合理方法时它通常排得更靠后。",
+        "en": "Its nominal rank ({rank}) is better than the interval: the chosen method happens to favour it, and "
+              "other reasonable methods usually place it lower.",
+    },
+    "rank_outside_worse": {
+        "zh": "它的名义名次（第 {rank} 名）差于区间：当前方法恰好对它不利，换用其他合理方法时它通常排得更靠前。",
+        "en": "Its nominal rank ({rank}) is worse than the interval: the chosen method happens to disfavour it, and "
+              "other reasonable methods usually place it higher.",
+    },
     "download": {"zh": "下载本表", "en": "Download this table"},
     "download_csv": {"zh": "CSV", "en": "CSV"},
     "download_xlsx": {"zh": "Excel", "en": "Excel"},
