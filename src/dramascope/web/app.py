@@ -410,7 +410,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             cache.invalidate()
         return WriteResult(ok=True, detail=detail)
 
-    kit = PageKit(ws=ws, compute=compute, twin=twin_dict)
+    kit = PageKit(ws=ws, compute=compute, twin=twin_dict, cache=cache)
     register_production_routes(app, kit)
 
     @app.get("/api", include_in_schema=False)

@@ -17,6 +17,7 @@ class PageKit:
     ws: Any
     compute: Callable[..., Any]  # compute(fn, *args) runs fn(ws, *args) under the workspace lock
     twin: Callable[..., Any]  # twin(request, page_name, template, data: dict, lang, **extra)
+    cache: Any = None  # the app's PublishCache (None: every request reads the tables afresh)
 
 
 def finite(obj: Any) -> Any:
