@@ -105,3 +105,14 @@ def test_period_starts():
     assert period_start("2026-W33") == date(2026, 8, 10)  # ISO week 33 of 2026 starts on Monday 10 August
     assert period_start("2026-08") == date(2026, 8, 1) and period_start("2026-08-16") == date(2026, 8, 16)
     assert period_start("life") is None
+
+
+def test_top_movers_are_the_biggest_moves_on_the_whole_board(ws):
+    full = board_page(ws, BoardQuery(kind="week", period=WEEKS[1], top=200))
+    moved = [r for r in full.rows if r.movement]
+    risers = sorted((r for r in moved if r.movement > 0), key=lambda r: (-r.movement, r.board_rank))[:5]
+    fallers = sorted((r for r in moved if r.movement < 0), key=lambda r: (r.movement, r.board_rank))[:5]
+    short = board_page(ws, BoardQuery(kind="week", period=WEEKS[1], top=3))  # movers do not depend on top
+    assert [r.title_id for r in short.risers] == [r.title_id for r in risers] and risers
+    assert [r.title_id for r in short.fallers] == [r.title_id for r in fallers] and fallers
+    assert board_page(ws, BoardQuery(kind="life")).risers == []  # no previous board, no movers

@@ -34,6 +34,7 @@ from dramascope.workspace import Workspace
 
 KINDS = ("day", "week", "month", "year", "life")  # finest first: the default board is the finest that exists
 COUNTERS = ("plays_valid", "plays_total", "engagements_valid", "shares_valid")
+MOVERS = 5  # climbers and fallers shown beside a board
 
 
 def periods_by_kind(ws: Workspace, cache: PublishCache | None = None) -> dict[str, list[str]]:
@@ -139,21 +140,34 @@ def board_page(ws: Workspace, q: BoardQuery, cache: PublishCache | None = None) 
     else:
         out = out.mutate(**{c: ibis.null("int64") for c in COUNTERS})
     page.total = int(ws.engine.con.execute(current.count()))
-    top = rows(ws, out.order_by("board_rank").limit(q.top))
-    names = title_names(ws, [r["title_id"] for r in top]) if top else {}
-    for r in top:
+    page.rows = _rows(ws, out.order_by("board_rank").limit(q.top), prev_run is not None)
+    if prev_run is not None:
+        moved = out.mutate(movement=out.previous_rank - out.board_rank)
+        page.risers = _rows(ws, moved.filter(moved.movement > 0).order_by([ibis.desc("movement"), "board_rank"])
+                            .limit(MOVERS), True)
+        page.fallers = _rows(ws, moved.filter(moved.movement < 0).order_by(["movement", "board_rank"]).limit(MOVERS),
+                             True)
+    return page
+
+
+def _rows(ws: Workspace, expr: ir.Table, has_previous: bool) -> list[BoardRow]:
+    """Board rows for a (limited) board expression, with the titles' names."""
+    found = rows(ws, expr)
+    names = title_names(ws, [r["title_id"] for r in found]) if found else {}
+    out = []
+    for r in found:
         prev_rank = _int_or_none(r.get("previous_rank"))
         n = names.get(r["title_id"], {})
-        page.rows.append(BoardRow(
+        out.append(BoardRow(
             board_rank=int(r["board_rank"]), previous_rank=prev_rank,
             movement=None if prev_rank is None else prev_rank - int(r["board_rank"]),
-            is_new=prev_run is not None and prev_rank is None,
+            is_new=has_previous and prev_rank is None,
             title_id=r["title_id"], name=n.get("name"), name_en=n.get("name_en"), score=clean_value(r.get("score")),
             rank=int(r["rank"]), rank_low=clean_value(r.get("rank_low")), rank_median=clean_value(r.get("rank_median")),
             rank_high=clean_value(r.get("rank_high")), grade=r.get("grade"),
             **{c: _int_or_none(r.get(c)) for c in COUNTERS},
         ))
-    return page
+    return out
 
 
 def _int_or_none(value) -> int | None:

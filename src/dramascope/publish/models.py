@@ -364,4 +364,6 @@ class BoardPage(BaseModel):
     previous_run: RunInfo | None = None
     total: int = 0
     rows: list[BoardRow] = Field(default_factory=list)
+    risers: list[BoardRow] = Field(default_factory=list)  # the biggest climbers on the whole board
+    fallers: list[BoardRow] = Field(default_factory=list)  # the biggest fallers
     options: RankingOptions | None = None
