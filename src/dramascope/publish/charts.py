@@ -212,3 +212,28 @@ def save(spec: Spec, path: Path) -> Path:
         raise ValueError(f"{path}: chart files must end in .svg or .png")
     path.write_bytes(render(spec, fmt))  # type: ignore[arg-type]
     return path
+
+
+def plays_trend_chart(points: list[dict], lang: Lang, *, width: int | str = "container") -> Spec:
+    """Daily plays, one line per platform (``points``: date, platform name, plays)."""
+    chart = alt.Chart(alt.Data(values=points)).mark_line(point=False).encode(
+        x=alt.X("date:T", title=translate("date", lang), axis=alt.Axis(format="%m-%d")),
+        y=alt.Y("plays:Q", title=translate("plays", lang), axis=alt.Axis(format="~s")),
+        color=alt.Color("platform:N", title=translate("platform", lang), scale=alt.Scale(range=PALETTE)),
+        tooltip=[alt.Tooltip("date:T", title=translate("date", lang)), alt.Tooltip("platform:N", title=None),
+                 alt.Tooltip("plays:Q", title=translate("plays", lang), format=",")],
+    )
+    return _config(chart, width=width, height=220)
+
+
+def rank_trend_chart(points: list[dict], lang: Lang, *, width: int | str = "container") -> Spec:
+    """Rank in each period (1 at the top), one line per kind of period (``points``: start, label, kind, rank)."""
+    chart = alt.Chart(alt.Data(values=points)).mark_line(point=True).encode(
+        x=alt.X("start:T", title=translate("date", lang), axis=alt.Axis(format="%m-%d")),
+        y=alt.Y("rank:Q", title=translate("col_rank", lang), scale=alt.Scale(reverse=True, zero=False)),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(range=PALETTE)),
+        tooltip=[alt.Tooltip("label:N", title=translate("col_period", lang)),
+                 alt.Tooltip("rank:Q", title=translate("col_rank", lang)),
+                 alt.Tooltip("score:Q", title=translate("col_score", lang), format=".1f")],
+    )
+    return _config(chart, width=width, height=220)

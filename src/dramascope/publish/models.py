@@ -203,6 +203,8 @@ class TitlePage(BaseModel):
     quality: QualityGrade | None = None
     platforms: list[PlatformTotal] = Field(default_factory=list)
     top_comments: list[CommentOut] = Field(default_factory=list)
+    trend_plays: list[Any] = Field(default_factory=list)  # publish.trends.PlaysPoint: date, platform, plays
+    trend_index: list[Any] = Field(default_factory=list)  # publish.trends.IndexPoint: period, kind, score, rank
 
 
 class ThemePoint(BaseModel):
