@@ -11,9 +11,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 
-from boards_site import DAYS, MONTHS, WEEKS, shared_boards_path  # noqa: E402
+from boards_site import DAYS, MONTHS, WEEKS, shared_boards_path
 
-from dramascope.publish import trends  # noqa: E402
+from dramascope.publish import trends
 
 
 @pytest.fixture(scope="module")
