@@ -221,7 +221,8 @@ def test_script_form_analyses_a_pasted_script_and_draws_its_chart(page, demo_ser
 
 # -- layout: every page in both languages on a desktop and a phone ------------------------------------
 WIDTHS = {"desktop": 1440, "phone": 390}
-LAYOUT_PAGES = {**PAGES, "boards": "/boards", "search": "/search?q=shen", "title": "/titles/{title}", "compare": "/compare?ids={ids}", "forecast": "/forecast?title_id={title}",
+LAYOUT_PAGES = {**PAGES, "boards": "/boards", "search": "/search?q=shen", "title": "/titles/{title}",
+                "compare": "/compare?ids={ids}", "forecast": "/forecast?title_id={title}",
                 "base-linping": "/bases/linping", "not-found": "/no-such-page"}
 
 

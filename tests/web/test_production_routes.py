@@ -60,7 +60,8 @@ def test_project_page_carries_its_forecast_and_a_budget_changes_the_roi(demo_cli
     html = demo_client.get("/projects/p00005?lang=en").text
     for t in api["forecast"]["targets"]:
         assert t["low"] <= t["point"] <= t["high"]
-        natural = formats.count(t["point_natural"], "en") if t["point_natural"] is not None else formats.score(t["point"], "en")
+        natural = (formats.count(t["point_natural"], "en") if t["point_natural"] is not None
+                   else formats.score(t["point"], "en"))
         row = f'<tr data-target="{t["target"]}"><td>{label("forecast_target", t["target"], "en")}</td>'
         assert re.search(re.escape(row) + r"\s*" + re.escape(f'<td class="num">{natural}</td>'), html)
     cheaper = demo_client.get("/api/projects/p00005?budget=1000").json()["forecast"]["roi"]

@@ -40,7 +40,8 @@ def daily_plays(ws: Workspace, title_id: str) -> list[PlaysPoint]:
     m = ws.table("metrics")
     m = m.filter((m.title_id == title_id) & m.plays.notnull())
     g = m.group_by(["date", "platform"]).aggregate(plays=m.plays.sum()).order_by(["date", "platform"])
-    return [PlaysPoint(date=str(r["date"])[:10], platform=str(r["platform"]), plays=int(r["plays"])) for r in rows(ws, g)]
+    return [PlaysPoint(date=str(r["date"])[:10], platform=str(r["platform"]), plays=int(r["plays"]))
+            for r in rows(ws, g)]
 
 
 def index_history(ws: Workspace, title_id: str) -> list[IndexPoint]:
@@ -48,8 +49,10 @@ def index_history(ws: Workspace, title_id: str) -> list[IndexPoint]:
     if not has(ws, idx.SCORES) or not has(ws, idx.RUNS):
         return []
     s, r = ws.table(idx.SCORES), ws.table(idx.RUNS)
-    latest = r.mutate(_n=ibis.row_number().over(group_by=r.period, order_by=[ibis.desc(r.created_at), ibis.desc(r.run_id)]))
-    latest = latest.filter(latest._n == 0).select("run_id", "period", *(["n_ranked"] if "n_ranked" in r.columns else []))
+    newest_first = [ibis.desc(r.created_at), ibis.desc(r.run_id)]
+    latest = r.mutate(_n=ibis.row_number().over(group_by=r.period, order_by=newest_first))
+    extra = ["n_ranked"] if "n_ranked" in r.columns else []
+    latest = latest.filter(latest._n == 0).select("run_id", "period", *extra)
     mine = s.filter(s.title_id == title_id).select("run_id", "score", "rank")
     joined = mine.join(latest, "run_id")
     out = []

@@ -61,7 +61,8 @@ from dramascope.workspace import Workspace, WorkspaceError
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
-NAV = (("overview", "/"), ("boards", "/boards"), ("rankings", "/rankings"), ("themes", "/themes"), ("companies", "/companies"),
+NAV = (("overview", "/"), ("boards", "/boards"), ("rankings", "/rankings"), ("themes", "/themes"),
+       ("companies", "/companies"),
        ("projects", "/projects"), ("script", "/script"), ("methodology", "/methodology"),
        ("quality", "/quality"), ("compare", "/compare"), ("runs", "/runs"))
 LANG_COOKIE = "lang"
@@ -216,7 +217,8 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             "name_of": lambda row: pick(_get(row, "name"), _get(row, "name_en"), lang) or _get(row, "title_id"),
             "lang_switch_url": request.url.path + "?" + urlencode(params),
             "json_url": json_url, "page_url": page_url,
-            "download_url": (lambda fmt: request.url.path + "?" + urlencode({**twin_params, "lang": lang, "download": fmt}))
+            "download_url": (lambda fmt: request.url.path + "?"
+                             + urlencode({**twin_params, "lang": lang, "download": fmt}))
             if page_name in downloads.DOWNLOADS and data is not None else None, **extra,
         }
         html = env.get_template(template).render(context)

@@ -41,7 +41,8 @@ def reader_formats(lang: str, tz: str | None) -> dict[str, Callable[..., str]]:
         "label": lambda kind, code: label(kind, code, lang),  # type: ignore[arg-type]
         "labels": lambda kind, codes: labels(kind, codes, lang),  # type: ignore[arg-type]
         "num": lambda v: f.count(v, lang), "int_": lambda v: f.integer(v, lang),
-        "pct": lambda v, digits=1: f.percent(v, lang, digits), "score": lambda v, digits=f.SCORE_DIGITS: f.score(v, lang, digits),
+        "pct": lambda v, digits=1: f.percent(v, lang, digits),
+        "score": lambda v, digits=f.SCORE_DIGITS: f.score(v, lang, digits),
         "dec": lambda v, digits=2: f.decimal(v, lang, digits), "when": lambda v: f.timestamp(v, lang, tz),
         "day": lambda v: f.day(v, lang), "period": lambda v: f.period(v, lang),
         "definition": lambda code, english: indicator_definition(code, lang, english),  # type: ignore[arg-type]
