@@ -20,6 +20,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "app_name": {"zh": "DramaScope 微短剧传播评价指数", "en": "DramaScope micro-drama index"},
     "nav_overview": {"zh": "总览", "en": "Overview"},
     "nav_rankings": {"zh": "榜单", "en": "Rankings"},
+    "nav_boards": {"zh": "热榜", "en": "Charts"},
+    "search_title": {"zh": "搜索", "en": "Search"},
+    "search_placeholder": {"zh": "剧名或公司：中文、拼音、首字母", "en": "Title or company: Chinese, pinyin, English"},
+    "search_titles": {"zh": "剧目", "en": "Titles"},
+    "search_companies": {"zh": "公司", "en": "Companies"},
+    "search_none": {"zh": "没有找到匹配的名称。", "en": "Nothing matches this name."},
+    "search_hint": {"zh": "可输入中文、全拼、拼音首字母或英文名，例如：", "en": "Type Chinese, full pinyin, pinyin initials or "
+                                                                           "the English name, for example:"},
+    "matched_name": {"zh": "名称", "en": "name"},
+    "matched_name_en": {"zh": "英文名", "en": "English name"},
+    "matched_pinyin": {"zh": "拼音", "en": "pinyin"},
+    "matched_initials": {"zh": "首字母", "en": "initials"},
+    "col_matched": {"zh": "匹配于", "en": "Matched on"},
     "nav_themes": {"zh": "题材版图", "en": "Themes"},
     "nav_methodology": {"zh": "方法说明", "en": "Methodology"},
     "nav_quality": {"zh": "数据质量", "en": "Data quality"},
@@ -32,6 +45,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "演示数据：本工作区的数据由 `dramascope demo` 合成生成，并非真实市场数据。",
         "en": "Demo data: this workspace's data were synthesised by `dramascope demo`; they are not real market data.",
     },
+    "save_svg": {"zh": "保存为矢量图", "en": "Save as SVG"},
+    "save_png": {"zh": "保存为图片", "en": "Save as PNG"},
+    "chart_unreadable": {"zh": "图表数据无法读取", "en": "chart data unreadable"},
     "offline_note": {"zh": "所有资源均本地提供，无需联网。", "en": "All assets are served locally; no internet needed."},
     # overview
     "overview_title": {"zh": "指数总览", "en": "Index overview"},
@@ -115,6 +131,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "episode": {"zh": "集", "en": "Episode"},
     "second": {"zh": "秒", "en": "Second"},
     "intensity": {"zh": "情绪强度", "en": "Intensity"},
+    "valence": {"zh": "情绪倾向（正负）", "en": "Valence (positive or negative)"},
     "share": {"zh": "占比", "en": "Share"},
     "compare_this": {"zh": "加入对比", "en": "Compare"},
     # themes
@@ -330,8 +347,188 @@ STRINGS.update({
 })
 
 
-# Display names of the resonance engine's codes (DESIGN.md "Emotions"): base labels and reactions.
-LABEL_NAMES: dict[str, dict[str, str]] = {
+# Readers' words for the formats module (dramascope.publish.formats): period codes and the dash.
+STRINGS.update({
+    "period_life": {"zh": "全周期", "en": "Lifetime"},
+    "period_week": {"zh": "{year}年第{week}周", "en": "Week {week}, {year}"},
+    "period_year": {"zh": "{year}年", "en": "{year}"},
+    "period_kind_day": {"zh": "日榜", "en": "Daily"},
+    "period_kind_week": {"zh": "周榜", "en": "Weekly"},
+    "period_kind_month": {"zh": "月榜", "en": "Monthly"},
+    "period_kind_year": {"zh": "年榜", "en": "Yearly"},
+    "period_kind_life": {"zh": "总榜", "en": "All time"},
+    "boards_title": {"zh": "热榜", "en": "Charts"},
+    "boards_note": {
+        "zh": "每个榜单内名次从 1 开始；变化与同一榜单上一周期相比（▲ 上升，▼ 下降，新 = 上期未上榜）。指数来自该周期的计算结果，"
+              "播放与互动为该周期的原始计数（按平台筛选时为该平台的计数）。",
+        "en": "Ranks restart at 1 on every board; movement is against the same board one period earlier (▲ up, "
+              "▼ down, new = not on the previous board). The index is the period's run; plays and engagements "
+              "are the period's raw counters (the platform's own when a platform is chosen).",
+    },
+    "col_board_rank": {"zh": "名次", "en": "Rank"},
+    "col_median_rank": {"zh": "中位名次", "en": "Median rank"},
+    "rank_plain": {
+        "zh": "在合理范围内改变标准化、权重与缺失值处理重新计算时，90% 的结果把它排在第 {low} 至第 {high} 名之间，"
+              "中位数为第 {median} 名。区间越窄，名次越确定。",
+        "en": "Recomputed with other reasonable choices of normalisation, weights and imputation, 90% of the results "
+              "place it between rank {low} and rank {high}, with a median of {median}. The narrower the interval, "
+              "the surer the rank.",
+    },
+    "rank_outside_better": {
+        "zh": "它的名义名次（第 {rank} 名）好于区间：当前方法恰好对它特别有利，换用其他合理方法时它通常排得更靠后。",
+        "en": "Its nominal rank ({rank}) is better than the interval: the chosen method happens to favour it, and "
+              "other reasonable methods usually place it lower.",
+    },
+    "rank_outside_worse": {
+        "zh": "它的名义名次（第 {rank} 名）差于区间：当前方法恰好对它不利，换用其他合理方法时它通常排得更靠前。",
+        "en": "Its nominal rank ({rank}) is worse than the interval: the chosen method happens to disfavour it, and "
+              "other reasonable methods usually place it higher.",
+    },
+    "download": {"zh": "下载本表", "en": "Download this table"},
+    "download_csv": {"zh": "CSV", "en": "CSV"},
+    "download_xlsx": {"zh": "Excel", "en": "Excel"},
+    "col_movement": {"zh": "变化", "en": "Move"},
+    "col_market_rank": {"zh": "全市场名次", "en": "Market rank"},
+    "col_plays_valid": {"zh": "有效播放", "en": "Valid plays"},
+    "col_plays_total": {"zh": "总播放", "en": "All plays"},
+    "col_engagements": {"zh": "互动", "en": "Engagements"},
+    "col_shares": {"zh": "分享", "en": "Shares"},
+    "movement_new": {"zh": "新", "en": "new"},
+    "top_movers": {"zh": "名次变化最大", "en": "Top movers"},
+    "trend_plays": {"zh": "各平台每日播放", "en": "Daily plays per platform"},
+    "trend_rank": {"zh": "各周期名次", "en": "Rank in each period"},
+    "trend_rank_none": {"zh": "只有一个周期的计算结果，暂无趋势。", "en": "Only one period has been computed: no trend yet."},
+    "risers": {"zh": "上升", "en": "Climbing"},
+    "fallers": {"zh": "下降", "en": "Falling"},
+    "previous_period": {"zh": "上期", "en": "Previous period"},
+    "board_count": {"zh": "本榜共 {total} 部", "en": "{total} titles on this board"},
+    "no_board": {"zh": "尚无可生成榜单的指数计算。", "en": "No index runs to build a board from yet."},
+})
+
+# The methodology page as a reader meets it: plain words first, the stored configuration as an appendix.
+STRINGS.update({
+    "method_what_h": {"zh": "测量什么", "en": "What is measured"},
+    "method_what": {
+        "zh": "指数衡量一部微短剧传播得多远、观众反应多强烈、口碑如何、题材有多新、带来多少社会价值。"
+              "每个维度由若干可追溯的指标组成，商业价值单独成子指数，不计入综合得分。",
+        "en": "The index measures how far a micro-drama travels, how strongly viewers react, what they think of "
+              "it, how new its story is and what social value it carries. Each dimension is built from traceable "
+              "indicators; commercial value is a separate sub-index, outside the overall score.",
+    },
+    "method_data_h": {"zh": "数据从哪里来", "en": "Where the data comes from"},
+    "method_data": {
+        "zh": "各平台每日的播放、点赞、评论、分享、收藏与完播数据；评论与弹幕的情感分析；评分；剧目的题材、集数与出品信息。"
+              "导入时不合格的行被隔离并记录原因，从不悄悄丢弃。",
+        "en": "Each platform's daily plays, likes, comments, shares, favourites and completion; the emotions of "
+              "comments and danmaku; ratings; each title's themes, episodes and producers. Rows that fail "
+              "validation at import are quarantined with their reason, never silently dropped.",
+    },
+    "method_fraud_h": {"zh": "如何扣除虚假流量", "en": "How fake traffic is discounted"},
+    "method_fraud": {
+        "zh": "每个剧目、平台和日期都与该剧自身的常态比较：点赞率异常偏高、分享与收藏同时偏低、播放暴涨而互动下降、"
+              "评论集中于少数账号等迹象会累积成可疑度。被标记的日子不计入“有效播放”，剧目的数据质量等级随之降低。",
+        "en": "Every title, platform and day is compared with the title's own norm: likes per play far too high, "
+              "shares and favourites both too low, a burst of plays while engagement falls, comments from a few "
+              "accounts. The evidence adds up to a suspicion score; flagged days are left out of valid plays and "
+              "the title's data-quality grade goes down.",
+    },
+    "method_grades_h": {"zh": "数据质量等级", "en": "What the grades mean"},
+    "method_grades": {
+        "zh": "A：未发现异常；B：少量可疑迹象；C：相当比例的日子被标记为可疑；D：大部分流量可疑。C/D 级剧目仍会排名，但请谨慎解读。",
+        "en": "A: nothing suspicious; B: a few suspicious signs; C: a sizeable share of days flagged; D: most "
+              "traffic suspect. Grade C and D titles are still ranked, but read them with care.",
+    },
+    "method_rank_h": {"zh": "名次与排名区间", "en": "Ranks and rank intervals"},
+    "method_rank": {
+        "zh": "名次来自所选方法下的综合得分。排名区间来自蒙特卡洛模拟：在合理范围内改变标准化方法、权重和缺失值处理，"
+              "重复计算数百次，90% 的模拟名次落在区间之内；中位名次是这些模拟的中间值。"
+              "当所选方法恰好对某部剧特别有利或不利时，名义名次可能落在区间之外。",
+        "en": "The rank comes from the overall score under the chosen method. The rank interval comes from Monte "
+              "Carlo simulation: normalisation, weights and imputation are varied within reasonable bounds and the "
+              "ranking is recomputed hundreds of times; 90% of simulated ranks fall inside the interval, and the "
+              "median rank is their middle. When the chosen method happens to favour or disfavour a title, its "
+              "nominal rank can fall outside the interval.",
+    },
+    "method_versions_h": {"zh": "版本与复现", "en": "Versions and reproducibility"},
+    "method_versions": {
+        "zh": "每次计算都记录方法哈希与数据指纹：方法或数据的任何改变都会得到新的哈希，已发布的榜单都可以复现。"
+              "各次计算及其哈希见“计算记录”页。",
+        "en": "Every run stores a method hash and a data fingerprint: any change of method or data gives a new "
+              "hash, and every published ranking can be reproduced. The runs page lists every run with its hashes.",
+    },
+    "method_appendix": {"zh": "附录：计算配置", "en": "Appendix: run configuration"},
+    "col_description": {"zh": "说明", "en": "Description"},
+    "titles_released": {"zh": "上线剧目", "en": "Titles released"},
+    "as_of": {"zh": "预测基准日", "en": "as of"},
+    "model_version": {"zh": "模型版本", "en": "Model version"},
+})
+
+# Codes that have no declaration of their own elsewhere in the package, by kind. Kinds whose codes are
+# declared beside the code that uses them (themes in data/themes.yaml, indicators in the signal
+# registry, dimensions in the index spec, tables in schema.py, emotions below) are read from there by
+# dramascope.publish.labels; only the rest is named here.
+CODE_LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "platform": {
+        "douyin": {"zh": "抖音", "en": "Douyin"}, "kuaishou": {"zh": "快手", "en": "Kuaishou"},
+        "hongguo": {"zh": "红果短剧", "en": "Hongguo"}, "weixin": {"zh": "微信视频号", "en": "WeChat Channels"},
+        "bilibili": {"zh": "哔哩哔哩", "en": "Bilibili"}, "iqiyi": {"zh": "爱奇艺", "en": "iQIYI"},
+        "youku": {"zh": "优酷", "en": "Youku"}, "tencent": {"zh": "腾讯视频", "en": "Tencent Video"},
+        "mgtv": {"zh": "芒果TV", "en": "Mango TV"},
+        "reelshort": {"zh": "ReelShort", "en": "ReelShort"}, "dramabox": {"zh": "DramaBox", "en": "DramaBox"},
+        "netshort": {"zh": "NetShort", "en": "NetShort"}, "dramawave": {"zh": "DramaWave", "en": "DramaWave"},
+        "shortmax": {"zh": "ShortMax", "en": "ShortMax"}, "moboreels": {"zh": "MoboReels", "en": "MoboReels"},
+        "goodshort": {"zh": "GoodShort", "en": "GoodShort"}, "flextv": {"zh": "FlexTV", "en": "FlexTV"},
+    },
+    "base": {
+        "linping": {"zh": "临平", "en": "Linping"}, "hengdian": {"zh": "横店", "en": "Hengdian"},
+        "xiangshan": {"zh": "象山", "en": "Xiangshan"}, "zhengzhou": {"zh": "郑州", "en": "Zhengzhou"},
+        "xian": {"zh": "西安", "en": "Xi'an"},
+    },
+    "company_flag": {
+        "low_grade_record": {"zh": "作品数据质量偏低", "en": "many low-grade titles"},
+        "below_min_titles": {"zh": "作品数不足", "en": "too few titles"},
+        "single_title": {"zh": "仅一部作品", "en": "one title only"},
+    },
+    "fraud_reason": {
+        "inflated_counter": {"zh": "点赞或评论率异常偏高", "en": "likes or comments per play too high"},
+        "diluted_engagement": {"zh": "分享与收藏率同时偏低", "en": "shares and favourites per play both too low"},
+        "ratio_inconsistent": {"zh": "互动比例彼此背离", "en": "engagement ratios move apart"},
+        "ratio_outlier": {"zh": "比例远离平台常态", "en": "a ratio far from the platform's norm"},
+        "completion_drop": {"zh": "完播率骤降", "en": "completion drop"},
+        "burst_without_engagement": {"zh": "播放暴涨而互动下降", "en": "play burst without engagement"},
+        "duplicate_comments": {"zh": "重复评论", "en": "duplicate comments"},
+        "concentrated_users": {"zh": "评论集中于少数用户", "en": "comments from few users"},
+        "danmaku_sync": {"zh": "弹幕同步刷屏", "en": "synchronised danmaku"},
+    },
+    "forecast_target": {
+        "dissemination": {"zh": "传播（有效播放）", "en": "Reach (valid plays)"},
+        "revenue": {"zh": "收入（元）", "en": "Revenue (CNY)"},
+        "resonance": {"zh": "共鸣度得分", "en": "Resonance score"},
+    },
+    "social": {
+        "culture": {"zh": "文化", "en": "culture"}, "tourism": {"zh": "文旅", "en": "tourism"},
+        "law": {"zh": "普法", "en": "law"}, "heritage": {"zh": "非遗", "en": "heritage"},
+        "rural": {"zh": "乡村振兴", "en": "rural revival"}, "science": {"zh": "科普", "en": "science"},
+    },
+    "arc": {
+        "rise": {"zh": "上扬", "en": "rise"}, "fall": {"zh": "下行", "en": "fall"},
+        "fall-rise": {"zh": "先抑后扬", "en": "fall then rise"}, "rise-fall": {"zh": "先扬后抑", "en": "rise then fall"},
+        "flat": {"zh": "平稳", "en": "flat"},
+    },
+    "script_metric": {
+        "hook": {"zh": "钩子强度", "en": "Hook strength"},
+        "payoffs_per_minute": {"zh": "每分钟爽点", "en": "Payoffs per minute"},
+        "valence": {"zh": "情绪倾向", "en": "Valence"},
+        "mean_difference": {"zh": "与头部平均差", "en": "Mean difference from the top"},
+        "positions_below": {"zh": "低于头部的位置数", "en": "Positions below the top"},
+        "shape_correlation": {"zh": "曲线形状相关", "en": "Shape correlation"},
+    },
+}
+
+
+# Display names of the resonance engine's codes (base labels and reactions); the codes themselves are
+# declared in dramascope.resonance.labels, which reads these names from here.
+EMOTION_NAMES: dict[str, dict[str, str]] = {
     "like": {"zh": "喜爱", "en": "like"}, "happiness": {"zh": "快乐", "en": "happiness"},
     "sadness": {"zh": "悲伤", "en": "sadness"}, "anger": {"zh": "愤怒", "en": "anger"},
     "disgust": {"zh": "厌恶", "en": "disgust"}, "fear": {"zh": "恐惧", "en": "fear"},
@@ -342,6 +539,7 @@ LABEL_NAMES: dict[str, dict[str, str]] = {
     "jing": {"zh": "惊", "en": "twist shock"}, "cuigeng": {"zh": "催更", "en": "anticipation"},
     "qiju": {"zh": "弃剧", "en": "abandonment"}, "ga": {"zh": "尬", "en": "cringe"},
 }
+LABEL_NAMES = EMOTION_NAMES
 
 
 def label_name(code: str | None, lang: Lang) -> str:

@@ -34,7 +34,8 @@ class Settings(BaseModel):
     max_upload_bytes: int = 50 * 1024 * 1024
     batch_rows: int = 100_000
     timezone: str = Field(default=DEFAULT_TIMEZONE,
-                          description="IANA zone of times written without one; times are stored as its wall clock")
+                          description="IANA zone of times written without one; times are stored as its wall "
+                                      "clock, and pages and reports write times in it")
 
     @field_validator("timezone")
     @classmethod

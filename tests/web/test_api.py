@@ -7,6 +7,7 @@ from html import unescape
 from urllib.parse import quote
 
 import pytest
+from dramascope.publish import formats
 from tests.publish.publish_market import SQLI, SQLI_TITLE_ID, XSS, XSS_TITLE_ID
 
 PAGES = ["/", "/rankings", "/titles/T005", "/themes", "/methodology", "/quality", "/compare?ids=T005,T006", "/runs"]
@@ -43,7 +44,7 @@ def test_json_twin_link_and_same_numbers_on_the_rankings_page(client):
     shown_ids = re.findall(r'<tr data-title-id="([^"]+)">', html)
     assert [unescape(i) for i in shown_ids] == [r["title_id"] for r in api["rows"]]
     shown_scores = re.findall(r'<td class="num score">([^<]+)</td>', html)
-    assert shown_scores == [f"{r['score']:.3f}" for r in api["rows"]]
+    assert shown_scores == [formats.score(r["score"], "en") for r in api["rows"]]
     assert f"Page 2 of {api['pages']}, {api['total']} titles" in html
 
 
@@ -51,7 +52,7 @@ def test_title_page_shows_what_the_api_says(client):
     api = client.get("/api/titles/T005").json()
     html = client.get("/titles/T005?lang=zh").text
     assert f'<div class="value" id="title-rank">{api["score"]["rank"]}</div>' in html
-    assert f'{api["score"]["score"]:.3f}' in html
+    assert f'id="title-score">{formats.score(api["score"]["score"], "zh")}<' in html
     assert api["title"]["name"] in html
     explain = client.get("/api/titles/T005/explain").json()
     assert explain["rank"] == api["score"]["rank"]

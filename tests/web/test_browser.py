@@ -17,6 +17,8 @@ import pytest
 from tests.web.demo_site import XSS, XSS_COMPANY_ID, XSS_PROJECT_ID, complete_demo_pipeline  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
+from dramascope.publish import formats  # noqa: E402
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
@@ -93,7 +95,7 @@ def _open(pg, url: str) -> None:
 
 
 def _shot(pg, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / name).parent.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
@@ -136,7 +138,7 @@ def test_rankings_show_what_the_api_says_and_click_through_to_a_title(page, demo
     title_api = page.request.get(f"{base}/api/titles/{second['title_id']}").json()
     assert page.locator("#title-id").inner_text() == second["title_id"]
     assert int(page.locator("#title-rank").inner_text()) == title_api["score"]["rank"] == second["rank"]
-    assert page.locator("#title-score").inner_text() == f"{title_api['score']['score']:.3f}"
+    assert page.locator("#title-score").inner_text() == formats.score(title_api['score']['score'], "en")
     assert page.locator("#title-name").inner_text() == (title_api["title"]["name_en"] or title_api["title"]["name"])
     _shot(page, "title-en")
     _open(page, page.url.split("?")[0] + "?lang=zh")
@@ -198,7 +200,8 @@ def test_projects_click_through_to_a_project_with_its_forecast(page, demo_server
     fc = page.request.get(f"{base}/api/projects/{XSS_PROJECT_ID}").json()["forecast"]
     shown = {r.get_attribute("data-target"): r.locator("td").nth(1).inner_text()
              for r in page.locator("table.forecast-targets tbody tr").all()}
-    assert shown == {t["target"]: f"{t['point']:.2f}" for t in fc["targets"]}
+    assert shown == {t["target"]: formats.count(t["point_natural"], "en") if t["point_natural"] is not None
+                     else formats.score(t["point"], "en") for t in fc["targets"]}
     assert page.problems == []
 
 
@@ -226,3 +229,50 @@ def test_api_docs_render_offline_under_the_csp(page, demo_server):
     assert page.locator(".opblock").count() >= 10
     assert page.get_by_text("/api/script/analyze", exact=True).count() >= 1
     assert page.problems == []
+
+
+# -- layout: every page in both languages on a desktop and a phone ------------------------------------
+WIDTHS = {"desktop": 1440, "phone": 390}
+LAYOUT_PAGES = {**PAGES, "boards": "/boards", "search": "/search?q=shen", "title": "/titles/{title}",
+                "compare": "/compare?ids={ids}", "forecast": "/forecast?title_id={title}",
+                "base-linping": "/bases/linping", "not-found": "/no-such-page"}
+
+
+@pytest.fixture(scope="module")
+def layout_ids(demo_server):
+    import httpx
+
+    base, _ = demo_server
+    rows = httpx.get(f"{base}/api/rankings?page_size=3").json()["rows"]
+    return {"title": rows[0]["title_id"], "ids": ",".join(r["title_id"] for r in rows)}
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("name", list(LAYOUT_PAGES))
+def test_page_fits_the_screen_and_speaks_the_language(browser, demo_server, layout_ids, name, width):
+    """No horizontal overflow (wide tables scroll inside their card), no console error, and in Chinese
+    no code or English word of the page's own (tests/web/visible_text.py; chart SVG is left out: its
+    axis labels are title names)."""
+    from tests.web.test_zh_pages import _brand_names
+    from tests.web.visible_text import english_words, visible_text
+
+    base, _ = demo_server
+    context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900}, locale="zh-CN",
+                                  device_scale_factor=1, is_mobile=width == "phone", has_touch=width == "phone")
+    pg = context.new_page()
+    problems: list[str] = []
+    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    pg.on("console", lambda m: m.type == "error" and "404" not in m.text and problems.append(f"console: {m.text}"))
+    try:
+        for lang in ("zh", "en"):
+            url = LAYOUT_PAGES[name].format(**layout_ids)
+            _open(pg, f"{base}{url}{'&' if '?' in url else '?'}lang={lang}")
+            overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            _shot(pg, f"layout/{name}-{lang}-{WIDTHS[width]}")
+            assert overflow <= 1, f"{name} {lang} at {WIDTHS[width]} px is {overflow} px too wide"
+            if lang == "zh":
+                html = re.sub(r"<svg.*?</svg>", "", pg.content(), flags=re.DOTALL)
+                assert english_words(visible_text(html)[0], _brand_names()) == set()
+        assert problems == []
+    finally:
+        context.close()

@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+
+from dramascope.publish import formats
+from dramascope.publish.labels import label
 from tests.web.demo_site import XSS, XSS_PROJECT_ID
 
 PAGES = ["/projects", "/projects?stage=filming", f"/projects/{XSS_PROJECT_ID}", "/forecast",
@@ -49,7 +52,7 @@ def test_projects_page_shows_what_the_api_says_and_the_stage_filter_filters(demo
     assert {p["stage"] for p in filming["projects"]} == {"filming"}
     assert len(filming["projects"]) == next(s["count"] for s in api["stages"] if s["stage"] == "filming")
     assert filming["budget_total"] == pytest.approx(sum(p["budget_cny"] or 0 for p in filming["projects"]))
-    assert f'<div class="value" id="budget-total">{int(api["budget_total"]):,}</div>' in html
+    assert f'<div class="value" id="budget-total">{formats.count(api["budget_total"], "en")}</div>' in html
 
 
 def test_project_page_carries_its_forecast_and_a_budget_changes_the_roi(demo_client):
@@ -58,7 +61,10 @@ def test_project_page_carries_its_forecast_and_a_budget_changes_the_roi(demo_cli
     html = demo_client.get("/projects/p00005?lang=en").text
     for t in api["forecast"]["targets"]:
         assert t["low"] <= t["point"] <= t["high"]
-        assert f'<tr data-target="{t["target"]}"><td>{t["target"]}</td><td class="num">{t["point"]:.2f}</td>' in html
+        natural = (formats.count(t["point_natural"], "en") if t["point_natural"] is not None
+                   else formats.score(t["point"], "en"))
+        row = f'<tr data-target="{t["target"]}"><td>{label("forecast_target", t["target"], "en")}</td>'
+        assert re.search(re.escape(row) + r"\s*" + re.escape(f'<td class="num">{natural}</td>'), html)
     cheaper = demo_client.get("/api/projects/p00005?budget=1000").json()["forecast"]["roi"]
     assert cheaper["budget_cny"] == 1000 and cheaper["p_break_even"] >= api["forecast"]["roi"]["p_break_even"]
 
@@ -69,7 +75,8 @@ def test_backtest_compares_the_model_with_its_baseline(demo_client):
     html = demo_client.get("/forecast/backtest?lang=en").text
     for s in api["summary"]:
         assert s["improvement"] == pytest.approx(1 - s["model_mae"] / s["baseline_mae"])
-        assert f'<tr data-target="{s["target"]}"><td>{s["target"]}</td><td class="num">{s["model_mae"]:.3f}</td>' in html
+        assert (f'<tr data-target="{s["target"]}"><td>{label("forecast_target", s["target"], "en")}</td>'
+                f'<td class="num">{formats.decimal(s["model_mae"], "en")}</td>') in html
 
 
 def test_company_ranking_and_base_page_agree_with_each_other(demo_client):
@@ -139,7 +146,7 @@ def test_script_analysis_twins_agree_and_nothing_is_written(demo_client, demo_ap
     assert re.findall(r'<tr data-episode="(\d+)">', html) == ["1", "2"]
     assert 'data-chart="chart-script"' in html
     hooks = re.findall(r'<tr data-episode="\d+"><td class="num">\d+</td><td class="num">[^<]+</td><td class="num">([^<]+)</td>', html)
-    assert hooks == [f"{e['hook']['strength']:.2f}" for e in a["episodes"]]
+    assert hooks == [formats.decimal(e['hook']['strength'], "en") for e in a["episodes"]]
     with_ws = demo_client.post("/api/script/analyze", json={"text": SCRIPT}).json()["analysis"]["comparison"]
     assert with_ws["available"] and with_ws["titles"]
     assert ws.counts() == before

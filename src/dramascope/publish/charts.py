@@ -84,12 +84,13 @@ def emotion_curve_chart(curve: list[dict], lang: Lang, *, width: int | str = "co
     for p in curve:
         for key in ("intensity", "valence"):
             if p.get(key) is not None:
-                data.append({"episode": p["episode_no"], "measure": key, "value": p[key]})
+                data.append({"episode": p["episode_no"], "measure": translate(key, lang), "value": p[key]})
     chart = alt.Chart(alt.Data(values=data)).mark_line(point=True).encode(
         x=alt.X("episode:Q", title=translate("episode", lang), axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("value:Q", title=None),
         color=alt.Color("measure:N", scale=alt.Scale(range=PALETTE[:2]), title=None),
-        tooltip=["episode:Q", "measure:N", alt.Tooltip("value:Q", format=".3f")],
+        tooltip=[alt.Tooltip("episode:Q", title=translate("episode", lang)), alt.Tooltip("measure:N", title=None),
+                 alt.Tooltip("value:Q", format=".2f", title=None)],
     )
     return _config(chart, width=width, height=220)
 
@@ -168,3 +169,28 @@ def trend_chart(points: list[dict], lang: Lang, *, y_title: str, width: int | st
         tooltip=["series:N", "period:O", alt.Tooltip("value:Q", format=".3f")],
     )
     return _config(chart, width=width, height=240)
+
+
+def plays_trend_chart(points: list[dict], lang: Lang, *, width: int | str = "container") -> Spec:
+    """Daily plays, one line per platform (``points``: date, platform name, plays)."""
+    chart = alt.Chart(alt.Data(values=points)).mark_line(point=False).encode(
+        x=alt.X("date:T", title=translate("date", lang), axis=alt.Axis(format="%m-%d")),
+        y=alt.Y("plays:Q", title=translate("plays", lang), axis=alt.Axis(format="~s")),
+        color=alt.Color("platform:N", title=translate("platform", lang), scale=alt.Scale(range=PALETTE)),
+        tooltip=[alt.Tooltip("date:T", title=translate("date", lang)), alt.Tooltip("platform:N", title=None),
+                 alt.Tooltip("plays:Q", title=translate("plays", lang), format=",")],
+    )
+    return _config(chart, width=width, height=220)
+
+
+def rank_trend_chart(points: list[dict], lang: Lang, *, width: int | str = "container") -> Spec:
+    """Rank in each period (1 at the top), one line per kind of period (``points``: start, label, kind, rank)."""
+    chart = alt.Chart(alt.Data(values=points)).mark_line(point=True).encode(
+        x=alt.X("start:T", title=translate("date", lang), axis=alt.Axis(format="%m-%d")),
+        y=alt.Y("rank:Q", title=translate("col_rank", lang), scale=alt.Scale(reverse=True, zero=False)),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(range=PALETTE)),
+        tooltip=[alt.Tooltip("label:N", title=translate("col_period", lang)),
+                 alt.Tooltip("rank:Q", title=translate("col_rank", lang)),
+                 alt.Tooltip("score:Q", title=translate("col_score", lang), format=".1f")],
+    )
+    return _config(chart, width=width, height=220)

@@ -158,15 +158,16 @@ def score_table(ws: Workspace, run: RunInfo, dimension: str | None = None) -> ir
     s = ws.table(SCORES)
     s = s.filter(s.run_id == run.run_id)
     if dimension is None:
+        median = s.rank_median if "rank_median" in s.columns else ibis.null("float64")
         return s.select("title_id", "score", "rank", "rank_low", "rank_high", grade=s.data_quality,
-                        tied=tied_expr(s))
+                        tied=tied_expr(s), rank_median=median)
     d = ws.table(DIM_SCORES)
     d = d.filter((d.run_id == run.run_id) & (d.dimension == dimension))
     d = d.mutate(tied=tied_expr(d))
     g = s.select("title_id", grade=s.data_quality)
     out = d.left_join(g, "title_id")
     return out.select(d.title_id, d.score, d["rank"], rank_low=ibis.null("float64"),
-                      rank_high=ibis.null("float64"), grade=g.grade, tied=d.tied)
+                      rank_high=ibis.null("float64"), grade=g.grade, tied=d.tied, rank_median=ibis.null("float64"))
 
 
 def filter_ids(ws: Workspace, kind: str, value: str) -> ir.Table:
@@ -270,7 +271,7 @@ def _ranking_cached(ws: Workspace, run: RunInfo, q: RankingQuery, cache: Publish
     for r in page:
         out.append(RankRow(
             rank=int(r["rank"]), tied=bool(r["tied"]), rank_low=json_safe(r["rank_low"]),
-            rank_high=json_safe(r["rank_high"]),
+            rank_high=json_safe(r["rank_high"]), rank_median=json_safe(r.get("rank_median")),
             title_id=r["title_id"], name=r["name"], name_en=r["name_en"], score=json_safe(r["score"]),
             dimensions={k[len("dim__"):]: json_safe(v) for k, v in r.items() if k.startswith("dim__")},
             grade=r["grade"], themes=list(r["themes"] or []), market=r["market"],
@@ -299,7 +300,7 @@ def _decorate(ws: Workspace, run: RunInfo, page_rows: list[dict], with_dimension
         n = names.get(r["title_id"], {})
         out.append(RankRow(
             rank=int(r["rank"]), tied=bool(r.get("tied")), rank_low=r.get("rank_low"), rank_high=r.get("rank_high"),
-            title_id=r["title_id"],
+            rank_median=json_safe(r.get("rank_median")), title_id=r["title_id"],
             name=n.get("name"), name_en=n.get("name_en"), score=r.get("score"), dimensions=dims[r["title_id"]],
             grade=r.get("grade"), themes=list(n.get("themes") or []), market=n.get("market"),
         ))
@@ -339,7 +340,8 @@ def title_score(ws: Workspace, run: RunInfo | None, title_id: str) -> TitleScore
     flags = rows(ws, s.filter((s.run_id == run.run_id) & (s.title_id == title_id)).select("flags").limit(1))
     return TitleScore(run_id=run.run_id, period=run.period, score=r["score"],
                       rank=int(r["rank"]) if r["rank"] is not None else None, tied=bool(r["tied"]),
-                      rank_low=r["rank_low"], rank_high=r["rank_high"], of=run.extra.get("n_ranked"),
+                      rank_low=r["rank_low"], rank_high=r["rank_high"], rank_median=json_safe(r.get("rank_median")),
+                      of=run.extra.get("n_ranked"),
                       missing_dimensions=missing_dimensions(flags[0]["flags"] if flags else None))
 
 
@@ -412,7 +414,9 @@ def methodology(ws: Workspace, run: RunInfo | None) -> MethodologyPage:
     definitions = {i.code: i.definition for i in INDICATORS}
     return MethodologyPage(
         run=run, spec_name=spec.get("name"), spec_hash=spec_hash, settings=_flatten(spec.get("method", {})),
-        dimensions=[SpecDimension(code=d["code"], name_zh=d["name_zh"], name_en=d["name_en"], weight=d.get("weight"))
+        dimensions=[SpecDimension(code=d["code"], name_zh=d["name_zh"], name_en=d["name_en"], weight=d.get("weight"),
+                                  description_zh=d.get("description_zh") or None,
+                                  description_en=d.get("description_en") or None)
                     for d in spec.get("dimensions", [])],
         indicators=[SpecIndicator(
             code=i["code"], name_zh=i["name_zh"], name_en=i["name_en"], parent=i.get("parent"),

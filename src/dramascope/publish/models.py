@@ -39,6 +39,7 @@ class RankRow(BaseModel):
     tied: bool = False  # another title of the run has the same rank (equal score)
     rank_low: float | None = None
     rank_high: float | None = None
+    rank_median: float | None = None  # the median rank over the Monte Carlo replicates
     title_id: str
     name: str | None = None
     name_en: str | None = None
@@ -204,6 +205,7 @@ class TitleScore(BaseModel):
     tied: bool = False
     rank_low: float | None = None
     rank_high: float | None = None
+    rank_median: float | None = None
     of: int | None = None
     missing_dimensions: list[str] = Field(default_factory=list)  # listed apart: what it lacks
 
@@ -229,6 +231,8 @@ class TitlePage(BaseModel):
     quality: QualityGrade | None = None
     platforms: list[PlatformTotal] = Field(default_factory=list)
     top_comments: list[CommentOut] = Field(default_factory=list)
+    trend_plays: list[Any] = Field(default_factory=list)  # publish.trends.PlaysPoint: date, platform, plays
+    trend_index: list[Any] = Field(default_factory=list)  # publish.trends.IndexPoint: period, kind, score, rank
 
 
 class ThemePoint(BaseModel):
@@ -263,6 +267,8 @@ class SpecDimension(BaseModel):
     name_zh: str
     name_en: str
     weight: float | None = None
+    description_zh: str | None = None
+    description_en: str | None = None
 
 
 class MethodologyPage(BaseModel):
@@ -344,3 +350,50 @@ class EmotionsData(BaseModel):
 class WriteResult(BaseModel):
     ok: bool
     detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class BoardRow(BaseModel):
+    """One title on a board: its rank on this board (restarting at 1 per board), its move against the
+    same board one period earlier, the index behind it and the raw counters of the period."""
+
+    board_rank: int
+    previous_rank: int | None = None
+    movement: int | None = None  # previous_rank − board_rank: positive climbed; None with is_new
+    is_new: bool = False
+    title_id: str
+    name: str | None = None
+    name_en: str | None = None
+    score: float | None = None
+    rank: int | None = None  # the title's rank in the whole market for the period
+    rank_low: float | None = None
+    rank_median: float | None = None
+    rank_high: float | None = None
+    grade: str | None = None
+    plays_valid: int | None = None
+    plays_total: int | None = None
+    engagements_valid: int | None = None
+    shares_valid: int | None = None
+
+
+class BoardFilters(BaseModel):
+    kind: str | None = None
+    period: str | None = None
+    theme: str | None = None
+    platform: str | None = None
+    market: str | None = None
+
+
+class BoardPage(BaseModel):
+    """A daily, weekly, monthly or all-time board over the index runs that exist for such periods."""
+
+    kinds: list[str] = Field(default_factory=list)  # the kinds of period with index runs, finest first
+    periods: list[str] = Field(default_factory=list)  # this kind's periods with runs, latest first
+    filters: BoardFilters = Field(default_factory=BoardFilters)
+    previous_period: str | None = None
+    run: RunInfo | None = None
+    previous_run: RunInfo | None = None
+    total: int = 0
+    rows: list[BoardRow] = Field(default_factory=list)
+    risers: list[BoardRow] = Field(default_factory=list)  # the biggest climbers on the whole board
+    fallers: list[BoardRow] = Field(default_factory=list)  # the biggest fallers
+    options: RankingOptions | None = None

@@ -56,6 +56,19 @@ def title_charts(data: TitlePage, lang: Lang) -> dict[str, Spec]:
         top = sorted(data.contributions, key=lambda c: abs(c.contribution or 0), reverse=True)[:20]
         out["chart-contributions"] = charts.contributions_chart(
             [{"label": pick(c.name_zh, c.name_en, lang), "contribution": c.contribution} for c in top], lang)
+    if data.trend_plays:
+        from dramascope.publish.labels import label
+
+        out["chart-trend-plays"] = charts.plays_trend_chart(
+            [dict(p, platform=label("platform", p["platform"], lang)) for p in data.trend_plays], lang)
+    ranked = [p for p in data.trend_index if p["rank"] is not None and p["kind"] != "life"]
+    if len(ranked) >= 2:
+        from dramascope.publish.formats import period as period_text
+        from dramascope.i18n import translate
+
+        out["chart-trend-rank"] = charts.rank_trend_chart(
+            [dict(p, label=period_text(p["period"], lang), kind=translate(f"period_kind_{p['kind']}", lang))
+             for p in ranked], lang)
     if data.emotion_curve:
         out["chart-emotion"] = charts.emotion_curve_chart([p.model_dump() for p in data.emotion_curve], lang)
     if data.danmaku_density:

@@ -17,11 +17,12 @@ from dramascope.publish import emotions as emo
 from dramascope.publish import index_data as idx
 from dramascope.publish import quality as ql
 from dramascope.publish import title_facts as tf
-from dramascope.publish.cache import PublishCache, memo
+from dramascope.publish import trends
 from dramascope.publish.access import check_id, rows, scalar, title_names
+from dramascope.publish.cache import PublishCache, memo
 from dramascope.publish.models import (
-    CompareTitle,
     ComparePage,
+    CompareTitle,
     EmotionsData,
     Kpis,
     MethodologyPage,
@@ -34,8 +35,13 @@ from dramascope.publish.models import (
     ThemesPage,
     TitlePage,
 )
-from dramascope.publish.params import MAX_COMPARE, CompareQuery, PeriodQuery, RankingQuery
-from dramascope.publish.themes import themes_landscape, theme_options
+from dramascope.publish.params import (
+    MAX_COMPARE,
+    CompareQuery,
+    PeriodQuery,
+    RankingQuery,
+)
+from dramascope.publish.themes import theme_options, themes_landscape
 from dramascope.workspace import Workspace
 
 OVERVIEW_TOP = 10
@@ -113,6 +119,8 @@ def title_page(ws: Workspace, title_id: str, q: PeriodQuery) -> TitlePage:
         danmaku_peaks=curves.danmaku_peaks, reactions=curves.reactions, fraud_flags=tf.fraud_flags(ws, title_id),
         quality=tf.quality_grade(ws, title_id), platforms=tf.platform_totals(ws, title_id),
         top_comments=tf.top_comments(ws, title_id),
+        trend_plays=[p.model_dump() for p in trends.daily_plays(ws, title_id)],
+        trend_index=[p.model_dump() for p in trends.index_history(ws, title_id)],
     )
 
 

@@ -8,7 +8,7 @@ page functions, which raise :class:`~dramascope.errors.UserInputError` (HTTP 400
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -80,3 +80,39 @@ class CompareQuery(PeriodQuery):
             if part and part not in seen:
                 seen.append(part)
         return seen
+
+
+BoardKind = Literal["day", "week", "month", "year", "life"]
+
+
+class BoardQuery(BaseModel):
+    """A board: the kind of period (日榜/周榜/月榜 …), one period of it (default: its latest with a run),
+    and the slice of the market it ranks."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    kind: BoardKind | None = Field(default=None, description="day, week, month, year or life (default: the "
+                                                               "finest kind with index runs)")
+    period: str | None = Field(default=None, max_length=12, description="A period of that kind with an index run "
+                                                                       "(default: the latest)")
+    theme: CodeStr | None = Field(default=None, description="Only titles tagged with this theme code (genre board)")
+    platform: PlatformStr | None = Field(default=None, description="Only titles with metrics on this platform; "
+                                                                  "counters are then this platform's")
+    market: Market | None = Field(default=None, description="Only titles of this main market")
+    top: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE, description="How many places the board shows")
+
+    @field_validator("period")
+    @classmethod
+    def _valid_period(cls, value: str | None) -> str | None:
+        from dramascope.index.loaders import granularity
+
+        if value in (None, ""):
+            return None
+        if granularity(value) is None:
+            raise ValueError(f"period {value!r} is not one of: life, YYYY, YYYY-MM, YYYY-Www, YYYY-MM-DD")
+        return value
+
+    @field_validator("kind", "theme", "platform", "market", mode="before")
+    @classmethod
+    def _blank_filters(cls, value):
+        return _blank_to_none(value)

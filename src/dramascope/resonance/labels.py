@@ -16,3 +16,6 @@ VALENCE: dict[str, float] = {
 REACTION_CODES: tuple[str, ...] = (
     "shuang", "tian", "nue", "ran", "xiao", "leimu", "qi", "jing", "cuigeng", "qiju", "ga",
 )
+
+# What readers call each base label and reaction, in Chinese and English (pages, reports, indicator names).
+from dramascope.i18n import EMOTION_NAMES  # noqa: E402,F401 - display names, declared with the UI strings

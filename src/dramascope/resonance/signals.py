@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 from dramascope.indicators import Indicator
 from dramascope.periods import period_label, span_of
 from dramascope.resonance.batch import TABLE as EMOTIONS
-from dramascope.resonance.labels import BASE_LABELS, REACTION_CODES
+from dramascope.resonance.labels import BASE_LABELS, EMOTION_NAMES, REACTION_CODES
 
 MIN_COMMENTS = 20
 PEAK_BIN_SECONDS = 5
@@ -34,7 +34,9 @@ RESONANCE_INDICATORS: list[Indicator] = [
               _READS, "Mean of P(like)+P(happiness) - P(sadness)+P(anger)+P(disgust)+P(fear) per text (-1..1)."),
     Indicator("emotion_diversity", "resonance", "Emotional diversity", "情感多样性", "normalised entropy", "positive",
               _READS, "Shannon entropy of the non-neutral label distribution divided by ln 7 (0..1)."),
-    *(Indicator(f"reaction_share_{code}", "resonance", f"Share of reaction {code}", f"{code}反应占比", "share",
+    *(Indicator(f"reaction_share_{code}", "resonance",
+                f"Share of {EMOTION_NAMES[code]['en']} reactions ({EMOTION_NAMES[code]['zh']})",
+                f"“{EMOTION_NAMES[code]['zh']}”反应占比", "share",
                 "positive" if code not in ("ga",) else "negative", _READS,
                 f"Share of the title's texts whose cues show the reaction '{code}'.") for code in _SHARE_CODES),
     Indicator("anticipation_rate", "resonance", "Anticipation rate (催更)", "催更率", "share", "positive", _READS,

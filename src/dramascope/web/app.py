@@ -31,10 +31,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dramascope import __version__
 from dramascope.errors import DramaScopeError, NotAvailableYet, UserInputError
-from dramascope.publish import pages
+from dramascope.publish import downloads, pages
 from dramascope.publish.access import NotFound, check_id
+from dramascope.publish.boards import board_page
+from dramascope.publish.search import SearchPage, SearchQuery, search_page
 from dramascope.publish.cache import PublishCache
 from dramascope.publish.models import (
+    BoardPage,
     ComparePage,
     EmotionsData,
     MethodologyPage,
@@ -47,14 +50,15 @@ from dramascope.publish.models import (
     WriteResult,
 )
 from dramascope.publish.page_charts import charts_for
-from dramascope.publish.params import CompareQuery, PeriodQuery, RankingQuery
+from dramascope.publish.params import BoardQuery, CompareQuery, PeriodQuery, RankingQuery
 from dramascope.schema import TABLES
 from dramascope.web import security
 from dramascope.i18n import Lang, label_name, normalise_lang, pick, translate
 from dramascope.i18n import fmt as _fmt
 from dramascope.i18n import fmt_int as _fmt_int
 from dramascope.web.heavy import HeavyPool
-from dramascope.web.kit import LANG_COOKIE, READ_ERRORS, ErrorOut, Lng, PageKit, finite, printable, resolve_lang
+from dramascope.web.kit import (LANG_COOKIE, READ_ERRORS, ErrorOut, Lng, PageKit, finite, printable, reader_formats,
+                                resolve_lang)
 from dramascope.web.kit import is_api as _is_api
 from dramascope.web.kit import local_path as _local_path
 from dramascope.web.production_routes import register_production_routes
@@ -66,7 +70,8 @@ WRITE_WAIT_SECONDS = 10.0
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
-NAV = (("overview", "/"), ("rankings", "/rankings"), ("themes", "/themes"), ("companies", "/companies"),
+NAV = (("overview", "/"), ("boards", "/boards"), ("rankings", "/rankings"), ("themes", "/themes"),
+       ("companies", "/companies"),
        ("projects", "/projects"), ("script", "/script"), ("methodology", "/methodology"),
        ("quality", "/quality"), ("compare", "/compare"), ("runs", "/runs"))
 T = TypeVar("T")
@@ -201,9 +206,13 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             "t": lambda key, **kw: translate(key, lang, **kw),
             "pick": lambda zh, en: pick(zh, en, lang),
             "label_name": lambda code: label_name(code, lang),
+            **reader_formats(lang, getattr(ws.settings, "timezone", None)),
             "name_of": lambda row: pick(_get(row, "name"), _get(row, "name_en"), lang) or _get(row, "title_id"),
             "lang_switch_url": request.url.path + "?" + urlencode(params),
-            "json_url": json_url, "page_url": page_url, "synthetic": ws.settings.synthetic, **extra,
+            "json_url": json_url, "page_url": page_url, "synthetic": ws.settings.synthetic,
+            "download_url": (lambda fmt: request.url.path + "?"
+                             + urlencode({**twin_params, "lang": lang, "download": fmt}))
+            if page_name in downloads.DOWNLOADS and data is not None else None, **extra,
         }
         html = env.get_template(template).render(context)
         response = HTMLResponse(html, status_code=status_code)
@@ -211,8 +220,21 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
         return response
 
+    def download(request: Request, page_name: str, data: BaseModel | dict, lang: Lang) -> Response | None:
+        """``?download=csv|xlsx`` on a page with a declared table: that table as a file (else None)."""
+        fmt = request.query_params.get("download")
+        if fmt is None or page_name not in downloads.DOWNLOADS:
+            return None
+        if fmt not in downloads.MEDIA_TYPES:
+            raise UserInputError(f"download must be csv or xlsx, not {fmt!r}", field="download")
+        name = f"dramascope-{page_name}-{lang}.{fmt}"
+        return Response(content=downloads.render(page_name, data, lang, fmt), media_type=downloads.MEDIA_TYPES[fmt],
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
     def twin(request: Request, page_name: str, template: str, data: BaseModel, lang: Lang):
-        """The one place that decides between the two renderings of the same page data."""
+        """The one place that decides between the renderings of the same page data: JSON, a file, a page."""
+        if (file := download(request, page_name, data, lang)) is not None:
+            return file
         if _is_api(request):
             # Serialised once here; returning a Response skips FastAPI re-validating the model it just built.
             return Response(content=data.model_dump_json(), media_type="application/json")
@@ -220,6 +242,8 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
 
     def twin_dict(request: Request, page_name: str, template: str, data: dict, lang: Lang, **extra: Any):
         """``twin`` for the page-data layers that return plain dicts (chain, companies)."""
+        if (file := download(request, page_name, data, lang)) is not None:
+            return file
         if _is_api(request):
             return JSONResponse(finite(data))
         return render(request, page_name, template, data, lang, **extra)
@@ -291,6 +315,18 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     @app.get("/rankings", response_class=HTMLResponse, include_in_schema=False)
     def rankings(request: Request, q: Annotated[RankingQuery, Query()], lang: Lng):
         return twin(request, "rankings", "rankings.html", compute(pages.rankings_page, q, cache), lang)
+
+    @app.get("/api/boards", responses=READ_ERRORS, response_model=BoardPage, tags=["pages"],
+             summary="Daily, weekly, monthly or all-time board: ranks from 1 per board, movement, raw counters")
+    @app.get("/boards", response_class=HTMLResponse, include_in_schema=False)
+    def boards(request: Request, q: Annotated[BoardQuery, Query()], lang: Lng):
+        return twin(request, "boards", "boards.html", compute(board_page, q, cache), lang)
+
+    @app.get("/api/search", responses=READ_ERRORS, response_model=SearchPage, tags=["pages"],
+             summary="Titles and companies by name: Chinese, pinyin, pinyin initials or English")
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search(request: Request, q: Annotated[SearchQuery, Query()], lang: Lng):
+        return twin(request, "search", "search.html", compute(search_page, q, cache), lang)
 
     @app.get("/api/titles/{title_id}", responses=READ_ERRORS, response_model=TitlePage, tags=["pages"],
              summary="Title detail: score, rank interval, profile, contributions, emotions, flags")
@@ -387,7 +423,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             cache.invalidate()
         return WriteResult(ok=True, detail=detail)
 
-    kit = PageKit(ws=ws, compute=compute, twin=twin_dict, heavy=heavy)
+    kit = PageKit(ws=ws, compute=compute, twin=twin_dict, heavy=heavy, cache=cache)
     register_production_routes(app, kit)
 
     @app.get("/api", include_in_schema=False)

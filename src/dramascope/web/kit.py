@@ -9,6 +9,7 @@ Kept apart so route modules can be registered without importing ``app.py`` at mo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -28,6 +29,7 @@ class PageKit:
     compute: Callable[..., Any]  # compute(fn, *args) runs fn(ws, *args) under the workspace lock
     twin: Callable[..., Any]  # twin(request, page_name, template, data: dict, lang, **extra)
     heavy: Any = None  # the HeavyPool for slow request work (web.heavy)
+    cache: Any = None  # the app's PublishCache (None: every request reads the tables afresh)
 
 
 def printable(obj: Any) -> Any:
@@ -86,3 +88,39 @@ def local_path(request: Request) -> str:
 
 def is_api(request: Request) -> bool:
     return local_path(request).startswith("/api/")
+
+
+def reader_formats(lang: str, tz: str | None) -> dict[str, Callable[..., str]]:
+    """The template functions that write codes and numbers for a reader of ``lang``: every page gets
+    the same set, so a template never formats a number or shows a code by itself."""
+    from dramascope.publish import formats as f
+    from dramascope.publish.labels import indicator_definition, label, labels
+
+    return {
+        "label": lambda kind, code: label(kind, code, lang),  # type: ignore[arg-type]
+        "labels": lambda kind, codes: labels(kind, codes, lang),  # type: ignore[arg-type]
+        "num": lambda v: f.count(v, lang), "int_": lambda v: f.integer(v, lang),
+        "pct": lambda v, digits=1: f.percent(v, lang, digits),
+        "score": lambda v, digits=f.SCORE_DIGITS: f.score(v, lang, digits),
+        "dec": lambda v, digits=2: f.decimal(v, lang, digits), "when": lambda v: f.timestamp(v, lang, tz),
+        "day": lambda v: f.day(v, lang), "period": lambda v: f.period(v, lang),
+        "definition": lambda code, english: indicator_definition(code, lang, english),  # type: ignore[arg-type]
+        "forecast_value": lambda target, key: forecast_value(target, key, lang),
+    }
+
+
+LOG1P_SCALE = "log(1 + value)"
+
+
+def forecast_value(target: dict, key: str, lang: str) -> str:
+    """A forecast target's ``point``/``low``/``high``/``actual`` in its natural unit (plays, yuan, score):
+    models fit counts as log(1 + value), which no reader thinks in, so those are shown back as counts."""
+    from dramascope.publish import formats as f
+
+    value = target.get(key)
+    if value is None:
+        return f.DASH
+    if target.get("scale") == LOG1P_SCALE:
+        natural = target.get(f"{key}_natural")
+        return f.count(natural if natural is not None else math.expm1(float(value)), lang)
+    return f.score(value, lang)

@@ -25,6 +25,7 @@ from dramascope.chain import pages as chain_pages
 from dramascope.chain.projects import STAGES
 from dramascope.errors import NotEnoughData, UserInputError
 from dramascope.publish.access import NotFound, check_id
+from dramascope.publish.cache import memo
 from dramascope.web.kit import READ_ERRORS, Lng, PageKit, finite
 from dramascope.web.kit import is_api as _is_api
 
@@ -202,7 +203,8 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
                 raise NotFound(f"unknown base {base!r}")
             return company_rankings_page(w, period, top=top, base=base)
 
-        return twin(request, "companies", "companies.html", compute(page), lang)
+        data = compute(lambda w: memo(kit.cache, ("companies-page", period, base, top), lambda: page(w)))
+        return twin(request, "companies", "companies.html", data, lang)
 
     @app.get("/api/companies/{company_id}/explain", responses=READ_ERRORS, tags=["companies"],
              summary="Why a company ranks where it does: title contributions, shrinkage pull, gaps to the market")
@@ -230,7 +232,10 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
 
         check_id(base, "base")
         try:
-            data = compute(lambda w: base_page(w, base, period, forecasts=forecasts))
+            # The base report forecasts every pipeline project: kept in the app's cache until the workspace
+            # changes, so only the first reader after an update waits for it.
+            data = compute(lambda w: memo(kit.cache, ("base-page", base, period, forecasts),
+                                          lambda: base_page(w, base, period, forecasts=forecasts)))
         except UserInputError as exc:
             raise _not_found_for(exc, "base") from None
         return twin(request, "companies", "base_dashboard.html", data, lang)
