@@ -58,3 +58,14 @@ def title_names(ws: Workspace, ids: list[str]) -> dict[str, dict[str, Any]]:
     t = ws.table("titles")
     expr = t.filter(t.title_id.isin(ids)).select("title_id", "name", "name_en", "market", "themes")
     return {r["title_id"]: r for r in rows(ws, expr)}
+
+
+def platforms(ws: Workspace, cache=None) -> list[str]:
+    """The platforms of the metrics table, sorted (at most 200): the platform filter's options."""
+    from dramascope.publish.cache import memo
+
+    def build() -> list[str]:
+        m = ws.table("metrics")
+        return [r["platform"] for r in rows(ws, m.select("platform").distinct().order_by("platform").limit(200))]
+
+    return memo(cache, ("platforms",), build)

@@ -110,7 +110,7 @@ def _resolve(ws: Workspace, q: BoardQuery, by_kind: dict[str, list[str]]) -> tup
 
 def board_page(ws: Workspace, q: BoardQuery, cache: PublishCache | None = None) -> BoardPage:
     """One board: its rows (top ``q.top``), how many titles it ranks, and what the filters can be set to."""
-    from dramascope.publish.pages import platforms
+    from dramascope.publish.access import platforms
     from dramascope.publish.themes import theme_options
 
     options = RankingOptions(themes=theme_options(), platforms=platforms(ws, cache))

@@ -18,7 +18,7 @@ from dramascope.publish import index_data as idx
 from dramascope.publish import quality as ql
 from dramascope.publish import title_facts as tf
 from dramascope.publish import trends
-from dramascope.publish.access import check_id, rows, scalar, title_names
+from dramascope.publish.access import check_id, platforms, scalar, title_names
 from dramascope.publish.cache import PublishCache, memo
 from dramascope.publish.models import (
     ComparePage,
@@ -69,14 +69,6 @@ def overview_page(ws: Workspace, cache: PublishCache | None = None) -> OverviewP
         return OverviewPage(run=run, kpis=_kpis(ws, total), top=top, dimensions=dims, grades=ql.grade_counts(ws))
 
     return memo(cache, ("overview",), build)
-
-
-def platforms(ws: Workspace, cache: PublishCache | None = None) -> list[str]:
-    def build() -> list[str]:
-        m = ws.table("metrics")
-        return [r["platform"] for r in rows(ws, m.select("platform").distinct().order_by("platform").limit(200))]
-
-    return memo(cache, ("platforms",), build)
 
 
 def rankings_page(ws: Workspace, q: RankingQuery, cache: PublishCache | None = None) -> RankingsPage:

@@ -6,7 +6,7 @@ import pytest
 
 from dramascope.signals.registry import all_indicators
 from dramascope.themes import load_taxonomy
-from dramascope.web import labels
+from dramascope.publish import labels
 from dramascope.i18n import LANGS
 
 
