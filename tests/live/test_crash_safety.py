@@ -124,3 +124,16 @@ def test_kill_during_index_run(loaded_base, tmp_path):
     shutil.copytree(loaded_base, analysed, symlinks=True)
     assert _run(["analyze", "--workspace", str(analysed)]).returncode == 0
     kill_at_many_points(analysed, tmp_path, lambda ws: ["index", "run", "--all-periods", "--workspace", str(ws)])
+
+
+def test_kill_during_update(daily_demo, tmp_path):
+    from tests.conftest import build_from_days
+
+    days = list(daily_demo.days)
+    base = build_from_days(tmp_path / "base", daily_demo, days[:-1])
+    new_day = daily_demo.days[days[-1]]
+
+    def args_for(ws):
+        return ["update", *(f"{table}:{path}" for table, path in new_day.items()), "--workspace", str(ws), "--quiet"]
+
+    kill_at_many_points(base, tmp_path, args_for)
