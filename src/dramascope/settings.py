@@ -53,7 +53,7 @@ class Settings(BaseModel):
                                      description="Analyses one client address may have admitted at once")
 
     @classmethod
-    def load(cls, folder: Path) -> "Settings":
+    def load(cls, folder: Path) -> Settings:
         path = folder / SETTINGS_FILE
         if not path.exists():
             return cls()

@@ -75,7 +75,7 @@ def copy_file(src: Path, dst: Path) -> None:
 
 def link_tree(src: Path, dst: Path) -> None:
     """Recreate a folder tree with every file hard-linked (falls back to a copy across devices)."""
-    for root, dirs, files in os.walk(src):
+    for root, _dirs, files in os.walk(src):
         rel = Path(root).relative_to(src)
         (dst / rel).mkdir(parents=True, exist_ok=True)
         for name in files:

@@ -33,7 +33,7 @@ def test_theme_average_baseline_by_hand():
 
 
 def test_backtest_beats_theme_average_baseline(backtest):
-    """The acceptance check of issue 7: later releases predicted from earlier ones, better than the
+    """The acceptance check of the forecast: later releases predicted from earlier ones, better than the
     theme average. Figures for seed 11 / 300 titles are in docs/chain.md."""
     dis, rev = backtest["dissemination"], backtest["revenue"]
     assert dis.n_test >= 100 and len(dis.folds) == 3

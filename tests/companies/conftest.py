@@ -155,7 +155,7 @@ def build_market(ws, *, intervals: dict[str, tuple] | None = None) -> None:
 
 
 @pytest.fixture(scope="module")
-def market_ws(tmp_path_factory):
+def company_market(tmp_path_factory):
     """The market on DuckDB, built once per test module (the tests only read it)."""
     from dramascope.workspace import Workspace
 
@@ -169,16 +169,17 @@ def market_ws(tmp_path_factory):
 def fast_spec(tmp_path_factory):
     """The shipped method with every role counted and fewer replicates (the tests check structure, not
     Monte Carlo precision)."""
-    text = tmp_path_factory.mktemp("spec") / "spec.yaml"
-    from importlib import resources
+    import yaml
 
-    shipped = resources.files("dramascope.companies").joinpath("spec.yaml").read_text("utf-8")
-    shipped = shipped.replace("replicates: 1000", "replicates: 200").replace("median_replicates: 400",
-                                                                             "median_replicates: 100")
+    from dramascope.companies import load_company_spec
+
+    text = tmp_path_factory.mktemp("spec") / "spec.yaml"
+    shipped = load_company_spec().spec.model_dump(mode="json")
+    shipped["monte_carlo"].update(replicates=200, median_replicates=100)
     # every credit counts in the fixture's hand computations (the shipped method counts producers only)
-    shipped = shipped.replace("roles: [producer] ", "roles: [producer, distributor, investor] ")
-    assert "distributor, investor" in shipped
-    text.write_text(shipped, encoding="utf-8")
+    shipped["roles"] = ["producer", "distributor", "investor"]
+    text.write_text(yaml.safe_dump(shipped, allow_unicode=True, sort_keys=False, default_flow_style=None),
+                    encoding="utf-8")
     return text
 
 

@@ -11,8 +11,8 @@ from dramascope.errors import UserInputError
 
 
 @pytest.fixture(scope="module")
-def lp(market_ws, fast_spec):
-    return base_page(market_ws, "lp", "life", spec=fast_spec, forecasts=False)
+def lp(company_market, fast_spec):
+    return base_page(company_market, "lp", "life", spec=fast_spec, forecasts=False)
 
 
 def test_base_page_is_json_and_lists_its_companies(lp):
@@ -60,22 +60,22 @@ def test_theme_shares_and_saturation(lp):
     assert lp["themes"][0]["lift"] >= lp["themes"][-1]["lift"]
 
 
-def test_pipeline_links_projects_through_base_companies(lp, market_ws, fast_spec):
+def test_pipeline_links_projects_through_base_companies(lp, company_market, fast_spec):
     ids = [p["project_id"] for p in lp["pipeline"]]
     assert ids == ["P1"]  # F (己发行) invests; P3 is already evaluated; P4's investor D has no base
     assert lp["pipeline"][0]["base_companies"] == ["己发行"]
-    hd = base_page(market_ws, "hd", "life", spec=fast_spec, forecasts=False, )
+    hd = base_page(company_market, "hd", "life", spec=fast_spec, forecasts=False, )
     assert [p["project_id"] for p in hd["pipeline"]] == ["P2"]  # investors list C by company id
     assert [c["company_id"] for c in hd["companies_without_titles"]] == ["E"]
 
 
-def test_pipeline_without_forecasts_has_the_same_keys_and_its_page_renders(lp, market_ws):
+def test_pipeline_without_forecasts_has_the_same_keys_and_its_page_renders(lp, company_market):
     from fastapi.testclient import TestClient
 
     from dramascope.web.app import create_app
 
     assert lp["pipeline"] and all(p["forecast"] is None for p in lp["pipeline"])
-    with TestClient(create_app(workspace=market_ws), raise_server_exceptions=False) as client:
+    with TestClient(create_app(workspace=company_market), raise_server_exceptions=False) as client:
         for lang in ("zh", "en"):
             page = client.get(f"/bases/lp?forecasts=false&period=life&lang={lang}")
             assert page.status_code == 200, page.text[:300]
@@ -89,16 +89,16 @@ def test_trends_read_every_month_run(lp):
     assert t["market"]["titles_released"] == 3 and t["base"]["titles_active"] == 5
 
 
-def test_unknown_base_is_a_user_error(market_ws):
+def test_unknown_base_is_a_user_error(company_market):
     with pytest.raises(UserInputError, match="unknown base 'xx'"):
-        base_page(market_ws, "xx", "life", forecasts=False)
+        base_page(company_market, "xx", "life", forecasts=False)
 
 
-def test_company_rankings_page(market_ws, fast_spec):
-    page = company_rankings_page(market_ws, "life", top=2, spec=fast_spec)
+def test_company_rankings_page(company_market, fast_spec):
+    page = company_rankings_page(company_market, "life", top=2, spec=fast_spec)
     json.dumps(page, ensure_ascii=False, allow_nan=False)
     assert [r["rank"] for r in page["rows"]] == [1, 2] and page["total"] == 5
     assert page["market"]["hit_rate"] == pytest.approx(0.1)
     assert page["method"]["method"] == "companies_default"
-    only_lp = company_rankings_page(market_ws, "life", base="lp", spec=fast_spec)
+    only_lp = company_rankings_page(company_market, "life", base="lp", spec=fast_spec)
     assert {r["company_id"] for r in only_lp["rows"]} == {"A", "B", "F"} and only_lp["total"] == 3

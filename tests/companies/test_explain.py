@@ -12,8 +12,8 @@ from dramascope.errors import UserInputError
 from .test_shrinkage import K
 
 
-def test_title_contributions_add_up_to_the_score(market_ws, fast_spec):
-    e = explain_company(market_ws, "A", "life", spec=fast_spec)
+def test_title_contributions_add_up_to_the_score(company_market, fast_spec):
+    e = explain_company(company_market, "A", "life", spec=fast_spec)
     json.dumps(e)
     assert e["titles_ranked"] == 4 and e["market_mean"] == pytest.approx(50.0)
     want = {"T02": 35 / (4 + K), "T04": 15 / (4 + K), "T06": -5 / (4 + K), "T08": -25 / (4 + K)}
@@ -26,8 +26,8 @@ def test_title_contributions_add_up_to_the_score(market_ws, fast_spec):
     assert "4 ranked titles" in e["summary_en"] and "收缩" in e["summary_zh"]
 
 
-def test_dimension_gaps_add_up_to_the_mean_score_gap(market_ws, fast_spec):
-    e = explain_company(market_ws, "A", "life", spec=fast_spec)
+def test_dimension_gaps_add_up_to_the_mean_score_gap(company_market, fast_spec):
+    e = explain_company(company_market, "A", "life", spec=fast_spec)
     # A's titles score 90 70 50 30 (mean 60), the market's 100…10 (mean 55); 60% of every score comes
     # through resonance and 40% through social in the fixture's contributions
     assert e["dimensions"]["resonance"]["score_gap_to_market"] == pytest.approx(0.6 * 5)
@@ -41,8 +41,8 @@ def test_dimension_gaps_add_up_to_the_mean_score_gap(market_ws, fast_spec):
     assert e["weaknesses_en"] == [] and "共鸣度" in e["strengths_zh"][0]
 
 
-def test_unknown_and_idle_companies_are_user_errors(market_ws, fast_spec):
+def test_unknown_and_idle_companies_are_user_errors(company_market, fast_spec):
     with pytest.raises(UserInputError, match="unknown company"):
-        explain_company(market_ws, "ZZ", "life", spec=fast_spec)
+        explain_company(company_market, "ZZ", "life", spec=fast_spec)
     with pytest.raises(UserInputError, match="no titles"):
-        explain_company(market_ws, "E", "life", spec=fast_spec)
+        explain_company(company_market, "E", "life", spec=fast_spec)

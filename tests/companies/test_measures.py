@@ -11,8 +11,8 @@ from dramascope.companies import base_measures, company_measures, market_measure
 ENTROPY_A = 0.5 + 0.5 * math.log2(6)  # revenge 3 of 6 theme slots, three themes 1 of 6 each
 
 
-def test_company_a_life_by_hand(market_ws, fast_spec):
-    a = company_measures(market_ws, "life", spec=fast_spec)["A"]
+def test_company_a_life_by_hand(company_market, fast_spec):
+    a = company_measures(company_market, "life", spec=fast_spec)["A"]
     v = {k: e["value"] for k, e in a.items() if k != "dimensions" and k not in ("period", "run_id")}
     assert a["period"] == "life" and a["run_id"] == "R1"
     # output: T02 3 episode rows of 60+120+180 s; T04 20×90 s; T06 30×60 s; T08 40×30 s
@@ -33,9 +33,9 @@ def test_company_a_life_by_hand(market_ws, fast_spec):
     assert a["dimensions"]["commercial"]["value"] == pytest.approx(30.0)
 
 
-def test_market_values_sit_beside_each_measure(market_ws, fast_spec):
-    a = company_measures(market_ws, "life", spec=fast_spec)["A"]
-    m = market_measures(market_ws, "life", spec=fast_spec)
+def test_market_values_sit_beside_each_measure(company_market, fast_spec):
+    a = company_measures(company_market, "life", spec=fast_spec)["A"]
+    m = market_measures(company_market, "life", spec=fast_spec)
     assert (m["titles_credited"], m["titles_active"], m["titles_ranked"], m["hits"]) == (11, 11, 10, 1)
     assert m["hit_rate"] == pytest.approx(0.1) and m["mean_value"] == pytest.approx(50.0)
     assert m["mean_score"] == pytest.approx(55.0) and m["median_score"] == pytest.approx(55.0)
@@ -47,15 +47,15 @@ def test_market_values_sit_beside_each_measure(market_ws, fast_spec):
     assert a["dimensions"]["social"]["difference"] == pytest.approx(50.0 - 55.0)
 
 
-def test_unranked_credit_counts_as_output_not_as_score(market_ws, fast_spec):
-    d = company_measures(market_ws, "life", spec=fast_spec)["D"]  # investor on T02, T03 and the unranked T11
+def test_unranked_credit_counts_as_output_not_as_score(company_market, fast_spec):
+    d = company_measures(company_market, "life", spec=fast_spec)["D"]  # investor on T02, T03 and the unranked T11
     assert (d["titles_credited"]["value"], d["titles_active"]["value"], d["titles_ranked"]["value"]) == (3, 3, 2)
     assert d["mean_value"]["value"] == pytest.approx((85 + 75) / 2)
     assert d["low_grade_share"]["value"] == pytest.approx(1 / 3)
 
 
-def test_base_counts_each_title_once(market_ws, fast_spec):
-    lp = base_measures(market_ws, "life", spec=fast_spec)["lp"]  # A, B and F; F shares T04 and T06 with A
+def test_base_counts_each_title_once(company_market, fast_spec):
+    lp = base_measures(company_market, "life", spec=fast_spec)["lp"]  # A, B and F; F shares T04 and T06 with A
     v = {k: e["value"] for k, e in lp.items() if isinstance(e, dict) and "value" in e}
     assert (v["titles_credited"], v["titles_ranked"], v["hits"]) == (5, 5, 1)
     assert v["hit_rate"] == pytest.approx(0.2)
@@ -65,12 +65,12 @@ def test_base_counts_each_title_once(market_ws, fast_spec):
     assert v["low_grade_share"] == pytest.approx(2 / 5)
     p = [4 / 7, 1 / 7, 1 / 7, 1 / 7]  # revenge on T01 T02 T04 T06; sweet, ceo, rural once each
     assert v["theme_entropy"] == pytest.approx(-sum(x * math.log2(x) for x in p))
-    assert set(base_measures(market_ws, "life", spec=fast_spec)) == {"lp", "hd"}
-    assert set(base_measures(market_ws, "life", base="hd", spec=fast_spec)) == {"hd"}
+    assert set(base_measures(company_market, "life", spec=fast_spec)) == {"lp", "hd"}
+    assert set(base_measures(company_market, "life", base="hd", spec=fast_spec)) == {"hd"}
 
 
-def test_month_period_counts_releases_in_the_month(market_ws, fast_spec):
-    a = company_measures(market_ws, "2026-03", spec=fast_spec)["A"]
+def test_month_period_counts_releases_in_the_month(company_market, fast_spec):
+    a = company_measures(company_market, "2026-03", spec=fast_spec)["A"]
     assert a["run_id"] == "R2"
     assert a["titles_released"]["value"] == 2  # T02 and T04 released in March; T06, T08 in January
     assert a["episodes_released"]["value"] == 23 and a["minutes_released"]["value"] == pytest.approx(36.0)

@@ -17,8 +17,8 @@ from dramascope.companies.spec import CompanySpec
 from .test_shrinkage import K  # the same market, the same hand computation
 
 
-def test_scores_by_hand_and_the_one_hit_company_does_not_top(market_ws, fast_spec):
-    r = rank_companies(market_ws, "life", spec=fast_spec)
+def test_scores_by_hand_and_the_one_hit_company_does_not_top(company_market, fast_spec):
+    r = rank_companies(company_market, "life", spec=fast_spec)
     rows = {x["company_id"]: x for x in r.rows}
     assert "E" not in rows  # no titles in the period
     want = {"A": (4, 55.0), "B": (1, 95.0), "C": (5, 37.0), "D": (2, 80.0), "F": (2, 55.0)}
@@ -39,27 +39,27 @@ def test_scores_by_hand_and_the_one_hit_company_does_not_top(market_ws, fast_spe
     json.dumps(r.rows)
 
 
-def test_without_shrinkage_the_one_hit_company_would_top(market_ws, tmp_path, fast_spec):
+def test_without_shrinkage_the_one_hit_company_would_top(company_market, tmp_path, fast_spec):
     spec = tmp_path / "none.yaml"
     spec.write_text(fast_spec.read_text("utf-8").replace("method: empirical_bayes", "method: none"), "utf-8")
-    r = rank_companies(market_ws, "life", spec=spec)
+    r = rank_companies(company_market, "life", spec=spec)
     assert r.rows[0]["company_id"] == "B" and r.rows[0]["score"] == pytest.approx(95.0)
 
 
-def test_rankings_are_reproducible_and_intervals_contain_every_rank(market_ws, fast_spec):
-    a = rank_companies(market_ws, "life", spec=fast_spec).rows
-    b = rank_companies(market_ws, "life", spec=fast_spec).rows
+def test_rankings_are_reproducible_and_intervals_contain_every_rank(company_market, fast_spec):
+    a = rank_companies(company_market, "life", spec=fast_spec).rows
+    b = rank_companies(company_market, "life", spec=fast_spec).rows
     assert a == b
     for row in a:
         assert 1 <= row["rank_low"] <= row["rank_median"] <= row["rank_high"] <= 5
 
 
-def test_roles_filter(market_ws, tmp_path, fast_spec):
+def test_roles_filter(company_market, tmp_path, fast_spec):
     spec = tmp_path / "producers.yaml"
     spec.write_text(fast_spec.read_text("utf-8").replace("roles: [producer, distributor, investor]",
                                                          "roles: [producer]"), "utf-8")
     assert "roles: [producer]" in spec.read_text("utf-8")
-    ids = {x["company_id"] for x in rank_companies(market_ws, "life", spec=spec).rows}
+    ids = {x["company_id"] for x in rank_companies(company_market, "life", spec=spec).rows}
     assert ids == {"A", "B", "C"}
 
 

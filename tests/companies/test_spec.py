@@ -34,3 +34,11 @@ def test_errors_name_line_and_field(tmp_path, text, line, field):
 def test_missing_file(tmp_path):
     with pytest.raises(UserInputError, match="no company ranking spec"):
         load_company_spec(tmp_path / "nope.yaml")
+
+
+def test_shipped_company_method_is_the_default_index_specs_section():
+    from dramascope.index.spec import load_spec
+
+    loaded = load_company_spec()
+    assert loaded.spec == load_spec("default").spec.companies
+    assert "default.yaml" in loaded.source

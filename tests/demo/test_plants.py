@@ -1,6 +1,6 @@
 """Planted fake traffic and honest viral hits: present, where truth.parquet says, and distinguishable.
 
-These are the cases issue 4's fraud detector is scored on, so the test checks the plants from the
+These are the cases the fraud detector is scored on, so the test checks the plants from the
 written files alone (as a detector would see them), against the truth.
 """
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dramascope.cli.app import run_app
 from dramascope.demo import build_demo_workspace
 from dramascope.workspace import Workspace
 
 
+@pytest.mark.slow
 def test_demo_workspace_loads_every_table_without_quarantine_and_reruns_unchanged(tmp_path):
     seen: list[str] = []
     summary = build_demo_workspace(tmp_path / "ws", titles=40, seed=3, progress=lambda label, d, t: seen.append(label))
@@ -25,6 +28,7 @@ def test_demo_workspace_loads_every_table_without_quarantine_and_reruns_unchange
         assert load.unchanged == load.rows_read, load.table
 
 
+@pytest.mark.slow
 def test_demo_command_builds_and_reports(tmp_path, capsys):
     rc = run_app(["demo", "--workspace", str(tmp_path / "ws"), "--titles", "20", "--seed", "2"])
     out = capsys.readouterr().out

@@ -17,13 +17,13 @@ dimensions:
   - {code: quality, name_zh: 口碑, name_en: Quality, weight: 0.4}
   - {code: money, name_zh: 商业价值, name_en: Money, weight: 1, sub_index: true}
 indicators:
-  - {code: plays, parent: reach, name_zh: 播放, name_en: Plays, weight: 2, transform: log1p}
-  - {code: shares, parent: reach, name_zh: 分享, name_en: Shares}
-  - {code: rating, parent: quality, name_zh: 评分, name_en: Rating, normalisation: goalposts, lo: 0, hi: 10}
-  - {code: drop, parent: quality, name_zh: 弃剧率, name_en: Drop rate, direction: negative}
-  - {code: revenue, parent: money, name_zh: 收入, name_en: Revenue}
+  - {code: plays_valid, parent: reach, weight: 2, transform: log1p}
+  - {code: share_rate, parent: reach}
+  - {code: rating_shrunk, parent: quality, normalisation: goalposts, lo: 0, hi: 10}
+  - {code: abandonment_rate, parent: quality}
+  - {code: revenue_total, parent: money}
 """
-CODES = ["plays", "shares", "rating", "drop", "revenue"]
+CODES = ["plays_valid", "share_rate", "rating_shrunk", "abandonment_rate", "revenue_total"]
 
 
 def signal_rows(n_titles: int = 40, periods=("life",), seed: int = 0, missing: float = 0.05) -> pa.Table:
@@ -31,10 +31,11 @@ def signal_rows(n_titles: int = 40, periods=("life",), seed: int = 0, missing: f
     rows = []
     for period in periods:
         for t in range(n_titles):
-            vals = {"plays": rng.lognormal(10, 1.5), "shares": rng.uniform(0, 0.1), "rating": rng.uniform(3, 9.5),
-                    "drop": rng.uniform(0, 0.6), "revenue": rng.lognormal(8, 1)}
+            vals = {"plays_valid": rng.lognormal(10, 1.5), "share_rate": rng.uniform(0, 0.1),
+                    "rating_shrunk": rng.uniform(3, 9.5), "abandonment_rate": rng.uniform(0, 0.6),
+                    "revenue_total": rng.lognormal(8, 1)}
             for code, v in vals.items():
-                if rng.random() < missing and code != "plays":
+                if rng.random() < missing and code != "plays_valid":
                     continue
                 rows.append({"title_id": f"T{t:03d}", "period": period, "indicator": code, "value": float(v),
                              "quality_flag": "ok"})

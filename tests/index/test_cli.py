@@ -39,7 +39,8 @@ def test_index_run_rank_explain_json_contracts(ws_path, small_spec_path):
     out = _run(["explain", rows[0]["title_id"], "--format", "json", "--workspace", ws_path])
     e = json.loads(out.stdout)
     assert e["title_id"] == rows[0]["title_id"] and e["rank"] == 1
-    assert set(e["contributions"]) == {"plays", "shares", "rating", "drop", "revenue"}
+    assert set(e["contributions"]) == {"plays_valid", "share_rate", "rating_shrunk", "abandonment_rate",
+                                       "revenue_total"}
     assert sum(e["contributions"].values()) == pytest.approx(e["score"])
     out = _run(["rank", "--format", "csv", "--dimension", "quality", "--workspace", ws_path])
     table = list(csv.DictReader(io.StringIO(out.stdout)))
@@ -63,7 +64,7 @@ def test_bad_spec_exits_1_naming_the_line(ws_path, tmp_path, capsys):
 
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\ndimensions:\n  - {code: a, name_zh: 甲, name_en: A, weight: -2}\n"
-                   "indicators:\n  - {code: b, parent: a, name_zh: 乙, name_en: B}\n", encoding="utf-8")
+                   "indicators:\n  - {code: share_rate, parent: a}\n", encoding="utf-8")
     assert run_app(["index", "run", "--spec", str(bad), "--workspace", ws_path]) == 1
     err = capsys.readouterr().err
     assert "line 3" in err and "weight" in err
@@ -84,7 +85,7 @@ def ws_with_unranked(index_workspace, small_spec_path):
 
     sig = index_workspace.table("signals").schema().to_pyarrow()
     index_workspace.engine.append("signals", pa.Table.from_pylist(
-        [{"title_id": "T099", "period": "life", "indicator": "plays", "value": 1.0, "quality_flag": "ok"}], schema=sig))
+        [{"title_id": "T099", "period": "life", "indicator": "plays_valid", "value": 1.0, "quality_flag": "ok"}], schema=sig))
     run_index(index_workspace, str(small_spec_path), "life")
     path = str(index_workspace.path)
     index_workspace.close()

@@ -12,6 +12,7 @@ GDP Index (ln 500 − ln 100)/(ln 40000 − ln 100) = 0.268; HDI = (0.33 + 0.076
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -46,7 +47,11 @@ def test_thay_hdi_worked_example(tmp_path):
 
     path = tmp_path / "hdi.yaml"
     path.write_text(HDI_SPEC, encoding="utf-8")
-    spec = load_spec(path).spec
+    # The example's own indicators stand in for the registry (its names are the published ones).
+    registry = {code: SimpleNamespace(name_zh=zh, name_en=en, direction="positive") for code, zh, en in [
+        ("life_expectancy", "预期寿命", "Life expectancy"), ("adult_literacy", "成人识字率", "Adult literacy"),
+        ("gross_enrolment", "综合入学率", "Gross enrolment"), ("gdp_pc", "人均GDP", "GDP per capita")]}
+    spec = load_spec(path, registry=registry).spec
     matrix = IndicatorMatrix(np.array(["Thay"], dtype=object),
                              ["life_expectancy", "adult_literacy", "gross_enrolment", "gdp_pc"],
                              np.array([[45.0, 10.0, 3.0, 500.0]]))

@@ -44,7 +44,7 @@ def test_run_metadata_and_log(index_workspace, small_spec_path):
 
 
 def test_fingerprint_ignores_row_order_but_not_values(index_workspace):
-    rows = load_signal_rows(index_workspace, "life", ["plays", "shares"])
+    rows = load_signal_rows(index_workspace, "life", ["plays_valid", "share_rate"])
     assert fingerprint(rows) == fingerprint(rows.sample(frac=1, random_state=3))
     changed = rows.copy()
     changed.loc[0, "value"] += 1
@@ -130,7 +130,8 @@ def test_imputed_cells_are_flagged_in_contributions(index_workspace, small_spec_
     run = run_index(ws, small_spec_path)
     c = ws.table("index_contributions")
     df = ws.engine.to_pandas(c.filter(c.run_id == run.run_id))
-    signals = load_signal_rows(ws, "life", ["plays", "shares", "rating", "drop", "revenue"])
+    signals = load_signal_rows(ws, "life", ["plays_valid", "share_rate", "rating_shrunk", "abandonment_rate",
+                                            "revenue_total"])
     observed = set(zip(signals.title_id, signals.indicator))
     for row in df.itertuples():
         assert row.imputed == ((row.title_id, row.indicator) not in observed)
@@ -178,8 +179,50 @@ def test_group_imputation_and_group_normalisation_run(index_workspace, small_spe
     rows = rank_table(index_workspace)
     # min-max within each market: each market has its own 0 and 100 on every min-max indicator
     c = index_workspace.table("index_contributions")
-    df = index_workspace.engine.to_pandas(c.filter((c.run_id == run.run_id) & (c.indicator == "shares")))
+    df = index_workspace.engine.to_pandas(c.filter((c.run_id == run.run_id) & (c.indicator == "share_rate")))
     markets = {r["title_id"]: int(r["title_id"][1:]) % 2 for r in rows}
     df["m"] = df.title_id.map(markets)
     assert sorted(df.groupby("m").value_normalised.max().round(9)) == [100.0, 100.0]
     assert sorted(df.groupby("m").value_normalised.min().round(9)) == [0.0, 0.0]
+
+
+def test_spec_naming_an_indicator_the_data_lacks_is_an_error(index_workspace, small_spec_path, tmp_path):
+    text = small_spec_path.read_text(encoding="utf-8") + "  - {code: velocity, parent: reach}\n"
+    path = tmp_path / "more.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UserInputError, match="does not have: velocity"):
+        run_index(index_workspace, path)
+
+
+def test_matrix_without_a_spec_column_is_an_error(small_spec_path):
+    import numpy as np
+
+    from dramascope.index.pipeline import IndicatorMatrix, compute_index
+    from dramascope.index.spec import load_spec
+
+    spec = load_spec(small_spec_path).spec
+    matrix = IndicatorMatrix(np.array(["T1", "T2"], dtype=object), ["plays_valid"], np.array([[1.0], [2.0]]))
+    with pytest.raises(ValueError, match="share_rate"):
+        compute_index(matrix, spec)
+
+
+def test_signals_computed_with_other_parameters_are_refused(tmp_path):
+    from dramascope.signals import compute_signals
+    from dramascope.signals.fraud import FraudParams
+    from dramascope.signals.params import SignalParams
+    from dramascope.workspace import Workspace
+    from tests.signals.data import load_fixture, market_fixture
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("name: two\nmethod: {coverage: {min_indicator_coverage: 0, min_title_coverage: 0}, "
+                    "monte_carlo: {enabled: false}}\ndimensions:\n  - {code: reach, name_zh: 传播力, name_en: Reach, "
+                    "weight: 1}\nindicators:\n  - {code: plays_valid, parent: reach}\n  - {code: share_rate, "
+                    "parent: reach}\n", encoding="utf-8")
+    with Workspace.open(tmp_path / "ws") as ws:
+        load_fixture(ws, market_fixture())
+        compute_signals(ws, granularities=("life",), semantic=False,
+                        params=SignalParams(fraud=FraudParams(min_plays=50)))
+        with pytest.raises(UserInputError, match="other method parameters"):
+            run_index(ws, spec)
+        compute_signals(ws, granularities=("life",), semantic=False)  # the spec's (default) parameters
+        assert run_index(ws, spec).n_ranked == 2

@@ -89,7 +89,8 @@ def test_ids_outside_the_declared_alphabet_are_quarantined(value):
 
 
 def test_ids_in_any_script_are_accepted():
-    values, reasons = _coerce(COMMENTS.column("comment_id"), ["cm000001", "剧-12_a.b:c", "netshort-sss-rank", "x" * 128])
+    values, reasons = _coerce(COMMENTS.column("comment_id"),
+                              ["cm000001", "剧-12_a.b:c", "netshort-sss-rank", "x" * 128])
     assert reasons == [None] * 4 and values[1] == "剧-12_a.b:c"
 
 
@@ -150,5 +151,6 @@ def test_the_byte_level_id_check_agrees_with_the_declared_pattern(ids):
     _, reasons = _coerce(TITLES.column("title_id"), ids)
     for text, reason in zip(ids, reasons):
         if text is not None and text.strip():
-            fits = pc.match_substring_regex(pa.array([text.strip()]), ID_PATTERN)[0].as_py() and len(text.strip()) <= 128
+            stripped = text.strip()
+            fits = pc.match_substring_regex(pa.array([stripped]), ID_PATTERN)[0].as_py() and len(stripped) <= 128
             assert (reason is None) == fits, (text, reason)

@@ -1,9 +1,13 @@
 import datetime as dt
+import zoneinfo
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dramascope.ingest.dates import parse_dates, parse_timestamps
+from dramascope.ingest.dates import OUT_OF_RANGE, parse_dates, parse_timestamps
+from dramascope.schema import DATE_MAX, DATE_MIN, MISSING_TOKENS
 
 
 @pytest.mark.parametrize("text", ["2026-09-04", "2026/9/4", "2026.09.04", "20260904", "2026年9月4日",
@@ -42,14 +46,6 @@ def test_bad_timestamps():
     assert reasons.to_pylist() == ["not a date-time (use YYYY-MM-DD HH:MM:SS)", "no such calendar date or time", None,
                                    "not a date-time (use YYYY-MM-DD HH:MM:SS)"]
 
-
-import zoneinfo
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from dramascope.ingest.dates import OUT_OF_RANGE
-from dramascope.schema import DATE_MAX, DATE_MIN, MISSING_TOKENS
 
 ZONES = ["Asia/Shanghai", "UTC", "America/New_York", "Europe/Berlin"]
 

@@ -7,10 +7,13 @@ import pytest
 from dramascope.errors import UserInputError
 from dramascope.ingest.readers import (
     CsvReader,
+    JsonArrayReader,
     JsonlReader,
     MalformedRowsFound,
     ParquetReader,
+    ReadAgain,
     detect_format,
+    open_reader,
 )
 
 
@@ -117,8 +120,6 @@ def test_jsonl_text_fields_are_not_turned_into_timestamps(tmp_path):
     got = [r for _, r in _rows(reader) if r.get("title_id")]
     assert got == [{"n": 9, "title_id": "2026-09-04"}]
 
-
-from dramascope.ingest.readers import JsonArrayReader, ReadAgain, open_reader
 
 
 def _read_all(path, **kw):

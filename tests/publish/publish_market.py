@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from dramascope.schema import TABLES
 from dramascope.workspace import Workspace
+from tests.specs import default_spec_without_embeddings
 
 XSS = "<script>alert(1)</script>"
 SQLI = "'; DROP TABLE titles; --"
@@ -126,8 +127,13 @@ def build_market(path: Path, n_titles: int = 60, seed: int = 11, *, run_index: b
         except UserInputError:
             pass
         compute_signals(ws, granularities=("life", "month"), semantic=False)
-        run(ws, period="life")
+        run(ws, market_spec(ws), period="life")
     return ws
+
+
+def market_spec(ws) -> Path:
+    """The index spec of these markets: the default without the indicators that need embeddings."""
+    return default_spec_without_embeddings(Path(ws.path))
 
 
 _SHARED: dict[str, Path] = {}

@@ -22,21 +22,21 @@ queries = st.builds(
 
 
 @pytest.fixture(scope="module")
-def cache(market_ws):
-    return PublishCache(market_ws, ttl_seconds=3600)
+def cache(published_market):
+    return PublishCache(published_market, ttl_seconds=3600)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(q=queries)
-def test_cached_rankings_equal_pushdown_rankings(market_ws, cache, q):
-    assert pages.rankings_page(market_ws, q, cache) == pages.rankings_page(market_ws, q)
+def test_cached_rankings_equal_pushdown_rankings(published_market, cache, q):
+    assert pages.rankings_page(published_market, q, cache) == pages.rankings_page(published_market, q)
 
 
-def test_invalidate_and_fingerprint(market_ws):
-    cache = PublishCache(market_ws, ttl_seconds=3600)
+def test_invalidate_and_fingerprint(published_market):
+    cache = PublishCache(published_market, ttl_seconds=3600)
     calls = []
     assert cache.memo("k", lambda: calls.append(1) or 1) == 1
     assert cache.memo("k", lambda: calls.append(1) or 2) == 1 and calls == [1]
     cache.invalidate()
     assert cache.memo("k", lambda: calls.append(1) or 3) == 3 and len(calls) == 2
-    assert cache.fingerprint()[0] == market_ws.count("index_runs")
+    assert cache.fingerprint()[0] == published_market.count("index_runs")

@@ -9,7 +9,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from publish_market import FORMULA, FORMULA_EN, FORMULA_TITLE_ID
+from tests.publish.publish_market import FORMULA, FORMULA_EN, FORMULA_TITLE_ID
 
 from dramascope.errors import UserInputError
 from dramascope.index import rank_table
@@ -25,10 +25,10 @@ def _read(path, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "json"])
-def test_rankings_export_matches_rank_table(market_ws, tmp_path, fmt):
-    out = export(market_ws, "rankings", fmt, tmp_path / f"r.{fmt}")
+def test_rankings_export_matches_rank_table(published_market, tmp_path, fmt):
+    out = export(published_market, "rankings", fmt, tmp_path / f"r.{fmt}")
     got = _read(out, fmt)
-    expected = rank_table(market_ws)
+    expected = rank_table(published_market)
     assert [r["title_id"] for r in got] == [r["title_id"] for r in expected]
     assert [r["rank"] for r in got] == [r["rank"] for r in expected]
     for g, e in zip(got, expected):
@@ -38,27 +38,27 @@ def test_rankings_export_matches_rank_table(market_ws, tmp_path, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "json"])
-def test_signals_export_has_every_row(market_ws, tmp_path, fmt):
-    out = export(market_ws, "signals", fmt, tmp_path / f"s.{fmt}", period="life")
+def test_signals_export_has_every_row(published_market, tmp_path, fmt):
+    out = export(published_market, "signals", fmt, tmp_path / f"s.{fmt}", period="life")
     got = _read(out, fmt)
-    s = market_ws.table("signals")
-    assert len(got) == int(market_ws.engine.con.execute(s.filter(s.period == "life").count()))
+    s = published_market.table("signals")
+    assert len(got) == int(published_market.engine.con.execute(s.filter(s.period == "life").count()))
     assert set(got[0]) >= {"title_id", "period", "indicator", "value", "quality_flag"}
 
 
-def test_export_rejects_unknown_kind_and_format(market_ws, tmp_path):
+def test_export_rejects_unknown_kind_and_format(published_market, tmp_path):
     with pytest.raises(UserInputError):
-        export(market_ws, "titles", "csv", tmp_path / "x.csv")
+        export(published_market, "titles", "csv", tmp_path / "x.csv")
     with pytest.raises(UserInputError):
-        export(market_ws, "rankings", "xls", tmp_path / "x.xls")
+        export(published_market, "rankings", "xls", tmp_path / "x.xls")
 
 
-def test_csv_export_neutralises_formula_titles(market_ws, tmp_path):
-    rows = _read(export(market_ws, "rankings", "csv", tmp_path / "r.csv"), "csv")
+def test_csv_export_neutralises_formula_titles(published_market, tmp_path):
+    rows = _read(export(published_market, "rankings", "csv", tmp_path / "r.csv"), "csv")
     row = next(r for r in rows if r["title_id"] == FORMULA_TITLE_ID)
     assert row["name"] == "'" + FORMULA and row["name_en"] == "'" + FORMULA_EN
     assert not any(str(v).startswith(("=", "@", "+")) for r in rows for v in r.values())
-    parquet = _read(export(market_ws, "rankings", "parquet", tmp_path / "r.parquet"), "parquet")
+    parquet = _read(export(published_market, "rankings", "parquet", tmp_path / "r.parquet"), "parquet")
     assert next(r for r in parquet if r["title_id"] == FORMULA_TITLE_ID)["name"] == FORMULA  # typed formats: as is
 
 
@@ -69,37 +69,37 @@ def _disk_full(path):
     raise OSError(errno.ENOSPC, "No space left on device")
 
 
-def test_a_full_disk_is_a_clear_error_and_leaves_no_file(market_ws, tmp_path, monkeypatch, capsys):
+def test_a_full_disk_is_a_clear_error_and_leaves_no_file(published_market, tmp_path, monkeypatch, capsys):
     import dramascope.cli.commands  # noqa: F401
     from dramascope.cli.app import run_app
 
     monkeypatch.setattr("dramascope.publish.exports.pacsv.write_csv", lambda table, path: _disk_full(path))
     with pytest.raises(UserInputError, match=r"cannot write .*r\.csv: no space left on the device"):
-        export(market_ws, "rankings", "csv", tmp_path / "r.csv")
+        export(published_market, "rankings", "csv", tmp_path / "r.csv")
     assert list(tmp_path.iterdir()) == []
-    rc = run_app(["export", "rankings", "--workspace", str(market_ws.path), "--output", str(tmp_path / "r.csv")])
+    rc = run_app(["export", "rankings", "--workspace", str(published_market.path), "--output", str(tmp_path / "r.csv")])
     assert rc == 1 and "No space left on device" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_full_disk_while_writing_the_report_is_a_clear_error(market_ws, tmp_path, monkeypatch):
+def test_a_full_disk_while_writing_the_report_is_a_clear_error(published_market, tmp_path, monkeypatch):
     from dramascope.publish.report import write_report
 
     monkeypatch.setattr("pathlib.Path.write_text", lambda self, *a, **k: _disk_full(self))
     with pytest.raises(UserInputError, match="no space left on the device"):
-        write_report(market_ws, output=tmp_path / "r.html", lang="en")
+        write_report(published_market, output=tmp_path / "r.html", lang="en")
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_unwritable_folder_is_a_clear_error(market_ws, tmp_path):
+def test_an_unwritable_folder_is_a_clear_error(published_market, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(UserInputError, match="cannot write"):
-        export(market_ws, "rankings", "csv", blocker / "sub" / "r.csv")
+        export(published_market, "rankings", "csv", blocker / "sub" / "r.csv")
 
 
-def test_signals_too_big_for_excel_are_refused_up_front(market_ws, tmp_path, monkeypatch):
+def test_signals_too_big_for_excel_are_refused_up_front(published_market, tmp_path, monkeypatch):
     monkeypatch.setattr("dramascope.publish.exports.XLSX_MAX_ROWS", 10)
     with pytest.raises(UserInputError, match="do not fit an Excel sheet"):
-        export(market_ws, "signals", "xlsx", tmp_path / "s.xlsx")
+        export(published_market, "signals", "xlsx", tmp_path / "s.xlsx")
     assert not (tmp_path / "s.xlsx").exists()

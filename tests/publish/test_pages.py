@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from publish_market import SQLI, SQLI_TITLE_ID, XSS_TITLE_ID
+from tests.publish.publish_market import SQLI, SQLI_TITLE_ID, XSS_TITLE_ID
 
 from dramascope.errors import UserInputError
 from dramascope.index import explain_title, rank_table
@@ -14,11 +14,11 @@ from dramascope.publish.access import NotFound
 from dramascope.publish.params import CompareQuery, PeriodQuery, RankingQuery
 
 
-def test_rankings_page_matches_rank_table_in_order_scores_and_intervals(market_ws):
-    expected = [r for r in rank_table(market_ws) if r["rank"] is not None]
+def test_rankings_page_matches_rank_table_in_order_scores_and_intervals(published_market):
+    expected = [r for r in rank_table(published_market) if r["rank"] is not None]
     got = []
     for page_no in (1, 2, 3):
-        page = pages.rankings_page(market_ws, RankingQuery(page=page_no, page_size=25))
+        page = pages.rankings_page(published_market, RankingQuery(page=page_no, page_size=25))
         assert page.total == len(expected)
         assert page.pages == math.ceil(len(expected) / 25)
         got += page.rows
@@ -32,15 +32,15 @@ def test_rankings_page_matches_rank_table_in_order_scores_and_intervals(market_w
             assert value == pytest.approx(exp[dim]) if exp[dim] is not None else value is None
 
 
-def test_page_beyond_the_end_is_empty_not_an_error(market_ws):
-    page = pages.rankings_page(market_ws, RankingQuery(page=99, page_size=50))
+def test_page_beyond_the_end_is_empty_not_an_error(published_market):
+    page = pages.rankings_page(published_market, RankingQuery(page=99, page_size=50))
     assert page.rows == [] and page.total == 60
 
 
 @pytest.mark.parametrize("dimension", ["reputation", "innovation", "commercial"])
-def test_dimension_ranking_matches_rank_table(market_ws, dimension):
-    expected = [r for r in rank_table(market_ws, dimension=dimension) if r["rank"] is not None]
-    page = pages.rankings_page(market_ws, RankingQuery(dimension=dimension, page_size=200))
+def test_dimension_ranking_matches_rank_table(published_market, dimension):
+    expected = [r for r in rank_table(published_market, dimension=dimension) if r["rank"] is not None]
+    page = pages.rankings_page(published_market, RankingQuery(dimension=dimension, page_size=200))
     assert [r.title_id for r in page.rows] == [r["title_id"] for r in expected]
     assert [r.rank for r in page.rows] == [r["rank"] for r in expected]
     assert all(r.rank_low is None for r in page.rows)  # no Monte Carlo interval for a single dimension
@@ -48,31 +48,31 @@ def test_dimension_ranking_matches_rank_table(market_ws, dimension):
 
 @pytest.mark.parametrize("filters", [{"market": "overseas"}, {"platform": "reelshort"}, {"theme": "rebirth"},
                                      {"market": "domestic", "theme": "revenge"}])
-def test_filters_select_the_same_titles_as_rank_table_keeping_market_ranks(market_ws, filters):
-    expected = [r for r in rank_table(market_ws, **filters) if r["rank"] is not None]
-    page = pages.rankings_page(market_ws, RankingQuery(page_size=200, **filters))
+def test_filters_select_the_same_titles_as_rank_table_keeping_market_ranks(published_market, filters):
+    expected = [r for r in rank_table(published_market, **filters) if r["rank"] is not None]
+    page = pages.rankings_page(published_market, RankingQuery(page_size=200, **filters))
     assert page.total == len(expected) > 0
     assert [(r.title_id, r.rank) for r in page.rows] == [(r["title_id"], r["rank"]) for r in expected]
 
 
-def test_filter_by_market_by_hand(market_ws):
-    titles = market_ws.engine.to_pandas(market_ws.table("titles"))
+def test_filter_by_market_by_hand(published_market):
+    titles = published_market.engine.to_pandas(published_market.table("titles"))
     overseas = set(titles.loc[titles["market"] == "overseas", "title_id"])
-    page = pages.rankings_page(market_ws, RankingQuery(market="overseas", page_size=200))
+    page = pages.rankings_page(published_market, RankingQuery(market="overseas", page_size=200))
     assert {r.title_id for r in page.rows} == overseas  # every title is ranked in this market
 
 
 @pytest.mark.parametrize("bad", [{"dimension": "nope"}, {"theme": "nope"}, {"run_id": "nope"},
                                  {"period": "2026-01"}])
-def test_unknown_values_are_user_errors(market_ws, bad):
+def test_unknown_values_are_user_errors(published_market, bad):
     with pytest.raises(UserInputError):
-        pages.rankings_page(market_ws, RankingQuery(**bad))
+        pages.rankings_page(published_market, RankingQuery(**bad))
 
 
-def test_title_page_agrees_with_explain_title(market_ws):
-    tid = rank_table(market_ws, top=3)[2]["title_id"]
-    page = pages.title_page(market_ws, tid, PeriodQuery())
-    exp = explain_title(market_ws, tid)
+def test_title_page_agrees_with_explain_title(published_market):
+    tid = rank_table(published_market, top=3)[2]["title_id"]
+    page = pages.title_page(published_market, tid, PeriodQuery())
+    exp = explain_title(published_market, tid)
     assert page.score.rank == exp["rank"] and page.score.score == pytest.approx(exp["score"])
     assert (page.score.rank_low, page.score.rank_high) == (exp["rank_low"], exp["rank_high"])
     assert {c.indicator: c.contribution for c in page.contributions} == pytest.approx(
@@ -84,44 +84,44 @@ def test_title_page_agrees_with_explain_title(market_ws):
     assert page.quality.grade == exp["data_quality"]
 
 
-def test_profile_median_is_the_median_of_the_stored_dimension_scores(market_ws):
-    d = market_ws.engine.to_pandas(market_ws.table("index_dimension_scores"))
-    page = pages.title_page(market_ws, "T010", PeriodQuery())
+def test_profile_median_is_the_median_of_the_stored_dimension_scores(published_market):
+    d = published_market.engine.to_pandas(published_market.table("index_dimension_scores"))
+    page = pages.title_page(published_market, "T010", PeriodQuery())
     for p in page.profile:
         col = d.loc[d["dimension"] == p.dimension, "score"].dropna()
         if len(col):
             assert p.median == pytest.approx(col.median())
 
 
-def test_platform_totals_are_sums_of_metrics_by_hand(market_ws):
-    m = market_ws.engine.to_pandas(market_ws.table("metrics"))
+def test_platform_totals_are_sums_of_metrics_by_hand(published_market):
+    m = published_market.engine.to_pandas(published_market.table("metrics"))
     mine = m[m["title_id"] == "T007"].groupby("platform")["plays"].sum().to_dict()
-    page = pages.title_page(market_ws, "T007", PeriodQuery())
+    page = pages.title_page(published_market, "T007", PeriodQuery())
     assert {p.platform: p.plays for p in page.platforms} == mine
     assert [p.plays for p in page.platforms] == sorted(mine.values(), reverse=True)
 
 
-def test_hostile_title_ids_are_plain_strings(market_ws):
-    page = pages.title_page(market_ws, SQLI_TITLE_ID, PeriodQuery())
+def test_hostile_title_ids_are_plain_strings(published_market):
+    page = pages.title_page(published_market, SQLI_TITLE_ID, PeriodQuery())
     assert page.title["name"] == SQLI
-    assert market_ws.count("titles") == 60  # nothing was dropped
+    assert published_market.count("titles") == 60  # nothing was dropped
     with pytest.raises(NotFound):
-        pages.title_page(market_ws, "T001' OR '1'='1", PeriodQuery())
+        pages.title_page(published_market, "T001' OR '1'='1", PeriodQuery())
     with pytest.raises(UserInputError):
-        pages.title_page(market_ws, "../../etc/passwd", PeriodQuery())
+        pages.title_page(published_market, "../../etc/passwd", PeriodQuery())
 
 
-def test_top_comments_are_the_most_liked_comments(market_ws):
-    c = market_ws.engine.to_pandas(market_ws.table("comments"))
+def test_top_comments_are_the_most_liked_comments(published_market):
+    c = published_market.engine.to_pandas(published_market.table("comments"))
     mine = c[(c["title_id"] == XSS_TITLE_ID) & (c["kind"] == "comment")].sort_values(
         ["likes", "comment_id"], ascending=[False, True])
-    page = pages.title_page(market_ws, XSS_TITLE_ID, PeriodQuery())
+    page = pages.title_page(published_market, XSS_TITLE_ID, PeriodQuery())
     assert [x.comment_id for x in page.top_comments] == list(mine["comment_id"][:8])
 
 
-def test_quality_page_counts_by_hand(market_ws):
-    dq = market_ws.engine.to_pandas(market_ws.table("data_quality"))
-    page = pages.quality_page(market_ws)
+def test_quality_page_counts_by_hand(published_market):
+    dq = published_market.engine.to_pandas(published_market.table("data_quality"))
+    page = pages.quality_page(published_market)
     assert {g["grade"]: g["titles"] for g in page.grades} == {
         g: int((dq["grade"] == g).sum()) for g in "ABCD"}
     assert page.quarantine_total == 1 and page.quarantine[0].line == 7
@@ -129,11 +129,12 @@ def test_quality_page_counts_by_hand(market_ws):
     assert [s.suspicion for s in page.suspects] == sorted((s.suspicion for s in page.suspects), reverse=True)
 
 
-def test_themes_landscape_counts_and_means_by_hand(market_ws):
-    tt = market_ws.engine.to_pandas(market_ws.table("title_themes"))[["title_id", "theme"]].drop_duplicates()
-    s = market_ws.engine.to_pandas(market_ws.table("signals"))
+def test_themes_landscape_counts_and_means_by_hand(published_market):
+    tt = published_market.engine.to_pandas(published_market.table("title_themes"))[["title_id", "theme"]]
+    tt = tt.drop_duplicates()
+    s = published_market.engine.to_pandas(published_market.table("signals"))
     nov = s[(s["indicator"] == "theme_novelty") & (s["period"] == "life")].set_index("title_id")["value"]
-    page = pages.themes_page(market_ws, PeriodQuery())
+    page = pages.themes_page(published_market, PeriodQuery())
     got = {t.theme: t for t in page.themes}
     counts = tt.groupby("theme")["title_id"].nunique()
     assert {k: v.titles for k, v in got.items()} == counts.to_dict()
@@ -143,22 +144,22 @@ def test_themes_landscape_counts_and_means_by_hand(market_ws):
             assert got[theme].novelty == pytest.approx(vals.mean())
 
 
-def test_compare_page(market_ws):
-    page = pages.compare_page(market_ws, CompareQuery(ids="T005, T006,T005"))
+def test_compare_page(published_market):
+    page = pages.compare_page(published_market, CompareQuery(ids="T005, T006,T005"))
     assert page.ids == ["T005", "T006"]
     assert [t.title_id for t in page.titles] == ["T005", "T006"]
     assert all(len(t.profile) == 6 for t in page.titles)
     with pytest.raises(UserInputError, match="unknown title ids: nope"):
-        pages.compare_page(market_ws, CompareQuery(ids="T005,nope"))
+        pages.compare_page(published_market, CompareQuery(ids="T005,nope"))
     with pytest.raises(UserInputError, match="at most"):
-        pages.compare_page(market_ws, CompareQuery(ids=",".join(f"T{i:03d}" for i in range(2, 12))))
+        pages.compare_page(published_market, CompareQuery(ids=",".join(f"T{i:03d}" for i in range(2, 12))))
 
 
-def test_runs_and_methodology_come_from_the_stored_run(market_ws):
-    runs = pages.runs_page(market_ws).runs
-    stored = market_ws.engine.to_pandas(market_ws.table("index_runs"))
+def test_runs_and_methodology_come_from_the_stored_run(published_market):
+    runs = pages.runs_page(published_market).runs
+    stored = published_market.engine.to_pandas(published_market.table("index_runs"))
     assert [r.run_id for r in runs] == list(stored.sort_values("created_at", ascending=False)["run_id"])
-    meth = pages.methodology_page(market_ws, PeriodQuery())
+    meth = pages.methodology_page(published_market, PeriodQuery())
     assert meth.spec_hash == stored["spec_hash"].iloc[0]
     assert {d.code for d in meth.dimensions} == {"dissemination", "resonance", "reputation", "innovation", "social",
                                                    "commercial"}
@@ -166,20 +167,20 @@ def test_runs_and_methodology_come_from_the_stored_run(market_ws):
     assert any(step.get("step") == "input" for step in meth.steps)
 
 
-def test_overview(market_ws):
-    page = pages.overview_page(market_ws)
-    m = market_ws.engine.to_pandas(market_ws.table("metrics"))
+def test_overview(published_market):
+    page = pages.overview_page(published_market)
+    m = published_market.engine.to_pandas(published_market.table("metrics"))
     assert page.kpis.titles == 60 and page.kpis.plays == int(m["plays"].sum())
     assert page.kpis.platforms == m["platform"].nunique()
-    assert [r.title_id for r in page.top] == [r["title_id"] for r in rank_table(market_ws, top=10)]
+    assert [r.title_id for r in page.top] == [r["title_id"] for r in rank_table(published_market, top=10)]
 
 
-def test_emotion_curves_are_the_resonance_engines_reshaped(market_ws):
-    assert market_ws.has_table("comment_emotions")  # the publishing market is analysed with the shipped model
+def test_emotion_curves_are_the_resonance_engines_reshaped(published_market):
+    assert published_market.has_table("comment_emotions")  # the publishing market is analysed with the shipped model
     from dramascope.resonance import danmaku_curve, emotion_curve
 
-    curve = market_ws.engine.to_pandas(emotion_curve(market_ws, "T005"))
-    page = pages.title_page(market_ws, "T005", PeriodQuery())
+    curve = published_market.engine.to_pandas(emotion_curve(published_market, "T005"))
+    page = pages.title_page(published_market, "T005", PeriodQuery())
     assert [p.episode_no for p in page.emotion_curve] == curve["episode_no"].tolist()
     assert [p.intensity for p in page.emotion_curve] == pytest.approx(curve["intensity"].tolist())
     for p, (_, row) in zip(page.emotion_curve, curve.iterrows()):
@@ -188,10 +189,10 @@ def test_emotion_curves_are_the_resonance_engines_reshaped(market_ws):
     for r in page.reactions:  # title share = episode shares weighted by each episode's number of texts
         col = curve[f"reaction_{r.reaction}"].fillna(0)
         assert r.share == pytest.approx((col * curve["n"]).sum() / curve["n"].sum())
-    c = market_ws.engine.to_pandas(market_ws.table("comments"))
+    c = published_market.engine.to_pandas(published_market.table("comments"))
     d = c[(c["title_id"] == "T005") & (c["kind"] == "danmaku")]
     busiest = d.groupby("episode_no").size().sort_index().idxmax()
     assert page.danmaku_episode == busiest
-    bins = market_ws.engine.to_pandas(danmaku_curve(market_ws, "T005", int(busiest)))
+    bins = published_market.engine.to_pandas(danmaku_curve(published_market, "T005", int(busiest)))
     assert [p.second for p in page.danmaku_density] == bins["second"].astype(float).tolist()
     assert [p.second for p in page.danmaku_peaks] == bins.loc[bins["is_peak"] == 1, "second"].astype(float).tolist()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from publish_market import XSS, build_market
+from tests.publish.publish_market import XSS, build_market, market_spec
 
 from dramascope.errors import UserInputError
 from dramascope.publish.report import build_report_data, pdf_document, render_report_html, write_report
@@ -18,7 +18,7 @@ def monthly_ws(tmp_path_factory):
 
     ws = build_market(tmp_path_factory.mktemp("monthly") / "w", n_titles=40)
     for period in ("2026-01", "2026-02"):
-        run_index(ws, period=period)
+        run_index(ws, market_spec(ws), period=period)
     yield ws
     ws.close()
 
@@ -37,13 +37,13 @@ def test_movers_are_rank_changes_between_consecutive_months_by_hand(monthly_ws):
         assert (m.rank, m.previous_rank) == (int(now[m.title_id]), int(then[m.title_id]))
 
 
-def test_life_report_has_no_previous_period(market_ws):
-    data = build_report_data(market_ws, None, "zh")
+def test_life_report_has_no_previous_period(published_market):
+    data = build_report_data(published_market, None, "zh")
     assert data.run.period == "life" and data.previous_run is None and data.risers == []
 
 
-def test_html_report_sections_escaping_and_self_contained(market_ws):
-    data = build_report_data(market_ws, None, "zh")
+def test_html_report_sections_escaping_and_self_contained(published_market):
+    data = build_report_data(published_market, None, "zh")
     data.top[0].name = XSS  # wherever the hostile title ranks, the top list shows one
     data.per_dimension[0][1][0].name = XSS
     html = render_report_html(data, "zh", "svg")
@@ -55,19 +55,19 @@ def test_html_report_sections_escaping_and_self_contained(market_ws):
     assert not re.search(r'(src|href)="https?://', html)  # nothing fetched from elsewhere
 
 
-def test_write_report_rejects_bad_format_and_language(market_ws, tmp_path):
+def test_write_report_rejects_bad_format_and_language(published_market, tmp_path):
     with pytest.raises(UserInputError):
-        write_report(market_ws, fmt="docx", output=tmp_path / "r.docx")
+        write_report(published_market, fmt="docx", output=tmp_path / "r.docx")
     with pytest.raises(UserInputError):
-        write_report(market_ws, fmt="html", lang="fr", output=tmp_path / "r.html")
+        write_report(published_market, fmt="html", lang="fr", output=tmp_path / "r.html")
     with pytest.raises(UserInputError):
-        write_report(market_ws, period="2031-01", fmt="html", output=tmp_path / "r.html")
+        write_report(published_market, period="2031-01", fmt="html", output=tmp_path / "r.html")
 
 
 @pytest.mark.slow
-def test_pdf_report_pages_are_not_empty(market_ws, tmp_path):
+def test_pdf_report_pages_are_not_empty(published_market, tmp_path):
     """Every page of the PDF has laid-out text (WeasyPrint's page boxes), and the PDF text has CJK."""
-    html = render_report_html(build_report_data(market_ws, None, "zh"), "zh", "png")
+    html = render_report_html(build_report_data(published_market, None, "zh"), "zh", "png")
     document = pdf_document(html)  # what write_report(fmt="pdf") writes
     assert len(document.pages) >= 3
     out = tmp_path / "report.pdf"

@@ -88,7 +88,8 @@ def test_errors_name_the_line(tmp_path, raw, line, message):
 
 def test_skip_bad_writes_an_error_row_per_bad_line(tmp_path):
     src = tmp_path / "bad.jsonl"
-    src.write_bytes(b'{"text": "\xe5\xa5\xbd\xe7\x9c\x8b"}\nnot json\n{"other": 1}\n{"text": "\xff"}\n{"text": "lol"}\n')
+    src.write_bytes(b'{"text": "\xe5\xa5\xbd\xe7\x9c\x8b"}\nnot json\n{"other": 1}\n'
+                    b'{"text": "\xff"}\n{"text": "lol"}\n')
     out = io.BytesIO()
     rep = classify_file(src, out, skip_bad=True)
     rows = [json.loads(line) for line in out.getvalue().decode("utf-8").splitlines()]

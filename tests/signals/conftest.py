@@ -7,12 +7,6 @@ import pytest
 from tests.signals.data import load_fixture, market_fixture
 
 
-@pytest.fixture
-def market_ws(duckdb_workspace):
-    load_fixture(duckdb_workspace, market_fixture())
-    return duckdb_workspace
-
-
 @pytest.fixture(scope="session")
 def computed_market(tmp_path_factory):
     """The market fixture on DuckDB after compute_signals for every granularity (computed once per test run)."""

@@ -87,6 +87,12 @@ def test_half_life_matches_log_linear_fit():
     x = np.arange(len(plays) - peak)
     slope = np.polyfit(x, np.log(plays[peak:]), 1)[0]
     assert out.half_life.iloc[0] == pytest.approx(math.log(2) / -slope)
+    # The cap is a spec parameter: below the fitted half-life it censors, above it changes nothing.
+    fitted = math.log(2) / -slope
+    capped = con.execute(_half_life(con.create_table("daily2", daily), "life", cap_days=fitted / 2))
+    assert capped.half_life.iloc[0] == pytest.approx(fitted / 2) and bool(capped.censored.iloc[0])
+    roomy = con.execute(_half_life(con.create_table("daily3", daily), "life", cap_days=fitted * 2))
+    assert roomy.half_life.iloc[0] == pytest.approx(fitted) and not bool(roomy.censored.iloc[0])
 
 
 def test_half_life_peak_is_found_for_dates_far_from_the_epoch():

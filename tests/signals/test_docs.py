@@ -1,5 +1,5 @@
 """docs/indicators.md is generated from the declarations; every declared indicator is documented and
-every code the team agreed on is declared."""
+every code the index relies on is declared."""
 
 from pathlib import Path
 
@@ -8,7 +8,7 @@ from dramascope.signals.registry import all_indicators
 
 ROOT = Path(__file__).resolve().parents[2]
 
-AGREED = {
+REQUIRED = {
     "plays_valid", "plays_per_episode", "plays_per_minute", "engagement_rate", "share_rate", "velocity",
     "persistence_half_life", "platform_breadth", "overseas_share", "organic_reach", "fraud_suspicion",
     "theme_novelty", "semantic_novelty", "theme_saturation", "rating_shrunk", "comment_valence",
@@ -26,7 +26,7 @@ def test_agreed_codes_declared_once_with_complete_fields():
     inds = all_indicators()
     codes = [i.code for i in inds]
     assert len(codes) == len(set(codes))
-    assert AGREED <= set(codes)
+    assert REQUIRED <= set(codes)
     for i in inds:
         assert i.name_en and i.name_zh and i.unit and i.definition and i.reads, i.code
         assert i.direction in ("positive", "negative")

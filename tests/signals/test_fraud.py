@@ -170,3 +170,18 @@ def test_platform_norms_on_the_deterministic_sample(planted):
     s = m[m.title_id.isin(expect_sample) & (m.plays >= p.min_plays)]
     lr = np.log((s.likes + 0.5) / (s.plays + 0.5))
     assert stats.med_likes.iloc[0] == pytest.approx(float(np.median(lr)))
+
+
+def test_spec_fraud_parameters_reach_the_detectors(planted):
+    """The spec's thresholds decide valid plays: judging only days with more plays than any has flags nothing."""
+    from dramascope.signals import compute_signals
+    from dramascope.signals.fraud import FraudParams
+    from dramascope.signals.params import SignalParams
+
+    ws = planted
+    blind = SignalParams(fraud=FraudParams(min_plays=10**12, min_comments=10**9, min_danmaku=10**9))
+    compute_signals(ws, granularities=("life",), semantic=False, params=blind)
+    assert ws.count("fraud_flags") == 0
+    signals = {(r["title_id"], r["indicator"]): r["value"]
+               for r in ws.engine.to_arrow(ws.table("signals")).to_pylist()}
+    assert signals[("H01", "plays_valid")] == signals[("H01", "plays_total")]

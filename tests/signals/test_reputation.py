@@ -121,7 +121,7 @@ def test_shrunk_rating_lies_between_own_mean_and_prior(rows):
     out = _con().execute(rating_shrunk(_con().create_table("ratings_h", table, overwrite=True)))
     total = sum(v for _, v in rows)
     prior = sum(r * v for r, v in rows) / total if total else None
-    for (r, v), shrunk in zip(rows, out.sort_values("title_id", key=lambda s: s.str[1:].astype(int)).rating_shrunk,
+    for (r, _v), shrunk in zip(rows, out.sort_values("title_id", key=lambda s: s.str[1:].astype(int)).rating_shrunk,
                               strict=True):
         if prior is None:
             assert shrunk == pytest.approx(r)

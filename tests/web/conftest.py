@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "publish"))
-
-from publish_market import shared_market_path  # noqa: E402
-
 
 @pytest.fixture(scope="session")
-def market_ws(tmp_path_factory):
-    from dramascope.workspace import Workspace
-
-    path = shared_market_path(tmp_path_factory.getbasetemp())
-    ws = Workspace.open(path, create=False)
-    yield ws
-    ws.close()
-
-
-@pytest.fixture(scope="session")
-def app(market_ws):
+def app(published_market):
     from dramascope.web.app import create_app
 
-    return create_app(workspace=market_ws)
+    return create_app(workspace=published_market)
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +24,7 @@ def client(app):
 def demo_app(tmp_path_factory):
     """The demo workspace (projects, companies, bases; built once, shared with the browser tests) behind
     an app. Session-scoped and closed last: the browser tests serve this same app."""
-    from demo_site import shared_demo_path
+    from tests.web.demo_site import shared_demo_path
 
     from dramascope.web.app import create_app
 

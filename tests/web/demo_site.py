@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from tests.specs import default_spec_without_embeddings
+
 XSS = "<script>alert(1)</script>"
 XSS_COMPANY_ID = "c00004"  # a hengdian company, ranked: it shows on /companies and /bases/hengdian
 XSS_PROJECT_ID = "p00001"
@@ -35,7 +37,8 @@ def complete_demo_pipeline(path: Path) -> None:
         if not ws.has_table("index_runs"):
             from dramascope.index import run_index
 
-            run_index(ws, period="life")
+            spec = default_spec_without_embeddings(path) if not ws.count("semantic_novelty") else None
+            run_index(ws, spec, period="life")
 
 
 def _rename(ws, table: str, key: str, value: str, name: str) -> None:

@@ -7,7 +7,7 @@ from html import unescape
 from urllib.parse import quote
 
 import pytest
-from publish_market import SQLI, SQLI_TITLE_ID, XSS, XSS_TITLE_ID
+from tests.publish.publish_market import SQLI, SQLI_TITLE_ID, XSS, XSS_TITLE_ID
 
 PAGES = ["/", "/rankings", "/titles/T005", "/themes", "/methodology", "/quality", "/compare?ids=T005,T006", "/runs"]
 TWINS = {"/": "/api/overview", "/rankings": "/api/rankings", "/titles/T005": "/api/titles/T005",
@@ -110,10 +110,10 @@ def test_openapi_documents_every_api_route(client):
     assert client.get("/docs").status_code == 200
 
 
-def test_hostile_title_id_in_the_path(client, market_ws):
+def test_hostile_title_id_in_the_path(client, published_market):
     r = client.get("/api/titles/" + quote(SQLI_TITLE_ID, safe=""))
     assert r.status_code == 200 and r.json()["title"]["name"] == SQLI
-    assert market_ws.count("titles") == 60
+    assert published_market.count("titles") == 60
 
 
 def test_untrusted_text_is_escaped_on_every_page(client):

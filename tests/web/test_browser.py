@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from demo_site import XSS, XSS_COMPANY_ID, XSS_PROJECT_ID, complete_demo_pipeline  # noqa: F401
+from tests.web.demo_site import XSS, XSS_COMPANY_ID, XSS_PROJECT_ID, complete_demo_pipeline  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"

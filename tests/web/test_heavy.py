@@ -69,17 +69,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def live_server(market_ws):
+def live_server(published_market):
     """The app under uvicorn on a loopback port, with a small pool (1 worker, 1 waiting, 1 per client)."""
     import uvicorn
 
     from dramascope.web.app import create_app
 
-    settings = market_ws.settings
+    settings = published_market.settings
     old = (settings.analysis_workers, settings.analysis_queue, settings.analysis_per_client)
     settings.analysis_workers, settings.analysis_queue, settings.analysis_per_client = 1, 1, 1
     try:
-        app = create_app(workspace=market_ws)
+        app = create_app(workspace=published_market)
     finally:
         settings.analysis_workers, settings.analysis_queue, settings.analysis_per_client = old
     port = _free_port()

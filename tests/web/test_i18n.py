@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dramascope.web import i18n
+from dramascope import i18n
 
-TEMPLATES = Path(i18n.__file__).parent / "templates"
+TEMPLATES = Path(i18n.__file__).parent / "web" / "templates"
 
 
 def test_every_key_has_every_language_and_no_empty_text():

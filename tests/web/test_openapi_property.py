@@ -39,30 +39,30 @@ READ_ONLY_POSTS = ["/api/script/analyze"]  # analysis of posted text: public, wr
 @pytest.mark.slow
 @schema.include(method="POST").exclude(path=READ_ONLY_POSTS).parametrize()
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_write_endpoints_refuse_generated_requests_without_a_token(case, market_ws):
+def test_write_endpoints_refuse_generated_requests_without_a_token(case, published_market):
     """Without the token every generated write is refused with a 4xx, never executed, never a 500."""
-    runs, titles = market_ws.count("index_runs"), market_ws.count("titles")
+    runs, titles = published_market.count("index_runs"), published_market.count("titles")
     response = case.call()
     assert response.status_code in (400, 401, 403, 404, 405, 413, 415, 422), (case.path, response.status_code)
-    assert (market_ws.count("index_runs"), market_ws.count("titles")) == (runs, titles)
+    assert (published_market.count("index_runs"), published_market.count("titles")) == (runs, titles)
 
 
 @pytest.mark.slow
 @schema.include(method="POST", path=READ_ONLY_POSTS).parametrize()
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_read_only_posts_never_fail_and_write_nothing(case, market_ws):
+def test_read_only_posts_never_fail_and_write_nothing(case, published_market):
     """Generated script bodies are analysed (200) or refused (4xx), never a 500, and no table changes."""
-    before = market_ws.counts()
+    before = published_market.counts()
     response = case.call()
     assert response.status_code < 500, (case.path, case.body, response.text[:300])
     case.validate_response(response, checks=CHECKS)
-    assert market_ws.counts() == before
+    assert published_market.counts() == before
 
 
 @pytest.fixture(scope="module")
 def writable_app(tmp_path_factory):
     """A small market of its own: with the token, generated writes really run against it."""
-    from publish_market import build_market
+    from tests.publish.publish_market import build_market
 
     from dramascope.web.app import create_app
 

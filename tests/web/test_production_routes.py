@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from demo_site import XSS, XSS_PROJECT_ID
+from tests.web.demo_site import XSS, XSS_PROJECT_ID
 
 PAGES = ["/projects", "/projects?stage=filming", f"/projects/{XSS_PROJECT_ID}", "/forecast",
          "/forecast?title_id=t000020", "/forecast/backtest", "/script", "/companies", "/companies?base=linping",

@@ -3,7 +3,7 @@ it lives here because it needs the demo workspace with companies that the web te
 
 from __future__ import annotations
 
-from demo_site import XSS, XSS_COMPANY_ID
+from tests.web.demo_site import XSS, XSS_COMPANY_ID
 
 from dramascope.companies import base_report
 from dramascope.companies.membership import known_bases
@@ -33,13 +33,13 @@ def test_base_sections_list_each_base_its_best_companies_and_its_leads_and_lags(
             assert [d["dimension"] for d in s[key]] == by_hand
 
 
-def test_report_html_has_the_base_section_escaped_and_none_without_companies(demo_app, market_ws):
+def test_report_html_has_the_base_section_escaped_and_none_without_companies(demo_app, published_market):
     data = build_report_data(demo_app.state.workspace, lang="zh")
     assert XSS_COMPANY_ID in {c["company_id"] for s in data.bases for c in s["companies"]}
     html = render_report_html(data, "zh")
     section = html[html.index('<section id="bases">'):html.index('<section id="quality">')]
     assert "制作基地" in section and "hengdian" in section and "linping" in section
     assert XSS not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in section
-    plain = build_report_data(market_ws, lang="en")
+    plain = build_report_data(published_market, lang="en")
     assert plain.bases == []
     assert '<section id="bases">' not in render_report_html(plain, "en")

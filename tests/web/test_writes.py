@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from publish_market import XSS, build_market
+from tests.publish.publish_market import XSS, build_market
+from tests.specs import default_spec_without_embeddings
 
 CSV = "title_id,name,market,themes\nNEW1,{name},domestic,重生\n"
 
@@ -32,7 +33,12 @@ def test_index_run_needs_the_token(writable):
     assert client.post("/api/index/run", json={}, headers=auth(ws, "wrong")).status_code == 403
     assert client.get("/api/index/run").status_code == 405
     before = client.get("/api/overview").json()["run"]["run_id"]  # fills the app's cache
+    # This market has no synopsis embeddings: a preset naming semantic_novelty is refused, naming it.
     r = client.post("/api/index/run", json={"period": "life", "spec": "creator"}, headers=auth(ws))
+    assert r.status_code == 400 and "semantic_novelty" in r.text
+    ws.specs_dir.mkdir(parents=True, exist_ok=True)
+    spec = default_spec_without_embeddings(ws.specs_dir)
+    r = client.post("/api/index/run", json={"period": "life", "spec": spec.stem}, headers=auth(ws))
     assert r.status_code == 200, r.text
     new_id = r.json()["detail"]["run_id"]
     assert new_id != before

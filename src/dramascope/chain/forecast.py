@@ -20,6 +20,7 @@ from dramascope.chain import forecast_features as ff
 from dramascope.chain import forecast_model as fmod
 from dramascope.chain.forecast_targets import load_targets
 from dramascope.errors import UserInputError
+from dramascope.jsonsafe import json_safe
 
 DEFAULT_ALPHA = 0.2  # 80% prediction intervals
 ROI_QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
@@ -171,20 +172,12 @@ def _title_row(ws, title_id: str) -> dict:
     df = ws.engine.to_pandas(subjects.filter(subjects.subject_id == title_id))
     if df.empty:
         raise UserInputError(f"no title with id {title_id!r}", field="title_id")
-    return _clean(df.iloc[0].to_dict())
+    return _record(df.iloc[0].to_dict())
 
 
-def _clean(d: dict) -> dict:
-    out = {}
-    for k, v in d.items():
-        if isinstance(v, np.ndarray):
-            v = list(v)
-        elif v is not None and not isinstance(v, list | str | dt.date) and pd.isna(v):
-            v = None
-        if isinstance(v, pd.Timestamp):
-            v = v.date()
-        out[k] = v
-    return out
+def _record(d: dict) -> dict:
+    """A pandas row as plain values: timestamps as dates, missing values as None."""
+    return json_safe({k: v.date() if isinstance(v, pd.Timestamp) else v for k, v in d.items()})
 
 
 def forecast_title(ws, title_id: str, *, budget: float | None = None, alpha: float = DEFAULT_ALPHA) -> Forecast:
@@ -231,7 +224,7 @@ def read_features_file(path: Path) -> dict:
             df = pd.read_csv(path)
             if len(df) != 1:
                 raise UserInputError(f"expected exactly one row, found {len(df)}", file=str(path))
-            rec = _clean(df.iloc[0].to_dict())
+            rec = _record(df.iloc[0].to_dict())
         else:
             text = path.read_text(encoding="utf-8").strip()
             rec = json.loads(text.splitlines()[0] if path.suffix.lower() == ".jsonl" else text)

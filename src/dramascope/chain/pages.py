@@ -1,32 +1,21 @@
 """Page data for the dashboard and the API: plain JSON-safe dicts, one function per page.
 
-The web app (publish engineer) renders these; the same dicts are the JSON twins of the pages. Charts
+The web app renders these; the same dicts are the JSON twins of the pages. Charts
 are Vega-Lite specs (dicts) the page embeds. Text from scripts and projects is data: escape it in HTML.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
 from dramascope.chain.projects import STAGES
+from dramascope.jsonsafe import json_safe
 
 
 def _safe(obj: Any) -> Any:
-    """Dataclasses, dates and numpy scalars → plain JSON types (NaN → None)."""
-    import dataclasses
-
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        obj = dataclasses.asdict(obj)
-
-    def default(o):
-        if hasattr(o, "item"):
-            return o.item()
-        return str(o)
-
-    text = json.dumps(obj, default=default, ensure_ascii=False).replace("NaN", "null")
-    return json.loads(text)
+    """Plain JSON types, dates and other objects as their text (the pages print them as they are)."""
+    return json_safe(obj, default=str)
 
 
 def script_page_data(text: str, *, lang: str = "auto", episode_seconds: float | None = None, ws=None,
@@ -36,8 +25,13 @@ def script_page_data(text: str, *, lang: str = "auto", episode_seconds: float | 
     workspace's top titles."""
     from dramascope.chain.script_analysis import analyze_script
     from dramascope.chain.script_chart import script_chart_spec
+    from dramascope.chain.script_compare import compare_with_benchmark, compare_with_top_titles
 
-    analysis = analyze_script(text, lang=lang, episode_seconds=episode_seconds, workspace=ws, benchmark=benchmark)
+    analysis = analyze_script(text, lang=lang, episode_seconds=episode_seconds)
+    if benchmark is not None:
+        analysis.comparison = compare_with_benchmark(benchmark, analysis)
+    elif ws is not None:
+        analysis.comparison = compare_with_top_titles(ws, analysis)
     return {"analysis": _safe(analysis.to_dict()), "chart": script_chart_spec(analysis)}
 
 

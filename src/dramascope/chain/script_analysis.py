@@ -200,29 +200,18 @@ def analyze_parsed(parsed: ParsedScript, *, lang: str = "auto", episode_seconds:
 
 
 def analyze_script(text: str, *, lang: str = "auto", episode_seconds: float | None = None,
-                   classifier: Classifier | None | object = _DEFAULT, workspace=None,
-                   benchmark: dict | None = None) -> ScriptAnalysis:
+                   classifier: Classifier | None | object = _DEFAULT) -> ScriptAnalysis:
     """Analyse a script given as one text (plain, Markdown or Fountain-like; zh or en).
 
     ``classifier`` defaults to the resonance engine; pass None to skip emotions or any callable with
-    the ``classify_texts(texts, lang)`` contract. With ``workspace`` the result carries a comparison
-    with the arcs of the workspace's best-performing titles; ``benchmark`` (from
-    ``script_compare.top_title_scripts``) gives the same comparison without touching a workspace.
+    the ``classify_texts(texts, lang)`` contract. The comparison with a workspace's best-performing
+    titles is :func:`dramascope.chain.script_compare.compare_with_top_titles`.
     """
     if not text or not text.strip():
         raise UserInputError("the script is empty", field="text")
     if episode_seconds is not None and episode_seconds <= 0:
         raise UserInputError("episode_seconds must be positive", field="episode_seconds")
-    analysis = analyze_parsed(parse_script(text), lang=lang, episode_seconds=episode_seconds, classifier=classifier)
-    if benchmark is not None:
-        from dramascope.chain.script_compare import compare_with_benchmark
-
-        analysis.comparison = compare_with_benchmark(benchmark, analysis, classifier=classifier)
-    elif workspace is not None:
-        from dramascope.chain.script_compare import compare_with_top_titles
-
-        analysis.comparison = compare_with_top_titles(workspace, analysis, classifier=classifier)
-    return analysis
+    return analyze_parsed(parse_script(text), lang=lang, episode_seconds=episode_seconds, classifier=classifier)
 
 
 def parsed_from_episode_texts(rows: list[tuple[int, str]]) -> ParsedScript:

@@ -53,7 +53,7 @@ def script_chart_spec(analysis) -> dict[str, Any]:
             tooltip=["episode:O", "valence:Q", "intensity:Q"],
         ).properties(width=560, height=160, title="emotional arc 情感弧线"))
     top = charts[0] if len(charts) == 1 else alt.vconcat(*charts)
-    from dramascope.publish.charts import FONT_STACK
+    from dramascope.chart_render import FONT_STACK
 
     return top.configure(font=FONT_STACK, background="white").to_dict()
 
@@ -61,7 +61,7 @@ def script_chart_spec(analysis) -> dict[str, Any]:
 def save_script_chart(analysis, path: Path) -> Path:
     """Write the chart; the suffix (.png or .svg) picks the format."""
     from dramascope.errors import UserInputError
-    from dramascope.publish.charts import save
+    from dramascope.chart_render import save
 
     if path.suffix.lower() not in (".png", ".svg"):
         raise UserInputError("chart files must end in .png or .svg", file=str(path))

@@ -19,6 +19,9 @@ def analyze_command(
         "--granularity", "-g", help="Signal periods to compute: life, month, week, day (repeatable).")]
     = list(DEFAULT_GRANULARITIES),  # noqa: B006 - typer needs a list default
     wait: WaitOption = None,
+    spec: Annotated[str | None, typer.Option(
+        "--spec", help="Index spec whose method.signals parameters (fraud thresholds…) the signals use: a preset "
+                       "(default, regulator, investor, creator) or a YAML path. Default: default.")] = None,
 ) -> None:
     """Score new comments' emotions (and re-score those of an older model), tag themes, compute signals."""
     from dramascope.pipeline import analyze
@@ -38,7 +41,7 @@ def analyze_command(
                 tasks[stage] = bar.add_task(stage, total=total or None)
             bar.update(tasks[stage], completed=done, total=total or None)
 
-        summary = analyze(ws, granularities=tuple(granularity), progress=progress)
+        summary = analyze(ws, granularities=tuple(granularity), progress=progress, spec=spec)
     table = Table(title="analyze")
     for col in ("stage", "rows", "seconds", "detail"):
         table.add_column(col)

@@ -19,8 +19,8 @@ base_app = typer.Typer(help="Production bases and clusters: the base report.", n
 app.add_typer(companies_app, name="companies")
 app.add_typer(base_app, name="base")
 
-SpecOption = Annotated[Path | None, typer.Option("--spec", help="Company ranking spec YAML (default: the shipped "
-                                                  "companies/spec.yaml).")]
+SpecOption = Annotated[Path | None, typer.Option("--spec", help="Company ranking spec YAML (default: the "
+                                                  "companies section of the default index spec).")]
 PeriodOption = Annotated[str | None, typer.Option("--period", help="life (default), month, week, year or a label "
                                                   "with a stored index run (2026-03).")]
 

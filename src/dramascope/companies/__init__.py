@@ -3,7 +3,8 @@
 Public API: ``rank_companies`` (→ CompanyRanking with ``rows`` and ``meta()``), ``explain_company``,
 ``company_measures`` / ``base_measures`` / ``market_measures`` (every measure beside the market's),
 ``base_report``, and the page-data functions ``company_rankings_page`` and ``base_page`` (plain dicts).
-The method is declared in ``companies/spec.yaml`` (``load_company_spec``); see docs/companies.md.
+The shipped method is the ``companies`` section of the default index spec (``load_company_spec``);
+see docs/companies.md.
 """
 
 from dramascope.companies.api import base_measures, company_measures, market_measures

@@ -16,8 +16,8 @@ from __future__ import annotations
 import ibis
 import numpy as np
 
-from dramascope.companies.measures import clean
 from dramascope.errors import UserInputError
+from dramascope.jsonsafe import json_safe
 
 MIN_POINTS = 0.05  # dimension gaps smaller than this (index points) are not called strengths or weaknesses
 
@@ -82,7 +82,7 @@ def market_dimension_means(ws, ranking) -> dict[str, float | None]:
         return {}
     f = facts.filter(facts.in_run)
     df = ws.engine.to_pandas(f.aggregate(**{c: f[c].mean() for c in cols.values()}))
-    return {d: clean(df.iloc[0][c]) for d, c in cols.items()}
+    return {d: json_safe(df.iloc[0][c]) for d, c in cols.items()}
 
 
 def _title_names(ws, ids: list[str]) -> dict[str, str]:
@@ -123,9 +123,9 @@ def explain_company(ws, company_id: str, period: str | None = None, *, spec=None
         names = _title_names(ws, [str(t) for t in gv.title_ids[rows]])
         for r in rows:
             tid = str(gv.title_ids[r])
-            titles.append({"title_id": tid, "name": names.get(tid), "value": clean(gv.value[r]),
-                           "score": clean(gv.score[r]), "rank_low": clean(gv.rank_low[r]),
-                           "rank_median": clean(gv.rank_median[r]), "rank_high": clean(gv.rank_high[r]),
+            titles.append({"title_id": tid, "name": names.get(tid), "value": json_safe(gv.value[r]),
+                           "score": json_safe(gv.score[r]), "rank_low": json_safe(gv.rank_low[r]),
+                           "rank_median": json_safe(gv.rank_median[r]), "rank_high": json_safe(gv.rank_high[r]),
                            "contribution": float((gv.value[r] - sh.mu) / (n + sh.k))})
         titles.sort(key=lambda t: -t["contribution"])
         out["shrinkage_pull"] = float(s.score[i] - s.raw_mean[i])
@@ -151,7 +151,7 @@ def explain_company(ws, company_id: str, period: str | None = None, *, spec=None
     out["dimensions"] = {}
     for d in ranking.run.dimensions:
         sub = ranking.run.sub_index.get(d, False)
-        mine = clean(m.get(f"dim__{d}")) if m is not None else None
+        mine = json_safe(m.get(f"dim__{d}")) if m is not None else None
         out["dimensions"][d] = {
             "name_zh": dnames.get(d, (d, d))[0], "name_en": dnames.get(d, (d, d))[1], "sub_index": sub,
             "mean_score": mine, "market_mean_score": mk.get(d),

@@ -20,6 +20,7 @@ import pandas as pd
 from dramascope.companies import sampling
 from dramascope.companies.membership import MARKET, market_members
 from dramascope.companies.title_facts import RunContext, title_facts
+from dramascope.jsonsafe import json_safe
 
 # Measures in the order pages and CSVs show them.
 COUNT_MEASURES = ("titles_credited", "titles_released", "episodes_released", "minutes_released", "titles_active",
@@ -219,26 +220,13 @@ def facts_for(ws, ctx: RunContext, spec) -> ir.Table:
                        low_grades=tuple(spec.low_grades)).cache()
 
 
-def clean(v):
-    """A JSON-ready scalar (NaN → None, NumPy → Python)."""
-    if v is None:
-        return None
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        return None if np.isnan(v) else float(v)
-    if isinstance(v, (np.bool_,)):
-        return bool(v)
-    return v
-
-
 def measures_dict(row: pd.Series, dimensions: list[str]) -> dict:
     """One group's measures as a plain dict; dimension means under ``dimensions``."""
-    out = {m: clean(row.get(m)) for m in MEASURES}
+    out = {m: json_safe(row.get(m)) for m in MEASURES}
     for m in COUNT_MEASURES + ("theme_count", "graded_titles", "low_grade_titles"):
         if out[m] is not None:
             out[m] = int(out[m])
-    out["dimensions"] = {d: clean(row.get(f"dim__{d}")) for d in dimensions}
+    out["dimensions"] = {d: json_safe(row.get(f"dim__{d}")) for d in dimensions}
     return out
 
 

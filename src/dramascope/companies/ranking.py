@@ -190,7 +190,7 @@ def rank_companies(ws, period: str | None = None, *, spec: str | CompanySpec | N
 
 def ranking_rows(ws, ranking: CompanyRanking) -> list[dict]:
     """One JSON-ready row per company credited in the period, ranked first (by rank), then unranked."""
-    from dramascope.companies.measures import clean
+    from dramascope.jsonsafe import json_safe
 
     s, spec = ranking.scores, ranking.spec
     names = company_names(ws)
@@ -204,7 +204,7 @@ def ranking_rows(ws, ranking: CompanyRanking) -> list[dict]:
         i = pos.get(cid)
         m = ranking.measures.loc[cid] if cid in ranking.measures.index else pd.Series(dtype=float)
         flags = []
-        share = clean(m.get("low_grade_share"))
+        share = json_safe(m.get("low_grade_share"))
         if share is not None and share >= spec.flag_low_grade_share:
             flags.append("low_grade_record")
         n = int(s.n[i]) if i is not None else 0
@@ -214,19 +214,19 @@ def ranking_rows(ws, ranking: CompanyRanking) -> list[dict]:
             flags.append("single_title")
         row = {
             "company_id": cid, "name": info.get("name"), "name_en": info.get("name_en"), "base": info.get("base") or None,
-            "period": ranking.run.period, "score": clean(s.score[i]) if i is not None else None,
+            "period": ranking.run.period, "score": json_safe(s.score[i]) if i is not None else None,
             "rank": (int(s.rank[i]) if i is not None and not np.isnan(s.rank[i]) else None),
-            "rank_low": clean(s.rank_low[i]) if i is not None else None,
-            "rank_median": clean(s.rank_median[i]) if i is not None else None,
-            "rank_high": clean(s.rank_high[i]) if i is not None else None,
-            "titles_ranked": n, "raw_mean": clean(s.raw_mean[i]) if i is not None else None,
+            "rank_low": json_safe(s.rank_low[i]) if i is not None else None,
+            "rank_median": json_safe(s.rank_median[i]) if i is not None else None,
+            "rank_high": json_safe(s.rank_high[i]) if i is not None else None,
+            "titles_ranked": n, "raw_mean": json_safe(s.raw_mean[i]) if i is not None else None,
             "shrink_weight": (n / (n + s.shrink.k)) if n + s.shrink.k > 0 else None,
-            "posterior_sd": clean(s.posterior_sd[i]) if i is not None else None,
+            "posterior_sd": json_safe(s.posterior_sd[i]) if i is not None else None,
         }
         for key in ("titles_active", "titles_released", "hits", "hit_rate", "median_score", "median_score_low",
                     "median_score_high", "iqr_score", "theme_count", "innovation", "commercial_return",
                     "low_grade_share"):
-            v = clean(m.get(key)) if len(m) else None
+            v = json_safe(m.get(key)) if len(m) else None
             row[key] = int(v) if key in ("titles_active", "titles_released", "hits", "theme_count") and v is not None else v
         row["flags"] = ";".join(flags)
         rows.append(row)

@@ -110,7 +110,7 @@ class Catalog:
 
 
 def draw_companies(seed: int, n_titles: int) -> Companies:
-    """Producers, distributors and investors; a base membership for most (issue 8)."""
+    """Producers, distributors and investors; a base membership for most."""
     rng = stage_rng(seed, "companies")
     n = max(12, n_titles // 6)
     combos = [(a + b, f"{ae} {be}") for a, ae in vocab.COMPANY_PREFIXES for b, be in vocab.COMPANY_SUFFIXES]

@@ -2,7 +2,7 @@
 
 The hooks and peaks are latent structure that the danmaku follow (audiences react together at a slap,
 a reveal, a cliffhanger); they are written to truth_episodes.parquet so that the emotion-curve and
-cliffhanger-efficacy measures of issue 3 can be checked against what was planted.
+cliffhanger-efficacy measures of the resonance family can be checked against what was planted.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Projects through their stages, and a few episode scripts (Chinese and English).
 
 Projects: every released title with a project record is broadcasting or evaluated; a pipeline of
-unreleased projects sits in writing, filming or post (the chain stage of issue 7 forecasts them).
+unreleased projects sits in writing, filming or post (the chain forecasts them).
 Scripts are short but shaped like real ones: scene headings (场次 日/夜 内/外 地点; INT./EXT. … - DAY),
 speaker lines, action lines, and a hook at the end of episodes that have one. Only a handful are
 written, so composing them line by line is fine.

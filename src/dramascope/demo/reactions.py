@@ -5,7 +5,7 @@ The reactions are DESIGN.md's micro-drama layer (爽 甜 虐 燃 笑 泪目 气 
 paywall complaints, speechless disgust and neutral chatter. Which one a text carries depends on the
 title's latent quality (good titles: 爽/甜/泪目/yyds; bad ones: 尬/无语/弃剧), its themes (甜宠 → 甜,
 复仇 → 爽/气, 悬疑 → 惊), and where in the title it is posted (a cliffhanger's last seconds → 催更/惊;
-the paywall episode of a weak title → 付费/弃剧). The emotion engine (issue 3) is *not* told any of
+the paywall episode of a weak title → 付费/弃剧). The emotion engine is *not* told any of
 this; the truth file lets tests check that it recovers it.
 """
 

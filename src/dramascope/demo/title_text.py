@@ -1,6 +1,6 @@
 """Titles and synopses composed from trope templates, Chinese for domestic titles, English for overseas ones.
 
-Why templates keyed by theme: theme tagging (issue 4) must be able to recover a title's themes from its
+Why templates keyed by theme: theme tagging must be able to recover a title's themes from its
 synopsis, so every synopsis names its themes with the taxonomy's own words ({K}, {K2}); titles read like
 the market's (「离婚后她杀疯了」, "They Broke Me, Now They Beg") without naming any real title.
 Filling is vectorised: one pass per template, never one per title.

@@ -73,7 +73,7 @@ COMPANY_PREFIXES = (("星河", "Xinghe"), ("云上", "Yunshang"), ("麦芽", "Ma
 COMPANY_SUFFIXES = (("影业", "Pictures"), ("文化传媒", "Media"), ("影视", "Films"), ("短剧工作室", "Shorts Studio"),
                     ("互娱", "Entertainment"), ("文化", "Culture"))
 
-# Two production bases (issue 8 asks for them; the canonical companies table carries `base`).
+# Two production bases (the canonical companies table carries `base`).
 BASES = (
     {"code": "linping", "name": "临平微短剧基地", "name_en": "Linping Micro-Drama Base", "city": "杭州"},
     {"code": "hengdian", "name": "横店微短剧基地", "name_en": "Hengdian Micro-Drama Base", "city": "金华"},

@@ -15,6 +15,7 @@ import pandas as pd
 
 from dramascope.errors import UserInputError
 from dramascope.index.pipeline import IndicatorMatrix
+from dramascope.signals.params import SIGNAL_PARAMS_TABLE, SignalParams
 
 GRANULARITY_WORDS = ("month", "week", "year", "day")
 _LABEL = {
@@ -60,6 +61,46 @@ def resolve_period(ws, period: str | None) -> str:
         raise UserInputError(f"period {period!r} is not one of: life, month, week, year, day, YYYY, YYYY-MM, "
                              "YYYY-Www, YYYY-MM-DD", field="period")
     return period
+
+
+def require_indicators(ws, codes: list[str], spec_name: str) -> None:
+    """Fail naming every code of the spec that the last signal computation did not produce (a code it
+    produced without a value for some or all titles, such as a half-life for day periods or a
+    resonance indicator before any comment, is missing data, left to the coverage rule)."""
+    _require_signals(ws)
+    computed = _computed_codes(ws)
+    if computed is None:  # signals from before the computation recorded its codes: the rows tell
+        t = ws.table("signals")
+        computed = set(ws.engine.to_pandas(t.filter(t.indicator.isin(codes)).select("indicator").distinct())
+                       ["indicator"].astype(str))
+    absent = sorted(set(codes) - computed)
+    if absent:
+        raise UserInputError(f"spec {spec_name!r} names indicator(s) the signals table does not have: "
+                             f"{', '.join(absent)} (compute them: `dramascope analyze`, or drop them from the spec)",
+                             field="indicators")
+
+
+def _computed_codes(ws) -> set[str] | None:
+    """The codes the last signal computation produced (an indicator it produced may have no value for
+    any title: missing data, which the coverage rule handles), or None where it did not record them."""
+    if not ws.has_table(SIGNAL_PARAMS_TABLE) or "indicators" not in ws.table(SIGNAL_PARAMS_TABLE).columns:
+        return None
+    stored = ws.engine.to_pandas(ws.table(SIGNAL_PARAMS_TABLE).select("indicators"))
+    if not len(stored) or stored["indicators"].iloc[0] is None:
+        return None
+    return {c for c in str(stored["indicators"].iloc[0]).split(";") if c}
+
+
+def require_signal_params(ws, params: SignalParams, spec_name: str) -> None:
+    """Fail when the stored signals were computed with other method parameters than the spec's
+    ``method.signals`` (a workspace computed before the parameters were recorded is not checked)."""
+    if not ws.has_table(SIGNAL_PARAMS_TABLE):
+        return
+    stored = ws.engine.to_pandas(ws.table(SIGNAL_PARAMS_TABLE).select("params_hash"))
+    if len(stored) and str(stored["params_hash"].iloc[0]) != params.hash:
+        raise UserInputError(f"the signals were computed with other method parameters than spec {spec_name!r} "
+                             "declares (method.signals): recompute them with this spec "
+                             "(`dramascope analyze --spec SPEC`)", field="method.signals")
 
 
 def load_signal_rows(ws, period: str, codes: list[str]) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Generate ``docs/methodology.md`` from the shipped specs, so the published method and the code never drift.
+"""Generate ``docs/methodology.md`` from the shipped specs and the indicator registry, so the published method
+and the code never drift.
 
 Regenerate with ``python -m dramascope.index.methodology_doc > docs/methodology.md``; a test fails when the
 committed file differs from what this module renders.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from dramascope.index.runs import METHOD_VERSION
 from dramascope.index.spec import PRESETS, IndexSpec, load_spec
+from dramascope.signals.registry import all_indicators, indicators_by_code
 
 STEPS = [
     ("Coverage", "coverage.py",
@@ -76,6 +78,34 @@ def _method_table(spec: IndexSpec) -> list[str]:
     return ["| choice | value |", "|---|---|"] + [f"| {a} | {b} |" for a, b in rows]
 
 
+def _parameter_rows(values: dict, prefix: str = "") -> list[str]:
+    """One table row per leaf of a nested parameter mapping, in declaration order."""
+    rows = []
+    for key, value in values.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            rows += _parameter_rows(value, f"{name}.")
+        else:
+            shown = ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value) \
+                if isinstance(value, (list, tuple)) else value
+            rows.append(f"| `{name}` | {shown} |")
+    return rows
+
+
+def _signal_parameters(spec: IndexSpec) -> list[str]:
+    used_by: dict[str, list[str]] = {}
+    for ind in all_indicators():
+        for param in ind.parameters:
+            used_by.setdefault(param, []).append(f"`{ind.code}`")
+    lines = ["Applied when the signals are computed (`dramascope analyze --spec SPEC`); they decide which plays",
+             "are valid, where a half-life is capped and how far a small sample is shrunk. An index run refuses",
+             "signals computed with other values than its spec's.", "",
+             "| parameter | used by |", "|---|---|"]
+    lines += [f"| `{param}` | {', '.join(codes)} |" for param, codes in used_by.items()]
+    lines += ["", "| `method.signals.` | value |", "|---|---|"]
+    return lines + _parameter_rows(spec.method.signals.model_dump(mode="json"))
+
+
 def render_methodology() -> str:
     default = load_spec("default")
     spec = default.spec
@@ -103,17 +133,26 @@ def render_methodology() -> str:
     for d in spec.dimensions:
         share = "sub-index" if d.sub_index else f"yes ({d.weight / main_total:.0%})"
         lines.append(f"| `{d.code}` | {d.name_zh} | {d.name_en} | {d.weight} | {share} | {d.description_en} |")
+    declared = indicators_by_code()
     lines += ["", "## Indicators", "",
-              "| code | 名称 | name | dimension | direction | weight (share in dimension) | transform | normalisation | min coverage |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "Names, units and directions come from the indicator registry (definitions: `docs/indicators.md`).",
+              "",
+              "| code | 名称 | name | unit | dimension | direction | weight (share in dimension) | transform | "
+              "normalisation | min coverage |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for ind in spec.indicators:
         total = sum(i.weight for i in spec.indicators if i.parent == ind.parent)
         norm = ind.normalisation or spec.method.normalisation
         if norm == "goalposts":
             norm = f"goalposts [{ind.lo:g}, {ind.hi:g}]"
         cov = ind.min_coverage if ind.min_coverage is not None else spec.method.coverage.min_indicator_coverage
-        lines.append(f"| `{ind.code}` | {ind.name_zh} | {ind.name_en} | {ind.parent} | {ind.direction} | "
+        lines.append(f"| `{ind.code}` | {ind.name_zh} | {ind.name_en} | {declared[ind.code].unit} | {ind.parent} | "
+                     f"{ind.direction} | "
                      f"{ind.weight:g} ({ind.weight / total:.0%}) | {ind.transform or 'outlier rule'} | {norm} | {cov:g} |")
+    lines += ["", "## Signal parameters (default spec)", ""] + _signal_parameters(spec)
+    lines += ["", "## Company ranking (default spec, `companies`)", "",
+              f"Company spec hash `{spec.companies.hash[:16]}`; see `docs/companies.md`.", "",
+              "| field | value |", "|---|---|"] + _parameter_rows(spec.companies.model_dump(mode="json"))
     lines += ["", "## Audience presets", "",
               "Presets extend the default spec and change only the dimension weights listed.", "",
               "| preset | audience | " + " | ".join(d.code for d in spec.dimensions) + " | hash |",

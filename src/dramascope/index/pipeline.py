@@ -106,8 +106,10 @@ def treat(matrix: IndicatorMatrix, spec: IndexSpec, *, imputation: str = "spec")
     method = spec.method
     imputation = method.imputation if imputation == "spec" else imputation
     log: list[dict] = []
-    spec_codes = [c for c in spec.indicator_codes if c in matrix.codes]
     missing_codes = [c for c in spec.indicator_codes if c not in matrix.codes]
+    if missing_codes:
+        raise ValueError(f"the data has no column for the spec's indicator(s) {', '.join(missing_codes)}")
+    spec_codes = list(spec.indicator_codes)
     cols = [matrix.codes.index(c) for c in spec_codes]
     values = matrix.values[:, cols].astype(float)
     inds = [spec.indicator(c) for c in spec_codes]
@@ -117,7 +119,6 @@ def treat(matrix: IndicatorMatrix, spec: IndexSpec, *, imputation: str = "spec")
                            for i in inds])
     coverage = cov.coverage_filter(values, thresholds, method.coverage.min_title_coverage)
     entry = coverage.log(spec_codes)
-    entry["indicators_absent_from_data"] = missing_codes
     keep_cols = coverage.keep_indicators
     codes = [c for c, keep in zip(spec_codes, keep_cols) if keep]
     inds = [i for i, keep in zip(inds, keep_cols) if keep]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
 from dramascope.errors import UserInputError
@@ -14,6 +13,7 @@ from dramascope.index import loaders
 from dramascope.index.runs import load_run_meta
 from dramascope.index.spec import spec_from_yaml_text
 from dramascope.index.ties import rank_label, tied_ranks
+from dramascope.jsonsafe import json_safe
 from dramascope.schema import MARKET_VALUES, MARKETS
 
 MISSING_DIMENSIONS = "missing_dimensions="
@@ -53,21 +53,9 @@ def latest_run_id(ws, period: str | None = None) -> str:
     return str(pick.sort_values(["created_at", "run_id"]).iloc[-1]["run_id"])
 
 
-def _clean(v):
-    if v is None:
-        return None
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if isinstance(v, (np.floating,)):
-        return None if np.isnan(v) else float(v)
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    return v
-
-
 def _rank(v) -> int | None:
     """A rank is a whole number; pandas holds ranks as floats once some title is unranked (NaN)."""
-    v = _clean(v)
+    v = json_safe(v)
     return None if v is None else int(v)
 
 
@@ -194,24 +182,24 @@ def rank_table(ws, period: str | None = None, dimension: str | None = None, top:
         rec = {"title_id": row["title_id"], "name": names.get(row["title_id"]), "period": row["period"],
                "run_id": run_id}
         if dimension is None:
-            rec.update(score=_clean(row["score"]), rank=_rank(row["rank"]), rank_low=_clean(row["rank_low"]),
-                       rank_high=_clean(row["rank_high"]), rank_median=_clean(row["rank_median"]))
+            rec.update(score=json_safe(row["score"]), rank=_rank(row["rank"]), rank_low=json_safe(row["rank_low"]),
+                       rank_high=json_safe(row["rank_high"]), rank_median=json_safe(row["rank_median"]))
             ties = tied_index
         else:
-            rec.update(score=_clean(row["_dscore"]), rank=_rank(row["_drank"]), rank_low=None, rank_high=None,
-                       rank_median=None, index_score=_clean(row["score"]), index_rank=_rank(row["rank"]),
-                       index_rank_low=_clean(row["rank_low"]), index_rank_high=_clean(row["rank_high"]))
+            rec.update(score=json_safe(row["_dscore"]), rank=_rank(row["_drank"]), rank_low=None, rank_high=None,
+                       rank_median=None, index_score=json_safe(row["score"]), index_rank=_rank(row["rank"]),
+                       index_rank_low=json_safe(row["rank_low"]), index_rank_high=json_safe(row["rank_high"]))
             ties = tied_dim[dimension]
         rec["tied"] = rec["rank"] is not None and int(rec["rank"]) in ties
         rec["rank_label"] = rank_label(rec["rank"], rec["tied"])
-        rec["data_quality"] = _clean(row["data_quality"])
+        rec["data_quality"] = json_safe(row["data_quality"])
         rec["flags"] = row["flags"] or ""
         rec["missing_dimensions"] = missing_dimensions(rec["flags"])
         rec["needs_zh"] = "；".join(f"{c}：{feeds[c][0]}" for c in rec["missing_dimensions"] if c in feeds)
         rec["needs_en"] = "; ".join(f"{c}: {feeds[c][1]}" for c in rec["missing_dimensions"] if c in feeds)
         rec["grade_advice_zh"], rec["grade_advice_en"] = advice.get(row["title_id"], ("", ""))
         for code in dim_codes:
-            rec[code] = _clean(wide.at[row["title_id"], code]) if row["title_id"] in wide.index else None
+            rec[code] = json_safe(wide.at[row["title_id"], code]) if row["title_id"] in wide.index else None
         out.append(rec)
     return out
 
@@ -242,7 +230,7 @@ def explain_title(ws, title_id: str, period: str | None = None, run_id: str | No
                              field="title_id")
     me = mine.iloc[0]
     ranked = scores.dropna(subset=["rank"]).sort_values(["rank", "title_id"]).reset_index(drop=True)
-    tied = _clean(me["rank"]) is not None and int(me["rank"]) in tied_ranks(scores["rank"])
+    tied = json_safe(me["rank"]) is not None and int(me["rank"]) in tied_ranks(scores["rank"])
     c = ws.table("index_contributions")
     contrib = ws.engine.to_pandas(c.filter(c.run_id == run_id).filter(
         c.title_id.isin([title_id] + _peer_ids(ranked, me))))
@@ -254,14 +242,14 @@ def explain_title(ws, title_id: str, period: str | None = None, run_id: str | No
     result = {
         "title_id": title_id, "name": _names(ws, [title_id]).get(title_id), "run_id": run_id,
         "period": meta["period"], "spec": meta["spec_name"], "aggregation": meta["aggregation"],
-        "score": _clean(me["score"]), "rank": _clean(me["rank"]), "rank_label": rank_label(_clean(me["rank"]), tied),
-        "missing_dimensions": missing_dimensions(me["flags"]), "rank_low": _clean(me["rank_low"]),
-        "rank_median": _clean(me["rank_median"]), "rank_high": _clean(me["rank_high"]),
-        "n_ranked": int(len(ranked)), "data_quality": _clean(me["data_quality"]), "flags": me["flags"] or "",
-        "contributions": {k: _clean(v) for k, v in mine_c["contribution"].items()},
-        "dimensions": {r["dimension"]: {"score": _clean(r["score"]), "rank": _clean(r["rank"]),
+        "score": json_safe(me["score"]), "rank": json_safe(me["rank"]), "rank_label": rank_label(json_safe(me["rank"]), tied),
+        "missing_dimensions": missing_dimensions(me["flags"]), "rank_low": json_safe(me["rank_low"]),
+        "rank_median": json_safe(me["rank_median"]), "rank_high": json_safe(me["rank_high"]),
+        "n_ranked": int(len(ranked)), "data_quality": json_safe(me["data_quality"]), "flags": me["flags"] or "",
+        "contributions": {k: json_safe(v) for k, v in mine_c["contribution"].items()},
+        "dimensions": {r["dimension"]: {"score": json_safe(r["score"]), "rank": json_safe(r["rank"]),
                                         "sub_index": bool(r["sub_index"]),
-                                        "contribution": _clean(mine_c.loc[mine_c["dimension"] == r["dimension"],
+                                        "contribution": json_safe(mine_c.loc[mine_c["dimension"] == r["dimension"],
                                                                           "contribution"].sum())}
                        for r in dims.to_dict("records")},
     }
@@ -285,11 +273,11 @@ def explain_title(ws, title_id: str, period: str | None = None, run_id: str | No
     rows = []
     for code, r in mine_c.iterrows():
         rows.append({"indicator": code, "name_zh": names[code][0], "name_en": names[code][1],
-                     "dimension": r["dimension"], "value_raw": _clean(r["value_raw"]),
-                     "value_normalised": _clean(r["value_normalised"]), "weight": _clean(r["weight"]),
-                     "imputed": bool(r["imputed"]), "contribution": _clean(r["contribution"]),
-                     "vs_median": _clean(peers["median"][2][code]) if peers["median"] else None,
-                     "vs_above": _clean(peers["above"][2][code]) if peers["above"] else None})
+                     "dimension": r["dimension"], "value_raw": json_safe(r["value_raw"]),
+                     "value_normalised": json_safe(r["value_normalised"]), "weight": json_safe(r["weight"]),
+                     "imputed": bool(r["imputed"]), "contribution": json_safe(r["contribution"]),
+                     "vs_median": json_safe(peers["median"][2][code]) if peers["median"] else None,
+                     "vs_above": json_safe(peers["above"][2][code]) if peers["above"] else None})
     result["indicators"] = rows
     for label in ("median", "above"):
         key = "median_title" if label == "median" else "title_above"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -151,6 +151,8 @@ def compute_run(ws, loaded: LoadedSpec, period: str, progress=None, *, run_id: s
     """Everything ``run_index`` does except storing."""
     spec = loaded.spec
     period = loaders.resolve_period(ws, period)
+    loaders.require_indicators(ws, spec.indicator_codes, spec.name)
+    loaders.require_signal_params(ws, spec.method.signals, spec.name)
     _say(progress, f"reading signals for period {period}")
     rows = loaders.load_signal_rows(ws, period, spec.indicator_codes)
     if rows.empty:
@@ -177,7 +179,7 @@ def compute_run(ws, loaded: LoadedSpec, period: str, progress=None, *, run_id: s
     low = tables["index_scores"].to_pandas()["data_quality"].isin(LOW_GRADES).sum()
     log.append({"step": "data_quality", "titles_graded_C_or_D_flagged": int(low),
                 "policy": "flagged in every output, never dropped"})
-    created = datetime.now(timezone.utc).isoformat(timespec="microseconds")  # runs within one second must still order
+    created = datetime.now(UTC).isoformat(timespec="microseconds")  # runs within one second must still order
     n_ranked = int(np.sum(~np.isnan(result.rank)))
     tables["index_runs"] = pa.Table.from_pydict({
         "run_id": [run_id], "period": [period], "spec_name": [spec.name], "spec_yaml": [loaded.yaml_text],

@@ -11,8 +11,8 @@ weights and method choices; the shipped audience presets (regulator, investor, c
 
 from __future__ import annotations
 
-import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -22,6 +22,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dramascope.errors import UserInputError
+from dramascope.index.company_spec import CompanySpec
+from dramascope.index.hashing import canonical_hash, canonical_json
+from dramascope.signals.params import SignalParams
+from dramascope.signals.registry import indicators_by_code
 
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
 PRESETS = ("default", "regulator", "investor", "creator")
@@ -53,7 +57,11 @@ class DimensionSpec(_Strict):
 
 
 class IndicatorSpec(_Strict):
-    """One indicator: where it sits, which way is better, and how it is scaled before aggregation."""
+    """One indicator: where it sits, which way is better, and how it is scaled before aggregation.
+
+    Names and direction come from the indicator registry (:mod:`dramascope.signals.registry`): a spec file
+    may omit them, and :func:`load_spec` refuses one that states them differently.
+    """
 
     code: str = Field(pattern=CODE_PATTERN)
     name_zh: str = Field(min_length=1)
@@ -68,7 +76,7 @@ class IndicatorSpec(_Strict):
     min_coverage: float | None = Field(default=None, ge=0, le=1)
 
     @model_validator(mode="after")
-    def _goalposts_complete(self) -> "IndicatorSpec":
+    def _goalposts_complete(self) -> IndicatorSpec:
         if self.normalisation == "goalposts":
             if self.lo is None or self.hi is None:
                 raise ValueError("goalposts normalisation needs both lo and hi")
@@ -120,16 +128,7 @@ class MethodSpec(_Strict):
     geometric_floor: float = Field(default=1.0, gt=0, le=50)
     monte_carlo: MonteCarloSpec = MonteCarloSpec()
     seed: int = 20260101
-
-
-def canonical_json(spec: BaseModel) -> str:
-    """Every field with defaults filled in, keys sorted: equivalent YAML files hash the same."""
-    return json.dumps(spec.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def canonical_hash(spec: BaseModel) -> str:
-    """SHA-256 of :func:`canonical_json`: the method identity stored with every run."""
-    return hashlib.sha256(canonical_json(spec).encode("utf-8")).hexdigest()
+    signals: SignalParams = SignalParams()  # applied when the signals are computed (fraud, half-life, priors)
 
 
 class IndexSpec(_Strict):
@@ -140,6 +139,7 @@ class IndexSpec(_Strict):
     method: MethodSpec = MethodSpec()
     dimensions: list[DimensionSpec] = Field(min_length=1)
     indicators: list[IndicatorSpec] = Field(min_length=1)
+    companies: CompanySpec = CompanySpec(name="companies_default")  # the company ranking method
 
     # -- helpers ---------------------------------------------------------------------------------
     def dimension(self, code: str) -> DimensionSpec:
@@ -248,16 +248,21 @@ def _merge_preset(base: dict, base_lines: dict, preset: dict, preset_lines: dict
             for field, value in fields.items():
                 merged[section][pos][field] = value
                 lines[(section, pos, field)] = preset_lines.get(where + (field,), preset_lines.get(where))
-    method = overrides.get("method") or {}
-    for field, value in method.items():
-        if isinstance(value, dict) and isinstance(merged.setdefault("method", {}).get(field), dict):
-            merged["method"][field] = {**merged["method"][field], **value}
-            for sub in value:
-                lines[("method", field, sub)] = preset_lines.get(("overrides", "method", field, sub))
-        else:
-            merged.setdefault("method", {})[field] = value
-            lines[("method", field)] = preset_lines.get(("overrides", "method", field))
+    _merge_mapping(merged.setdefault("method", {}), overrides.get("method") or {}, ("method",), lines,
+                   preset_lines)
     return merged, lines
+
+
+def _merge_mapping(base: dict, override: dict, path: tuple, lines: dict, preset_lines: dict) -> None:
+    """Override ``base`` in place, field by field at every depth (``method.signals.fraud.min_plays`` alone
+    keeps the base's other fraud thresholds); each overridden line points into the preset."""
+    for field, value in override.items():
+        where = path + (field,)
+        if isinstance(value, dict) and isinstance(base.get(field), dict):
+            _merge_mapping(base[field], value, where, lines, preset_lines)
+        else:
+            base[field] = value
+            lines[where] = preset_lines.get(("overrides",) + where)
 
 
 def _resolve_source(name_or_path: str | Path | None) -> tuple[str, str, Path | None]:
@@ -319,13 +324,48 @@ def _semantic_checks(spec: IndexSpec) -> list[tuple[tuple, str]]:
     return problems
 
 
-def load_spec(name_or_path: str | Path | None = None) -> LoadedSpec:
+REGISTRY_FIELDS = ("name_zh", "name_en", "direction")
+
+
+def _take_from_registry(data: dict, lines: dict[tuple, int], source: str, registry: Mapping[str, Any]) -> dict:
+    """Fill each indicator's names and direction from the registry; an unknown code, or a stated name or
+    direction that differs from the registry's, is an error naming the file, line and field."""
+    items = data.get("indicators")
+    if not isinstance(items, list):
+        return data
+    filled = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("code"), str):
+            filled.append(item)
+            continue
+        code = item["code"]
+        declared = registry.get(code)
+        if declared is None:
+            raise UserInputError(f"unknown indicator {code!r}: no family declares it (see docs/indicators.md)",
+                                 file=source, line=_line_for(lines, ("indicators", i, "code")),
+                                 field=f"indicators.{i}.code")
+        item = dict(item)
+        for field in REGISTRY_FIELDS:
+            want = getattr(declared, field)
+            if field in item and item[field] != want:
+                raise UserInputError(f"{field} of {code!r} is {item[field]!r} but the registry declares {want!r}: "
+                                     f"omit it or use the registry's", file=source,
+                                     line=_line_for(lines, ("indicators", i, field)), field=f"indicators.{i}.{field}")
+            item[field] = want
+        filled.append(item)
+    return {**data, "indicators": filled}
+
+
+def load_spec(name_or_path: str | Path | None = None, *, registry: Mapping[str, Any] | None = None) -> LoadedSpec:
     """Load and validate a spec: a preset name (default, regulator, investor, creator) or a YAML path.
 
-    Raises :class:`UserInputError` naming the file, the line and the field of the first problem.
+    Indicator names and directions are taken by code from ``registry`` (code → declaration with ``name_zh``,
+    ``name_en`` and ``direction``; default: every declared indicator). Raises :class:`UserInputError`
+    naming the file, the line and the field of the first problem.
     """
     data, lines, source = _raw_with_lines(name_or_path)
     data = {k: v for k, v in data.items() if k != "extends"}
+    data = _take_from_registry(data, lines, source, indicators_by_code() if registry is None else registry)
     try:
         spec = IndexSpec.model_validate(data)
     except ValidationError as exc:

@@ -8,13 +8,13 @@ Derived tables (signals, index runs, emotions) may not exist yet in a young work
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
 import ibis.expr.types as ir
 
 from dramascope.errors import DramaScopeError, UserInputError
+from dramascope.jsonsafe import json_safe
 from dramascope.workspace import Workspace
 
 
@@ -43,28 +43,12 @@ def has_columns(ws: Workspace, name: str, *columns: str) -> bool:
 
 def rows(ws: Workspace, expr: ir.Table) -> list[dict[str, Any]]:
     """Materialise a (small, already limited) expression as plain Python records with JSON-safe floats."""
-    return [clean_record(r) for r in ws.engine.to_arrow(expr).to_pylist()]
+    return [json_safe(r) for r in ws.engine.to_arrow(expr).to_pylist()]
 
 
 def scalar(ws: Workspace, expr: ir.Scalar) -> Any:
     value = ws.engine.con.execute(expr)
-    return clean_value(value)
-
-
-def clean_value(value: Any) -> Any:
-    """NaN and infinities are not JSON: show them as missing."""
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if hasattr(value, "item") and not isinstance(value, (list, dict, str, bytes)):
-        try:
-            return clean_value(value.item())
-        except (ValueError, AttributeError):
-            return value
-    return value
-
-
-def clean_record(record: dict[str, Any]) -> dict[str, Any]:
-    return {k: clean_value(v) for k, v in record.items()}
+    return json_safe(value)
 
 
 def title_names(ws: Workspace, ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -8,16 +8,14 @@ cannot inject anything.
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import altair as alt
 
-from dramascope.web.i18n import Lang, translate
+from dramascope.chart_render import FONT_STACK
+from dramascope.chart_render import fixed_width, render, save  # noqa: F401  (charts.render/save for callers)
+from dramascope.i18n import Lang, translate
 
-FONT_STACK = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
-_FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto", "/usr/share/fonts/noto-cjk")
 PALETTE = ["#c0392b", "#2471a3", "#229954", "#b9770e", "#7d3c98", "#17a589", "#566573", "#d35400"]
 
 Spec = dict[str, Any]
@@ -170,44 +168,3 @@ def trend_chart(points: list[dict], lang: Lang, *, y_title: str, width: int | st
         tooltip=["series:N", "period:O", alt.Tooltip("value:Q", format=".3f")],
     )
     return _config(chart, width=width, height=240)
-
-
-# -- static rendering ------------------------------------------------------------------------------
-@functools.cache
-def _register_fonts() -> None:
-    """vl-convert draws text itself: point it at the system CJK fonts once per process."""
-    import vl_convert as vlc
-
-    for folder in _FONT_DIRS:
-        if Path(folder).is_dir():
-            vlc.register_font_directory(folder)
-
-
-def fixed_width(spec: Spec, width: int = 640) -> Spec:
-    """'container' width means nothing off-screen: give static renderings a fixed width."""
-    out = dict(spec)
-    if out.get("width") == "container":
-        out["width"] = width
-    return out
-
-
-def render(spec: Spec, fmt: Literal["svg", "png"], *, scale: float = 2.0, width: int = 640) -> bytes:
-    """Render a Vega-Lite spec to SVG (bytes, UTF-8) or PNG with vl-convert (no browser, no network)."""
-    import vl_convert as vlc
-
-    _register_fonts()
-    spec = fixed_width(spec, width)
-    if fmt == "svg":
-        return vlc.vegalite_to_svg(spec).encode("utf-8")
-    if fmt == "png":
-        return vlc.vegalite_to_png(spec, scale=scale)
-    raise ValueError(f"unknown chart format {fmt!r}: use svg or png")
-
-
-def save(spec: Spec, path: Path) -> Path:
-    """Write a chart to ``path``; the suffix (.svg or .png) picks the format."""
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in ("svg", "png"):
-        raise ValueError(f"{path}: chart files must end in .svg or .png")
-    path.write_bytes(render(spec, fmt))  # type: ignore[arg-type]
-    return path

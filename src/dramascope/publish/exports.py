@@ -20,8 +20,9 @@ import pyarrow.parquet as pq
 
 from dramascope.csv_safety import neutralise_table
 from dramascope.errors import UserInputError
+from dramascope.jsonsafe import json_safe
 from dramascope.publish import index_data as idx
-from dramascope.publish.access import clean_value, has
+from dramascope.publish.access import has
 from dramascope.publish.output_files import atomic_output, resolve_output
 from dramascope.workspace import Workspace
 
@@ -86,7 +87,7 @@ def _write(table: pa.Table, fmt: str, output: Path, headers: list[str] | None) -
             for batch in table.to_batches(max_chunksize=10_000):
                 for record in batch.to_pylist():
                     fh.write(("" if first else ",\n") + json.dumps(
-                        {k: clean_value(v) for k, v in record.items()}, ensure_ascii=False, default=str))
+                        json_safe(record), ensure_ascii=False, default=str))
                     first = False
             fh.write("]\n")
 
@@ -120,7 +121,7 @@ def write_xlsx(table: pa.Table, output: Path, headers: list[str], sheet: str = "
 
 
 def _xlsx_cell(ws, row: int, col: int, value) -> None:
-    value = clean_value(value)
+    value = json_safe(value)
     if value is None:
         return
     if isinstance(value, bool):
@@ -148,8 +149,10 @@ def headers_for(ws: Workspace, table: pa.Table, what: str, lang: str = "zh", *, 
 def _csv_safe(table: pa.Table) -> pa.Table:
     """CSV has no lists: join list columns with ';' (the separator ingest accepts back). Titles and names
     are untrusted: cells a spreadsheet would run as formulas are neutralised."""
+    import pyarrow.compute as pc
+
     cols = []
-    for name, col in zip(table.column_names, table.columns):
+    for col in table.columns:
         if pa.types.is_list(col.type) or pa.types.is_large_list(col.type):
             col = pc.binary_join(pc.cast(col, pa.list_(pa.string())), ";")
         cols.append(col)

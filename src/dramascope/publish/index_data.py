@@ -19,7 +19,8 @@ import ibis.expr.types as ir
 from dramascope.errors import UserInputError
 from dramascope.index.queries import missing_dimensions
 from dramascope.index.ties import rank_label_expr, tied_expr
-from dramascope.publish.access import clean_value, has, has_columns, rows
+from dramascope.jsonsafe import json_safe
+from dramascope.publish.access import has, has_columns, rows
 from dramascope.publish.cache import PublishCache, memo
 from dramascope.publish.models import (
     ApartRow,
@@ -268,10 +269,10 @@ def _ranking_cached(ws: Workspace, run: RunInfo, q: RankingQuery, cache: Publish
     out = []
     for r in page:
         out.append(RankRow(
-            rank=int(r["rank"]), tied=bool(r["tied"]), rank_low=clean_value(r["rank_low"]),
-            rank_high=clean_value(r["rank_high"]),
-            title_id=r["title_id"], name=r["name"], name_en=r["name_en"], score=clean_value(r["score"]),
-            dimensions={k[len("dim__"):]: clean_value(v) for k, v in r.items() if k.startswith("dim__")},
+            rank=int(r["rank"]), tied=bool(r["tied"]), rank_low=json_safe(r["rank_low"]),
+            rank_high=json_safe(r["rank_high"]),
+            title_id=r["title_id"], name=r["name"], name_en=r["name_en"], score=json_safe(r["score"]),
+            dimensions={k[len("dim__"):]: json_safe(v) for k, v in r.items() if k.startswith("dim__")},
             grade=r["grade"], themes=list(r["themes"] or []), market=r["market"],
         ))
     return out, total
@@ -377,17 +378,7 @@ def explain_raw(ws: Workspace, run: RunInfo, title_id: str) -> dict[str, Any]:
     """The index engine's explanation of the title (its public ``explain_title``), JSON-safe."""
     from dramascope.index import explain_title
 
-    return _json_safe(explain_title(ws, title_id, run_id=run.run_id))
-
-
-def _json_safe(value: Any) -> Any:
-    from dramascope.publish.access import clean_value
-
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    return clean_value(value)
+    return json_safe(explain_title(ws, title_id, run_id=run.run_id))
 
 
 def explanation(ws: Workspace, run: RunInfo, title_id: str
@@ -429,7 +420,7 @@ def methodology(ws: Workspace, run: RunInfo | None) -> MethodologyPage:
             settings={k: v for k, v in i.items() if k not in ("code", "name_zh", "name_en", "parent", "direction",
                                                                "weight") and v is not None})
             for i in spec.get("indicators", [])],
-        steps=[_json_safe(step) for step in run_log(ws, run)] if run is not None else [],
+        steps=[json_safe(step) for step in run_log(ws, run)] if run is not None else [],
     )
 
 

@@ -11,7 +11,7 @@ from dramascope.publish.models import (
     ThemesPage,
     TitlePage,
 )
-from dramascope.web.i18n import Lang, label_name, pick
+from dramascope.i18n import Lang, label_name, pick
 
 Spec = charts.Spec
 

@@ -31,7 +31,7 @@ from dramascope.publish.params import RankingQuery
 from dramascope.publish.themes import themes_landscape
 from dramascope.signals.periods import period_label
 from dramascope.themes import load_taxonomy
-from dramascope.web.i18n import Lang, label_name, normalise_lang, pick, translate
+from dramascope.i18n import Lang, label_name, normalise_lang, pick, translate
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "web" / "templates"
 TOP_N = 20
@@ -185,7 +185,7 @@ def build_report_data(ws, period: str | None = None, lang: Lang = "zh") -> Repor
     risers, fallers = movers(ws, run, before) if before else ([], [])
     total, _, _ = ql.quarantine_summary(ws, limit=0)
     data = ReportData(
-        run=run, generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), top=top,
+        run=run, generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), top=top,
         per_dimension=per_dim, previous_run=before, risers=risers, fallers=fallers,
         theme_trend=theme_release_trend(ws), themes=themes_landscape(ws, run.period or "life", run)[:15],
         resonance=resonance_highlights(ws, run), grades=ql.grade_counts(ws), suspects=ql.suspects(ws, limit=10),
@@ -229,7 +229,8 @@ def _chart_uri(spec: dict, fmt: Literal["svg", "png"]) -> str:
 
 def render_report_html(data: ReportData, lang: Lang = "zh", chart_format: Literal["svg", "png"] = "svg") -> str:
     """The report as one self-contained HTML file (charts inlined as data: URIs; no external asset)."""
-    from dramascope.web.app import _fmt, _fmt_int
+    from dramascope.i18n import fmt as _fmt
+    from dramascope.i18n import fmt_int as _fmt_int
 
     # Every chart the template knows, empty where the data has none (a board-only market has no
     # release dates, so no theme trend): the template's strict undefined would fail on a missing key.

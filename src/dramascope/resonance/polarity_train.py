@@ -168,7 +168,7 @@ def balanced_weights(labels: np.ndarray, source: np.ndarray) -> np.ndarray:
     keys = np.char.add(source.astype(str), labels.astype(str))
     uniq, inv, counts = np.unique(keys, return_inverse=True, return_counts=True)
     src_of = np.array([k[:-1] for k in uniq])
-    for j, k in enumerate(uniq):
+    for j, _k in enumerate(uniq):
         n_src = counts[src_of == src_of[j]].sum()
         w[inv == j] = n_src / (2.0 * counts[j])
     return w * (len(w) / w.sum())
@@ -245,7 +245,7 @@ def train_polarity(corpus: Corpus, cfg: PolarityConfig = DEFAULT_CONFIG, *, lang
     idf, coef, b = fit_on(f, y, w, np.arange(n), cfg)
     sources, counts = np.unique(corpus.source, return_counts=True)
     meta = {
-        "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "config": asdict(cfg), "n_train": int(n), "sources": {str(s): int(c) for s, c in zip(sources, counts)},
         "positive_share": round(float(y.mean()), 4),
         "calibration": {"temperature": round(temperature, 4), "n_holdout": int(len(hold)),

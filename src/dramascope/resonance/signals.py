@@ -13,10 +13,10 @@ import math
 import ibis
 import ibis.expr.types as ir
 
+from dramascope.indicators import Indicator
+from dramascope.periods import period_label, span_of
 from dramascope.resonance.batch import TABLE as EMOTIONS
 from dramascope.resonance.labels import BASE_LABELS, REACTION_CODES
-from dramascope.signals.base import Indicator
-from dramascope.signals.periods import period_label, span_of
 
 MIN_COMMENTS = 20
 PEAK_BIN_SECONDS = 5

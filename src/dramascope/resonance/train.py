@@ -296,7 +296,7 @@ def train_reference_model(data_dir: Path, out_dir: Path, langs: tuple[str, ...] 
         models[lang], reports[lang] = model, report
     data = {"zh": "NLPCC 2013/14 Weibo emotion + CPED valid shows 39, 40", "en": "GoEmotions train (original labels)"}
     manifest = {
-        "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "training": reports, "configs": {l: dict(CONFIGS[l].__dict__) for l in langs}, "labels": list(BASE_LABELS),
         "dense_features": list(DENSE_NAMES), "data": {l: data[l] for l in langs},
     }
@@ -353,7 +353,7 @@ def train_from_files(files: list[Path], out_dir: Path, *, lang: str, text_field:
     except Exception:  # no shipped model: the new folder covers this language only
         pass
     manifest = {
-        "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "training": {lang: report}, "labels": list(BASE_LABELS), "dense_features": list(DENSE_NAMES),
         "data": {lang: [str(f) for f in files] + ([str(reference_data)] if reference_data else [])},
     }

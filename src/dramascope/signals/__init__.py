@@ -3,7 +3,7 @@
 ``compute_signals(ws)`` writes the derived tables ``signals``, ``title_themes``, ``fraud_flags``,
 ``data_quality`` and ``period_totals``; ``INDICATORS`` declares every indicator (code, family, names,
 unit, direction, tables read, definition). Both are resolved lazily so that importing the package
-costs nothing and the resonance engine can import ``dramascope.signals.base`` without a cycle.
+costs nothing and no family has to import another one.
 """
 
 from __future__ import annotations

@@ -1,18 +1,18 @@
-"""What an indicator is, and the long ``signals`` table every family writes.
+"""The long ``signals`` table every family writes, and the indicator declaration they use.
 
-Each family declares its indicators here-style (code, names, unit, direction, the tables it reads, a
-definition) and provides an Ibis expression producing rows of :data:`SIGNAL_SCHEMA`. The declarations
-feed ``docs/indicators.md`` and the index spec, so a published number can be traced to its definition.
+Each family declares its indicators with :class:`~dramascope.indicators.Indicator` (code, names, unit,
+direction, the tables it reads, a definition, the method parameters it depends on) and provides an Ibis
+expression producing rows of :data:`SIGNAL_SCHEMA`. The declarations form the registry that feeds
+``docs/indicators.md``, the index spec and every page, so a published number can be traced to its definition.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
 import pyarrow as pa
 
-Direction = Literal["positive", "negative"]
+from dramascope.indicators import Direction, Indicator
+
+__all__ = ["SIGNAL_SCHEMA", "Direction", "Indicator"]
 
 SIGNAL_SCHEMA = pa.schema(
     [
@@ -23,17 +23,3 @@ SIGNAL_SCHEMA = pa.schema(
         ("quality_flag", pa.string()),  # 'ok', 'imputed', 'low_coverage', 'suspect_traffic', …
     ]
 )
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """Declaration of one indicator: enough to compute, document and weigh it."""
-
-    code: str
-    family: str  # dissemination | boards | fraud | innovation | reputation | resonance | social | commercial
-    name_en: str
-    name_zh: str
-    unit: str
-    direction: Direction
-    reads: tuple[str, ...]  # workspace tables it is computed from
-    definition: str  # one or two sentences: the formula in words

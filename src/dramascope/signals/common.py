@@ -9,7 +9,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from dramascope.signals.periods import Granularity, period_label
+from dramascope.periods import Granularity, period_label
 
 # 1.4826 × MAD estimates the standard deviation of a normal sample (Rousseeuw & Croux 1993).
 MAD_TO_SD = 1.4826

@@ -32,10 +32,12 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from dramascope.signals import boards, commercial, dissemination, fraud, innovation, reputation, social
+from dramascope.signals import (boards, budget_return, commercial, dissemination, fraud, innovation, reputation,
+                               social)
 from dramascope.signals import semantic as semantic_mod
 from dramascope.signals.base import SIGNAL_SCHEMA
 from dramascope.signals.common import period_start, stored_as
+from dramascope.signals.params import SIGNAL_PARAMS_SCHEMA, SIGNAL_PARAMS_TABLE, SignalParams
 from dramascope.signals.periods import DEFAULT_GRANULARITIES, GRANULARITIES, Granularity, label_of, next_start, start_of
 from dramascope.signals.registry import resonance_family
 from dramascope.signals.theme_tags import TITLE_THEMES_SCHEMA, title_themes_table
@@ -152,11 +154,12 @@ def _keys(**cols) -> pa.Table:
     return pa.table(cols)
 
 
-def _write_fraud_flags(ws, scope: PeriodScope | None, summary: SignalsSummary) -> PeriodScope | None:
+def _write_fraud_flags(ws, scope: PeriodScope | None, summary: SignalsSummary,
+                       params: SignalParams) -> PeriodScope | None:
     """Recompute the flags whole; in a scoped run, add the days whose flags changed to the scope."""
     eng = ws.engine
     eng.ensure_table("fraud_flags", fraud.FRAUD_FLAGS_SCHEMA)
-    new = fraud.fraud_flags(ws.table("metrics"), ws.table("comments"))
+    new = fraud.fraud_flags(ws.table("metrics"), ws.table("comments"), params.fraud)
     if scope is None:
         eng.replace("fraud_flags", new)
         return None
@@ -235,18 +238,29 @@ def _first_seen(pt: ir.Table, granularities: Sequence[str]) -> ir.Table:
     return rows.group_by("title_id").aggregate(first_seen=rows.first_date.min())
 
 
+def computed_codes(*, resonance: bool) -> list[str]:
+    """The indicator codes a computation produces: every declared one, less the comment-based ones when
+    no comment has been scored (the resonance family and comment_valence do not run then)."""
+    from dramascope.signals.registry import all_indicators
+
+    return [i.code for i in all_indicators() if resonance or (i.family != "resonance" and i.code != "comment_valence")]
+
+
 def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
                     progress: Callable[[str, int, int], None] | None = None,
-                    semantic: bool = True, scope: PeriodScope | None = None) -> SignalsSummary:
+                    semantic: bool = True, params: SignalParams | None = None,
+                    scope: PeriodScope | None = None) -> SignalsSummary:
     """Compute every indicator family for ``granularities`` and replace the derived tables.
 
     ``progress`` (optional) is called as ``progress(stage, done, total)`` before each stage (the
     same shape as the demo builder's). ``semantic=False``
     skips the synopsis embeddings (the only per-text model step) — e.g. for benchmarks of the tabular
-    families. ``scope``: recompute only the periods containing its days (and what depends on them, see
-    the module's docstring), giving the rows a full run would; a full run is made instead where no full
-    run stored the derived tables with these granularities before (:func:`scoped_run_possible`).
+    families. ``params``: the method parameters (the index spec's ``method.signals``; None: the defaults).
+    ``scope``: recompute only the periods containing its days (and what depends on them, see the module's
+    docstring), giving the rows a full run would; a full run is made instead where no full run stored the
+    derived tables with these granularities before (:func:`scoped_run_possible`).
     """
+    params = params or SignalParams()
     for g in granularities:
         if g not in GRANULARITIES:
             raise ValueError(f"unknown granularity {g!r}; one of {', '.join(GRANULARITIES)}")
@@ -269,7 +283,7 @@ def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
         eng.replace("title_themes", title_themes_table(ws))
 
     say("detecting fake traffic")
-    scope = _write_fraud_flags(ws, scope, summary)
+    scope = _write_fraud_flags(ws, scope, summary, params)
     flags = ws.table("fraud_flags")
 
     say("summing counters per period")
@@ -326,12 +340,15 @@ def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
             day_totals = _in_periods(daily, "date", g, starts)
             texts = _in_periods(comments, "posted_at", g, starts)
         labels += periods or (["life"] if g == "life" else [])
-        parts.append(dissemination.dissemination_signals(pt, day_totals, titles, episodes, g, first_seen=first_seen))
+        parts.append(dissemination.dissemination_signals(pt, day_totals, titles, episodes, g, params.half_life_cap_days,
+                                                         first_seen=first_seen))
         parts.append(fraud.fraud_signals(day_totals, g))
-        parts.append(reputation.reputation_period_signals(pt, texts, emotions, g))
+        parts.append(reputation.reputation_period_signals(pt, texts, emotions, g,
+                                                          params.comment_valence_prior_strength))
         parts.append(social.overseas_reach_domestic(pt, titles))
         parts.append(commercial.commercial_signals(pt, titles, episodes))
         parts.append(boards.board_signals(ws.table("chart_entries"), g))
+        parts.append(budget_return.budget_return_signals(pt, titles))
         parts.append(static if g == "life" else _replicate_static(static, pt))
         if res is not None:
             parts.append(res[0](ws, g, periods))
@@ -344,6 +361,8 @@ def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
         eng.replace_matching("signals", _keys(period=pa.array(labels, pa.string())),
                              rows.filter(rows.period.isin(labels)))
         summary.periods, summary.days = labels, sorted(scope.dates)
+    eng.ensure_table(SIGNAL_PARAMS_TABLE, SIGNAL_PARAMS_SCHEMA)
+    eng.replace(SIGNAL_PARAMS_TABLE, params.as_table(computed_codes(resonance=res is not None)))
     for name in _DERIVED:
         summary.rows[name] = ws.count(name)
     return summary

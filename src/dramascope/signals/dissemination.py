@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 from dramascope.signals.base import Indicator
 from dramascope.signals.common import (epoch_day, period_end, period_start, previous_period_start, safe_div,
                                       stored_as, to_long)
-from dramascope.signals.periods import Granularity, period_label
+from dramascope.periods import Granularity, period_label
 
 HALF_LIFE_CAP_DAYS = 365.0
 MIN_DECAY_POINTS = 4  # peak day + 3 later days with plays, the least for a slope worth reporting
@@ -28,7 +28,8 @@ INDICATORS = [
     Indicator("plays_total", "dissemination", "Plays (all)", "播放量（全部）", "plays", "positive", ("metrics",),
               "Sum of daily plays over all platforms in the period, fraud-flagged days included (for audit)."),
     Indicator("plays_valid", "dissemination", "Valid plays", "有效播放量", "plays", "positive", _T,
-              "Plays minus the plays of title/platform/days flagged as fake traffic (fraud_flags)."),
+              "Plays minus the plays of title/platform/days flagged as fake traffic (fraud_flags).",
+              parameters=("fraud",)),
     Indicator("plays_per_episode", "dissemination", "Valid plays per episode", "集均有效播放", "plays/episode",
               "positive", (*_T, "titles", "episodes"),
               "plays_valid ÷ episode count (titles.episode_count, else the number of rows in episodes)."),
@@ -48,7 +49,8 @@ INDICATORS = [
               "positive", _T,
               "ln 2 ÷ −b where b is the least-squares slope of ln(daily valid plays) on days since the "
               "period's peak day (peak included, ≥ 4 days with plays). No decay (b ≥ 0) or a half-life above "
-              "365 days gives 365 with quality_flag 'censored'. Not computed for day periods."),
+              "365 days (half_life_cap_days) gives 365 with quality_flag 'censored'. Not computed for day periods.",
+              parameters=("half_life_cap_days", "fraud")),
     Indicator("platform_breadth", "dissemination", "Cross-platform breadth", "跨平台广度", "platforms",
               "positive", _T,
               "Effective number of platforms: (Σ plays)² ÷ Σ plays² over platforms (inverse Simpson), "
@@ -57,10 +59,11 @@ INDICATORS = [
               (*_T, "titles"),
               "Valid plays on rows whose market (metrics.market, else titles.market) is 'overseas' ÷ valid "
               "plays with a known market."),
-    Indicator("organic_reach", "dissemination", "Organic reach (plays per yuan)", "自然流量效率", "plays/CNY",
-              "positive", _T,
-              "plays_valid ÷ (ad_spend_cny + 1): plays bought per yuan of advertising; the +1 yuan keeps "
-              "unpaid titles defined (their value is their plays). NULL when no ad spend is reported."),
+    Indicator("organic_reach", "dissemination", "Valid plays per yuan of ad spend", "每元投流有效播放",
+              "plays/CNY", "positive", _T,
+              "plays_valid ÷ (ad_spend_cny + 1): valid plays per yuan of advertising (not a share of traffic); "
+              "the +1 yuan keeps unpaid titles defined (their value is their plays). NULL when no ad spend is "
+              "reported."),
     Indicator("age_days", "context", "Age at period end", "上线天数", "days", "positive", ("titles", "metrics"),
               "Days from release (titles.release_date, else the first metrics date) to the end of the "
               "period ('life': the market's latest metrics date). Context for the index, not a merit."),
@@ -78,7 +81,7 @@ def _runtime(titles: ir.Table, episodes: ir.Table) -> ir.Table:
                     runtime_minutes=(seconds / 60.0).cast("float64"))
 
 
-def _half_life(daily: ir.Table, granularity: Granularity) -> ir.Table:
+def _half_life(daily: ir.Table, granularity: Granularity, cap_days: float = HALF_LIFE_CAP_DAYS) -> ir.Table:
     """(title_id, period, half_life, censored) from daily valid plays after each period's peak.
 
     ``daily``: daily_totals (title_id, date, plays_valid = Σ plays over the day's unflagged cells).
@@ -106,11 +109,11 @@ def _half_life(daily: ir.Table, granularity: Granularity) -> ir.Table:
     slope = ibis.ifelse(den > 0, (s.n * s.sxy - s.sx * s.sy) / den, ibis.null("float64"))
     s = s.filter(s.n >= MIN_DECAY_POINTS).mutate(slope=slope)
     raw = math.log(2.0) / (-s.slope)
-    decays = s.slope < -math.log(2.0) / HALF_LIFE_CAP_DAYS
+    decays = s.slope < -math.log(2.0) / cap_days
     return s.select(
         "title_id",
         period=period_label(s.key, granularity),
-        half_life=ibis.ifelse(decays, raw, HALF_LIFE_CAP_DAYS),
+        half_life=ibis.ifelse(decays, raw, cap_days),
         censored=~decays,
     )
 
@@ -137,7 +140,8 @@ def _metric_days(daily: ir.Table) -> ir.Table:
 
 
 def dissemination_signals(pt: ir.Table, daily: ir.Table, titles: ir.Table, episodes: ir.Table,
-                          granularity: Granularity, first_seen: ir.Table | None = None) -> ir.Table:
+                          granularity: Granularity, half_life_cap_days: float = HALF_LIFE_CAP_DAYS,
+                          first_seen: ir.Table | None = None) -> ir.Table:
     """SIGNAL_SCHEMA rows of the dissemination family for one granularity.
 
     ``pt``: period_totals rows of this granularity (all of them for ``life``; for other granularities
@@ -168,7 +172,7 @@ def dissemination_signals(pt: ir.Table, daily: ir.Table, titles: ir.Table, episo
         age_days=(epoch_day(end) - epoch_day(released)).cast("float64"),
         suspect=w.flagged_cells > 0,
     )
-    hl = _half_life(daily, granularity) if granularity != "day" else None
+    hl = _half_life(daily, granularity, half_life_cap_days) if granularity != "day" else None
     vel = _velocity(pt, granularity, daily)
     w = w.left_join(vel, ["title_id", "period"]).select(w, vel.velocity)
     if hl is not None:

@@ -16,6 +16,7 @@ METHOD_MODULES = (
     "dramascope.signals.boards", "dramascope.signals.fraud",
     "dramascope.signals.theme_tags", "dramascope.signals.innovation", "dramascope.signals.semantic",
     "dramascope.signals.reputation", "dramascope.signals.social", "dramascope.signals.commercial",
+    "dramascope.signals.budget_return",
 )
 
 FAMILY_TITLES = {
@@ -48,8 +49,8 @@ def render_indicators_markdown() -> str:
         "and `YYYY-MM-DD`. A missing row means \"not measurable\" (the index imputes it explicitly).",
         "\"Valid\" traffic excludes title/platform/days listed in `fraud_flags`; `quality_flag` is",
         "`suspect_traffic` on dissemination rows of a period that had flagged days, `censored` on a",
-        "half-life capped at 365 days, `ok` otherwise. Indicators computed once per title (ratings, themes,",
-        "social value) are repeated in every period in which the title has metrics.",
+        "half-life capped at `half_life_cap_days` (365), `ok` otherwise. Indicators computed once per title",
+        "(ratings, themes, social value) are repeated in every period in which the title has metrics.",
         "",
         "Derived tables written beside `signals`: `title_themes` (title_id, theme, source, evidence),",
         "`fraud_flags` (title_id, platform, date, score, reasons), `data_quality` (title_id, grade A–D,",
@@ -61,14 +62,15 @@ def render_indicators_markdown() -> str:
     families += sorted({i.family for i in inds} - set(families))
     for fam in families:
         lines += [f"## {FAMILY_TITLES.get(fam, fam)}", "",
-                  "| code | name | 中文 | unit | direction | reads | definition |",
-                  "|---|---|---|---|---|---|---|"]
+                  "| code | name | 中文 | unit | direction | reads | definition | parameters |",
+                  "|---|---|---|---|---|---|---|---|"]
         for i in inds:
             if i.family != fam:
                 continue
             reads = ", ".join(f"`{r}`" for r in i.reads)
+            params = ", ".join(f"`method.signals.{p}`" for p in i.parameters)
             lines.append(f"| `{i.code}` | {_cell(i.name_en)} | {_cell(i.name_zh)} | {_cell(i.unit)} | "
-                         f"{i.direction} | {reads} | {_cell(i.definition)} |")
+                         f"{i.direction} | {reads} | {_cell(i.definition)} | {params} |")
         lines.append("")
     lines += ["## Methods", "", "The module docstrings of each family, verbatim.", ""]
     for mod in METHOD_MODULES:

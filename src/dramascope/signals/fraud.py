@@ -38,16 +38,15 @@ titles; on 1,000 titles with seed 21: cell precision 0.99, recall 0.93, title pr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from dramascope.signals.base import Indicator
 from dramascope.signals.common import (MAD_TO_SD, epoch_day, period_start, ramp, robust_z, safe_div, stored_as,
                                       to_long)
-from dramascope.signals.periods import period_label
+from dramascope.periods import period_label
 
 FRAUD_FLAGS_SCHEMA = pa.schema(
     [
@@ -71,9 +70,14 @@ DATA_QUALITY_SCHEMA = pa.schema(
 FLAG_THRESHOLD = 0.5
 
 
-@dataclass(frozen=True)
-class FraudParams:
-    """Thresholds of every detector (z in robust SD units; shares in 0–1), each a (normal, certain) ramp."""
+class FraudParams(BaseModel):
+    """Thresholds of every detector (z in robust SD units; shares in 0–1), each a (normal, certain) ramp.
+
+    They decide which plays are valid, so they are method parameters of the index: the spec carries them
+    (``method.signals.fraud``), in its hash and on the methodology page.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     min_plays: int = 200  # below this a day's ratios are too noisy to judge
     ratio_shift_z: tuple[float, float] = (5.0, 9.0)  # rise of likes/comments per play vs the title's own median
@@ -100,6 +104,13 @@ class FraudParams:
     # max(1, ⌊n ÷ stats_sample_tps⌋)-th in title_id order (n = the platform's title-platforms), a
     # systematic sample independent of the counts; every title-platform below 2 × stats_sample_tps.
     stats_sample_tps: int = 2000
+
+    @model_validator(mode="after")
+    def _ramps_rise(self) -> FraudParams:
+        for name, value in self:
+            if isinstance(value, tuple) and not value[0] < value[1]:
+                raise ValueError(f"{name}: a ramp needs normal < certain (got {value[0]}, {value[1]})")
+        return self
 
 
 RATIOS = ("likes", "comments", "shares", "favorites")
@@ -557,7 +568,7 @@ FRAUD_INDICATORS = [
               ("metrics", "comments", "fraud_flags"),
               "The larger of: share of the period's plays on fraud-flagged title/platform/days, and share of "
               "its active (platform, day) cells that are flagged. Not an index input: it sets the data-quality "
-              "grade (A none, B < 5 %, C < 20 %, D ≥ 20 % or no metrics)."),
+              "grade (A none, B < 5 %, C < 20 %, D ≥ 20 % or no metrics).", parameters=("fraud",)),
 ]
 
 

@@ -1,40 +1,72 @@
-"""Every indicator DramaScope computes, in one list: the source of docs/indicators.md and the index spec."""
+"""Every indicator DramaScope computes, in one registry: the source of the index spec's names and directions,
+``docs/indicators.md``, the methodology page and the pages.
+
+Indicators join by declaration (:class:`~dramascope.indicators.Indicator`); this module only makes sure the
+declaring modules are imported: every module of the ``dramascope.signals`` package, plus the families that
+live elsewhere (``FAMILIES_OUTSIDE_SIGNALS``). A new module under ``signals/`` needs no line here.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
+import pkgutil
+from pathlib import Path
 
-from dramascope.signals import boards, commercial, dissemination, innovation, reputation, social
-from dramascope.signals.base import Indicator
-from dramascope.signals.fraud import FRAUD_INDICATORS
+from dramascope.indicators import Indicator, declared, origin
 
 log = logging.getLogger(__name__)
 
 FAMILY_ORDER = ("dissemination", "boards", "context", "fraud", "innovation", "reputation", "resonance", "social",
                 "commercial")
+FAMILIES_OUTSIDE_SIGNALS = ("dramascope.resonance.signals",)
+
+_loaded = False
 
 
 def resonance_family():
     """(resonance_signals, RESONANCE_INDICATORS) from the resonance engine, or None where it is not built."""
     try:
-        from dramascope.resonance import RESONANCE_INDICATORS, resonance_signals  # noqa: PLC0415
+        from dramascope.resonance.signals import RESONANCE_INDICATORS, resonance_signals
     except ImportError as exc:
         log.info("resonance family unavailable: %s", exc)
         return None
     return resonance_signals, list(RESONANCE_INDICATORS)
 
 
+def _import_declaring_modules() -> None:
+    global _loaded
+    if _loaded:
+        return
+    for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
+        importlib.import_module(f"{__package__}.{info.name}")
+    for name in FAMILIES_OUTSIDE_SIGNALS:
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            log.info("indicator family %s unavailable: %s", name, exc)
+    _loaded = True
+
+
+def _family_rank(family: str) -> int:
+    return FAMILY_ORDER.index(family) if family in FAMILY_ORDER else len(FAMILY_ORDER)
+
+
 def all_indicators() -> list[Indicator]:
-    own = [*dissemination.INDICATORS, *boards.INDICATORS, *FRAUD_INDICATORS, *innovation.INDICATORS,
-           *reputation.INDICATORS, *social.INDICATORS, *commercial.INDICATORS]
-    res = resonance_family()
-    if res is not None:
-        own.extend(res[1])
-    seen: set[str] = set()
-    out = []
-    for ind in sorted(own, key=lambda i: FAMILY_ORDER.index(i.family) if i.family in FAMILY_ORDER else 99):
-        if ind.code in seen:
-            raise ValueError(f"indicator code {ind.code!r} declared twice")
-        seen.add(ind.code)
-        out.append(ind)
-    return out
+    """Every declared indicator, by family (``FAMILY_ORDER``, then unknown families by name), then by
+    declaring module and declaration order."""
+    _import_declaring_modules()
+    return sorted(declared().values(), key=lambda i: (_family_rank(i.family), i.family, *origin(i.code)))
+
+
+def indicators_by_code() -> dict[str, Indicator]:
+    """The registry as a mapping code → declaration."""
+    return {i.code: i for i in all_indicators()}
+
+
+def indicator(code: str) -> Indicator:
+    """The declaration of ``code``; KeyError naming the code when nothing declares it."""
+    found = indicators_by_code().get(code)
+    if found is None:
+        raise KeyError(f"no indicator {code!r} is declared (see docs/indicators.md)")
+    return found

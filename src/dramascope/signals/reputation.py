@@ -24,10 +24,12 @@ INDICATORS = [
               ("comment_emotions", "comments"),
               "2·S − 1, S = (Σ v + m·μ) ÷ (n + m) over the period's comments that carry a verdict: v = the "
               "comment's verdict from its judgement cues, (1 + tanh(k·(ln(1 + positive) − ln(1 + negative)))) ÷ 2, "
-              "k = 0.5; n = how many such comments; m = 20 pulls a title with few of them toward μ, the mean "
-              "verdict of all comments of the period. Comments without a cue (a quoted line, a plot "
-              "remark) carry no verdict and are left out; comments without a date count in the life period. "
-              "Chosen by film-level cross-validation on Douban development films (docs/resonance.md)."),
+              "k = 0.5; n = how many such comments; m = 20 (comment_valence_prior_strength) pulls a title with few "
+              "of them toward μ, the mean verdict of all comments of the period. Comments without a cue "
+              "(a quoted line, a plot remark) carry no verdict and are left out; comments without a date count in "
+              "the life period. Chosen by film-level cross-validation on Douban development films "
+              "(docs/resonance.md).",
+              parameters=("comment_valence_prior_strength",)),
     Indicator("completion_rate", "reputation", "Completion rate", "完播率", "ratio", "positive",
               ("metrics", "fraud_flags"),
               "Plays-weighted mean of metrics.completion_rate over valid (unflagged) days that report one."),
@@ -49,7 +51,8 @@ def rating_shrunk(ratings: ir.Table) -> ir.Table:
     return per.select("title_id", rating_shrunk=shrunk, votes=per.v)
 
 
-def comment_valence(comments: ir.Table, emotions: ir.Table, granularity) -> ir.Table:
+def comment_valence(comments: ir.Table, emotions: ir.Table, granularity, prior_strength: float | None = None
+                    ) -> ir.Table:
     """(title_id, period, comment_valence): the comments' verdict on the work, shrunk for small samples.
 
     Why the judgement cues and not the emotions' sign or the polarity model over every comment: see
@@ -63,7 +66,7 @@ def comment_valence(comments: ir.Table, emotions: ir.Table, granularity) -> ir.T
     c = dated.select("comment_id", "title_id", date=dated.posted_at.date(),
                      likes=dated.likes if "likes" in dated.columns else ibis.literal(0))
     if "verdict" not in emotions.columns:
-        return _comment_polarity(c, emotions, granularity)
+        return _comment_polarity(c, emotions, granularity)  # the spec's prior is the verdict's, not this
     e = emotions.select("comment_id", verdict=emotions.verdict.cast("float64"))
     j = with_period(c.join(e, "comment_id"), "date", granularity)
     cued = j.verdict.notnull()
@@ -74,7 +77,7 @@ def comment_valence(comments: ir.Table, emotions: ir.Table, granularity) -> ir.T
     # it touches).
     market = per.group_by("period").aggregate(_mu=safe_div(per._s.sum(), per._n.sum()).fill_null(0.5))
     per = per.join(market, "period")
-    m = VERDICT_PRIOR_STRENGTH
+    m = VERDICT_PRIOR_STRENGTH if prior_strength is None else prior_strength
     score = (per._s + m * per._mu) / (per._n + m)
     return per.select("title_id", "period", comment_valence=2.0 * score - 1.0)
 
@@ -113,12 +116,16 @@ def _comment_polarity(c: ir.Table, emotions: ir.Table, granularity) -> ir.Table:
     return per.select("title_id", "period", comment_valence=2.0 * score - 1.0)
 
 
-def reputation_period_signals(pt: ir.Table, comments: ir.Table, emotions: ir.Table | None, granularity) -> ir.Table:
-    """Period-varying reputation rows: completion_rate (and comment_valence where emotions exist)."""
+def reputation_period_signals(pt: ir.Table, comments: ir.Table, emotions: ir.Table | None, granularity,
+                              prior_strength: float | None = None) -> ir.Table:
+    """Period-varying reputation rows: completion_rate (and comment_valence where emotions exist).
+
+    ``prior_strength``: comments' worth of the market verdict a title's verdict is shrunk toward (None:
+    the verdict's default, 20)."""
     w = pt.mutate(completion_rate=safe_div(pt.completion_weighted, pt.completion_plays))
     out = to_long(w, ["completion_rate"])
     if emotions is not None:
-        cv = comment_valence(comments, emotions, granularity)
+        cv = comment_valence(comments, emotions, granularity, prior_strength)
         out = out.union(to_long(cv, ["comment_valence"]))
     return out
 

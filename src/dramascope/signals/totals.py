@@ -20,7 +20,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from dramascope.signals.common import period_start, stored_as, zero_if_null
-from dramascope.signals.periods import Granularity, period_label
+from dramascope.periods import Granularity, period_label
 
 PERIOD_TOTALS_SCHEMA = pa.schema(
     [

@@ -50,9 +50,13 @@ from dramascope.publish.page_charts import charts_for
 from dramascope.publish.params import CompareQuery, PeriodQuery, RankingQuery
 from dramascope.schema import TABLES
 from dramascope.web import security
-from dramascope.web.i18n import DEFAULT_LANG, Lang, label_name, normalise_lang, pick, translate
+from dramascope.i18n import Lang, label_name, normalise_lang, pick, translate
+from dramascope.i18n import fmt as _fmt
+from dramascope.i18n import fmt_int as _fmt_int
 from dramascope.web.heavy import HeavyPool
-from dramascope.web.kit import PageKit, finite, printable
+from dramascope.web.kit import LANG_COOKIE, READ_ERRORS, ErrorOut, Lng, PageKit, finite, printable, resolve_lang
+from dramascope.web.kit import is_api as _is_api
+from dramascope.web.kit import local_path as _local_path
 from dramascope.web.production_routes import register_production_routes
 from dramascope.workspace import Workspace, WorkspaceBusy, WorkspaceError
 
@@ -65,7 +69,6 @@ STATIC = HERE / "static"
 NAV = (("overview", "/"), ("rankings", "/rankings"), ("themes", "/themes"), ("companies", "/companies"),
        ("projects", "/projects"), ("script", "/script"), ("methodology", "/methodology"),
        ("quality", "/quality"), ("compare", "/compare"), ("runs", "/runs"))
-LANG_COOKIE = "lang"
 T = TypeVar("T")
 
 # Content-Security-Policy, on every answer (the API docs included: Swagger UI is vendored and started from
@@ -76,17 +79,6 @@ CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'u
        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
-class ErrorOut(BaseModel):
-    """Every 4xx answer: a message naming the parameter (or, for 422, pydantic's list of errors)."""
-
-    detail: str | list[dict[str, Any]]
-
-
-READ_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "A parameter names something this workspace does not have"},
-    404: {"model": ErrorOut, "description": "No such title"},
-    422: {"model": ErrorOut, "description": "A parameter is malformed"},
-}
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **READ_ERRORS,
     401: {"model": ErrorOut, "description": "No bearer token"},
@@ -110,23 +102,6 @@ class IndexRunRequest(BaseModel):
                                          "or a shipped preset (default, regulator, investor, creator)")
 
 
-def _fmt(value: Any, digits: int = 3) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
-def _fmt_int(value: Any) -> str:
-    if value is None:
-        return "–"
-    try:
-        return f"{int(value):,}"
-    except (TypeError, ValueError):
-        return str(value)
-
-
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -139,21 +114,6 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def resolve_lang(request: Request) -> Lang:
-    """?lang= wins, then the cookie, then the browser's Accept-Language, then Chinese."""
-    for candidate in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
-        lang = normalise_lang(candidate)
-        if lang:
-            return lang
-    accept = request.headers.get("accept-language", "")
-    for part in accept.split(","):
-        lang = normalise_lang(part.split(";")[0])
-        if lang:
-            return lang
-    return DEFAULT_LANG
-
-
-Lng = Annotated[Lang, Depends(resolve_lang)]
 TitleIdPath = Annotated[str, PathParam(min_length=1, max_length=200, description="Title id")]
 TablePath = Annotated[str, PathParam(pattern=r"^[a-z_]{1,40}$", description="Canonical table name")]
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(security.bearer)]
@@ -161,7 +121,7 @@ UploadParam = Annotated[list[UploadFile], File(description="One or more files (t
                                                         "accepted extensions: " + ", ".join(security.UPLOAD_SUFFIXES))]
 
 
-_LOCKS: "weakref.WeakKeyDictionary[Workspace, threading.RLock]" = weakref.WeakKeyDictionary()
+_LOCKS: weakref.WeakKeyDictionary[Workspace, threading.RLock] = weakref.WeakKeyDictionary()
 
 
 def workspace_lock(ws: Workspace) -> threading.RLock:
@@ -435,17 +395,6 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
         return RedirectResponse("/docs")
 
     return app
-
-
-def _local_path(request: Request) -> str:
-    """The path inside this app (without the prefix it is mounted under, if any)."""
-    root = request.scope.get("root_path") or ""
-    path = request.url.path
-    return path[len(root):] if root and path.startswith(root) else path
-
-
-def _is_api(request: Request) -> bool:
-    return _local_path(request).startswith("/api/")
 
 
 def _get(row: Any, key: str) -> Any:

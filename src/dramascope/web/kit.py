@@ -1,17 +1,25 @@
 """What route modules outside ``app.py`` need from the app: the workspace, the locked ``compute``, the
-page/JSON ``twin`` for dict page data and the ``heavy`` pool, plus ``finite`` for dicts that may hold NaN
-and ``printable`` for echoing what a client sent (pydantic refuses lone surrogates in strings, but its
-422 answer quotes them, and no JSON encoder writes them as UTF-8).
+page/JSON ``twin`` for dict page data and the ``heavy`` pool, ``finite`` for dicts that may hold NaN,
+``printable`` for echoing what a client sent (pydantic refuses lone surrogates in strings, but its 422
+answer quotes them, and no JSON encoder writes them as UTF-8), the language dependency ``Lng``, the
+documented error answers and ``is_api``.
 
 Kept apart so route modules can be registered without importing ``app.py`` at module load (no cycle).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from pydantic import BaseModel
+
+from dramascope.i18n import DEFAULT_LANG, Lang, normalise_lang
+from dramascope.jsonsafe import json_safe
+
+LANG_COOKIE = "lang"
 
 
 @dataclass(frozen=True)
@@ -36,12 +44,45 @@ def printable(obj: Any) -> Any:
     return obj
 
 
-def finite(obj: Any) -> Any:
-    """NaN and ±inf → None, recursively: JSON has no NaN and Starlette refuses to write it (a 500)."""
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {k: finite(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [finite(v) for v in obj]
-    return obj
+finite = json_safe  # the package's one JSON sanitiser, under the name the web handlers use
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx answer: a message naming the parameter (or, for 422, pydantic's list of errors)."""
+
+    detail: str | list[dict[str, Any]]
+
+
+READ_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "A parameter names something this workspace does not have"},
+    404: {"model": ErrorOut, "description": "No such title"},
+    422: {"model": ErrorOut, "description": "A parameter is malformed"},
+}
+
+
+def resolve_lang(request: Request) -> Lang:
+    """?lang= wins, then the cookie, then the browser's Accept-Language, then Chinese."""
+    for candidate in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        lang = normalise_lang(candidate)
+        if lang:
+            return lang
+    accept = request.headers.get("accept-language", "")
+    for part in accept.split(","):
+        lang = normalise_lang(part.split(";")[0])
+        if lang:
+            return lang
+    return DEFAULT_LANG
+
+
+Lng = Annotated[Lang, Depends(resolve_lang)]
+
+
+def local_path(request: Request) -> str:
+    """The path inside this app (without the prefix it is mounted under, if any)."""
+    root = request.scope.get("root_path") or ""
+    path = request.url.path
+    return path[len(root):] if root and path.startswith(root) else path
+
+
+def is_api(request: Request) -> bool:
+    return local_path(request).startswith("/api/")

@@ -1,5 +1,5 @@
 """Dashboard pages and JSON twins for the production side of the market: projects and their forecasts,
-the forecast backtest, script analysis (issue 7), companies and production bases (issue 8).
+the forecast backtest, script analysis, companies and production bases.
 
 The page data comes from ``dramascope.chain.pages`` and ``dramascope.companies`` as plain dicts; like the
 index pages, each page and its ``/api`` twin are one handler (``kit.twin`` picks the rendering). The
@@ -25,7 +25,8 @@ from dramascope.chain import pages as chain_pages
 from dramascope.chain.projects import STAGES
 from dramascope.errors import NotEnoughData, UserInputError
 from dramascope.publish.access import NotFound, check_id
-from dramascope.web.kit import PageKit
+from dramascope.web.kit import READ_ERRORS, Lng, PageKit, finite
+from dramascope.web.kit import is_api as _is_api
 
 # A script is text: 200k characters is ~100 episodes of a micro-drama. UTF-8 Chinese is 3 bytes a
 # character, and a JSON or form body escapes some more: the byte cap leaves room for both.
@@ -99,11 +100,9 @@ def _script_request(body: bytes, content_type: str) -> ScriptRequest:
 
 def register_production_routes(app: FastAPI, kit: PageKit) -> None:
     """Add the project, forecast, script, company and base pages with their twins to ``app``."""
-    from dramascope.web.app import READ_ERRORS, Lng, _is_api
-
     compute, twin = kit.compute, kit.twin
 
-    # -- projects and forecasts (issue 7) ---------------------------------------------------------------
+    # -- projects and forecasts ---------------------------------------------------------------------------
     @app.get("/api/projects", responses=READ_ERRORS, tags=["pages"], summary="Projects in the pipeline, by stage")
     @app.get("/projects", response_class=HTMLResponse, include_in_schema=False)
     def projects(request: Request, lang: Lng, stage: Annotated[Stage | None, Query(description="Only this stage")] = None):
@@ -154,8 +153,6 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
     @app.get("/api/forecast/vs-actual", responses=READ_ERRORS, tags=["pages"],
              summary="Released projects: the as-of-release forecast beside the actual outcome")
     def forecast_vs_actual(target: ForecastTarget = "dissemination") -> dict[str, Any]:
-        from dramascope.web.kit import finite
-
         return finite(compute(lambda w: chain_pages.forecast_vs_actual_page_data(w, target=target)))
 
     # -- script analysis: read-only, so no token -------------------------------------------------------
@@ -190,7 +187,7 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
         return twin(request, "script", "script.html", data, lang, form=req.model_dump(),
                     charts={"chart-script": chart} if chart else {})
 
-    # -- companies and production bases (issue 8) -------------------------------------------------------
+    # -- companies and production bases -------------------------------------------------------------------
     @app.get("/api/companies", responses=READ_ERRORS, tags=["pages"],
              summary="Company ranking with rank intervals (shrunk towards the market for few titles)")
     @app.get("/companies", response_class=HTMLResponse, include_in_schema=False)
@@ -213,8 +210,6 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
                         period: CompanyPeriod = None) -> dict[str, Any]:
         from dramascope.companies import explain_company
         from dramascope.companies.membership import require_company_tables
-        from dramascope.web.kit import finite
-
         cid = check_id(company_id, "company_id")
 
         def explain(w):

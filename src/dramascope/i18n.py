@@ -1,0 +1,390 @@
+"""Every string the dashboard and the report show, in Chinese and English, in one table, and how numbers
+are written on them.
+
+It sits low in the layers (it imports nothing from the package) because the web app, the report and the
+charts all print it.
+
+Templates never hard-code UI text: they call ``t("key")``, so adding a language is adding a column here
+and a test (tests/web/test_i18n.py) checks that every key has every language.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+DEFAULT_LANG: Lang = "zh"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "app_name": {"zh": "DramaScope 微短剧传播评价指数", "en": "DramaScope micro-drama index"},
+    "nav_overview": {"zh": "总览", "en": "Overview"},
+    "nav_rankings": {"zh": "榜单", "en": "Rankings"},
+    "nav_themes": {"zh": "题材版图", "en": "Themes"},
+    "nav_methodology": {"zh": "方法说明", "en": "Methodology"},
+    "nav_quality": {"zh": "数据质量", "en": "Data quality"},
+    "nav_compare": {"zh": "对比", "en": "Compare"},
+    "nav_runs": {"zh": "计算记录", "en": "Runs"},
+    "switch_lang": {"zh": "English", "en": "中文"},
+    "json_twin": {"zh": "本页数据 (JSON)", "en": "This page as JSON"},
+    "api_docs": {"zh": "API 文档", "en": "API docs"},
+    "synthetic_banner": {
+        "zh": "演示数据：本工作区的数据由 `dramascope demo` 合成生成，并非真实市场数据。",
+        "en": "Demo data: this workspace's data were synthesised by `dramascope demo`; they are not real market data.",
+    },
+    "offline_note": {"zh": "所有资源均本地提供，无需联网。", "en": "All assets are served locally; no internet needed."},
+    # overview
+    "overview_title": {"zh": "指数总览", "en": "Index overview"},
+    "kpi_titles": {"zh": "剧目", "en": "Titles"},
+    "kpi_ranked": {"zh": "入榜剧目", "en": "Ranked titles"},
+    "kpi_platforms": {"zh": "平台", "en": "Platforms"},
+    "kpi_comments": {"zh": "评论与弹幕", "en": "Comments & danmaku"},
+    "kpi_plays": {"zh": "总播放量", "en": "Total plays"},
+    "kpi_flagged": {"zh": "疑似刷量剧目 (C/D 级)", "en": "Suspect-traffic titles (grade C/D)"},
+    "top_titles": {"zh": "综合指数前列", "en": "Top titles"},
+    "rank_interval_note": {
+        "zh": "横线为蒙特卡洛模拟得到的 5%–95% 排名区间：区间越短，名次越确定。",
+        "en": "Bars show the 5–95% rank interval from Monte Carlo simulation: the shorter, the surer the rank.",
+    },
+    "latest_run": {"zh": "最新计算", "en": "Latest run"},
+    "no_run": {
+        "zh": "尚无指数计算结果。请先运行 `dramascope index run`。",
+        "en": "No index run yet. Run `dramascope index run` first.",
+    },
+    "see_all": {"zh": "查看完整榜单", "en": "See the full ranking"},
+    # rankings
+    "rankings_title": {"zh": "榜单", "en": "Rankings"},
+    "filter_period": {"zh": "周期", "en": "Period"},
+    "filter_dimension": {"zh": "维度", "en": "Dimension"},
+    "filter_theme": {"zh": "题材", "en": "Theme"},
+    "filter_platform": {"zh": "平台", "en": "Platform"},
+    "filter_market": {"zh": "市场", "en": "Market"},
+    "filter_any": {"zh": "全部", "en": "All"},
+    "filter_apply": {"zh": "筛选", "en": "Apply"},
+    "dimension_overall": {"zh": "综合指数", "en": "Overall index"},
+    "col_rank": {"zh": "名次", "en": "Rank"},
+    "col_interval": {"zh": "排名区间 (5–95%)", "en": "Rank interval (5–95%)"},
+    "col_title": {"zh": "剧名", "en": "Title"},
+    "col_score": {"zh": "得分", "en": "Score"},
+    "col_grade": {"zh": "数据质量", "en": "Data grade"},
+    "col_themes": {"zh": "题材", "en": "Themes"},
+    "page_of": {"zh": "第 {page} / {pages} 页，共 {total} 部", "en": "Page {page} of {pages}, {total} titles"},
+    "prev": {"zh": "上一页", "en": "Previous"},
+    "next": {"zh": "下一页", "en": "Next"},
+    "market_domestic": {"zh": "国内", "en": "Domestic"},
+    "market_overseas": {"zh": "海外", "en": "Overseas"},
+    "no_results": {"zh": "没有符合条件的剧目。", "en": "No titles match these filters."},
+    "listed_apart_title": {"zh": "数据不足、未排名的剧目", "en": "Listed apart: not enough data to rank"},
+    "listed_apart_note": {"zh": "这些剧目在指数要求的维度数中缺少数据，不参与排名；补充所缺维度的数据后即可入榜。",
+                          "en": "These titles lack data in too many of the index's dimensions to be ranked; data "
+                                "for the missing dimensions would bring them in."},
+    "col_lacks": {"zh": "缺少的维度", "en": "Missing dimensions"},
+    "tie_note": {"zh": "“=3”表示得分相同的剧目并列第 3 名（区间亦相同）。",
+                 "en": "“=3”: titles with equal scores share rank 3 (and the same interval)."},
+    # title
+    "title_profile": {"zh": "维度画像", "en": "Dimension profile"},
+    "title_contributions": {"zh": "指标贡献", "en": "Indicator contributions"},
+    "contrib_note": {
+        "zh": "每个指标对综合得分的贡献（加权后的标准化值）。",
+        "en": "What each indicator adds to the score (weighted, normalised value).",
+    },
+    "strengths": {"zh": "优势", "en": "Strengths"},
+    "weaknesses": {"zh": "短板", "en": "Weaknesses"},
+    "emotion_curve": {"zh": "分集情绪曲线", "en": "Emotion curve over episodes"},
+    "danmaku_peaks": {"zh": "弹幕高峰（视频秒）", "en": "Danmaku peaks over video seconds"},
+    "reactions": {"zh": "观众反应", "en": "Audience reactions"},
+    "fraud_flags": {"zh": "异常流量标记", "en": "Suspicious-traffic flags"},
+    "no_flags": {"zh": "未发现异常流量。", "en": "No suspicious traffic found."},
+    "quality_grade": {"zh": "数据质量等级", "en": "Data-quality grade"},
+    "platform_totals": {"zh": "各平台累计", "en": "Totals per platform"},
+    "recent_comments": {"zh": "热门评论", "en": "Top comments"},
+    "facts": {"zh": "基本信息", "en": "Facts"},
+    "episodes": {"zh": "集数", "en": "Episodes"},
+    "released": {"zh": "上线", "en": "Released"},
+    "producer": {"zh": "出品方", "en": "Producer"},
+    "synopsis": {"zh": "简介", "en": "Synopsis"},
+    "no_data": {"zh": "暂无数据。", "en": "No data yet."},
+    "plays": {"zh": "播放", "en": "Plays"},
+    "likes": {"zh": "点赞", "en": "Likes"},
+    "shares": {"zh": "分享", "en": "Shares"},
+    "comments": {"zh": "评论", "en": "Comments"},
+    "platform": {"zh": "平台", "en": "Platform"},
+    "date": {"zh": "日期", "en": "Date"},
+    "reasons": {"zh": "原因", "en": "Reasons"},
+    "suspicion": {"zh": "可疑度", "en": "Suspicion"},
+    "episode": {"zh": "集", "en": "Episode"},
+    "second": {"zh": "秒", "en": "Second"},
+    "intensity": {"zh": "情绪强度", "en": "Intensity"},
+    "share": {"zh": "占比", "en": "Share"},
+    "compare_this": {"zh": "加入对比", "en": "Compare"},
+    # themes
+    "themes_title": {"zh": "题材版图：新颖度与饱和度", "en": "Theme landscape: novelty against saturation"},
+    "themes_note": {
+        "zh": "右下角：新颖而尚未饱和的题材；左上角：扎堆且陈旧的题材。",
+        "en": "Bottom right: novel, unsaturated themes; top left: crowded, familiar ones.",
+    },
+    "col_theme": {"zh": "题材", "en": "Theme"},
+    "col_novelty": {"zh": "新颖度", "en": "Novelty"},
+    "col_saturation": {"zh": "饱和度", "en": "Saturation"},
+    "col_count": {"zh": "剧目数", "en": "Titles"},
+    "col_mean_score": {"zh": "平均指数", "en": "Mean index"},
+    "col_social": {"zh": "社会价值类别", "en": "Social value"},
+    # methodology
+    "methodology_title": {"zh": "方法说明", "en": "Methodology"},
+    "spec_hash": {"zh": "方法版本（哈希）", "en": "Method version (hash)"},
+    "steps": {"zh": "计算步骤", "en": "Steps"},
+    "dimensions": {"zh": "维度", "en": "Dimensions"},
+    "indicators": {"zh": "指标", "en": "Indicators"},
+    "col_code": {"zh": "代码", "en": "Code"},
+    "col_name": {"zh": "名称", "en": "Name"},
+    "col_weight": {"zh": "权重", "en": "Weight"},
+    "col_direction": {"zh": "方向", "en": "Direction"},
+    "col_parent": {"zh": "所属维度", "en": "Dimension"},
+    "col_definition": {"zh": "定义", "en": "Definition"},
+    "col_setting": {"zh": "设置", "en": "Setting"},
+    "col_value": {"zh": "取值", "en": "Value"},
+    "positive": {"zh": "正向", "en": "positive"},
+    "negative": {"zh": "负向", "en": "negative"},
+    # quality
+    "quality_title": {"zh": "数据质量", "en": "Data quality"},
+    "grades": {"zh": "质量等级分布", "en": "Grades"},
+    "quarantine": {"zh": "隔离的问题数据", "en": "Quarantined rows"},
+    "quarantine_note": {
+        "zh": "导入时未通过校验的行：文件、行号、字段与原因。",
+        "en": "Rows that failed validation at ingest: file, line, field and reason.",
+    },
+    "col_file": {"zh": "文件", "en": "File"},
+    "col_line": {"zh": "行", "en": "Line"},
+    "col_field": {"zh": "字段", "en": "Field"},
+    "col_reason": {"zh": "原因", "en": "Reason"},
+    "col_table": {"zh": "表", "en": "Table"},
+    "suspicious_traffic": {"zh": "疑似刷量", "en": "Suspicious traffic"},
+    "ingest_log": {"zh": "导入记录", "en": "Ingest log"},
+    "col_rows": {"zh": "读取行数", "en": "Rows read"},
+    "col_inserted": {"zh": "新增", "en": "Inserted"},
+    "col_updated": {"zh": "更新", "en": "Updated"},
+    "col_quarantined": {"zh": "隔离", "en": "Quarantined"},
+    # compare
+    "compare_title": {"zh": "剧目对比", "en": "Compare titles"},
+    "compare_hint": {
+        "zh": "输入两个或更多剧目 ID，以逗号分隔。",
+        "en": "Enter two or more title ids, separated by commas.",
+    },
+    "compare_go": {"zh": "对比", "en": "Compare"},
+    # runs
+    "runs_title": {"zh": "指数计算记录", "en": "Index runs"},
+    "col_run": {"zh": "计算编号", "en": "Run"},
+    "col_created": {"zh": "时间", "en": "Created"},
+    "col_period": {"zh": "周期", "en": "Period"},
+    "col_data_hash": {"zh": "数据指纹", "en": "Data fingerprint"},
+    "col_titles": {"zh": "剧目数", "en": "Titles"},
+    # errors
+    "error_title": {"zh": "出错了", "en": "Something is wrong"},
+    "not_found": {"zh": "找不到该页面或剧目。", "en": "No such page or title."},
+    "back_home": {"zh": "返回总览", "en": "Back to the overview"},
+    # report
+    "report_title": {"zh": "微短剧传播评价指数报告", "en": "Micro-drama index report"},
+    "report_period": {"zh": "报告周期", "en": "Period"},
+    "report_generated": {"zh": "生成时间", "en": "Generated"},
+    "report_top": {"zh": "综合榜单", "en": "Top titles"},
+    "report_top_dim": {"zh": "分维度前五", "en": "Top five per dimension"},
+    "report_movers": {"zh": "名次变化", "en": "Movers"},
+    "report_movers_note": {
+        "zh": "与上一周期相比名次上升或下降最多的剧目（仅计两期均入榜者）。",
+        "en": "Biggest rank changes against the previous period (titles ranked in both).",
+    },
+    "report_no_previous": {"zh": "没有可比较的上一周期。", "en": "No previous period to compare with."},
+    "col_prev_rank": {"zh": "上期名次", "en": "Previous rank"},
+    "col_change": {"zh": "变化", "en": "Change"},
+    "report_themes": {"zh": "题材趋势", "en": "Theme trends"},
+    "report_resonance": {"zh": "情感共鸣亮点", "en": "Resonance highlights"},
+    "report_quality": {"zh": "数据质量", "en": "Data quality"},
+    "report_appendix": {"zh": "附录：方法说明", "en": "Appendix: methodology"},
+    "report_cite": {
+        "zh": "引用本报告时请注明计算编号、方法哈希与数据指纹，任何结果均可复现。",
+        "en": "Cite the run id, method hash and data fingerprint: every figure can be reproduced.",
+    },
+    "dominant_reaction": {"zh": "主要反应", "en": "Dominant reaction"},
+}
+
+# Projects, forecasts, scripts, companies and production bases: their own block so the
+# index pages' strings above stay easy to scan.
+STRINGS.update({
+    "nav_companies": {"zh": "公司与基地", "en": "Companies"},
+    "nav_projects": {"zh": "项目", "en": "Projects"},
+    "nav_script": {"zh": "剧本分析", "en": "Script"},
+    # projects
+    "projects_title": {"zh": "在制项目", "en": "Projects"},
+    "filter_stage": {"zh": "阶段", "en": "Stage"},
+    "stage_writing": {"zh": "剧本", "en": "Writing"},
+    "stage_filming": {"zh": "拍摄", "en": "Filming"},
+    "stage_post": {"zh": "后期", "en": "Post-production"},
+    "stage_broadcasting": {"zh": "播出中", "en": "Broadcasting"},
+    "stage_evaluated": {"zh": "已评估", "en": "Evaluated"},
+    "col_project": {"zh": "项目", "en": "Project"},
+    "col_stage": {"zh": "阶段", "en": "Stage"},
+    "col_budget": {"zh": "预算（元）", "en": "Budget (CNY)"},
+    "col_spent": {"zh": "已花费（元）", "en": "Spent (CNY)"},
+    "col_spend_ratio": {"zh": "花费/预算", "en": "Spent / budget"},
+    "col_warnings": {"zh": "预警", "en": "Warnings"},
+    "budget_total": {"zh": "预算合计", "en": "Total budget"},
+    "spent_total": {"zh": "花费合计", "en": "Total spent"},
+    "projects_warned": {"zh": "有预警的项目", "en": "Projects with warnings"},
+    "project_plan": {"zh": "项目计划", "en": "Plan"},
+    "project_history": {"zh": "阶段记录", "en": "Stage history"},
+    "col_from": {"zh": "从", "en": "From"},
+    "col_to": {"zh": "到", "en": "To"},
+    "locations": {"zh": "拍摄地", "en": "Locations"},
+    "linked_title": {"zh": "上线剧目", "en": "Released as"},
+    # forecasts
+    "forecast_title": {"zh": "预测", "en": "Forecast"},
+    "forecast_hint": {"zh": "输入剧目 ID（按上线时可知的信息预测）或项目 ID（按计划预测）。",
+                      "en": "Enter a title id (forecast as of its release) or a project id (forecast of its plan)."},
+    "forecast_none": {"zh": "无法预测：", "en": "No forecast: "},
+    "forecast_note": {"zh": "区间为保形预测区间：按设计覆盖 {coverage} 的真实结果。",
+                      "en": "Intervals are conformal: by construction they cover {coverage} of actual outcomes."},
+    "col_target": {"zh": "预测目标", "en": "Target"},
+    "col_point": {"zh": "点预测", "en": "Forecast"},
+    "col_low": {"zh": "下限", "en": "Low"},
+    "col_high": {"zh": "上限", "en": "High"},
+    "col_actual": {"zh": "实际", "en": "Actual"},
+    "col_source": {"zh": "口径", "en": "Definition"},
+    "natural_scale": {"zh": "原始量纲", "en": "Natural scale"},
+    "roi": {"zh": "投资回报情景", "en": "Return scenarios"},
+    "p_break_even": {"zh": "回本概率", "en": "Chance of breaking even"},
+    "roi_quantiles": {"zh": "回报率分位数", "en": "ROI quantiles"},
+    "go": {"zh": "提交", "en": "Go"},
+    "backtest_title": {"zh": "预测回测", "en": "Forecast backtest"},
+    "backtest_note": {"zh": "按时间切分：只用截止日前上线的剧目训练，预测之后上线的剧目，与基线（历史中位数）比较。",
+                      "en": "Time split: train on titles released before each cutoff, forecast those after, "
+                            "against a baseline (the historical median)."},
+    "col_model_mae": {"zh": "模型 MAE", "en": "Model MAE"},
+    "col_baseline_mae": {"zh": "基线 MAE", "en": "Baseline MAE"},
+    "col_improvement": {"zh": "相对基线改进", "en": "Improvement on baseline"},
+    "col_coverage": {"zh": "实际覆盖率", "en": "Coverage"},
+    "col_nominal": {"zh": "名义覆盖率", "en": "Nominal coverage"},
+    "col_n_test": {"zh": "检验样本数", "en": "Test titles"},
+    "see_backtest": {"zh": "预测的回测表现", "en": "How well the forecasts backtest"},
+    # script
+    "script_title": {"zh": "剧本分析", "en": "Script analysis"},
+    "script_hint": {"zh": "粘贴剧本文本（只分析，不保存）。用“第1集”等标记分集。",
+                    "en": "Paste a script (analysed, never stored). Mark episodes with \"Episode 1\" or 第1集."},
+    "script_text": {"zh": "剧本", "en": "Script"},
+    "script_lang": {"zh": "语言", "en": "Language"},
+    "lang_auto": {"zh": "自动识别", "en": "Detect"},
+    "episode_seconds": {"zh": "每集时长（秒，可选）", "en": "Seconds per episode (optional)"},
+    "script_compare": {"zh": "与头部剧目剧本比较", "en": "Compare with top titles' scripts"},
+    "script_analyze": {"zh": "分析", "en": "Analyse"},
+    "col_screen_seconds": {"zh": "时长（秒）", "en": "Screen seconds"},
+    "col_hook": {"zh": "钩子强度", "en": "Hook strength"},
+    "col_payoffs": {"zh": "爽点", "en": "Payoffs"},
+    "col_conflicts": {"zh": "冲突", "en": "Conflicts"},
+    "col_reversals": {"zh": "反转", "en": "Reversals"},
+    "col_arc": {"zh": "情绪走向", "en": "Arc"},
+    "paywall": {"zh": "付费卡点建议", "en": "Paywall suggestion"},
+    "comparison": {"zh": "与头部剧目比较", "en": "Against the top titles"},
+    "warnings": {"zh": "提示", "en": "Warnings"},
+    # companies and bases
+    "companies_title": {"zh": "公司排名", "en": "Company ranking"},
+    "companies_note": {"zh": "公司得分向市场均值收缩（作品越少收缩越多）；排名区间来自蒙特卡洛模拟，区间越短名次越确定。",
+                       "en": "Company scores shrink towards the market mean (more for fewer titles); rank intervals "
+                             "come from Monte Carlo simulation: the shorter, the surer."},
+    "col_company": {"zh": "公司", "en": "Company"},
+    "col_base": {"zh": "基地", "en": "Base"},
+    "col_titles_ranked": {"zh": "入榜作品", "en": "Titles ranked"},
+    "col_hit_rate": {"zh": "爆款率", "en": "Hit rate"},
+    "col_median_score": {"zh": "作品中位得分", "en": "Median title score"},
+    "col_flags": {"zh": "说明", "en": "Flags"},
+    "filter_base": {"zh": "基地", "en": "Base"},
+    "method": {"zh": "方法", "en": "Method"},
+    "base_title": {"zh": "制作基地：{base}", "en": "Production base: {base}"},
+    "base_summary": {"zh": "要点", "en": "Summary"},
+    "base_companies": {"zh": "基地公司", "en": "Companies at this base"},
+    "base_vs_market": {"zh": "与市场相比（各维度）", "en": "Against the market, per dimension"},
+    "base_vs_market_note": {"zh": "基地均值的 90% 自助法区间整体高于市场均值才算领先，整体低于才算落后。",
+                            "en": "The base leads only when the 90% bootstrap interval of its mean lies wholly above "
+                                  "the market mean, and lags only when wholly below."},
+    "col_dimension": {"zh": "维度", "en": "Dimension"},
+    "col_base_mean": {"zh": "基地均值", "en": "Base mean"},
+    "col_market_mean": {"zh": "市场均值", "en": "Market mean"},
+    "col_mean_interval": {"zh": "均值区间 (5–95%)", "en": "Interval of the mean (5–95%)"},
+    "col_verdict": {"zh": "判断", "en": "Verdict"},
+    "verdict_lead": {"zh": "领先", "en": "leads"},
+    "verdict_lag": {"zh": "落后", "en": "lags"},
+    "verdict_level": {"zh": "持平", "en": "level"},
+    "base_trends": {"zh": "趋势", "en": "Trends"},
+    "col_period": {"zh": "周期", "en": "Period"},
+    "col_market": {"zh": "市场", "en": "Market"},
+    "base_themes": {"zh": "题材分布", "en": "Themes"},
+    "col_lift": {"zh": "相对市场倍数", "en": "Lift over market"},
+    "saturating": {"zh": "扎堆", "en": "saturating"},
+    "base_pipeline": {"zh": "在制项目与预测", "en": "Pipeline and forecasts"},
+    "notes": {"zh": "说明", "en": "Notes"},
+    "leads": {"zh": "领先", "en": "Leads"},
+    "lags": {"zh": "落后", "en": "Lags"},
+    "none": {"zh": "无", "en": "none"},
+    "report_bases": {"zh": "制作基地", "en": "Production bases"},
+    "report_bases_note": {"zh": "各基地的公司排名与相对市场的领先/落后维度（不含预测）。",
+                          "en": "Each base's companies and the dimensions where it leads or lags the market "
+                                "(without forecasts)."},
+})
+
+
+# Display names of the resonance engine's codes (DESIGN.md "Emotions"): base labels and reactions.
+LABEL_NAMES: dict[str, dict[str, str]] = {
+    "like": {"zh": "喜爱", "en": "like"}, "happiness": {"zh": "快乐", "en": "happiness"},
+    "sadness": {"zh": "悲伤", "en": "sadness"}, "anger": {"zh": "愤怒", "en": "anger"},
+    "disgust": {"zh": "厌恶", "en": "disgust"}, "fear": {"zh": "恐惧", "en": "fear"},
+    "surprise": {"zh": "惊讶", "en": "surprise"}, "neutral": {"zh": "中性", "en": "neutral"},
+    "shuang": {"zh": "爽", "en": "catharsis"}, "tian": {"zh": "甜", "en": "sweetness"},
+    "nue": {"zh": "虐", "en": "heartache"}, "ran": {"zh": "燃", "en": "thrill"}, "xiao": {"zh": "笑", "en": "amusement"},
+    "leimu": {"zh": "泪目", "en": "moved to tears"}, "qi": {"zh": "气", "en": "anger at a villain"},
+    "jing": {"zh": "惊", "en": "twist shock"}, "cuigeng": {"zh": "催更", "en": "anticipation"},
+    "qiju": {"zh": "弃剧", "en": "abandonment"}, "ga": {"zh": "尬", "en": "cringe"},
+}
+
+
+def label_name(code: str | None, lang: Lang) -> str:
+    """Display name of an emotion label or reaction code; unknown codes are shown as they are."""
+    if not code:
+        return ""
+    return LABEL_NAMES.get(code, {}).get(lang, code)
+
+
+def normalise_lang(value: str | None) -> Lang | None:
+    """Accept 'zh', 'en', 'zh-CN', 'en_US' …; anything else is None (the caller falls back)."""
+    if not value:
+        return None
+    head = value.strip().lower().replace("_", "-").split("-")[0]
+    return head if head in LANGS else None  # type: ignore[return-value]
+
+
+def translate(key: str, lang: Lang, **fmt: object) -> str:
+    """The string for ``key`` in ``lang``; a missing key is a programming error and raises KeyError."""
+    text = STRINGS[key][lang]
+    return text.format(**fmt) if fmt else text
+
+
+def pick(zh: str | None, en: str | None, lang: Lang) -> str:
+    """Show the name in the chosen language, falling back to the other one when it is missing."""
+    first, second = (zh, en) if lang == "zh" else (en, zh)
+    return first or second or ""
+
+
+def fmt(value: Any, digits: int = 3) -> str:
+    """A number as pages print it: ``digits`` decimals for floats, an en dash for a missing value."""
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def fmt_int(value: Any) -> str:
+    """A count with thousands separators, an en dash for a missing value."""
+    if value is None:
+        return "–"
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)
