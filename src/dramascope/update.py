@@ -159,6 +159,7 @@ def update_workspace(ws, sources: Sequence[tuple[str, Path]], *, spec: str | Non
     ingested; a rerun with the same files finishes the work, as ingest upserts by key).
     """
     from dramascope.index import run_index
+    from dramascope.index.spec import load_spec
     from dramascope.index.loaders import periods_present
     from dramascope.ingest import ingest_files
     from dramascope.pipeline import history_periods
@@ -217,9 +218,10 @@ def update_workspace(ws, sources: Sequence[tuple[str, Path]], *, spec: str | Non
 
     t0 = stage("signals")
     scope = None if summary.full_recompute else PeriodScope.of(d for d in days if d is not None)
-    signals = compute_signals(ws, granularities, scope=scope)
+    signals = compute_signals(ws, granularities, scope=scope, params=load_spec(spec).spec.method.signals)
     if scope is not None and not signals.periods:  # compute_signals found no full run to build on
-        summary.full_recompute, summary.reason = True, "no full run stored with these granularities"
+        summary.full_recompute = True
+        summary.reason = "no full run stored with these granularities and the spec's method parameters"
     summary.flags_changed = signals.flags_changed
     summary.days = [d.isoformat() for d in (signals.days or sorted(d for d in days if d is not None))]
     summary.seconds["signals"] = time.perf_counter() - t0

@@ -121,10 +121,13 @@ _DERIVED = ("signals", "title_themes", "fraud_flags", "data_quality", "period_to
             "platform_period_totals", "semantic_novelty")
 
 
-def scoped_run_possible(ws, granularities: Sequence[str]) -> bool:
-    """True where a full run has stored every derived table with every granularity asked for, so that
-    rewriting some periods leaves the tables as a full run would."""
-    if not all(ws.has_table(t) for t in _DERIVED):
+def scoped_run_possible(ws, granularities: Sequence[str], params: SignalParams | None = None) -> bool:
+    """True where a full run has stored every derived table with every granularity asked for and the
+    same method parameters, so that rewriting some periods leaves the tables as a full run would."""
+    if not all(ws.has_table(t) for t in (*_DERIVED, SIGNAL_PARAMS_TABLE)):
+        return False
+    stored = ws.engine.to_pandas(ws.table(SIGNAL_PARAMS_TABLE).select("params_hash"))["params_hash"]
+    if list(stored) != [(params or SignalParams()).hash]:
         return False
     pt = ws.table("period_totals")
     stored = set(ws.engine.to_pandas(pt.select("granularity").distinct())["granularity"])
@@ -264,8 +267,9 @@ def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
     for g in granularities:
         if g not in GRANULARITIES:
             raise ValueError(f"unknown granularity {g!r}; one of {', '.join(GRANULARITIES)}")
-    if scope is not None and not scoped_run_possible(ws, granularities):
-        log.info("no full run stored with granularities %s: computing every period", ", ".join(granularities))
+    if scope is not None and not scoped_run_possible(ws, granularities, params):
+        log.info("no full run stored with granularities %s and these parameters: computing every period",
+                 ", ".join(granularities))
         scope = None
     stages = ["tagging themes", "detecting fake traffic", "summing counters per period", "embedding synopses",
               "computing indicator families", "writing signals"]
