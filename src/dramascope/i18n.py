@@ -42,7 +42,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "json_twin": {"zh": "本页数据 (JSON)", "en": "This page as JSON"},
     "api_docs": {"zh": "API 文档", "en": "API docs"},
     "synthetic_banner": {
-        "zh": "演示数据：本工作区的数据由 `dramascope demo` 合成生成，并非真实市场数据。",
+        "zh": "演示数据：本工作区的数据由演示命令合成生成，并非真实市场数据。",
         "en": "Demo data: this workspace's data were synthesised by `dramascope demo`; they are not real market data.",
     },
     "save_svg": {"zh": "保存为矢量图", "en": "Save as SVG"},

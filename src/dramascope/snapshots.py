@@ -151,8 +151,10 @@ class SnapshotStore:
         """Turn a pre-snapshot workspace (a plain store) into generation 1 behind the symlink."""
         if self.link.is_symlink() or not self.link.exists():
             return
-        gen = self.root / "g000001"
-        gen.mkdir(parents=True, exist_ok=True)
+        # A copy of a workspace made without keeping symlinks holds the published store as a plain file
+        # beside the generations it came from: it becomes the newest generation, the others age out.
+        gen = self.root / f"g{max(self._numbers(), default=0) + 1:06d}"
+        gen.mkdir(parents=True)
         target = gen / self.name
         if self.link.is_dir():
             self.link.rename(target)

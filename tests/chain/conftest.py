@@ -13,7 +13,7 @@ def demo_ws(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("chain-demo") / "ws"
     build_demo_workspace(path, titles=300, seed=11)
-    ws = Workspace.open(path, create=False)
+    ws = Workspace.open_reader(path)  # the tests read it; commands that write open their own sessions
     yield ws
     ws.close()
 

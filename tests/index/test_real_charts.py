@@ -8,6 +8,7 @@ import pytest
 from dramascope.index import rank_table, run_index
 from dramascope.ingest import ingest_files
 from dramascope.signals import compute_signals
+from tests.specs import default_spec_without_embeddings
 
 pytestmark = pytest.mark.slow
 
@@ -22,8 +23,8 @@ def charts_ws(tmp_path_factory, request):
     ws = Workspace.open(tmp_path_factory.mktemp("charts") / "ws")
     ingest_files(ws, "titles", [shared / "titles.csv"])
     ingest_files(ws, "chart_entries", [shared / "chart_entries.csv"])
-    compute_signals(ws, granularities=("life",), semantic=False)
-    ws.run = run_index(ws)
+    compute_signals(ws, granularities=("life",), semantic=False)  # no synopses to embed in chart exports
+    ws.run = run_index(ws, default_spec_without_embeddings(tmp_path_factory.mktemp("charts-spec")))
     yield ws
     ws.close()
 

@@ -240,8 +240,8 @@ def _first_seen(pt: ir.Table, granularities: Sequence[str]) -> ir.Table:
 
 def computed_codes(*, resonance: bool, semantic: bool) -> list[str]:
     """The indicator codes a computation produces: every declared one, less the comment-based ones when
-    no comment has been scored (the resonance family and comment_valence do not run then) and the
-    synopsis embeddings when they were skipped."""
+    comments exist but none has been scored (the resonance family and comment_valence do not run then)
+    and the synopsis embeddings when they were skipped."""
     from dramascope.signals.registry import all_indicators
 
     skipped = set() if semantic else {"semantic_novelty"}
@@ -376,7 +376,9 @@ def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
                              rows.filter(rows.period.isin(labels)))
         summary.periods, summary.days = labels, sorted(scope.dates)
     eng.ensure_table(SIGNAL_PARAMS_TABLE, SIGNAL_PARAMS_SCHEMA)
-    eng.replace(SIGNAL_PARAMS_TABLE, params.as_table(computed_codes(resonance=res is not None, semantic=semantic)))
+    # With no comment at all there is nothing to score: the comment-based indicators ran on no data.
+    scored = res is not None or ws.count("comments") == 0
+    eng.replace(SIGNAL_PARAMS_TABLE, params.as_table(computed_codes(resonance=scored, semantic=semantic)))
     for name in _DERIVED:
         summary.rows[name] = ws.count(name)
     return summary
