@@ -17,13 +17,11 @@ _SHARED: dict[str, Path] = {}
 def shared_boards_path(tmp_root: Path) -> Path:
     if "path" not in _SHARED:
         from dramascope.index import run_index
-        from dramascope.signals import compute_signals
         from dramascope.workspace import Workspace
 
         path = tmp_root / "boards-demo"
-        shutil.copytree(shared_demo_path(tmp_root), path)
-        with Workspace.open(path) as ws:
-            compute_signals(ws, granularities=("life", "month", "week", "day"), semantic=False)
+        shutil.copytree(shared_demo_path(tmp_root), path, symlinks=True)
+        with Workspace.open(path) as ws:  # the demo computed day, week and month signals already
             for period in (*DAYS, *WEEKS, *MONTHS):
                 run_index(ws, period=period)
         _SHARED["path"] = path
