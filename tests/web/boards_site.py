@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from tests.specs import default_spec_without_embeddings
 from tests.web.demo_site import shared_demo_path
 
 DAYS = ("2026-08-16", "2026-08-17")
@@ -21,8 +22,9 @@ def shared_boards_path(tmp_root: Path) -> Path:
 
         path = tmp_root / "boards-demo"
         shutil.copytree(shared_demo_path(tmp_root), path, symlinks=True)
-        with Workspace.open(path) as ws:  # the demo computed day, week and month signals already
+        with Workspace.open(path) as ws:  # the shared demo computed day, week and month signals already
+            spec = default_spec_without_embeddings(path) if not ws.count("semantic_novelty") else None
             for period in (*DAYS, *WEEKS, *MONTHS):
-                run_index(ws, period=period)
+                run_index(ws, spec, period=period)
         _SHARED["path"] = path
     return _SHARED["path"]
