@@ -385,6 +385,32 @@ def find_malformed_csv_rows(path: Path, encoding: str, n_fields: int,
     return out
 
 
+
+def whole_line_chunks(fh, chunk_bytes: int, *, strip_bom: bool = True) -> Iterator[tuple[bytes, int]]:
+    """(bytes of whole lines, number of the first line) from a binary file, about ``chunk_bytes`` at a
+    time: a line longer than a chunk is read whole; the last line comes as it is, with or without its
+    newline; a UTF-8 byte-order mark is dropped when ``strip_bom``."""
+    line = 1
+    rest = b""
+    first = True
+    while True:
+        data = fh.read(chunk_bytes)
+        if not data:
+            if rest:
+                yield rest, line
+            return
+        buf = rest + data
+        if first and strip_bom and buf.startswith(b"\xef\xbb\xbf"):
+            buf = buf[3:]
+        first = False
+        cut = buf.rfind(b"\n") + 1
+        if cut == 0:
+            rest = buf
+            continue
+        chunk, rest = buf[:cut], buf[cut:]
+        yield chunk, line
+        line += chunk.count(b"\n")
+
 class JsonlReader:
     """JSON Lines in byte chunks parsed by ``pyarrow.json``; lines that are not JSON objects are
     set aside (and quarantined) instead of failing the file."""
@@ -405,29 +431,12 @@ class JsonlReader:
 
     def _chunks(self) -> Iterator[tuple[bytes, int]]:
         """(UTF-8 bytes of whole lines, number of the first line)."""
-        line = 1
-        rest = b""
-        enc = self.encoding
         with open(self.path, "rb") as fh:
-            first = True
-            while True:
-                data = fh.read(self.chunk_bytes)
+            for chunk, line in whole_line_chunks(fh, self.chunk_bytes,
+                                                 strip_bom=self.encoding in ("utf-8", "utf-8-sig")):
                 self.bytes_done = fh.tell()
-                if not data:
-                    if rest:
-                        yield self._decode(rest, line), line
-                    return
-                buf = rest + data
-                if first and enc in ("utf-8", "utf-8-sig") and buf.startswith(b"\xef\xbb\xbf"):
-                    buf = buf[3:]
-                first = False
-                cut = buf.rfind(b"\n") + 1
-                if cut == 0:
-                    rest = buf
-                    continue
-                chunk, rest = buf[:cut], buf[cut:]
                 yield self._decode(chunk, line), line
-                line += chunk.count(b"\n")
+            self.bytes_done = fh.tell()
 
     def _decode(self, chunk: bytes, first_line: int) -> bytes:
         enc = "utf-8" if self.encoding == "utf-8-sig" else self.encoding

@@ -124,28 +124,12 @@ def _parse_line(line: str, text_field: str) -> tuple[str | None, str | None]:
 
 
 def _jsonl_chunks(path: Path, chunk_bytes: int) -> Iterator[tuple[bytes, int]]:
-    """(bytes of whole lines, number of the first line): a line longer than a chunk is read whole."""
-    line = 1
-    rest = b""
+    """(bytes of whole lines, each ending in a newline, number of the first line)."""
+    from dramascope.ingest.readers import whole_line_chunks
+
     with open(path, "rb") as fh:
-        first = True
-        while True:
-            data = fh.read(chunk_bytes)
-            if not data:
-                if rest:
-                    yield rest + b"\n", line
-                return
-            buf = rest + data
-            if first and buf.startswith(b"\xef\xbb\xbf"):
-                buf = buf[3:]
-            first = False
-            cut = buf.rfind(b"\n") + 1
-            if cut == 0:
-                rest = buf
-                continue
-            chunk, rest = buf[:cut], buf[cut:]
-            yield chunk, line
-            line += chunk.count(b"\n")
+        for chunk, line in whole_line_chunks(fh, chunk_bytes):
+            yield (chunk if chunk.endswith(b"\n") else chunk + b"\n"), line
 
 
 def read_jsonl(path: Path, text_field: str, chunk_bytes: int = JSONL_CHUNK_BYTES) -> Iterator[Chunk]:
