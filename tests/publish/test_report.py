@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.publish.publish_market import XSS, build_market, market_spec
+from tests.publish.publish_market import XSS, market_spec, writable_copy_of_shared_market
 
 from dramascope.errors import UserInputError
 from dramascope.publish.report import build_report_data, pdf_document, render_report_html, write_report
@@ -16,7 +16,7 @@ def monthly_ws(tmp_path_factory):
     """A market with two monthly runs, so the report has movers."""
     from dramascope.index import run_index
 
-    ws = build_market(tmp_path_factory.mktemp("monthly") / "w", n_titles=40)
+    ws = writable_copy_of_shared_market(tmp_path_factory.getbasetemp(), tmp_path_factory.mktemp("monthly") / "w")
     for period in ("2026-01", "2026-02"):
         run_index(ws, market_spec(ws), period=period)
     yield ws

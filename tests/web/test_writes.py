@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.publish.publish_market import XSS, build_market
+from tests.publish.publish_market import XSS, writable_copy_of_shared_market
 from tests.specs import default_spec_without_embeddings
 
 CSV = "title_id,name,market,themes\nNEW1,{name},domestic,重生\n"
@@ -14,10 +14,10 @@ CSV = "title_id,name,market,themes\nNEW1,{name},domestic,重生\n"
 
 @pytest.fixture(scope="module")
 def writable(tmp_path_factory):
-    """Its own small market: these tests write (new runs, new titles)."""
+    """A private copy of the shared market: these tests write (new runs, new titles)."""
     from dramascope.web.app import create_app
 
-    ws = build_market(tmp_path_factory.mktemp("writable") / "w", n_titles=30)
+    ws = writable_copy_of_shared_market(tmp_path_factory.getbasetemp(), tmp_path_factory.mktemp("writable") / "w")
     with TestClient(create_app(workspace=ws), raise_server_exceptions=False) as client:
         yield client, ws
     ws.close()
