@@ -48,6 +48,7 @@ def _quote(name: str) -> str:
 class DuckDBEngine(Engine):
     name = "duckdb"
     supports_direct_load = True  # real transactions: a failed first load rolls back completely
+    has_64bit_hash = True  # hash() is DuckDB's 64-bit hash
 
     def __init__(self, path: Path | str, threads: int | None = None, read_only: bool = False,
                  memory_limit: str | None = None):
