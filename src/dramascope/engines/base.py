@@ -295,4 +295,4 @@ class Engine(abc.ABC):
 
     def close(self) -> None:
         """Make everything written durable in the store and release the engine's resources; the
-        engine is not used afterwards."""
+        engine is not used afterwards. Safe to call twice (a workspace and its caller may both close)."""
