@@ -20,6 +20,7 @@ import pytest
 from dramascope.engines import open_engine
 from dramascope.engines.base import Engine, UpsertCounts
 from dramascope.settings import Settings
+from dramascope.snapshots import store_name
 
 SCHEMA = pa.schema([("k", pa.string()), ("d", pa.date32()), ("v", pa.int64()), ("x", pa.float64()),
                     ("tags", pa.list_(pa.string()))])
@@ -31,7 +32,6 @@ ROWS = [
     {"k": "d", "d": D1, "v": None, "x": 2.0, "tags": []},
     {"k": "e", "d": D2, "v": 5, "x": 0.0, "tags": ["x"]},
 ]
-STORES = {"duckdb": "dramascope.duckdb", "spark": "spark-tables"}
 
 COVERED: set[str] = set()
 
@@ -47,7 +47,7 @@ def contract(*members: str, spark=(), duckdb=()):
 
 def _open(kind: str, tmp_path, request) -> Engine:
     session = request.getfixturevalue("spark_session") if kind == "spark" else None
-    return open_engine(kind, tmp_path / STORES[kind], Settings(threads=2), session=session)
+    return open_engine(kind, tmp_path / store_name(kind), Settings(threads=2), session=session)
 
 
 @pytest.fixture
