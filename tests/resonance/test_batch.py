@@ -1,5 +1,6 @@
 import datetime as dt
 
+import ibis
 import pyarrow as pa
 import pytest
 
@@ -60,7 +61,9 @@ def test_analyze_scores_only_new_or_outdated(duckdb_workspace):
     again = analyze_workspace(ws)
     assert again["scored"] == 0
     ws.engine.append("comments", comments_table(["新评论：好甜"], prefix="n"))
-    ws.engine.raw.execute("UPDATE comment_emotions SET model_version = 'old' WHERE comment_id = 'c0'")
+    e = ws.table("comment_emotions")
+    ws.engine.replace("comment_emotions", e.mutate(model_version=ibis.ifelse(e.comment_id == "c0", "old",
+                                                                             e.model_version)))
     third = analyze_workspace(ws)
     assert third["scored"] == 2 and third["total"] == len(TEXTS) + 1
     versions = ws.engine.to_arrow(ws.table("comment_emotions").select("model_version")).column(0).to_pylist()
