@@ -7,6 +7,7 @@ dependency), so the test sees what a reader sees.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -141,3 +142,76 @@ def test_the_checker_sees_an_upward_import_and_a_cycle():
     graph = {"dramascope.signals.x": {"dramascope.web.app"}, "dramascope.web.app": {"dramascope.signals.x"}}
     assert _layer_of("dramascope.web.app") > _layer_of("dramascope.signals.x")
     assert _cycles(graph) == [["dramascope.signals.x", "dramascope.web.app"]]
+
+
+# -- the engine contract: only engines/ touches a connection or asks which engine it is ---------------
+
+CONNECTION_ATTRIBUTES = {"con", "session"}
+"""Attributes that hold an engine's connection (the Ibis backend, the Spark session)."""
+ENGINE_ONLY_ATTRIBUTES = {"raw"}
+"""Attributes of an engine object that hold a driver connection (``raw`` is also an ordinary name for
+unparsed text elsewhere, so it counts only when read off something called engine)."""
+ENGINE_KINDS = {"duckdb", "spark"}
+DATABASE_CLIENTS = {"duckdb", "pyspark"}
+
+
+def _names_an_engine(node: ast.AST) -> bool:
+    text = ast.unparse(node)
+    return text in ("engine", "eng") or text.endswith((".engine", "._engine"))
+
+
+def engine_leaks(source: str, where: str = "<source>") -> list[str]:
+    """Places in ``source`` that reach past the Engine interface: a connection attribute, an engine's
+    driver, a comparison with an engine's name or kind, an isinstance test on a concrete engine class,
+    or an import of a database client."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        line = f"{where}:{getattr(node, 'lineno', '?')}"
+        if isinstance(node, ast.Attribute):
+            if node.attr in CONNECTION_ATTRIBUTES:
+                found.append(f"{line}: .{node.attr} ({ast.unparse(node)})")
+            elif node.attr in ENGINE_ONLY_ATTRIBUTES and _names_an_engine(node.value):
+                found.append(f"{line}: .{node.attr} ({ast.unparse(node)})")
+        elif isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            if any(isinstance(s, ast.Attribute) and s.attr == "name" and _names_an_engine(s.value) for s in sides) \
+                    or any(isinstance(s, ast.Constant) and s.value in ENGINE_KINDS for s in sides):
+                found.append(f"{line}: asks which engine ({ast.unparse(node)})")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance" \
+                and len(node.args) == 2 and any(n.endswith("Engine") and n != "Engine"
+                                                for n in re.findall(r"\w+", ast.unparse(node.args[1]))):
+            found.append(f"{line}: asks which engine ({ast.unparse(node)})")
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) \
+                else [node.module or "", *(f"{node.module}.{a.name}" for a in node.names)]
+            if any(m.split(".")[0] in DATABASE_CLIENTS for m in modules) \
+                    or any(m.startswith("dramascope.engines.") and m.split(".")[2] not in ("base", "Engine",
+                                                                                        "UpsertCounts", "open_engine")
+                           for m in modules):
+                found.append(f"{line}: imports {', '.join(modules)}")
+    return found
+
+
+def test_only_engines_touch_a_connection_or_ask_which_engine():
+    leaks = []
+    for module, path in sorted(_modules().items()):
+        if module.split(".")[1:2] != ["engines"]:
+            leaks += engine_leaks(path.read_text(encoding="utf-8"), str(path.relative_to(SRC)))
+    assert not leaks, "reaching past the Engine interface (add an Engine method instead):\n" + "\n".join(leaks)
+
+
+def test_the_engine_checker_sees_each_kind_of_leak():
+    leaks = [
+        "ws.engine.con.execute(e)", "engine.session.sql(q)", "ws.engine.raw.execute(q)",
+        "x = ws.engine.name == 'spark'", "y = 'duckdb' != settings.engine",
+        "isinstance(ws.engine, SparkEngine)", "from pyspark.sql import functions",
+        "import duckdb", "from dramascope.engines.duckdb_engine import DuckDBEngine",
+        "from dramascope.engines import spark_engine",
+    ]
+    for source in leaks:
+        assert engine_leaks(source), source
+    fine = ["chunk.raw", "ws.engine.count(t)", "ws.engine.scalar(e)", "decl.name == 'titles'",
+            "isinstance(x, Engine)", "from dramascope.engines import Engine, open_engine", "engine.name",
+            "from dramascope.engines.base import UpsertCounts"]
+    for source in fine:
+        assert not engine_leaks(source), source

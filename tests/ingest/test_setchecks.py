@@ -30,10 +30,8 @@ def test_references_resolve_against_workspace_and_same_file(duckdb_workspace, ha
     try:
         staging.append(pa.table({"node_id": ["a", "b", "c", "a"], "parent": ["root", "a", "zzz", "b"],
                                  LINE: [2, 3, 4, 5]}))
-        count = lambda e: int(engine.con.execute(e.count()))  # noqa: E731
-        ok, bad = reference_violations(NODES, staging.table(), duckdb_workspace.table, count)
-        scalar = (lambda e: engine.con.execute(e)) if hashed else None  # noqa: E731
-        winners, dups = duplicate_keys(NODES, ok, count, scalar)
+        ok, bad = reference_violations(NODES, staging.table(), duckdb_workspace.table, engine.count)
+        winners, dups = duplicate_keys(NODES, ok, engine.count, engine.scalar if hashed else None)
         found = engine.to_arrow(union_violations([*bad, dups]).order_by("line")).to_pylist()
         kept = engine.to_arrow(winners.order_by(LINE)).to_pylist()
     finally:
@@ -58,15 +56,15 @@ def test_key_hash_excess_counts_rows_beyond_distinct_keys(duckdb_workspace, rows
     engine.append("m", pa.table({"title_id": [r[0] for r in rows], "platform": [r[1] for r in rows],
                                  "date": [dt.date(2026, 9, r[2]) for r in rows]}, schema=METRIC_KEY.arrow_schema))
     t = duckdb_workspace.table("m")
-    assert int(engine.con.execute(key_hash_excess(METRIC_KEY, t))) == excess
-    assert int(engine.con.execute(duplicate_key_groups(METRIC_KEY, t).count())) == groups
+    assert engine.scalar(key_hash_excess(METRIC_KEY, t)) == excess
+    assert engine.count(duplicate_key_groups(METRIC_KEY, t)) == groups
 
 
 def test_key_hash_excess_single_column_key(duckdb_workspace):
     engine = duckdb_workspace.engine
     engine.ensure_table("nodes", NODES.arrow_schema)
     engine.append("nodes", pa.table({"node_id": ["a", "b", "a", "c"], "parent": [None] * 4}, schema=NODES.arrow_schema))
-    assert int(engine.con.execute(key_hash_excess(NODES, duckdb_workspace.table("nodes")))) == 1
+    assert engine.scalar(key_hash_excess(NODES, duckdb_workspace.table("nodes"))) == 1
 
 
 def test_hash_precheck_skips_the_grouping_only_when_keys_are_unique(duckdb_workspace):
@@ -78,9 +76,9 @@ def test_hash_precheck_skips_the_grouping_only_when_keys_are_unique(duckdb_works
 
         def count(e):
             counted.append(e)
-            return int(engine.con.execute(e.count()))
+            return engine.count(e)
 
-        winners, dups = duplicate_keys(NODES, staging.table(), count, lambda e: engine.con.execute(e))
+        winners, dups = duplicate_keys(NODES, staging.table(), count, engine.scalar)
         assert dups is None and counted == []  # unique keys: no grouping query at all
         assert engine.to_arrow(winners).num_rows == 3
     finally:

@@ -42,7 +42,7 @@ def test_signals_export_has_every_row(published_market, tmp_path, fmt):
     out = export(published_market, "signals", fmt, tmp_path / f"s.{fmt}", period="life")
     got = _read(out, fmt)
     s = published_market.table("signals")
-    assert len(got) == int(published_market.engine.con.execute(s.filter(s.period == "life").count()))
+    assert len(got) == published_market.engine.count(s.filter(s.period == "life"))
     assert set(got[0]) >= {"title_id", "period", "indicator", "value", "quality_flag"}
 
 

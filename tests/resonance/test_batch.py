@@ -1,5 +1,6 @@
 import datetime as dt
 
+import ibis
 import pyarrow as pa
 import pytest
 
@@ -8,7 +9,6 @@ from dramascope.resonance.batch import (
     COMMENT_EMOTIONS_SCHEMA,
     analyze_workspace,
     score_batch,
-    spark_score,
 )
 from dramascope.schema import TABLES
 
@@ -61,7 +61,9 @@ def test_analyze_scores_only_new_or_outdated(duckdb_workspace):
     again = analyze_workspace(ws)
     assert again["scored"] == 0
     ws.engine.append("comments", comments_table(["新评论：好甜"], prefix="n"))
-    ws.engine.raw.execute("UPDATE comment_emotions SET model_version = 'old' WHERE comment_id = 'c0'")
+    e = ws.table("comment_emotions")
+    ws.engine.replace("comment_emotions", e.mutate(model_version=ibis.ifelse(e.comment_id == "c0", "old",
+                                                                             e.model_version)))
     third = analyze_workspace(ws)
     assert third["scored"] == 2 and third["total"] == len(TEXTS) + 1
     versions = ws.engine.to_arrow(ws.table("comment_emotions").select("model_version")).column(0).to_pylist()
@@ -69,26 +71,31 @@ def test_analyze_scores_only_new_or_outdated(duckdb_workspace):
 
 
 @pytest.mark.slow
-def test_process_pool_gives_the_same_rows(monkeypatch):
-    table = comments_table(TEXTS * 3).select(["comment_id", "text", "lang"])
-    inline = batch._score_table(table, None)
-    monkeypatch.setattr(batch, "POOL_MIN_ROWS", 1)
-    monkeypatch.setattr(batch, "BATCH_ROWS", 5)
-    pooled = batch._score_table(table, None)
+def test_process_pool_gives_the_same_rows(duckdb_workspace):
+    ws = duckdb_workspace
+    ws.engine.append("comments", comments_table(TEXTS * 3))
+    pending = ws.table("comments").select("comment_id", "text", "lang").order_by("comment_id")
+    inline = ws.engine.map_batches(pending, score_batch, COMMENT_EMOTIONS_SCHEMA, batch_rows=batch.BATCH_ROWS)
+    pooled = ws.engine.map_batches(pending, score_batch, COMMENT_EMOTIONS_SCHEMA, batch_rows=5, parallel_min_rows=1)
+    assert inline.num_rows == len(TEXTS) * 3
     assert inline.drop(["scored_at"]).equals(pooled.drop(["scored_at"]))
 
 
 @pytest.mark.slow
 @pytest.mark.spark
-def test_spark_map_in_arrow_matches_local(spark_session):
-    rb = pa.RecordBatch.from_pylist([{"comment_id": f"c{i}", "text": t or ""} for i, t in enumerate(TEXTS)])
-    df = spark_session.createDataFrame([(r["comment_id"], r["text"]) for r in rb.to_pylist()], "comment_id string, text string")
-    got = spark_score(df.repartition(2)).toArrow()
-    local = {r["comment_id"]: r for r in score_batch(rb).to_pylist()}
-    assert got.num_rows == len(TEXTS)
-    for r in got.to_pylist():
-        assert r["label"] == local[r["comment_id"]]["label"]
-        assert r["reactions"] == local[r["comment_id"]]["reactions"]
+def test_analyze_on_spark_scores_as_on_duckdb(duckdb_workspace, spark_workspace):
+    """On Spark the scoring runs in the executors (mapInArrow); every column but the time equals DuckDB's."""
+    got = []
+    for ws in (duckdb_workspace, spark_workspace):
+        ws.engine.append("comments", comments_table())
+        done = []
+        summary = analyze_workspace(ws, progress=lambda n, total: done.append((n, total)))
+        assert summary["scored"] == summary["inserted"] == summary["total"] == len(TEXTS)
+        assert done[-1] == (len(TEXTS), len(TEXTS))
+        got.append(ws.engine.to_arrow(ws.table("comment_emotions").drop("scored_at").order_by("comment_id")))
+    duck, spark = got
+    assert duck.num_rows == len(TEXTS) and duck.equals(spark)
+    assert analyze_workspace(spark_workspace)["scored"] == 0
 
 
 def test_score_batch_columns_agree_with_the_result_objects():

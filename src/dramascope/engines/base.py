@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import multiprocessing as mp
+import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -117,30 +121,119 @@ class ParquetStaging(Staging):
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+BatchFunction = Callable[[pa.RecordBatch], pa.RecordBatch]
+"""A pure function from one record batch to one record batch (what :meth:`Engine.map_batches` runs)."""
+
+
+def map_local(table: pa.Table, fn: BatchFunction, schema: pa.Schema, *, batch_rows: int,
+              parallel_min_rows: int | None = None,
+              progress: Callable[[int, int], None] | None = None) -> pa.Table:
+    """``fn`` over ``table`` in batches of ``batch_rows`` in this machine's processes.
+
+    From ``parallel_min_rows`` rows on (and with more than one core) the batches go to a pool of
+    spawned worker processes, each paying ``fn``'s start-up (say, loading a model) once; spawned, not
+    forked, because the parent holds a database connection or a JVM. Results keep the batch order.
+    ``progress(done, total)`` is called after each batch.
+    """
+    batches = table.to_batches(max_chunksize=batch_rows)
+    total = table.num_rows
+    done = 0
+    out: list[pa.RecordBatch] = []
+    workers = os.cpu_count() or 1
+    if parallel_min_rows is not None and total >= parallel_min_rows and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
+            results = pool.map(fn, batches)
+            for result in results:
+                out.append(result)
+                done += result.num_rows
+                if progress:
+                    progress(done, total)
+    else:
+        for batch in batches:
+            result = fn(batch)
+            out.append(result)
+            done += result.num_rows
+            if progress:
+                progress(done, total)
+    return pa.Table.from_batches(out, schema=schema)
+
+
 class Engine(abc.ABC):
-    """Storage and execution for a workspace. Every method takes or returns Ibis/Arrow objects."""
+    """Storage and execution for a workspace. Every method takes or returns Ibis/Arrow objects.
+
+    This is the whole contract between the engines and the rest of the package: code outside
+    ``engines/`` asks for what it needs through these methods and never reaches for ``con`` (the
+    engine's own Ibis backend) or compares ``name``; where engines differ in what they can do, a
+    capability flag says so (tests/test_layers.py checks the first, tests/engines/test_engine_contract.py
+    runs every method on every engine).
+    """
 
     name: str
+    """The engine kind as the settings name it (``duckdb``, ``spark``): for messages and logs only."""
     con: ibis.BaseBackend
     supports_direct_load: bool = False
     """True where a first load may stream straight into an empty table (:meth:`append_stream`)
     inside one transaction and roll it all back if a later check fails (needs real rollback)."""
+    has_64bit_hash: bool = False
+    """True where Ibis ``hash()`` is 64 bits wide, so counting distinct key hashes proves keys unique at
+    half the cost of grouping by them (a collision is then rare enough that the exact check behind it
+    seldom runs). Where the hash is 32 bits (Spark's Murmur3) collisions are common on large tables and
+    the pre-check would mostly add a job, so callers skip it."""
 
     # -- reading -------------------------------------------------------------------------------
     def table(self, name: str) -> ir.Table:
+        """A stored table by name, as an Ibis table to build expressions on."""
         return self.con.table(name)
 
     def has_table(self, name: str) -> bool:
+        """Whether the table exists (derived tables appear only once something writes them)."""
         return name in self.con.list_tables()
 
     def to_arrow(self, expr: ir.Expr) -> pa.Table:
+        """Run an expression and return all its rows as one Arrow table (a scalar gives a one-row table
+        in Ibis's own shape; use :meth:`scalar` for one value)."""
         return self.con.to_pyarrow(expr)
 
     def to_pandas(self, expr: ir.Expr):
+        """Run an expression into pandas (a DataFrame, a Series for a column, a value for a scalar)."""
         return self.con.execute(expr)
 
-    def count(self, name: str) -> int:
-        return int(self.con.execute(self.table(name).count()))
+    def scalar(self, expr: ir.Scalar) -> Any:
+        """Run a scalar expression (a sum, a maximum, a count) and return it as a plain Python value,
+        ``None`` for SQL null. Plain values because callers compare, format and serialise them: a
+        numpy integer or a pandas ``NaT`` would behave differently from one engine to the other."""
+        value = self.con.to_pyarrow(expr)
+        return value.as_py() if isinstance(value, pa.Scalar) else value
+
+    def count(self, what: str | ir.Table) -> int:
+        """Rows of a stored table (by name) or of a table expression, counted inside the engine."""
+        table = self.table(what) if isinstance(what, str) else what
+        return int(self.scalar(table.count()))
+
+    def to_batches(self, expr: ir.Table, *, batch_rows: int = 100_000) -> Iterator[pa.RecordBatch]:
+        """The rows of a table expression as record batches of at most ``batch_rows`` rows, for callers
+        that write or transform results batch by batch (a CSV report, a tagging pass) instead of
+        holding them whole. Engines stream where they can; consume or close the iterator."""
+        reader = self.con.to_pyarrow_batches(expr, chunk_size=batch_rows)
+        try:
+            yield from reader
+        finally:
+            reader.close()
+
+    def map_batches(self, expr: ir.Table, fn: BatchFunction, schema: pa.Schema, *, batch_rows: int = 4096,
+                    parallel_min_rows: int | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> pa.Table:
+        """Apply a pure per-batch Python function (say, a model scoring text) to the rows of ``expr``
+        where this engine runs Python, and return its output rows (``schema``) as one Arrow table.
+
+        Why a method: Python over rows runs where the data is. An embedded engine reads the rows and
+        maps ``fn`` here, in batches of ``batch_rows`` and, from ``parallel_min_rows`` rows on, in a
+        pool of worker processes (:func:`map_local`); a cluster engine ships ``fn`` to its executors.
+        ``fn`` must therefore be picklable (a module-level function) and must not depend on how rows
+        are split into batches. ``progress(done, total)`` reports rows done where the engine can tell.
+        """
+        return map_local(self.to_arrow(expr), fn, schema, batch_rows=batch_rows,
+                         parallel_min_rows=parallel_min_rows, progress=progress)
 
     # -- writing -------------------------------------------------------------------------------
     @abc.abstractmethod
@@ -200,5 +293,6 @@ class Engine(abc.ABC):
         """All writes inside commit together or not at all (engines that can't, document how close they get)."""
         yield
 
-    def close(self) -> None:  # pragma: no cover - trivial
-        pass
+    def close(self) -> None:
+        """Make everything written durable in the store and release the engine's resources; the
+        engine is not used afterwards. Safe to call twice (a workspace and its caller may both close)."""

@@ -48,6 +48,7 @@ def _quote(name: str) -> str:
 class DuckDBEngine(Engine):
     name = "duckdb"
     supports_direct_load = True  # real transactions: a failed first load rolls back completely
+    has_64bit_hash = True  # hash() is DuckDB's 64-bit hash
 
     def __init__(self, path: Path | str, threads: int | None = None, read_only: bool = False,
                  memory_limit: str | None = None):
@@ -58,6 +59,7 @@ class DuckDBEngine(Engine):
                                        read_only=read_only, **config)
         self.raw = self.con.con  # the DuckDB connection, for DML and transactions
         self._in_tx = False
+        self._closed = False
         if not read_only:
             self._remove_stale_staging()
 
@@ -243,7 +245,10 @@ class DuckDBEngine(Engine):
     def close(self) -> None:
         """Write everything into the database file (no WAL left beside it), then disconnect: a
         published snapshot is one self-contained file."""
+        if self._closed:
+            return
         if not self.read_only:
             self.raw.execute("CHECKPOINT")
+        self._closed = True
         with contextlib.suppress(Exception):
             self.con.disconnect()

@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import ibis
@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dramascope.engines.base import (
+    BatchFunction,
     Engine,
     ParquetStaging,
     Staging,
@@ -169,6 +170,25 @@ class SparkEngine(Engine):
         t = self.table(name)
         filled = rows.select([rows[c] if c in rows.columns else ibis.null(t[c].type()).name(c) for c in t.columns])
         self.replace(name, t.union(filled.cast(t.schema())))
+
+    def map_batches(self, expr: ir.Table, fn: BatchFunction, schema: pa.Schema, *, batch_rows: int = 4096,
+                    parallel_min_rows: int | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> pa.Table:
+        """``fn`` runs on the executors through ``mapInArrow`` (Spark's own Arrow batches, so
+        ``batch_rows`` and ``parallel_min_rows`` do not apply: the cluster is the pool); progress is
+        reported once, when the result is back."""
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        def apply(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+            for batch in batches:
+                if batch.num_rows:
+                    yield fn(batch)
+
+        frame = self.session.sql(str(self.con.compile(expr)))
+        out = frame.mapInArrow(apply, from_arrow_schema(schema)).toArrow().cast(schema)  # Spark's types back
+        if progress:
+            progress(out.num_rows, out.num_rows)
+        return out
 
     def create_staging(self, schema: pa.Schema) -> Staging:
         """Parquet under ``spark-tables/_staging_*`` (skipped when tables are registered)."""

@@ -268,7 +268,6 @@ def _direct_load_possible(ws, decl: Table) -> bool:
 def _load_direct(ws, decl: Table, path: Path, reader, rep: FileReport, problems, progress: Progress | None,
                  started: float, started_at: datetime, digest: _BackgroundHash, rules: ReadingRules) -> FileReport:
     engine = ws.engine
-    count = lambda expr: int(engine.con.execute(expr.count()))  # noqa: E731
     report_path = ws.quarantine_dir / f"{rep.ingest_id}.csv"
     tmp_report = report_path.with_suffix(".csv.tmp")
     columns = [c.name for c in decl.columns]
@@ -286,9 +285,9 @@ def _load_direct(ws, decl: Table, path: Path, reader, rep: FileReport, problems,
         loaded = ws.table(decl.name)
         # cheapest first: distinct unresolved references, then keys held by several rows (distinct
         # key hashes first; the exact grouping only when their count falls short of the rows)
-        if any(count(m) for m in unresolved_reference_values(decl, loaded, ws.table)) \
-                or (int(engine.con.execute(key_hash_excess(decl, loaded))) > 0
-                    and count(duplicate_key_groups(decl, loaded))):
+        if any(engine.count(m) for m in unresolved_reference_values(decl, loaded, ws.table)) \
+                or (engine.scalar(key_hash_excess(decl, loaded)) > 0
+                    and engine.count(duplicate_key_groups(decl, loaded))):
             raise _NeedsFullChecks
         rep.inserted, rep.updated, rep.unchanged = streamed[0], 0, 0
         _write_quarantine_and_log(ws, decl, path, rep, problems.table(), started, started_at, digest, tmp_report)
@@ -347,10 +346,8 @@ def _commit(ws, decl: Table, path: Path, rep: FileReport, staging, problems, sta
             started_at: datetime, digest: _BackgroundHash) -> FileReport:
     engine = ws.engine
     staged = staging.table()
-    count = lambda expr: int(engine.con.execute(expr.count()))  # noqa: E731
-    checked, ref_parts = reference_violations(decl, staged, ws.table, count)
-    scalar = (lambda expr: engine.con.execute(expr)) if engine.name == "duckdb" else None  # noqa: E731
-    winners, dup_part = duplicate_keys(decl, checked, count, scalar)
+    checked, ref_parts = reference_violations(decl, staged, ws.table, engine.count)
+    winners, dup_part = duplicate_keys(decl, checked, engine.count, engine.scalar if engine.has_64bit_hash else None)
     violations = union_violations([problems.table(), *ref_parts, *([dup_part] if dup_part is not None else [])])
     report_path = ws.quarantine_dir / f"{rep.ingest_id}.csv"
     tmp_report = report_path.with_suffix(".csv.tmp")
@@ -375,7 +372,7 @@ def _write_quarantine_and_log(ws, decl: Table, path: Path, rep: FileReport, viol
         quarantined_at=ibis.literal(started_at, type="timestamp"),
     )
     rep.quarantined = rep.rows_read - rep.rows_valid
-    rep.violations = int(engine.con.execute(quarantine.count()))
+    rep.violations = engine.count(quarantine)
     if rep.violations:
         engine.insert_from("quarantine", quarantine)
         written = ws.table("quarantine").filter(ws.table("quarantine").ingest_id == rep.ingest_id)
@@ -404,5 +401,5 @@ def _write_report(engine, expr, target: Path) -> None:
     columns = ["file", "line", "field", "value", "reason", "raw"]
     schema = pa.schema([QUARANTINE_SCHEMA.field(c) for c in columns])
     with pacsv.CSVWriter(target, schema) as writer:
-        for batch in engine.con.to_pyarrow_batches(expr.select(*columns)):
+        for batch in engine.to_batches(expr.select(*columns)):
             writer.write_table(neutralise_table(pa.Table.from_batches([batch]).cast(schema)))

@@ -47,7 +47,7 @@ def rows(ws: Workspace, expr: ir.Table) -> list[dict[str, Any]]:
 
 
 def scalar(ws: Workspace, expr: ir.Scalar) -> Any:
-    value = ws.engine.con.execute(expr)
+    value = ws.engine.scalar(expr)
     return json_safe(value)
 
 

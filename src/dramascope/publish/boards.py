@@ -140,7 +140,7 @@ def board_page(ws: Workspace, q: BoardQuery, cache: PublishCache | None = None) 
         out = out.left_join(counters, "title_id").select(out, *[counters[c] for c in COUNTERS])
     else:
         out = out.mutate(**{c: ibis.null("int64") for c in COUNTERS})
-    page.total = int(ws.engine.con.execute(current.count()))
+    page.total = ws.engine.count(current)
     page.rows = _rows(ws, out.order_by("board_rank").limit(q.top), prev_run is not None)
     if prev_run is not None:
         moved = out.mutate(movement=out.previous_rank - out.board_rank)

@@ -218,7 +218,7 @@ def ranking(ws: Workspace, run: RunInfo, q: RankingQuery, cache: PublishCache | 
     if base is None:
         return [], 0
     base = _filtered(ws, base.filter(base["rank"].notnull()), q)
-    total = int(ws.engine.con.execute(base.count()))
+    total = ws.engine.count(base)
     page_rows = rows(ws, page_of(base, ["rank", "title_id"], q.page, q.page_size))
     return _decorate(ws, run, page_rows, with_dimensions=not q.dimension), total
 

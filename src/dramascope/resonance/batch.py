@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing as mp
-import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 
 import ibis.expr.types as ir
 import numpy as np
@@ -169,20 +166,6 @@ def score_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays([cols[f.name] for f in COMMENT_EMOTIONS_SCHEMA], schema=COMMENT_EMOTIONS_SCHEMA)
 
 
-def score_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """The ``mapInArrow`` function: scores each incoming batch."""
-    for batch in batches:
-        if batch.num_rows:
-            yield score_batch(batch)
-
-
-def spark_score(df):
-    """Score a Spark DataFrame with columns comment_id, text[, lang] through ``mapInArrow``."""
-    from pyspark.sql.pandas.types import from_arrow_schema
-
-    return df.mapInArrow(score_batches, from_arrow_schema(COMMENT_EMOTIONS_SCHEMA))
-
-
 def pending_comments(ws) -> ir.Table:
     """Comments with no emotion row scored by the current model version."""
     version = scoring_version()
@@ -194,47 +177,17 @@ def pending_comments(ws) -> ir.Table:
     return comments
 
 
-def _score_table(table: pa.Table, progress: Callable[[int, int], None] | None) -> pa.Table:
-    batches = table.to_batches(max_chunksize=BATCH_ROWS)
-    total = table.num_rows
-    done = 0
-    out: list[pa.RecordBatch] = []
-    workers = os.cpu_count() or 1
-    if total >= POOL_MIN_ROWS and workers > 1:
-        ctx = mp.get_context("spawn")  # no fork of a process holding a database connection or a JVM
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            for result in pool.map(score_batch, batches):
-                out.append(result)
-                done += result.num_rows
-                if progress:
-                    progress(done, total)
-    else:
-        for batch in batches:
-            result = score_batch(batch)
-            out.append(result)
-            done += result.num_rows
-            if progress:
-                progress(done, total)
-    return pa.Table.from_batches(out, schema=COMMENT_EMOTIONS_SCHEMA)
-
-
 def analyze_workspace(ws, progress: Callable[[int, int], None] | None = None) -> dict:
     """Score new (or older-model) comments into ``comment_emotions``; returns counts and the version.
 
-    On a Spark workspace the scoring runs on the cluster through ``mapInArrow``; on DuckDB in a local
-    process pool over Arrow batches.
+    The engine runs :func:`score_batch` where it runs Python (:meth:`Engine.map_batches`): on Spark
+    on the cluster, on DuckDB in a local process pool over Arrow batches once there are enough rows
+    to pay for the workers' model loads.
     """
     version = scoring_version()
     ws.engine.ensure_table(TABLE, COMMENT_EMOTIONS_SCHEMA)
-    pending = pending_comments(ws)
-    if ws.engine.name == "spark":
-        sdf = ws.engine.session.sql(str(ws.engine.con.compile(pending)))
-        scored = spark_score(sdf).toArrow()
-        if progress:
-            progress(scored.num_rows, scored.num_rows)
-    else:
-        table = ws.engine.to_arrow(pending)
-        scored = _score_table(table, progress)
+    scored = ws.engine.map_batches(pending_comments(ws), score_batch, COMMENT_EMOTIONS_SCHEMA, batch_rows=BATCH_ROWS,
+                                   parallel_min_rows=POOL_MIN_ROWS, progress=progress)
     scored = scored.cast(COMMENT_EMOTIONS_SCHEMA)
     counts = None
     if scored.num_rows:

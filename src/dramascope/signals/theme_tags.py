@@ -66,7 +66,6 @@ def tag_batches(batches: Iterable[pa.RecordBatch], taxonomy: Taxonomy | None = N
 def title_themes_table(ws) -> pa.Table:
     """The full title_themes table for the workspace's titles."""
     t = ws.table("titles").select("title_id", "themes", "tags", "synopsis")
-    con = ws.engine.con
-    batches = con.to_pyarrow_batches(t, chunk_size=5000)
+    batches = ws.engine.to_batches(t, batch_rows=5000)
     parts = list(tag_batches(batches))
     return pa.concat_tables(parts) if parts else TITLE_THEMES_SCHEMA.empty_table()
