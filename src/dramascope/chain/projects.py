@@ -16,18 +16,14 @@ from dataclasses import asdict, dataclass, field
 import pyarrow as pa
 
 from dramascope.errors import UserInputError
-from dramascope.schema import PROJECTS
+from dramascope.schema import PROJECT_EVENTS, PROJECTS
 
 STAGES = ("writing", "filming", "post", "broadcasting", "evaluated")
 RELEASED_STAGES = ("broadcasting", "evaluated")
 # Share of the budget a project typically has spent by the END of each stage; more is worth a warning.
 STAGE_SPEND_CEILING = {"writing": 0.20, "filming": 0.85, "post": 1.0, "broadcasting": 1.0, "evaluated": 1.0}
 
-EVENTS_SCHEMA = pa.schema([
-    ("event_id", pa.string()), ("project_id", pa.string()), ("from_stage", pa.string()),
-    ("to_stage", pa.string()), ("reason", pa.string()), ("spent_cny", pa.float64()),
-    ("warnings", pa.string()), ("at", pa.timestamp("us")),
-])
+EVENTS_SCHEMA = PROJECT_EVENTS.arrow_schema
 
 
 @dataclass

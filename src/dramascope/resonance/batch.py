@@ -31,29 +31,13 @@ from dramascope.resonance.labels import BASE_LABELS, REACTION_CODES
 from dramascope.resonance.model import load_model
 from dramascope.resonance.polarity import polarity_from_prepared, polarity_version
 from dramascope.resonance.verdict import verdict_from_prepared, verdict_version
+from dramascope.schema import COMMENT_EMOTIONS
 
-TABLE = "comment_emotions"
+TABLE = COMMENT_EMOTIONS.name
 BATCH_ROWS = 4096
 POOL_MIN_ROWS = 20_000  # below this, starting worker processes costs more than it saves
 
-COMMENT_EMOTIONS_SCHEMA = pa.schema(
-    [
-        ("comment_id", pa.string()),
-        ("label", pa.string()),
-        ("scores", pa.string()),  # JSON object label -> probability
-        *((f"p_{label}", pa.float64()) for label in BASE_LABELS),
-        ("intensity", pa.float64()),
-        ("valence", pa.float64()),
-        ("p_positive", pa.float64()),  # P(the comment judges the work positively), polarity model
-    ("verdict", pa.float64()),  # the comment's verdict from its judgement cues; null where it has none (verdict.py)
-        ("reactions", pa.list_(pa.string())),
-        *((f"rx_{code}", pa.int64()) for code in REACTION_CODES),
-        ("evidence", pa.string()),  # JSON list of matched cues
-        ("lang", pa.string()),
-        ("model_version", pa.string()),
-        ("scored_at", pa.timestamp("us")),
-    ]
-)
+COMMENT_EMOTIONS_SCHEMA = COMMENT_EMOTIONS.arrow_schema
 
 
 _SCORES_TEMPLATE = "{" + ",".join(f"{json.dumps(label)}:%r" for label in BASE_LABELS) + "}"
