@@ -97,8 +97,6 @@ def get_project(ws, project_id: str) -> dict:
 
 
 def project_events(ws, project_id: str) -> list[dict]:
-    if not ws.has_table("project_events"):
-        return []
     e = ws.table("project_events")
     rows = _rows(ws, e.filter(e.project_id == project_id).order_by("at"))
     for r in rows:
@@ -176,7 +174,6 @@ def advance_project(ws, project_id: str, stage: str, *, reason: str | None = Non
         "event_id": uuid.uuid4().hex, "project_id": project_id, "from_stage": from_stage, "to_stage": stage,
         "reason": reason, "spent_cny": new.get("spent_cny"), "warnings": json.dumps(warnings, ensure_ascii=False),
         "at": at}], schema=EVENTS_SCHEMA)
-    ws.engine.ensure_table("project_events", EVENTS_SCHEMA)
     with ws.engine.transaction():
         ws.engine.upsert("projects", staged, ("project_id",))
         ws.engine.append("project_events", event)

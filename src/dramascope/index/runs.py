@@ -176,8 +176,6 @@ def compute_run(ws, loaded: LoadedSpec, period: str, progress=None, *, run_id: s
 
 def store_run(ws, run: IndexRun) -> None:
     """Append the run's four tables through the workspace engine (works on DuckDB and Spark)."""
-    for name, schema in TABLES.items():
-        ws.engine.ensure_table(name, schema)
     with ws.engine.transaction():
         for name in ("index_scores", "index_dimension_scores", "index_contributions", "index_runs"):
             ws.engine.append(name, run.tables[name])
@@ -205,8 +203,6 @@ def stale_periods(ws, spec=None) -> list[str]:
     """Periods whose latest run used another method version or another spec than ``spec``."""
     want = load_spec(spec).hash
     present = loaders.periods_present(ws)
-    if not ws.has_table("index_runs"):
-        return present
     runs = ws.engine.to_pandas(ws.table("index_runs").select("period", "spec_hash", "method_version", "created_at"))
     latest = runs.sort_values("created_at").groupby("period").tail(1).set_index("period")
     stale = []
@@ -217,8 +213,6 @@ def stale_periods(ws, spec=None) -> list[str]:
 
 
 def load_run_meta(ws, run_id: str) -> dict:
-    if not ws.has_table("index_runs"):
-        raise UserInputError("no index runs in this workspace yet: run `dramascope index run` first")
     t = ws.table("index_runs")
     df = ws.engine.to_pandas(t.filter(t.run_id == run_id))
     if df.empty:

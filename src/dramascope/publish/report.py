@@ -151,7 +151,7 @@ def base_sections(ws, run: RunInfo, companies_per_base: int = BASE_COMPANIES) ->
     from dramascope.companies import base_report
     from dramascope.companies.membership import known_bases
 
-    if not all(ws.has_table(t) and ws.count(t) for t in ("companies", "title_companies")):
+    if not all(ws.count(t) for t in ("companies", "title_companies")):
         return []
     out = []
     for base in known_bases(ws):

@@ -171,11 +171,9 @@ def pending_comments(ws) -> ir.Table:
     """Comments with no emotion row scored by the current model version."""
     version = scoring_version()
     comments = ws.table("comments").select("comment_id", "text", "lang")
-    if ws.has_table(TABLE):
-        scored = ws.table(TABLE)
-        current = scored.filter(scored.model_version == version).select("comment_id")
-        comments = comments.anti_join(current, "comment_id")
-    return comments
+    scored = ws.table(TABLE)
+    current = scored.filter(scored.model_version == version).select("comment_id")
+    return comments.anti_join(current, "comment_id")
 
 
 def _score_table(table: pa.Table, progress: Callable[[int, int], None] | None) -> pa.Table:

@@ -24,6 +24,13 @@ SIGNAL_PARAMS_TABLE = SIGNAL_PARAMS.name
 SIGNAL_PARAMS_SCHEMA = SIGNAL_PARAMS.arrow_schema
 
 
+def signals_computed(ws) -> bool:
+    """Whether ``compute_signals`` has run on this workspace. Every derived table exists from the start
+    (empty), so this is asked of the rows: each run records its parameters in ``signal_params``; signals
+    stored before that record existed are recognised by their rows."""
+    return ws.count(SIGNAL_PARAMS_TABLE) > 0 or ws.count("signals") > 0
+
+
 class SignalParams(BaseModel):
     """Every method parameter of the signal families."""
 
