@@ -1,9 +1,10 @@
 """Every indicator DramaScope computes, in one registry: the source of the index spec's names and directions,
 ``docs/indicators.md``, the methodology page and the pages.
 
-Indicators join by declaration (:class:`~dramascope.indicators.Indicator`); this module only makes sure the
+Indicators join by declaration (:class:`~dramascope.indicators.Indicator`); this module makes sure the
 declaring modules are imported: every module of the ``dramascope.signals`` package, plus the families that
-live elsewhere (``FAMILIES_OUTSIDE_SIGNALS``). A new module under ``signals/`` needs no line here.
+live elsewhere (``FAMILIES_OUTSIDE_SIGNALS``). The families that compute them are listed once, in
+``FAMILY_MODULES``: ``compute_signals`` runs :func:`signal_families` in that order.
 """
 
 from __future__ import annotations
