@@ -37,7 +37,7 @@ from dramascope.signals import fraud
 from dramascope.signals import semantic as semantic_mod
 from dramascope.signals.common import period_start, stored_as
 from dramascope.signals.family import FamilyContext, union_rows
-from dramascope.signals.params import SIGNAL_PARAMS_TABLE, SignalParams
+from dramascope.signals.params import SIGNAL_PARAMS_TABLE, SignalParams, signals_computed
 from dramascope.signals.periods import DEFAULT_GRANULARITIES, GRANULARITIES, Granularity, label_of, next_start, start_of
 from dramascope.signals.registry import signal_families
 from dramascope.signals.theme_tags import title_themes_table
@@ -99,6 +99,8 @@ def scoped_run_possible(ws, granularities: Sequence[str]) -> bool:
     """True where a full run has stored the derived tables with every granularity asked for, so that
     rewriting some periods leaves the tables as a full run would (a full run stores period totals for each
     granularity it computed, and every table of ``_DERIVED`` with them)."""
+    if not signals_computed(ws):
+        return False
     pt = ws.table("period_totals")
     stored = set(ws.engine.to_pandas(pt.select("granularity").distinct())["granularity"])
     return set(granularities) <= stored
