@@ -92,6 +92,7 @@ class Table:
     columns: tuple[Column, ...]
     description: str
     name_zh: str = ""
+    derived: bool = False  # computed by the library (never ingested): every column nullable, no ingest rules
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -106,7 +107,7 @@ class Table:
     @property
     def arrow_schema(self) -> pa.Schema:
         return pa.schema(
-            [pa.field(c.name, c.arrow_type, nullable=c.name not in self.key) for c in self.columns]
+            [pa.field(c.name, c.arrow_type, nullable=self.derived or c.name not in self.key) for c in self.columns]
         )
 
     @property
@@ -448,3 +449,223 @@ INGEST_LOG_SCHEMA = pa.schema(
 )
 
 SYSTEM_TABLES: dict[str, pa.Schema] = {"quarantine": QUARANTINE_SCHEMA, "ingest_log": INGEST_LOG_SCHEMA}
+
+
+# -- derived tables ------------------------------------------------------------------------------------
+# Tables the library computes from the canonical ones. Declared here, beside the canonical tables, so that
+# every workspace opened for writing has all of them (empty until computed) and a reader never has to ask
+# whether one exists: an empty table means "not computed yet".
+
+BASE_LABELS: tuple[str, ...] = ("like", "happiness", "sadness", "anger", "disgust", "fear", "surprise", "neutral")
+"""The emotion engine's base labels: one ``p_<label>`` column of ``comment_emotions`` each."""
+
+REACTION_CODES: tuple[str, ...] = (
+    "shuang", "tian", "nue", "ran", "xiao", "leimu", "qi", "jing", "cuigeng", "qiju", "ga",
+)
+"""The emotion engine's reaction codes (爽, 甜, 虐 …): one ``rx_<code>`` column of ``comment_emotions`` each."""
+
+
+def _derived(name: str, name_zh: str, key: tuple[str, ...], description: str,
+             *columns: tuple[str, ColumnType, str] | tuple[str, ColumnType, str, str]) -> Table:
+    """A derived table from (name, type, description[, unit]) tuples."""
+    return Table(name=name, name_zh=name_zh, key=key, description=description, derived=True,
+                 columns=tuple(Column(c[0], c[1], c[2], unit=c[3] if len(c) > 3 else None) for c in columns))
+
+
+_TITLE = ("title_id", "string", "The title.")
+_PERIOD = ("period", "string", "Period label: `life`, `YYYY-MM`, `YYYY-Www` or `YYYY-MM-DD`.")
+_GRANULARITY = ("granularity", "string", "Granularity of the period: life, month, week or day.")
+_RUN = ("run_id", "string", "The index run.")
+_COUNTER_SUMS: tuple[tuple[str, ColumnType, str, str], ...] = (
+    ("plays_total", "int", "Σ plays over every cell.", "plays"),
+    ("plays_valid", "int", "Σ plays over the cells not flagged as fake traffic.", "plays"),
+    ("flagged_cells", "int", "Platform-days flagged as fake traffic.", "cells"),
+    ("cells", "int", "Active platform-days (a metrics row or comments).", "cells"),
+    ("engagements_valid", "int", "Σ likes + comments + shares + favourites over unflagged cells.", "engagements"),
+    ("shares_valid", "int", "Σ shares over unflagged cells.", "shares"),
+    ("overseas_plays_valid", "int", "Valid plays on platforms serving the overseas market.", "plays"),
+    ("market_known_plays_valid", "int", "Valid plays on platforms whose market is known.", "plays"),
+    ("completion_weighted", "float", "Σ completion_rate × plays over valid days with a rate.", "plays"),
+    ("completion_plays", "int", "Σ plays over those days.", "plays"),
+    ("revenue_cny", "float", "Σ revenue.", "CNY"),
+    ("revenue_reported_days", "int", "Cells reporting revenue.", "cells"),
+    ("ad_spend_cny", "float", "Σ ad spend.", "CNY"),
+    ("ad_spend_reported_days", "int", "Cells reporting ad spend.", "cells"),
+)
+
+SIGNALS = _derived(
+    "signals", "指标值", ("title_id", "period", "indicator"),
+    "Every indicator value, long: one row per title, period and indicator (written by `compute_signals`).",
+    _TITLE, _PERIOD,
+    ("indicator", "string", "Indicator code (docs/indicators.md)."),
+    ("value", "float", "The value, in the indicator's unit."),
+    ("quality_flag", "string", "ok, imputed, low_coverage, suspect_traffic …"),
+)
+SIGNAL_PARAMS = _derived(
+    "signal_params", "指标参数", ("params_hash",),
+    "One row: the method parameters the stored signals were computed with, and the indicator codes the "
+    "computation produced (an indicator it produced may still have no value; one it did not produce makes a "
+    "spec naming it an error).",
+    ("params_hash", "string", "SHA-256 of the canonical parameter JSON."),
+    ("params_json", "json", "The parameters (the spec's `method.signals`)."),
+    ("indicators", "string", "Produced indicator codes, `;`-joined."),
+)
+FRAUD_FLAGS = _derived(
+    "fraud_flags", "刷量标记", ("title_id", "platform", "date"),
+    "Platform-days whose counters look like fake traffic (score at least the flag threshold).",
+    _TITLE,
+    ("platform", "string", "Platform of the counters."),
+    ("date", "date", "Day of the counters."),
+    ("score", "float", "Suspicion score, 0–1.", "share"),
+    ("reasons", "string", "`;`-separated names of the detectors that fired."),
+)
+DATA_QUALITY = _derived(
+    "data_quality", "数据质量", ("title_id",),
+    "A title's data-quality grade from its share of flagged traffic and its days of data.",
+    _TITLE,
+    ("grade", "string", "A (clean) … D (mostly suspect or no data)."),
+    ("suspicion", "float", "Share of suspect traffic, 0–1.", "share"),
+    ("reasons", "string", "Detectors behind the grade."),
+)
+DAILY_TOTALS = _derived(
+    "daily_totals", "日汇总", ("title_id", "date"),
+    "Per title and day, the counter sums every family reads (metrics scanned once after fraud detection).",
+    _TITLE,
+    ("date", "date", "The day."),
+    ("plays_total", "int", "Σ plays over the day's cells (NULL plays count 0).", "plays"),
+    ("plays_valid", "int", "Σ plays over its unflagged cells.", "plays"),
+    ("cells", "int", "Active platform-days: a metrics row or comments.", "cells"),
+    ("flagged_cells", "int", "Cells flagged as fake traffic.", "cells"),
+    ("metric_cells", "int", "Cells with a metrics row (0: comments only).", "cells"),
+)
+PLATFORM_PERIOD_TOTALS = _derived(
+    "platform_period_totals", "平台期汇总", ("title_id", "granularity", "platform", "period_start"),
+    "Per title, platform and period, the counter sums (rolled up into `period_totals`).",
+    _TITLE, _GRANULARITY,
+    ("platform", "string", "The platform."),
+    ("period_start", "date", "First day of the period."),
+    ("first_date", "date", "First day with data in the period."),
+    ("last_date", "date", "Last day with data in the period."),
+    *_COUNTER_SUMS,
+)
+PERIOD_TOTALS = _derived(
+    "period_totals", "期汇总", ("title_id", "granularity", "period"),
+    "Per title and period, the counter sums over every platform: what the period families read.",
+    _TITLE, _GRANULARITY, _PERIOD,
+    ("period_start", "date", "First day of the period."),
+    ("first_date", "date", "First day with data in the period."),
+    ("last_date", "date", "Last day with data in the period."),
+    ("days", "int", "Days with data.", "days"),
+    *_COUNTER_SUMS,
+    ("platform_plays_sq", "float", "Σ over platforms of (valid plays on the platform)².", "plays²"),
+    ("platforms", "int", "Platforms with plays.", "platforms"),
+)
+TITLE_THEMES = _derived(
+    "title_themes", "剧目题材", ("title_id", "theme", "source"),
+    "Themes of the taxonomy found for each title, with where they were found.",
+    _TITLE,
+    ("theme", "string", "Taxonomy code."),
+    ("source", "string", "declared, tag or synopsis."),
+    ("evidence", "string", "The label or cue words that matched, `; `-separated."),
+)
+SEMANTIC_NOVELTY = _derived(
+    "semantic_novelty", "简介语义新颖度", ("title_id", "period"),
+    "Synopsis novelty: distance of each title's synopsis embedding from earlier titles'.",
+    _TITLE, _PERIOD,
+    ("semantic_novelty", "float", "1 − cosine similarity to the nearest earlier synopses.", "1 − cosine"),
+    ("method", "string", "Embedding method used."),
+)
+COMMENT_EMOTIONS = _derived(
+    "comment_emotions", "评论情感", ("comment_id",),
+    "Each comment's emotion scores, reactions and verdict from the emotion engine (`dramascope analyze`).",
+    ("comment_id", "string", "The comment."),
+    ("label", "string", "Most probable base label."),
+    ("scores", "json", "Object base label → probability."),
+    *((f"p_{label}", "float", f"P({label}).", "probability") for label in BASE_LABELS),
+    ("intensity", "float", "1 − P(neutral).", "probability"),
+    ("valence", "float", "Positive minus negative label probability, −1…1."),
+    ("p_positive", "float", "P(the comment judges the work positively), polarity model.", "probability"),
+    ("verdict", "float", "The comment's verdict from its judgement cues; NULL where it has none."),
+    ("reactions", "string_list", "Reaction codes matched."),
+    *((f"rx_{code}", "int", f"1 where the `{code}` reaction matched.") for code in REACTION_CODES),
+    ("evidence", "json", "List of matched cues."),
+    ("lang", "string", "Language the text was scored as."),
+    ("model_version", "string", "Scoring version (a new one rescored the comment)."),
+    ("scored_at", "timestamp", "When it was scored."),
+)
+PROJECT_EVENTS = _derived(
+    "project_events", "项目进度", ("event_id",),
+    "Stage transitions of production projects, with the spend at the time and any warnings.",
+    ("event_id", "string", "The event."),
+    ("project_id", "string", "The project."),
+    ("from_stage", "string", "Stage left."),
+    ("to_stage", "string", "Stage entered."),
+    ("reason", "string", "Reason given."),
+    ("spent_cny", "float", "Spent so far.", "CNY"),
+    ("warnings", "string", "Warnings raised by the transition."),
+    ("at", "timestamp", "When it happened."),
+)
+INDEX_RUNS = _derived(
+    "index_runs", "指数运行", ("run_id",),
+    "One row per index run: period, the spec (YAML and hash), the data fingerprint and the step log.",
+    _RUN, _PERIOD,
+    ("spec_name", "string", "Name of the spec."),
+    ("spec_yaml", "string", "The spec as run."),
+    ("spec_hash", "string", "Hash of the spec."),
+    ("data_fingerprint", "string", "Hash of the signal rows read."),
+    ("method_version", "string", "Version of the index method."),
+    ("created_at", "string", "ISO time of the run."),
+    ("n_titles", "int", "Titles scored.", "titles"),
+    ("n_ranked", "int", "Titles ranked.", "titles"),
+    ("aggregation", "string", "Aggregation method."),
+    ("log_json", "json", "Step log."),
+)
+INDEX_SCORES = _derived(
+    "index_scores", "指数得分", ("run_id", "title_id"),
+    "A title's composite score and rank in one run, with its Monte Carlo rank interval and data quality.",
+    _RUN, _TITLE, _PERIOD,
+    ("score", "float", "Composite score."),
+    ("rank", "int", "Rank (1 = best)."),
+    ("rank_low", "float", "Lower end of the rank interval."),
+    ("rank_median", "float", "Median rank over the replicates."),
+    ("rank_high", "float", "Upper end of the rank interval."),
+    ("data_quality", "string", "Data-quality grade."),
+    ("flags", "string", "Flags of the score."),
+    ("n_imputed", "int", "Indicators imputed."),
+)
+INDEX_DIMENSION_SCORES = _derived(
+    "index_dimension_scores", "维度得分", ("run_id", "title_id", "dimension"),
+    "A title's score and rank on each dimension of the index in one run.",
+    _RUN, _TITLE,
+    ("dimension", "string", "Dimension code."),
+    ("score", "float", "Dimension score."),
+    ("rank", "int", "Rank on the dimension."),
+    ("sub_index", "bool", "Whether the dimension is a sub-index."),
+)
+INDEX_CONTRIBUTIONS = _derived(
+    "index_contributions", "指标贡献", ("run_id", "title_id", "indicator"),
+    "How much each indicator contributed to a title's score in one run.",
+    _RUN, _TITLE,
+    ("indicator", "string", "Indicator code."),
+    ("dimension", "string", "Its dimension."),
+    ("value_raw", "float", "The indicator's value."),
+    ("value_normalised", "float", "After normalisation."),
+    ("weight", "float", "Effective weight."),
+    ("imputed", "bool", "Whether the value was imputed."),
+    ("contribution", "float", "Contribution to the score."),
+    ("dimension_contribution", "float", "Contribution to the dimension score."),
+)
+
+DERIVED_TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (SIGNALS, SIGNAL_PARAMS, FRAUD_FLAGS, DATA_QUALITY, DAILY_TOTALS, PLATFORM_PERIOD_TOTALS, PERIOD_TOTALS,
+              TITLE_THEMES, SEMANTIC_NOVELTY, COMMENT_EMOTIONS, PROJECT_EVENTS, INDEX_RUNS, INDEX_SCORES,
+              INDEX_DIMENSION_SCORES, INDEX_CONTRIBUTIONS)
+}
+"""Every table the library computes, created empty with the workspace (``Workspace.ensure_schema``)."""
+
+
+def declared_tables() -> dict[str, pa.Schema]:
+    """Every table a workspace holds, canonical, system and derived, as name → Arrow schema."""
+    return {**{t.name: t.arrow_schema for t in TABLES.values()}, **SYSTEM_TABLES,
+            **{t.name: t.arrow_schema for t in DERIVED_TABLES.values()}}

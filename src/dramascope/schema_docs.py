@@ -15,6 +15,7 @@ from dramascope.schema import (
     ID_RULE,
     LOAD_ORDER,
     MISSING_TOKENS,
+    DERIVED_TABLES,
     TABLES,
     Column,
 )
@@ -117,7 +118,32 @@ def render_data_model_markdown() -> str:
                 f"| `{col.name}` | {col.type} | {col.unit or ''} | {_rule(col)} | {aliases} | {col.description} |"
             )
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + _derived_tables())
+
+
+def _derived_tables() -> list[str]:
+    lines = [
+        "# Derived tables",
+        "",
+        "Computed by DramaScope from the tables above (never ingested). Every workspace has all of them from",
+        "its creation, empty until computed (`dramascope analyze`, `dramascope index run`, project stage changes);",
+        "a workspace made by an older version gains the missing ones the next time it is opened for writing.",
+        "",
+    ]
+    for table in DERIVED_TABLES.values():
+        lines += [
+            f"## `{table.name}` {table.name_zh}",
+            "",
+            table.description,
+            "",
+            "Key: " + ", ".join(f"`{k}`" for k in table.key),
+            "",
+            "| column | type | unit | description |",
+            "|---|---|---|---|",
+        ]
+        lines += [f"| `{c.name}` | {c.type} | {c.unit or ''} | {c.description} |" for c in table.columns]
+        lines.append("")
+    return lines
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -32,6 +32,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from dramascope.errors import UserInputError
+from dramascope.signals.params import signals_computed
 from dramascope.signals.periods import DEFAULT_GRANULARITIES
 
 # Tables whose rows belong to one day, and the column that says which: a new file for one of them
@@ -112,8 +113,6 @@ def day_fingerprints(ws, table: str) -> dict[datetime.date | None, tuple[int, in
     """Per day of a dated table: (rows, XOR of a hash of each row, :data:`UNHASHED` columns aside). Two
     states of the table differ on a day exactly where those rows differ there (up to hash collisions,
     ~2⁻⁶⁴ per day)."""
-    if not ws.has_table(table):
-        return {}
     t = ws.table(table)
     col = t[DATED_COLUMNS[table]]
     day = col.date() if col.type().is_timestamp() else col
@@ -141,8 +140,6 @@ def pending_comment_days(ws) -> set[datetime.date | None]:
     """Days of the comments the scorer is about to (re)score: their emotions change."""
     from dramascope.resonance.batch import pending_comments
 
-    if not ws.has_table("comments"):
-        return set()
     pending = pending_comments(ws).select("comment_id")
     c = ws.table("comments")
     days: ir.Table = c.semi_join(pending, "comment_id").select(day=c.posted_at.date()).distinct()
@@ -206,7 +203,7 @@ def update_workspace(ws, sources: Sequence[tuple[str, Path]], *, spec: str | Non
     summary.comments_scored, summary.model_version = scored["scored"], scored["model_version"]
     summary.seconds["score"] = time.perf_counter() - t0
 
-    first_run = not ws.has_table("signals")
+    first_run = not signals_computed(ws)
     if undated or first_run:
         summary.full_recompute = True
         summary.reason = (f"rows of {', '.join(undated)} changed: they can change every period" if undated
@@ -251,8 +248,6 @@ def update_workspace(ws, sources: Sequence[tuple[str, Path]], *, spec: str | Non
 
 def indexed_periods(ws) -> set[str]:
     """Periods with at least one stored index run."""
-    if not ws.has_table("index_runs"):
-        return set()
     return set(ws.engine.to_pandas(ws.table("index_runs").select("period").distinct())["period"])
 
 

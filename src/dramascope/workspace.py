@@ -10,10 +10,11 @@ import contextlib
 import os
 from pathlib import Path
 
+import ibis
 import ibis.expr.types as ir
 
 from dramascope.engines import Engine, open_engine
-from dramascope.schema import SYSTEM_TABLES, TABLES
+from dramascope.schema import TABLES, declared_tables
 from dramascope.settings import SETTINGS_FILE, Settings
 from dramascope.snapshots import SnapshotStore
 from dramascope.writer_lock import WorkspaceBusy, WriterLock
@@ -56,6 +57,7 @@ class Workspace:
         self._work: Path | None = None
         self._generation: str | None = None
         self.published_generation: str | None = None
+        self._absent: frozenset[str] = frozenset()  # declared tables a reader's publication predates
 
     # -- lifecycle -----------------------------------------------------------------------------
     @classmethod
@@ -139,6 +141,7 @@ class Workspace:
                     continue
                 raise
             self._generation = generation
+            self._absent = frozenset(n for n in declared_tables() if not self._engine.has_table(n))
             return
         raise WorkspaceError(f"workspace {self.path} kept changing while it was opened; try again")
 
@@ -179,10 +182,10 @@ class Workspace:
         return self._engine
 
     def ensure_schema(self) -> None:
-        """Create every canonical and system table that is missing (and add new columns): the migration."""
-        for table in TABLES.values():
-            self.engine.ensure_table(table.name, table.arrow_schema)
-        for name, schema in SYSTEM_TABLES.items():
+        """Create every declared table (canonical, system, derived) that is missing, empty, and add new
+        columns: the migration, run by every writer, so a workspace made by an older version gains the
+        tables declared since."""
+        for name, schema in declared_tables().items():
             self.engine.ensure_table(name, schema)
 
     def close(self) -> None:
@@ -231,13 +234,17 @@ class Workspace:
 
     # -- data access ---------------------------------------------------------------------------
     def table(self, name: str) -> ir.Table:
+        """A stored table. A reader of a publication written before ``name`` was declared sees it empty,
+        as a writer would have created it."""
+        if name in self._absent:
+            return ibis.memtable(declared_tables()[name].empty_table())
         return self.engine.table(name)
 
     def has_table(self, name: str) -> bool:
-        return self.engine.has_table(name)
+        return name in self._absent or self.engine.has_table(name)
 
     def count(self, name: str) -> int:
-        return self.engine.count(name)
+        return 0 if name in self._absent else self.engine.count(name)
 
     def counts(self) -> dict[str, int]:
         return {name: self.count(name) for name in TABLES}

@@ -1,8 +1,8 @@
 """revenue_to_budget by hand, and the indicator end to end: declaration → registry → spec → docs → pages.
 
 The end-to-end test is the check of CONTRIBUTING.md's map for a new indicator: a module that declares an
-``Indicator`` and a family expression, one line in ``compute.py``, and nothing else, is enough for a spec
-to name it, for the docs to describe it and for the title page to show it with its zh and en names.
+``Indicator``, a family expression and its ``FAMILY``, one line in the registry, and nothing else, is enough
+for a spec to name it, for the docs to describe it and for the title page to show it with its zh and en names.
 """
 
 from __future__ import annotations

@@ -23,18 +23,18 @@ def complete_demo_pipeline(path: Path) -> None:
     from dramascope.workspace import Workspace
 
     with Workspace.open(path) as ws:
-        if not ws.has_table("comment_emotions"):
+        if not ws.count("comment_emotions"):
             from dramascope.resonance import analyze_workspace
 
             try:
                 analyze_workspace(ws)
             except UserInputError:  # no shipped emotion model in this checkout: pages show "no data"
                 pass
-        if not ws.has_table("signals"):
+        if not ws.count("signals"):
             from dramascope.signals import compute_signals
 
             compute_signals(ws, semantic=False)
-        if not ws.has_table("index_runs"):
+        if not ws.count("index_runs"):
             from dramascope.index import run_index
 
             spec = default_spec_without_embeddings(path) if not ws.count("semantic_novelty") else None

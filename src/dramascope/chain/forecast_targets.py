@@ -18,6 +18,8 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from dramascope.signals.params import signals_computed
+
 LAUNCH_DAYS = 30
 
 
@@ -31,9 +33,8 @@ class Target:
 def launch_totals(ws) -> ir.Table:
     """Per title: plays and revenue in the launch window, and whether the window is complete in the data."""
     t, m = ws.table("titles"), ws.table("metrics")
-    if ws.has_table("fraud_flags"):
-        f = ws.table("fraud_flags").select("title_id", "platform", "date").distinct()
-        m = m.anti_join(f, ["title_id", "platform", "date"])
+    f = ws.table("fraud_flags").select("title_id", "platform", "date").distinct()
+    m = m.anti_join(f, ["title_id", "platform", "date"])
     data_end = ws.table("metrics").date.max().as_scalar()
     j = m.join(t.select("title_id", "release_date"), "title_id")
     in_window = (j.date >= j.release_date) & (j.date < j.release_date + ibis.interval(days=LAUNCH_DAYS))
@@ -51,8 +52,6 @@ def launch_totals(ws) -> ir.Table:
 
 
 def _signal(ws, indicator: str) -> pd.Series | None:
-    if not ws.has_table("signals"):
-        return None
     s = ws.table("signals")
     expr = s.filter((s.indicator == indicator) & (s.period == "life") & s.value.notnull()).select("title_id", "value")
     df = ws.engine.to_pandas(expr)
@@ -81,7 +80,7 @@ def load_targets(ws) -> dict[str, Target]:
         return out
     totals = ws.engine.to_pandas(launch_totals(ws)).set_index("title_id")
     done = totals[totals["complete"].astype(bool)]
-    fraud = " without fraud-flagged days" if ws.has_table("fraud_flags") else ""
+    fraud = " without fraud-flagged days" if signals_computed(ws) else ""  # the flags are computed with them
     if not done.empty:
         out["dissemination"] = Target(
             "dissemination", f"log(1 + plays in the first {LAUNCH_DAYS} days{fraud})", np.log1p(done["launch_plays"]))

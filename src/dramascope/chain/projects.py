@@ -16,18 +16,14 @@ from dataclasses import asdict, dataclass, field
 import pyarrow as pa
 
 from dramascope.errors import UserInputError
-from dramascope.schema import PROJECTS
+from dramascope.schema import PROJECT_EVENTS, PROJECTS
 
 STAGES = ("writing", "filming", "post", "broadcasting", "evaluated")
 RELEASED_STAGES = ("broadcasting", "evaluated")
 # Share of the budget a project typically has spent by the END of each stage; more is worth a warning.
 STAGE_SPEND_CEILING = {"writing": 0.20, "filming": 0.85, "post": 1.0, "broadcasting": 1.0, "evaluated": 1.0}
 
-EVENTS_SCHEMA = pa.schema([
-    ("event_id", pa.string()), ("project_id", pa.string()), ("from_stage", pa.string()),
-    ("to_stage", pa.string()), ("reason", pa.string()), ("spent_cny", pa.float64()),
-    ("warnings", pa.string()), ("at", pa.timestamp("us")),
-])
+EVENTS_SCHEMA = PROJECT_EVENTS.arrow_schema
 
 
 @dataclass
@@ -101,8 +97,6 @@ def get_project(ws, project_id: str) -> dict:
 
 
 def project_events(ws, project_id: str) -> list[dict]:
-    if not ws.has_table("project_events"):
-        return []
     e = ws.table("project_events")
     rows = _rows(ws, e.filter(e.project_id == project_id).order_by("at"))
     for r in rows:
@@ -180,7 +174,6 @@ def advance_project(ws, project_id: str, stage: str, *, reason: str | None = Non
         "event_id": uuid.uuid4().hex, "project_id": project_id, "from_stage": from_stage, "to_stage": stage,
         "reason": reason, "spent_cny": new.get("spent_cny"), "warnings": json.dumps(warnings, ensure_ascii=False),
         "at": at}], schema=EVENTS_SCHEMA)
-    ws.engine.ensure_table("project_events", EVENTS_SCHEMA)
     with ws.engine.transaction():
         ws.engine.upsert("projects", staged, ("project_id",))
         ws.engine.append("project_events", event)

@@ -32,8 +32,6 @@ DIMENSION_REPLICATES = 400
 
 def run_periods(ws) -> dict[str, str]:
     """period → its latest run id, for every period with a stored index run."""
-    if not ws.has_table("index_runs"):
-        return {}
     df = ws.engine.to_pandas(ws.table("index_runs").select("run_id", "period", "created_at"))
     df = df.sort_values(["created_at", "run_id"])
     return {str(p): str(r) for p, r in zip(df["period"], df["run_id"])}

@@ -36,8 +36,6 @@ def dimension_score_gaps(ws, run_id: str, members) -> dict[str, dict]:
 
     Only titles with a main-index score (the ones with contributions) count, for the group and the market.
     """
-    if not ws.has_table("index_contributions"):
-        return {}
     c = ws.table("index_contributions")
     c = c.filter(c.run_id == run_id)
     per_title = c.group_by(["title_id", "dimension"]).aggregate(points=c.contribution.sum())

@@ -21,6 +21,7 @@ from dramascope.companies import sampling
 from dramascope.companies.membership import MARKET, market_members
 from dramascope.companies.title_facts import RunContext, title_facts
 from dramascope.jsonsafe import json_safe
+from dramascope.signals.params import signals_computed
 
 # Measures in the order pages and CSVs show them.
 COUNT_MEASURES = ("titles_credited", "titles_released", "episodes_released", "minutes_released", "titles_active",
@@ -180,10 +181,7 @@ def measures_frame(ws, ctx: RunContext, members: ir.Table, facts: ir.Table, *, r
 
     ``with_interval=False`` skips the Monte Carlo interval of the median (trend lines do not show it)."""
     agg = ws.engine.to_pandas(group_aggregates(members, facts, ctx.dimensions))
-    if ws.has_table("title_themes"):
-        br = ws.engine.to_pandas(theme_breadth(theme_counts(members, facts, ws.table("title_themes"))))
-    else:
-        br = pd.DataFrame(columns=["group_id", "theme_count", "theme_entropy"])
+    br = ws.engine.to_pandas(theme_breadth(theme_counts(members, facts, ws.table("title_themes"))))
     gv = group_values(ws, members, facts)
     q = score_quantiles(gv)
     if with_interval:
@@ -198,7 +196,7 @@ def measures_frame(ws, ctx: RunContext, members: ir.Table, facts: ir.Table, *, r
     for col in MEASURES:
         if col not in out.columns:
             out[col] = np.nan
-    if ws.has_table("title_themes"):  # no theme among its titles is 0 themes; no tagging at all is unknown
+    if signals_computed(ws):  # no theme among its titles is 0 themes; no tagging at all is unknown
         out["theme_count"] = out["theme_count"].fillna(0)
     out["theme_entropy"] = out["theme_entropy"].where(out["theme_count"] > 0, np.nan)
     for alias, code in DIMENSION_ALIASES.items():

@@ -45,7 +45,7 @@ def market_members(titles: ir.Table) -> ir.Table:
 
 def require_company_tables(ws) -> None:
     for name in ("companies", "title_companies"):
-        if not ws.has_table(name) or ws.count(name) == 0:
+        if ws.count(name) == 0:
             raise UserInputError(f"this workspace has no {name} rows: ingest them first "
                                  f"(`dramascope ingest {name} FILE`)", field=name)
 

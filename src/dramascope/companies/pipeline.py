@@ -27,7 +27,7 @@ def _json(v):
 
 def base_projects(ws, base_company_ids: list[str], base_company_names: list[str], roles) -> list[dict]:
     """Pipeline projects (writing, filming, post) linked to the base's companies."""
-    if not ws.has_table("projects") or not base_company_ids:
+    if not base_company_ids:
         return []
     p = ws.table("projects")
     pipe = p.filter(p.stage.isin(list(PIPELINE_STAGES)))

@@ -24,8 +24,6 @@ def theme_shares(ws, group_members: ir.Table, facts: ir.Table, group_id: str, *,
                  p_max: float = SATURATION_P) -> list[dict]:
     """Per theme: group and market counts and shares, lift, p-value, the group's share of the market's
     titles in the theme, and whether the group is saturating it; sorted by lift (largest first)."""
-    if not ws.has_table("title_themes"):
-        return []
     tt = ws.table("title_themes")
     g = ws.engine.to_pandas(theme_counts(group_members, facts, tt))
     m = ws.engine.to_pandas(theme_counts(market_members(facts), facts, tt))

@@ -44,14 +44,12 @@ def run_context(ws, run_id: str | None = None, period: str | None = None) -> Run
     n = int(ws.engine.to_pandas(s.filter((s.run_id == run_id) & s["rank"].notnull()).count()))
     dims: list[str] = []
     sub: dict[str, bool] = {}
-    if ws.has_table("index_dimension_scores"):
-        d = ws.table("index_dimension_scores")
-        df = ws.engine.to_pandas(d.filter(d.run_id == run_id).select("dimension", "sub_index").distinct())
-        order = _spec_dimension_order(meta["spec_yaml"])
-        for code, flag in sorted(zip(df["dimension"], df["sub_index"]),
-                                 key=lambda x: (order.get(x[0], 999), x[0])):
-            dims.append(str(code))
-            sub[str(code)] = bool(flag)
+    d = ws.table("index_dimension_scores")
+    df = ws.engine.to_pandas(d.filter(d.run_id == run_id).select("dimension", "sub_index").distinct())
+    order = _spec_dimension_order(meta["spec_yaml"])
+    for code, flag in sorted(zip(df["dimension"], df["sub_index"]), key=lambda x: (order.get(x[0], 999), x[0])):
+        dims.append(str(code))
+        sub[str(code)] = bool(flag)
     return RunContext(run_id, str(meta["period"]), n, dims, sub, str(meta["aggregation"]), str(meta["spec_name"]))
 
 
@@ -104,21 +102,15 @@ def title_facts(ws, ctx: RunContext, *, unit: str = "percentile", top_share: flo
                                               in_run=s.title_id.notnull())
     out = out.left_join(t, "title_id").select(out, t.released, t.episodes, t.minutes)
 
-    if ws.has_table("signals"):
-        sig = ws.table("signals")
-        sig = sig.filter((sig.period == ctx.period) & (sig.indicator == NOVELTY))
-        nov = sig.group_by("title_id").aggregate(theme_novelty=sig.value.mean())
-        out = out.left_join(nov, "title_id").select(out, nov.theme_novelty)
-    else:
-        out = out.mutate(theme_novelty=ibis.null("float64"))
+    sig = ws.table("signals")
+    sig = sig.filter((sig.period == ctx.period) & (sig.indicator == NOVELTY))
+    nov = sig.group_by("title_id").aggregate(theme_novelty=sig.value.mean())
+    out = out.left_join(nov, "title_id").select(out, nov.theme_novelty)
 
-    if ws.has_table("period_totals"):
-        pt = ws.table("period_totals")
-        pt = pt.filter(pt.period == ctx.period)
-        money = pt.group_by("title_id").aggregate(revenue=pt.revenue_cny.sum(), ad_spend=pt.ad_spend_cny.sum())
-        out = out.left_join(money, "title_id").select(out, money.revenue, money.ad_spend)
-    else:
-        out = out.mutate(revenue=ibis.null("float64"), ad_spend=ibis.null("float64"))
+    pt = ws.table("period_totals")
+    pt = pt.filter(pt.period == ctx.period)
+    money = pt.group_by("title_id").aggregate(revenue=pt.revenue_cny.sum(), ad_spend=pt.ad_spend_cny.sum())
+    out = out.left_join(money, "title_id").select(out, money.revenue, money.ad_spend)
 
     if ctx.dimensions:
         d = ws.table("index_dimension_scores")

@@ -15,7 +15,7 @@ import pandas as pd
 
 from dramascope.errors import UserInputError
 from dramascope.index.pipeline import IndicatorMatrix
-from dramascope.signals.params import SIGNAL_PARAMS_TABLE, SignalParams
+from dramascope.signals.params import SIGNAL_PARAMS_TABLE, SignalParams, signals_computed
 
 GRANULARITY_WORDS = ("month", "week", "year", "day")
 _LABEL = {
@@ -35,7 +35,7 @@ def granularity(period: str) -> str | None:
 
 
 def _require_signals(ws) -> None:
-    if not ws.has_table("signals"):
+    if not signals_computed(ws):
         raise UserInputError("this workspace has no signals table yet: compute signals first "
                              "(`dramascope analyze`, or `dramascope demo` for a demo workspace)",
                              field="signals")
@@ -83,7 +83,7 @@ def require_indicators(ws, codes: list[str], spec_name: str) -> None:
 def _computed_codes(ws) -> set[str] | None:
     """The codes the last signal computation produced (an indicator it produced may have no value for
     any title: missing data, which the coverage rule handles), or None where it did not record them."""
-    if not ws.has_table(SIGNAL_PARAMS_TABLE) or "indicators" not in ws.table(SIGNAL_PARAMS_TABLE).columns:
+    if "indicators" not in ws.table(SIGNAL_PARAMS_TABLE).columns:  # a reader of a publication from before it
         return None
     stored = ws.engine.to_pandas(ws.table(SIGNAL_PARAMS_TABLE).select("indicators"))
     if not len(stored) or stored["indicators"].iloc[0] is None:
@@ -94,8 +94,6 @@ def _computed_codes(ws) -> set[str] | None:
 def require_signal_params(ws, params: SignalParams, spec_name: str) -> None:
     """Fail when the stored signals were computed with other method parameters than the spec's
     ``method.signals`` (a workspace computed before the parameters were recorded is not checked)."""
-    if not ws.has_table(SIGNAL_PARAMS_TABLE):
-        return
     stored = ws.engine.to_pandas(ws.table(SIGNAL_PARAMS_TABLE).select("params_hash"))
     if len(stored) and str(stored["params_hash"].iloc[0]) != params.hash:
         raise UserInputError(f"the signals were computed with other method parameters than spec {spec_name!r} "
@@ -144,25 +142,21 @@ def matrix_from_rows(rows: pd.DataFrame, codes: list[str], groups: dict[str, pd.
 def title_groups(ws) -> dict[str, pd.Series]:
     """market (from titles) and main platform (most plays in metrics), per title."""
     out: dict[str, pd.Series] = {}
-    if ws.has_table("titles"):
-        t = ws.table("titles")
-        df = ws.engine.to_pandas(t.select("title_id", "market"))
-        out["market"] = df.set_index("title_id")["market"]
-    if ws.has_table("metrics"):
-        m = ws.table("metrics")
-        per = m.group_by(["title_id", "platform"]).agg(plays=m.plays.sum())
-        w = ibis.window(group_by=per.title_id, order_by=[ibis.desc(per.plays), per.platform])
-        top = per.mutate(rn=ibis.row_number().over(w))
-        top = top.filter(top.rn == 0).select("title_id", "platform")
-        df = ws.engine.to_pandas(top)
-        out["platform"] = df.set_index("title_id")["platform"]
+    t = ws.table("titles")
+    df = ws.engine.to_pandas(t.select("title_id", "market"))
+    out["market"] = df.set_index("title_id")["market"]
+    m = ws.table("metrics")
+    per = m.group_by(["title_id", "platform"]).agg(plays=m.plays.sum())
+    w = ibis.window(group_by=per.title_id, order_by=[ibis.desc(per.plays), per.platform])
+    top = per.mutate(rn=ibis.row_number().over(w))
+    top = top.filter(top.rn == 0).select("title_id", "platform")
+    df = ws.engine.to_pandas(top)
+    out["platform"] = df.set_index("title_id")["platform"]
     return out
 
 
 def quality_grades(ws) -> pd.Series:
-    """Data-quality grade (A–D) per title where the data_quality table exists; empty otherwise."""
-    if not ws.has_table("data_quality"):
-        return pd.Series(dtype=object)
+    """Data-quality grade (A–D) per title (empty before the signals are computed)."""
     t = ws.table("data_quality")
     df = ws.engine.to_pandas(t.select("title_id", "grade"))
     return df.drop_duplicates("title_id").set_index("title_id")["grade"]

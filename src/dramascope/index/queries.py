@@ -28,8 +28,6 @@ def missing_dimensions(flags: str | None) -> list[str]:
 
 
 def _runs(ws) -> pd.DataFrame:
-    if not ws.has_table("index_runs"):
-        raise UserInputError("no index runs in this workspace yet: run `dramascope index run` first")
     return ws.engine.to_pandas(ws.table("index_runs").select("run_id", "period", "created_at", "spec_name"))
 
 
@@ -60,8 +58,6 @@ def _rank(v) -> int | None:
 
 
 def _distinct(ws, table: str, column: str) -> set[str]:
-    if not ws.has_table(table):
-        return set()
     t = ws.table(table)
     return {v for v in ws.engine.to_pandas(t.select(column).distinct())[column] if v is not None}
 
@@ -87,9 +83,7 @@ def check_filters(ws, theme: str | None, market: str | None, platform: str | Non
         from dramascope.themes.taxonomy import load_taxonomy
 
         known = {t.code for t in load_taxonomy().themes} | _distinct(ws, "title_themes", "theme")
-        if ws.has_table("titles"):
-            t = ws.table("titles")
-            known |= _distinct_list(ws, t.themes)
+        known |= _distinct_list(ws, ws.table("titles").themes)
         if theme not in known:
             raise UserInputError(f"unknown theme {theme!r}; accepted: {_accepted(known)}", field="theme")
     return market
@@ -104,12 +98,10 @@ def _title_filter_ids(ws, theme: str | None, market: str | None, platform: str |
     sets = []
     if theme:
         ids = set()
-        if ws.has_table("titles"):
-            t = ws.table("titles")
-            ids |= set(ws.engine.to_pandas(t.filter(t.themes.contains(theme)).select("title_id"))["title_id"])
-        if ws.has_table("title_themes"):
-            tt = ws.table("title_themes")
-            ids |= set(ws.engine.to_pandas(tt.filter(tt.theme == theme).select("title_id").distinct())["title_id"])
+        t = ws.table("titles")
+        ids |= set(ws.engine.to_pandas(t.filter(t.themes.contains(theme)).select("title_id"))["title_id"])
+        tt = ws.table("title_themes")
+        ids |= set(ws.engine.to_pandas(tt.filter(tt.theme == theme).select("title_id").distinct())["title_id"])
         sets.append(ids)
     if market:
         t = ws.table("titles")
@@ -126,8 +118,6 @@ def _title_filter_ids(ws, theme: str | None, market: str | None, platform: str |
 
 
 def _names(ws, ids) -> dict[str, str]:
-    if not ws.has_table("titles"):
-        return {}
     t = ws.table("titles")
     df = ws.engine.to_pandas(t.filter(t.title_id.isin(list(ids))).select("title_id", "name"))
     return dict(zip(df["title_id"], df["name"]))
@@ -208,8 +198,6 @@ def _grade_advice(ws, ids) -> dict[str, tuple[str, str]]:
     """title_id → (zh, en): which data would raise its data-quality grade."""
     from dramascope.signals.fraud import grade_advice
 
-    if not ws.has_table("data_quality"):
-        return {}
     t = ws.table("data_quality")
     df = ws.engine.to_pandas(t.filter(t.title_id.isin(list(ids))).select("title_id", "grade", "reasons"))
     return {r.title_id: grade_advice(r.grade, r.reasons) for r in df.itertuples()}

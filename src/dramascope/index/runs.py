@@ -23,33 +23,16 @@ from dramascope.index import loaders
 from dramascope.index.pipeline import IndexResult, compute_index
 from dramascope.index.spec import LoadedSpec, load_spec, spec_from_yaml_text
 from dramascope.index.uncertainty import MonteCarloResult, monte_carlo
+from dramascope.schema import INDEX_CONTRIBUTIONS, INDEX_DIMENSION_SCORES, INDEX_RUNS, INDEX_SCORES
 
 METHOD_VERSION = "1.1.0"  # bump when the pipeline's maths changes; recompute_history re-runs past periods
 LOW_GRADES = ("C", "D")
 
-RUNS_SCHEMA = pa.schema([
-    ("run_id", pa.string()), ("period", pa.string()), ("spec_name", pa.string()), ("spec_yaml", pa.string()),
-    ("spec_hash", pa.string()), ("data_fingerprint", pa.string()), ("method_version", pa.string()),
-    ("created_at", pa.string()), ("n_titles", pa.int64()), ("n_ranked", pa.int64()),
-    ("aggregation", pa.string()), ("log_json", pa.string()),
-])
-SCORES_SCHEMA = pa.schema([
-    ("run_id", pa.string()), ("title_id", pa.string()), ("period", pa.string()), ("score", pa.float64()),
-    ("rank", pa.int64()), ("rank_low", pa.float64()), ("rank_median", pa.float64()),
-    ("rank_high", pa.float64()), ("data_quality", pa.string()), ("flags", pa.string()),
-    ("n_imputed", pa.int64()),
-])
-DIMENSION_SCORES_SCHEMA = pa.schema([
-    ("run_id", pa.string()), ("title_id", pa.string()), ("dimension", pa.string()), ("score", pa.float64()),
-    ("rank", pa.int64()), ("sub_index", pa.bool_()),
-])
-CONTRIBUTIONS_SCHEMA = pa.schema([
-    ("run_id", pa.string()), ("title_id", pa.string()), ("indicator", pa.string()), ("dimension", pa.string()),
-    ("value_raw", pa.float64()), ("value_normalised", pa.float64()), ("weight", pa.float64()),
-    ("imputed", pa.bool_()), ("contribution", pa.float64()), ("dimension_contribution", pa.float64()),
-])
-TABLES = {"index_runs": RUNS_SCHEMA, "index_scores": SCORES_SCHEMA,
-          "index_dimension_scores": DIMENSION_SCORES_SCHEMA, "index_contributions": CONTRIBUTIONS_SCHEMA}
+RUNS_SCHEMA = INDEX_RUNS.arrow_schema
+SCORES_SCHEMA = INDEX_SCORES.arrow_schema
+DIMENSION_SCORES_SCHEMA = INDEX_DIMENSION_SCORES.arrow_schema
+CONTRIBUTIONS_SCHEMA = INDEX_CONTRIBUTIONS.arrow_schema
+TABLES = {t.name: t.arrow_schema for t in (INDEX_RUNS, INDEX_SCORES, INDEX_DIMENSION_SCORES, INDEX_CONTRIBUTIONS)}
 
 
 @dataclass(frozen=True)
@@ -193,8 +176,6 @@ def compute_run(ws, loaded: LoadedSpec, period: str, progress=None, *, run_id: s
 
 def store_run(ws, run: IndexRun) -> None:
     """Append the run's four tables through the workspace engine (works on DuckDB and Spark)."""
-    for name, schema in TABLES.items():
-        ws.engine.ensure_table(name, schema)
     with ws.engine.transaction():
         for name in ("index_scores", "index_dimension_scores", "index_contributions", "index_runs"):
             ws.engine.append(name, run.tables[name])
@@ -222,8 +203,6 @@ def stale_periods(ws, spec=None) -> list[str]:
     """Periods whose latest run used another method version or another spec than ``spec``."""
     want = load_spec(spec).hash
     present = loaders.periods_present(ws)
-    if not ws.has_table("index_runs"):
-        return present
     runs = ws.engine.to_pandas(ws.table("index_runs").select("period", "spec_hash", "method_version", "created_at"))
     latest = runs.sort_values("created_at").groupby("period").tail(1).set_index("period")
     stale = []
@@ -234,8 +213,6 @@ def stale_periods(ws, spec=None) -> list[str]:
 
 
 def load_run_meta(ws, run_id: str) -> dict:
-    if not ws.has_table("index_runs"):
-        raise UserInputError("no index runs in this workspace yet: run `dramascope index run` first")
     t = ws.table("index_runs")
     df = ws.engine.to_pandas(t.filter(t.run_id == run_id))
     if df.empty:

@@ -21,7 +21,7 @@ from dramascope.errors import UserInputError
 from dramascope.index.loaders import granularity
 from dramascope.publish import index_data as idx
 from dramascope.jsonsafe import json_safe
-from dramascope.publish.access import has, has_columns, rows, title_names
+from dramascope.publish.access import has_columns, rows, title_names
 from dramascope.publish.cache import PublishCache, memo
 from dramascope.publish.models import (
     BoardFilters,
@@ -114,7 +114,7 @@ def board_page(ws: Workspace, q: BoardQuery, cache: PublishCache | None = None) 
     from dramascope.publish.themes import theme_options
 
     options = RankingOptions(themes=theme_options(), platforms=platforms(ws, cache))
-    by_kind = periods_by_kind(ws, cache) if has(ws, idx.RUNS) else {}
+    by_kind = periods_by_kind(ws, cache)
     filters = BoardFilters(kind=q.kind, period=q.period, theme=q.theme, platform=q.platform, market=q.market)
     if not by_kind:
         return BoardPage(filters=filters, options=options)

@@ -36,17 +36,13 @@ class PublishCache:
     def fingerprint(self) -> tuple:
         """Row counts of the tables whose change alters a page (a new run, ingest, tagging or grading),
         read in ONE query (a cross join of single-row counts) to keep the periodic check cheap."""
-        present = [name for name in WATCHED if self.ws.has_table(name)]
-        if not present:
-            return tuple(-1 for _ in WATCHED)
         parts = [self.ws.table(name).aggregate(**{f"n{i}": self.ws.table(name).count()})
-                 for i, name in enumerate(present)]
+                 for i, name in enumerate(WATCHED)]
         joined = parts[0]
         for part in parts[1:]:
             joined = joined.cross_join(part)
         counts = self.ws.engine.to_arrow(joined).to_pylist()[0]
-        by_name = dict(zip(present, counts.values()))
-        return tuple(int(by_name[name]) if name in by_name else -1 for name in WATCHED)
+        return tuple(int(n) for n in counts.values())
 
     def _revalidate(self) -> None:
         generation = self.ws.generation

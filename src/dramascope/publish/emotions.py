@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ibis
 
-from dramascope.publish.access import has, rows
+from dramascope.publish.access import rows
 from dramascope.publish.models import EmotionsData, EpisodePoint, Peak, ReactionShare, SecondPoint
 from dramascope.workspace import Workspace
 
@@ -33,7 +33,7 @@ def busiest_danmaku_episode(ws: Workspace, title_id: str) -> int | None:
 
 def title_emotions(ws: Workspace, title_id: str, episode_no: int | None = None) -> EmotionsData:
     """Emotion curve, reactions, and one episode's danmaku curve ([] where comments are not scored yet)."""
-    if not has(ws, EMOTIONS):
+    if not ws.count(EMOTIONS):
         return _empty(title_id)
     from dramascope.resonance import danmaku_curve, emotion_curve
 

@@ -22,7 +22,6 @@ from dramascope.csv_safety import neutralise_table
 from dramascope.errors import UserInputError
 from dramascope.jsonsafe import json_safe
 from dramascope.publish import index_data as idx
-from dramascope.publish.access import has
 from dramascope.publish.output_files import atomic_output, resolve_output
 from dramascope.workspace import Workspace
 
@@ -52,7 +51,7 @@ def rankings_arrow(ws: Workspace, period: str | None = None, run_id: str | None 
 
 
 def signals_arrow(ws: Workspace, period: str | None = None) -> pa.Table:
-    if not has(ws, "signals"):
+    if not ws.count("signals"):
         raise UserInputError("no signals to export: run `dramascope index run` (it computes signals) first")
     s = ws.table("signals")
     if period:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ibis
 
-from dramascope.publish.access import has, has_columns, rows, scalar
+from dramascope.publish.access import has_columns, rows, scalar
 from dramascope.publish.models import IngestRow, QualityPage, QuarantineRow, SuspectTitle
 from dramascope.workspace import Workspace
 
@@ -71,8 +71,6 @@ def suspects(ws: Workspace, limit: int = 50) -> list[SuspectTitle]:
 
 
 def quarantine_summary(ws: Workspace, limit: int = 100) -> tuple[int, list[dict], list[QuarantineRow]]:
-    if not has(ws, "quarantine"):
-        return 0, [], []
     q = ws.table("quarantine")
     total = int(scalar(ws, q.count()) or 0)
     by_reason = rows(ws, q.group_by(["table_name", "reason"]).aggregate(rows=q.count())
@@ -90,8 +88,6 @@ def _basename(path: str | None) -> str | None:
 
 
 def ingest_log(ws: Workspace, limit: int = 50) -> list[IngestRow]:
-    if not has(ws, "ingest_log"):
-        return []
     log = ws.table("ingest_log")
     expr = log.order_by(ibis.desc("finished_at")).limit(limit).select(
         "table_name", "file", "rows_read", "inserted", "updated", "unchanged", "quarantined",

@@ -23,7 +23,7 @@ from dramascope.errors import UserInputError
 from dramascope.publish import charts
 from dramascope.publish import index_data as idx
 from dramascope.publish import quality as ql
-from dramascope.publish.access import has, has_columns, rows, title_names
+from dramascope.publish.access import has_columns, rows, title_names
 from dramascope.publish.models import MethodologyPage, RankRow, RunInfo, ThemePoint
 from dramascope.publish.output_files import atomic_output, resolve_output
 from dramascope.publish.page_charts import _interval_rows
@@ -122,8 +122,6 @@ def theme_release_trend(ws, top_k: int = TREND_THEMES) -> list[dict]:
 
 def resonance_highlights(ws, run: RunInfo, limit: int = 5) -> list[dict]:
     """The titles with the highest resonance dimension score, with their resonance signals."""
-    if not has(ws, idx.DIM_SCORES):
-        return []
     d = ws.table(idx.DIM_SCORES)
     top = rows(ws, d.filter((d.run_id == run.run_id) & (d.dimension == "resonance") & d.score.notnull())
                .order_by([ibis.desc("score"), "title_id"]).limit(limit).select("title_id", "score", "rank"))
@@ -151,7 +149,7 @@ def base_sections(ws, run: RunInfo, companies_per_base: int = BASE_COMPANIES) ->
     from dramascope.companies import base_report
     from dramascope.companies.membership import known_bases
 
-    if not all(ws.has_table(t) and ws.count(t) for t in ("companies", "title_companies")):
+    if not all(ws.count(t) for t in ("companies", "title_companies")):
         return []
     out = []
     for base in known_bases(ws):

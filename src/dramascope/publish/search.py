@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from dramascope.publish import index_data as idx
 from dramascope.jsonsafe import json_safe
-from dramascope.publish.access import has, rows
+from dramascope.publish.access import rows
 from dramascope.publish.cache import PublishCache, memo
 from dramascope.workspace import Workspace
 
@@ -115,7 +115,7 @@ def search_page(ws: Workspace, sq: SearchQuery, cache: PublishCache | None = Non
     page = SearchPage(q=sq.q)
     if not query:
         return page
-    run = memo(cache, ("latest", "life"), lambda: idx.latest_run(ws, "life")) if has(ws, idx.RUNS) else None
+    run = memo(cache, ("latest", "life"), lambda: idx.latest_run(ws, "life")) if ws.count(idx.RUNS) else None
     title_keys = _index(ws, "titles", "title_id", cache)
     hits = _match(title_keys, query)
     ids = [title_keys.column("id")[i].as_py() for i, _, _ in hits]
@@ -133,7 +133,7 @@ def search_page(ws: Workspace, sq: SearchQuery, cache: PublishCache | None = Non
         page.titles.append(SearchHit(kind="title", id=tid, name=n.get("name"), name_en=n.get("name_en"),
                                      rank=None if rank == 10**12 else int(rank), score=json_safe(s.get("score")),
                                      matched=key))
-    if has(ws, "companies"):
+    if ws.count("companies"):
         company_keys = _index(ws, "companies", "company_id", cache)
         hits = sorted(_match(company_keys, query),
                       key=lambda h: (h[1], KEY_ORDER[h[2]], company_keys.column("name")[h[0]].as_py()))

@@ -12,7 +12,7 @@ from typing import Any
 
 import ibis
 
-from dramascope.publish.access import NotFound, check_id, has, has_columns, rows
+from dramascope.publish.access import NotFound, check_id, has_columns, rows
 from dramascope.publish.models import CommentOut, FraudFlag, PlatformTotal, QualityGrade
 from dramascope.workspace import Workspace
 
@@ -96,7 +96,7 @@ def quality_grade(ws: Workspace, title_id: str) -> QualityGrade | None:
 
 
 def titles_exist(ws: Workspace, ids: list[str]) -> set[str]:
-    if not ids or not has(ws, "titles"):
+    if not ids:
         return set()
     t = ws.table("titles")
     return {r["title_id"] for r in rows(ws, t.filter(t.title_id.isin(ids)).select("title_id"))}

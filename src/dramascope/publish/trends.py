@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from dramascope.index.loaders import granularity
 from dramascope.publish import index_data as idx
 from dramascope.jsonsafe import json_safe
-from dramascope.publish.access import has, rows
+from dramascope.publish.access import rows
 from dramascope.publish.boards import KINDS, period_start
 from dramascope.workspace import Workspace
 
@@ -36,8 +36,6 @@ class IndexPoint(BaseModel):
 
 def daily_plays(ws: Workspace, title_id: str) -> list[PlaysPoint]:
     """Plays per platform and day, as the platforms reported them."""
-    if not has(ws, "metrics"):
-        return []
     m = ws.table("metrics")
     m = m.filter((m.title_id == title_id) & m.plays.notnull())
     g = m.group_by(["date", "platform"]).aggregate(plays=m.plays.sum()).order_by(["date", "platform"])
@@ -47,8 +45,6 @@ def daily_plays(ws: Workspace, title_id: str) -> list[PlaysPoint]:
 
 def index_history(ws: Workspace, title_id: str) -> list[IndexPoint]:
     """The title's score and rank in the latest run of every period (all kinds) by start date, life last."""
-    if not has(ws, idx.SCORES) or not has(ws, idx.RUNS):
-        return []
     s, r = ws.table(idx.SCORES), ws.table(idx.RUNS)
     newest_first = [ibis.desc(r.created_at), ibis.desc(r.run_id)]
     latest = r.mutate(_n=ibis.row_number().over(group_by=r.period, order_by=newest_first))

@@ -28,29 +28,13 @@ from dramascope.resonance.labels import BASE_LABELS, REACTION_CODES
 from dramascope.resonance.model import load_model
 from dramascope.resonance.polarity import polarity_from_prepared, polarity_version
 from dramascope.resonance.verdict import verdict_from_prepared, verdict_version
+from dramascope.schema import COMMENT_EMOTIONS
 
-TABLE = "comment_emotions"
+TABLE = COMMENT_EMOTIONS.name
 BATCH_ROWS = 4096
 POOL_MIN_ROWS = 20_000  # below this, starting worker processes costs more than it saves
 
-COMMENT_EMOTIONS_SCHEMA = pa.schema(
-    [
-        ("comment_id", pa.string()),
-        ("label", pa.string()),
-        ("scores", pa.string()),  # JSON object label -> probability
-        *((f"p_{label}", pa.float64()) for label in BASE_LABELS),
-        ("intensity", pa.float64()),
-        ("valence", pa.float64()),
-        ("p_positive", pa.float64()),  # P(the comment judges the work positively), polarity model
-    ("verdict", pa.float64()),  # the comment's verdict from its judgement cues; null where it has none (verdict.py)
-        ("reactions", pa.list_(pa.string())),
-        *((f"rx_{code}", pa.int64()) for code in REACTION_CODES),
-        ("evidence", pa.string()),  # JSON list of matched cues
-        ("lang", pa.string()),
-        ("model_version", pa.string()),
-        ("scored_at", pa.timestamp("us")),
-    ]
-)
+COMMENT_EMOTIONS_SCHEMA = COMMENT_EMOTIONS.arrow_schema
 
 
 _SCORES_TEMPLATE = "{" + ",".join(f"{json.dumps(label)}:%r" for label in BASE_LABELS) + "}"
@@ -170,11 +154,9 @@ def pending_comments(ws) -> ir.Table:
     """Comments with no emotion row scored by the current model version."""
     version = scoring_version()
     comments = ws.table("comments").select("comment_id", "text", "lang")
-    if ws.has_table(TABLE):
-        scored = ws.table(TABLE)
-        current = scored.filter(scored.model_version == version).select("comment_id")
-        comments = comments.anti_join(current, "comment_id")
-    return comments
+    scored = ws.table(TABLE)
+    current = scored.filter(scored.model_version == version).select("comment_id")
+    return comments.anti_join(current, "comment_id")
 
 
 def analyze_workspace(ws, progress: Callable[[int, int], None] | None = None) -> dict:

@@ -198,8 +198,6 @@ def _paywall(sc: ir.Table, ws) -> list[ir.Table]:
 def resonance_signals(ws, granularity: str = "life", periods: list[str] | None = None) -> ir.Table:
     """All resonance indicators for every title × period of the granularity, as SIGNAL_SCHEMA rows;
     with ``periods``, for those period labels only (the same values, reading only their comments)."""
-    if not ws.has_table(EMOTIONS):
-        raise ValueError("no comment_emotions table: run `dramascope analyze` first")
     every = scored_comments(ws, granularity)
     sc = every
     if periods is not None:

@@ -1,9 +1,9 @@
 """Indicator families computed as Ibis expressions over workspace tables (see DESIGN.md).
 
-``compute_signals(ws)`` writes the derived tables ``signals``, ``title_themes``, ``fraud_flags``,
-``data_quality`` and ``period_totals``; ``INDICATORS`` declares every indicator (code, family, names,
-unit, direction, tables read, definition). Both are resolved lazily so that importing the package
-costs nothing and no family has to import another one.
+``compute_signals(ws)`` runs every registered family (``registry.signal_families``) and writes the derived
+tables ``signals``, ``title_themes``, ``fraud_flags``, ``data_quality`` and the totals; ``INDICATORS``
+declares every indicator (code, family, names, unit, direction, tables read, definition). Both are resolved
+lazily so that importing the package costs nothing and no family has to import another one.
 """
 
 from __future__ import annotations

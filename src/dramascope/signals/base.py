@@ -8,18 +8,10 @@ expression producing rows of :data:`SIGNAL_SCHEMA`. The declarations form the re
 
 from __future__ import annotations
 
-import pyarrow as pa
 
 from dramascope.indicators import Direction, Indicator
+from dramascope.schema import SIGNALS
 
 __all__ = ["SIGNAL_SCHEMA", "Direction", "Indicator"]
 
-SIGNAL_SCHEMA = pa.schema(
-    [
-        ("title_id", pa.string()),
-        ("period", pa.string()),  # 'life', 'YYYY-MM', 'YYYY-Www', 'YYYY-MM-DD'
-        ("indicator", pa.string()),
-        ("value", pa.float64()),
-        ("quality_flag", pa.string()),  # 'ok', 'imputed', 'low_coverage', 'suspect_traffic', …
-    ]
-)
+SIGNAL_SCHEMA = SIGNALS.arrow_schema

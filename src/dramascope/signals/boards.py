@@ -34,6 +34,7 @@ import ibis
 import ibis.expr.types as ir
 
 from dramascope.signals.base import Indicator
+from dramascope.signals.family import FamilyContext, SignalFamily
 from dramascope.signals.common import epoch_day, safe_div, to_long, with_period
 from dramascope.signals.periods import Granularity
 
@@ -138,3 +139,10 @@ def dated_titles(titles: ir.Table, chart_entries: ir.Table) -> ir.Table:
     source = ibis.cases((declared, "declared"), (j.first_board_date.notnull(), "first_board"), else_=None)
     out = j.mutate(release_date=ibis.coalesce(j.release_date, j.first_board_date), release_date_source=source)
     return out.select(*titles.columns, "release_date_source")
+
+
+def _family_rows(ctx: FamilyContext) -> ir.Table:
+    return board_signals(ctx.table("chart_entries"), ctx.granularity)
+
+
+FAMILY = SignalFamily("boards", tuple(CODES), _family_rows)

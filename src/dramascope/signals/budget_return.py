@@ -11,6 +11,7 @@ import ibis
 import ibis.expr.types as ir
 
 from dramascope.signals.base import Indicator
+from dramascope.signals.family import FamilyContext, SignalFamily
 from dramascope.signals.common import safe_div, to_long
 
 INDICATORS = [
@@ -29,3 +30,10 @@ def budget_return_signals(pt: ir.Table, titles: ir.Table) -> ir.Table:
     revenue = ibis.ifelse(w.revenue_reported_days > 0, w.revenue_cny, ibis.null("float64"))
     w = w.mutate(revenue_to_budget=safe_div(revenue, w.budget))
     return to_long(w, CODES)
+
+
+def _family_rows(ctx: FamilyContext) -> ir.Table:
+    return budget_return_signals(ctx.period_totals, ctx.table("titles"))
+
+
+FAMILY = SignalFamily("budget_return", tuple(CODES), _family_rows)

@@ -10,6 +10,7 @@ import ibis
 import ibis.expr.types as ir
 
 from dramascope.signals.base import Indicator
+from dramascope.signals.family import FamilyContext, SignalFamily
 from dramascope.signals.common import safe_div, to_long
 
 INDICATORS = [
@@ -43,3 +44,10 @@ def commercial_signals(pt: ir.Table, titles: ir.Table, episodes: ir.Table) -> ir
         revenue_per_episode=safe_div(revenue, n_eps),
     )
     return to_long(w, CODES)
+
+
+def _family_rows(ctx: FamilyContext) -> ir.Table:
+    return commercial_signals(ctx.period_totals, ctx.table("titles"), ctx.table("episodes"))
+
+
+FAMILY = SignalFamily("commercial", tuple(CODES), _family_rows)

@@ -32,23 +32,21 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from dramascope.signals import (boards, budget_return, commercial, dissemination, fraud, innovation, reputation,
-                               social)
+from dramascope.schema import SEMANTIC_NOVELTY
+from dramascope.signals import fraud
 from dramascope.signals import semantic as semantic_mod
-from dramascope.signals.base import SIGNAL_SCHEMA
 from dramascope.signals.common import period_start, stored_as
-from dramascope.signals.params import SIGNAL_PARAMS_SCHEMA, SIGNAL_PARAMS_TABLE, SignalParams
+from dramascope.signals.family import FamilyContext, union_rows
+from dramascope.signals.params import SIGNAL_PARAMS_TABLE, SignalParams, signals_computed
 from dramascope.signals.periods import DEFAULT_GRANULARITIES, GRANULARITIES, Granularity, label_of, next_start, start_of
-from dramascope.signals.registry import resonance_family
-from dramascope.signals.theme_tags import TITLE_THEMES_SCHEMA, title_themes_table
-from dramascope.signals.totals import (DAILY_TOTALS_SCHEMA, PERIOD_TOTALS_SCHEMA, PLATFORM_PERIOD_TOTALS_SCHEMA,
-                                      daily_cells, daily_totals, life_platform_totals, period_totals,
+from dramascope.signals.registry import signal_families
+from dramascope.signals.theme_tags import title_themes_table
+from dramascope.signals.totals import (daily_cells, daily_totals, life_platform_totals, period_totals,
                                       platform_period_totals)
 
 log = logging.getLogger(__name__)
 
-SEMANTIC_SCHEMA = pa.schema([("title_id", pa.string()), ("period", pa.string()),
-                             ("semantic_novelty", pa.float64()), ("method", pa.string())])
+SEMANTIC_SCHEMA = SEMANTIC_NOVELTY.arrow_schema
 
 
 @dataclass
@@ -62,30 +60,6 @@ class SignalsSummary:
     periods: list[str] = field(default_factory=list)  # period labels whose signals were written (scoped run)
     flags_changed: int = 0  # fraud-flag cells added or removed by a scoped run
     days: list[datetime.date] = field(default_factory=list)  # a scoped run's days, those of changed flags included
-
-
-def _conform(expr: ir.Table) -> ir.Table:
-    return expr.select(
-        title_id=expr.title_id.cast("string"), period=expr.period.cast("string"),
-        indicator=expr.indicator.cast("string"), value=expr.value.cast("float64"),
-        quality_flag=expr.quality_flag.cast("string"),
-    )
-
-
-def _union(parts: list[ir.Table]) -> ir.Table:
-    out = _conform(parts[0])
-    for p in parts[1:]:
-        out = out.union(_conform(p))
-    return out
-
-
-def _replicate_static(static: ir.Table, pt: ir.Table) -> ir.Table:
-    """Life-only rows (ratings, themes…) repeated in every period where the title is active."""
-    active = pt.select("title_id", "period").distinct()
-    s = static.drop("period")
-    return s.join(active, "title_id").select("title_id", "period", "indicator", "value", "quality_flag")
-
-
 
 
 @dataclass(frozen=True)
@@ -122,9 +96,10 @@ _DERIVED = ("signals", "title_themes", "fraud_flags", "data_quality", "period_to
 
 
 def scoped_run_possible(ws, granularities: Sequence[str]) -> bool:
-    """True where a full run has stored every derived table with every granularity asked for, so that
-    rewriting some periods leaves the tables as a full run would."""
-    if not all(ws.has_table(t) for t in _DERIVED):
+    """True where a full run has stored the derived tables with every granularity asked for, so that
+    rewriting some periods leaves the tables as a full run would (a full run stores period totals for each
+    granularity it computed, and every table of ``_DERIVED`` with them)."""
+    if not signals_computed(ws):
         return False
     pt = ws.table("period_totals")
     stored = set(ws.engine.to_pandas(pt.select("granularity").distinct())["granularity"])
@@ -158,7 +133,6 @@ def _write_fraud_flags(ws, scope: PeriodScope | None, summary: SignalsSummary,
                        fraud_params: fraud.FraudParams) -> PeriodScope | None:
     """Recompute the flags whole; in a scoped run, add the days whose flags changed to the scope."""
     eng = ws.engine
-    eng.ensure_table("fraud_flags", fraud.FRAUD_FLAGS_SCHEMA)
     new = fraud.fraud_flags(ws.table("metrics"), ws.table("comments"), fraud_params)
     if scope is None:
         eng.replace("fraud_flags", new)
@@ -180,9 +154,6 @@ def _write_totals(ws, granularities: Sequence[Granularity], scope: PeriodScope |
     metrics, comments, titles, flags = (ws.table("metrics"), ws.table("comments"), ws.table("titles"),
                                         ws.table("fraud_flags"))
     finer = [g for g in granularities if g != "life"]
-    for name, schema in (("daily_totals", DAILY_TOTALS_SCHEMA), ("period_totals", PERIOD_TOTALS_SCHEMA),
-                         ("platform_period_totals", PLATFORM_PERIOD_TOTALS_SCHEMA)):
-        eng.ensure_table(name, schema)
 
     if scope is None:
         eng.replace("daily_totals", daily_totals(metrics, flags, comments))
@@ -251,8 +222,6 @@ def computed_codes(*, resonance: bool, semantic: bool) -> list[str]:
 
 
 def _stored_params_hash(ws) -> str | None:
-    if not ws.has_table(SIGNAL_PARAMS_TABLE):
-        return None
     stored = ws.engine.to_pandas(ws.table(SIGNAL_PARAMS_TABLE).select("params_hash"))
     return str(stored["params_hash"].iloc[0]) if len(stored) else None
 
@@ -293,7 +262,6 @@ def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
 
     if scope is None:
         say("tagging themes")
-        eng.ensure_table("title_themes", TITLE_THEMES_SCHEMA)
         eng.replace("title_themes", title_themes_table(ws))
 
     say("detecting fake traffic")
@@ -305,7 +273,6 @@ def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
     # sums, stored once; every later family reads these small tables.
     _write_totals(ws, granularities, scope)
     daily, pt_table, titles = ws.table("daily_totals"), ws.table("period_totals"), ws.table("titles")
-    eng.ensure_table("data_quality", fraud.DATA_QUALITY_SCHEMA)
     eng.replace("data_quality", fraud.data_quality(daily, flags, titles))
 
     if scope is None:
@@ -317,28 +284,21 @@ def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
         else:
             sem = SEMANTIC_SCHEMA.empty_table()
             summary.skipped.append("semantic_novelty (semantic=False)")
-        eng.ensure_table("semantic_novelty", SEMANTIC_SCHEMA)
         eng.replace("semantic_novelty", sem)
 
     say("computing indicator families")
-    title_themes = ws.table("title_themes")
-    comments, episodes, ratings = ws.table("comments"), ws.table("episodes"), ws.table("ratings")
-    emotions = ws.table("comment_emotions") if ws.has_table("comment_emotions") else None
-    if emotions is None:
-        summary.skipped.append("comment_valence and resonance (no comment_emotions table: run `dramascope analyze`)")
-        log.info("comment_emotions absent: comment_valence and the resonance family are skipped")
-    res = resonance_family() if emotions is not None else None
-    if emotions is not None and res is None:
+    comments = ws.table("comments")
+    # Comment-based measures wait for the emotion engine: until `dramascope analyze` has scored the
+    # comments, comment_valence and the families that need emotions are not produced.
+    scored = ws.count("comment_emotions") > 0
+    emotions = ws.table("comment_emotions") if scored else None
+    if not scored:
+        summary.skipped.append("comment_valence and resonance (comment_emotions is empty: run `dramascope analyze`)")
+        log.info("comments not scored: comment_valence and the families that need emotions are skipped")
+    families = [f for f in signal_families() if scored or not f.needs_emotions]
+    if scored and not any(f.needs_emotions for f in families):
         summary.skipped.append("resonance (dramascope.resonance not available)")
 
-    sem_t = ws.table("semantic_novelty")
-    static = _union([
-        reputation.reputation_static_signals(ratings),
-        innovation.innovation_static_signals(title_themes, boards.dated_titles(titles, ws.table("chart_entries"))),
-        sem_t.select("title_id", "period", indicator=ibis.literal("semantic_novelty"),
-                     value=sem_t.semantic_novelty, quality_flag=ibis.literal("ok")),
-        social.social_static_signals(title_themes, ws.table("recommendations"), titles),
-    ])
     first_seen = _first_seen(pt_table, granularities)
     parts: list[ir.Table] = []
     labels: list[str] = []
@@ -354,31 +314,20 @@ def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
             day_totals = _in_periods(daily, "date", g, starts)
             texts = _in_periods(comments, "posted_at", g, starts)
         labels += periods or (["life"] if g == "life" else [])
-        parts.append(dissemination.dissemination_signals(pt, day_totals, titles, episodes, g,
-                                                         params.half_life_cap_days, first_seen=first_seen))
-        parts.append(fraud.fraud_signals(day_totals, g))
-        parts.append(reputation.reputation_period_signals(pt, texts, emotions, g,
-                                                          params.comment_valence_prior_strength))
-        parts.append(social.overseas_reach_domestic(pt, titles))
-        parts.append(commercial.commercial_signals(pt, titles, episodes))
-        parts.append(boards.board_signals(ws.table("chart_entries"), g))
-        parts.append(budget_return.budget_return_signals(pt, titles))
-        parts.append(static if g == "life" else _replicate_static(static, pt))
-        if res is not None:
-            parts.append(res[0](ws, g, periods))
+        ctx = FamilyContext(ws=ws, granularity=g, params=params, period_totals=pt, daily_totals=day_totals,
+                            comments=texts, emotions=emotions, first_seen=first_seen, periods=periods)
+        parts += [family.compute(ctx) for family in families]
     say("writing signals")
-    eng.ensure_table("signals", SIGNAL_SCHEMA)
     if scope is None:
-        eng.replace("signals", _union(parts))
+        eng.replace("signals", union_rows(*parts))
     else:
-        rows = _union(parts)
+        rows = union_rows(*parts)
         eng.replace_matching("signals", _keys(period=pa.array(labels, pa.string())),
                              rows.filter(rows.period.isin(labels)))
         summary.periods, summary.days = labels, sorted(scope.dates)
-    eng.ensure_table(SIGNAL_PARAMS_TABLE, SIGNAL_PARAMS_SCHEMA)
     # With no comment at all there is nothing to score: the comment-based indicators ran on no data.
-    scored = res is not None or ws.count("comments") == 0
-    eng.replace(SIGNAL_PARAMS_TABLE, params.as_table(computed_codes(resonance=scored, semantic=semantic)))
+    produced = (scored and any(f.needs_emotions for f in families)) or ws.count("comments") == 0
+    eng.replace(SIGNAL_PARAMS_TABLE, params.as_table(computed_codes(resonance=produced, semantic=semantic)))
     for name in _DERIVED:
         summary.rows[name] = ws.count(name)
     return summary

@@ -13,6 +13,7 @@ import ibis
 import ibis.expr.types as ir
 
 from dramascope.signals.base import Indicator
+from dramascope.signals.family import FamilyContext, SignalFamily
 from dramascope.signals.common import (epoch_day, period_end, period_start, previous_period_start, safe_div,
                                       stored_as, to_long)
 from dramascope.periods import Granularity, period_label
@@ -184,3 +185,11 @@ def dissemination_signals(pt: ir.Table, daily: ir.Table, titles: ir.Table, episo
     return to_long(w, CODES, flag,
                    flags={"persistence_half_life": ibis.ifelse(w.censored.fill_null(False), "censored", flag),
                           "age_days": ibis.literal("ok")})
+
+
+def _family_rows(ctx: FamilyContext) -> ir.Table:
+    return dissemination_signals(ctx.period_totals, ctx.daily_totals, ctx.table("titles"), ctx.table("episodes"),
+                                 ctx.granularity, ctx.params.half_life_cap_days, first_seen=ctx.first_seen)
+
+
+FAMILY = SignalFamily("dissemination", tuple(CODES), _family_rows)

@@ -40,32 +40,18 @@ from __future__ import annotations
 
 import ibis
 import ibis.expr.types as ir
-import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from dramascope.signals.base import Indicator
+from dramascope.signals.family import FamilyContext, SignalFamily
 from dramascope.signals.common import (MAD_TO_SD, epoch_day, period_start, ramp, robust_z, safe_div, stored_as,
                                       to_long)
 from dramascope.periods import period_label
+from dramascope.schema import DATA_QUALITY, FRAUD_FLAGS
 
-FRAUD_FLAGS_SCHEMA = pa.schema(
-    [
-        ("title_id", pa.string()),
-        ("platform", pa.string()),
-        ("date", pa.date32()),
-        ("score", pa.float64()),
-        ("reasons", pa.string()),  # ';'-separated detector names
-    ]
-)
+FRAUD_FLAGS_SCHEMA = FRAUD_FLAGS.arrow_schema
 
-DATA_QUALITY_SCHEMA = pa.schema(
-    [
-        ("title_id", pa.string()),
-        ("grade", pa.string()),  # A (clean) … D (mostly suspect or no data)
-        ("suspicion", pa.float64()),  # 0–1
-        ("reasons", pa.string()),
-    ]
-)
+DATA_QUALITY_SCHEMA = DATA_QUALITY.arrow_schema
 
 FLAG_THRESHOLD = 0.5
 
@@ -582,3 +568,10 @@ def fraud_signals(daily: ir.Table, granularity) -> ir.Table:
         per = per.mutate(period=period_label(per._start, granularity))
     per = per.mutate(fraud_suspicion=suspicion_from(per))
     return to_long(per, ["fraud_suspicion"])
+
+
+def _family_rows(ctx: FamilyContext) -> ir.Table:
+    return fraud_signals(ctx.daily_totals, ctx.granularity)
+
+
+FAMILY = SignalFamily("fraud", tuple(i.code for i in FRAUD_INDICATORS), _family_rows)

@@ -37,7 +37,8 @@ import ibis
 import ibis.expr.types as ir
 
 from dramascope.signals.base import Indicator
-from dramascope.signals.boards import RELEASE_FROM_BOARD
+from dramascope.signals.family import FamilyContext, SignalFamily, union_rows
+from dramascope.signals.boards import RELEASE_FROM_BOARD, dated_titles
 from dramascope.signals.common import epoch_day, to_long
 
 MIN_PRIOR_TITLES = 20
@@ -156,3 +157,18 @@ def innovation_static_signals(title_themes: ir.Table, titles: ir.Table) -> ir.Ta
             dated.title_id, dated.period, dated.indicator, dated.value,
             quality_flag=ibis.ifelse(from_board._board.notnull(), RELEASE_FROM_BOARD, dated.quality_flag))
     return dated.union(to_long(theme_rarity(title_themes), ["theme_rarity"]))
+
+
+def semantic_novelty_signals(semantic_novelty: ir.Table) -> ir.Table:
+    """The stored synopsis novelty (``semantic_novelty``, computed before the families) as signal rows."""
+    return semantic_novelty.select("title_id", "period", indicator=ibis.literal("semantic_novelty"),
+                                   value=semantic_novelty.semantic_novelty, quality_flag=ibis.literal("ok"))
+
+
+def _family_rows(ctx: FamilyContext) -> ir.Table:
+    themes = innovation_static_signals(ctx.table("title_themes"),
+                                       dated_titles(ctx.table("titles"), ctx.table("chart_entries")))
+    return ctx.in_every_period(union_rows(themes, semantic_novelty_signals(ctx.table("semantic_novelty"))))
+
+
+FAMILY = SignalFamily("innovation", tuple(i.code for i in INDICATORS), _family_rows)

@@ -18,13 +18,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from dramascope.resonance.verdict import VERDICT_PRIOR_STRENGTH
 from dramascope.signals.dissemination import HALF_LIFE_CAP_DAYS
 from dramascope.signals.fraud import FraudParams
+from dramascope.schema import SIGNAL_PARAMS
 
-SIGNAL_PARAMS_TABLE = "signal_params"
-SIGNAL_PARAMS_SCHEMA = pa.schema([("params_hash", pa.string()), ("params_json", pa.string()),
-                                  ("indicators", pa.string())])
-"""One row: the parameters' hash and JSON, and the indicator codes the computation produced (``;``-joined):
-an indicator it produced may still have no value for any title (no comments yet), which is missing data,
-while one it did not produce (a family that did not run) makes a spec naming it an error."""
+SIGNAL_PARAMS_TABLE = SIGNAL_PARAMS.name
+SIGNAL_PARAMS_SCHEMA = SIGNAL_PARAMS.arrow_schema
+
+
+def signals_computed(ws) -> bool:
+    """Whether ``compute_signals`` has run on this workspace. Every derived table exists from the start
+    (empty), so this is asked of the rows: each run records its parameters in ``signal_params``; signals
+    stored before that record existed are recognised by their rows."""
+    return ws.count(SIGNAL_PARAMS_TABLE) > 0 or ws.count("signals") > 0
 
 
 class SignalParams(BaseModel):

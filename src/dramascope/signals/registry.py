@@ -1,9 +1,10 @@
 """Every indicator DramaScope computes, in one registry: the source of the index spec's names and directions,
 ``docs/indicators.md``, the methodology page and the pages.
 
-Indicators join by declaration (:class:`~dramascope.indicators.Indicator`); this module only makes sure the
+Indicators join by declaration (:class:`~dramascope.indicators.Indicator`); this module makes sure the
 declaring modules are imported: every module of the ``dramascope.signals`` package, plus the families that
-live elsewhere (``FAMILIES_OUTSIDE_SIGNALS``). A new module under ``signals/`` needs no line here.
+live elsewhere (``FAMILIES_OUTSIDE_SIGNALS``). The families that compute them are listed once, in
+``FAMILY_MODULES``: ``compute_signals`` runs :func:`signal_families` in that order.
 """
 
 from __future__ import annotations
@@ -14,24 +15,31 @@ import pkgutil
 from pathlib import Path
 
 from dramascope.indicators import Indicator, declared, origin
+from dramascope.signals.family import SignalFamily
 
 log = logging.getLogger(__name__)
 
 FAMILY_ORDER = ("dissemination", "boards", "context", "fraud", "innovation", "reputation", "resonance", "social",
                 "commercial")
 FAMILIES_OUTSIDE_SIGNALS = ("dramascope.resonance.signals",)
+FAMILY_MODULES = tuple(f"dramascope.signals.{name}" for name in (
+    "dissemination", "fraud", "reputation", "social", "commercial", "boards", "budget_return", "innovation",
+    "resonance_family"))
+"""The registry of families: each module declares one ``FAMILY`` (:class:`~dramascope.signals.family.SignalFamily`)."""
 
 _loaded = False
 
 
-def resonance_family():
-    """(resonance_signals, RESONANCE_INDICATORS) from the resonance engine, or None where it is not built."""
-    try:
-        from dramascope.resonance.signals import RESONANCE_INDICATORS, resonance_signals
-    except ImportError as exc:
-        log.info("resonance family unavailable: %s", exc)
-        return None
-    return resonance_signals, list(RESONANCE_INDICATORS)
+def signal_families() -> tuple[SignalFamily, ...]:
+    """Every family ``compute_signals`` runs, in ``FAMILY_MODULES`` order (a module that cannot be imported,
+    such as the resonance family without its engine, is left out and logged)."""
+    found = []
+    for name in FAMILY_MODULES:
+        try:
+            found.append(importlib.import_module(name).FAMILY)
+        except ImportError as exc:
+            log.info("indicator family %s unavailable: %s", name, exc)
+    return tuple(found)
 
 
 def _import_declaring_modules() -> None:

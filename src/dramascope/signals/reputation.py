@@ -10,6 +10,7 @@ import ibis
 import ibis.expr.types as ir
 
 from dramascope.signals.base import Indicator
+from dramascope.signals.family import FamilyContext, SignalFamily, union_rows
 from dramascope.signals.common import safe_div, to_long, with_period
 
 POSITIVE_LABELS = ("like", "happiness")
@@ -133,3 +134,12 @@ def reputation_static_signals(ratings: ir.Table) -> ir.Table:
     """Life rows of rating_shrunk (ratings carry no date)."""
     r = rating_shrunk(ratings).mutate(period=ibis.literal("life"))
     return to_long(r, ["rating_shrunk"])
+
+
+def _family_rows(ctx: FamilyContext) -> ir.Table:
+    period = reputation_period_signals(ctx.period_totals, ctx.comments, ctx.emotions, ctx.granularity,
+                                       ctx.params.comment_valence_prior_strength)
+    return union_rows(period, ctx.in_every_period(reputation_static_signals(ctx.table("ratings"))))
+
+
+FAMILY = SignalFamily("reputation", tuple(CODES), _family_rows)

@@ -12,6 +12,7 @@ import ibis
 import ibis.expr.types as ir
 
 from dramascope.signals.base import Indicator
+from dramascope.signals.family import FamilyContext, SignalFamily, union_rows
 from dramascope.signals.common import to_long
 from dramascope.themes import load_taxonomy
 
@@ -103,3 +104,11 @@ def big_themes_small_perspectives(ws) -> ir.Table:
     return titles.join(s, "title_id").join(i, "title_id").select(
         "title_id", "name", "social_themes", "intimate_themes"
     ).order_by("title_id")
+
+
+def _family_rows(ctx: FamilyContext) -> ir.Table:
+    static = social_static_signals(ctx.table("title_themes"), ctx.table("recommendations"), ctx.table("titles"))
+    return union_rows(overseas_reach_domestic(ctx.period_totals, ctx.table("titles")), ctx.in_every_period(static))
+
+
+FAMILY = SignalFamily("social", tuple(i.code for i in INDICATORS), _family_rows)

@@ -12,15 +12,9 @@ from collections.abc import Iterable, Iterator
 import pyarrow as pa
 
 from dramascope.themes import Taxonomy, load_taxonomy
+from dramascope.schema import TITLE_THEMES
 
-TITLE_THEMES_SCHEMA = pa.schema(
-    [
-        ("title_id", pa.string()),
-        ("theme", pa.string()),  # taxonomy code
-        ("source", pa.string()),  # declared | tag | synopsis
-        ("evidence", pa.string()),  # the label or cue words that matched, '; '-separated
-    ]
-)
+TITLE_THEMES_SCHEMA = TITLE_THEMES.arrow_schema
 
 SOURCES = ("declared", "tag", "synopsis")
 

@@ -21,57 +21,20 @@ import pyarrow as pa
 
 from dramascope.signals.common import period_start, stored_as, zero_if_null
 from dramascope.periods import Granularity, period_label
+from dramascope.schema import DAILY_TOTALS, PERIOD_TOTALS, PLATFORM_PERIOD_TOTALS
 
-PERIOD_TOTALS_SCHEMA = pa.schema(
-    [
-        ("title_id", pa.string()),
-        ("granularity", pa.string()),
-        ("period", pa.string()),
-        ("period_start", pa.date32()),
-        ("first_date", pa.date32()),
-        ("last_date", pa.date32()),
-        ("days", pa.int64()),
-        ("plays_total", pa.int64()),
-        ("plays_valid", pa.int64()),
-        ("flagged_cells", pa.int64()),
-        ("cells", pa.int64()),
-        ("engagements_valid", pa.int64()),
-        ("shares_valid", pa.int64()),
-        ("overseas_plays_valid", pa.int64()),
-        ("market_known_plays_valid", pa.int64()),
-        ("completion_weighted", pa.float64()),  # Σ completion_rate × plays over valid days with a rate
-        ("completion_plays", pa.int64()),  # Σ plays over those days
-        ("revenue_cny", pa.float64()),
-        ("revenue_reported_days", pa.int64()),
-        ("ad_spend_cny", pa.float64()),
-        ("ad_spend_reported_days", pa.int64()),
-        ("platform_plays_sq", pa.float64()),  # Σ over platforms of (valid plays on the platform)²
-        ("platforms", pa.int64()),
-    ]
-)
+
+
+PERIOD_TOTALS_SCHEMA = PERIOD_TOTALS.arrow_schema
 
 # Counter sums shared by platform_period_totals and period_totals (added up when rolling up).
 _SUMS = ("plays_total", "plays_valid", "flagged_cells", "cells", "engagements_valid", "shares_valid",
          "overseas_plays_valid", "market_known_plays_valid", "completion_weighted", "completion_plays",
          "revenue_cny", "revenue_reported_days", "ad_spend_cny", "ad_spend_reported_days")
 
-PLATFORM_PERIOD_TOTALS_SCHEMA = pa.schema(
-    [("title_id", pa.string()), ("granularity", pa.string()), ("platform", pa.string()),
-     ("period_start", pa.date32()), ("first_date", pa.date32()), ("last_date", pa.date32())]
-    + [PERIOD_TOTALS_SCHEMA.field(c) for c in _SUMS]
-)
+PLATFORM_PERIOD_TOTALS_SCHEMA = PLATFORM_PERIOD_TOTALS.arrow_schema
 
-DAILY_TOTALS_SCHEMA = pa.schema(
-    [
-        ("title_id", pa.string()),
-        ("date", pa.date32()),
-        ("plays_total", pa.int64()),  # Σ plays over the day's cells (NULL plays count 0)
-        ("plays_valid", pa.int64()),  # … over its unflagged cells
-        ("cells", pa.int64()),  # active (platform, day) cells: a metrics row or comments
-        ("flagged_cells", pa.int64()),
-        ("metric_cells", pa.int64()),  # cells with a metrics row (0: comments only)
-    ]
-)
+DAILY_TOTALS_SCHEMA = DAILY_TOTALS.arrow_schema
 
 
 def _flag_column(flags: ir.Table) -> ir.Table:
