@@ -45,8 +45,19 @@ def describe_os_error(exc: OSError, path: Path) -> str:
 def atomic_output(target: Path) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces ``target``, on failure it is removed.
 
-    OSErrors raised while writing (or while creating the folder) are turned into ``UserInputError``."""
+    A target that exists and is not a regular file (``/dev/null``, a named pipe, a terminal) is written in
+    place: renaming over it would replace the device or pipe with a plain file, so there is nothing to make
+    atomic there. OSErrors raised while writing (or while creating the folder) are turned into
+    ``UserInputError``."""
     target = Path(target)
+    if target.exists() and not target.is_file():
+        if target.is_dir():
+            raise UserInputError(f"cannot write {target}: it is a folder")
+        try:
+            yield target
+        except OSError as exc:
+            raise UserInputError(describe_os_error(exc, target)) from exc
+        return
     tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
