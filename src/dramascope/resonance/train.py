@@ -315,7 +315,7 @@ def extra_training_data(extra_dir: Path, lang: str) -> tuple[list[str], list[str
             continue
         path = Path(extra_dir) / src.file
         fetch = (f"fetch it with: git clone https://github.com/{src.repository} && git -C {src.repository.split('/')[1]}"
-                 f" checkout {src.commit[:7]}, then copy {src.source_path} to {path}")
+                 f" checkout {src.commit[:7]}, then copy {src.source_path} from that clone to {path}")
         if not path.is_file():
             raise UserInputError(f"extra training file missing; {fetch}", file=str(path))
         if hashlib.sha256(path.read_bytes()).hexdigest() != src.sha256:
