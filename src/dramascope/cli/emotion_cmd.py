@@ -88,6 +88,9 @@ def train_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the model to.")] = Path("emotion-model"),
     lang: TrainLangOption = None,
     reference_data: Annotated[Path | None, _reference_option("the shipped model")] = None,
+    extra_data: Annotated[Path | None, typer.Option(
+        "--extra-data", help="Folder of the fetched extra corpora (MODEL_CARD.md, 'Training data'): with "
+                             "--reference-data and no FILES, train on them too.")] = None,
     text_field: TextFieldOption = "text",
     label_field: LabelFieldOption = "label",
 ) -> None:
@@ -95,12 +98,17 @@ def train_command(
     from dramascope.resonance.train import train_from_files, train_reference_model
 
     _check_training_inputs(files, lang, reference_data, "the shipped model")
+    if files and extra_data is not None:
+        from dramascope.errors import UserInputError
+
+        raise UserInputError("--extra-data goes with --reference-data alone (reproducing the shipped model), not "
+                             "with FILES")
     if files:
         model = train_from_files(files, output, lang=lang, text_field=text_field, label_field=label_field,
                                  reference_data=reference_data, progress=err_console.print)
     else:
         model = train_reference_model(reference_data, output, (lang,) if lang else ("zh", "en"),
-                                      progress=err_console.print)
+                                      progress=err_console.print, extra_dir=extra_data)
     for code, rep in model.manifest.get("training", {}).items():
         if "ece_after" in rep:
             console.print(f"{code}: {rep['n_train']} rows, temperature {rep['temperature']:.2f}, "

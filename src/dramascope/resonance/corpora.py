@@ -10,12 +10,16 @@ Label mappings onto the base labels are declared here once (the model card and b
   gratitude (attitudes towards something), 'happiness' = joy, amusement, excitement, optimism, pride,
   relief (felt states). Ekman's 'joy' = like ∪ happiness, so Ekman scores merge the two.
 - MELD: joy→happiness (scored as joy = like ∪ happiness), the rest by name.
+- EmotionTalk (acted Chinese dialogue, 7 labels): happy→happiness, angry→anger, sad→sadness,
+  disgusted→disgust, fearful→fear, surprised→surprise, neutral→neutral; its test sessions (G00003,
+  G00015) are never read, and transcription marks such as [over/] or [interrupted] are dropped.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 from dramascope.errors import UserInputError
@@ -42,6 +46,11 @@ EKMAN_OF = {"like": "joy", "happiness": "joy", "sadness": "sadness", "anger": "a
             "fear": "fear", "surprise": "surprise", "neutral": "neutral"}
 MELD_MAP = {"joy": "happiness", "neutral": "neutral", "surprise": "surprise", "anger": "anger",
             "sadness": "sadness", "disgust": "disgust", "fear": "fear"}
+
+EMOTIONTALK_MAP = {"happy": "happiness", "angry": "anger", "sad": "sadness", "disgusted": "disgust",
+                   "fearful": "fear", "surprised": "surprise", "neutral": "neutral"}
+EMOTIONTALK_TEST_SESSIONS = frozenset({"G00003", "G00015"})  # the dataset's own test split
+_TRANSCRIPTION_MARK = re.compile(r"\[[^\]]*\]")
 
 
 def read_nlpcc(path: Path) -> tuple[list[str], list[str]]:
@@ -110,6 +119,30 @@ def read_meld(path: Path) -> tuple[list[str], list[str]]:
         for row in csv.DictReader(fh):
             texts.append(row["Utterance"].replace("\u2019", "'").replace("\x92", "'"))
             labels.append(MELD_MAP[row["Emotion"]])
+    return texts, labels
+
+
+def read_emotiontalk(path: Path) -> tuple[list[str], list[str]]:
+    """EmotionTalk's text transcriptions (CSV: name, emotion, chinese), train and validation sessions only.
+
+    The session is the first part of ``name`` (G00001/...); rows whose text is empty once the
+    transcription marks are removed are skipped. Errors name the file and line."""
+    path = Path(path)
+    texts, labels = [], []
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        for no, row in enumerate(csv.DictReader(fh), 2):
+            try:
+                name, emotion, text = row["name"], row["emotion"], row["chinese"]
+            except KeyError as exc:
+                raise UserInputError("missing column", file=str(path), line=no, field=str(exc)) from None
+            if emotion not in EMOTIONTALK_MAP:
+                raise UserInputError(f"unknown emotion {emotion!r}", file=str(path), line=no, field="emotion")
+            if name.split("/")[0] in EMOTIONTALK_TEST_SESSIONS:
+                continue
+            text = _TRANSCRIPTION_MARK.sub("", text or "").strip()
+            if text:
+                texts.append(text)
+                labels.append(EMOTIONTALK_MAP[emotion])
     return texts, labels
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
 
-from dramascope.resonance.corpora import read_cped, read_goemotions, read_labelled, read_nlpcc
+from dramascope.resonance.corpora import read_cped, read_emotiontalk, read_goemotions, read_labelled, read_nlpcc
 from dramascope.resonance.features import DENSE_NAMES, fit_idf, hashed_ngrams, prepare
 from dramascope.resonance.labels import BASE_LABELS
 from dramascope.resonance.model import EmotionModel, LanguageModel, artifact_digest
@@ -28,6 +28,31 @@ from dramascope.resonance.word_features import hashed_words
 
 MODEL_SERIES = "1.0"
 CPED_TRAIN_SHOWS = frozenset({"39", "40"})  # the other three shows (32, 44, 45) are kept for evaluation
+
+
+@dataclass(frozen=True)
+class ExtraSource:
+    """A labelled public corpus that is not in shared/data: fetched by the user into an extra-data folder
+    (``file`` relative to it) from ``repository`` at ``commit``, path ``source_path``. The file must have
+    ``sha256``, so a retrain reads exactly the rows the shipped model was trained on."""
+
+    name: str
+    lang: str
+    file: str
+    reader: Callable[[Path], tuple[list[str], list[str]]]
+    repository: str
+    commit: str
+    source_path: str
+    licence: str
+    sha256: str
+    weight: float = 1.0  # each row's weight in the loss against the shared/data rows (weight 1)
+
+
+EXTRA_SOURCES: tuple[ExtraSource, ...] = (
+    ExtraSource("emotiontalk", "zh", "emotiontalk/transcription.csv", read_emotiontalk, "flageval-baai/EmotionTalk",
+                "1b69c059efc3b5448b25897d1c8b716ba4da32c3", "EmotionTalk/dataset/mm-process/transcription.csv",
+                "CC BY-NC-SA 4.0", "2be815e6114e86edd00fb11bde9227d064b79061e7d98589299cd78be0a58728"),
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +77,7 @@ class TrainConfig:
     # > 0: also each word column by its naive-Bayes log-count ratio (Wang & Manning 2012), class-independent
     # (the largest |ratio| over one-vs-rest splits) to this power, normalised to mean 1 over seen columns
     nb_word_power: float = 0.0
+    nb_char_power: float = 0.0  # the same for the char n-gram columns
     # decision rule: strengths of the prior correction tried on the held-out 10% (empty: plain argmax)
     prior_alphas: tuple[float, ...] = (0.0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 1.0)
 
@@ -197,18 +223,27 @@ def nb_log_count_ratio(counts: sp.csr_matrix, y: np.ndarray, smoothing: float = 
 def column_scales(cfg: TrainConfig, counts: list[sp.csr_matrix], idx: np.ndarray, y: np.ndarray,
                   width: int) -> np.ndarray | None:
     """Training-only scale of every design column (char block, word block, dense) from ``cfg``, or None
-    when all are 1. Word columns: ``word_scale`` × (NB ratio ** ``nb_word_power``, mean 1 over the columns
-    seen in the rows ``idx``)."""
-    if len(counts) < 2 or (cfg.word_scale == 1.0 and not cfg.nb_word_power):
+    when all are 1. Char columns: NB ratio ** ``nb_char_power``; word columns: ``word_scale`` × (NB ratio **
+    ``nb_word_power``); each NB factor normalised to mean 1 over the block's columns seen in the rows ``idx``."""
+    has_words = len(counts) >= 2
+    if not cfg.nb_char_power and not (has_words and (cfg.word_scale != 1.0 or cfg.nb_word_power)):
         return None
     scale = np.ones(width, np.float64)
-    n_char, words = counts[0].shape[1], counts[1][idx]
-    w = np.full(words.shape[1], cfg.word_scale)
-    if cfg.nb_word_power:
-        nb = nb_log_count_ratio(words, y) ** cfg.nb_word_power
-        seen = np.bincount(words.indices, minlength=words.shape[1]) > 0
-        w *= nb / nb[seen].mean() if seen.any() else 1.0
-    scale[n_char:n_char + words.shape[1]] = w
+
+    def nb_factor(block: sp.csr_matrix, power: float) -> np.ndarray:
+        nb = nb_log_count_ratio(block, y) ** power
+        seen = np.bincount(block.indices, minlength=block.shape[1]) > 0
+        return nb / nb[seen].mean() if seen.any() else np.ones(block.shape[1])
+
+    n_char = counts[0].shape[1]
+    if cfg.nb_char_power:
+        scale[:n_char] = nb_factor(counts[0][idx], cfg.nb_char_power)
+    if has_words:
+        words = counts[1][idx]
+        w = np.full(words.shape[1], cfg.word_scale)
+        if cfg.nb_word_power:
+            w *= nb_factor(words, cfg.nb_word_power)
+        scale[n_char:n_char + words.shape[1]] = w
     return scale
 
 
@@ -242,22 +277,61 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return p / p.sum(axis=1, keepdims=True)
 
 
-def reference_training_data(data_dir: Path, lang: str) -> tuple[list[str], list[str], list[str]]:
-    """(texts, labels, sources) of the reference corpora for a language (see corpora.py for mappings)."""
+def reference_training_data(data_dir: Path, lang: str, extra_dir: Path | None = None
+                            ) -> tuple[list[str], list[str], list[str]]:
+    """(texts, labels, sources) of the reference corpora for a language (see corpora.py for mappings),
+    plus the language's `EXTRA_SOURCES` read from ``extra_dir`` when it is given."""
     data_dir = Path(data_dir)
     if lang == "zh":
         texts, labels = read_nlpcc(data_dir / "emotion-zh" / "nlpcc_weibo_emotion.csv")
         c_texts, c_labels = read_cped(data_dir / "emotion-zh" / "cped" / "valid_split.csv", set(CPED_TRAIN_SHOWS))
-        return texts + c_texts, labels + c_labels, ["nlpcc"] * len(texts) + ["cped"] * len(c_texts)
-    if lang == "en":
+        texts, labels, sources = texts + c_texts, labels + c_labels, ["nlpcc"] * len(texts) + ["cped"] * len(c_texts)
+    elif lang == "en":
         g_texts, g_labels = read_goemotions(data_dir / "emotion-en" / "goemotions" / "original" / "train.tsv")
         texts, labels = [], []
         for t, ls in zip(g_texts, g_labels):  # a multi-label comment is one example per label
             for label in ls:
                 texts.append(t)
                 labels.append(label)
-        return texts, labels, ["goemotions"] * len(texts)
-    raise ValueError(f"no reference data for language {lang!r}")
+        sources = ["goemotions"] * len(texts)
+    else:
+        raise ValueError(f"no reference data for language {lang!r}")
+    if extra_dir is not None:
+        e_texts, e_labels, e_sources = extra_training_data(Path(extra_dir), lang)
+        texts, labels, sources = texts + e_texts, labels + e_labels, sources + e_sources
+    return texts, labels, sources
+
+
+def extra_training_data(extra_dir: Path, lang: str) -> tuple[list[str], list[str], list[str]]:
+    """(texts, labels, sources) of the `EXTRA_SOURCES` of ``lang`` in ``extra_dir``; each file must exist
+    and have its recorded sha256 (else a UserInputError that says how to fetch it)."""
+    import hashlib
+
+    from dramascope.errors import UserInputError
+
+    texts, labels, sources = [], [], []
+    for src in EXTRA_SOURCES:
+        if src.lang != lang:
+            continue
+        path = Path(extra_dir) / src.file
+        fetch = (f"fetch it with: git clone https://github.com/{src.repository} && git -C {src.repository.split('/')[1]}"
+                 f" checkout {src.commit[:7]}, then copy {src.source_path} from that clone to {path}")
+        if not path.is_file():
+            raise UserInputError(f"extra training file missing; {fetch}", file=str(path))
+        if hashlib.sha256(path.read_bytes()).hexdigest() != src.sha256:
+            raise UserInputError(f"not the file the model was trained on (sha256 differs); {fetch}", file=str(path))
+        t, l = src.reader(path)
+        texts += t
+        labels += l
+        sources += [src.name] * len(t)
+    return texts, labels, sources
+
+
+def source_weights(sources: list[str]) -> np.ndarray | None:
+    """Per-row loss weights from the sources' `ExtraSource.weight` (1 elsewhere); None when all are 1."""
+    weight = {src.name: src.weight for src in EXTRA_SOURCES}
+    w = np.array([weight.get(s, 1.0) for s in sources])
+    return None if np.all(w == 1.0) else w
 
 
 def _version(folder_digest: str) -> str:
@@ -284,17 +358,22 @@ def save_model(models: dict[str, LanguageModel], out_dir: Path, manifest: dict,
 
 
 def train_reference_model(data_dir: Path, out_dir: Path, langs: tuple[str, ...] = ("zh", "en"),
-                          progress: Callable[[str], None] | None = None) -> EmotionModel:
-    """Reproduce the shipped model from ../shared/data (NLPCC + 2 CPED shows for zh, GoEmotions for en)."""
+                          progress: Callable[[str], None] | None = None, extra_dir: Path | None = None
+                          ) -> EmotionModel:
+    """Reproduce the shipped model from ../shared/data (NLPCC + 2 CPED shows for zh, GoEmotions for en)
+    and, with ``extra_dir``, the fetched `EXTRA_SOURCES` (see MODEL_CARD.md)."""
     models, reports = {}, {}
     for lang in langs:
         if progress:
             progress(f"training {lang}")
-        texts, labels, sources = reference_training_data(data_dir, lang)
-        model, report = fit_language_model(texts, labels, lang)
-        report["sources"] = sorted(set(sources))
+        texts, labels, sources = reference_training_data(data_dir, lang, extra_dir)
+        model, report = fit_language_model(texts, labels, lang, sample_weight=source_weights(sources))
+        report["sources"] = {s: sources.count(s) for s in sorted(set(sources))}
         models[lang], reports[lang] = model, report
     data = {"zh": "NLPCC 2013/14 Weibo emotion + CPED valid shows 39, 40", "en": "GoEmotions train (original labels)"}
+    for src in EXTRA_SOURCES if extra_dir is not None else ():
+        if src.lang in data:
+            data[src.lang] += f" + {src.repository}@{src.commit[:7]} {src.source_path} ({src.licence})"
     manifest = {
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "training": reports, "configs": {l: dict(CONFIGS[l].__dict__) for l in langs}, "labels": list(BASE_LABELS),
