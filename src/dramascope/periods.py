@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import ibis
-import ibis.expr.types as ir
+if TYPE_CHECKING:  # ibis is imported where labels are built: the CLI's start-up does not pay for it
+    import ibis.expr.types as ir
 
 Granularity = Literal["life", "month", "week", "day"]
 GRANULARITIES: tuple[str, ...] = ("life", "month", "week", "day")
@@ -42,6 +42,8 @@ def _pad2(x: ir.IntegerValue) -> ir.StringValue:
 def period_label(date: ir.DateValue, granularity: Granularity) -> ir.StringValue:
     """The period label of each date, as an Ibis string expression."""
     if granularity == "life":
+        import ibis
+
         return ibis.literal("life")
     if granularity == "day":
         return date.year().cast("string") + "-" + _pad2(date.month()) + "-" + _pad2(date.day())

@@ -103,3 +103,19 @@ def test_decide_applies_offsets_per_language_and_never_picks_unseen_labels():
     assert em.decide(proba, ["zh", "en", "und"]).tolist() == [fear, like, neutral]
     assert em.decide(proba, ["zh", "en", "und"], lang="en").tolist() == [like, like, neutral]
     assert em.decide(np.zeros((0, len(BASE_LABELS))), []).shape == (0,)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="ab cd'.,!éNOTnot", max_size=30), max_size=6), st.booleans(), st.booleans(),
+       st.sampled_from([3, 6, 12]))
+def test_counts_without_scipy_equal_the_csr_matrix(texts, negation, trigrams, n_bits):
+    # the scoring path's numpy-only arrays against the scipy matrix that training builds (few bits:
+    # collisions, so repeated columns must be summed)
+    from dramascope.resonance.word_features import hashed_word_counts
+
+    mat = hashed_words(texts, n_bits, negation=negation, trigrams=trigrams)
+    indptr, indices, counts = hashed_word_counts(texts, n_bits, negation=negation, trigrams=trigrams)
+    assert mat.has_sorted_indices
+    assert indptr.tolist() == mat.indptr.tolist()
+    assert indices.tolist() == mat.indices.tolist()
+    assert counts.dtype == np.float32 and counts.tolist() == mat.data.tolist()

@@ -6,14 +6,14 @@ Exit codes: 0 success, 1 user error (the message names file, line, field), 2 bad
 
 from __future__ import annotations
 
-import sys
-
 from dramascope.cli.app import app, run_app
+from dramascope.cli.process import collect_less_often, exit_without_final_collection
 from dramascope.cli import commands as _commands  # noqa: F401  (registers the commands)
 
 
 def main() -> None:
-    sys.exit(run_app())
+    collect_less_often()
+    exit_without_final_collection(run_app())
 
 
 __all__ = ["app", "main"]

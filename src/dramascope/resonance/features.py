@@ -165,14 +165,19 @@ def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     import scipy.sparse as sp
 
     x = counts.tocsr()
-    data = np.log1p(x.data.astype(np.float32)) * idf.astype(np.float32, copy=False)[x.indices]
-    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
-    norms = np.sqrt(np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=x.shape[0]))
-    norms[norms == 0] = 1.0
-    data = (data / norms[rows]).astype(np.float32)
+    data = tfidf_values(x.indptr, x.indices, x.data, idf)
     out = sp.csr_matrix((data, x.indices.copy(), x.indptr.copy()), shape=x.shape)
     out.has_sorted_indices = x.has_sorted_indices
     return out
+
+
+def tfidf_values(indptr: np.ndarray, indices: np.ndarray, counts: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    """`tfidf` on CSR arrays: the float32 values for ``indices`` (the structure is unchanged)."""
+    data = np.log1p(counts.astype(np.float32)) * idf.astype(np.float32, copy=False)[indices]
+    rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    norms = np.sqrt(np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=len(indptr) - 1))
+    norms[norms == 0] = 1.0
+    return (data / norms[rows]).astype(np.float32)
 
 
 def fit_idf(counts: sp.csr_matrix) -> np.ndarray:

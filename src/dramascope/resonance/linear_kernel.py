@@ -41,16 +41,16 @@ def _codepoints(texts: list[str]) -> np.ndarray:
     return np.frombuffer(("\x01" + joined + "\x01").encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
-def _word_block(texts: list[str], word_bits: int, idf: np.ndarray, word_options: dict | None = None):
-    """``tfidf(hashed_words(texts, word_bits, **word_options), idf)`` as CSR with each row's columns in
-    ascending order (the order the product adds them in). Built by the model's own functions."""
-    from dramascope.resonance.features import tfidf
-    from dramascope.resonance.word_features import hashed_words
+def _word_block(texts: list[str], word_bits: int, idf: np.ndarray,
+                word_options: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``tfidf(hashed_words(texts, word_bits, **word_options), idf)`` as CSR arrays (indptr, indices,
+    float32 data) with each row's columns in ascending order (the order the product adds them in).
+    Built by the model's own functions, on numpy arrays (no scipy import on the scoring path)."""
+    from dramascope.resonance.features import tfidf_values
+    from dramascope.resonance.word_features import hashed_word_counts
 
-    x = tfidf(hashed_words(texts, word_bits, **(word_options or {})), idf)
-    if not x.has_sorted_indices:
-        x.sort_indices()
-    return x
+    indptr, indices, counts = hashed_word_counts(texts, word_bits, **(word_options or {}))
+    return indptr, indices, tfidf_values(indptr, indices, counts, idf)
 
 
 def _log1p_table(size: int) -> np.ndarray:
@@ -107,9 +107,8 @@ def linear_scores(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np
                                np.asarray(idf[:dim], dtype=np.float32), _log1p_table(len(sizes) * longest + 1),
                                weights, np.empty(total, key_type), np.empty(total, key_type), doc_shift)
     if word_dim:
-        x = _word_block(texts, word_bits, idf[dim:], word_options)
-        kernels.add_csr(out, x.indptr.astype(np.int64), x.indices.astype(np.int64),
-                        x.data.astype(np.float32, copy=False), weights, dim)
+        indptr, indices, data = _word_block(texts, word_bits, idf[dim:], word_options)
+        kernels.add_csr(out, indptr, indices, data, weights, dim)
     if dense.shape[1]:
         kernels.add_dense(out, np.ascontiguousarray(dense), weights, dim + word_dim)
     return out

@@ -255,9 +255,9 @@ def _reaction_flags(sb: ScoredBatch) -> np.ndarray:
     return sb.prepared.found.reaction_flags[:, _ALPHA_ORDER] > 0
 
 
-def result_json(sb: ScoredBatch) -> tuple[np.ndarray, np.ndarray]:
-    """Per text, ``"label": …, "scores": {…}, …, "model_version": …`` (the result's fields as JSON,
-    without braces): (UTF-8 bytes, int64 offsets)."""
+def result_pieces(sb: ScoredBatch) -> list[Column]:
+    """Per text, the pieces of ``"label": …, "scores": {…}, …, "model_version": …`` (the result's
+    fields as JSON, without braces), as columns that `assemble` joins into whole lines in one pass."""
     from dramascope.resonance import kernels
 
     n = len(sb.labels)
@@ -276,7 +276,7 @@ def result_json(sb: ScoredBatch) -> tuple[np.ndarray, np.ndarray]:
     xdata, xoff = kernels.reaction_evidence_json(n, found.rx_doc, found.rx_entry, t.rx_code, t.rx_tid, t.alpha_rank,
                                                  _CODE_BYTES, _CODE_OFF, t.term_json, t.term_json_off)
     key = Column.constant
-    pieces = [
+    return [
         key('"label": ', n), Column.vocabulary(_codes(sb.labels, list(BASE_LABELS)), list(BASE_LABELS)),
         key(', "scores": ', n), scores,
         key(', "reactions": ', n), Column.from_offsets(rdata, roff),
@@ -287,7 +287,6 @@ def result_json(sb: ScoredBatch) -> tuple[np.ndarray, np.ndarray]:
         key(', "valence": ', n), floats_column(sb.valence),
         key(', "model_version": ', n), key(json.dumps(sb.model_version, ensure_ascii=False), n),
     ]
-    return assemble(pieces)
 
 
 def result_columns(sb: ScoredBatch, csv: bool) -> dict[str, pa.Array]:
@@ -340,8 +339,6 @@ class JsonlWriter:
         n = len(chunk.lines)
         parts: list[bytes] = []
         if sb is not None:
-            rdata, roff = result_json(sb)
-            result = Column.from_offsets(rdata, roff)
             m = len(good)
             if chunk.prefix is not None:  # JSONL: the object's own text, then ", " (a bare string: "{")
                 bare = chunk.bare[good]
@@ -349,9 +346,10 @@ class JsonlWriter:
                           Column(_SEPARATORS, np.where(bare, 0, 1), np.where(bare, 1, 2))]
             else:
                 pieces = _table_prefix(chunk.table, good)
-            data, off = assemble(pieces + [result, Column.constant("}\n", m)])
+            result = result_pieces(sb)
+            data, off = assemble(pieces + result + [Column.constant("}\n", m)])
             if chunk.collides is not None and chunk.collides[good].any():
-                data, off = _merge_collisions(chunk, good, data, off, rdata, roff)
+                data, off = _merge_collisions(chunk, good, data, off, *assemble(result))
         else:
             data, off = np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.int64)
         if not chunk.errors:
