@@ -167,7 +167,26 @@ def test_cli_failure_leaves_no_file(tmp_path):
     src = tmp_path / "bad.jsonl"
     src.write_bytes(b'{"text": "ok"}\n{"text": "\xff"}\n')
     assert run_app(["emotion", "classify", str(src), "--output", str(tmp_path / "o.jsonl")]) == 1
-    assert not (tmp_path / "o.jsonl").exists() and not (tmp_path / "o.jsonl.part").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl"]  # no output, no partial file
+
+
+def test_cli_writes_a_named_pipe_in_place(tmp_path):
+    """An output that is a pipe or a device (``-o /dev/null``) is written, never replaced by a file."""
+    import os
+    import stat
+    import threading
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "太好看了"}\n', "utf-8")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    assert run_app(["emotion", "classify", str(src), "--output", str(fifo), "--output-format", "jsonl"]) == 0
+    reader.join(timeout=30)
+    assert json.loads(received[0].decode("utf-8"))["label"] == "like"
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
 def test_skip_bad_to_parquet_keeps_the_good_records(tmp_path):

@@ -56,6 +56,7 @@ def classify_command(
 ) -> None:
     """Classify each record of FILE: label, calibrated scores, reactions, evidence, model_version (streamed)."""
     from dramascope.cli.process import keep_freed_memory
+    from dramascope.output_files import atomic_output
     from dramascope.resonance.classify import LANG_CHOICES
     from dramascope.resonance.stream import classify_file, detect_format
 
@@ -71,15 +72,8 @@ def classify_command(
         report = classify_file(file, sys.stdout.buffer, **options)
         sys.stdout.buffer.flush()
     else:
-        target = Path(output)
-        tmp = target.with_name(target.name + ".part")
-        try:
-            with open(tmp, "wb") as out:
-                report = classify_file(file, out, **options)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        tmp.replace(target)
+        with atomic_output(Path(output)) as tmp, open(tmp, "wb") as out:
+            report = classify_file(file, out, **options)
     err_console.print(f"classified {report.classified} of {report.records} records"
                       + (f", {report.errors} unreadable" if report.errors else "")
                       + f" with {report.model_version}")

@@ -22,7 +22,7 @@ from dramascope.csv_safety import neutralise_table
 from dramascope.errors import UserInputError
 from dramascope.jsonsafe import json_safe
 from dramascope.publish import index_data as idx
-from dramascope.publish.output_files import atomic_output, resolve_output
+from dramascope.output_files import atomic_output, resolve_output
 from dramascope.workspace import Workspace
 
 ExportFormat = Literal["csv", "parquet", "json", "xlsx"]

@@ -25,7 +25,7 @@ from dramascope.publish import index_data as idx
 from dramascope.publish import quality as ql
 from dramascope.publish.access import has_columns, rows, title_names
 from dramascope.publish.models import MethodologyPage, RankRow, RunInfo, ThemePoint
-from dramascope.publish.output_files import atomic_output, resolve_output
+from dramascope.output_files import atomic_output, resolve_output
 from dramascope.publish.page_charts import _interval_rows
 from dramascope.publish.params import RankingQuery
 from dramascope.publish.themes import themes_landscape

@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from dramascope.errors import UserInputError
-from dramascope.publish.output_files import atomic_output
+from dramascope.output_files import atomic_output
 
 
 def test_a_regular_file_is_replaced_whole_and_no_part_file_stays(tmp_path):
