@@ -30,9 +30,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dramascope import __version__
-from dramascope.errors import DramaScopeError, NotAvailableYet, UserInputError
+from dramascope.errors import DramaScopeError, NotAvailableYet, NotFound, UserInputError
 from dramascope.publish import downloads, pages
-from dramascope.publish.access import NotFound, check_id
+from dramascope.publish.access import check_id
 from dramascope.publish.boards import board_page
 from dramascope.publish.search import SearchPage, SearchQuery, search_page
 from dramascope.publish.cache import PublishCache

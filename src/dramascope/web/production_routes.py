@@ -3,9 +3,9 @@ the forecast backtest, script analysis, companies and production bases.
 
 The page data comes from ``dramascope.chain.pages`` and ``dramascope.companies`` as plain dicts; like the
 index pages, each page and its ``/api`` twin are one handler (``kit.twin`` picks the rendering). The
-libraries signal "no such project/title/base" with a ``UserInputError`` naming the field; here that
-becomes a 404, so a client can tell a missing thing (404) from a malformed request (422) or a value the
-workspace does not have (400).
+libraries signal "no such project/title/company/base" with :class:`~dramascope.errors.NotFound`, which the
+app answers with a 404, so a client can tell a missing thing (404) from a malformed request (422) or a
+value the workspace cannot use (400).
 """
 
 # No `from __future__ import annotations`: the handlers' annotations name `Lng`, imported inside
@@ -23,8 +23,8 @@ from pydantic import BaseModel, Field, ValidationError
 
 from dramascope.chain import pages as chain_pages
 from dramascope.chain.projects import STAGES
-from dramascope.errors import NotEnoughData, UserInputError
-from dramascope.publish.access import NotFound, check_id
+from dramascope.errors import NotEnoughData, NotFound
+from dramascope.publish.access import check_id
 from dramascope.publish.cache import memo
 from dramascope.web.kit import READ_ERRORS, Lng, PageKit, finite
 from dramascope.web.kit import is_api as _is_api
@@ -56,14 +56,6 @@ class ScriptRequest(BaseModel):
     episode_seconds: float | None = Field(default=None, gt=0, le=3600,
                                           description="Screen seconds per episode, when known")
     compare: bool = Field(default=True, description="Compare with the scripts of the best-ranked titles")
-
-
-def _not_found_for(exc: UserInputError, *fields: str) -> Exception:
-    """The libraries' "no such …" (a UserInputError on the id field) is a 404 here; other errors stay."""
-    message = str(exc)
-    if exc.field in fields and ("no " in message or "unknown" in message):
-        return NotFound(message)
-    return exc
 
 
 async def _read_bounded(request: Request, limit: int) -> bytes:
@@ -116,10 +108,7 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
     def project(request: Request, lang: Lng,
                 project_id: Annotated[str, PathParam(min_length=1, max_length=200)], budget: Budget = None):
         pid = check_id(project_id, "project_id")
-        try:
-            data = compute(lambda w: chain_pages.project_page_data(w, pid, budget=budget))
-        except UserInputError as exc:
-            raise _not_found_for(exc, "project_id") from None
+        data = compute(lambda w: chain_pages.project_page_data(w, pid, budget=budget))
         return twin(request, "projects", "project.html", data, lang)
 
     @app.get("/api/forecast", responses=READ_ERRORS, tags=["pages"],
@@ -132,11 +121,8 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
         for value, what in ((title_id, "title_id"), (project_id, "project_id")):
             if value is not None:
                 check_id(value, what)
-        try:
-            data = compute(lambda w: chain_pages.forecast_page_data(
-                w, title_id=title_id, project_id=project_id, budget=budget, alpha=alpha))
-        except UserInputError as exc:
-            raise _not_found_for(exc, "title_id", "project_id") from None
+        data = compute(lambda w: chain_pages.forecast_page_data(
+            w, title_id=title_id, project_id=project_id, budget=budget, alpha=alpha))
         return twin(request, "projects", "forecast.html", data, lang)
 
     @app.get("/api/forecast/backtest", responses=READ_ERRORS, tags=["pages"],
@@ -218,10 +204,7 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
             require_company_tables(w)
             return explain_company(w, cid, period)
 
-        try:
-            return finite(compute(explain))
-        except UserInputError as exc:
-            raise _not_found_for(exc, "company_id") from None
+        return finite(compute(explain))
 
     @app.get("/api/bases/{base}", responses=READ_ERRORS, tags=["pages"],
              summary="A production base: companies, trends, leads/lags against the market, themes, pipeline")
@@ -231,11 +214,8 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
         from dramascope.companies import base_page
 
         check_id(base, "base")
-        try:
-            # The base report forecasts every pipeline project: kept in the app's cache until the workspace
-            # changes, so only the first reader after an update waits for it.
-            data = compute(lambda w: memo(kit.cache, ("base-page", base, period, forecasts),
-                                          lambda: base_page(w, base, period, forecasts=forecasts)))
-        except UserInputError as exc:
-            raise _not_found_for(exc, "base") from None
+        # The base report forecasts every pipeline project: kept in the app's cache until the workspace
+        # changes, so only the first reader after an update waits for it.
+        data = compute(lambda w: memo(kit.cache, ("base-page", base, period, forecasts),
+                                      lambda: base_page(w, base, period, forecasts=forecasts)))
         return twin(request, "companies", "base_dashboard.html", data, lang)
