@@ -18,13 +18,24 @@ from urllib.parse import parse_qs
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 
 from dramascope.chain import pages as chain_pages
 from dramascope.chain.projects import STAGES
 from dramascope.errors import NotEnoughData, NotFound
 from dramascope.publish.access import check_id
+from dramascope.publish.api_models import (
+    BacktestPageData,
+    BasePageData,
+    CompaniesPageData,
+    CompanyExplanation,
+    ForecastData,
+    ForecastVsActualData,
+    ProjectPageData,
+    ProjectsPageData,
+    ScriptPageData,
+)
 from dramascope.publish.cache import memo
 from dramascope.web.kit import READ_ERRORS, Lng, PageKit, finite
 from dramascope.web.kit import is_api as _is_api
@@ -96,13 +107,13 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
     compute, twin = kit.compute, kit.twin
 
     # -- projects and forecasts ---------------------------------------------------------------------------
-    @app.get("/api/projects", responses=READ_ERRORS, tags=["pages"], summary="Projects in the pipeline, by stage")
+    @app.get("/api/projects", responses=READ_ERRORS, response_model=ProjectsPageData, tags=["pages"], summary="Projects in the pipeline, by stage")
     @app.get("/projects", response_class=HTMLResponse, include_in_schema=False)
     def projects(request: Request, lang: Lng, stage: Annotated[Stage | None, Query(description="Only this stage")] = None):
         data = compute(lambda w: chain_pages.projects_page_data(w, stage=stage))
         return twin(request, "projects", "projects.html", data, lang, stage=stage, stages=STAGES)
 
-    @app.get("/api/projects/{project_id}", responses=READ_ERRORS, tags=["pages"],
+    @app.get("/api/projects/{project_id}", responses=READ_ERRORS, response_model=ProjectPageData, tags=["pages"],
              summary="One project: plan, history, spend warnings and its forecast")
     @app.get("/projects/{project_id}", response_class=HTMLResponse, include_in_schema=False)
     def project(request: Request, lang: Lng,
@@ -111,7 +122,7 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
         data = compute(lambda w: chain_pages.project_page_data(w, pid, budget=budget))
         return twin(request, "projects", "project.html", data, lang)
 
-    @app.get("/api/forecast", responses=READ_ERRORS, tags=["pages"],
+    @app.get("/api/forecast", responses=READ_ERRORS, response_model=ForecastData, tags=["pages"],
              summary="Forecast of a title (as of its release) or a project (its plan), with intervals and ROI")
     @app.get("/forecast", response_class=HTMLResponse, include_in_schema=False)
     def forecast(request: Request, lang: Lng, title_id: IdQuery = None, project_id: IdQuery = None,
@@ -125,7 +136,7 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
             w, title_id=title_id, project_id=project_id, budget=budget, alpha=alpha))
         return twin(request, "projects", "forecast.html", data, lang)
 
-    @app.get("/api/forecast/backtest", responses=READ_ERRORS, tags=["pages"],
+    @app.get("/api/forecast/backtest", responses=READ_ERRORS, response_model=BacktestPageData, tags=["pages"],
              summary="Time-split backtest of the forecasts against a baseline, per target")
     @app.get("/forecast/backtest", response_class=HTMLResponse, include_in_schema=False)
     def backtest(request: Request, lang: Lng, alpha: Alpha = 0.2):
@@ -137,17 +148,18 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
             data = {"targets": {}, "summary": [], "error": f"too little history for a backtest ({exc})"}
         return twin(request, "projects", "backtest.html", data, lang)
 
-    @app.get("/api/forecast/vs-actual", responses=READ_ERRORS, tags=["pages"],
+    @app.get("/api/forecast/vs-actual", responses=READ_ERRORS, response_model=ForecastVsActualData, tags=["pages"],
              summary="Released projects: the as-of-release forecast beside the actual outcome")
-    def forecast_vs_actual(target: ForecastTarget = "dissemination") -> dict[str, Any]:
-        return finite(compute(lambda w: chain_pages.forecast_vs_actual_page_data(w, target=target)))
+    def forecast_vs_actual(target: ForecastTarget = "dissemination"):
+        return JSONResponse(finite(compute(lambda w: chain_pages.forecast_vs_actual_page_data(w, target=target))))
 
     # -- script analysis: read-only, so no token -------------------------------------------------------
     @app.get("/script", response_class=HTMLResponse, include_in_schema=False)
     def script_form(request: Request, lang: Lng):
         return twin(request, "script", "script.html", {}, lang, form=EMPTY_FORM)
 
-    @app.post("/api/script/analyze", responses={**READ_ERRORS, **SCRIPT_ERRORS}, tags=["script"],
+    @app.post("/api/script/analyze", responses={**READ_ERRORS, **SCRIPT_ERRORS}, response_model=ScriptPageData,
+              tags=["script"],
               summary="Analyse a script (JSON body; read-only, size-limited): episodes, hooks, arcs, paywall",
               openapi_extra={"requestBody": {"required": True, "content": {
                   "application/json": {"schema": ScriptRequest.model_json_schema()}}}})
@@ -175,7 +187,7 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
                     charts={"chart-script": chart} if chart else {})
 
     # -- companies and production bases -------------------------------------------------------------------
-    @app.get("/api/companies", responses=READ_ERRORS, tags=["pages"],
+    @app.get("/api/companies", responses=READ_ERRORS, response_model=CompaniesPageData, tags=["pages"],
              summary="Company ranking with rank intervals (shrunk towards the market for few titles)")
     @app.get("/companies", response_class=HTMLResponse, include_in_schema=False)
     def companies(request: Request, lang: Lng, period: CompanyPeriod = None, base: BaseQuery = None,
@@ -192,10 +204,11 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
         data = compute(lambda w: memo(kit.cache, ("companies-page", period, base, top), lambda: page(w)))
         return twin(request, "companies", "companies.html", data, lang)
 
-    @app.get("/api/companies/{company_id}/explain", responses=READ_ERRORS, tags=["companies"],
+    @app.get("/api/companies/{company_id}/explain", responses=READ_ERRORS, response_model=CompanyExplanation,
+             tags=["companies"],
              summary="Why a company ranks where it does: title contributions, shrinkage pull, gaps to the market")
     def company_explain(company_id: Annotated[str, PathParam(min_length=1, max_length=200)],
-                        period: CompanyPeriod = None) -> dict[str, Any]:
+                        period: CompanyPeriod = None):
         from dramascope.companies import explain_company
         from dramascope.companies.membership import require_company_tables
         cid = check_id(company_id, "company_id")
@@ -204,9 +217,9 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
             require_company_tables(w)
             return explain_company(w, cid, period)
 
-        return finite(compute(explain))
+        return JSONResponse(finite(compute(explain)))
 
-    @app.get("/api/bases/{base}", responses=READ_ERRORS, tags=["pages"],
+    @app.get("/api/bases/{base}", responses=READ_ERRORS, response_model=BasePageData, tags=["pages"],
              summary="A production base: companies, trends, leads/lags against the market, themes, pipeline")
     @app.get("/bases/{base}", response_class=HTMLResponse, include_in_schema=False)
     def base_dashboard(request: Request, lang: Lng, base: BaseName, period: CompanyPeriod = None,
