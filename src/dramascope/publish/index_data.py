@@ -164,6 +164,11 @@ def _filters(q: RankingQuery) -> list[tuple[str, str]]:
     return [(k, v) for k, v in zip(reader.FILTER_KINDS, (q.theme, q.platform, q.market)) if v]
 
 
+def _filtered(ws: Workspace, base: ir.Table, q: RankingQuery) -> ir.Table:
+    """``base`` cut to the request's theme, platform and market (semi-joins: no row leaves the engine)."""
+    return reader.filtered(ws, base, _filters(q))
+
+
 def _dimension_codes(ws: Workspace, run: RunInfo, dimension: str | None) -> list[str]:
     """The dimension score columns a ranking carries: every dimension for the index, none for one dimension."""
     return [d.code for d in dimensions(ws, run)] if dimension is None else []
@@ -184,7 +189,7 @@ def ranking(ws: Workspace, run: RunInfo, q: RankingQuery, cache: PublishCache | 
     if not has(ws, SCORES):
         return [], 0
     base = reader.scores_expr(ws, run.run_id, q.dimension)
-    base = reader.filtered(ws, base.filter(base["rank"].notnull()), _filters(q))
+    base = _filtered(ws, base.filter(base["rank"].notnull()), q)
     total = int(ws.engine.con.execute(base.count()))
     page = page_of(base, ["rank", "title_id"], q.page, q.page_size)
     page = reader.decorate(ws, run.run_id, page, _dimension_codes(ws, run, q.dimension))
