@@ -12,9 +12,18 @@ from dramascope.index import explain as ex
 from dramascope.index import loaders
 from dramascope.index.runs import load_run_meta
 from dramascope.index.spec import spec_from_yaml_text
-from dramascope.index.ranking import missing_dimensions
 from dramascope.index.ties import rank_label, tied_ranks
 from dramascope.jsonsafe import json_safe
+
+MISSING_DIMENSIONS = "missing_dimensions="
+
+
+def missing_dimensions(flags: str | None) -> list[str]:
+    """The main dimensions a title listed apart lacks, read from its stored flags."""
+    for token in (flags or "").split(";"):
+        if token.startswith(MISSING_DIMENSIONS):
+            return [c for c in token[len(MISSING_DIMENSIONS):].split(",") if c]
+    return []
 
 
 def _runs(ws) -> pd.DataFrame:

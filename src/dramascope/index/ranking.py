@@ -23,22 +23,14 @@ import ibis
 import ibis.expr.types as ir
 
 from dramascope.errors import UserInputError
+from dramascope.index.queries import latest_run_id, missing_dimensions
 from dramascope.index.ties import rank_label_expr, tied_expr
 from dramascope.jsonsafe import json_safe
 from dramascope.schema import MARKET_VALUES, MARKETS
 
 SCORES, DIM_SCORES = "index_scores", "index_dimension_scores"
 DIMENSION_PREFIX = "dim__"  # a dimension's score column in a decorated ranking: dim__<code>
-MISSING_DIMENSIONS = "missing_dimensions="
 FILTER_KINDS = ("theme", "platform", "market")
-
-
-def missing_dimensions(flags: str | None) -> list[str]:
-    """The main dimensions a title listed apart lacks, read from its stored flags."""
-    for token in (flags or "").split(";"):
-        if token.startswith(MISSING_DIMENSIONS):
-            return [c for c in token[len(MISSING_DIMENSIONS):].split(",") if c]
-    return []
 
 
 def order_best_first(expr: ir.Table) -> ir.Table:
@@ -183,7 +175,6 @@ def rank_table(ws, period: str | None = None, dimension: str | None = None, top:
     index's and is given as ``index_rank_low``/``index_rank_high``, with ``rank_low``/``rank_high`` null).
     Filters keep each title's rank in the whole market.
     """
-    from dramascope.index.queries import latest_run_id
     from dramascope.index.runs import load_run_meta
     from dramascope.index.spec import spec_from_yaml_text
     from dramascope.signals.fraud import grade_advice

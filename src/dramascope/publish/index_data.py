@@ -18,7 +18,7 @@ import ibis.expr.types as ir
 
 from dramascope.errors import UserInputError
 from dramascope.index import ranking as reader
-from dramascope.index.ranking import missing_dimensions
+from dramascope.index.queries import missing_dimensions
 from dramascope.jsonsafe import json_safe
 from dramascope.publish.access import has, rows
 from dramascope.publish.cache import PublishCache, memo
