@@ -55,7 +55,8 @@ def test_title_quality_themes_compare_same_on_spark(published_market, twin_spark
     assert pages.compare_page(published_market, q) == pages.compare_page(twin_spark, q)
 
 
-@pytest.mark.parametrize("args", [{}, {"dimension": "resonance", "market": "overseas"}, {"platform": "douyin", "top": 9}])
+@pytest.mark.parametrize("args", [{}, {"dimension": "resonance", "market": "overseas"},
+                                  {"platform": "douyin", "top": 9}])
 def test_the_ranking_reader_reads_the_same_on_spark(published_market, twin_spark, args):
     from dramascope.index import rank_table
     from dramascope.publish.exports import rankings_arrow

@@ -67,7 +67,8 @@ def test_not_found_is_bad_input_that_the_app_answers_with_404(client):
 
 PRODUCTION = [
     ("/api/projects", m.ProjectsPageData), ("/api/projects/p00005", m.ProjectPageData),
-    ("/api/forecast?title_id=t000020", m.ForecastData), ("/api/forecast?project_id=p00005&budget=500000", m.ForecastData),
+    ("/api/forecast?title_id=t000020", m.ForecastData),
+    ("/api/forecast?project_id=p00005&budget=500000", m.ForecastData),
     ("/api/forecast/backtest", m.BacktestPageData), ("/api/forecast/vs-actual?target=revenue", m.ForecastVsActualData),
     ("/api/companies", m.CompaniesPageData), ("/api/companies/c00004/explain", m.CompanyExplanation),
     ("/api/bases/hengdian", m.BasePageData), ("/api/bases/linping?forecasts=false", m.BasePageData),
