@@ -66,15 +66,17 @@ def scores_expr(ws, run_id: str, dimension: str | None = None) -> ir.Table:
     return joined.mutate(tied=tied, rank_label=rank_label_expr(joined["rank"], tied))
 
 
-def decorate(ws, run_id: str, table: ir.Table, dimension_codes: Sequence[str]) -> ir.Table:
+def decorate(ws, run_id: str, table: ir.Table, dimension_codes: Sequence[str], *, few: bool = False) -> ir.Table:
     """``table`` with each title's name, name_en, market and themes, and a ``dim__<code>`` score column per
-    code in ``dimension_codes`` (the run's, in spec order). Joined on title_id: a page of 50 rows costs a
-    join of 50 rows."""
+    code in ``dimension_codes`` (the run's, in spec order), joined on title_id. ``few``: ``table`` is a page
+    of a few titles, so only their dimension scores are pivoted (not the whole run's)."""
     t = ws.table("titles").select("title_id", "name", "name_en", "market", "themes")
     out = table.left_join(t, "title_id").select(table, t.name, t.name_en, t.market, t.themes)
     if dimension_codes:
         d = ws.table(DIM_SCORES)
-        d = d.filter((d.run_id == run_id) & d.title_id.isin(table.title_id))
+        d = d.filter(d.run_id == run_id)
+        if few:
+            d = d.filter(d.title_id.isin(table.title_id))
         wide = d.group_by("title_id").aggregate(
             **{DIMENSION_PREFIX + c: d.score.max(where=d.dimension == c) for c in dimension_codes})
         out = out.left_join(wide, "title_id").select(out, *[wide[DIMENSION_PREFIX + c] for c in dimension_codes])

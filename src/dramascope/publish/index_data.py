@@ -192,7 +192,7 @@ def ranking(ws: Workspace, run: RunInfo, q: RankingQuery, cache: PublishCache | 
     base = _filtered(ws, base.filter(base["rank"].notnull()), q)
     total = int(ws.engine.con.execute(base.count()))
     page = page_of(base, ["rank", "title_id"], q.page, q.page_size)
-    page = reader.decorate(ws, run.run_id, page, _dimension_codes(ws, run, q.dimension))
+    page = reader.decorate(ws, run.run_id, page, _dimension_codes(ws, run, q.dimension), few=True)
     return [_rank_row(r) for r in rows(ws, reader.order_best_first(page))], total
 
 
@@ -253,7 +253,7 @@ def wide_ranking(ws: Workspace, run: RunInfo) -> ir.Table:
     """The whole ranking, one row per title with a column per dimension (named by its code, for exports),
     best first; titles below coverage (no rank) come last with their flags, never silently dropped."""
     codes = [d.code for d in dimensions(ws, run)]
-    out = reader.ranking_expr(ws, run.run_id, dimension_codes=codes)
+    out = reader.decorate(ws, run.run_id, reader.scores_expr(ws, run.run_id), codes)
     out = out.select(*EXPORT_COLUMNS, *[out[reader.DIMENSION_PREFIX + c].name(c) for c in codes],
                      "name", "name_en", "market")
     return reader.order_best_first(out)
