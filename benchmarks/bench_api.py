@@ -16,8 +16,8 @@ same request mix (random pages of 50; 30 % with a theme, market or platform filt
                  an Arrow mask + slice;
 - ``pushdown`` — the same app with ``cache=False``: filters, count and page pushed into DuckDB through
                  Ibis per request (the same results, no in-memory index);
-- ``naive``    — the obvious alternative: call ``dramascope.index.rank_table`` (the whole run into pandas,
-                 filter and sort in Python) and slice the page.
+- ``naive``    — the obvious alternative: call ``dramascope.index.rank_table`` (the whole run read into
+                 Python rows, every title decorated) and slice the page.
 
 Prints p50/p95/p99 latency, throughput, errors and the server's peak RSS, and the ratios.
 

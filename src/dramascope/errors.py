@@ -18,6 +18,11 @@ class UserInputError(DramaScopeError):
         self.file, self.line, self.field = file, line, field
 
 
+class NotFound(UserInputError):
+    """The input names a thing this workspace does not have: a title, project, company or production base
+    (CLI exit 1 like any bad input; HTTP 404, where a malformed or unusable value is a 400)."""
+
+
 class NotEnoughData(DramaScopeError):
     """The workspace holds too little data for a method (a backtest, a model fit): the user can add data,
     so it is the user's to fix (CLI exit 1, API 4xx), not a fault of the software."""

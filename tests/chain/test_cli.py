@@ -49,5 +49,5 @@ def test_projects_actuals_json(demo_ws):
 
 
 @pytest.mark.parametrize("fmt", ["yaml"])
-def test_bad_format_is_a_user_error(demo_ws, fmt):
-    assert run_app(["projects", "list", "--format", fmt, "-w", str(demo_ws.path)]) == 1
+def test_bad_format_is_bad_usage(demo_ws, fmt):
+    assert run_app(["projects", "list", "--format", fmt, "-w", str(demo_ws.path)]) == 2

@@ -54,7 +54,7 @@ def test_companies_explain_and_base_report(ws_path, fast_spec):
 
 def test_user_errors_exit_1(ws_path):
     assert run_app(["base", "report", "nowhere", "--forecasts", "0", "--workspace", ws_path]) == 1
-    assert run_app(["companies", "rank", "--format", "xml", "--workspace", ws_path]) == 1
+    assert run_app(["companies", "rank", "--format", "xml", "--workspace", ws_path]) == 2  # bad usage
     assert run_app(["companies", "explain", "ZZ", "--workspace", ws_path]) == 1
     assert run_app(["companies", "rank", "--period", "2031-01", "--workspace", ws_path]) == 1
 

@@ -53,3 +53,13 @@ def test_title_quality_themes_compare_same_on_spark(published_market, twin_spark
         assert ta[k].novelty == pytest.approx(tb[k].novelty, nan_ok=True) if ta[k].novelty is not None else True
     q = CompareQuery(ids="T005,T006")
     assert pages.compare_page(published_market, q) == pages.compare_page(twin_spark, q)
+
+
+@pytest.mark.parametrize("args", [{}, {"dimension": "resonance", "market": "overseas"},
+                                  {"platform": "douyin", "top": 9}])
+def test_the_ranking_reader_reads_the_same_on_spark(published_market, twin_spark, args):
+    from dramascope.index import rank_table
+    from dramascope.publish.exports import rankings_arrow
+
+    assert rank_table(twin_spark, **args) == rank_table(published_market, **args)
+    assert rankings_arrow(twin_spark).to_pylist() == rankings_arrow(published_market).to_pylist()

@@ -19,7 +19,7 @@ import pandas as pd
 from dramascope.chain import forecast_features as ff
 from dramascope.chain import forecast_model as fmod
 from dramascope.chain.forecast_targets import load_targets
-from dramascope.errors import UserInputError
+from dramascope.errors import NotFound, UserInputError
 from dramascope.jsonsafe import json_safe
 
 DEFAULT_ALPHA = 0.2  # 80% prediction intervals
@@ -171,7 +171,7 @@ def _title_row(ws, title_id: str) -> dict:
     subjects = ff.title_subjects(ws)
     df = ws.engine.to_pandas(subjects.filter(subjects.subject_id == title_id))
     if df.empty:
-        raise UserInputError(f"no title with id {title_id!r}", field="title_id")
+        raise NotFound(f"no title with id {title_id!r}", field="title_id")
     return _record(df.iloc[0].to_dict())
 
 

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 import pyarrow as pa
 
-from dramascope.errors import UserInputError
+from dramascope.errors import NotFound, UserInputError
 from dramascope.schema import PROJECT_EVENTS, PROJECTS
 
 STAGES = ("writing", "filming", "post", "broadcasting", "evaluated")
@@ -92,7 +92,7 @@ def get_project(ws, project_id: str) -> dict:
     p = ws.table("projects")
     rows = _rows(ws, p.filter(p.project_id == project_id))
     if not rows:
-        raise UserInputError(f"no project with id {project_id!r}", field="project_id")
+        raise NotFound(f"no project with id {project_id!r}", field="project_id")
     return rows[0]
 
 
@@ -151,7 +151,7 @@ def advance_project(ws, project_id: str, stage: str, *, reason: str | None = Non
     if title_id:
         t = ws.table("titles")
         if not ws.engine.to_pandas(t.filter(t.title_id == title_id).count()):
-            raise UserInputError(f"no title with id {title_id!r} to link", field="title_id")
+            raise NotFound(f"no title with id {title_id!r} to link", field="title_id")
     new = dict(proj)
     from_stage = proj["stage"]
     new["stage"] = stage

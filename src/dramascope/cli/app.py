@@ -61,32 +61,6 @@ def write_workspace(workspace: Path | None, *, create: bool = False, wait: float
     return Workspace.open(workspace, create=create, wait=wait)
 
 
-def emit_rows(rows: list[dict], fmt: str) -> bool:
-    """Write rows to stdout as JSON or CSV (the machine-readable formats of every listing command).
-
-    CSV cells that a spreadsheet would run as formulas (untrusted titles) are neutralised. Returns False
-    for ``table`` so the caller renders its own Rich table.
-    """
-    import csv
-    import io
-    import json
-
-    from dramascope.csv_safety import neutralise_value
-
-    if fmt == "json":
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
-        return True
-    if fmt == "csv":
-        buf = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows({k: neutralise_value(v) for k, v in row.items()} for row in rows)
-        typer.echo(buf.getvalue(), nl=False)
-        return True
-    return False
-
-
 def _workspace_errors() -> tuple[type[BaseException], ...]:
     """The workspace's error class, once the workspace module is loaded (a command that never opened a
     workspace cannot raise it): commands like ``emotion classify`` start without the query engines."""

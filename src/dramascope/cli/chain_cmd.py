@@ -3,7 +3,6 @@ dramascope.chain (the production chain: writing, investing, filming and broadcas
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +13,7 @@ from rich.text import Text
 
 from dramascope.cli.app import (WaitOption, WorkspaceOption, app, console, err_console, read_workspace, warn,
                                write_workspace)
+from dramascope.cli.output import emit_json, format_option
 from dramascope.errors import UserInputError
 
 script_app = typer.Typer(help="Script analysis for writers.", no_args_is_help=True)
@@ -24,17 +24,7 @@ app.add_typer(script_app, name="script")
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(projects_app, name="projects")
 
-FormatOption = Annotated[str, typer.Option("--format", help="table or json")]
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in ("table", "json"):
-        raise UserInputError(f"--format must be table or json (got {fmt!r})", field="--format")
-
-
-
-def _dump(obj) -> None:
-    typer.echo(json.dumps(obj, ensure_ascii=False, indent=1, default=str))
+FormatOption = format_option("table", "json")
 
 
 def _f(v, digits: int = 2) -> str:
@@ -57,7 +47,6 @@ def script_analyze(
     """Episodes, scenes and speakers; per episode the arc, hook, payoffs, pacing and balance; the paywall."""
     from dramascope.chain.script_io import analyze_script_file
 
-    _check_format(fmt)
     analysis = analyze_script_file(file, lang=lang, episode_seconds=episode_seconds,
                                    workspace=workspace if compare else False)
     if chart is not None:
@@ -66,7 +55,7 @@ def script_analyze(
         save_script_chart(analysis, chart)
         err_console.print(f"chart written to {chart}", style="dim")
     if fmt == "json":
-        _dump(analysis.to_dict())
+        emit_json(analysis.to_dict())
         return
     t = Table(title=f"{file.name}: {len(analysis.episodes)} episodes, {analysis.scene_count} scenes "
                     f"({analysis.lang}; emotion model {analysis.emotion_model})")
@@ -139,7 +128,6 @@ def forecast(
         forecast_title,
     )
 
-    _check_format(fmt)
     chosen = [x for x in (title_id, project_id, features) if x is not None]
     if len(chosen) != 1:
         raise UserInputError("give exactly one of --title-id, --project-id or --features "
@@ -153,7 +141,7 @@ def forecast(
             fc = forecast_features_file(ws, features, budget=budget, alpha=alpha)
     out = fc.to_dict()
     if fmt == "json":
-        _dump(out)
+        emit_json(out)
     else:
         _print_forecast(out)
 
@@ -169,11 +157,10 @@ def forecast_backtest(
     """Time-split backtest (train on earlier releases, test on later) against the theme-average baseline."""
     from dramascope.chain.forecast import run_backtest
 
-    _check_format(fmt)
     with read_workspace(workspace) as ws:
         reports = run_backtest(ws, targets=tuple(target) if target else None, alpha=alpha)
     if fmt == "json":
-        _dump({k: v.to_dict() for k, v in reports.items()})
+        emit_json({k: v.to_dict() for k, v in reports.items()})
         return
     t = Table(title="time-split backtest (MAE on the target scale; lower is better)")
     for col in ("target", "cutoff", "train", "test", "model MAE", "theme-avg MAE", "improvement", "coverage"):
@@ -200,11 +187,10 @@ def projects_list(
     """Projects with stage, budget, spend and warnings."""
     from dramascope.chain.projects import list_projects
 
-    _check_format(fmt)
     with read_workspace(workspace) as ws:
         rows = list_projects(ws, stage=stage)
     if fmt == "json":
-        _dump(rows)
+        emit_json(rows)
         return
     t = Table(title=f"{len(rows)} projects")
     for col in ("project", "name", "stage", "budget", "spent", "spend", "title", "warnings"):
@@ -221,11 +207,10 @@ def projects_show(project_id: str, fmt: FormatOption = "table", workspace: Works
     """One project: plan, spend, stage history and the released title."""
     from dramascope.chain.projects import show_project
 
-    _check_format(fmt)
     with read_workspace(workspace) as ws:
         proj = show_project(ws, project_id)
     if fmt == "json":
-        _dump(proj)
+        emit_json(proj)
         return
     for key in ("project_id", "name", "stage", "budget_cny", "spent_cny", "start_date", "end_date", "episode_count",
                 "themes", "platforms", "locations", "investors", "title_id"):
@@ -253,11 +238,10 @@ def projects_advance(
     """Move a project to STAGE (validated; written with its event in one transaction)."""
     from dramascope.chain.projects import advance_project
 
-    _check_format(fmt)
     with write_workspace(workspace, wait=wait) as ws:
         res = advance_project(ws, project_id, stage, reason=reason, spent_cny=spent, title_id=title_id)
     if fmt == "json":
-        _dump(res.to_dict())
+        emit_json(res.to_dict())
         return
     console.print(f"{res.project_id}: {res.from_stage} → {res.to_stage}", highlight=False)
     for w in res.warnings:
@@ -273,11 +257,10 @@ def projects_actuals(
     """Forecast vs actual for every released project (as-of-release forecasts)."""
     from dramascope.chain.forecast import forecast_vs_actual
 
-    _check_format(fmt)
     with read_workspace(workspace) as ws:
         res = forecast_vs_actual(ws, target=target)
     if fmt == "json":
-        _dump(res)
+        emit_json(res)
         return
     t = Table(title=f"forecast vs actual: {res['source']} ({1 - res['alpha']:.0%} intervals)")
     for col in ("project", "title", "released", "forecast", "low", "high", "actual", "error", "inside"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -10,8 +9,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from dramascope.cli.app import WorkspaceOption, app, bold_line, console, emit_rows, read_workspace
-from dramascope.errors import UserInputError
+from dramascope.cli.app import WorkspaceOption, app, bold_line, console, read_workspace
+from dramascope.cli.output import emit, emit_json, format_option
 
 companies_app = typer.Typer(help="Production companies (厂牌): rankings with rank intervals, explanations.",
                             no_args_is_help=True)
@@ -23,13 +22,8 @@ SpecOption = Annotated[Path | None, typer.Option("--spec", help="Company ranking
                                                   "companies section of the default index spec).")]
 PeriodOption = Annotated[str | None, typer.Option("--period", help="life (default), month, week, year or a label "
                                                   "with a stored index run (2026-03).")]
-
-
-
-def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
-    if fmt not in allowed:
-        raise UserInputError(f"--format must be {', '.join(allowed[:-1])} or {allowed[-1]} (got {fmt!r})",
-                             field="--format")
+RowsFormat = format_option("table", "json", "csv")
+TextFormat = format_option("text", "json")
 
 
 def _num(v, spec: str = ".1f") -> str:
@@ -42,18 +36,19 @@ def companies_rank(
     top: Annotated[int | None, typer.Option("--top", min=1)] = None,
     base: Annotated[str | None, typer.Option("--base", help="Only companies of this base.")] = None,
     spec: SpecOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
+    fmt: RowsFormat = "table",
     workspace: WorkspaceOption = None,
 ) -> None:
     """Rank companies by their titles' index scores, shrunk by title count, with 5–95% rank intervals."""
     from dramascope.companies import company_rankings_page
 
-    _check_format(fmt, ("table", "json", "csv"))
     with read_workspace(workspace) as ws:
         page = company_rankings_page(ws, period, top=top, base=base, spec=spec)
+    emit(page["rows"], fmt, lambda: _print_company_ranking(page))
+
+
+def _print_company_ranking(page: dict) -> None:
     rows = page["rows"]
-    if emit_rows(rows, fmt):
-        return
     meta = page["method"]
     table = Table(title=f"DramaScope company ranking ({page['period']}; k = {meta['prior_titles_k']:.1f} "
                         f"pseudo-titles at the market mean {meta['market_mean']:.1f})")
@@ -75,18 +70,17 @@ def companies_explain(
     company_id: Annotated[str, typer.Argument(help="The company to explain.")],
     period: PeriodOption = None,
     spec: SpecOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    fmt: TextFormat = "text",
     lang: Annotated[str, typer.Option("--lang", help="en or zh (text format)")] = "en",
     workspace: WorkspaceOption = None,
 ) -> None:
     """Why a company scores what it scores: its titles' contributions, the shrinkage, dimension gaps."""
     from dramascope.companies import explain_company
 
-    _check_format(fmt, ("text", "json"))
     with read_workspace(workspace) as ws:
         e = explain_company(ws, company_id, period, spec=spec)
     if fmt == "json":
-        typer.echo(json.dumps(e, ensure_ascii=False, indent=1))
+        emit_json(e)
         return
     zh = lang == "zh"
     console.print(bold_line(e["name"] or e["company_id"], "  " + (e["summary_zh"] if zh else e["summary_en"])),
@@ -111,18 +105,17 @@ def base_report_cmd(
     spec: SpecOption = None,
     forecasts: Annotated[int, typer.Option("--forecasts", min=0, help="How many pipeline projects to forecast "
                                            "(each trains models; 0 = none).")] = 3,
-    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    fmt: TextFormat = "text",
     lang: Annotated[str, typer.Option("--lang", help="en or zh (text format)")] = "en",
     workspace: WorkspaceOption = None,
 ) -> None:
     """A base's companies, trends, leads and lags against the market, saturated themes and pipeline."""
     from dramascope.companies import base_page
 
-    _check_format(fmt, ("text", "json"))
     with read_workspace(workspace) as ws:
         page = base_page(ws, base, period, spec=spec, forecasts=forecasts > 0, forecast_limit=forecasts)
     if fmt == "json":
-        typer.echo(json.dumps(page, ensure_ascii=False, indent=1))
+        emit_json(page)
         return
     _print_base(page, zh=lang == "zh")
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from dramascope.cli.app import (WaitOption, WorkspaceOption, app, bold_line, console, emit_rows, err_console,
-                               read_workspace, write_workspace)
-from dramascope.errors import UserInputError
+from dramascope.cli.app import (WaitOption, WorkspaceOption, app, bold_line, console, err_console, read_workspace,
+                               write_workspace)
+from dramascope.cli.output import emit, emit_json, format_option
+
+RowsFormat = format_option("table", "json", "csv")
+ExplainFormat = format_option("text", "json")
 
 index_app = typer.Typer(help="Compute and store the composite index.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
@@ -56,20 +58,16 @@ def rank(
     market: Annotated[str | None, typer.Option("--market")] = None,
     platform: Annotated[str | None, typer.Option("--platform")] = None,
     run_id: Annotated[str | None, typer.Option("--run-id")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or csv")] = "table",
+    fmt: RowsFormat = "table",
     workspace: WorkspaceOption = None,
 ) -> None:
     """The ranking with 5–95% rank intervals."""
     from dramascope.index import rank_table
 
-    if fmt not in ("table", "json", "csv"):
-        raise UserInputError(f"--format must be table, json or csv (got {fmt!r})", field="--format")
     with read_workspace(workspace) as ws:
         rows = rank_table(ws, period=period, dimension=dimension, top=top, theme=theme, market=market,
                           platform=platform, run_id=run_id)
-    if emit_rows(rows, fmt):
-        return
-    print_ranking(rows)
+    emit(rows, fmt, lambda: print_ranking(rows))
 
 
 def print_ranking(rows: list[dict], title: str | None = None) -> None:
@@ -111,19 +109,17 @@ def print_ranking(rows: list[dict], title: str | None = None) -> None:
 def explain(
     title_id: Annotated[str, typer.Argument(help="The title to explain.")],
     period: Annotated[str | None, typer.Option("--period")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    fmt: ExplainFormat = "text",
     lang: Annotated[str, typer.Option("--lang", help="en or zh (text format)")] = "en",
     workspace: WorkspaceOption = None,
 ) -> None:
     """Why a title scores what it scores: contributions, gaps, strengths and weaknesses."""
     from dramascope.index import explain_title
 
-    if fmt not in ("text", "json"):
-        raise UserInputError(f"--format must be text or json (got {fmt!r})", field="--format")
     with read_workspace(workspace) as ws:
         e = explain_title(ws, title_id, period=period)
     if fmt == "json":
-        typer.echo(json.dumps(e, ensure_ascii=False, indent=1))
+        emit_json(e)
         return
     zh = lang == "zh"
     head = e["name"] or e["title_id"]

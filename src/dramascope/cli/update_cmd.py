@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from dramascope.cli.app import WaitOption, WorkspaceOption, app, console, err_console
+from dramascope.cli.output import emit_json, format_option
+
+SummaryFormat = format_option("text", "json")
 
 
 @app.command("update")
@@ -16,7 +18,7 @@ def update_command(
     sources: Annotated[list[str], typer.Argument(metavar="TABLE:FILE...",
                                                  help="New exports, e.g. metrics:day.csv comments:day.jsonl")],
     workspace: WorkspaceOption = None,
-    format: Annotated[str, typer.Option("--format", help="text or json (a summary of what changed)")] = "text",
+    format: SummaryFormat = "text",
     spec: Annotated[str | None, typer.Option("--spec", help="Index spec file or preset (default: default).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success (errors still go to "
                                         "stderr); the log in <workspace>/logs/update.log has the summary.")] = False,
@@ -28,14 +30,12 @@ def update_command(
     """
     from dramascope.update import run_update
 
-    if format not in ("text", "json"):
-        raise typer.BadParameter(f"unknown format {format!r}; use text or json", param_hint="--format")
     say = None if quiet else (lambda stage: err_console.print(f"[dim]{stage}…[/]") if stage != "done" else None)
     summary = run_update(workspace, sources, spec=spec, wait=wait, on_stage=say)
     if quiet:
         return
     if format == "json":
-        typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1))
+        emit_json(summary.to_dict())
         return
     table = Table(title="update")
     for col in ("table", "read", "inserted", "updated", "unchanged", "quarantined"):

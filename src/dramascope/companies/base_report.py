@@ -19,7 +19,7 @@ from dramascope.companies.ranking import rank_companies
 from dramascope.companies.spec import load_company_spec
 from dramascope.companies.themes import theme_shares
 from dramascope.companies.title_facts import run_context
-from dramascope.errors import UserInputError
+from dramascope.errors import NotFound
 from dramascope.index import loaders
 
 TREND_MEASURES = ("titles_active", "titles_released", "hit_rate", "mean_value", "median_score", "innovation",
@@ -112,7 +112,7 @@ def base_report(ws, base: str, period: str | None = None, *, spec=None, run_id: 
     require_company_tables(ws)
     bases = known_bases(ws)
     if base not in bases:
-        raise UserInputError(f"unknown base {base!r} (bases in this workspace: {', '.join(bases) or 'none'})",
+        raise NotFound(f"unknown base {base!r} (bases in this workspace: {', '.join(bases) or 'none'})",
                              field="base")
     loaded = load_company_spec(spec)
     cs = loaded.spec

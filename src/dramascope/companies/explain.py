@@ -16,7 +16,7 @@ from __future__ import annotations
 import ibis
 import numpy as np
 
-from dramascope.errors import UserInputError
+from dramascope.errors import NotFound
 from dramascope.jsonsafe import json_safe
 
 MIN_POINTS = 0.05  # dimension gaps smaller than this (index points) are not called strengths or weaknesses
@@ -103,8 +103,8 @@ def explain_company(ws, company_id: str, period: str | None = None, *, spec=None
     if row is None:
         c = ws.table("companies")
         if ws.engine.to_pandas(c.filter(c.company_id == company_id).count()) == 0:
-            raise UserInputError(f"unknown company {company_id!r}", field="company_id")
-        raise UserInputError(f"company {company_id!r} has no titles in period {ranking.run.period!r} "
+            raise NotFound(f"unknown company {company_id!r}", field="company_id")
+        raise NotFound(f"company {company_id!r} has no titles in period {ranking.run.period!r} "
                              f"(roles: {', '.join(ranking.spec.roles)})", field="company_id")
     s, gv = ranking.scores, ranking.values
     sh = s.shrink

@@ -4,7 +4,8 @@ Public API (see DESIGN.md): ``run_index``, ``load_spec``, ``rank_table``, ``expl
 ``recompute_history``, ``reproduce_run`` and ``stale_periods`` for comparable series over time.
 """
 
-from dramascope.index.queries import explain_title, latest_run_id, rank_table
+from dramascope.index.queries import explain_title, latest_run_id
+from dramascope.index.ranking import rank_table
 from dramascope.index.runs import (
     METHOD_VERSION,
     IndexRun,

@@ -1,5 +1,5 @@
-"""Reading stored runs: ranking tables (filtered by dimension, theme, market, platform) and per-title
-explanations. These are what the CLI, the web app and reports show."""
+"""Reading stored runs: which run a period means, and per-title explanations (the ranking itself is read
+by :mod:`dramascope.index.ranking`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from dramascope.index.runs import load_run_meta
 from dramascope.index.spec import spec_from_yaml_text
 from dramascope.index.ties import rank_label, tied_ranks
 from dramascope.jsonsafe import json_safe
-from dramascope.schema import MARKET_VALUES, MARKETS
 
 MISSING_DIMENSIONS = "missing_dimensions="
 
@@ -51,156 +50,10 @@ def latest_run_id(ws, period: str | None = None) -> str:
     return str(pick.sort_values(["created_at", "run_id"]).iloc[-1]["run_id"])
 
 
-def _rank(v) -> int | None:
-    """A rank is a whole number; pandas holds ranks as floats once some title is unranked (NaN)."""
-    v = json_safe(v)
-    return None if v is None else int(v)
-
-
-def _distinct(ws, table: str, column: str) -> set[str]:
-    t = ws.table(table)
-    return {v for v in ws.engine.to_pandas(t.select(column).distinct())[column] if v is not None}
-
-
-def _accepted(values) -> str:
-    shown = sorted(values)
-    return ", ".join(shown[:30]) + (f" … ({len(shown)} in all)" if len(shown) > 30 else "") if shown else "none"
-
-
-def check_filters(ws, theme: str | None, market: str | None, platform: str | None) -> str | None:
-    """Refuse filter values this workspace cannot have (a typo would otherwise give an empty ranking that
-    looks like a real answer). Returns the market as its canonical code (国内 → domestic)."""
-    if market is not None:
-        market = dict(MARKET_VALUES).get(market, market)
-        if market not in MARKETS:
-            raise UserInputError(f"unknown market {market!r}; accepted: {', '.join(MARKETS)}", field="market")
-    if platform is not None:
-        known = _distinct(ws, "metrics", "platform")
-        if platform not in known:
-            raise UserInputError(f"unknown platform {platform!r}; platforms in this workspace: {_accepted(known)}",
-                                 field="platform")
-    if theme is not None:
-        from dramascope.themes.taxonomy import load_taxonomy
-
-        known = {t.code for t in load_taxonomy().themes} | _distinct(ws, "title_themes", "theme")
-        known |= _distinct_list(ws, ws.table("titles").themes)
-        if theme not in known:
-            raise UserInputError(f"unknown theme {theme!r}; accepted: {_accepted(known)}", field="theme")
-    return market
-
-
-def _distinct_list(ws, column) -> set[str]:
-    values = ws.engine.to_pandas(column.unnest().name("v").as_table().distinct())["v"]
-    return {v for v in values if v is not None}
-
-
-def _title_filter_ids(ws, theme: str | None, market: str | None, platform: str | None) -> set[str] | None:
-    sets = []
-    if theme:
-        ids = set()
-        t = ws.table("titles")
-        ids |= set(ws.engine.to_pandas(t.filter(t.themes.contains(theme)).select("title_id"))["title_id"])
-        tt = ws.table("title_themes")
-        ids |= set(ws.engine.to_pandas(tt.filter(tt.theme == theme).select("title_id").distinct())["title_id"])
-        sets.append(ids)
-    if market:
-        t = ws.table("titles")
-        sets.append(set(ws.engine.to_pandas(t.filter(t.market == market).select("title_id"))["title_id"]))
-    if platform:
-        m = ws.table("metrics")
-        sets.append(set(ws.engine.to_pandas(m.filter(m.platform == platform).select("title_id").distinct())["title_id"]))
-    if not sets:
-        return None
-    out = sets[0]
-    for s in sets[1:]:
-        out &= s
-    return out
-
-
 def _names(ws, ids) -> dict[str, str]:
     t = ws.table("titles")
     df = ws.engine.to_pandas(t.filter(t.title_id.isin(list(ids))).select("title_id", "name"))
     return dict(zip(df["title_id"], df["name"]))
-
-
-def rank_table(ws, period: str | None = None, dimension: str | None = None, top: int | None = None,
-               theme: str | None = None, market: str | None = None, platform: str | None = None,
-               run_id: str | None = None) -> list[dict]:
-    """Ranked rows of a stored run: title_id, name, score, rank, rank_low, rank_high, rank_median,
-    data_quality, flags and one field per dimension score.
-
-    With ``dimension``, rows are ordered by that dimension and ``score``/``rank`` are the dimension's
-    (the main index's are kept as ``index_score``/``index_rank``; the Monte Carlo interval is the main
-    index's and is given as ``index_rank_low``/``index_rank_high``, with ``rank_low``/``rank_high`` null).
-    Filters keep each title's rank in the whole market.
-    """
-    run_id = run_id or latest_run_id(ws, period)
-    s = ws.table("index_scores")
-    scores = ws.engine.to_pandas(s.filter(s.run_id == run_id))
-    if scores.empty:
-        raise UserInputError(f"no index run {run_id!r}", field="run_id")
-    d = ws.table("index_dimension_scores")
-    dims = ws.engine.to_pandas(d.filter(d.run_id == run_id).select("title_id", "dimension", "score", "rank"))
-    dim_codes = list(dict.fromkeys(dims["dimension"]))
-    if dimension is not None and dimension not in dim_codes:
-        raise UserInputError(f"unknown dimension {dimension!r} (this run has: {', '.join(dim_codes)})",
-                             field="dimension")
-    spec = spec_from_yaml_text(load_run_meta(ws, run_id)["spec_yaml"], source=f"run {run_id}").spec
-    feeds = {d.code: (d.data_zh or d.name_zh, d.data_en or d.name_en) for d in spec.dimensions}
-    advice = _grade_advice(ws, scores["title_id"])
-    wide = dims.pivot(index="title_id", columns="dimension", values="score")
-    # Ties are read on the whole run, before any filter: "=3" means another title anywhere holds rank 3.
-    tied_index = tied_ranks(scores["rank"])
-    tied_dim = ({} if dimension is None else
-                {dimension: tied_ranks(dims.loc[dims["dimension"] == dimension, "rank"])})
-    market = check_filters(ws, theme, market, platform)
-    keep = _title_filter_ids(ws, theme, market, platform)
-    if keep is not None:
-        scores = scores[scores["title_id"].isin(keep)]
-    names = _names(ws, scores["title_id"])
-    if dimension is None:
-        scores = scores.sort_values(["rank", "title_id"], na_position="last")
-    else:
-        drank = dims[dims["dimension"] == dimension].set_index("title_id")
-        scores = scores.assign(_dscore=scores["title_id"].map(drank["score"]),
-                               _drank=scores["title_id"].map(drank["rank"]))
-        scores = scores.sort_values(["_drank", "title_id"], na_position="last")
-    if top is not None:
-        scores = scores.head(top)
-    out = []
-    for row in scores.to_dict("records"):
-        rec = {"title_id": row["title_id"], "name": names.get(row["title_id"]), "period": row["period"],
-               "run_id": run_id}
-        if dimension is None:
-            rec.update(score=json_safe(row["score"]), rank=_rank(row["rank"]), rank_low=json_safe(row["rank_low"]),
-                       rank_high=json_safe(row["rank_high"]), rank_median=json_safe(row["rank_median"]))
-            ties = tied_index
-        else:
-            rec.update(score=json_safe(row["_dscore"]), rank=_rank(row["_drank"]), rank_low=None, rank_high=None,
-                       rank_median=None, index_score=json_safe(row["score"]), index_rank=_rank(row["rank"]),
-                       index_rank_low=json_safe(row["rank_low"]), index_rank_high=json_safe(row["rank_high"]))
-            ties = tied_dim[dimension]
-        rec["tied"] = rec["rank"] is not None and int(rec["rank"]) in ties
-        rec["rank_label"] = rank_label(rec["rank"], rec["tied"])
-        rec["data_quality"] = json_safe(row["data_quality"])
-        rec["flags"] = row["flags"] or ""
-        rec["missing_dimensions"] = missing_dimensions(rec["flags"])
-        rec["needs_zh"] = "；".join(f"{c}：{feeds[c][0]}" for c in rec["missing_dimensions"] if c in feeds)
-        rec["needs_en"] = "; ".join(f"{c}: {feeds[c][1]}" for c in rec["missing_dimensions"] if c in feeds)
-        rec["grade_advice_zh"], rec["grade_advice_en"] = advice.get(row["title_id"], ("", ""))
-        for code in dim_codes:
-            rec[code] = json_safe(wide.at[row["title_id"], code]) if row["title_id"] in wide.index else None
-        out.append(rec)
-    return out
-
-
-def _grade_advice(ws, ids) -> dict[str, tuple[str, str]]:
-    """title_id → (zh, en): which data would raise its data-quality grade."""
-    from dramascope.signals.fraud import grade_advice
-
-    t = ws.table("data_quality")
-    df = ws.engine.to_pandas(t.filter(t.title_id.isin(list(ids))).select("title_id", "grade", "reasons"))
-    return {r.title_id: grade_advice(r.grade, r.reasons) for r in df.itertuples()}
 
 
 def explain_title(ws, title_id: str, period: str | None = None, run_id: str | None = None) -> dict:

@@ -4,6 +4,6 @@ Every surface (web pages, their JSON twins, the HTML/PDF report, CSV/Parquet/JSO
 same page-data functions in :mod:`dramascope.publish.pages`, so they always agree.
 """
 
-from dramascope.publish.access import NotFound
+from dramascope.errors import NotFound
 
 __all__ = ["NotFound"]

@@ -13,13 +13,11 @@ from typing import Any
 
 import ibis.expr.types as ir
 
-from dramascope.errors import DramaScopeError, UserInputError
+from dramascope.errors import NotFound, UserInputError
 from dramascope.jsonsafe import json_safe
 from dramascope.workspace import Workspace
 
-
-class NotFound(DramaScopeError):
-    """A title, run or page that does not exist (HTTP 404, CLI exit 1)."""
+__all__ = ["NotFound", "check_id", "has", "has_columns", "platforms", "rows", "scalar", "title_names"]
 
 
 # Identifiers that come from URLs: printable, bounded, no path separators or control characters.

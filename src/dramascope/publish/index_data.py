@@ -17,10 +17,10 @@ import ibis
 import ibis.expr.types as ir
 
 from dramascope.errors import UserInputError
+from dramascope.index import ranking as reader
 from dramascope.index.queries import missing_dimensions
-from dramascope.index.ties import rank_label_expr, tied_expr
 from dramascope.jsonsafe import json_safe
-from dramascope.publish.access import has, has_columns, rows
+from dramascope.publish.access import rows
 from dramascope.publish.cache import PublishCache, memo
 from dramascope.publish.models import (
     ApartRow,
@@ -58,8 +58,6 @@ def _runs_table(ws: Workspace) -> ir.Table:
 
 
 def list_runs(ws: Workspace, limit: int = 200) -> list[RunInfo]:
-    if not has(ws, RUNS):
-        return []
     t = _runs_table(ws)
     return [_run_info(r) for r in rows(ws, t.order_by([ibis.desc("created_at"), ibis.desc("run_id")]).limit(limit))]
 
@@ -72,8 +70,6 @@ def get_run(ws: Workspace, run_id: str) -> RunInfo | None:
 
 def latest_run(ws: Workspace, period: str | None = None) -> RunInfo | None:
     """The run the index engine calls the latest for ``period`` (its ``latest_run_id``), or None."""
-    if not has(ws, RUNS):
-        return None
     from dramascope.index import latest_run_id
 
     try:
@@ -88,7 +84,7 @@ def resolve_run(ws: Workspace, run_id: str | None, period: str | None,
     """The run a request means: an explicit id (400 if unknown), else the latest for the period, else None
     when there is no run at all (pages then say so); a period without a run is a 400 naming the periods."""
     if run_id:
-        run = memo(cache, ("run", run_id), lambda: get_run(ws, run_id) if has(ws, RUNS) else None)
+        run = memo(cache, ("run", run_id), lambda: get_run(ws, run_id))
         if run is None:
             raise UserInputError(f"unknown run {run_id!r}; see /api/runs", field="run_id")
         if period and run.period != period:
@@ -103,8 +99,6 @@ def resolve_run(ws: Workspace, run_id: str | None, period: str | None,
 
 def periods(ws: Workspace, cache: PublishCache | None = None) -> list[str]:
     def build() -> list[str]:
-        if not has(ws, RUNS):
-            return []
         t = ws.table(RUNS)
         return [r["period"] for r in rows(ws, t.select("period").distinct().order_by("period"))]
 
@@ -149,58 +143,27 @@ def dimensions(ws: Workspace, run: RunInfo) -> list[Named]:
             for d in spec.get("dimensions", [])]
 
 
-# -- rankings ---------------------------------------------------------------------------------------
+# -- rankings: read through dramascope.index.ranking, the one reader of a stored ranking ---------------
 def score_table(ws: Workspace, run: RunInfo, dimension: str | None = None) -> ir.Table | None:
-    """title_id, score, rank, rank_low, rank_high, grade of one run: the index, or one dimension's scores
-    (whose Monte Carlo interval is not computed: rank_low/rank_high are null, as in ``rank_table``)."""
-    if not has(ws, SCORES):
-        return None
-    s = ws.table(SCORES)
-    s = s.filter(s.run_id == run.run_id)
-    if dimension is None:
-        median = s.rank_median if "rank_median" in s.columns else ibis.null("float64")
-        return s.select("title_id", "score", "rank", "rank_low", "rank_high", grade=s.data_quality,
-                        tied=tied_expr(s), rank_median=median)
-    d = ws.table(DIM_SCORES)
-    d = d.filter((d.run_id == run.run_id) & (d.dimension == dimension))
-    d = d.mutate(tied=tied_expr(d))
-    g = s.select("title_id", grade=s.data_quality)
-    out = d.left_join(g, "title_id")
-    return out.select(d.title_id, d.score, d["rank"], rank_low=ibis.null("float64"),
-                      rank_high=ibis.null("float64"), grade=g.grade, tied=d.tied, rank_median=ibis.null("float64"))
-
-
-def filter_ids(ws: Workspace, kind: str, value: str) -> ir.Table:
-    """The title ids a filter keeps, as one-column Ibis table (parameterised: ``value`` is a literal).
-
-    A theme matches a declared theme or a detected one (``title_themes``), as in ``rank_table``; a platform
-    matches titles with metrics on it; a market matches the titles' main market.
-    """
-    if kind == "theme":
-        t = ws.table("titles")
-        ids = t.filter(t.themes.contains(value)).select("title_id")
-        if has_columns(ws, "title_themes", "title_id", "theme"):
-            tt = ws.table("title_themes")
-            ids = ids.union(tt.filter(tt.theme == value).select("title_id"))
-        return ids
-    if kind == "platform":
-        m = ws.table("metrics")
-        return m.filter(m.platform == value).select("title_id").distinct()
-    if kind == "market":
-        t = ws.table("titles")
-        return t.filter(t.market == value).select("title_id")
-    raise ValueError(f"unknown filter {kind!r}")
+    """title_id, score, rank, rank_low, rank_high, rank_median, tied and grade of one run: the index, or one
+    dimension's scores (whose Monte Carlo interval is null)."""
+    s = reader.scores_expr(ws, run.run_id, dimension)
+    return s.select("title_id", "score", "rank", "rank_low", "rank_high", grade=s.data_quality, tied=s.tied,
+                    rank_median=s.rank_median)
 
 
 def _filters(q: RankingQuery) -> list[tuple[str, str]]:
-    return [(k, v) for k, v in (("theme", q.theme), ("platform", q.platform), ("market", q.market)) if v]
+    return [(k, v) for k, v in zip(reader.FILTER_KINDS, (q.theme, q.platform, q.market)) if v]
 
 
 def _filtered(ws: Workspace, base: ir.Table, q: RankingQuery) -> ir.Table:
-    """Filters as semi-joins: no row leaves the engine."""
-    for kind, value in _filters(q):
-        base = base.semi_join(filter_ids(ws, kind, value), "title_id")
-    return base
+    """``base`` cut to the request's theme, platform and market (semi-joins: no row leaves the engine)."""
+    return reader.filtered(ws, base, _filters(q))
+
+
+def _dimension_codes(ws: Workspace, run: RunInfo, dimension: str | None) -> list[str]:
+    """The dimension score columns a ranking carries: every dimension for the index, none for one dimension."""
+    return [d.code for d in dimensions(ws, run)] if dimension is None else []
 
 
 def ranking(ws: Workspace, run: RunInfo, q: RankingQuery, cache: PublishCache | None = None
@@ -209,18 +172,18 @@ def ranking(ws: Workspace, run: RunInfo, q: RankingQuery, cache: PublishCache | 
 
     With a filter, ranks stay the titles' ranks in the whole market (a theme's list shows where each
     title stands overall); the page is ordered by that rank. Without a cache the filters, count and page
-    are pushed into the engine (three limited queries); with the web app's cache the run's sorted ranking
-    and each filter's id set are read once and a page is an Arrow mask and slice.
+    are pushed into the engine (the page is decorated with names after it is cut); with the web app's
+    cache the run's sorted ranking and each filter's id set are read once and a page is an Arrow mask and
+    slice.
     """
     if cache is not None:
         return _ranking_cached(ws, run, q, cache)
-    base = score_table(ws, run, q.dimension)
-    if base is None:
-        return [], 0
+    base = reader.scores_expr(ws, run.run_id, q.dimension)
     base = _filtered(ws, base.filter(base["rank"].notnull()), q)
     total = ws.engine.count(base)
-    page_rows = rows(ws, page_of(base, ["rank", "title_id"], q.page, q.page_size))
-    return _decorate(ws, run, page_rows, with_dimensions=not q.dimension), total
+    page = page_of(base, ["rank", "title_id"], q.page, q.page_size)
+    page = reader.decorate(ws, run.run_id, page, _dimension_codes(ws, run, q.dimension), few=True)
+    return [_rank_row(r) for r in rows(ws, reader.order_best_first(page))], total
 
 
 def page_of(expr: ir.Table, order: list[str], page: int, size: int) -> ir.Table:
@@ -235,19 +198,19 @@ def page_of(expr: ir.Table, order: list[str], page: int, size: int) -> ir.Table:
 
 def ranked_expr(ws: Workspace, run: RunInfo, dimension: str | None) -> ir.Table | None:
     """The whole ranked list of a run (or one dimension), with names and, for the index, dimension scores."""
-    base = score_table(ws, run, dimension)
-    if base is None:
-        return None
-    base = base.filter(base["rank"].notnull())
-    t = ws.table("titles").select("title_id", "name", "name_en", "market", "themes")
-    out = base.left_join(t, "title_id").select(base, t.name, t.name_en, t.market, t.themes)
-    dims = [d.code for d in dimensions(ws, run)] if dimension is None else []
-    if dims:
-        d = ws.table(DIM_SCORES)
-        d = d.filter(d.run_id == run.run_id)
-        wide = d.group_by("title_id").aggregate(**{f"dim__{c}": d.score.max(where=d.dimension == c) for c in dims})
-        out = out.left_join(wide, "title_id").select(out, *[wide[f"dim__{c}"] for c in dims])
-    return out.order_by(["rank", "title_id"])
+    return reader.ranking_expr(ws, run.run_id, dimension, dimension_codes=_dimension_codes(ws, run, dimension),
+                               ranked_only=True)
+
+
+def _rank_row(r: dict[str, Any]) -> RankRow:
+    prefix = reader.DIMENSION_PREFIX
+    return RankRow(
+        rank=int(r["rank"]), tied=bool(r["tied"]), rank_low=json_safe(r["rank_low"]),
+        rank_high=json_safe(r["rank_high"]), rank_median=json_safe(r.get("rank_median")),
+        title_id=r["title_id"], name=r["name"], name_en=r["name_en"], score=json_safe(r["score"]),
+        dimensions={k[len(prefix):]: json_safe(v) for k, v in r.items() if k.startswith(prefix)},
+        grade=r["data_quality"], themes=list(r["themes"] or []), market=r["market"],
+    )
 
 
 def _ranking_cached(ws: Workspace, run: RunInfo, q: RankingQuery, cache: PublishCache) -> tuple[list[RankRow], int]:
@@ -263,104 +226,54 @@ def _ranking_cached(ws: Workspace, run: RunInfo, q: RankingQuery, cache: Publish
         return [], 0
     for kind, value in _filters(q):
         ids = cache.memo(("filter", kind, value),
-                         lambda k=kind, v=value: ws.engine.to_arrow(filter_ids(ws, k, v)).column("title_id"))
+                         lambda k=kind, v=value: ws.engine.to_arrow(reader.filter_ids(ws, k, v)).column("title_id"))
         table = table.filter(pc.is_in(table.column("title_id"), value_set=ids))
     total = table.num_rows
     page = table.slice((q.page - 1) * q.page_size, q.page_size).to_pylist()
-    out = []
-    for r in page:
-        out.append(RankRow(
-            rank=int(r["rank"]), tied=bool(r["tied"]), rank_low=json_safe(r["rank_low"]),
-            rank_high=json_safe(r["rank_high"]), rank_median=json_safe(r.get("rank_median")),
-            title_id=r["title_id"], name=r["name"], name_en=r["name_en"], score=json_safe(r["score"]),
-            dimensions={k[len("dim__"):]: json_safe(v) for k, v in r.items() if k.startswith("dim__")},
-            grade=r["grade"], themes=list(r["themes"] or []), market=r["market"],
-        ))
-    return out, total
+    return [_rank_row(r) for r in page], total
 
 
-def _decorate(ws: Workspace, run: RunInfo, page_rows: list[dict], with_dimensions: bool) -> list[RankRow]:
-    """Names, themes and dimension scores for the (≤ page_size) titles of a page: two bounded queries."""
-    from dramascope.publish.access import title_names
-
-    ids = [r["title_id"] for r in page_rows]
-    names = title_names(ws, ids)
-    dims: dict[str, dict[str, float | None]] = {i: {} for i in ids}
-    if with_dimensions and ids:
-        codes = [d.code for d in dimensions(ws, run)]
-        for i in ids:
-            dims[i] = {c: None for c in codes}
-        d = ws.table(DIM_SCORES)
-        got = rows(ws, d.filter((d.run_id == run.run_id) & d.title_id.isin(ids)).select("title_id", "dimension",
-                                                                                           "score"))
-        for r in got:
-            dims[r["title_id"]][r["dimension"]] = r["score"]
-    out = []
-    for r in page_rows:
-        n = names.get(r["title_id"], {})
-        out.append(RankRow(
-            rank=int(r["rank"]), tied=bool(r.get("tied")), rank_low=r.get("rank_low"), rank_high=r.get("rank_high"),
-            rank_median=json_safe(r.get("rank_median")), title_id=r["title_id"],
-            name=n.get("name"), name_en=n.get("name_en"), score=r.get("score"), dimensions=dims[r["title_id"]],
-            grade=r.get("grade"), themes=list(n.get("themes") or []), market=n.get("market"),
-        ))
-    return out
+EXPORT_COLUMNS = ("run_id", "period", "title_id", "score", "rank", "rank_label", "tied", "rank_low", "rank_median",
+                  "rank_high", "data_quality", "flags")
 
 
 def wide_ranking(ws: Workspace, run: RunInfo) -> ir.Table:
-    """The whole ranking, one row per title with a column per dimension (for exports), best first;
-    titles below coverage (no rank) come last with their flags, never silently dropped."""
-    s = ws.table(SCORES)
-    s = s.filter(s.run_id == run.run_id)
-    tied = tied_expr(s)
-    overall = s.select("run_id", "period", "title_id", "score", "rank", rank_label=rank_label_expr(s["rank"], tied),
-                       tied=tied, rank_low=s.rank_low, rank_median=s.rank_median, rank_high=s.rank_high,
-                       data_quality=s.data_quality, flags=s.flags)
-    dims = [d.code for d in dimensions(ws, run)]
-    if dims:
-        d = ws.table(DIM_SCORES)
-        d = d.filter(d.run_id == run.run_id)
-        wide = d.group_by("title_id").aggregate(**{c: d.score.max(where=d.dimension == c) for c in dims})
-        overall = overall.left_join(wide, "title_id").select(overall, *[wide[c] for c in dims])
-    t = ws.table("titles").select("title_id", "name", "name_en", "market")
-    out = overall.left_join(t, "title_id").select(overall, t.name, t.name_en, t.market)
-    return out.order_by([out["rank"].isnull(), "rank", "title_id"])
+    """The whole ranking, one row per title with a column per dimension (named by its code, for exports),
+    best first; titles below coverage (no rank) come last with their flags, never silently dropped."""
+    codes = [d.code for d in dimensions(ws, run)]
+    out = reader.decorate(ws, run.run_id, reader.scores_expr(ws, run.run_id), codes)
+    out = out.select(*EXPORT_COLUMNS, *[out[reader.DIMENSION_PREFIX + c].name(c) for c in codes],
+                     "name", "name_en", "market")
+    return reader.order_best_first(out)
 
 
 # -- one title --------------------------------------------------------------------------------------
 def title_score(ws: Workspace, run: RunInfo | None, title_id: str) -> TitleScore | None:
-    if run is None or not has(ws, SCORES):
+    if run is None:
         return None
-    base = score_table(ws, run)
+    base = reader.scores_expr(ws, run.run_id)
     found = rows(ws, base.filter(base.title_id == title_id).limit(1))
     if not found:
         return None
     r = found[0]
-    s = ws.table(SCORES)
-    flags = rows(ws, s.filter((s.run_id == run.run_id) & (s.title_id == title_id)).select("flags").limit(1))
     return TitleScore(run_id=run.run_id, period=run.period, score=r["score"],
                       rank=int(r["rank"]) if r["rank"] is not None else None, tied=bool(r["tied"]),
                       rank_low=r["rank_low"], rank_high=r["rank_high"], rank_median=json_safe(r.get("rank_median")),
-                      of=run.extra.get("n_ranked"),
-                      missing_dimensions=missing_dimensions(flags[0]["flags"] if flags else None))
+                      of=run.extra.get("n_ranked"), missing_dimensions=missing_dimensions(r["flags"]))
 
 
 def listed_apart(ws: Workspace, run: RunInfo) -> list[ApartRow]:
     """The run's titles without a rank (below the coverage rules), with the dimensions they lack."""
-    if not has(ws, SCORES):
-        return []
-    s = ws.table(SCORES)
-    s = s.filter((s.run_id == run.run_id) & s["rank"].isnull())
-    t = ws.table("titles").select("title_id", "name", "name_en")
-    j = s.left_join(t, "title_id").select(s.title_id, s.flags, s.data_quality, t.name, t.name_en)
+    s = reader.ranking_expr(ws, run.run_id)
+    s = s.filter(s["rank"].isnull())
     return [ApartRow(title_id=r["title_id"], name=r["name"], name_en=r["name_en"], flags=r["flags"] or "",
                      missing_dimensions=missing_dimensions(r["flags"]), grade=r["data_quality"])
-            for r in rows(ws, j.order_by("title_id"))]
+            for r in rows(ws, s.order_by("title_id"))]
 
 
 def profile(ws: Workspace, run: RunInfo | None, title_id: str) -> list[ProfileItem]:
     """The title's score on each dimension beside the median title's (the dashed tick on the chart)."""
-    if run is None or not has(ws, DIM_SCORES):
+    if run is None:
         return []
     d = ws.table(DIM_SCORES)
     d = d.filter(d.run_id == run.run_id)

@@ -12,7 +12,8 @@ from typing import Any
 
 import ibis
 
-from dramascope.publish.access import NotFound, check_id, has_columns, rows
+from dramascope.errors import NotFound
+from dramascope.publish.access import check_id, has_columns, rows
 from dramascope.publish.models import CommentOut, FraudFlag, PlatformTotal, QualityGrade
 from dramascope.workspace import Workspace
 

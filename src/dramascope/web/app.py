@@ -30,9 +30,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dramascope import __version__
-from dramascope.errors import DramaScopeError, NotAvailableYet, UserInputError
+from dramascope.errors import DramaScopeError, NotAvailableYet, NotFound, UserInputError
 from dramascope.publish import downloads, pages
-from dramascope.publish.access import NotFound, check_id
+from dramascope.publish.access import check_id
+from dramascope.publish.api_models import Health, TitleExplanation
 from dramascope.publish.boards import board_page
 from dramascope.publish.search import SearchPage, SearchQuery, search_page
 from dramascope.publish.cache import PublishCache
@@ -335,10 +336,10 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
               lang: Lng):
         return twin(request, "title", "title.html", compute(pages.title_page, check_id(title_id), q), lang)
 
-    @app.get("/api/titles/{title_id}/explain", responses=READ_ERRORS, tags=["titles"],
-             summary="The index's explanation of a title's score (contributions, strengths, weaknesses)")
-    def explain(title_id: TitleIdPath, q: Annotated[PeriodQuery, Query()]) -> dict[str, Any]:
-        return compute(pages.explain_data, check_id(title_id), q)
+    @app.get("/api/titles/{title_id}/explain", responses=READ_ERRORS, response_model=TitleExplanation,
+             tags=["titles"], summary="The index's explanation of a title's score (contributions, strengths, weaknesses)")
+    def explain(title_id: TitleIdPath, q: Annotated[PeriodQuery, Query()]):
+        return JSONResponse(compute(pages.explain_data, check_id(title_id), q))
 
     @app.get("/api/titles/{title_id}/emotions", responses=READ_ERRORS, response_model=EmotionsData, tags=["titles"],
              summary="Emotion curve over episodes, danmaku density and peaks over video seconds, reactions")
@@ -373,12 +374,12 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     def runs(request: Request, lang: Lng):
         return twin(request, "runs", "runs.html", compute(pages.runs_page), lang)
 
-    @app.get("/api/health", responses=READ_ERRORS, tags=["meta"], summary="Liveness and the workspace's table counts")
-    def health() -> dict[str, Any]:
+    @app.get("/api/health", responses=READ_ERRORS, response_model=Health, tags=["meta"],
+             summary="Liveness and the workspace's table counts")
+    def health() -> Health:
         with lock:
             ws.refresh()
-            return {"status": "ok", "version": __version__, "synthetic": ws.settings.synthetic,
-                    "tables": ws.counts()}
+            return Health(status="ok", version=__version__, synthetic=ws.settings.synthetic, tables=ws.counts())
 
     @app.get("/docs", include_in_schema=False)
     def api_docs():

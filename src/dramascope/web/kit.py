@@ -57,7 +57,7 @@ class ErrorOut(BaseModel):
 
 READ_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "A parameter names something this workspace does not have"},
-    404: {"model": ErrorOut, "description": "No such title"},
+    404: {"model": ErrorOut, "description": "No such title, project, company or production base"},
     422: {"model": ErrorOut, "description": "A parameter is malformed"},
 }
 

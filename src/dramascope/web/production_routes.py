@@ -3,9 +3,9 @@ the forecast backtest, script analysis, companies and production bases.
 
 The page data comes from ``dramascope.chain.pages`` and ``dramascope.companies`` as plain dicts; like the
 index pages, each page and its ``/api`` twin are one handler (``kit.twin`` picks the rendering). The
-libraries signal "no such project/title/base" with a ``UserInputError`` naming the field; here that
-becomes a 404, so a client can tell a missing thing (404) from a malformed request (422) or a value the
-workspace does not have (400).
+libraries signal "no such project/title/company/base" with :class:`~dramascope.errors.NotFound`, which the
+app answers with a 404, so a client can tell a missing thing (404) from a malformed request (422) or a
+value the workspace cannot use (400).
 """
 
 # No `from __future__ import annotations`: the handlers' annotations name `Lng`, imported inside
@@ -18,13 +18,24 @@ from urllib.parse import parse_qs
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 
 from dramascope.chain import pages as chain_pages
 from dramascope.chain.projects import STAGES
-from dramascope.errors import NotEnoughData, UserInputError
-from dramascope.publish.access import NotFound, check_id
+from dramascope.errors import NotEnoughData, NotFound
+from dramascope.publish.access import check_id
+from dramascope.publish.api_models import (
+    BacktestPageData,
+    BasePageData,
+    CompaniesPageData,
+    CompanyExplanation,
+    ForecastData,
+    ForecastVsActualData,
+    ProjectPageData,
+    ProjectsPageData,
+    ScriptPageData,
+)
 from dramascope.publish.cache import memo
 from dramascope.web.kit import READ_ERRORS, Lng, PageKit, finite
 from dramascope.web.kit import is_api as _is_api
@@ -56,14 +67,6 @@ class ScriptRequest(BaseModel):
     episode_seconds: float | None = Field(default=None, gt=0, le=3600,
                                           description="Screen seconds per episode, when known")
     compare: bool = Field(default=True, description="Compare with the scripts of the best-ranked titles")
-
-
-def _not_found_for(exc: UserInputError, *fields: str) -> Exception:
-    """The libraries' "no such …" (a UserInputError on the id field) is a 404 here; other errors stay."""
-    message = str(exc)
-    if exc.field in fields and ("no " in message or "unknown" in message):
-        return NotFound(message)
-    return exc
 
 
 async def _read_bounded(request: Request, limit: int) -> bytes:
@@ -104,25 +107,22 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
     compute, twin = kit.compute, kit.twin
 
     # -- projects and forecasts ---------------------------------------------------------------------------
-    @app.get("/api/projects", responses=READ_ERRORS, tags=["pages"], summary="Projects in the pipeline, by stage")
+    @app.get("/api/projects", responses=READ_ERRORS, response_model=ProjectsPageData, tags=["pages"], summary="Projects in the pipeline, by stage")
     @app.get("/projects", response_class=HTMLResponse, include_in_schema=False)
     def projects(request: Request, lang: Lng, stage: Annotated[Stage | None, Query(description="Only this stage")] = None):
         data = compute(lambda w: chain_pages.projects_page_data(w, stage=stage))
         return twin(request, "projects", "projects.html", data, lang, stage=stage, stages=STAGES)
 
-    @app.get("/api/projects/{project_id}", responses=READ_ERRORS, tags=["pages"],
+    @app.get("/api/projects/{project_id}", responses=READ_ERRORS, response_model=ProjectPageData, tags=["pages"],
              summary="One project: plan, history, spend warnings and its forecast")
     @app.get("/projects/{project_id}", response_class=HTMLResponse, include_in_schema=False)
     def project(request: Request, lang: Lng,
                 project_id: Annotated[str, PathParam(min_length=1, max_length=200)], budget: Budget = None):
         pid = check_id(project_id, "project_id")
-        try:
-            data = compute(lambda w: chain_pages.project_page_data(w, pid, budget=budget))
-        except UserInputError as exc:
-            raise _not_found_for(exc, "project_id") from None
+        data = compute(lambda w: chain_pages.project_page_data(w, pid, budget=budget))
         return twin(request, "projects", "project.html", data, lang)
 
-    @app.get("/api/forecast", responses=READ_ERRORS, tags=["pages"],
+    @app.get("/api/forecast", responses=READ_ERRORS, response_model=ForecastData, tags=["pages"],
              summary="Forecast of a title (as of its release) or a project (its plan), with intervals and ROI")
     @app.get("/forecast", response_class=HTMLResponse, include_in_schema=False)
     def forecast(request: Request, lang: Lng, title_id: IdQuery = None, project_id: IdQuery = None,
@@ -132,14 +132,11 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
         for value, what in ((title_id, "title_id"), (project_id, "project_id")):
             if value is not None:
                 check_id(value, what)
-        try:
-            data = compute(lambda w: chain_pages.forecast_page_data(
-                w, title_id=title_id, project_id=project_id, budget=budget, alpha=alpha))
-        except UserInputError as exc:
-            raise _not_found_for(exc, "title_id", "project_id") from None
+        data = compute(lambda w: chain_pages.forecast_page_data(
+            w, title_id=title_id, project_id=project_id, budget=budget, alpha=alpha))
         return twin(request, "projects", "forecast.html", data, lang)
 
-    @app.get("/api/forecast/backtest", responses=READ_ERRORS, tags=["pages"],
+    @app.get("/api/forecast/backtest", responses=READ_ERRORS, response_model=BacktestPageData, tags=["pages"],
              summary="Time-split backtest of the forecasts against a baseline, per target")
     @app.get("/forecast/backtest", response_class=HTMLResponse, include_in_schema=False)
     def backtest(request: Request, lang: Lng, alpha: Alpha = 0.2):
@@ -151,17 +148,18 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
             data = {"targets": {}, "summary": [], "error": f"too little history for a backtest ({exc})"}
         return twin(request, "projects", "backtest.html", data, lang)
 
-    @app.get("/api/forecast/vs-actual", responses=READ_ERRORS, tags=["pages"],
+    @app.get("/api/forecast/vs-actual", responses=READ_ERRORS, response_model=ForecastVsActualData, tags=["pages"],
              summary="Released projects: the as-of-release forecast beside the actual outcome")
-    def forecast_vs_actual(target: ForecastTarget = "dissemination") -> dict[str, Any]:
-        return finite(compute(lambda w: chain_pages.forecast_vs_actual_page_data(w, target=target)))
+    def forecast_vs_actual(target: ForecastTarget = "dissemination"):
+        return JSONResponse(finite(compute(lambda w: chain_pages.forecast_vs_actual_page_data(w, target=target))))
 
     # -- script analysis: read-only, so no token -------------------------------------------------------
     @app.get("/script", response_class=HTMLResponse, include_in_schema=False)
     def script_form(request: Request, lang: Lng):
         return twin(request, "script", "script.html", {}, lang, form=EMPTY_FORM)
 
-    @app.post("/api/script/analyze", responses={**READ_ERRORS, **SCRIPT_ERRORS}, tags=["script"],
+    @app.post("/api/script/analyze", responses={**READ_ERRORS, **SCRIPT_ERRORS}, response_model=ScriptPageData,
+              tags=["script"],
               summary="Analyse a script (JSON body; read-only, size-limited): episodes, hooks, arcs, paywall",
               openapi_extra={"requestBody": {"required": True, "content": {
                   "application/json": {"schema": ScriptRequest.model_json_schema()}}}})
@@ -189,7 +187,7 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
                     charts={"chart-script": chart} if chart else {})
 
     # -- companies and production bases -------------------------------------------------------------------
-    @app.get("/api/companies", responses=READ_ERRORS, tags=["pages"],
+    @app.get("/api/companies", responses=READ_ERRORS, response_model=CompaniesPageData, tags=["pages"],
              summary="Company ranking with rank intervals (shrunk towards the market for few titles)")
     @app.get("/companies", response_class=HTMLResponse, include_in_schema=False)
     def companies(request: Request, lang: Lng, period: CompanyPeriod = None, base: BaseQuery = None,
@@ -206,10 +204,11 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
         data = compute(lambda w: memo(kit.cache, ("companies-page", period, base, top), lambda: page(w)))
         return twin(request, "companies", "companies.html", data, lang)
 
-    @app.get("/api/companies/{company_id}/explain", responses=READ_ERRORS, tags=["companies"],
+    @app.get("/api/companies/{company_id}/explain", responses=READ_ERRORS, response_model=CompanyExplanation,
+             tags=["companies"],
              summary="Why a company ranks where it does: title contributions, shrinkage pull, gaps to the market")
     def company_explain(company_id: Annotated[str, PathParam(min_length=1, max_length=200)],
-                        period: CompanyPeriod = None) -> dict[str, Any]:
+                        period: CompanyPeriod = None):
         from dramascope.companies import explain_company
         from dramascope.companies.membership import require_company_tables
         cid = check_id(company_id, "company_id")
@@ -218,12 +217,9 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
             require_company_tables(w)
             return explain_company(w, cid, period)
 
-        try:
-            return finite(compute(explain))
-        except UserInputError as exc:
-            raise _not_found_for(exc, "company_id") from None
+        return JSONResponse(finite(compute(explain)))
 
-    @app.get("/api/bases/{base}", responses=READ_ERRORS, tags=["pages"],
+    @app.get("/api/bases/{base}", responses=READ_ERRORS, response_model=BasePageData, tags=["pages"],
              summary="A production base: companies, trends, leads/lags against the market, themes, pipeline")
     @app.get("/bases/{base}", response_class=HTMLResponse, include_in_schema=False)
     def base_dashboard(request: Request, lang: Lng, base: BaseName, period: CompanyPeriod = None,
@@ -231,11 +227,8 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
         from dramascope.companies import base_page
 
         check_id(base, "base")
-        try:
-            # The base report forecasts every pipeline project: kept in the app's cache until the workspace
-            # changes, so only the first reader after an update waits for it.
-            data = compute(lambda w: memo(kit.cache, ("base-page", base, period, forecasts),
-                                          lambda: base_page(w, base, period, forecasts=forecasts)))
-        except UserInputError as exc:
-            raise _not_found_for(exc, "base") from None
+        # The base report forecasts every pipeline project: kept in the app's cache until the workspace
+        # changes, so only the first reader after an update waits for it.
+        data = compute(lambda w: memo(kit.cache, ("base-page", base, period, forecasts),
+                                      lambda: base_page(w, base, period, forecasts=forecasts)))
         return twin(request, "companies", "base_dashboard.html", data, lang)
