@@ -160,13 +160,17 @@ def grades_chart(grades: list[dict], lang: Lang, *, width: int | str = "containe
     return _config(chart, width=width, height=200)
 
 
-def trend_chart(points: list[dict], lang: Lang, *, y_title: str, width: int | str = "container") -> Spec:
-    """A line per series over periods (theme trends in the report)."""
+def trend_chart(points: list[dict], lang: Lang, *, y_title: str, width: int | str = "container",
+                y_format: str | None = None) -> Spec:
+    """A line per series over periods (theme trends, a base against the market); ``y_format`` is a d3
+    format for the values (".0%" for rates; default: plain numbers)."""
+    axis = alt.Axis(format=y_format) if y_format else alt.Axis()
     chart = alt.Chart(alt.Data(values=points)).mark_line(point=True).encode(
-        x=alt.X("period:O", title=translate("col_period", lang)),
-        y=alt.Y("value:Q", title=y_title),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(range=PALETTE)),
-        tooltip=["series:N", "period:O", alt.Tooltip("value:Q", format=".3f")],
+        x=alt.X("period:O", title=translate("col_period", lang), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=y_title, axis=axis),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("series:N", title=None), alt.Tooltip("period:O", title=translate("col_period", lang)),
+                 alt.Tooltip("value:Q", title=y_title, format=y_format or ",.3~f")],
     )
     return _config(chart, width=width, height=240)
 

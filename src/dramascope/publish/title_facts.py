@@ -13,7 +13,7 @@ from typing import Any
 import ibis
 
 from dramascope.publish.access import NotFound, check_id, has, has_columns, rows
-from dramascope.publish.models import CommentOut, FraudFlag, PlatformTotal, QualityGrade
+from dramascope.publish.models import CommentOut, FraudFlag, PlatformTotal, QualityGrade, TitleCounters
 from dramascope.workspace import Workspace
 
 FACT_COLUMNS = (
@@ -50,6 +50,18 @@ def platform_totals(ws: Workspace, title_id: str) -> list[PlatformTotal]:
         .order_by([ibis.desc("plays"), "platform"])
     )
     return [PlatformTotal(**r) for r in rows(ws, expr)]
+
+
+def title_counters(ws: Workspace, title_ids: list[str]) -> dict[str, TitleCounters]:
+    """Plays, likes, comments and shares of each title summed over its platforms and days, in one query."""
+    if not title_ids or not has(ws, "metrics"):
+        return {}
+    m = ws.table("metrics")
+    m = m.filter(m.title_id.isin(title_ids))
+    expr = m.group_by("title_id").aggregate(plays=m.plays.sum(), likes=m.likes.sum(), comments=m.comments.sum(),
+                                            shares=m.shares.sum(), platforms=m.platform.nunique())
+    return {r["title_id"]: TitleCounters(**{k: (None if r[k] is None else int(r[k])) for k in TitleCounters.model_fields})
+            for r in rows(ws, expr)}
 
 
 def top_comments(ws: Workspace, title_id: str, limit: int = 8) -> list[CommentOut]:
