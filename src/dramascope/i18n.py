@@ -507,7 +507,7 @@ STRINGS.update({
     "shrinkage_pull": {"zh": "向市场均值收缩", "en": "Pull toward the market mean"},
     "company_above": {"zh": "前一名", "en": "Ranked just above"},
     "gap": {"zh": "差距", "en": "gap"},
-    "download_table": {"zh": "下载", "en": "Download"},
+    "download_table": {"zh": "下载本表：", "en": "Download this table:"},
     "col_days": {"zh": "天数", "en": "Days"},
     "col_kind": {"zh": "类型", "en": "Kind"},
     "col_market_median": {"zh": "全市场得分中位数", "en": "Market median score"},

@@ -95,9 +95,10 @@ def themes_charts(data: ThemesPage, lang: Lang) -> dict[str, Spec]:
     return out
 
 
-BASE_TRENDS = (("hit_rate", "trend_hit_rate", ".0%"), ("median_score", "trend_median_score", ".1f"),
-               ("titles_released", "trend_released", "d"))
-"""The base page's trend charts: (measure, title key, value format); each draws the base against the market."""
+BASE_TRENDS = (("hit_rate", "col_hit_rate", ".0%"), ("median_score", "col_median_score", ".1f"),
+               ("titles_released", "titles_released", "d"))
+"""The base page's trend charts: (measure, axis title key, value format); each draws the base against the
+market (the page captions them with ``trend_<measure>``)."""
 
 
 def base_charts(data: dict, lang: Lang) -> dict[str, Spec]:
