@@ -149,7 +149,7 @@ PAGE_TABLES: dict[str, dict[str, TableDownload]] = {
         "indicators": TableDownload("indicators", (
             Column("code", "col_code"), Column("name_zh", "col_name", "pick"),
             Column("parent", "col_parent", "label:dimension"), Column("direction", "col_direction", "label:direction"),
-            Column("weight", "col_weight"), Column("code", "col_definition", "definition"))),
+            Column("weight", "col_weight"), Column("definition", "col_definition", "definition"))),
     },
     "company": {
         "titles": TableDownload("titles", (
@@ -175,8 +175,8 @@ PAGE_TABLES: dict[str, dict[str, TableDownload]] = {
             Column("theme", "col_theme", "label:theme"), Column("titles", "col_count"), Column("share", "share"),
             Column("lift", "col_lift"), Column("saturating", "saturating"))),
         "pipeline": TableDownload("pipeline", (
-            Column("project_id", "col_project"), Column("name", "col_name"), Column("stage", "col_stage", "label:stage"),
-            Column("budget_cny", "col_budget"),
+            Column("project_id", "col_project"), Column("name", "col_name"),
+            Column("stage", "col_stage", "label:stage"), Column("budget_cny", "col_budget"),
             Column("forecast.targets.dissemination.point_natural", "col_forecast_plays"),
             Column("forecast.targets.dissemination.low_natural", "col_low"),
             Column("forecast.targets.dissemination.high_natural", "col_high"),
@@ -185,14 +185,16 @@ PAGE_TABLES: dict[str, dict[str, TableDownload]] = {
     "project": {
         "events": TableDownload("project.events", (
             Column("at", "date"), Column("from_stage", "col_from", "label:stage"),
-            Column("to_stage", "col_to", "label:stage"), Column("spent_cny", "col_spent"), Column("reason", "reasons"))),
+            Column("to_stage", "col_to", "label:stage"), Column("spent_cny", "col_spent"),
+            Column("reason", "reasons"))),
         "targets": TableDownload("forecast.targets", _FORECAST),
     },
     "forecast": {"targets": TableDownload("targets", _FORECAST)},
     "backtest": {"summary": TableDownload("summary", (
         Column("target", "col_target", "label:forecast_target"), Column("model_mae", "col_model_mae"),
         Column("baseline_mae", "col_baseline_mae"), Column("improvement", "col_improvement"),
-        Column("coverage", "col_coverage"), Column("nominal_coverage", "col_nominal"), Column("n_test", "col_n_test")))},
+        Column("coverage", "col_coverage"), Column("nominal_coverage", "col_nominal"),
+        Column("n_test", "col_n_test")))},
 }
 DOWNLOADS: dict[str, TableDownload] = {page: next(iter(tables.values())) for page, tables in PAGE_TABLES.items()}
 """The main table of each page (the first declared)."""
@@ -220,6 +222,8 @@ def _cell(row: dict, column: Column, lang: Lang) -> Any:
     value = _get(row, column.field)
     if column.kind == "prose":
         return prose(value, lang)
+    if column.kind == "definition":
+        return indicator_definition(row.get("code"), lang, value)  # the English text, or its Chinese
     if column.kind is None or value is None:
         return ";".join(map(str, value)) if isinstance(value, list) else value
     if column.kind == "name":
@@ -228,8 +232,6 @@ def _cell(row: dict, column: Column, lang: Lang) -> Any:
         return pick(value, row.get(column.field[:-3] + "_en"), lang)
     if column.kind == "period":
         return formats.period(value, lang)
-    if column.kind == "definition":
-        return indicator_definition(value, lang, row.get("definition"))
     kind, code_kind = column.kind.split(":", 1)
     if kind == "string":  # a code whose names are UI strings with a common prefix
         return translate(code_kind + str(value), lang)

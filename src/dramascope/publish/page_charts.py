@@ -109,11 +109,11 @@ def base_charts(data: dict, lang: Lang) -> dict[str, Spec]:
     if not trends:
         return out
     for measure, title, fmt in BASE_TRENDS:
-        pts = [{"series": translate(f"series_{side}", lang), "period": t["period"], "value": (t.get(side) or {}).get(measure)}
+        pts = [{"series": translate(f"series_{side}", lang), "period": t["period"], "value": t[side][measure]}
                for t in trends for side in ("base", "market") if (t.get(side) or {}).get(measure) is not None]
         if pts:
-            out[f"chart-base-{measure.replace('_', '-')}"] = charts.trend_chart(pts, lang, y_title=translate(title, lang),
-                                                                               y_format=fmt)
+            out[f"chart-base-{measure.replace('_', '-')}"] = charts.trend_chart(
+                pts, lang, y_title=translate(title, lang), y_format=fmt)
     return out
 
 

@@ -74,7 +74,8 @@ MESSAGES: tuple[Message, ...] = (
             "超支：已支出 {spent} 元，预算 {budget} 元（{ratio}）"),
     Message(r"spend (?P<ratio>\d+%) of budget is above the usual (?P<ceiling>\d+%) by the end of (?P<stage>\w+)",
             "支出已达预算的 {ratio}，高于“{stage}”阶段结束时通常的 {ceiling}", codes=(("stage", "stage"),)),
-    Message(r"title (?P<title>\S+) has no metrics yet: nothing to evaluate against", "剧目 {title} 还没有播放数据：无从评估"),
+    Message(r"title (?P<title>\S+) has no metrics yet: nothing to evaluate against",
+            "剧目 {title} 还没有播放数据：无从评估"),
 )
 _COMPILED = tuple((re.compile(m.pattern + r"\Z"), m) for m in MESSAGES)
 _SPLIT = re.compile(r"\s*;\s*")

@@ -60,7 +60,8 @@ def title_counters(ws: Workspace, title_ids: list[str]) -> dict[str, TitleCounte
     m = m.filter(m.title_id.isin(title_ids))
     expr = m.group_by("title_id").aggregate(plays=m.plays.sum(), likes=m.likes.sum(), comments=m.comments.sum(),
                                             shares=m.shares.sum(), platforms=m.platform.nunique())
-    return {r["title_id"]: TitleCounters(**{k: (None if r[k] is None else int(r[k])) for k in TitleCounters.model_fields})
+    fields = TitleCounters.model_fields
+    return {r["title_id"]: TitleCounters(**{k: (None if r[k] is None else int(r[k])) for k in fields})
             for r in rows(ws, expr)}
 
 
