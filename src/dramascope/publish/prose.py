@@ -53,7 +53,7 @@ MESSAGES: tuple[Message, ...] = (
     # forecasts, ROI and the base pipeline
     Message(r"(?P<n>\d+) revenue scenarios from the model's calibration residuals on the latest (?P<share>\d+%) of "
             r"training titles; revenue is Σ revenue_cny as recorded",
-            "{n} 个收入情景，来自模型在最近 {share} 训练剧目上的校准残差；收入为记录的 revenue_cny 之和"),
+            "{n} 个收入情景，来自模型在最近 {share} 训练剧目上的校准残差；收入为记录在案的收入（元）之和"),
     Message(r"(?P<target>\w+): only (?P<n>\d+) titles finished before (?P<date>\S+): no forecast",
             "{target}：{date} 之前完播的剧目只有 {n} 部，无法预测"),
     Message(r"no budget: ROI scenarios need --budget or a budget in the record",
