@@ -68,6 +68,23 @@ MESSAGES: tuple[Message, ...] = (
             "只预测离上线最近的 {limit} 个项目；另有 {more} 个项目列出但不预测（每次预测都要单独训练模型）"),
     Message(r"(?P<project>[^:\s]+): no forecast \((?P<why>.+)\)", "{project}：无法预测（{why}）", nested=("why",)),
     Message(r"too little history for a backtest \((?P<why>.+)\)", "历史数据太少，无法回测（{why}）", nested=("why",)),
+    # script analysis: the paywall advice, the comparison with the top titles, warnings
+    Message(r"E(?P<ep>\d+): highest hook × payoff build-up in E(?P<a>\d+)–E(?P<b>\d+) \(hook (?P<hook>[\d.]+) × "
+            r"build-up (?P<build>[\d.]+) after (?P<n>\d+) payoffs\)",
+            "第 {ep} 集：第 {a}–{b} 集中钩子强度 × 爽点铺垫最高（钩子 {hook} × 铺垫 {build}，此前 {n} 个爽点）"),
+    Message(r"no recommendation: the paywall needs an episode in E(?P<a>\d+)–E(?P<b>\d+) with at least one episode "
+            r"after it \(this script has (?P<n>\d+)\)",
+            "暂无建议：付费点须在第 {a}–{b} 集之间且其后至少还有一集（本剧本共 {n} 集）"),
+    Message(r"no recommendation: no episode in range has both a hook and payoffs before it",
+            "暂无建议：范围内没有一集同时具备钩子和此前的爽点"),
+    Message(r"scripts of the (?P<n>\d+) best-ranked titles \(latest index run\) that have scripts",
+            "与最新一次计算中排名最高、且有剧本的 {n} 部剧目的剧本相比"),
+    Message(r"the index run ranks no titles", "指数计算没有给任何剧目排名"),
+    Message(r"none of the (?P<n>\d+) ranked titles has a script in the workspace",
+            "{n} 部上榜剧目在工作区中都没有剧本"),
+    Message(r"emotion model (?P<model>\S+): arcs and model-based hook components are omitted",
+            "情绪模型 {model}：省略情绪弧线和基于模型的钩子成分"),
+    Message(r"episode numbers repeat: (?P<numbers>.+)", "集号重复：{numbers}"),
     # project spend
     Message(r"no budget recorded: spend cannot be checked", "没有记录预算：无法检查支出"),
     Message(r"over budget: spent (?P<spent>[\d,]+) of (?P<budget>[\d,]+) CNY \((?P<ratio>\d+%)\)",
