@@ -129,7 +129,7 @@ def test_compare_cart_collects_titles_from_several_pages(page, server):
     assert cells.nth(1).get_attribute("data-sort") == str(first["score"]["score"])
     plays_col = 5 + len(first["profile"])
     assert cells.nth(plays_col).get_attribute("data-sort") == str(first["counters"]["plays"])
-    assert page.locator("#chart-compare svg").count() == 1
+    assert page.locator("#chart-compare").get_attribute("data-rendered") == "1"
     _shot(page, "compare-cart-zh")
     page.locator("#cart-clear").click()
     assert page.locator('nav a[data-nav="compare"] .cart-count').is_hidden()
@@ -187,9 +187,9 @@ def test_company_names_link_to_their_page(page, server):
 
 def test_theme_trend_and_base_trends_are_charts(page, server):
     _open(page, f"{server}/themes?lang=zh")
-    assert page.locator("#chart-theme-trend svg").count() == 1
+    assert page.locator("#chart-theme-trend").get_attribute("data-rendered") == "1"
     _open(page, f"{server}/bases/hengdian?lang=zh")
-    assert page.locator("#base-trend-charts div.chart svg").count() >= 2
+    assert page.locator('#base-trend-charts div.chart[data-rendered="1"]').count() >= 2
     assert page.locator("table#base-trends").count() == 0  # the trend table became charts (its data downloads)
     assert page.locator("#downloads-trends a").count() == 3
     assert page.problems == []
