@@ -151,10 +151,15 @@ def test_date_pickers_offer_the_stored_periods_and_explain_a_missing_one(page, s
     assert picker.get_attribute("type") == "date"
     assert (picker.get_attribute("min"), picker.get_attribute("max")) == (min(DAYS), max(DAYS))
     assert sorted(o.get_attribute("value") for o in page.locator("#periods-day option").all()) == sorted(DAYS)
-    picker.fill("2026-08-25")  # a day without a board
+    picker.fill("2026-08-25")  # after the last board: the browser refuses to submit it
+    page.locator("#period-picker button[type=submit]").click()
+    assert picker.evaluate("e => e.validity.rangeOverflow") and "period=" not in page.url
+    picker.fill(DAYS[0])
     page.locator("#period-picker button[type=submit]").click()
     page.wait_for_load_state("load")
-    assert "period=2026-08-25" in page.url and "kind=day" in page.url
+    assert f"period={DAYS[0]}" in page.url and "kind=day" in page.url
+    assert page.locator("#board-info").inner_text().count("2026年8月16日") == 1
+    _open(page, f"{server}/boards?kind=day&period=2026-08-25&lang=zh")  # a bookmarked day without a board
     notice = page.locator("#period-missing").inner_text()
     assert "2026年8月25日" in notice and "2026年8月17日" in notice
     assert page.locator("#board-table tbody tr").count() > 0
