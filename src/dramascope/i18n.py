@@ -463,6 +463,59 @@ STRINGS.update({
     "model_version": {"zh": "模型版本", "en": "Model version"},
 })
 
+# Analyst tools on every page: sortable columns, the compare cart, period pickers, per-table downloads,
+# the company page and the charts that replaced trend tables.
+STRINGS.update({
+    "sort_hint": {"zh": "点击排序（再次点击反向）", "en": "Sort by this column (again to reverse)"},
+    "cart_add": {"zh": "＋对比", "en": "+ Compare"},
+    "cart_added": {"zh": "✓ 已加入", "en": "✓ Added"},
+    "cart_add_hint": {"zh": "加入对比清单", "en": "Add to the compare cart"},
+    "cart_remove_hint": {"zh": "从对比清单移除", "en": "Remove from the compare cart"},
+    "cart_full": {"zh": "对比清单最多 {max} 部剧目，请先移除一部。", "en": "The compare cart holds at most {max} titles: "
+                                                                     "remove one first."},
+    "cart_count": {"zh": "对比清单中有 {n} 部剧目", "en": "{n} titles in the compare cart"},
+    "cart_clear": {"zh": "清空对比清单", "en": "Empty the cart"},
+    "cart_take": {"zh": "把本页剧目设为对比清单", "en": "Make these titles my cart"},
+    "compare_empty": {"zh": "对比清单是空的：在榜单、热榜、搜索或公司页点击“＋对比”加入剧目，最多 {max} 部。",
+                      "en": "The compare cart is empty: press “+ Compare” beside titles on the rankings, charts, "
+                            "search or company pages (at most {max})."},
+    "compare_counters": {"zh": "播放、点赞、评论、分享为各平台全部日期的合计。",
+                         "en": "Plays, likes, comments and shares are summed over every platform and day."},
+    "compare_dimensions": {"zh": "各维度得分", "en": "Dimension scores"},
+    "col_platforms": {"zh": "平台数", "en": "Platforms"},
+    "pick_period": {"zh": "选择日期", "en": "Pick a date"},
+    "pick_day": {"zh": "日期", "en": "Day"},
+    "pick_week": {"zh": "周", "en": "Week"},
+    "pick_month": {"zh": "月份", "en": "Month"},
+    "pick_range": {"zh": "可选：{first} 至 {last}，共 {n} 期", "en": "Available: {first} to {last}, {n} periods"},
+    "period_missing": {"zh": "{requested} 没有{kind}；已改为显示最近的一期 {shown}。",
+                       "en": "There is no {kind} board for {requested}; showing the nearest one, {shown}."},
+    "period_kind_any": {"zh": "周期类型", "en": "Kind of period"},
+    "theme_trend": {"zh": "题材趋势：每月上线剧目数", "en": "Theme trend: titles released per month"},
+    "theme_trend_none": {"zh": "剧目没有上线日期或题材标签，暂无趋势。", "en": "No release dates or theme tags: no trend yet."},
+    "trend_hit_rate": {"zh": "爆款率：基地与全市场", "en": "Hit rate: base against the market"},
+    "trend_median_score": {"zh": "得分中位数：基地与全市场", "en": "Median score: base against the market"},
+    "trend_released": {"zh": "每期上线剧目数", "en": "Titles released per period"},
+    "series_base": {"zh": "本基地", "en": "This base"},
+    "series_market": {"zh": "全市场", "en": "Market"},
+    "company_title": {"zh": "公司：{name}", "en": "Company: {name}"},
+    "company_titles": {"zh": "作品及其贡献", "en": "Titles and their contributions"},
+    "company_dimensions": {"zh": "各维度：公司与全市场", "en": "Dimensions: company against the market"},
+    "col_contribution": {"zh": "贡献", "en": "Contribution"},
+    "col_company_mean": {"zh": "公司均值", "en": "Company mean"},
+    "col_difference": {"zh": "差值", "en": "Difference"},
+    "shrinkage_pull": {"zh": "向市场均值收缩", "en": "Pull toward the market mean"},
+    "company_above": {"zh": "前一名", "en": "Ranked just above"},
+    "gap": {"zh": "差距", "en": "gap"},
+    "download_table": {"zh": "下载本表：", "en": "Download this table:"},
+    "col_days": {"zh": "天数", "en": "Days"},
+    "col_kind": {"zh": "类型", "en": "Kind"},
+    "col_market_median": {"zh": "全市场得分中位数", "en": "Market median score"},
+    "col_market_hit_rate": {"zh": "全市场爆款率", "en": "Market hit rate"},
+    "col_forecast_plays": {"zh": "预测有效播放", "en": "Forecast valid plays"},
+    "col_scale": {"zh": "模型尺度", "en": "Model scale"},
+})
+
 # Codes that have no declaration of their own elsewhere in the package, by kind. Kinds whose codes are
 # declared beside the code that uses them (themes in data/themes.yaml, indicators in the signal
 # registry, dimensions in the index spec, tables in schema.py, emotions below) are read from there by

@@ -11,7 +11,7 @@ import pytest
 from tests.web.boards_site import DAYS, MONTHS, WEEKS, shared_boards_path
 
 from dramascope.errors import UserInputError
-from dramascope.publish.boards import board_page, period_start
+from dramascope.publish.boards import board_page, nearest_period, period_start
 from dramascope.publish.params import BoardQuery
 
 
@@ -93,8 +93,22 @@ def test_boards_name_what_exists_when_asked_for_what_does_not(ws):
         board_page(ws, BoardQuery(kind="year"))
     with pytest.raises(UserInputError, match="is not a day period"):
         board_page(ws, BoardQuery(kind="day", period=WEEKS[0]))
-    with pytest.raises(UserInputError, match="no index run for '2026-W01'"):
-        board_page(ws, BoardQuery(period="2026-W01"))
+
+
+
+def test_a_period_without_a_board_shows_the_nearest_and_says_so(ws):
+    page = board_page(ws, BoardQuery(period="2026-W01"))  # long before the first weekly run
+    assert page.missing_period == "2026-W01" and page.filters.period == min(WEEKS) and page.rows
+    page = board_page(ws, BoardQuery(kind="week", period=WEEKS[1]))
+    assert page.missing_period is None and page.filters.period == WEEKS[1]
+    assert page.periods_by_kind["week"] == sorted(WEEKS, reverse=True)
+
+
+def test_nearest_period_by_first_day():
+    assert nearest_period("2026-08-20", ["2026-08-17", "2026-08-16"]) == "2026-08-17"
+    assert nearest_period("2026-08-01", ["2026-08-17", "2026-08-16"]) == "2026-08-16"
+    assert nearest_period("2026-W35", ["2026-W34", "2026-W36"]) == "2026-W36"  # a tie: the later one
+    assert nearest_period("2026-12", ["2026-09", "2026-08"]) == "2026-09"
 
 
 def test_period_starts():

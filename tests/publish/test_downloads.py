@@ -46,9 +46,12 @@ def test_no_neutralised_text_starts_a_formula(text):
 
 
 def test_every_declared_header_is_a_ui_string_in_both_languages():
-    for page, spec in downloads.DOWNLOADS.items():
-        for c in spec.columns:
-            assert c.header in STRINGS, (page, c.header)
+    for page, tables in downloads.PAGE_TABLES.items():
+        for key, spec in tables.items():
+            fields = [c.field for c in spec.columns]
+            assert len(set(fields)) == len(fields), (page, key)  # the JSON twin keys rows by field
+            for c in spec.columns:
+                assert c.header in STRINGS, (page, key, c.header)
 
 
 def test_csv_has_chinese_headers_names_and_inert_cells():
@@ -70,3 +73,18 @@ def test_xlsx_stores_text_as_strings_and_numbers_as_numbers():
     assert "<f>" not in sheet  # no formula anywhere
     assert "Rank" in shared and "Title" in shared and "=HYPERLINK" in shared  # the text itself, as a string
     assert re.search(r'<c r="D2"[^>]*><v>50</v></c>', sheet)  # the score is a number cell
+
+
+def test_json_twin_of_a_table_keeps_codes_and_raw_numbers():
+    import json
+
+    rows = json.loads(downloads.render("rankings", _page(), "zh", "json"))
+    assert rows[-1]["themes"] == ["revenge", "ceo_romance"] and rows[-1]["score"] == 50.0 - (len(rows) - 1)
+    assert list(rows[0]) == [c.field for c in downloads.DOWNLOADS["rankings"].columns]
+
+
+def test_an_unknown_table_names_the_tables_of_the_page():
+    from dramascope.errors import UserInputError
+
+    with pytest.raises(UserInputError, match="its tables: rows, listed_apart"):
+        downloads.render("rankings", _page(), "zh", "csv", "nope")

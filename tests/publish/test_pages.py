@@ -155,6 +155,33 @@ def test_compare_page(published_market):
         pages.compare_page(published_market, CompareQuery(ids=",".join(f"T{i:03d}" for i in range(2, 12))))
 
 
+def test_compare_counters_are_the_metrics_summed_by_hand(published_market):
+    m = published_market.engine.to_pandas(published_market.table("metrics"))
+    page = pages.compare_page(published_market, CompareQuery(ids="T005,T006"))
+    for t in page.titles:
+        mine = m[m["title_id"] == t.title_id]
+        assert t.counters.plays == int(mine["plays"].sum()) and t.counters.shares == int(mine["shares"].sum())
+        assert t.counters.likes == int(mine["likes"].sum()) and t.counters.platforms == mine["platform"].nunique()
+    assert page.max_titles == 8
+
+
+def test_theme_trend_counts_releases_per_month_by_hand(published_market):
+    tt = published_market.engine.to_pandas(published_market.table("title_themes"))[["title_id", "theme"]]
+    titles = published_market.engine.to_pandas(published_market.table("titles"))[["title_id", "release_date"]]
+    j = tt.drop_duplicates().merge(titles.dropna(), on="title_id")
+    j["month"] = j["release_date"].astype(str).str[:7]
+    page = pages.themes_page(published_market, PeriodQuery())
+    assert page.trend
+    for p in page.trend:
+        assert p.titles == j[(j["theme"] == p.theme) & (j["month"] == p.month)]["title_id"].nunique()
+
+
+def test_rankings_offer_their_periods_by_kind(published_market):
+    page = pages.rankings_page(published_market, RankingQuery(page_size=5))
+    assert page.options.periods_by_kind and sorted(p for ps in page.options.periods_by_kind.values() for p in ps) \
+        == sorted(page.options.periods)
+
+
 def test_runs_and_methodology_come_from_the_stored_run(published_market):
     runs = pages.runs_page(published_market).runs
     stored = published_market.engine.to_pandas(published_market.table("index_runs"))

@@ -177,3 +177,13 @@ def test_api_docs_work_offline_under_the_csp(client):
 @pytest.mark.parametrize("path", ["/", "/rankings", "/docs", "/api/overview", "/nope", "/static/css/app.css"])
 def test_every_answer_carries_the_csp(client, path):
     assert "default-src 'self'" in client.get(path).headers["content-security-policy"]
+
+
+def test_quarantine_reasons_are_shown_in_the_readers_language(client):
+    """The stored reason is the ingest engine's English message; the page shows its declared Chinese
+    wording, and the Chinese CSV of that table too."""
+    zh = client.get("/quality?lang=zh").text
+    assert "不是数字" in zh and "not a number" not in zh and "data-untranslated" not in zh
+    assert "not a number" in client.get("/quality?lang=en").text
+    csv = client.get("/quality?lang=zh&download=csv&table=quarantine").content.decode("utf-8-sig")
+    assert "不是数字" in csv

@@ -235,7 +235,8 @@ def test_api_docs_render_offline_under_the_csp(page, demo_server):
 WIDTHS = {"desktop": 1440, "phone": 390}
 LAYOUT_PAGES = {**PAGES, "boards": "/boards", "search": "/search?q=shen", "title": "/titles/{title}",
                 "compare": "/compare?ids={ids}", "forecast": "/forecast?title_id={title}",
-                "base-linping": "/bases/linping", "not-found": "/no-such-page"}
+                "base-linping": "/bases/linping", "not-found": "/no-such-page", "company": "/companies/c00001",
+                "compare-cart": "/compare"}
 
 
 @pytest.fixture(scope="module")

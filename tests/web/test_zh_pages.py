@@ -29,7 +29,7 @@ def pages(demo_client):
     paths = ["/", "/boards", "/search?q=shen", "/rankings", f"/titles/{ids[0]}", "/themes", "/methodology", "/quality",
              f"/compare?ids={','.join(ids)}", "/runs", "/companies", "/bases/hengdian", "/bases/linping",
              "/projects", f"/projects/{project}", "/forecast/backtest", f"/forecast?title_id={ids[0]}", "/script",
-             "/no-such-page", "/titles/no-such-title"]
+             "/no-such-page", "/titles/no-such-title", "/companies/c00001", "/compare"]
     out = {}
     for path in paths:
         sep = "&" if "?" in path else "?"
@@ -89,6 +89,21 @@ def test_only_english_library_prose_is_marked_untranslated(pages):
     """The marker hides from the checks above only what libraries write in English (a project's spend
     warning, a forecast's note); Chinese text never needs it."""
     marked = [(path, text) for path, html in pages.items() for text in visible_text(html)[1]]
-    assert marked  # the demo has such prose (base notes, forecast notes): the check below is not empty
     for path, text in marked:
         assert re.search(r"[A-Za-z]{3,}", text) and not re.search(r"[\u4e00-\u9fff]", text), (path, text)
+
+
+def test_forecast_and_pipeline_notes_are_in_chinese(pages):
+    """The base page's notes and the project forecasts' notes and warnings are declared messages
+    (dramascope.publish.prose): shown in Chinese, with no English marker left on those pages."""
+    base = pages["/bases/hengdian"]
+    assert "项目通过投资方名单关联到公司" in visible_text(base)[0]
+    for path in ("/bases/hengdian", "/bases/linping", "/quality", "/projects"):
+        assert visible_text(pages[path])[1] == [], path
+
+
+def test_the_script_result_speaks_chinese(pages):
+    """The paywall advice, the comparison's basis and the warnings are declared messages: none is marked."""
+    html = pages["/script (result)"]
+    assert visible_text(html)[1] == []
+    assert "暂无建议" in html or "钩子强度" in html

@@ -1,7 +1,8 @@
 """What a reader sees on a rendered page, less what the page shows as data rather than as its own words.
 
 Skipped: scripts and styles, ``<code>`` (identifiers shown as identifiers: run ids, hashes, indicator
-codes in the methodology's code column), user content (``.user-text``, ``.title-link``, ``.company-name``:
+codes in the methodology's code column), user content (``.user-text``, ``.title-link``, ``.company-name``,
+``.company-link``:
 titles, comments, file names come in whatever language their authors wrote), form fields, and library
 prose the page marks ``data-untranslated`` (messages the libraries write in English only).
 """
@@ -12,7 +13,7 @@ import re
 from html.parser import HTMLParser
 
 SKIP_TAGS = {"script", "style", "code", "textarea", "title"}
-SKIP_CLASSES = {"user-text", "title-link", "company-name"}
+SKIP_CLASSES = {"user-text", "title-link", "company-name", "company-link"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # Words that are names in every language: the product, formats and measures readers know by these letters.
 ALLOWED_WORDS = {"DramaScope", "API", "JSON", "CSV", "Excel", "English", "MAE", "ROI", "TF-IDF", "ID", "CNY"}

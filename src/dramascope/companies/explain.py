@@ -136,7 +136,8 @@ def explain_company(ws, company_id: str, period: str | None = None, *, spec=None
     above = None
     if row["rank"] is not None and row["rank"] > 1:
         prev = next(r for r in ranking.rows if r["rank"] == row["rank"] - 1)
-        above = {"company_id": prev["company_id"], "name": prev["name"], "score": prev["score"],
+        above = {"company_id": prev["company_id"], "name": prev["name"], "name_en": prev.get("name_en"),
+                 "score": prev["score"],
                  "gap": (row["score"] - prev["score"]) if row["score"] is not None else None}
     out["company_above"] = above
 

@@ -39,3 +39,14 @@ def base_page(ws, base: str, period: str | None = None, *, spec=None, run_id: st
                          forecast_limit=forecast_limit)
     report["options"] = {"periods": sorted(run_periods(ws)), "bases": known_bases(ws)}
     return report
+
+
+def company_page(ws, company_id: str, period: str | None = None) -> dict:
+    """One company: ``explain_company`` (score, interval, every title's contribution, the dimensions against
+    the market) with its dimensions as rows and the options a page offers."""
+    from dramascope.companies.explain import explain_company
+
+    out = explain_company(ws, company_id, period)
+    out["dimension_rows"] = [{"dimension": d, **v} for d, v in out["dimensions"].items()]
+    out["options"] = {"periods": sorted(run_periods(ws)), "bases": known_bases(ws)}
+    return out

@@ -92,20 +92,29 @@ def _counters(ws: Workspace, kind: str, period: str, platform: str | None) -> ir
     return t.group_by("title_id").aggregate(**{c: t[c].sum() for c in COUNTERS})
 
 
-def _resolve(ws: Workspace, q: BoardQuery, by_kind: dict[str, list[str]]) -> tuple[str, str, str | None]:
-    """(kind, period, previous period of that kind or None), or a UserInputError naming what exists."""
+def nearest_period(period: str, periods: list[str]) -> str:
+    """The period of ``periods`` (all of one kind) whose first day is closest to ``period``'s, the later on a
+    tie: what a reader who picked a day, week or month without a board most likely wants to see."""
+    start = period_start(period)
+    if start is None:
+        return periods[0]
+    return min(periods, key=lambda p: (abs((period_start(p) - start).days), -period_start(p).toordinal()))
+
+
+def _resolve(ws: Workspace, q: BoardQuery, by_kind: dict[str, list[str]]) -> tuple[str, str, str | None, str | None]:
+    """(kind, period, previous period of that kind or None, the requested period when it had no run and the
+    nearest one is shown instead), or a UserInputError naming what exists."""
     kind = q.kind or (granularity(q.period) if q.period else next(iter(by_kind)))
     if q.period and granularity(q.period) != kind:
         raise UserInputError(f"period {q.period!r} is not a {kind} period", field="period")
     if kind not in by_kind:
         raise UserInputError(f"no {kind} index runs; boards exist for: {', '.join(by_kind)}", field="kind")
     periods = by_kind[kind]
-    period = q.period or periods[0]
+    period, missing = q.period or periods[0], None
     if period not in periods:
-        raise UserInputError(f"no index run for {period!r}; {kind} periods with runs: {', '.join(periods[:12])}",
-                             field="period")
+        period, missing = nearest_period(period, periods), period
     i = periods.index(period)
-    return kind, period, periods[i + 1] if i + 1 < len(periods) else None
+    return kind, period, periods[i + 1] if i + 1 < len(periods) else None, missing
 
 
 def board_page(ws: Workspace, q: BoardQuery, cache: PublishCache | None = None) -> BoardPage:
@@ -120,13 +129,14 @@ def board_page(ws: Workspace, q: BoardQuery, cache: PublishCache | None = None) 
         return BoardPage(filters=filters, options=options)
     if q.theme and q.theme not in {t.code for t in options.themes}:
         raise UserInputError(f"unknown theme {q.theme!r}; see /api/themes for the codes", field="theme")
-    kind, period, previous = _resolve(ws, q, by_kind)
+    kind, period, previous, missing = _resolve(ws, q, by_kind)
     filters.kind, filters.period = kind, period
     run = memo(cache, ("latest", period), lambda: idx.latest_run(ws, period))
     prev_run = memo(cache, ("latest", previous), lambda: idx.latest_run(ws, previous)) if previous else None
     current = _board(ws, run, q) if run else None
     page = BoardPage(kinds=list(by_kind), periods=by_kind[kind], filters=filters, previous_period=previous,
-                     run=run, previous_run=prev_run, options=options)
+                     run=run, previous_run=prev_run, options=options, missing_period=missing,
+                     periods_by_kind=by_kind)
     if current is None:
         return page
     out = current

@@ -136,15 +136,21 @@ def themes_landscape_chart(themes: list[dict], lang: Lang, *, width: int | str =
 
 
 def compare_chart(series: list[dict], lang: Lang, *, width: int | str = "container") -> Spec:
-    """Dimension scores of several titles side by side."""
+    """Dimension scores of several titles side by side: one group of horizontal bars per dimension, so long
+    dimension and title names stay readable on a phone."""
+    titles = list(dict.fromkeys(d["title"] for d in series))
+    dims = list(dict.fromkeys(d["dimension"] for d in series))
     chart = alt.Chart(alt.Data(values=series)).mark_bar().encode(
-        x=alt.X("dimension:N", title=None),
-        xOffset="title:N",
-        y=alt.Y("score:Q", title=translate("col_score", lang)),
-        color=alt.Color("title:N", title=None, scale=alt.Scale(range=PALETTE)),
-        tooltip=["title:N", "dimension:N", alt.Tooltip("score:Q", format=".3f")],
+        y=alt.Y("dimension:N", title=None, sort=dims),
+        yOffset=alt.YOffset("title:N", sort=titles),
+        x=alt.X("score:Q", title=translate("col_score", lang)),
+        color=alt.Color("title:N", title=None, sort=titles, scale=alt.Scale(range=PALETTE),
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
+        tooltip=[alt.Tooltip("title:N", title=translate("col_title", lang)),
+                 alt.Tooltip("dimension:N", title=translate("col_dimension", lang)),
+                 alt.Tooltip("score:Q", title=translate("col_score", lang), format=".1f")],
     )
-    return _config(chart, width=width, height=280)
+    return _config(chart, width=width, height=max(200, 14 * len(series) + 8 * len(dims)))
 
 
 def grades_chart(grades: list[dict], lang: Lang, *, width: int | str = "container") -> Spec:
@@ -160,13 +166,17 @@ def grades_chart(grades: list[dict], lang: Lang, *, width: int | str = "containe
     return _config(chart, width=width, height=200)
 
 
-def trend_chart(points: list[dict], lang: Lang, *, y_title: str, width: int | str = "container") -> Spec:
-    """A line per series over periods (theme trends in the report)."""
+def trend_chart(points: list[dict], lang: Lang, *, y_title: str, width: int | str = "container",
+                y_format: str | None = None) -> Spec:
+    """A line per series over periods (theme trends, a base against the market); ``y_format`` is a d3
+    format for the values (".0%" for rates; default: plain numbers)."""
+    axis = alt.Axis(format=y_format) if y_format else alt.Axis()
     chart = alt.Chart(alt.Data(values=points)).mark_line(point=True).encode(
-        x=alt.X("period:O", title=translate("col_period", lang)),
-        y=alt.Y("value:Q", title=y_title),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(range=PALETTE)),
-        tooltip=["series:N", "period:O", alt.Tooltip("value:Q", format=".3f")],
+        x=alt.X("period:O", title=translate("col_period", lang), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=y_title, axis=axis),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("series:N", title=None), alt.Tooltip("period:O", title=translate("col_period", lang)),
+                 alt.Tooltip("value:Q", title=y_title, format=y_format or ",.3~f")],
     )
     return _config(chart, width=width, height=240)
 

@@ -83,6 +83,7 @@ class RankingOptions(BaseModel):
     themes: list[Named] = Field(default_factory=list)
     platforms: list[str] = Field(default_factory=list)
     markets: list[str] = Field(default_factory=lambda: ["domestic", "overseas"])
+    periods_by_kind: dict[str, list[str]] = Field(default_factory=dict)  # the same periods by kind, latest first
 
 
 class RankingsPage(BaseModel):
@@ -235,6 +236,14 @@ class TitlePage(BaseModel):
     trend_index: list[Any] = Field(default_factory=list)  # publish.trends.IndexPoint: period, kind, score, rank
 
 
+class ThemeTrendPoint(BaseModel):
+    """Titles of one theme released in one month."""
+
+    theme: str
+    month: str
+    titles: int
+
+
 class ThemePoint(BaseModel):
     theme: str
     name_zh: str
@@ -249,6 +258,7 @@ class ThemePoint(BaseModel):
 class ThemesPage(BaseModel):
     period: str | None = None
     themes: list[ThemePoint]
+    trend: list[ThemeTrendPoint] = Field(default_factory=list)  # releases per month of the leading themes
 
 
 class SpecIndicator(BaseModel):
@@ -320,6 +330,16 @@ class QualityPage(BaseModel):
     ingests: list[IngestRow] = Field(default_factory=list)
 
 
+class TitleCounters(BaseModel):
+    """A title's raw counters summed over every platform and day (what the index scores are built from)."""
+
+    plays: int | None = None
+    likes: int | None = None
+    comments: int | None = None
+    shares: int | None = None
+    platforms: int = 0
+
+
 class CompareTitle(BaseModel):
     title_id: str
     name: str | None = None
@@ -327,11 +347,13 @@ class CompareTitle(BaseModel):
     score: TitleScore | None = None
     profile: list[ProfileItem] = Field(default_factory=list)
     grade: str | None = None
+    counters: TitleCounters | None = None
 
 
 class ComparePage(BaseModel):
     ids: list[str]
     titles: list[CompareTitle]
+    max_titles: int = 8  # how many titles a comparison (and the page's compare cart) holds
 
 
 class RunsPage(BaseModel):
@@ -397,3 +419,5 @@ class BoardPage(BaseModel):
     risers: list[BoardRow] = Field(default_factory=list)  # the biggest climbers on the whole board
     fallers: list[BoardRow] = Field(default_factory=list)  # the biggest fallers
     options: RankingOptions | None = None
+    missing_period: str | None = None  # the period asked for, when it had no run and the nearest is shown
+    periods_by_kind: dict[str, list[str]] = Field(default_factory=dict)  # every kind's periods with runs

@@ -81,10 +81,40 @@ def title_charts(data: TitlePage, lang: Lang) -> dict[str, Spec]:
 
 
 def themes_charts(data: ThemesPage, lang: Lang) -> dict[str, Spec]:
-    if not data.themes:
-        return {}
-    pts = [dict(t.model_dump(), label=pick(t.name_zh, t.name_en, lang)) for t in data.themes]
-    return {"chart-themes": charts.themes_landscape_chart(pts, lang)}
+    from dramascope.i18n import translate
+    from dramascope.publish.labels import label
+
+    out: dict[str, Spec] = {}
+    if data.themes:
+        pts = [dict(t.model_dump(), label=pick(t.name_zh, t.name_en, lang)) for t in data.themes]
+        out["chart-themes"] = charts.themes_landscape_chart(pts, lang)
+    if data.trend:
+        out["chart-theme-trend"] = charts.trend_chart(
+            [{"series": label("theme", p.theme, lang), "period": p.month, "value": p.titles} for p in data.trend],
+            lang, y_title=translate("col_count", lang), y_format="d")
+    return out
+
+
+BASE_TRENDS = (("hit_rate", "col_hit_rate", ".0%"), ("median_score", "col_median_score", ".1f"),
+               ("titles_released", "titles_released", "d"))
+"""The base page's trend charts: (measure, axis title key, value format); each draws the base against the
+market (the page captions them with ``trend_<measure>``)."""
+
+
+def base_charts(data: dict, lang: Lang) -> dict[str, Spec]:
+    from dramascope.i18n import translate
+
+    out: dict[str, Spec] = {}
+    trends = [t for t in data.get("trends") or [] if t.get("period") != "life"]
+    if not trends:
+        return out
+    for measure, title, fmt in BASE_TRENDS:
+        pts = [{"series": translate(f"series_{side}", lang), "period": t["period"], "value": t[side][measure]}
+               for t in trends for side in ("base", "market") if (t.get(side) or {}).get(measure) is not None]
+        if pts:
+            out[f"chart-base-{measure.replace('_', '-')}"] = charts.trend_chart(
+                pts, lang, y_title=translate(title, lang), y_format=fmt)
+    return out
 
 
 def quality_charts(data: QualityPage, lang: Lang) -> dict[str, Spec]:
@@ -100,7 +130,7 @@ def compare_charts(data: ComparePage, lang: Lang) -> dict[str, Spec]:
 
 PAGE_CHARTS = {
     "overview": overview_charts, "rankings": rankings_charts, "title": title_charts, "themes": themes_charts,
-    "quality": quality_charts, "compare": compare_charts,
+    "quality": quality_charts, "compare": compare_charts, "base_dashboard": base_charts,
 }
 
 

@@ -19,6 +19,7 @@ from dramascope.publish import quality as ql
 from dramascope.publish import title_facts as tf
 from dramascope.publish import trends
 from dramascope.publish.access import check_id, platforms, scalar, title_names
+from dramascope.publish.boards import periods_by_kind
 from dramascope.publish.cache import PublishCache, memo
 from dramascope.publish.models import (
     ComparePage,
@@ -33,6 +34,7 @@ from dramascope.publish.models import (
     RankingsPage,
     RunsPage,
     ThemesPage,
+    ThemeTrendPoint,
     TitlePage,
 )
 from dramascope.publish.params import (
@@ -81,6 +83,7 @@ def rankings_page(ws: Workspace, q: RankingQuery, cache: PublishCache | None = N
         return RankingsPage(run=None, filters=filters, options=options, total=0, page=q.page,
                             page_size=q.page_size, pages=0, rows=[])
     options.periods = idx.periods(ws, cache)
+    options.periods_by_kind = periods_by_kind(ws, cache)
     options.dimensions = idx.dimensions(ws, run)
     filters.period = run.period
     if q.theme and q.theme not in {t.code for t in options.themes}:
@@ -132,7 +135,11 @@ def emotions_data(ws: Workspace, title_id: str, episode_no: int | None = None) -
 def themes_page(ws: Workspace, q: PeriodQuery) -> ThemesPage:
     run = idx.resolve_run(ws, q.run_id, q.period)
     period = q.period or (run.period if run else "life")
-    return ThemesPage(period=period, themes=themes_landscape(ws, period, run))
+    from dramascope.publish.report import theme_release_trend  # the report's trend chart, on the page too
+
+    trend = [ThemeTrendPoint(theme=r["theme"], month=str(r["month"]), titles=int(r["titles"]))
+             for r in theme_release_trend(ws)]
+    return ThemesPage(period=period, themes=themes_landscape(ws, period, run), trend=trend)
 
 
 def methodology_page(ws: Workspace, q: PeriodQuery) -> MethodologyPage:
@@ -157,14 +164,15 @@ def compare_page(ws: Workspace, q: CompareQuery) -> ComparePage:
     run = idx.resolve_run(ws, q.run_id, q.period)
     names = title_names(ws, ids)
     grades = ql.title_grades(ws, ids)
+    counters = tf.title_counters(ws, ids)
     titles = []
     for i in ids:
         titles.append(CompareTitle(
             title_id=i, name=names[i]["name"], name_en=names[i]["name_en"], grade=grades.get(i),
             score=idx.title_score(ws, run, i) if run else None,
-            profile=idx.profile(ws, run, i) if run else [],
+            profile=idx.profile(ws, run, i) if run else [], counters=counters.get(i),
         ))
-    return ComparePage(ids=ids, titles=titles)
+    return ComparePage(ids=ids, titles=titles, max_titles=MAX_COMPARE)
 
 
 def runs_page(ws: Workspace) -> RunsPage:

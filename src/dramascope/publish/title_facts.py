@@ -14,7 +14,7 @@ import ibis
 
 from dramascope.errors import NotFound
 from dramascope.publish.access import check_id, has_columns, rows
-from dramascope.publish.models import CommentOut, FraudFlag, PlatformTotal, QualityGrade
+from dramascope.publish.models import CommentOut, FraudFlag, PlatformTotal, QualityGrade, TitleCounters
 from dramascope.workspace import Workspace
 
 FACT_COLUMNS = (
@@ -51,6 +51,19 @@ def platform_totals(ws: Workspace, title_id: str) -> list[PlatformTotal]:
         .order_by([ibis.desc("plays"), "platform"])
     )
     return [PlatformTotal(**r) for r in rows(ws, expr)]
+
+
+def title_counters(ws: Workspace, title_ids: list[str]) -> dict[str, TitleCounters]:
+    """Plays, likes, comments and shares of each title summed over its platforms and days, in one query."""
+    if not title_ids:
+        return {}
+    m = ws.table("metrics")
+    m = m.filter(m.title_id.isin(title_ids))
+    expr = m.group_by("title_id").aggregate(plays=m.plays.sum(), likes=m.likes.sum(), comments=m.comments.sum(),
+                                            shares=m.shares.sum(), platforms=m.platform.nunique())
+    fields = TitleCounters.model_fields
+    return {r["title_id"]: TitleCounters(**{k: (None if r[k] is None else int(r[k])) for k in fields})
+            for r in rows(ws, expr)}
 
 
 def top_comments(ws: Workspace, title_id: str, limit: int = 8) -> list[CommentOut]:

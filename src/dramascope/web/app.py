@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dramascope import __version__
 from dramascope.errors import DramaScopeError, NotAvailableYet, NotFound, UserInputError
-from dramascope.publish import downloads, pages
+from dramascope.publish import pages
 from dramascope.publish.access import check_id
 from dramascope.publish.api_models import Health, TitleExplanation
 from dramascope.publish.boards import board_page
@@ -51,7 +51,7 @@ from dramascope.publish.models import (
     WriteResult,
 )
 from dramascope.publish.page_charts import charts_for
-from dramascope.publish.params import BoardQuery, CompareQuery, PeriodQuery, RankingQuery
+from dramascope.publish.params import MAX_COMPARE, BoardQuery, CompareQuery, PeriodQuery, RankingQuery
 from dramascope.schema import TABLES
 from dramascope.web import security
 from dramascope.i18n import Lang, label_name, normalise_lang, pick, translate
@@ -62,7 +62,9 @@ from dramascope.web.kit import (LANG_COOKIE, READ_ERRORS, ErrorOut, Lng, PageKit
                                 resolve_lang)
 from dramascope.web.kit import is_api as _is_api
 from dramascope.web.kit import local_path as _local_path
+from dramascope.web.analyst_routes import register_analyst_routes
 from dramascope.web.production_routes import register_production_routes
+from dramascope.web.tables import page_key, table_download, table_links
 from dramascope.workspace import Workspace, WorkspaceBusy, WorkspaceError
 
 WRITE_WAIT_SECONDS = 10.0
@@ -116,7 +118,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(fmt=_fmt, fmt_int=_fmt_int, static=lambda p: f"/static/{p}")
+    env.globals.update(fmt=_fmt, fmt_int=_fmt_int, static=lambda p: f"/static/{p}", cart_max=MAX_COMPARE)
     return env
 
 
@@ -203,7 +205,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
 
         context = {
             "request": request, "lang": lang, "other_lang": other, "page_name": page_name, "nav": NAV,
-            "data": data, "charts": charts_for(page_name, data, lang) if data is not None else {},
+            "data": data, "charts": charts_for(page_key(template), data, lang) if data is not None else {},
             "t": lambda key, **kw: translate(key, lang, **kw),
             "pick": lambda zh, en: pick(zh, en, lang),
             "label_name": lambda code: label_name(code, lang),
@@ -211,9 +213,8 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             "name_of": lambda row: pick(_get(row, "name"), _get(row, "name_en"), lang) or _get(row, "title_id"),
             "lang_switch_url": request.url.path + "?" + urlencode(params),
             "json_url": json_url, "page_url": page_url, "synthetic": ws.settings.synthetic,
-            "download_url": (lambda fmt: request.url.path + "?"
-                             + urlencode({**twin_params, "lang": lang, "download": fmt}))
-            if page_name in downloads.DOWNLOADS and data is not None else None, **extra,
+            "table_downloads": table_links(request, template, lang) if data is not None else (lambda key: []),
+            **extra,
         }
         html = env.get_template(template).render(context)
         response = HTMLResponse(html, status_code=status_code)
@@ -221,20 +222,13 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
         return response
 
-    def download(request: Request, page_name: str, data: BaseModel | dict, lang: Lang) -> Response | None:
-        """``?download=csv|xlsx`` on a page with a declared table: that table as a file (else None)."""
-        fmt = request.query_params.get("download")
-        if fmt is None or page_name not in downloads.DOWNLOADS:
-            return None
-        if fmt not in downloads.MEDIA_TYPES:
-            raise UserInputError(f"download must be csv or xlsx, not {fmt!r}", field="download")
-        name = f"dramascope-{page_name}-{lang}.{fmt}"
-        return Response(content=downloads.render(page_name, data, lang, fmt), media_type=downloads.MEDIA_TYPES[fmt],
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    def download(request: Request, template: str, data: BaseModel | dict, lang: Lang) -> Response | None:
+        """``?download=csv|xlsx|json[&table=key]`` on a page with declared tables: that table as a file."""
+        return table_download(request, template, data, lang)
 
     def twin(request: Request, page_name: str, template: str, data: BaseModel, lang: Lang):
         """The one place that decides between the renderings of the same page data: JSON, a file, a page."""
-        if (file := download(request, page_name, data, lang)) is not None:
+        if (file := download(request, template, data, lang)) is not None:
             return file
         if _is_api(request):
             # Serialised once here; returning a Response skips FastAPI re-validating the model it just built.
@@ -243,7 +237,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
 
     def twin_dict(request: Request, page_name: str, template: str, data: dict, lang: Lang, **extra: Any):
         """``twin`` for the page-data layers that return plain dicts (chain, companies)."""
-        if (file := download(request, page_name, data, lang)) is not None:
+        if (file := download(request, template, data, lang)) is not None:
             return file
         if _is_api(request):
             return JSONResponse(finite(data))
@@ -426,6 +420,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
 
     kit = PageKit(ws=ws, compute=compute, twin=twin_dict, heavy=heavy, cache=cache)
     register_production_routes(app, kit)
+    register_analyst_routes(app, kit)
 
     @app.get("/api", include_in_schema=False)
     def api_root():

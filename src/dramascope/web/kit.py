@@ -95,6 +95,7 @@ def reader_formats(lang: str, tz: str | None) -> dict[str, Callable[..., str]]:
     the same set, so a template never formats a number or shows a code by itself."""
     from dramascope.publish import formats as f
     from dramascope.publish.labels import indicator_definition, label, labels
+    from dramascope.publish.prose import known, prose
 
     return {
         "label": lambda kind, code: label(kind, code, lang),  # type: ignore[arg-type]
@@ -106,6 +107,7 @@ def reader_formats(lang: str, tz: str | None) -> dict[str, Callable[..., str]]:
         "day": lambda v: f.day(v, lang), "period": lambda v: f.period(v, lang),
         "definition": lambda code, english: indicator_definition(code, lang, english),  # type: ignore[arg-type]
         "forecast_value": lambda target, key: forecast_value(target, key, lang),
+        "prose": lambda value: prose(value, lang), "prose_known": known,  # library messages (publish.prose)
     }
 
 
