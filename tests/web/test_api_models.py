@@ -71,6 +71,7 @@ PRODUCTION = [
     ("/api/forecast?project_id=p00005&budget=500000", m.ForecastData),
     ("/api/forecast/backtest", m.BacktestPageData), ("/api/forecast/vs-actual?target=revenue", m.ForecastVsActualData),
     ("/api/companies", m.CompaniesPageData), ("/api/companies/c00004/explain", m.CompanyExplanation),
+    ("/api/companies/c00004", m.CompanyPageData),
     ("/api/bases/hengdian", m.BasePageData), ("/api/bases/linping?forecasts=false", m.BasePageData),
 ]
 
@@ -89,6 +90,6 @@ def test_script_analysis_holds_to_its_model(demo_client):
 
 
 @pytest.mark.parametrize("path", ["/api/projects/nope", "/api/forecast?title_id=nope", "/api/companies/nope/explain",
-                                  "/api/bases/nope"])
+                                  "/api/companies/nope", "/api/bases/nope"])
 def test_missing_things_of_the_production_side_are_404(demo_client, path):
     assert demo_client.get(path).status_code == 404

@@ -367,6 +367,22 @@ class CompanyExplanation(CompanyRow):
     summary_en: str | None = None
 
 
+class CompanyDimensionRow(CompanyDimension):
+    dimension: str
+
+
+class CompanyPageOptions(ApiModel):
+    periods: list[str] = Field(default_factory=list)
+    bases: list[str] = Field(default_factory=list)
+
+
+class CompanyPageData(CompanyExplanation):
+    """A company's page: its explanation, its dimensions as table rows and the periods and bases to choose."""
+
+    dimension_rows: list[CompanyDimensionRow] = Field(default_factory=list)
+    options: CompanyPageOptions
+
+
 class BaseDimension(ApiModel):
     dimension: str
     name_zh: str

@@ -10,11 +10,11 @@ from fastapi import FastAPI, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 
-from dramascope.errors import UserInputError
 from dramascope.publish.access import check_id
+from dramascope.publish.api_models import CompanyPageData
 from dramascope.publish.cache import memo
 from dramascope.web.kit import READ_ERRORS, Lng, PageKit
-from dramascope.web.production_routes import CompanyPeriod, _not_found_for
+from dramascope.web.production_routes import CompanyPeriod
 
 CompanyId = Annotated[str, PathParam(min_length=1, max_length=200, description="Company id (see /api/companies)")]
 
@@ -23,7 +23,7 @@ def register_analyst_routes(app: FastAPI, kit: PageKit) -> None:
     """Add the company page and its twin to ``app``."""
     compute, twin = kit.compute, kit.twin
 
-    @app.get("/api/companies/{company_id}", responses=READ_ERRORS, tags=["pages"],
+    @app.get("/api/companies/{company_id}", responses=READ_ERRORS, tags=["pages"], response_model=CompanyPageData,
              summary="One company: score, rank interval, its titles' contributions, dimensions against the market")
     @app.get("/companies/{company_id}", response_class=HTMLResponse, include_in_schema=False)
     def company(request: Request, lang: Lng, company_id: CompanyId, period: CompanyPeriod = None):
@@ -36,8 +36,5 @@ def register_analyst_routes(app: FastAPI, kit: PageKit) -> None:
             require_company_tables(w)
             return company_page(w, cid, period)
 
-        try:
-            data = compute(lambda w: memo(kit.cache, ("company-page", cid, period), lambda: page(w)))
-        except UserInputError as exc:
-            raise _not_found_for(exc, "company_id") from None
+        data = compute(lambda w: memo(kit.cache, ("company-page", cid, period), lambda: page(w)))
         return twin(request, "companies", "company.html", data, lang)
