@@ -199,6 +199,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "error_title": {"zh": "出错了", "en": "Something is wrong"},
     "not_found": {"zh": "找不到该页面或剧目。", "en": "No such page or title."},
     "back_home": {"zh": "返回总览", "en": "Back to the overview"},
+    # what each answer status means to a reader, above the library's own (English) detail
+    "error_status_400": {"zh": "请求的参数有误，请检查筛选条件或编号。", "en": "The request has a value this index cannot use."},
+    "error_status_404": {"zh": "找不到该页面、剧目或对象。", "en": "No such page, title or record."},
+    "error_status_413": {"zh": "上传的内容过大。", "en": "The upload is too large."},
+    "error_status_415": {"zh": "不支持该文件类型。", "en": "This kind of file is not accepted."},
+    "error_status_422": {"zh": "请求的参数格式不正确。", "en": "A value in the request has the wrong form."},
+    "error_status_429": {"zh": "请求过于频繁，请稍后再试。", "en": "Too many requests at once; try again shortly."},
+    "error_status_503": {"zh": "数据正在更新或尚未就绪，请稍后刷新。", "en": "The data is being updated or not ready yet; reload shortly."},
+    "error_status_other": {"zh": "页面暂时无法显示。", "en": "The page cannot be shown right now."},
+    "error_detail": {"zh": "详细信息（英文）", "en": "Details"},
     # report
     "report_title": {"zh": "微短剧传播评价指数报告", "en": "Micro-drama index report"},
     "report_period": {"zh": "报告周期", "en": "Period"},
@@ -614,6 +624,12 @@ def translate(key: str, lang: Lang, **fmt: object) -> str:
     """The string for ``key`` in ``lang``; a missing key is a programming error and raises KeyError."""
     text = STRINGS[key][lang]
     return text.format(**fmt) if fmt else text
+
+
+def status_meaning_key(status: int) -> str:
+    """The key of the sentence that tells a reader what an answer status means (a generic one if none)."""
+    key = f"error_status_{status}"
+    return key if key in STRINGS else "error_status_other"
 
 
 def pick(zh: str | None, en: str | None, lang: Lang) -> str:

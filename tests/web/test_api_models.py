@@ -93,3 +93,15 @@ def test_script_analysis_holds_to_its_model(demo_client):
                                   "/api/companies/nope", "/api/bases/nope"])
 def test_missing_things_of_the_production_side_are_404(demo_client, path):
     assert demo_client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path, status, meaning", [
+    ("/titles/nope?lang=zh", 404, "找不到该页面、剧目或对象。"),
+    ("/rankings?market=mars&lang=zh", 422, "请求的参数格式不正确。"),
+    ("/rankings?market=mars&lang=en", 422, "A value in the request has the wrong form."),
+])
+def test_error_pages_say_what_the_status_means_in_the_page_language(client, path, status, meaning):
+    """The library's detail is English; the sentence above it, in the reader's language, says what happened."""
+    r = client.get(path)
+    assert r.status_code == status
+    assert f'id="error-meaning">{meaning}<' in r.text

@@ -54,7 +54,7 @@ from dramascope.publish.page_charts import charts_for
 from dramascope.publish.params import MAX_COMPARE, BoardQuery, CompareQuery, PeriodQuery, RankingQuery
 from dramascope.schema import TABLES
 from dramascope.web import security
-from dramascope.i18n import Lang, label_name, normalise_lang, pick, translate
+from dramascope.i18n import Lang, label_name, normalise_lang, pick, status_meaning_key, translate
 from dramascope.i18n import fmt as _fmt
 from dramascope.i18n import fmt_int as _fmt_int
 from dramascope.web.heavy import HeavyPool
@@ -118,7 +118,8 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(fmt=_fmt, fmt_int=_fmt_int, static=lambda p: f"/static/{p}", cart_max=MAX_COMPARE)
+    env.globals.update(fmt=_fmt, fmt_int=_fmt_int, static=lambda p: f"/static/{p}", cart_max=MAX_COMPARE,
+                       status_meaning_key=status_meaning_key)
     return env
 
 
