@@ -384,6 +384,14 @@ STRINGS.update({
               "place it between rank {low} and rank {high}, with a median of {median}. The narrower the interval, "
               "the surer the rank.",
     },
+    "rank_driver": {
+        "zh": "在这些方法选择中，最能左右它名次的是{choice}：它解释了该剧名次波动的 {share}。",
+        "en": "Of these choices, {choice} moves its rank most: it explains {share} of the spread of its rank.",
+    },
+    "rank_driver_normalisation": {"zh": "标准化方法", "en": "the normalisation method"},
+    "rank_driver_imputation": {"zh": "缺失值处理方法", "en": "the imputation of missing values"},
+    "rank_driver_aggregation": {"zh": "加总方式（算术或几何平均）", "en": "the aggregation (arithmetic or geometric)"},
+    "rank_driver_weight": {"zh": "“{dimension}”维度的权重", "en": "the weight of the {dimension} dimension"},
     "rank_outside_better": {
         "zh": "它的名义名次（第 {rank} 名）好于区间：当前方法恰好对它特别有利，换用其他合理方法时它通常排得更靠后。",
         "en": "Its nominal rank ({rank}) is better than the interval: the chosen method happens to favour it, and "

@@ -632,6 +632,9 @@ INDEX_SCORES = _derived(
     ("data_quality", "string", "Data-quality grade."),
     ("flags", "string", "Flags of the score."),
     ("n_imputed", "int", "Indicators imputed."),
+    ("rank_driver", "string", "The method choice (normalisation, imputation, aggregation, a dimension's weight) "
+                              "that explains most of this title's rank spread over the replicates."),
+    ("rank_driver_share", "float", "Share of the title's rank variance that choice explains (first-order index)."),
 )
 INDEX_DIMENSION_SCORES = _derived(
     "index_dimension_scores", "维度得分", ("run_id", "title_id", "dimension"),

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from dramascope.index.pipeline import IndicatorMatrix, compute_index
 from dramascope.index.rankstore import RankStore
 from dramascope.index.spec import IndexSpec
-from dramascope.index.uncertainty import monte_carlo
+from dramascope.index.uncertainty import _title_drivers, monte_carlo
 
 
 def _spec(**mc) -> IndexSpec:
@@ -69,6 +69,39 @@ def test_sensitivity_points_at_the_only_uncertain_choice():
                  replicates=300)
     mc = monte_carlo(m, spec)
     assert max(mc.sensitivity, key=mc.sensitivity.get).startswith("weight:")
+
+
+def test_title_drivers_by_hand():
+    """Two choices of two levels over 8 replicates: A = first half/second half, B = alternating.
+    Title 0 moves with A only (ranks 1 then 3: Var = 1, Var(E[rank|A]) = 1, S_A = (1 − 1/8)/(1 − 1/8) = 1);
+    title 1 moves with B only; title 2 never moves (no driver)."""
+    a = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    b = np.array([0, 1, 0, 1, 0, 1, 0, 1])
+    onehot = np.column_stack([a == 0, a == 1, b == 0, b == 1]).astype(np.float32)
+    counts = onehot.sum(axis=0)
+    ranks = np.array([[1, 1, 1, 1, 3, 3, 3, 3], [2, 5, 2, 5, 2, 5, 2, 5], [4] * 8], dtype=np.float32)
+    best, share = _title_drivers(ranks, onehot / counts, counts / 8, [2, 2], 8)
+    assert best.tolist() == [0, 1, -1]
+    np.testing.assert_allclose(share[:2], [1.0, 1.0])
+    assert np.isnan(share[2])
+    # half of title 0's spread from A, half from B: ranks 1,2,2,3 by (A, B) level pairs
+    mixed = np.array([[1, 2, 1, 2, 2, 3, 2, 3]], dtype=np.float32)  # Var = 0.5, each choice explains 0.25
+    best, share = _title_drivers(mixed, onehot / counts, counts / 8, [2, 2], 8)
+    np.testing.assert_allclose(share, [(0.5 - 1 / 8) / (1 - 1 / 8)])
+
+
+def test_every_moving_title_is_driven_by_the_only_uncertain_choice():
+    rng = np.random.default_rng(1)
+    x = rng.uniform(1, 100, size=(80, 4))
+    m = IndicatorMatrix(np.array([f"t{i}" for i in range(80)], dtype=object), list("abcd"), x)
+    spec = _spec(weight_noise=0.0, normalisations=["spec"], aggregations=["arithmetic", "geometric"],
+                 imputations=["spec"], replicates=200)
+    mc = monte_carlo(m, spec)
+    moving = mc.rank_high > mc.rank_low
+    assert moving.any()
+    assert {d for d, mv in zip(mc.rank_driver, moving) if mv} == {"aggregation"}
+    assert all(d is None for d, mv in zip(mc.rank_driver, moving) if not mv)
+    assert np.all(mc.rank_driver_share[moving] > 0.9)
 
 
 def test_file_backed_rank_store_equals_in_memory():

@@ -89,13 +89,16 @@ def _build_tables(run_id: str, period: str, loaded: LoadedSpec, matrix, result: 
         "rank_low": [float(x) for x in lo], "rank_median": [float(x) for x in med],
         "rank_high": [float(x) for x in hi], "data_quality": grade, "flags": flags,
         "n_imputed": [int(x) for x in imputed_count],
+        "rank_driver": list(mc.rank_driver) if mc is not None and mc.rank_driver is not None else [None] * n,
+        "rank_driver_share": ([None if np.isnan(x) else float(x) for x in mc.rank_driver_share]
+                              if mc is not None and mc.rank_driver_share is not None else [None] * n),
     }
     # titles below coverage: present, unscored, flagged
     for t in p.excluded_title_ids:
         g = grades.get(t) if len(grades) else None
         for key, val in (("run_id", run_id), ("title_id", str(t)), ("period", period), ("score", None),
                          ("rank", None), ("rank_low", None), ("rank_median", None), ("rank_high", None),
-                         ("data_quality", g), ("n_imputed", 0)):
+                         ("data_quality", g), ("n_imputed", 0), ("rank_driver", None), ("rank_driver_share", None)):
             scores[key].append(val)
         why = p.excluded_reasons.get(str(t), ["below_title_coverage"])
         scores["flags"].append(";".join(why + ([f"data_quality_{g}"] if g in LOW_GRADES else [])))

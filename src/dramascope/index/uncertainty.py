@@ -37,6 +37,10 @@ class MonteCarloResult:
     sensitivity: dict[str, float]  # first-order index per uncertain choice, bias-corrected, ≥ 0
     replicates: int
     seconds: float
+    # per title: the method choice that explains most of its own rank's spread, and that share (first-order
+    # index of the title's rank, bias-corrected); None where the rank never moves or no choice stands out
+    rank_driver: list[str | None] | None = None
+    rank_driver_share: np.ndarray | None = None
 
     def log(self) -> dict:
         top = sorted(self.sensitivity.items(), key=lambda kv: -kv[1])
@@ -183,6 +187,18 @@ def monte_carlo(matrix: IndicatorMatrix, spec: IndexSpec, *, replicates: int | N
         counts = onehot.sum(axis=0)
         probs = counts / R
         cond_w = onehot / np.where(counts > 0, counts, 1)
+        # per title, only the choices a reader can name (method steps and dimension weights): indicator
+        # weights are many and each explains little of one title's spread
+        driver_names, driver_cols, driver_sizes, pos = [], [], [], 0
+        for name, size in zip(names, sizes):
+            if not name.startswith("weight:") or name[len("weight:"):] in base.dim_codes:
+                driver_names.append(name)
+                driver_cols.extend(range(pos, pos + size))
+                driver_sizes.append(size)
+            pos += size
+        driver_w, driver_p = cond_w[:, driver_cols], probs[driver_cols]
+        driver_idx = np.full(n, -1, dtype=np.int64)
+        driver_share = np.full(n, np.nan)
         num = np.zeros(len(names))
         den = 0.0
         # sensitivity is a pooled average over titles: a fixed random sample of titles estimates it
@@ -199,6 +215,9 @@ def monte_carlo(matrix: IndicatorMatrix, spec: IndexSpec, *, replicates: int | N
             lo_q[bstart:bstop] = ordered[:, i_lo]
             hi_q[bstart:bstop] = ordered[:, i_hi]
             med[bstart:bstop] = (ordered[:, (R - 1) // 2].astype(np.float64) + ordered[:, R // 2]) / 2
+            if driver_names:
+                driver_idx[bstart:bstop], driver_share[bstart:bstop] = _title_drivers(
+                    block.astype(np.float32), driver_w, driver_p, driver_sizes, R)
             sub = block[sample[bstart:bstop]].astype(np.float32)
             if sub.shape[0] == 0:
                 continue
@@ -220,7 +239,33 @@ def monte_carlo(matrix: IndicatorMatrix, spec: IndexSpec, *, replicates: int | N
         raw = num[fi] / den if den > 0 else 0.0
         null = (sizes[fi] - 1) / R
         sens[name] = float(max(0.0, (raw - null) / (1 - null))) if sizes[fi] > 1 else 0.0
-    return MonteCarloResult(base.title_ids, lo_q, med, hi_q, sens, R, time.perf_counter() - t0)
+    drivers = [driver_names[i] if i >= 0 else None for i in driver_idx] if names else [None] * n
+    return MonteCarloResult(base.title_ids, lo_q, med, hi_q, sens, R, time.perf_counter() - t0,
+                            rank_driver=drivers, rank_driver_share=driver_share if names else np.full(n, np.nan))
+
+
+def _title_drivers(ranks: np.ndarray, cond_w: np.ndarray, probs: np.ndarray, sizes: list[int],
+                   R: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each title (row of ``ranks``, one column per replicate), the choice whose levels explain most of
+    the variance of that title's rank: the first-order index Var(E[rank | level]) / Var(rank), estimated by
+    the levels' conditional means and corrected for the estimator's null bias (levels − 1)/R. Returns the
+    index of that choice (−1 when the rank never moves or no choice explains more than chance) and its
+    share."""
+    mean = ranks.mean(axis=1, dtype=np.float64)
+    var = ranks.var(axis=1, dtype=np.float64)
+    cond = ranks @ cond_w  # (titles, Σ levels): the title's mean rank at each level of each choice
+    dev = (cond - mean[:, None]) ** 2 * probs[None, :]
+    shares = np.empty((ranks.shape[0], len(sizes)))
+    pos = 0
+    for fi, size in enumerate(sizes):
+        raw = np.divide(dev[:, pos:pos + size].sum(axis=1), var, out=np.zeros_like(var), where=var > 0)
+        null = (size - 1) / R
+        shares[:, fi] = np.clip((raw - null) / (1 - null), 0.0, 1.0) if size > 1 else 0.0
+        pos += size
+    best = shares.argmax(axis=1)
+    share = shares[np.arange(len(best)), best]
+    best = np.where((var > 0) & (share > 0), best, -1)
+    return best, np.where(best >= 0, share, np.nan)
 
 
 def _twins(variants: list[_Variant]) -> np.ndarray:

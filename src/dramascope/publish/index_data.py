@@ -20,7 +20,8 @@ from dramascope.errors import UserInputError
 from dramascope.index import ranking as reader
 from dramascope.index.queries import missing_dimensions
 from dramascope.jsonsafe import json_safe
-from dramascope.publish.access import rows
+from dramascope.i18n import Lang, translate
+from dramascope.publish.access import has_columns, rows
 from dramascope.publish.cache import PublishCache, memo
 from dramascope.publish.models import (
     ApartRow,
@@ -256,10 +257,36 @@ def title_score(ws: Workspace, run: RunInfo | None, title_id: str) -> TitleScore
     if not found:
         return None
     r = found[0]
+    driver, share = _rank_driver(ws, run, title_id)
     return TitleScore(run_id=run.run_id, period=run.period, score=r["score"],
                       rank=int(r["rank"]) if r["rank"] is not None else None, tied=bool(r["tied"]),
                       rank_low=r["rank_low"], rank_high=r["rank_high"], rank_median=json_safe(r.get("rank_median")),
-                      of=run.extra.get("n_ranked"), missing_dimensions=missing_dimensions(r["flags"]))
+                      of=run.extra.get("n_ranked"), missing_dimensions=missing_dimensions(r["flags"]),
+                      rank_driver=driver, rank_driver_zh=_driver_name(ws, run, driver, "zh"),
+                      rank_driver_en=_driver_name(ws, run, driver, "en"), rank_driver_share=share)
+
+
+def _rank_driver(ws: Workspace, run: RunInfo, title_id: str) -> tuple[str | None, float | None]:
+    """The stored method choice that moves the title's rank most (runs stored before it was kept have none)."""
+    s = ws.table(SCORES)
+    if not has_columns(ws, SCORES, "rank_driver", "rank_driver_share"):
+        return None, None
+    found = rows(ws, s.filter((s.run_id == run.run_id) & (s.title_id == title_id))
+                 .select("rank_driver", "rank_driver_share").limit(1))
+    if not found or not found[0]["rank_driver"]:
+        return None, None
+    return found[0]["rank_driver"], json_safe(found[0]["rank_driver_share"])
+
+
+def _driver_name(ws: Workspace, run: RunInfo, driver: str | None, lang: Lang) -> str | None:
+    """The choice in words: a method step, or the weight of a dimension named as the run's spec names it."""
+    if driver is None:
+        return None
+    if driver.startswith("weight:"):
+        code = driver[len("weight:"):]
+        named = {d.code: (d.name_zh if lang == "zh" else d.name_en) for d in dimensions(ws, run)}
+        return translate("rank_driver_weight", lang, dimension=named.get(code, code))
+    return translate(f"rank_driver_{driver}", lang)
 
 
 def listed_apart(ws: Workspace, run: RunInfo) -> list[ApartRow]:

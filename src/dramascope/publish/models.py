@@ -209,6 +209,11 @@ class TitleScore(BaseModel):
     rank_median: float | None = None
     of: int | None = None
     missing_dimensions: list[str] = Field(default_factory=list)  # listed apart: what it lacks
+    # the method choice that moves this title's rank most, and the share of its rank spread it explains
+    rank_driver: str | None = None
+    rank_driver_zh: str | None = None
+    rank_driver_en: str | None = None
+    rank_driver_share: float | None = None
 
     @computed_field
     @property
