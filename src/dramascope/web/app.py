@@ -35,7 +35,7 @@ from dramascope.publish import downloads, pages
 from dramascope.publish.access import NotFound, check_id
 from dramascope.publish.boards import board_page
 from dramascope.publish.search import SearchPage, SearchQuery, search_page
-from dramascope.publish.cache import PublishCache
+from dramascope.publish.cache import PublishCache, memo
 from dramascope.publish.models import (
     BoardPage,
     ComparePage,
@@ -165,16 +165,27 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     app.state.heavy = heavy
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
-    def compute(fn: Callable[..., T], *args: Any) -> T:
+    def run(fn: Callable[..., T], *args: Any) -> T:
         with lock:
             ws.refresh()  # a reader moves to the newest publication between requests, never within one
             return fn(ws, *args)
+
+    def compute(fn: Callable[..., T], *args: Any) -> T:
+        """A page's data, computed once per publication: page functions only read the published workspace,
+        so the same function and arguments give the same page until the cache sees a new generation."""
+        if cache is None or fn.__name__ == "<lambda>":  # a closure's arguments are not visible to key on
+            return run(fn, *args)
+        key = ("page", fn.__module__, fn.__qualname__, *(a.model_dump_json() if isinstance(a, BaseModel) else repr(a)
+                                                         for a in args if a is not cache))
+        with lock:
+            ws.refresh()
+            return memo(cache, key, lambda: fn(ws, *args))
 
     def write(what: str, fn: Callable[..., T], *args: Any) -> T:
         """Run a write in its own writer session (lock, private copy, atomic publish), then move the
         app's reader to the new publication. A workspace handed in as a writer is written directly."""
         if ws.mode != "reader":
-            return compute(fn, *args)
+            return run(fn, *args)
         with Workspace.open(ws.path, create=False, wait=WRITE_WAIT_SECONDS,
                             command=f"dramascope serve ({what})") as writer:
             result = fn(writer, *args)
@@ -202,7 +213,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
 
         context = {
             "request": request, "lang": lang, "other_lang": other, "page_name": page_name, "nav": NAV,
-            "data": data, "charts": charts_for(page_name, data, lang) if data is not None else {},
+            "data": data, "charts": page_charts(request, page_name, data, lang),
             "t": lambda key, **kw: translate(key, lang, **kw),
             "pick": lambda zh, en: pick(zh, en, lang),
             "label_name": lambda code: label_name(code, lang),
@@ -219,6 +230,16 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
         if normalise_lang(request.query_params.get("lang")):
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
         return response
+
+    def page_charts(request: Request, page_name: str, data: Any, lang: Lang) -> dict:
+        """The page's chart specs; a GET page's are kept per publication (building them through Altair's
+        schema validation costs more than reading the page's data from the cache)."""
+        if data is None:
+            return {}
+        if request.method != "GET":
+            return charts_for(page_name, data, lang)
+        query = tuple(sorted((k, v) for k, v in request.query_params.items() if k not in ("lang", "download")))
+        return memo(cache, ("charts", page_name, lang, request.url.path, query), lambda: charts_for(page_name, data, lang))
 
     def download(request: Request, page_name: str, data: BaseModel | dict, lang: Lang) -> Response | None:
         """``?download=csv|xlsx`` on a page with a declared table: that table as a file (else None)."""
@@ -378,7 +399,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
         with lock:
             ws.refresh()
             return {"status": "ok", "version": __version__, "synthetic": ws.settings.synthetic,
-                    "tables": ws.counts()}
+                    "tables": memo(cache, ("table-counts",), ws.counts)}
 
     @app.get("/docs", include_in_schema=False)
     def api_docs():

@@ -117,7 +117,8 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
                 project_id: Annotated[str, PathParam(min_length=1, max_length=200)], budget: Budget = None):
         pid = check_id(project_id, "project_id")
         try:
-            data = compute(lambda w: chain_pages.project_page_data(w, pid, budget=budget))
+            data = compute(lambda w: memo(kit.cache, ("project-page", pid, budget),
+                                          lambda: chain_pages.project_page_data(w, pid, budget=budget)))
         except UserInputError as exc:
             raise _not_found_for(exc, "project_id") from None
         return twin(request, "projects", "project.html", data, lang)
@@ -133,8 +134,10 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
             if value is not None:
                 check_id(value, what)
         try:
-            data = compute(lambda w: chain_pages.forecast_page_data(
-                w, title_id=title_id, project_id=project_id, budget=budget, alpha=alpha))
+            data = compute(lambda w: memo(kit.cache, ("forecast-page", title_id, project_id, budget, alpha),
+                                          lambda: chain_pages.forecast_page_data(
+                                              w, title_id=title_id, project_id=project_id, budget=budget,
+                                              alpha=alpha)))
         except UserInputError as exc:
             raise _not_found_for(exc, "title_id", "project_id") from None
         return twin(request, "projects", "forecast.html", data, lang)
@@ -144,7 +147,8 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
     @app.get("/forecast/backtest", response_class=HTMLResponse, include_in_schema=False)
     def backtest(request: Request, lang: Lng, alpha: Alpha = 0.2):
         try:
-            data = compute(lambda w: chain_pages.backtest_page_data(w, alpha=alpha))
+            data = dict(compute(lambda w: memo(kit.cache, ("backtest-page", alpha),
+                                               lambda: chain_pages.backtest_page_data(w, alpha=alpha))))
             data["error"] = None
         except NotEnoughData as exc:
             # Too few released titles for the folds: the page says so (the data can grow), it is no fault.
@@ -154,7 +158,8 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
     @app.get("/api/forecast/vs-actual", responses=READ_ERRORS, tags=["pages"],
              summary="Released projects: the as-of-release forecast beside the actual outcome")
     def forecast_vs_actual(target: ForecastTarget = "dissemination") -> dict[str, Any]:
-        return finite(compute(lambda w: chain_pages.forecast_vs_actual_page_data(w, target=target)))
+        return finite(compute(lambda w: memo(kit.cache, ("forecast-vs-actual", target),
+                                             lambda: chain_pages.forecast_vs_actual_page_data(w, target=target))))
 
     # -- script analysis: read-only, so no token -------------------------------------------------------
     @app.get("/script", response_class=HTMLResponse, include_in_schema=False)
@@ -219,7 +224,7 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
             return explain_company(w, cid, period)
 
         try:
-            return finite(compute(explain))
+            return finite(compute(lambda w: memo(kit.cache, ("company-explain", cid, period), lambda: explain(w))))
         except UserInputError as exc:
             raise _not_found_for(exc, "company_id") from None
 
