@@ -225,7 +225,13 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
                              + urlencode({**twin_params, "lang": lang, "download": fmt}))
             if page_name in downloads.DOWNLOADS and data is not None else None, **extra,
         }
-        html = env.get_template(template).render(context)
+        if request.method == "GET" and status_code == 200 and data is not None:
+            # A GET page is a function of its URL and language within one publication: rendered once (the
+            # locale formatting of a few hundred cells costs more than reading the page's data).
+            key = ("html", template, lang, request.url.path, tuple(sorted(request.query_params.multi_items())))
+            html = memo(cache, key, lambda: env.get_template(template).render(context))
+        else:
+            html = env.get_template(template).render(context)
         response = HTMLResponse(html, status_code=status_code)
         if normalise_lang(request.query_params.get("lang")):
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)

@@ -107,7 +107,8 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
     @app.get("/api/projects", responses=READ_ERRORS, tags=["pages"], summary="Projects in the pipeline, by stage")
     @app.get("/projects", response_class=HTMLResponse, include_in_schema=False)
     def projects(request: Request, lang: Lng, stage: Annotated[Stage | None, Query(description="Only this stage")] = None):
-        data = compute(lambda w: chain_pages.projects_page_data(w, stage=stage))
+        data = compute(lambda w: memo(kit.cache, ("projects-page", stage),
+                                      lambda: chain_pages.projects_page_data(w, stage=stage)))
         return twin(request, "projects", "projects.html", data, lang, stage=stage, stages=STAGES)
 
     @app.get("/api/projects/{project_id}", responses=READ_ERRORS, tags=["pages"],
