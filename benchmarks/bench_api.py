@@ -1,8 +1,23 @@
-"""Load test of the rankings endpoint over a 100k-title workspace, on loopback, bounded in count and time.
+"""Latency of every page the web app serves, over a 100k-title workspace, on loopback.
 
-How the workspace is made: the demo market plus the full signals/index pipeline at 100k titles would take
-far longer than the API under test, so the tables the rankings endpoint reads are written directly at
-that scale with the index engine's own schemas (``dramascope.index.runs.TABLES``): ``titles`` (100k),
+Two modes, one script:
+
+``pages`` (default) — every GET route of ``dramascope.web.app.create_app`` (each HTML page and each JSON
+twin), enumerated from the app's own route table so that a page added later is measured too (a route
+whose path parameter has no sample value, the workspace lacking its table, is printed as not measured).
+The workspace is the demo market at 100k titles through the real flow (``benchmarks/pages_market.py``: generate, ingest,
+analyse, index), built once and kept (``--workspace``). One uvicorn process on 127.0.0.1 serves it; each
+route is requested once cold (the first reader after a publication pays for the cache) and then
+``--repeat`` times in a row; p50/p95 per route, the server's peak RSS, and the floor: the same server
+answering a bare route with a body of the same size (what any page of that size costs in HTTP alone).
+Target: p95 ≤ 200 ms on every route.
+
+    python benchmarks/bench_api.py [--workspace /tmp/dramascope-pages-100k] [--titles 100000] [--repeat 20]
+
+``rankings`` — the load test of the rankings endpoint alone, three ways. How its workspace is made: the
+demo market plus the full signals/index pipeline at 100k titles would take far longer than the API under
+test, so the tables the rankings endpoint reads are written directly at that scale with the index engine's
+own schemas (``dramascope.index.runs.TABLES``): ``titles`` (100k),
 ``index_runs`` (one run whose stored spec is the shipped default), ``index_scores`` (100k, with ranks and
 5–95% intervals), ``index_dimension_scores`` (6 × 100k), ``title_themes`` (~200k) and ``metrics`` (one
 day on 1–2 of 4 platforms per title) so that every filter has real work to do. Scores are random; the
@@ -21,7 +36,7 @@ same request mix (random pages of 50; 30 % with a theme, market or platform filt
 
 Prints p50/p95/p99 latency, throughput, errors and the server's peak RSS, and the ratios.
 
-    python benchmarks/bench_api.py [--titles 100000] [--requests 1000] [--naive-requests 60]
+    python benchmarks/bench_api.py --mode rankings [--titles 100000] [--requests 1000] [--naive-requests 60]
                                    [--concurrency 4] [--time-limit 120]
 """
 
@@ -31,6 +46,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -216,15 +232,196 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+# ------------------------------------------------------------------------------------------ every page
+PAGES_SERVER = r"""
+import json, sys, uvicorn
+from fastapi import Response
+from fastapi.routing import APIRoute
+from dramascope.web.app import create_app
+
+app = create_app(sys.argv[1])
+ws = app.state.workspace
+SKIP = {"/api", "/favicon.ico"}  # a redirect to /docs and an empty 204
+routes = sorted({r.path for r in app.routes if isinstance(r, APIRoute) and "GET" in r.methods} - SKIP)
+
+
+def samples():  # a value for each path parameter, from the workspace; a table it lacks gives none
+    out = {}
+    s = ws.table("index_scores")
+    r = ws.table("index_runs")
+    life = r.filter(r.period == "life").order_by(r.created_at.desc()).limit(1).run_id
+    top = ws.engine.to_pandas(s.filter((s.run_id == life.as_scalar()) & s["rank"].notnull())
+                              .order_by("rank").limit(3).select("title_id"))["title_id"].tolist()
+    t = ws.table("titles")
+    name = ws.engine.to_pandas(t.filter(t.title_id == top[0]).select("name"))["name"][0]
+    out.update(title_id=top[0], ids=",".join(top), q=name[:2])
+    for table, column in (("projects", "project_id"), ("companies", "company_id")):
+        if ws.has_table(table) and ws.count(table):
+            out[column] = ws.engine.to_pandas(ws.table(table).select(column).order_by(column).limit(1))[column][0]
+    if "company_id" in out:
+        from dramascope.companies.membership import known_bases
+        out["base"] = known_bases(ws)[0]
+    return out
+
+
+SAMPLES = samples()
+
+
+@app.get("/_bench/routes")
+def bench_routes():
+    return {"routes": routes, "samples": SAMPLES}
+
+
+BODIES = {}
+
+
+@app.get("/_bench/floor/{n}")
+def floor(n: int):
+    if n not in BODIES:
+        BODIES[n] = b"x" * n
+    return Response(BODIES[n], media_type="application/octet-stream")
+
+
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", access_log=False)
+"""
+
+# The query a route needs to show a page with content (without one, /compare and /forecast show an empty
+# form and /search no hits).
+PAGE_QUERIES = {"/compare": "ids={ids}", "/api/compare": "ids={ids}", "/search": "q={q}", "/api/search": "q={q}",
+                "/forecast": "title_id={title_id}", "/api/forecast": "title_id={title_id}"}
+
+
+def page_urls(routes: list[str], samples: dict[str, str]) -> tuple[list[str], list[str]]:
+    """One URL per route: path parameters and the queries of PAGE_QUERIES filled from the samples; the
+    routes whose parameter has no sample (the workspace lacks the table) are returned apart, to be printed."""
+    from urllib.parse import quote
+
+    urls, skipped = [], []
+    for path in routes:
+        params = re.findall(r"{(\w+)}", path)
+        missing = [p for p in params if p not in samples]
+        if missing:
+            skipped.append(f"{path} (no {', '.join(missing)} in this workspace)")
+            continue
+        url = path
+        for p in params:
+            url = url.replace("{" + p + "}", quote(str(samples[p]), safe=""))
+        if path in PAGE_QUERIES:
+            url += "?" + PAGE_QUERIES[path].format(**{k: quote(str(v), safe=",") for k, v in samples.items()})
+        urls.append(url)
+    return urls, skipped
+
+
+def time_url(client, url: str, repeat: int, timeout: float = 600) -> dict:
+    import httpx
+
+    t = time.perf_counter()
+    try:
+        r = client.get(url, timeout=timeout)
+    except httpx.TimeoutException:  # printed as such, never left out
+        return {"url": url, "status": f">{timeout:.0f}s", "bytes": 0, "cold_ms": timeout * 1000,
+                "p50_ms": float("nan"), "p95_ms": float("nan")}
+    cold = (time.perf_counter() - t) * 1000
+    lat, status, size = [], r.status_code, len(r.content)
+    for _ in range(repeat):
+        t = time.perf_counter()
+        r = client.get(url, timeout=timeout)
+        lat.append((time.perf_counter() - t) * 1000)
+        status = r.status_code if r.status_code != 200 else status
+    return {"url": url, "status": status, "bytes": size, "cold_ms": cold,
+            "p50_ms": float(np.percentile(lat, 50)), "p95_ms": float(np.percentile(lat, 95))}
+
+
+def run_pages(args) -> None:
+    import httpx
+
+    path = args.workspace or Path("/tmp/dramascope-pages-100k")
+    if not (path / "dramascope.duckdb").exists() and args.build == "direct":
+        print(f"writing the rankings tables of {args.titles:,} titles directly into {path} …", flush=True)
+        print(f"  built in {build_workspace(path, args.titles):.1f} s", flush=True)
+    elif not (path / "dramascope.duckdb").exists():
+        sys.path.insert(0, str(Path(__file__).parent))
+        from pages_market import build
+
+        print(f"building a {args.titles:,}-title demo workspace in {path} (once; kept for later runs) …", flush=True)
+        build(path, args.titles)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", PAGES_SERVER, str(path), str(port)],
+                              env=dict(os.environ, PYTHONWARNINGS="ignore"))
+    base = f"http://127.0.0.1:{port}"
+    results, floors = [], {}
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                info = httpx.get(base + "/_bench/routes", timeout=5).json()
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("server did not start") from None
+                time.sleep(0.5)
+        urls, skipped = page_urls(info["routes"], info["samples"])
+        if args.skip:
+            skipped += [f"{u} (--skip)" for u in urls if re.search(args.skip, u)]
+            urls = [u for u in urls if not re.search(args.skip, u)]
+        print(f"{len(urls)} GET routes; samples {info['samples']}", flush=True)
+        if skipped:
+            print(f"NOT MEASURED: {'; '.join(skipped)}", flush=True)
+        with httpx.Client(base_url=base) as client:
+            for url in urls:
+                r = time_url(client, url, args.repeat, args.request_timeout)
+                f = floors.get(r["bytes"]) or time_url(client, f"/_bench/floor/{r['bytes']}", args.repeat)
+                floors[r["bytes"]] = f
+                r["floor_p95_ms"] = f["p95_ms"]
+                results.append(r)
+                print(f"  {url[:70]:<70} {r['status']} cold {r['cold_ms']:8.0f}  p50 {r['p50_ms']:7.1f}  "
+                      f"p95 {r['p95_ms']:7.1f}  floor p95 {f['p95_ms']:5.1f}  {r['bytes']:>9,} B", flush=True)
+        rss = peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    over = [r for r in results if not r["p95_ms"] <= 200 or r["status"] != 200]
+    print(f"\nevery GET route of the web app ({len(results)}), {args.repeat} requests each after one cold request, "
+          f"one client, loopback; server peak RSS {rss:.0f} MB; {os.cpu_count()} cores (shared: see the load)")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    print(f"{'route':<58}{'status':>7}{'cold ms':>9}{'p50 ms':>8}{'p95 ms':>8}{'floor p95':>10}{'p95/floor':>10}"
+          f"{'KB':>8}")
+    for r in results:
+        print(f"{r['url'][:57]:<58}{r['status']:>7}{r['cold_ms']:>9.0f}{r['p50_ms']:>8.1f}{r['p95_ms']:>8.1f}"
+              f"{r['floor_p95_ms']:>10.1f}{r['p95_ms'] / max(r['floor_p95_ms'], 0.01):>10.1f}{r['bytes'] / 1024:>8.0f}")
+    worst = max(results, key=lambda r: r["p95_ms"])
+    print(f"slowest p95: {worst['url']} {worst['p95_ms']:.0f} ms")
+    print(f"target (p95 ≤ 200 ms and HTTP 200 on every route): {'MET' if not over else 'NOT MET'}"
+          + ("" if not over else f" — {', '.join(r['url'] for r in over)}"))
+    if skipped:
+        print(f"not measured, the workspace lacking their tables: {'; '.join(skipped)}")
+    print(json.dumps({"rss_mb": rss, "routes": results}))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--mode", choices=["pages", "rankings"], default="pages")
     ap.add_argument("--titles", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=20, help="pages mode: timed requests per route")
+    ap.add_argument("--skip", default=None, help="pages mode: a regex of URLs not to request (printed as such)")
+    ap.add_argument("--request-timeout", type=float, default=600.0, help="pages mode: seconds per request")
+    ap.add_argument("--build", choices=["demo", "direct"], default="demo",
+                    help="pages mode, workspace missing: the demo market through the real flow (every page has "
+                         "data; hours on a busy 2-core machine) or the rankings tables written directly (minutes; "
+                         "pages without their tables answer 4xx or are not measured)")
     ap.add_argument("--requests", type=int, default=1000)
     ap.add_argument("--naive-requests", type=int, default=60)
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--time-limit", type=float, default=120.0, help="seconds per variant")
     ap.add_argument("--workspace", type=Path, default=None, help="reuse/keep a workspace folder")
     args = ap.parse_args()
+    if args.mode == "pages":
+        run_pages(args)
+        return
 
     tmp = None
     path = args.workspace

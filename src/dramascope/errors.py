@@ -30,3 +30,8 @@ class NotEnoughData(DramaScopeError):
 
 class NotAvailableYet(DramaScopeError):
     """A documented command whose stage has not been built yet (exit code 2, never a fake result)."""
+
+
+class MissingFonts(DramaScopeError):
+    """A document needs fonts the system does not have (a PDF with Chinese text and no CJK font): the
+    user installs them (e.g. ``apt install fonts-noto-cjk``); rendering without would print empty boxes."""

@@ -534,6 +534,22 @@ STRINGS.update({
     "col_scale": {"zh": "模型尺度", "en": "Model scale"},
 })
 
+# The printed report's cover and one-page summary.
+STRINGS.update({
+    "report_cover_sub": {"zh": "DramaScope 微短剧传播与评价指数", "en": "DramaScope micro-drama dissemination and evaluation index"},
+    "report_summary": {"zh": "摘要", "en": "Summary"},
+    "report_market": {"zh": "市场总览", "en": "The market"},
+    "report_span": {"zh": "数据区间", "en": "Data from"},
+    "report_titles_active": {"zh": "有播放数据的剧目", "en": "Titles with plays"},
+    "report_valid_plays": {"zh": "有效播放量", "en": "Valid plays"},
+    "report_valid_note": {"zh": "有效播放 = 总播放扣除被判定为虚假流量的日子", "en": "valid plays = plays less the days flagged as fake traffic"},
+    "report_top_short": {"zh": "榜单前列", "en": "Top titles"},
+    "report_movers_short": {"zh": "名次变化最大", "en": "Biggest movers"},
+    "report_contents": {"zh": "本报告内容", "en": "In this report"},
+    "report_config": {"zh": "计算配置（原始参数）", "en": "Run configuration (raw parameters)"},
+    "report_identity": {"zh": "引用信息", "en": "To cite this report"},
+})
+
 # Codes that have no declaration of their own elsewhere in the package, by kind. Kinds whose codes are
 # declared beside the code that uses them (themes in data/themes.yaml, indicators in the signal
 # registry, dimensions in the index spec, tables in schema.py, emotions below) are read from there by

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
+import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -19,7 +22,7 @@ from typing import Any, Literal
 import ibis
 import jinja2
 
-from dramascope.errors import UserInputError
+from dramascope.errors import MissingFonts, UserInputError
 from dramascope.publish import charts
 from dramascope.publish import index_data as idx
 from dramascope.publish import quality as ql
@@ -28,6 +31,7 @@ from dramascope.publish.models import MethodologyPage, RankRow, RunInfo, ThemePo
 from dramascope.output_files import atomic_output, resolve_output
 from dramascope.publish.page_charts import _interval_rows
 from dramascope.publish.params import RankingQuery
+from dramascope.publish.report_summary import MarketTotals, market_totals
 from dramascope.publish.themes import themes_landscape
 from dramascope.signals.periods import period_label
 from dramascope.themes import load_taxonomy
@@ -37,6 +41,8 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "web" / "templates"
 TOP_N = 20
 PER_DIMENSION = 5
 MOVERS = 5
+SUMMARY_TOP = 5  # titles on the one-page summary
+SUMMARY_MOVERS = 3  # climbers and fallers on the one-page summary
 TREND_THEMES = 6
 BASE_COMPANIES = 5
 RESONANCE_SIGNALS = ("emotion_intensity", "valence_balance", "anticipation_rate", "abandonment_rate")
@@ -73,7 +79,14 @@ class ReportData:
     methodology: MethodologyPage
     charts: dict[str, dict] = field(default_factory=dict)
     bases: list[dict] = field(default_factory=list)
+    totals: MarketTotals | None = None
+    timezone: str | None = None  # the workspace's zone: times are written in it
     synthetic: bool = False  # the workspace's data were made by `dramascope demo`
+
+    @property
+    def flagged(self) -> int | None:
+        """Titles whose data-quality grade is C or D (suspected fake traffic); None without grades."""
+        return sum(g["titles"] for g in self.grades if g["grade"] in ("C", "D")) if self.grades else None
 
 
 # -- data -------------------------------------------------------------------------------------------
@@ -174,7 +187,7 @@ def build_report_data(ws, period: str | None = None, lang: Lang = "zh") -> Repor
     run = idx.resolve_run(ws, None, period)
     if run is None:
         raise UserInputError("no index run to report on: run `dramascope index run` first")
-    top, _ = idx.ranking(ws, run, RankingQuery(page_size=TOP_N))
+    top, ranked = idx.ranking(ws, run, RankingQuery(page_size=TOP_N))
     per_dim = []
     for d in idx.dimensions(ws, run):
         dim_rows, _ = idx.ranking(ws, run, RankingQuery(dimension=d.code, page_size=PER_DIMENSION))
@@ -188,6 +201,7 @@ def build_report_data(ws, period: str | None = None, lang: Lang = "zh") -> Repor
         theme_trend=theme_release_trend(ws), themes=themes_landscape(ws, run.period or "life", run)[:15],
         resonance=resonance_highlights(ws, run), grades=ql.grade_counts(ws), suspects=ql.suspects(ws, limit=10),
         quarantine_total=total, methodology=idx.methodology(ws, run), bases=base_sections(ws, run),
+        totals=market_totals(ws, run, ranked), timezone=getattr(ws.settings, "timezone", None),
         synthetic=ws.settings.synthetic,
     )
     data.charts = report_charts(data, lang)
@@ -225,17 +239,30 @@ def _chart_uri(spec: dict, fmt: Literal["svg", "png"]) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+def _reader(lang: Lang, tz: str | None) -> dict[str, Any]:
+    """How the report writes codes and numbers: the declared labels and the CLDR formats the pages use."""
+    from dramascope.publish import formats as f
+    from dramascope.publish.labels import indicator_definition, label, labels
+
+    return {
+        "label": lambda kind, code: label(kind, code, lang), "labels": lambda kind, codes: labels(kind, codes, lang),
+        "num": lambda v: f.count(v, lang), "int_": lambda v: f.integer(v, lang),
+        "pct": lambda v, digits=1: f.percent(v, lang, digits), "score": lambda v: f.score(v, lang),
+        "dec": lambda v, digits=2: f.decimal(v, lang, digits), "when": lambda v: f.timestamp(v, lang, tz),
+        "day": lambda v: f.day(v, lang), "period": lambda v: f.period(v, lang),
+        "definition": lambda code, english: indicator_definition(code, lang, english),
+    }
+
+
 def render_report_html(data: ReportData, lang: Lang = "zh", chart_format: Literal["svg", "png"] = "svg") -> str:
     """The report as one self-contained HTML file (charts inlined as data: URIs; no external asset)."""
-    from dramascope.i18n import fmt as _fmt
-    from dramascope.i18n import fmt_int as _fmt_int
-
     # Every chart the template knows, empty where the data has none (a board-only market has no
     # release dates, so no theme trend): the template's strict undefined would fail on a missing key.
     images = dict.fromkeys(("intervals", "theme_trend", "themes", "grades"), "")
     images.update({name: _chart_uri(spec, chart_format) for name, spec in data.charts.items()})
     return _environment().get_template("report.html").render(
-        data=data, images=images, lang=lang, fmt=_fmt, fmt_int=_fmt_int,
+        data=data, images=images, lang=lang, summary_top=SUMMARY_TOP, summary_movers=SUMMARY_MOVERS,
+        resonance_signals=RESONANCE_SIGNALS, **_reader(lang, data.timezone),
         t=lambda key, **kw: translate(key, lang, **kw), pick=lambda zh, en: pick(zh, en, lang),
         label_name=lambda code: label_name(code, lang),
         name_of=lambda r: pick(getattr(r, "name", None) if not isinstance(r, dict) else r.get("name"),
@@ -264,8 +291,29 @@ def write_report(ws, *, period: str | None = None, fmt: str = "html", output: Pa
     return output
 
 
-def pdf_document(html: str):
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+FONT_HINT = "install one, e.g. `apt install fonts-noto-cjk` (Noto Sans CJK), then run the command again"
+
+
+def cjk_fonts() -> list[str]:
+    """Font families fontconfig offers for Chinese (what WeasyPrint will draw CJK text with)."""
+    try:
+        found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({line.strip() for line in found.stdout.splitlines() if line.strip()}) if found.returncode == 0 else []
+
+
+def check_fonts(html: str, fonts: Callable[[], list[str]] = cjk_fonts) -> None:
+    """Stop before laying out a PDF whose Chinese text no installed font can draw (it would print as
+    empty boxes, and nobody notices until the report is sent)."""
+    if CJK.search(html) and not fonts():
+        raise MissingFonts(f"the PDF report has Chinese text but fontconfig finds no CJK font: {FONT_HINT}")
+
+
+def pdf_document(html: str, fonts: Callable[[], list[str]] = cjk_fonts):
     """Lay the report out as pages with WeasyPrint (a Document: inspectable, then written as PDF)."""
     from weasyprint import HTML
 
+    check_fonts(html, fonts)
     return HTML(string=html, base_url=str(TEMPLATES)).render()

@@ -36,7 +36,7 @@ from dramascope.publish.access import check_id
 from dramascope.publish.api_models import Health, TitleExplanation
 from dramascope.publish.boards import board_page
 from dramascope.publish.search import SearchPage, SearchQuery, search_page
-from dramascope.publish.cache import PublishCache
+from dramascope.publish.cache import PublishCache, memo
 from dramascope.publish.models import (
     BoardPage,
     ComparePage,
@@ -169,16 +169,27 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     app.state.heavy = heavy
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
-    def compute(fn: Callable[..., T], *args: Any) -> T:
+    def run(fn: Callable[..., T], *args: Any) -> T:
         with lock:
             ws.refresh()  # a reader moves to the newest publication between requests, never within one
             return fn(ws, *args)
+
+    def compute(fn: Callable[..., T], *args: Any) -> T:
+        """A page's data, computed once per publication: page functions only read the published workspace,
+        so the same function and arguments give the same page until the cache sees a new generation."""
+        if cache is None or fn.__name__ == "<lambda>":  # a closure's arguments are not visible to key on
+            return run(fn, *args)
+        key = ("page", fn.__module__, fn.__qualname__, *(a.model_dump_json() if isinstance(a, BaseModel) else repr(a)
+                                                         for a in args if a is not cache))
+        with lock:
+            ws.refresh()
+            return memo(cache, key, lambda: fn(ws, *args))
 
     def write(what: str, fn: Callable[..., T], *args: Any) -> T:
         """Run a write in its own writer session (lock, private copy, atomic publish), then move the
         app's reader to the new publication. A workspace handed in as a writer is written directly."""
         if ws.mode != "reader":
-            return compute(fn, *args)
+            return run(fn, *args)
         with Workspace.open(ws.path, create=False, wait=WRITE_WAIT_SECONDS,
                             command=f"dramascope serve ({what})") as writer:
             result = fn(writer, *args)
@@ -206,7 +217,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
 
         context = {
             "request": request, "lang": lang, "other_lang": other, "page_name": page_name, "nav": NAV,
-            "data": data, "charts": charts_for(page_key(template), data, lang) if data is not None else {},
+            "data": data, "charts": page_charts(request, page_key(template), data, lang),
             "t": lambda key, **kw: translate(key, lang, **kw),
             "pick": lambda zh, en: pick(zh, en, lang),
             "label_name": lambda code: label_name(code, lang),
@@ -217,11 +228,27 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
             "table_downloads": table_links(request, template, lang) if data is not None else (lambda key: []),
             **extra,
         }
-        html = env.get_template(template).render(context)
+        if request.method == "GET" and status_code == 200 and data is not None:
+            # A GET page is a function of its URL and language within one publication: rendered once (the
+            # locale formatting of a few hundred cells costs more than reading the page's data).
+            key = ("html", template, lang, request.url.path, tuple(sorted(request.query_params.multi_items())))
+            html = memo(cache, key, lambda: env.get_template(template).render(context))
+        else:
+            html = env.get_template(template).render(context)
         response = HTMLResponse(html, status_code=status_code)
         if normalise_lang(request.query_params.get("lang")):
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
         return response
+
+    def page_charts(request: Request, page_name: str, data: Any, lang: Lang) -> dict:
+        """The page's chart specs; a GET page's are kept per publication (building them through Altair's
+        schema validation costs more than reading the page's data from the cache)."""
+        if data is None:
+            return {}
+        if request.method != "GET":
+            return charts_for(page_name, data, lang)
+        query = tuple(sorted((k, v) for k, v in request.query_params.items() if k not in ("lang", "download")))
+        return memo(cache, ("charts", page_name, lang, request.url.path, query), lambda: charts_for(page_name, data, lang))
 
     def download(request: Request, template: str, data: BaseModel | dict, lang: Lang) -> Response | None:
         """``?download=csv|xlsx|json[&table=key]`` on a page with declared tables: that table as a file."""
@@ -374,7 +401,8 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
     def health() -> Health:
         with lock:
             ws.refresh()
-            return Health(status="ok", version=__version__, synthetic=ws.settings.synthetic, tables=ws.counts())
+            return Health(status="ok", version=__version__, synthetic=ws.settings.synthetic,
+                          tables=memo(cache, ("table-counts",), ws.counts))
 
     @app.get("/docs", include_in_schema=False)
     def api_docs():

@@ -110,7 +110,8 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
     @app.get("/api/projects", responses=READ_ERRORS, response_model=ProjectsPageData, tags=["pages"], summary="Projects in the pipeline, by stage")
     @app.get("/projects", response_class=HTMLResponse, include_in_schema=False)
     def projects(request: Request, lang: Lng, stage: Annotated[Stage | None, Query(description="Only this stage")] = None):
-        data = compute(lambda w: chain_pages.projects_page_data(w, stage=stage))
+        data = compute(lambda w: memo(kit.cache, ("projects-page", stage),
+                                      lambda: chain_pages.projects_page_data(w, stage=stage)))
         return twin(request, "projects", "projects.html", data, lang, stage=stage, stages=STAGES)
 
     @app.get("/api/projects/{project_id}", responses=READ_ERRORS, response_model=ProjectPageData, tags=["pages"],
@@ -119,7 +120,8 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
     def project(request: Request, lang: Lng,
                 project_id: Annotated[str, PathParam(min_length=1, max_length=200)], budget: Budget = None):
         pid = check_id(project_id, "project_id")
-        data = compute(lambda w: chain_pages.project_page_data(w, pid, budget=budget))
+        data = compute(lambda w: memo(kit.cache, ("project-page", pid, budget),
+                                      lambda: chain_pages.project_page_data(w, pid, budget=budget)))
         return twin(request, "projects", "project.html", data, lang)
 
     @app.get("/api/forecast", responses=READ_ERRORS, response_model=ForecastData, tags=["pages"],
@@ -132,8 +134,10 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
         for value, what in ((title_id, "title_id"), (project_id, "project_id")):
             if value is not None:
                 check_id(value, what)
-        data = compute(lambda w: chain_pages.forecast_page_data(
-            w, title_id=title_id, project_id=project_id, budget=budget, alpha=alpha))
+        data = compute(lambda w: memo(kit.cache, ("forecast-page", title_id, project_id, budget, alpha),
+                                      lambda: chain_pages.forecast_page_data(
+                                          w, title_id=title_id, project_id=project_id, budget=budget,
+                                          alpha=alpha)))
         return twin(request, "projects", "forecast.html", data, lang)
 
     @app.get("/api/forecast/backtest", responses=READ_ERRORS, response_model=BacktestPageData, tags=["pages"],
@@ -141,7 +145,8 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
     @app.get("/forecast/backtest", response_class=HTMLResponse, include_in_schema=False)
     def backtest(request: Request, lang: Lng, alpha: Alpha = 0.2):
         try:
-            data = compute(lambda w: chain_pages.backtest_page_data(w, alpha=alpha))
+            data = dict(compute(lambda w: memo(kit.cache, ("backtest-page", alpha),
+                                               lambda: chain_pages.backtest_page_data(w, alpha=alpha))))
             data["error"] = None
         except NotEnoughData as exc:
             # Too few released titles for the folds: the page says so (the data can grow), it is no fault.
@@ -151,7 +156,9 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
     @app.get("/api/forecast/vs-actual", responses=READ_ERRORS, response_model=ForecastVsActualData, tags=["pages"],
              summary="Released projects: the as-of-release forecast beside the actual outcome")
     def forecast_vs_actual(target: ForecastTarget = "dissemination"):
-        return JSONResponse(finite(compute(lambda w: chain_pages.forecast_vs_actual_page_data(w, target=target))))
+        return JSONResponse(finite(compute(lambda w: memo(kit.cache, ("forecast-vs-actual", target),
+                                                          lambda: chain_pages.forecast_vs_actual_page_data(
+                                                              w, target=target)))))
 
     # -- script analysis: read-only, so no token -------------------------------------------------------
     @app.get("/script", response_class=HTMLResponse, include_in_schema=False)
@@ -217,7 +224,8 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
             require_company_tables(w)
             return explain_company(w, cid, period)
 
-        return JSONResponse(finite(compute(explain)))
+        return JSONResponse(finite(compute(lambda w: memo(kit.cache, ("company-explain", cid, period),
+                                                          lambda: explain(w)))))
 
     @app.get("/api/bases/{base}", responses=READ_ERRORS, response_model=BasePageData, tags=["pages"],
              summary="A production base: companies, trends, leads/lags against the market, themes, pipeline")
