@@ -36,14 +36,14 @@ from dramascope.signals import (boards, budget_return, commercial, dissemination
                                social)
 from dramascope.signals import semantic as semantic_mod
 from dramascope.signals.base import SIGNAL_SCHEMA
-from dramascope.signals.common import period_start, stored_as
+from dramascope.signals.common import on_days, period_start, stored_as
 from dramascope.signals.params import SIGNAL_PARAMS_SCHEMA, SIGNAL_PARAMS_TABLE, SignalParams
 from dramascope.signals.periods import DEFAULT_GRANULARITIES, GRANULARITIES, Granularity, label_of, next_start, start_of
 from dramascope.signals.registry import resonance_family
 from dramascope.signals.theme_tags import TITLE_THEMES_SCHEMA, title_themes_table
 from dramascope.signals.totals import (DAILY_TOTALS_SCHEMA, PERIOD_TOTALS_SCHEMA, PLATFORM_PERIOD_TOTALS_SCHEMA,
                                       daily_cells, daily_totals, life_platform_totals, period_totals,
-                                      platform_period_totals)
+                                      platform_period_totals, platform_totals_from_days)
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ class PeriodScope:
         return [label_of(s, granularity) for s in self.signal_starts(granularity)]
 
 
-_DERIVED = ("signals", "title_themes", "fraud_flags", "data_quality", "period_totals", "daily_totals",
+_DERIVED = ("signals", "title_themes", "fraud_flags", "fraud_norm_sample", "data_quality", "period_totals", "daily_totals",
             "platform_period_totals", "semantic_novelty")
 
 
@@ -154,22 +154,39 @@ def _keys(**cols) -> pa.Table:
     return pa.table(cols)
 
 
+def _days_after(dates: Iterable[datetime.date], n: int) -> list[datetime.date]:
+    """Each of ``dates`` and the ``n`` days after it."""
+    return sorted({d + datetime.timedelta(days=i) for d in dates for i in range(n + 1)})
+
+
 def _write_fraud_flags(ws, scope: PeriodScope | None, summary: SignalsSummary,
                        fraud_params: fraud.FraudParams) -> PeriodScope | None:
-    """Recompute the flags whole; in a scoped run, add the days whose flags changed to the scope."""
+    """Fraud flags (and the sample of platform norms) whole, or in a scoped run those of the days the
+    scope's changes can reach: a day's verdict reads its own and the previous ``lookback_days`` days
+    (baselines) and the sample of the previous ``platform_days`` (platform norms), never a later day.
+    The daily job's new last day reaches no earlier day. Days whose flags changed join the scope."""
     eng = ws.engine
     eng.ensure_table("fraud_flags", fraud.FRAUD_FLAGS_SCHEMA)
-    new = fraud.fraud_flags(ws.table("metrics"), ws.table("comments"), fraud_params)
+    eng.ensure_table("fraud_norm_sample", fraud.NORM_SAMPLE_SCHEMA)
+    metrics, comments = ws.table("metrics"), ws.table("comments")
     if scope is None:
-        eng.replace("fraud_flags", new)
+        eng.replace("fraud_norm_sample", fraud.norm_sample(metrics, fraud_params))
+        eng.replace("fraud_flags", fraud.fraud_flags(metrics, comments, fraud_params,
+                                                     sample=ws.table("fraud_norm_sample")))
         return None
+    sampled = _days_after(scope.dates, fraud.lookback_days(fraud_params))
+    eng.replace_matching("fraud_norm_sample", _keys(date=pa.array(sampled, pa.date32())),
+                         fraud.norm_sample(metrics, fraud_params, sampled))
+    judged = _days_after(sampled, fraud_params.platform_days)
     keys = ["title_id", "platform", "date"]
-    before = eng.to_arrow(ws.table("fraud_flags").select(*keys))
-    after = eng.to_arrow(new)
-    cells = lambda t: set(zip(*(t.column(k).to_pylist() for k in keys)))  # noqa: E731 - few thousand rows
+    stored = ws.table("fraud_flags")
+    before = eng.to_arrow(on_days(stored, "date", judged).select(*keys))
+    after = eng.to_arrow(fraud.fraud_flags(metrics, comments, fraud_params, days=judged,
+                                           sample=ws.table("fraud_norm_sample")))
+    cells = lambda t: set(zip(*(t.column(k).to_pylist() for k in keys)))  # noqa: E731 - the days' flags only
     changed = cells(before) ^ cells(after.select(keys))
     summary.flags_changed = len(changed)
-    eng.replace("fraud_flags", after)
+    eng.replace_matching("fraud_flags", _keys(date=pa.array(judged, pa.date32())), after)
     return scope.widened(d for _, _, d in changed)
 
 
@@ -193,12 +210,20 @@ def _write_totals(ws, granularities: Sequence[Granularity], scope: PeriodScope |
         days = sorted(scope.dates)
         eng.replace_matching("daily_totals", _keys(date=pa.array(days, pa.date32())), daily_totals(
             _in_periods(metrics, "date", "day", days), flags, _in_periods(comments, "posted_at", "day", days)))
-        for g in finer:
+        # Day rows from the scope's metrics; weeks and months rolled up from the stored day rows (sums of
+        # sums) where days are computed, instead of scanning each period's metrics again.
+        for g in sorted(finer, key=lambda g: g != "day"):
             starts = scope.starts(g)
+            if g != "day" and "day" in finer:
+                ppt = ws.table("platform_period_totals")
+                rows = platform_totals_from_days(
+                    _in_periods(ppt.filter(ppt.granularity == "day"), "period_start", g, starts), g)
+            else:
+                rows = platform_period_totals(daily_cells(_in_periods(metrics, "date", g, starts), flags), titles, g)
             eng.replace_matching(
                 "platform_period_totals",
                 _keys(granularity=pa.array([g] * len(starts), pa.string()), period_start=pa.array(starts, pa.date32())),
-                platform_period_totals(daily_cells(_in_periods(metrics, "date", g, starts), flags), titles, g))
+                rows)
     ppt = ws.table("platform_period_totals")
     if "life" in granularities and finer:
         eng.replace_matching("platform_period_totals", _keys(granularity=pa.array(["life"], pa.string())),
