@@ -155,9 +155,10 @@ def test_prefilter_keeps_days_where_only_shares_and_favourites_fall_together(pla
 
 def test_platform_norms_on_the_deterministic_sample(planted):
     """With stats_sample_tps = 3 each day's 12 title-platforms are sampled every 4th in title_id order
-    (12 // 3), and a day's platform median of log likes/play is numpy's median over the sampled titles'
-    judged days up to that day (the pool reaches platform_days back), never a later one."""
-    from dramascope.signals.fraud import FraudParams, _platform_day_norms, norm_sample
+    (12 // 3): a day's platform median of log likes/play is numpy's median over the sampled titles'
+    judged rows that day, and its norm the median of those daily medians over the previous platform_days
+    days and itself, never a later day."""
+    from dramascope.signals.fraud import FraudParams, _platform_day_norms, platform_day_stats
 
     ws = planted
     p = FraudParams(stats_sample_tps=3, min_platform_tps=12, platform_days=10)
@@ -165,18 +166,21 @@ def test_platform_norms_on_the_deterministic_sample(planted):
     m["date"] = m.date.dt.date
     titles = sorted(m.title_id.unique())
     assert len(titles) == 12 and m.platform.nunique() == 1
-    expect_sample = set(titles[0::4])  # Ibis row numbers start at 0: positions 0, 4, 8
-    sample = ws.engine.to_pandas(norm_sample(ws.table("metrics"), p))
-    assert sample.groupby("date").title_id.apply(set).map(lambda s: s == expect_sample).all()
-    norms = ws.engine.to_pandas(_platform_day_norms(norm_sample(ws.table("metrics"), p), p))
+    expect_sample = titles[0::4]  # Ibis row numbers start at 0: positions 0, 4, 8
+    s = m[m.title_id.isin(expect_sample) & (m.plays >= p.min_plays)]
+    daily = (np.log((s.likes + 0.5) / (s.plays + 0.5))).groupby(s.date).median()
+    stats = ws.engine.to_pandas(platform_day_stats(ws.table("metrics"), p))
+    stats = stats.set_index(stats.date.dt.date)
+    assert (stats.tps == 12).all()
+    for day, want in daily.items():
+        assert stats.loc[day, "med_likes"] == pytest.approx(want)
+    norms = ws.engine.to_pandas(_platform_day_norms(platform_day_stats(ws.table("metrics"), p), p))
     norms = norms.set_index(norms.date.dt.date)
     for day in (dt.date(2026, 3, 5), dt.date(2026, 3, 20)):
-        s = m[m.title_id.isin(expect_sample) & (m.plays >= p.min_plays) & (m.date <= day)
-              & (m.date >= day - dt.timedelta(days=p.platform_days))]
-        lr = np.log((s.likes + 0.5) / (s.plays + 0.5))
-        assert norms.loc[day, "med_likes"] == pytest.approx(float(np.median(lr)))
+        pool = daily[(daily.index <= day) & (daily.index >= day - dt.timedelta(days=p.platform_days))]
+        assert norms.loc[day, "med_likes"] == pytest.approx(float(np.median(pool)))
     # Fewer title-platforms than min_platform_tps: no platform median, so no ratio_outlier.
-    few = ws.engine.to_pandas(_platform_day_norms(norm_sample(ws.table("metrics"), p),
+    few = ws.engine.to_pandas(_platform_day_norms(platform_day_stats(ws.table("metrics"), p),
                                                   FraudParams(min_platform_tps=13)))
     assert few.med_likes.isna().all()
 

@@ -117,7 +117,7 @@ class PeriodScope:
         return [label_of(s, granularity) for s in self.signal_starts(granularity)]
 
 
-_DERIVED = ("signals", "title_themes", "fraud_flags", "fraud_norm_sample", "data_quality", "period_totals", "daily_totals",
+_DERIVED = ("signals", "title_themes", "fraud_flags", "fraud_platform_days", "data_quality", "period_totals", "daily_totals",
             "platform_period_totals", "semantic_novelty")
 
 
@@ -161,28 +161,28 @@ def _days_after(dates: Iterable[datetime.date], n: int) -> list[datetime.date]:
 
 def _write_fraud_flags(ws, scope: PeriodScope | None, summary: SignalsSummary,
                        fraud_params: fraud.FraudParams) -> PeriodScope | None:
-    """Fraud flags (and the sample of platform norms) whole, or in a scoped run those of the days the
-    scope's changes can reach: a day's verdict reads its own and the previous ``lookback_days`` days
-    (baselines) and the sample of the previous ``platform_days`` (platform norms), never a later day.
-    The daily job's new last day reaches no earlier day. Days whose flags changed join the scope."""
+    """Fraud flags and the per-day platform statistics whole, or in a scoped run those of the days the
+    scope's changes can reach: a day's statistics read it and its previous ``lookback_days`` days
+    (baselines), its verdict those statistics over the previous ``platform_days`` days, never a later
+    day. The daily job's new last day reaches no earlier day. Days whose flags changed join the scope."""
     eng = ws.engine
     eng.ensure_table("fraud_flags", fraud.FRAUD_FLAGS_SCHEMA)
-    eng.ensure_table("fraud_norm_sample", fraud.NORM_SAMPLE_SCHEMA)
+    eng.ensure_table("fraud_platform_days", fraud.PLATFORM_DAYS_SCHEMA)
     metrics, comments = ws.table("metrics"), ws.table("comments")
     if scope is None:
-        eng.replace("fraud_norm_sample", fraud.norm_sample(metrics, fraud_params))
+        eng.replace("fraud_platform_days", fraud.platform_day_stats(metrics, fraud_params))
         eng.replace("fraud_flags", fraud.fraud_flags(metrics, comments, fraud_params,
-                                                     sample=ws.table("fraud_norm_sample")))
+                                                     platform_days=ws.table("fraud_platform_days")))
         return None
-    sampled = _days_after(scope.dates, fraud.lookback_days(fraud_params))
-    eng.replace_matching("fraud_norm_sample", _keys(date=pa.array(sampled, pa.date32())),
-                         fraud.norm_sample(metrics, fraud_params, sampled))
-    judged = _days_after(sampled, fraud_params.platform_days)
+    restated = _days_after(scope.dates, fraud.lookback_days(fraud_params))
+    eng.replace_matching("fraud_platform_days", _keys(date=pa.array(restated, pa.date32())),
+                         fraud.platform_day_stats(metrics, fraud_params, restated))
+    judged = _days_after(restated, fraud_params.platform_days)
     keys = ["title_id", "platform", "date"]
     stored = ws.table("fraud_flags")
     before = eng.to_arrow(on_days(stored, "date", judged).select(*keys))
     after = eng.to_arrow(fraud.fraud_flags(metrics, comments, fraud_params, days=judged,
-                                           sample=ws.table("fraud_norm_sample")))
+                                           platform_days=ws.table("fraud_platform_days")))
     cells = lambda t: set(zip(*(t.column(k).to_pylist() for k in keys)))  # noqa: E731 - the days' flags only
     changed = cells(before) ^ cells(after.select(keys))
     summary.flags_changed = len(changed)

@@ -97,8 +97,9 @@ class FraudParams(BaseModel):
     # min_baseline_days of them the day is judged against its platform only.
     baseline_days: int = Field(default=28, ge=1)
     min_baseline_days: int = Field(default=5, ge=1)
-    # A day's platform norms: the platform's sampled rows of that day and the previous platform_days days;
-    # a ratio is compared with them only on days when the platform has min_platform_tps title-platforms.
+    # A day's platform norms: medians of the platform's per-day statistics over that day and the previous
+    # platform_days days; a ratio is compared with them only when the platform has min_platform_tps
+    # title-platforms that day.
     platform_days: int = Field(default=90, ge=0)
     min_platform_tps: int = Field(default=40, ge=1)
     log_scale_floor: float = 0.05  # smallest robust SD of a log ratio (a constant series is not "infinitely" sure)
@@ -167,76 +168,105 @@ def _baseline_rows(metrics: ir.Table, p: FraudParams, days: Sequence[datetime.da
         _judged=ibis.ifelse(judged, 1, ibis.null("int64")),
         lp=(m.plays.cast("float64") + 1).ln(), day=epoch_day(m.date),
     )
-    base = ibis.window(group_by=keys, order_by="day", range=(-p.baseline_days, -1))
-    trail = ibis.window(group_by=keys, order_by="day", range=(-p.rolling_days, -1))
-    enough = m._judged.count().over(base) >= p.min_baseline_days
-    m = m.mutate(
-        **{f"own_{k}": ibis.ifelse(enough, m[f"lr_{k}"].median().over(base), ibis.null("float64")) for k in RATIOS},
-        own_comp=ibis.ifelse(enough, m.comp.median().over(base), ibis.null("float64")),
-        _roll_mean=m.lp.mean().over(trail), _n_hist=m.lp.count().over(trail),
-    )
-    m = m.select(
-        *keys, "date", "day", "plays", *[f"lr_{k}" for k in RATIOS], "comp", *[f"own_{k}" for k in RATIOS],
-        "own_comp", **{f"own_ratio_{k}": m[f"own_{k}"].exp() for k in RATIOS},
+    m = _prior_stats_by_window(m, p) if days is None else _prior_stats_by_join(m, p, days)
+    enough = m._n_base >= p.min_baseline_days
+    own = {f"own_{k}": ibis.ifelse(enough, m[f"_med_{k}"], ibis.null("float64")) for k in (*RATIOS, "comp")}
+    return m.select(
+        *keys, "date", "day", "plays", *[f"lr_{k}" for k in RATIOS], "comp", **own,
+        **{f"own_ratio_{k}": own[f"own_{k}"].exp() for k in RATIOS},
         burst_dev=ibis.ifelse(m._n_hist >= p.min_history, m.lp - m._roll_mean, ibis.null("float64")),
     )
-    if days is not None:  # after the windows: the lookback rows only feed them
-        m = on_days(m, "date", days)
-    return m
 
 
-NORM_SAMPLE_SCHEMA = pa.schema(
-    [("platform", pa.string()), ("date", pa.date32()), ("title_id", pa.string()),
-     ("tps", pa.int64())]  # the platform's title-platforms with plays that day
-    + [(f"lr_{k}", pa.float64()) for k in RATIOS] + [("comp", pa.float64())]
-    + [(f"own_{k}", pa.float64()) for k in RATIOS] + [("own_comp", pa.float64()), ("burst_dev", pa.float64())]
-)
-"""``fraud_norm_sample``: the rows that estimate the platform norms, as :func:`norm_sample` gives them. A
-day's rows depend only on that day and its lookback, so the daily job adds the new days' rows and pools
-the stored ones instead of recomputing every earlier day's own baselines."""
+def _prior_stats_by_window(m: ir.Table, p: FraudParams) -> ir.Table:
+    """The prior-days statistics of every row, as range windows (the whole table: one sort, every row)."""
+    keys = ["title_id", "platform"]
+    base = ibis.window(group_by=keys, order_by="day", range=(-p.baseline_days, -1))
+    trail = ibis.window(group_by=keys, order_by="day", range=(-p.rolling_days, -1))
+    return m.mutate(
+        _n_base=m._judged.count().over(base),
+        **{f"_med_{k}": m[f"lr_{k}"].median().over(base) for k in RATIOS},
+        _med_comp=m.comp.median().over(base),
+        _roll_mean=m.lp.mean().over(trail), _n_hist=m.lp.count().over(trail),
+    )
+
+
+def _prior_stats_by_join(m: ir.Table, p: FraudParams, days: Sequence[datetime.date]) -> ir.Table:
+    """The same statistics for the rows of ``days`` only (``m`` holds them and their lookback): each
+    joined with its title-platform's rows of the previous days and aggregated, so that medians are
+    computed for those rows alone instead of for every lookback row as a window would."""
+    keys = ["title_id", "platform"]
+    target = on_days(m, "date", days)
+    hist = m.select(
+        _h_title=m.title_id, _h_platform=m.platform, _h_day=m.day, _h_judged=m._judged, _h_lp=m.lp,
+        _h_comp=m.comp, **{f"_h_{k}": m[f"lr_{k}"] for k in RATIOS},
+    )
+    j = target.left_join(hist, [target.title_id == hist._h_title, target.platform == hist._h_platform,
+                                 hist._h_day < target.day, hist._h_day >= target.day - lookback_days(p)])
+    in_base = j._h_day >= j.day - p.baseline_days
+    in_trail = j._h_day >= j.day - p.rolling_days
+    stats = j.group_by([*keys, "date"]).aggregate(
+        _n_base=j._h_judged.count(where=in_base),
+        **{f"_med_{k}": j[f"_h_{k}"].median(where=in_base) for k in RATIOS},
+        _med_comp=j._h_comp.median(where=in_base),
+        _roll_mean=j._h_lp.mean(where=in_trail), _n_hist=j._h_lp.count(where=in_trail),
+    )
+    return target.join(stats, [*keys, "date"]).select(target, *[stats[c] for c in stats.columns[3:]])
+
 
 _NORMS = (*[f"med_{k}" for k in RATIOS], *[f"mad_{k}" for k in RATIOS], *[f"smad_{k}" for k in RATIOS], "smad_comp",
           "burst_mad")
 
+PLATFORM_DAYS_SCHEMA = pa.schema(
+    [("platform", pa.string()), ("date", pa.date32()),
+     ("tps", pa.int64())]  # the platform's title-platforms with plays that day
+    + [(c, pa.float64()) for c in _NORMS]
+)
+"""``fraud_platform_days``: each platform's statistics of one day (:func:`platform_day_stats`). They depend
+only on that day and its lookback, so the daily job adds the new days' rows and pools the stored ones."""
 
-def norm_sample(metrics: ir.Table, p: FraudParams, days: Sequence[datetime.date] | None = None) -> ir.Table:
-    """Rows of NORM_SAMPLE_SCHEMA: each day, every max(1, ⌊n ÷ stats_sample_tps⌋)-th title-platform in
-    title_id order (n: the platform's title-platforms with plays that day; all of them below
-    2 × stats_sample_tps), with its log ratios and deviations from its own baseline. The same rows on
-    every engine, unrelated to the counts (a sample by plays would favour platforms' rounded reports),
-    and a bounded number of rows per day however large the market. ``days``: those days' rows only."""
+
+def platform_day_stats(metrics: ir.Table, p: FraudParams, days: Sequence[datetime.date] | None = None) -> ir.Table:
+    """Rows of PLATFORM_DAYS_SCHEMA: per platform and day, the median of each log ratio (``med_*``), the
+    median |log ratio − that median| (``mad_*``), the median |log ratio − own baseline| (``smad_*``,
+    ``smad_comp``) and the median |burst deviation| (``burst_mad``).
+
+    Estimated on a systematic sample of the day's rows: every max(1, ⌊n ÷ stats_sample_tps⌋)-th
+    title-platform in title_id order (n: the platform's title-platforms with plays that day; all of
+    them below 2 × stats_sample_tps) — the same rows on every engine, unrelated to the counts (a sample
+    by plays would favour platforms' rounded reports). ``days``: those days' rows only.
+    """
     r = _baseline_rows(metrics, p, days)
     day_keys = ["platform", "date"]
     r = r.mutate(_n=r.count().over(ibis.window(group_by=day_keys)),
                  _pos=ibis.row_number().over(ibis.window(group_by=day_keys, order_by="title_id")))
     s = r.filter((r._pos % ibis.greatest(r._n // p.stats_sample_tps, 1)) == 0)
-    have = {**{c: s[c] for c in s.columns}, "tps": s._n}
-    types = {"platform": "string", "title_id": "string", "date": "date", "tps": "int64"}
-    return s.select(**{f.name: stored_as(have[f.name], types.get(f.name, "float64")) for f in NORM_SAMPLE_SCHEMA})
+    med = s.group_by(day_keys).aggregate(tps=s._n.max(), **{f"med_{k}": s[f"lr_{k}"].median() for k in RATIOS})
+    s = s.join(med, day_keys)
+    spread = s.group_by(day_keys).aggregate(
+        **{f"mad_{k}": (s[f"lr_{k}"] - s[f"med_{k}"]).abs().median() for k in RATIOS},
+        **{f"smad_{k}": (s[f"lr_{k}"] - s[f"own_{k}"]).abs().median() for k in RATIOS},
+        smad_comp=(s.comp - s.own_comp).abs().median(),
+        burst_mad=s.burst_dev.abs().median(),
+    )
+    out = med.join(spread, day_keys)
+    types = {"platform": "string", "date": "date", "tps": "int64"}
+    return out.select(**{f.name: stored_as(out[f.name], types.get(f.name, "float64")) for f in PLATFORM_DAYS_SCHEMA})
 
 
-def _platform_day_norms(sample: ir.Table, p: FraudParams, days: Sequence[datetime.date] | None = None) -> ir.Table:
-    """Per platform and day d: medians of the log ratios and the robust scales of every deviation, pooled
-    over the platform's sampled rows (:func:`norm_sample`) of days d − platform_days … d, never a later
-    day, so that a new day cannot move them. ``mad_*`` is the median |log ratio − its day's platform
-    median|, ``smad_*`` the median |log ratio − own median|. A platform with fewer than
-    ``min_platform_tps`` title-platforms that day has no median to compare a ratio with (ratio_outlier)."""
-    s = sample if days is None else on_days(sample, "date", days, lookback=p.platform_days)
+def _platform_day_norms(day_stats: ir.Table, p: FraudParams, days: Sequence[datetime.date] | None = None) -> ir.Table:
+    """Per platform and day d: the norms every z-score reads, each the median of that statistic over the
+    platform's days d − platform_days … d (:func:`platform_day_stats`), never a later day, so a new day
+    cannot move them; pooling days steadies small platforms. On a day when the platform has fewer than
+    ``min_platform_tps`` title-platforms, no ratio is compared with the platform (ratio_outlier)."""
+    s = day_stats if days is None else on_days(day_stats, "date", days, lookback=p.platform_days)
     s = s.mutate(day=epoch_day(s.date))
     pool = ibis.window(group_by="platform", order_by="day", range=(-p.platform_days, 0))
-    s = s.mutate(
-        **{f"med_{k}": s[f"lr_{k}"].median().over(pool) for k in RATIOS},
-        **{f"smad_{k}": (s[f"lr_{k}"] - s[f"own_{k}"]).abs().median().over(pool) for k in RATIOS},
-        smad_comp=(s.comp - s.own_comp).abs().median().over(pool),
-        burst_mad=s.burst_dev.abs().median().over(pool),
-    )
-    s = s.mutate(**{f"mad_{k}": (s[f"lr_{k}"] - s[f"med_{k}"]).abs().median().over(pool) for k in RATIOS})
-    # Every row of a day has the same frame, hence the same values: one row per platform and day.
-    day_keys = ["platform", "date"]
-    norms = s.group_by(day_keys).aggregate(_n=s.tps.max(), **{c: s[c].max() for c in _NORMS})
-    few = norms._n < p.min_platform_tps
-    norms = norms.mutate(**{f"med_{k}": ibis.ifelse(few, ibis.null("float64"), norms[f"med_{k}"]) for k in RATIOS})
-    return norms if days is None else on_days(norms, "date", days)
+    few = s.tps < p.min_platform_tps
+    s = s.select("platform", "date", **{c: s[c].median().over(pool) for c in _NORMS}, _few=few)
+    s = s.mutate(**{f"med_{k}": ibis.ifelse(s._few, ibis.null("float64"), s[f"med_{k}"]) for k in RATIOS})
+    s = s.drop("_few")
+    return s if days is None else on_days(s, "date", days)
 
 
 _SLACK = 0.999  # screening thresholds 0.1 % below the detectors', against rounding
@@ -296,7 +326,7 @@ def _may_have_evidence(m: ir.Table, p: FraudParams) -> ir.BooleanValue:
 
 
 def metric_day_evidence(metrics: ir.Table, p: FraudParams = FraudParams(), *, only_evidence: bool = False,
-                        days: Sequence[datetime.date] | None = None, sample: ir.Table | None = None) -> ir.Table:
+                        days: Sequence[datetime.date] | None = None, platform_days: ir.Table | None = None) -> ir.Table:
     """Per (title_id, platform, date): evidence in [0, 1] from the daily counters.
 
     Causal: a day is judged against its title-platform's previous days and its platform's rows of the
@@ -308,13 +338,13 @@ def metric_day_evidence(metrics: ir.Table, p: FraudParams = FraudParams(), *, on
     counts do not raise false alarms.
 
     ``only_evidence`` keeps just the days with some evidence (what fraud_flags needs); ``days`` judges
-    only those days (reading the ``lookback_days`` before them); ``sample``: the stored
-    ``fraud_norm_sample`` rows (at least those of the days' platform pools), else computed here.
+    only those days (reading the ``lookback_days`` before them); ``platform_days``: the stored
+    ``fraud_platform_days`` rows (at least those of the days' pools), else computed here.
     """
-    if sample is None:
-        pool_days = None if days is None else _with_days_before(days, p.platform_days)
-        sample = norm_sample(metrics, p, pool_days)
-    stats = _platform_day_norms(sample, p, days)
+    if platform_days is None:
+        pool = None if days is None else _with_days_before(days, p.platform_days)
+        platform_days = platform_day_stats(metrics, p, pool)
+    stats = _platform_day_norms(platform_days, p, days)
     if only_evidence:
         stats = _screen_bounds(stats, p)
     m = _baseline_rows(metrics, p, days).join(stats, ["platform", "date"])
@@ -448,7 +478,7 @@ COMMENT_DETECTORS = ("duplicate_comments", "concentrated_users", "danmaku_sync")
 
 def day_scores(metrics: ir.Table, comments: ir.Table | None, p: FraudParams = FraudParams(), *,
                only_evidence: bool = False, days: Sequence[datetime.date] | None = None,
-               sample: ir.Table | None = None) -> ir.Table:
+               platform_days: ir.Table | None = None) -> ir.Table:
     """Every (title_id, platform, date) with metrics or comments: score in [0, 1] and reasons.
 
     ``only_evidence`` drops metrics days without any metric evidence first (their score can only come
@@ -456,7 +486,7 @@ def day_scores(metrics: ir.Table, comments: ir.Table | None, p: FraudParams = Fr
     (each day's score reads its own comments and the metrics of its lookback).
     """
     keys = ["title_id", "platform", "date"]
-    me = metric_day_evidence(metrics, p, only_evidence=only_evidence, days=days, sample=sample)
+    me = metric_day_evidence(metrics, p, only_evidence=only_evidence, days=days, platform_days=platform_days)
     if comments is not None:
         if days is not None:
             comments = on_days(comments, "posted_at", days)
@@ -480,11 +510,11 @@ def day_scores(metrics: ir.Table, comments: ir.Table | None, p: FraudParams = Fr
 
 
 def fraud_flags(metrics: ir.Table, comments: ir.Table | None, p: FraudParams = FraudParams(),
-                days: Sequence[datetime.date] | None = None, sample: ir.Table | None = None) -> ir.Table:
+                days: Sequence[datetime.date] | None = None, platform_days: ir.Table | None = None) -> ir.Table:
     """Rows of FRAUD_FLAGS_SCHEMA: days scoring at least FLAG_THRESHOLD (of ``days`` only, if given: the
-    same rows as the full table has on them). ``sample``: the stored ``fraud_norm_sample`` (see
+    same rows as the full table has on them). ``platform_days``: the stored ``fraud_platform_days`` (see
     :func:`metric_day_evidence`)."""
-    s = day_scores(metrics, comments, p, only_evidence=True, days=days, sample=sample)
+    s = day_scores(metrics, comments, p, only_evidence=True, days=days, platform_days=platform_days)
     s = s.filter(s.score >= FLAG_THRESHOLD)
     return s.select(
         title_id=s.title_id.cast("string"), platform=s.platform.cast("string"), date=s.date.cast("date"),
