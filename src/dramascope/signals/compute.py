@@ -9,11 +9,13 @@ which read only those, unioned into ``signals`` in a single engine-side write.
 A scoped run (the daily job) gives the rows a full run would give, because every step is either local
 to a period or recomputed whole:
 
-* fraud flags compare each day with the title's own and the platform's norms over all days, so one new
-  day can flip a flag anywhere: they are recomputed whole, and the days whose flag changed join the
-  scope (their valid plays changed);
+* fraud flags are causal: a day is judged against its title-platform's previous days and its platform's
+  per-day statistics up to that day (``fraud_platform_days``), so a change on day d can move verdicts of
+  d … d + lookback only and a new last day none before it. Those days' statistics and flags are
+  recomputed, and the days whose flag changed join the scope (their valid plays changed);
 * ``daily_totals`` rows are per day, ``platform_period_totals`` and ``period_totals`` rows per period:
-  only the scope's are rewritten; ``life`` rows and ``data_quality`` (per title) are rewritten whole;
+  only the scope's are rewritten (weeks and months rolled up from the stored day rows where days are
+  computed); ``life`` rows and ``data_quality`` (per title) are rewritten whole from the small tables;
 * signals of a period read that period's totals, days and comments; velocity reads the period before,
   so the period after each recomputed one is recomputed too; ``life`` is always recomputed (its age and
   velocity are measured at the market's latest date);
@@ -179,14 +181,14 @@ def _write_fraud_flags(ws, scope: PeriodScope | None, summary: SignalsSummary,
                          fraud.platform_day_stats(metrics, fraud_params, restated))
     judged = _days_after(restated, fraud_params.platform_days)
     keys = ["title_id", "platform", "date"]
-    stored = ws.table("fraud_flags")
-    before = eng.to_arrow(on_days(stored, "date", judged).select(*keys))
-    after = eng.to_arrow(fraud.fraud_flags(metrics, comments, fraud_params, days=judged,
-                                           platform_days=ws.table("fraud_platform_days")))
+    judged_keys = _keys(date=pa.array(judged, pa.date32()))
+    before = eng.to_arrow(on_days(ws.table("fraud_flags"), "date", judged).select(*keys))
+    eng.replace_matching("fraud_flags", judged_keys, fraud.fraud_flags(
+        metrics, comments, fraud_params, days=judged, platform_days=ws.table("fraud_platform_days")))
+    after = eng.to_arrow(on_days(ws.table("fraud_flags"), "date", judged).select(*keys))
     cells = lambda t: set(zip(*(t.column(k).to_pylist() for k in keys)))  # noqa: E731 - the days' flags only
-    changed = cells(before) ^ cells(after.select(keys))
+    changed = cells(before) ^ cells(after)
     summary.flags_changed = len(changed)
-    eng.replace_matching("fraud_flags", _keys(date=pa.array(judged, pa.date32())), after)
     return scope.widened(d for _, _, d in changed)
 
 
