@@ -119,8 +119,8 @@ class PeriodScope:
         return [label_of(s, granularity) for s in self.signal_starts(granularity)]
 
 
-_DERIVED = ("signals", "title_themes", "fraud_flags", "fraud_platform_days", "data_quality", "period_totals", "daily_totals",
-            "platform_period_totals", "semantic_novelty")
+_DERIVED = ("signals", "title_themes", "fraud_flags", "fraud_platform_days", "data_quality", "period_totals",
+            "daily_totals", "platform_period_totals", "semantic_novelty")
 
 
 def scoped_run_possible(ws, granularities: Sequence[str]) -> bool:
