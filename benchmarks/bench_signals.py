@@ -19,9 +19,10 @@ month periods; the pandas side computes only the metric-driven part (fraud evide
 suspicion per period and the data-quality grade, period totals, dissemination with velocity and age,
 completion, commercial) — less work (no theme tagging, innovation, social or reputation families, no
 day-level totals table), so the ratio is conservative.
-Both apply the same fraud definition, platform norms on the deterministic title-platform sample
-(FraudParams.stats_sample_tps) included; pandas computes the rolling trend and every z-score on every
-day, the Ibis side screens days first (exact: the same flags). Both are pinned to the same number of
+The pandas side applies the earlier, non-causal fraud definition (each day against the title's medians
+over all its days and platform norms over all days, on the deterministic title-platform sample of
+FraudParams.stats_sample_tps); the Ibis side applies the causal one (each day against its previous days:
+see signals/fraud.py), so their flags differ a little and the speed ratio compares like-sized work. Both are pinned to the same number of
 threads (``--threads``, default 2); DuckDB's memory is capped (``--memory-gb``). Wall seconds and CPU
 seconds (user + system, all threads) are printed: on a shared machine the CPU ratio is the steadier.
 """

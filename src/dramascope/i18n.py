@@ -443,12 +443,15 @@ STRINGS.update({
     },
     "method_fraud_h": {"zh": "如何扣除虚假流量", "en": "How fake traffic is discounted"},
     "method_fraud": {
-        "zh": "每个剧目、平台和日期都与该剧自身的常态比较：点赞率异常偏高、分享与收藏同时偏低、播放暴涨而互动下降、"
-              "评论集中于少数账号等迹象会累积成可疑度。被标记的日子不计入“有效播放”，剧目的数据质量等级随之降低。",
-        "en": "Every title, platform and day is compared with the title's own norm: likes per play far too high, "
-              "shares and favourites both too low, a burst of plays while engagement falls, comments from a few "
-              "accounts. The evidence adds up to a suspicion score; flagged days are left out of valid plays and "
-              "the title's data-quality grade goes down.",
+        "zh": "每个剧目、平台和日期都与该剧此前 28 天的常态及平台近期的常态比较：点赞率异常偏高、分享与收藏同时偏低、"
+              "播放暴涨而互动下降、评论集中于少数账号等迹象会累积成可疑度。判断只用当天及之前的数据，"
+              "新数据到来不会改变已发布日期的结论。被标记的日子不计入“有效播放”，剧目的数据质量等级随之降低。",
+        "en": "Every title, platform and day is compared with the title's own norm over its previous 28 days and "
+              "with the platform's recent norm: likes per play far too high, shares and favourites both too low, "
+              "a burst of plays while engagement falls, comments from a few accounts. Only that day and earlier "
+              "ones are read, so new data never changes a published day's verdict. The evidence adds up to a "
+              "suspicion score; flagged days are left out of valid plays and the title's data-quality grade "
+              "goes down.",
     },
     "method_grades_h": {"zh": "数据质量等级", "en": "What the grades mean"},
     "method_grades": {

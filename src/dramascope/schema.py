@@ -519,6 +519,21 @@ FRAUD_FLAGS = _derived(
     ("score", "float", "Suspicion score, 0–1.", "share"),
     ("reasons", "string", "`;`-separated names of the detectors that fired."),
 )
+_FRAUD_RATIOS = (("likes", "点赞"), ("comments", "评论"), ("shares", "分享"), ("favorites", "收藏"))
+FRAUD_PLATFORM_DAYS = _derived(
+    "fraud_platform_days", "平台日度刷量基准", ("platform", "date"),
+    "Each platform's statistics of one day that the fake-traffic detectors pool into the platform's norm: they "
+    "depend only on that day and its look-back, so the daily job adds the new days' rows.",
+    ("platform", "string", "Platform."),
+    ("date", "date", "Day."),
+    ("tps", "int", "The platform's title-platforms with plays that day."),
+    *[(f"med_{k}", "float", f"Median log ratio of {k} to plays ({zh}/播放).") for k, zh in _FRAUD_RATIOS],
+    *[(f"mad_{k}", "float", f"Median absolute deviation of the {k} log ratio from its median.") for k, _ in _FRAUD_RATIOS],
+    *[(f"smad_{k}", "float", f"Median absolute deviation of the {k} log ratio from each title's own baseline.")
+      for k, _ in _FRAUD_RATIOS],
+    ("smad_comp", "float", "Median absolute deviation of the comment composition from each title's own baseline."),
+    ("burst_mad", "float", "Median absolute burst deviation (plays against the previous 7 days' trend)."),
+)
 DATA_QUALITY = _derived(
     "data_quality", "数据质量", ("title_id",),
     "A title's data-quality grade from its share of flagged traffic and its days of data.",
@@ -661,7 +676,7 @@ INDEX_CONTRIBUTIONS = _derived(
 
 DERIVED_TABLES: dict[str, Table] = {
     t.name: t
-    for t in (SIGNALS, SIGNAL_PARAMS, FRAUD_FLAGS, DATA_QUALITY, DAILY_TOTALS, PLATFORM_PERIOD_TOTALS, PERIOD_TOTALS,
+    for t in (SIGNALS, SIGNAL_PARAMS, FRAUD_FLAGS, FRAUD_PLATFORM_DAYS, DATA_QUALITY, DAILY_TOTALS, PLATFORM_PERIOD_TOTALS, PERIOD_TOTALS,
               TITLE_THEMES, SEMANTIC_NOVELTY, COMMENT_EMOTIONS, PROJECT_EVENTS, INDEX_RUNS, INDEX_SCORES,
               INDEX_DIMENSION_SCORES, INDEX_CONTRIBUTIONS)
 }

@@ -11,8 +11,10 @@ from scratch (tests/test_update.py checks it day by day on the demo market):
   nothing from the files beyond what ingest reads;
 * comments whose emotions are (re)scored count as changed on their day too;
 * :func:`dramascope.signals.compute.compute_signals` then recomputes the periods containing those days,
-  the period after each and ``life``, plus every step that spans days (fraud flags, data quality;
-  see its module docstring), and the index runs for the periods it rewrote that are published (a run
+  the period after each and ``life``: the fraud verdicts are causal (a day is judged against earlier
+  days only), so only the verdicts of those days and the ones after them change, which for the daily
+  job's new last day is that day alone; weeks, months and ``life`` are summed from stored per-day totals
+  (see its module docstring). Then the index runs for the periods it rewrote that are published (a run
   is stored) or that a full refresh indexes (``pipeline.history_periods``);
 * rows of other tables (titles, episodes, ratings…) can change any period: a file for one of them
   makes the update a full recompute, said so in the summary.
@@ -41,7 +43,7 @@ from dramascope.signals.periods import DEFAULT_GRANULARITIES
 DATED_COLUMNS: dict[str, str] = {"metrics": "date", "comments": "posted_at"}
 # Columns left out of the day fingerprints: a comment's text is read by the scorer (new or older-model
 # comments only, found apart: pending_comment_days) and by the fraud detectors, whose flags are
-# recomputed whole and compared; hashing it would be the costliest part of the scan.
+# recomputed for the changed days and compared; hashing it would be the costliest part of the scan.
 UNHASHED: dict[str, tuple[str, ...]] = {"comments": ("text",)}
 LOG_FILE = Path("logs") / "update.log"
 

@@ -154,22 +154,80 @@ def test_prefilter_keeps_days_where_only_shares_and_favourites_fall_together(pla
 
 
 def test_platform_norms_on_the_deterministic_sample(planted):
-    """With stats_sample_tps = 3 the 12 title-platforms are sampled every 4th in title_id order (12 // 3),
-    and the platform median of log likes/play is numpy's median over the sampled titles' judged days."""
-    from dramascope.signals.fraud import FraudParams, _own_norms, _platform_norms
+    """With stats_sample_tps = 3 each day's 12 title-platforms are sampled every 4th in title_id order
+    (12 // 3): a day's platform median of log likes/play is numpy's median over the sampled titles'
+    judged rows that day, and its norm the median of those daily medians over the previous platform_days
+    days and itself, never a later day."""
+    from dramascope.signals.fraud import FraudParams, _platform_day_norms, platform_day_stats
 
     ws = planted
-    p = FraudParams(stats_sample_tps=3)
+    p = FraudParams(stats_sample_tps=3, min_platform_tps=12, platform_days=10)
     m = ws.engine.to_pandas(ws.table("metrics"))
+    m["date"] = m.date.dt.date
     titles = sorted(m.title_id.unique())
     assert len(titles) == 12 and m.platform.nunique() == 1
-    expect_sample = set(titles[0::4])  # Ibis row numbers start at 0: positions 0, 4, 8
-    own = ws.engine.to_pandas(_own_norms(ws.table("metrics"), p))
-    assert set(own[own.in_sample].title_id) == expect_sample and expect_sample
-    stats = ws.engine.to_pandas(_platform_norms(ws.table("metrics"), _own_norms(ws.table("metrics"), p), p))
+    expect_sample = titles[0::4]  # Ibis row numbers start at 0: positions 0, 4, 8
     s = m[m.title_id.isin(expect_sample) & (m.plays >= p.min_plays)]
-    lr = np.log((s.likes + 0.5) / (s.plays + 0.5))
-    assert stats.med_likes.iloc[0] == pytest.approx(float(np.median(lr)))
+    daily = (np.log((s.likes + 0.5) / (s.plays + 0.5))).groupby(s.date).median()
+    stats = ws.engine.to_pandas(platform_day_stats(ws.table("metrics"), p))
+    stats = stats.set_index(stats.date.dt.date)
+    assert (stats.tps == 12).all()
+    for day, want in daily.items():
+        assert stats.loc[day, "med_likes"] == pytest.approx(want)
+    norms = ws.engine.to_pandas(_platform_day_norms(platform_day_stats(ws.table("metrics"), p), p))
+    norms = norms.set_index(norms.date.dt.date)
+    for day in (dt.date(2026, 3, 5), dt.date(2026, 3, 20)):
+        pool = daily[(daily.index <= day) & (daily.index >= day - dt.timedelta(days=p.platform_days))]
+        assert norms.loc[day, "med_likes"] == pytest.approx(float(np.median(pool)))
+    # Fewer title-platforms than min_platform_tps: no platform median, so no ratio_outlier.
+    few = ws.engine.to_pandas(_platform_day_norms(platform_day_stats(ws.table("metrics"), p),
+                                                  FraudParams(min_platform_tps=13)))
+    assert few.med_likes.isna().all()
+
+
+def test_own_baseline_is_the_median_of_the_previous_days(planted):
+    """own_likes of a day: numpy's median of log likes/play over the title-platform's judged days among
+    the previous baseline_days days (the day itself excluded); NULL before min_baseline_days of them."""
+    from dramascope.signals.fraud import FraudParams, _baseline_rows
+
+    ws = planted
+    p = FraudParams(baseline_days=6, min_baseline_days=4)
+    m = ws.engine.to_pandas(ws.table("metrics"))
+    rows = ws.engine.to_pandas(_baseline_rows(ws.table("metrics"), p)).set_index(["title_id", "date"])
+    h = m[m.title_id == "H03"].sort_values("date")
+    assert h.date.diff().dropna().dt.days.eq(1).all()  # consecutive days: the previous 6 rows are the frame
+    lr = np.log((h.likes + 0.5) / (h.plays + 0.5)).to_numpy()
+    for i in range(len(h)):
+        got = rows.loc[("H03", h.date.iloc[i]), "own_likes"]
+        prev = lr[max(0, i - 6):i]
+        if len(prev) < 4:
+            assert np.isnan(got)
+        else:
+            assert got == pytest.approx(float(np.median(prev)))
+
+
+def test_a_new_day_changes_no_earlier_verdict(planted):
+    """Causal: flags computed from the first 20 days are the full table's flags on those days, and the
+    flags of some days alone (``days``) are the full table's on them."""
+    from dramascope.signals.fraud import FraudParams, fraud_flags
+
+    ws = planted
+    p = FraudParams(ratio_shift_z=(2.0, 4.0), dilution_z=(2.0, 4.0), platform_z=(1.5, 3.0),
+                    min_platform_tps=5)  # low thresholds: many flags to compare
+    metrics = ws.table("metrics")
+    cut = dt.date(2026, 3, 21)
+    key = lambda rows: {(r["title_id"], r["date"]): (r["score"], r["reasons"]) for r in rows}  # noqa: E731
+    whole = key(ws.engine.to_arrow(fraud_flags(metrics, None, p)).to_pylist())
+    early = key(ws.engine.to_arrow(fraud_flags(metrics.filter(metrics.date < cut), None, p)).to_pylist())
+    assert len(early) > 10
+    assert early.keys() == {k for k in whole if k[1] < cut}
+    for k, (score, reasons) in early.items():
+        assert score == pytest.approx(whole[k][0]) and reasons == whole[k][1]
+    some = [dt.date(2026, 3, 11), dt.date(2026, 3, 16), dt.date(2026, 3, 25)]
+    only = key(ws.engine.to_arrow(fraud_flags(metrics, None, p, days=some)).to_pylist())
+    assert only.keys() == {k for k in whole if k[1] in some} and only
+    for k, (score, reasons) in only.items():
+        assert score == pytest.approx(whole[k][0]) and reasons == whole[k][1]
 
 
 def test_spec_fraud_parameters_reach_the_detectors(planted):
@@ -185,3 +243,10 @@ def test_spec_fraud_parameters_reach_the_detectors(planted):
     signals = {(r["title_id"], r["indicator"]): r["value"]
                for r in ws.engine.to_arrow(ws.table("signals")).to_pylist()}
     assert signals[("H01", "plays_valid")] == signals[("H01", "plays_total")]
+
+
+def test_the_declared_platform_day_table_holds_every_norm_the_detectors_pool():
+    from dramascope.schema import FRAUD_PLATFORM_DAYS
+    from dramascope.signals import fraud
+
+    assert list(FRAUD_PLATFORM_DAYS.column_names) == ["platform", "date", "tps", *fraud._NORMS]

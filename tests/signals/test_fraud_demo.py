@@ -2,10 +2,11 @@
 
 The demo generator (dramascope.demo) plants bought likes, bought plays (+likes) and comment farms on
 one platform of ~3 % of titles for 3–10 days, and honest viral surges on ~2.5 % of titles
-(truth.parquet). Measured with seed 7 / 300 titles when written: cell precision 0.97, recall 0.98,
-every fake title found (title precision 0.82: 2 honest titles flagged), 0 of 8 viral hits flagged;
-seed 21 / 1,000 titles: cell precision 0.99, recall 0.93, title precision 0.97, recall 0.93, 0 of 25
-viral hits flagged.
+(truth.parquet). Measured with seed 7 / 300 titles, the causal detector (each day judged against its
+previous days only): cell precision 0.89 (63 flagged, 56 planted), recall 0.98, every fake title found
+(title precision 0.75: 3 honest titles flagged), 0 of 8 viral hits flagged. The detector that judged each
+day against all days, later ones included, gave 0.97 / 0.98 / 0.82 (2 honest titles): a short baseline
+early in a title's life costs a little precision, the price of verdicts that new days never change.
 """
 
 import pyarrow.parquet as pq
@@ -28,7 +29,7 @@ def test_precision_recall_on_demo_plants(tmp_path):
     s = score_fraud_flags(flags, truth, cells)
     print(s.as_dict())
     assert s.planted_cells > 20 and s.viral_titles > 0
-    assert s.cell_precision >= 0.9 and s.cell_recall >= 0.9
-    assert s.title_recall >= 0.9 and s.title_precision >= 0.8
+    assert s.cell_precision >= 0.85 and s.cell_recall >= 0.9
+    assert s.title_recall >= 0.9 and s.title_precision >= 0.7
     assert s.viral_false_alarm_titles == 0
     assert s.honest_false_alarm_titles <= 3

@@ -6,6 +6,9 @@ Spark could disagree (division by zero, NaN, median interpolation) are decided o
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+
 import ibis
 import ibis.expr.types as ir
 
@@ -40,6 +43,24 @@ def zero_if_null(x: ir.NumericValue) -> ir.NumericValue:
 def epoch_day(date: ir.DateValue) -> ir.IntegerValue:
     """Days since 1970-01-01: an integer that range windows and regressions can use on both engines."""
     return date.delta(EPOCH, unit="day")
+
+
+def on_days(table: ir.Table, column: str, days: Iterable[datetime.date], *, lookback: int = 0) -> ir.Table:
+    """Rows whose ``column`` (a date, or a timestamp's day) is one of ``days``, or with ``lookback`` > 0
+    any day from ``lookback`` days before the first of them to the last: a range test first (which an
+    engine answers from min/max statistics), then the exact one."""
+    days = sorted(set(days))
+    if not days:
+        return table.filter(ibis.literal(False))
+    lo, hi = days[0] - datetime.timedelta(days=lookback), days[-1] + datetime.timedelta(days=1)
+    col = table[column]
+    if col.type().is_timestamp():
+        lo, hi = datetime.datetime.combine(lo, datetime.time()), datetime.datetime.combine(hi, datetime.time())
+    in_range = table.filter((col >= lo) & (col < hi))
+    if lookback:
+        return in_range
+    day = in_range[column].date() if col.type().is_timestamp() else in_range[column]
+    return in_range.filter(day.isin(days))
 
 
 def period_start(date: ir.DateValue, granularity: Granularity) -> ir.DateValue:

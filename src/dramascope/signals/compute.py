@@ -9,11 +9,13 @@ which read only those, unioned into ``signals`` in a single engine-side write.
 A scoped run (the daily job) gives the rows a full run would give, because every step is either local
 to a period or recomputed whole:
 
-* fraud flags compare each day with the title's own and the platform's norms over all days, so one new
-  day can flip a flag anywhere: they are recomputed whole, and the days whose flag changed join the
-  scope (their valid plays changed);
+* fraud flags are causal: a day is judged against its title-platform's previous days and its platform's
+  per-day statistics up to that day (``fraud_platform_days``), so a change on day d can move verdicts of
+  d … d + lookback only and a new last day none before it. Those days' statistics and flags are
+  recomputed, and the days whose flag changed join the scope (their valid plays changed);
 * ``daily_totals`` rows are per day, ``platform_period_totals`` and ``period_totals`` rows per period:
-  only the scope's are rewritten; ``life`` rows and ``data_quality`` (per title) are rewritten whole;
+  only the scope's are rewritten (weeks and months rolled up from the stored day rows where days are
+  computed); ``life`` rows and ``data_quality`` (per title) are rewritten whole from the small tables;
 * signals of a period read that period's totals, days and comments; velocity reads the period before,
   so the period after each recomputed one is recomputed too; ``life`` is always recomputed (its age and
   velocity are measured at the market's latest date);
@@ -35,14 +37,14 @@ import pyarrow as pa
 from dramascope.schema import SEMANTIC_NOVELTY
 from dramascope.signals import fraud
 from dramascope.signals import semantic as semantic_mod
-from dramascope.signals.common import period_start, stored_as
+from dramascope.signals.common import on_days, period_start, stored_as
 from dramascope.signals.family import FamilyContext, union_rows
 from dramascope.signals.params import SIGNAL_PARAMS_TABLE, SignalParams, signals_computed
 from dramascope.signals.periods import DEFAULT_GRANULARITIES, GRANULARITIES, Granularity, label_of, next_start, start_of
 from dramascope.signals.registry import signal_families
 from dramascope.signals.theme_tags import title_themes_table
 from dramascope.signals.totals import (daily_cells, daily_totals, life_platform_totals, period_totals,
-                                      platform_period_totals)
+                                      platform_period_totals, platform_totals_from_days)
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +93,8 @@ class PeriodScope:
         return [label_of(s, granularity) for s in self.signal_starts(granularity)]
 
 
-_DERIVED = ("signals", "title_themes", "fraud_flags", "data_quality", "period_totals", "daily_totals",
-            "platform_period_totals", "semantic_novelty")
+_DERIVED = ("signals", "title_themes", "fraud_flags", "fraud_platform_days", "data_quality", "period_totals",
+            "daily_totals", "platform_period_totals", "semantic_novelty")
 
 
 def scoped_run_possible(ws, granularities: Sequence[str]) -> bool:
@@ -129,21 +131,37 @@ def _keys(**cols) -> pa.Table:
     return pa.table(cols)
 
 
+def _days_after(dates: Iterable[datetime.date], n: int) -> list[datetime.date]:
+    """Each of ``dates`` and the ``n`` days after it."""
+    return sorted({d + datetime.timedelta(days=i) for d in dates for i in range(n + 1)})
+
+
 def _write_fraud_flags(ws, scope: PeriodScope | None, summary: SignalsSummary,
                        fraud_params: fraud.FraudParams) -> PeriodScope | None:
-    """Recompute the flags whole; in a scoped run, add the days whose flags changed to the scope."""
+    """Fraud flags and the per-day platform statistics whole, or in a scoped run those of the days the
+    scope's changes can reach: a day's statistics read it and its previous ``lookback_days`` days
+    (baselines), its verdict those statistics over the previous ``platform_days`` days, never a later
+    day. The daily job's new last day reaches no earlier day. Days whose flags changed join the scope."""
     eng = ws.engine
-    new = fraud.fraud_flags(ws.table("metrics"), ws.table("comments"), fraud_params)
+    metrics, comments = ws.table("metrics"), ws.table("comments")
     if scope is None:
-        eng.replace("fraud_flags", new)
+        eng.replace("fraud_platform_days", fraud.platform_day_stats(metrics, fraud_params))
+        eng.replace("fraud_flags", fraud.fraud_flags(metrics, comments, fraud_params,
+                                                     platform_days=ws.table("fraud_platform_days")))
         return None
+    restated = _days_after(scope.dates, fraud.lookback_days(fraud_params))
+    eng.replace_matching("fraud_platform_days", _keys(date=pa.array(restated, pa.date32())),
+                         fraud.platform_day_stats(metrics, fraud_params, restated))
+    judged = _days_after(restated, fraud_params.platform_days)
     keys = ["title_id", "platform", "date"]
-    before = eng.to_arrow(ws.table("fraud_flags").select(*keys))
-    after = eng.to_arrow(new)
-    cells = lambda t: set(zip(*(t.column(k).to_pylist() for k in keys)))  # noqa: E731 - few thousand rows
-    changed = cells(before) ^ cells(after.select(keys))
+    judged_keys = _keys(date=pa.array(judged, pa.date32()))
+    before = eng.to_arrow(on_days(ws.table("fraud_flags"), "date", judged).select(*keys))
+    eng.replace_matching("fraud_flags", judged_keys, fraud.fraud_flags(
+        metrics, comments, fraud_params, days=judged, platform_days=ws.table("fraud_platform_days")))
+    after = eng.to_arrow(on_days(ws.table("fraud_flags"), "date", judged).select(*keys))
+    cells = lambda t: set(zip(*(t.column(k).to_pylist() for k in keys)))  # noqa: E731 - the days' flags only
+    changed = cells(before) ^ cells(after)
     summary.flags_changed = len(changed)
-    eng.replace("fraud_flags", after)
     return scope.widened(d for _, _, d in changed)
 
 
@@ -164,12 +182,20 @@ def _write_totals(ws, granularities: Sequence[Granularity], scope: PeriodScope |
         days = sorted(scope.dates)
         eng.replace_matching("daily_totals", _keys(date=pa.array(days, pa.date32())), daily_totals(
             _in_periods(metrics, "date", "day", days), flags, _in_periods(comments, "posted_at", "day", days)))
-        for g in finer:
+        # Day rows from the scope's metrics; weeks and months rolled up from the stored day rows (sums of
+        # sums) where days are computed, instead of scanning each period's metrics again.
+        for g in sorted(finer, key=lambda g: g != "day"):
             starts = scope.starts(g)
+            if g != "day" and "day" in finer:
+                ppt = ws.table("platform_period_totals")
+                rows = platform_totals_from_days(
+                    _in_periods(ppt.filter(ppt.granularity == "day"), "period_start", g, starts), g)
+            else:
+                rows = platform_period_totals(daily_cells(_in_periods(metrics, "date", g, starts), flags), titles, g)
             eng.replace_matching(
                 "platform_period_totals",
                 _keys(granularity=pa.array([g] * len(starts), pa.string()), period_start=pa.array(starts, pa.date32())),
-                platform_period_totals(daily_cells(_in_periods(metrics, "date", g, starts), flags), titles, g))
+                rows)
     ppt = ws.table("platform_period_totals")
     if "life" in granularities and finer:
         eng.replace_matching("platform_period_totals", _keys(granularity=pa.array(["life"], pa.string())),
