@@ -38,7 +38,9 @@ def test_report_html_has_the_base_section_escaped_and_none_without_companies(dem
     assert XSS_COMPANY_ID in {c["company_id"] for s in data.bases for c in s["companies"]}
     html = render_report_html(data, "zh")
     section = html[html.index('<section id="bases">'):html.index('<section id="quality">')]
-    assert "制作基地" in section and "hengdian" in section and "linping" in section
+    # bases by their declared names, never their codes
+    assert "制作基地" in section and "横店" in section and "临平" in section
+    assert "hengdian" not in section and "linping" not in section
     assert XSS not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in section
     plain = build_report_data(published_market, lang="en")
     assert plain.bases == []
