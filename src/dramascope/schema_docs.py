@@ -102,16 +102,7 @@ def render_data_model_markdown() -> str:
     ]
     for name in LOAD_ORDER:
         table = TABLES[name]
-        lines += [
-            f"## `{table.name}` {table.name_zh}",
-            "",
-            table.description,
-            "",
-            "Key: " + ", ".join(f"`{k}`" for k in table.key),
-            "",
-            "| column | type | unit | rules | aliases | description |",
-            "|---|---|---|---|---|---|",
-        ]
+        lines += _table_head(table, ("column", "type", "unit", "rules", "aliases", "description"))
         for col in table.columns:
             aliases = ", ".join(col.aliases)
             lines.append(
@@ -119,6 +110,20 @@ def render_data_model_markdown() -> str:
             )
         lines.append("")
     return "\n".join(lines + _derived_tables())
+
+
+def _table_head(table, columns: tuple[str, ...]) -> list[str]:
+    """A table's section heading, description and key, and the header of its column table."""
+    return [
+        f"## `{table.name}` {table.name_zh}",
+        "",
+        table.description,
+        "",
+        "Key: " + ", ".join(f"`{k}`" for k in table.key),
+        "",
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+    ]
 
 
 def _derived_tables() -> list[str]:
@@ -131,16 +136,7 @@ def _derived_tables() -> list[str]:
         "",
     ]
     for table in DERIVED_TABLES.values():
-        lines += [
-            f"## `{table.name}` {table.name_zh}",
-            "",
-            table.description,
-            "",
-            "Key: " + ", ".join(f"`{k}`" for k in table.key),
-            "",
-            "| column | type | unit | description |",
-            "|---|---|---|---|",
-        ]
+        lines += _table_head(table, ("column", "type", "unit", "description"))
         lines += [f"| `{c.name}` | {c.type} | {c.unit or ''} | {c.description} |" for c in table.columns]
         lines.append("")
     return lines

@@ -8,12 +8,10 @@ screenshot of every page is saved under test-artifacts/browser/ (gitignored).
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
+from tests.web.live_server import serving, watched_page
 from tests.web.demo_site import XSS, XSS_COMPANY_ID, XSS_PROJECT_ID, complete_demo_pipeline  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,31 +28,14 @@ PAGES = {"overview": "/", "rankings": "/rankings", "themes": "/themes", "methodo
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def demo_server(request):
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent (Debian chromium is installed by .ci/run)")
     pytest.importorskip("playwright.sync_api", reason="python playwright is not installed")
-    import uvicorn
-
     app = request.getfixturevalue("demo_app")  # the demo workspace the API tests share (conftest.py)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app, stop_timeout=10) as base:
+        yield base, app
 
 
 @pytest.fixture(scope="module")
@@ -70,15 +51,8 @@ def browser(demo_server):
 @pytest.fixture
 def page(browser, demo_server):
     base, _ = demo_server
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    pg = context.new_page()
-    pg.problems = []
-    pg.on("pageerror", lambda e: pg.problems.append(f"page error: {e}"))
-    pg.on("console", lambda m: m.type == "error" and pg.problems.append(f"console: {m.text}"))
-    pg.on("request", lambda r: r.url.startswith(base) or r.url.startswith("data:")
-          or pg.problems.append(f"external request: {r.url}"))
-    yield pg
-    context.close()
+    with watched_page(browser, width=1280, only_from=base) as pg:
+        yield pg
 
 
 def _open(pg, url: str) -> None:

@@ -7,12 +7,10 @@ test-artifacts/browser/tools/."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 
 import pytest
 from tests.web.boards_site import DAYS, WEEKS, shared_boards_path
+from tests.web.live_server import serving, watched_page
 from tests.web.test_browser import ARGS, ARTIFACTS, CHROMIUM, _open
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -24,24 +22,11 @@ def server(tmp_path_factory):
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent (Debian chromium is installed by .ci/run)")
     pytest.importorskip("playwright.sync_api", reason="python playwright is not installed")
-    import uvicorn
-
     from dramascope.web.app import create_app
 
     app = create_app(shared_boards_path(tmp_path_factory.getbasetemp()))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app, stop_timeout=10) as base:
+        yield base
     app.state.workspace.close()
 
 
@@ -57,14 +42,8 @@ def browser(server):
 
 @pytest.fixture
 def page(browser, server):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-    pg = context.new_page()
-    pg.problems = []
-    pg.on("pageerror", lambda e: pg.problems.append(f"page error: {e}"))
-    pg.on("console", lambda m: m.type == "error" and pg.problems.append(f"console: {m.text}"))
-    pg.on("dialog", lambda d: (pg.problems.append(f"dialog: {d.message}"), d.dismiss()))
-    yield pg
-    context.close()
+    with watched_page(browser, width=1440, record_dialogs=True) as pg:
+        yield pg
 
 
 def _shot(pg, name: str) -> None:

@@ -4,13 +4,13 @@ with 429 + Retry-After, and under a loopback load of analyses /api/health and pa
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from types import SimpleNamespace
 
 import pytest
 from fastapi import HTTPException
+from tests.web.live_server import serving
 
 from dramascope.web.heavy import HeavyPool
 
@@ -62,17 +62,9 @@ def test_a_slot_is_released_when_the_job_fails():
     assert pool.admitted == 0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(published_market):
     """The app under uvicorn on a loopback port, with a small pool (1 worker, 1 waiting, 1 per client)."""
-    import uvicorn
-
     from dramascope.web.app import create_app
 
     settings = published_market.settings
@@ -82,17 +74,8 @@ def live_server(published_market):
         app = create_app(workspace=published_market)
     finally:
         settings.analysis_workers, settings.analysis_queue, settings.analysis_per_client = old
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(timeout=20)
+    with serving(app, start_timeout=20) as base:
+        yield base, app
     app.state.heavy.shutdown()
 
 

@@ -55,12 +55,13 @@ def classify_command(
     model: ModelOption = None,
 ) -> None:
     """Classify each record of FILE: label, calibrated scores, reactions, evidence, model_version (streamed)."""
-    from dramascope.cli.process import keep_freed_memory
+    from dramascope.cli.process import keep_freed_memory, load_numba_registries_without_blas
     from dramascope.output_files import atomic_output
     from dramascope.resonance.classify import LANG_CHOICES
     from dramascope.resonance.stream import classify_file, detect_format
 
     keep_freed_memory()
+    load_numba_registries_without_blas()
 
     if lang not in LANG_CHOICES:
         raise typer.BadParameter(f"--lang must be one of {', '.join(LANG_CHOICES)}")

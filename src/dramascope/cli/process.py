@@ -46,3 +46,31 @@ def keep_freed_memory() -> None:
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt(_M_MMAP_THRESHOLD, 32 << 20)
     mallopt(_M_TRIM_THRESHOLD, 1 << 30)
+
+
+def load_numba_registries_without_blas() -> None:
+    """Load numba's CPU target registries now, with ``scipy.linalg.cython_blas`` hidden.
+
+    Why: the first function numba loads from its cache makes it import every registry of the CPU
+    target, and one of them (``numba.np.arraymath``) imports ``scipy.linalg`` to check that BLAS is
+    there: about 0.2 CPU seconds, a fifth of `emotion classify`'s start-up, for loops that call no
+    BLAS. With the module hidden, numba records "no BLAS" for the one thing that check decides (the
+    inner product of ``np.cov``/``np.corrcoef`` in compiled code, then a plain loop); ``np.dot`` and
+    ``np.linalg`` import BLAS themselves when a function using them is compiled. Where scipy.linalg
+    is already imported (a process that uses it anyway), nothing is hidden. Any failure here leaves
+    numba to load its registries as usual. Only the single-threaded CLI command calls it: hiding a module
+    while another thread imports it would make that import fail.
+    """
+    name = "scipy.linalg.cython_blas"
+    hide = name not in sys.modules
+    try:
+        from numba.core.registry import cpu_target
+
+        if hide:
+            sys.modules[name] = None  # an import of it raises ImportError
+        cpu_target.target_context.refresh()
+    except Exception:  # noqa: BLE001 - an internal of numba moved: the usual (slower) path still works
+        pass
+    finally:
+        if hide and sys.modules.get(name, 0) is None:
+            del sys.modules[name]

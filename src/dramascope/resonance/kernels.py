@@ -19,40 +19,8 @@ a node's children are ``child_cp[child_off[node]:child_off[node + 1]]`` (sorted)
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 from numba import njit
-
-
-def _load_registries_without_blas() -> None:
-    """Load numba's CPU target registries now, with ``scipy.linalg.cython_blas`` hidden.
-
-    Why: the first function numba loads from its cache makes it import every registry of the CPU
-    target, and one of them (``numba.np.arraymath``) imports ``scipy.linalg`` to check that BLAS is
-    there: about 0.2 CPU seconds, a fifth of `emotion classify`'s start-up, for loops that call no
-    BLAS. With the module hidden, numba records "no BLAS" for the one thing that check decides (the
-    inner product of ``np.cov``/``np.corrcoef`` in compiled code, then a plain loop); ``np.dot`` and
-    ``np.linalg`` import BLAS themselves when a function using them is compiled. Where scipy.linalg
-    is already imported (a process that uses it anyway), nothing is hidden. Any failure here leaves
-    numba to load its registries as usual.
-    """
-    name = "scipy.linalg.cython_blas"
-    hide = name not in sys.modules
-    try:
-        from numba.core.registry import cpu_target
-
-        if hide:
-            sys.modules[name] = None  # an import of it raises ImportError
-        cpu_target.target_context.refresh()
-    except Exception:  # noqa: BLE001 - an internal of numba moved: the usual (slower) path still works
-        pass
-    finally:
-        if hide and sys.modules.get(name, 0) is None:
-            del sys.modules[name]
-
-
-_load_registries_without_blas()
 
 _PRIMES = np.array([1000003, 7919, 104729, 1299709, 15485863], dtype=np.uint64)
 _MULT = np.uint64(0x9E3779B97F4A7C15)
