@@ -187,6 +187,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "输入两个或更多剧目 ID，以逗号分隔。",
         "en": "Enter two or more title ids, separated by commas.",
     },
+    "compare_ids_label": {"zh": "剧目 ID", "en": "Title ids"},
     "compare_go": {"zh": "对比", "en": "Compare"},
     # runs
     "runs_title": {"zh": "指数计算记录", "en": "Index runs"},
