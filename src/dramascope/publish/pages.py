@@ -135,7 +135,7 @@ def emotions_data(ws: Workspace, title_id: str, episode_no: int | None = None) -
 def themes_page(ws: Workspace, q: PeriodQuery) -> ThemesPage:
     run = idx.resolve_run(ws, q.run_id, q.period)
     period = q.period or (run.period if run else "life")
-    from dramascope.publish.report import theme_release_trend  # the report's trend chart, on the page too
+    from dramascope.publish.themes import theme_release_trend  # the report's trend chart, on the page too
 
     trend = [ThemeTrendPoint(theme=r["theme"], month=str(r["month"]), titles=int(r["titles"]))
              for r in theme_release_trend(ws)]

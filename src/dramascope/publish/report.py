@@ -32,8 +32,7 @@ from dramascope.output_files import atomic_output, resolve_output
 from dramascope.publish.page_charts import _interval_rows
 from dramascope.publish.params import RankingQuery
 from dramascope.publish.report_summary import MarketTotals, market_totals
-from dramascope.publish.themes import themes_landscape
-from dramascope.signals.periods import period_label
+from dramascope.publish.themes import theme_release_trend, themes_landscape
 from dramascope.themes import load_taxonomy
 from dramascope.i18n import Lang, label_name, normalise_lang, pick, translate
 
@@ -43,7 +42,6 @@ PER_DIMENSION = 5
 MOVERS = 5
 SUMMARY_TOP = 5  # titles on the one-page summary
 SUMMARY_MOVERS = 3  # climbers and fallers on the one-page summary
-TREND_THEMES = 6
 BASE_COMPANIES = 5
 RESONANCE_SIGNALS = ("emotion_intensity", "valence_balance", "anticipation_rate", "abandonment_rate")
 
@@ -117,20 +115,6 @@ def movers(ws, run: RunInfo, before: RunInfo) -> tuple[list[Mover], list[Mover]]
         return Mover(r["title_id"], n.get("name"), n.get("name_en"), int(r["rank_now"]), int(r["rank_then"]))
 
     return [mk(r) for r in up], [mk(r) for r in down]
-
-
-def theme_release_trend(ws, top_k: int = TREND_THEMES) -> list[dict]:
-    """Releases per month of the most common themes (title_themes × titles.release_date)."""
-    if not has_columns(ws, "title_themes", "title_id", "theme"):
-        return []
-    tt = ws.table("title_themes").select("title_id", "theme").distinct()
-    t = ws.table("titles")
-    t = t.filter(t.release_date.notnull()).select("title_id", month=period_label(t.release_date, "month"))
-    j = tt.inner_join(t, "title_id")
-    leaders = j.group_by("theme").aggregate(n=j.title_id.nunique()).order_by([ibis.desc("n"), "theme"]).limit(top_k)
-    j = j.semi_join(leaders, "theme")
-    out = rows(ws, j.group_by(["theme", "month"]).aggregate(titles=j.title_id.nunique()).order_by(["theme", "month"]))
-    return out
 
 
 def resonance_highlights(ws, run: RunInfo, limit: int = 5) -> list[dict]:

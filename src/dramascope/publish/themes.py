@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ibis
 
+from dramascope.periods import period_label
 from dramascope.publish import index_data as idx
 from dramascope.publish.access import has_columns, rows
 from dramascope.publish.models import Named, RunInfo, ThemePoint
@@ -55,4 +56,21 @@ def themes_landscape(ws: Workspace, period: str, run: RunInfo | None) -> list[Th
             social=theme.social if theme else None, titles=int(r["titles"]), novelty=r["novelty"],
             saturation=r["saturation"], mean_score=r["mean_score"],
         ))
+    return out
+
+
+TREND_THEMES = 6  # themes a release trend follows (the report's chart and the themes page)
+
+
+def theme_release_trend(ws, top_k: int = TREND_THEMES) -> list[dict]:
+    """Releases per month of the most common themes (title_themes × titles.release_date)."""
+    if not has_columns(ws, "title_themes", "title_id", "theme"):
+        return []
+    tt = ws.table("title_themes").select("title_id", "theme").distinct()
+    t = ws.table("titles")
+    t = t.filter(t.release_date.notnull()).select("title_id", month=period_label(t.release_date, "month"))
+    j = tt.inner_join(t, "title_id")
+    leaders = j.group_by("theme").aggregate(n=j.title_id.nunique()).order_by([ibis.desc("n"), "theme"]).limit(top_k)
+    j = j.semi_join(leaders, "theme")
+    out = rows(ws, j.group_by(["theme", "month"]).aggregate(titles=j.title_id.nunique()).order_by(["theme", "month"]))
     return out
