@@ -39,6 +39,19 @@ def serving(app, *, start_timeout: float = 30.0, stop_timeout: float = 20.0) -> 
 
 
 @contextmanager
+def headless_chromium(executable: str, args: list[str]):
+    """Debian's chromium, headless, driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=args, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
 def watched_page(browser, *, width: int, height: int = 900, only_from: str | None = None,
                  record_dialogs: bool = False):
     """A fresh zh-CN browser context and page whose ``problems`` list collects page errors and console

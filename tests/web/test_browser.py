@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.web.live_server import serving, watched_page
+from tests.web.live_server import headless_chromium, serving, watched_page
 from tests.web.demo_site import XSS, XSS_COMPANY_ID, XSS_PROJECT_ID, complete_demo_pipeline  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -40,12 +40,8 @@ def demo_server(request):
 
 @pytest.fixture(scope="module")
 def browser(demo_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+    with headless_chromium(str(CHROMIUM), ARGS) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import re
 
 import pytest
 from tests.web.boards_site import DAYS, WEEKS, shared_boards_path
-from tests.web.live_server import serving, watched_page
+from tests.web.live_server import headless_chromium, serving, watched_page
 from tests.web.test_browser import ARGS, ARTIFACTS, CHROMIUM, _open
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -32,12 +32,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+    with headless_chromium(str(CHROMIUM), ARGS) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
