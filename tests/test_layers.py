@@ -15,15 +15,15 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 # Lowest first. A module may import from its own layer or any layer below, never above.
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "settings", "schema", "jsonsafe", "indicators", "periods", "i18n", "chart_render",
-     "themes", "data", "csv_safety", "output_files", "writer_lock", "snapshots"),
+     "themes", "data", "csv_safety", "output_files", "writer_lock", "snapshots", "name_keys"),
     ("engines",),
-    ("workspace",),
+    ("workspace", "read_state"),
     ("ingest", "resonance"),
     ("signals",),
     ("index",),
     ("chain",),
     ("companies",),
-    ("pipeline", "update"),
+    ("pipeline", "update", "precompute"),
     ("demo",),
     ("publish", "schema_docs"),
     ("web", "cli", "__main__"),

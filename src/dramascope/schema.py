@@ -674,11 +674,81 @@ INDEX_CONTRIBUTIONS = _derived(
     ("dimension_contribution", "float", "Contribution to the dimension score."),
 )
 
+# -- read tables: what the pages read, computed by the writer session before it publishes -----------------
+# (``dramascope.precompute``). Each is a function of the tables above; ``read_tables_stamp`` says which state
+# of them the read tables were computed from, so a reader uses them only when they match the state it sees.
+
+SEARCH_NAMES = _derived(
+    "search_names", "名称检索键", ("kind", "id"),
+    "Every title and company name with its search keys: the normalised name, toneless pinyin with syllables "
+    "separated by spaces, pinyin initials and the normalised English name.",
+    ("kind", "string", "title or company."),
+    ("id", "string", "The title_id or company_id."),
+    ("position", "int", "Order of the row in its source table (ties between equal names keep it)."),
+    ("name", "string", "The name, lower case without spaces or punctuation."),
+    ("pinyin", "string", "Toneless pinyin of the name, syllables separated by single spaces."),
+    ("initials", "string", "Pinyin initials of the name."),
+    ("name_en", "string", "The English name, normalised like `name`."),
+)
+FORECAST_NUMERIC_FEATURES: tuple[str, ...] = (
+    "episode_count", "avg_episode_seconds", "log_budget", "paywall_episode", "release_month",
+    "producer_prior_titles", "producer_prior_mean", "producer_prior_max", "recent_releases", "n_themes",
+    "theme_saturation_mean", "theme_saturation_max", "theme_novelty", "theme_prior_mean", "n_platforms",
+    "monetization__paid_unlock", "monetization__free_ad", "monetization__hybrid", "market__domestic",
+    "market__overseas", "orientation__vertical", "orientation__horizontal", "language__zh", "language__en",
+    "script_hook_mean", "script_payoffs_per_minute", "script_reversals_per_episode",
+)
+"""The forecast's pre-release features that are not one-hot columns of a theme or platform code."""
+FORECAST_FEATURES = _derived(
+    "forecast_features", "预测特征", ("subject_id",),
+    "Every title's pre-release forecasting features (history finished before its release only), as the "
+    "forecast models read them; the theme and platform one-hot columns are stored as the lists of codes set.",
+    ("subject_id", "string", "The title."),
+    ("release_date", "date", "Its release date (the as-of date of its forecast)."),
+    *((c, "float", "A pre-release feature (chain/forecast_features.py).") for c in FORECAST_NUMERIC_FEATURES),
+    ("theme_hits", "string_list", "Theme codes among the one-hot columns that the title has."),
+    ("platform_hits", "string_list", "Launch platforms among the one-hot columns that the title launched on."),
+)
+FORECAST_FEATURE_CODES = _derived(
+    "forecast_feature_codes", "预测特征列", ("kind", "position"),
+    "The forecast models' columns in order, and the theme and platform codes that have one-hot columns.",
+    ("kind", "string", "column, theme or platform."),
+    ("position", "int", "Order within its kind."),
+    ("code", "string", "The column name or code."),
+)
+FORECAST_TARGETS = _derived(
+    "forecast_targets", "预测目标", ("target", "title_id"),
+    "What the forecasts predict, per title with a known outcome: launch dissemination, revenue, resonance.",
+    ("target", "string", "dissemination, revenue or resonance."),
+    _TITLE,
+    ("value", "float", "The outcome, on the target's scale (see source)."),
+    ("source", "string", "How the value is defined."),
+)
+PAGE_PAYLOADS = _derived(
+    "page_payloads", "页面预计算", ("page", "key"),
+    "Page data that takes seconds to compute (forecast backtest, forecast vs actual, project forecasts, base "
+    "reports), computed once per publication for the page's default parameters.",
+    ("page", "string", "Which page data."),
+    ("key", "string", "Its parameters (a project id, a base, a target)."),
+    ("payload", "json", "The page data as the page reads it."),
+)
+READ_TABLES_STAMP = _derived(
+    "read_tables_stamp", "预计算标记", ("fingerprint",),
+    "One row: the state of the workspace the read tables were computed from, and when.",
+    ("fingerprint", "string", "Hash of the row counts of every other table and of the logs of writes."),
+    ("computed_at", "timestamp", "When the read tables were computed (UTC)."),
+    ("seconds", "float", "How long computing them took.", "seconds"),
+)
+READ_TABLES: tuple[str, ...] = ("search_names", "forecast_features", "forecast_feature_codes", "forecast_targets",
+                                "page_payloads", "read_tables_stamp")
+"""The read tables (``dramascope.precompute``): left out of the state they are stamped with."""
+
 DERIVED_TABLES: dict[str, Table] = {
     t.name: t
     for t in (SIGNALS, SIGNAL_PARAMS, FRAUD_FLAGS, FRAUD_PLATFORM_DAYS, DATA_QUALITY, DAILY_TOTALS, PLATFORM_PERIOD_TOTALS, PERIOD_TOTALS,
               TITLE_THEMES, SEMANTIC_NOVELTY, COMMENT_EMOTIONS, PROJECT_EVENTS, INDEX_RUNS, INDEX_SCORES,
-              INDEX_DIMENSION_SCORES, INDEX_CONTRIBUTIONS)
+              INDEX_DIMENSION_SCORES, INDEX_CONTRIBUTIONS, SEARCH_NAMES, FORECAST_FEATURES, FORECAST_FEATURE_CODES,
+              FORECAST_TARGETS, PAGE_PAYLOADS, READ_TABLES_STAMP)
 }
 """Every table the library computes, created empty with the workspace (``Workspace.ensure_schema``)."""
 

@@ -279,13 +279,14 @@ def run_update(workspace: Path | str | None, source_args: Sequence[str], *, spec
     (queueing ``wait`` seconds behind another; readers keep the published state until this one
     publishes), update it, and append the outcome (summary or error) to the workspace's update log."""
     from dramascope.errors import DramaScopeError
+    from dramascope.precompute import refresh_read_tables
     from dramascope.workspace import Workspace, WorkspaceError, default_workspace_path
 
     folder = Path(workspace) if workspace else default_workspace_path()
     command = ["update", *source_args]
     try:
         sources = parse_sources(source_args)
-        with Workspace.open(folder, create=False, wait=wait) as ws:
+        with Workspace.open(folder, create=False, wait=wait, before_publish=refresh_read_tables) as ws:
             summary = update_workspace(ws, sources, spec=spec, on_stage=on_stage)
     except (DramaScopeError, WorkspaceError) as exc:
         if folder.is_dir():

@@ -7,6 +7,7 @@ data, so the engine choice (DuckDB or Spark) is made in exactly one place.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 import os
 from pathlib import Path
 
@@ -58,19 +59,23 @@ class Workspace:
         self._generation: str | None = None
         self.published_generation: str | None = None
         self._absent: frozenset[str] = frozenset()  # declared tables a reader's publication predates
+        self._before_publish: Callable[["Workspace"], object] | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
     @classmethod
     def open(cls, path: str | Path | None = None, *, create: bool = True, engine: str | None = None,
              engine_instance: Engine | None = None, spark_session=None, wait: float | None = None,
-             command: str | None = None) -> "Workspace":
+             command: str | None = None, before_publish: Callable[["Workspace"], object] | None = None
+             ) -> "Workspace":
         """Open the workspace at ``path`` for writing (by default creating it).
 
         Takes the writer lock, waiting up to ``wait`` seconds (default: the ``DRAMASCOPE_WAIT``
         environment variable, else 0) before raising :class:`WorkspaceBusy`. ``engine`` overrides the
         settings for this session only; ``spark_session`` shares one Spark session between
         workspaces; ``engine_instance`` hands over a ready engine that the workspace uses directly,
-        without lock or snapshots (benchmarks that manage their own storage).
+        without lock or snapshots (benchmarks that manage their own storage). ``before_publish(ws)`` runs
+        in the session just before it publishes (an exception then publishes nothing): the writing
+        commands compute the read tables there (``dramascope.precompute``), inside the same publication.
         """
         path = Path(path) if path is not None else default_workspace_path()
         if not path.exists():
@@ -97,6 +102,7 @@ class Workspace:
             ws.ensure_schema()
             return ws
         ws = cls(path, settings, mode="writer", spark_session=spark_session)
+        ws._before_publish = before_publish
         ws._lock = WriterLock(path)
         ws._lock.acquire(wait=_default_wait() if wait is None else wait, command=command)
         try:
@@ -198,6 +204,8 @@ class Workspace:
         if self._lock is None or not self._lock.held:
             return
         try:
+            if self._before_publish is not None:
+                self._before_publish(self)
             self._engine.close()
             self._engine = None
             self.published_generation = self._store.publish(self._work)

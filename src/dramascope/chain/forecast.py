@@ -18,7 +18,8 @@ import pandas as pd
 
 from dramascope.chain import forecast_features as ff
 from dramascope.chain import forecast_model as fmod
-from dramascope.chain.forecast_targets import load_targets
+from dramascope.chain.forecast_store import forecast_inputs
+from dramascope.chain.forecast_targets import Target
 from dramascope.errors import NotFound, UserInputError
 from dramascope.jsonsafe import json_safe
 
@@ -74,8 +75,7 @@ def _targets_aligned(frame: pd.DataFrame, targets) -> dict[str, pd.Series]:
 def run_backtest(ws, *, targets: tuple[str, ...] | None = None, alpha: float = DEFAULT_ALPHA,
                  cut_quantiles=(0.6, 0.7, 0.8), embargo_days: int = ff.LAUNCH_DAYS) -> dict[str, fmod.BacktestReport]:
     """Time-split backtest of each available target against the theme-average baseline."""
-    feats = ff.build_features(ws)
-    available = load_targets(ws)
+    feats, available = forecast_inputs(ws)
     if not available:
         raise UserInputError("no outcomes in this workspace (metrics is empty): nothing to backtest")
     ys = _targets_aligned(feats.frame, available)
@@ -110,12 +110,14 @@ def _roi(fm: fmod.FittedModel, point: float, budget: float, alpha: float) -> Roi
 
 
 def forecast_subject(ws, subject_row: dict, *, kind: str, as_of: dt.date | None = None,
-                     alpha: float = DEFAULT_ALPHA, budget: float | None = None, actuals: dict | None = None
-                     ) -> Forecast:
+                     alpha: float = DEFAULT_ALPHA, budget: float | None = None, actuals: dict | None = None,
+                     history: tuple[ff.FeatureFrame, dict[str, Target]] | None = None) -> Forecast:
     """Forecast one subject (a dict of the pre-release fields in ff.SUBJECT_COLUMNS).
 
     Training uses titles whose launch window closed before ``as_of`` (default: the subject's release
-    date, or today when it has none).
+    date, or today when it has none). ``history``: every title's features and the targets, when the
+    caller already holds them (:func:`forecast_store.forecast_inputs` otherwise). A stored title with no
+    budget of the caller's is its own row of the history: the same features the subject query computes.
     """
     row = dict(subject_row)
     if budget is not None:
@@ -127,10 +129,13 @@ def forecast_subject(ws, subject_row: dict, *, kind: str, as_of: dt.date | None 
         release = dt.date.fromisoformat(release)
     row["release_date"] = release
     as_of = as_of or release
-    hist = ff.build_features(ws)
-    subj = ff.build_features(ws, ff.subject_table(ws, [row]), theme_codes=hist.theme_codes,
-                             platform_codes=hist.platform_codes)
-    available = load_targets(ws)
+    hist, available = history if history is not None else forecast_inputs(ws)
+    own = hist.frame[hist.frame["subject_id"] == row["subject_id"]] if kind == "title" and budget is None else None
+    if own is not None and len(own) == 1:
+        subj = ff.FeatureFrame(own.reset_index(drop=True), hist.columns, hist.theme_codes, hist.platform_codes)
+    else:
+        subj = ff.build_features(ws, ff.subject_table(ws, [row]), theme_codes=hist.theme_codes,
+                                 platform_codes=hist.platform_codes)
     ys = _targets_aligned(hist.frame, available)
     dates = pd.to_datetime(hist.frame["release_date"])
     train_mask = (dates + pd.Timedelta(days=ff.LAUNCH_DAYS) <= pd.Timestamp(as_of)) & \
@@ -183,9 +188,10 @@ def _record(d: dict) -> dict:
 def forecast_title(ws, title_id: str, *, budget: float | None = None, alpha: float = DEFAULT_ALPHA) -> Forecast:
     """As-of-release forecast for a title, with its actual outcomes beside it (forecast vs actual)."""
     row = _title_row(ws, title_id)
-    actuals = {n: float(t.values[title_id]) for n, t in load_targets(ws).items()
+    history = forecast_inputs(ws)
+    actuals = {n: float(t.values[title_id]) for n, t in history[1].items()
                if title_id in t.values.index and pd.notna(t.values[title_id])}
-    return forecast_subject(ws, row, kind="title", budget=budget, alpha=alpha, actuals=actuals)
+    return forecast_subject(ws, row, kind="title", budget=budget, alpha=alpha, actuals=actuals, history=history)
 
 
 def project_subject_row(ws, project: dict) -> dict:
@@ -205,16 +211,36 @@ OVERSEAS_PLATFORMS = {"reelshort", "dramabox", "shortmax", "netshort", "dramawav
                       "goodshort", "youtube", "tiktok"}
 
 
-def forecast_project(ws, project_id: str, *, budget: float | None = None, alpha: float = DEFAULT_ALPHA) -> Forecast:
+PROJECT_FORECAST_PAGE = "project_forecast"
+"""``page_payloads`` page of a project's forecast with its plan's budget and the default alpha."""
+
+
+def forecast_project(ws, project_id: str, *, budget: float | None = None, alpha: float = DEFAULT_ALPHA,
+                     history: tuple[ff.FeatureFrame, dict[str, Target]] | None = None) -> Forecast:
+    """A project's forecast from its plan. With the plan's budget and the default alpha, the one the writer
+    stored for this state of the workspace (``page_payloads``) when there is one: its models are trained
+    on every title finished by the planned release, which takes seconds."""
     from dramascope.chain.projects import get_project
+    from dramascope.read_state import read_payload
 
     project = get_project(ws, project_id)
+    if budget is None and alpha == DEFAULT_ALPHA and history is None:
+        stored = read_payload(ws, PROJECT_FORECAST_PAGE, project_id)
+        if stored is not None:
+            return forecast_from_dict(stored)
     row = project_subject_row(ws, project)
+    history = history if history is not None else forecast_inputs(ws)
     actuals = None
     if project.get("title_id"):
-        actuals = {n: float(t.values[project["title_id"]]) for n, t in load_targets(ws).items()
+        actuals = {n: float(t.values[project["title_id"]]) for n, t in history[1].items()
                    if project["title_id"] in t.values.index}
-    return forecast_subject(ws, row, kind="project", budget=budget, alpha=alpha, actuals=actuals)
+    return forecast_subject(ws, row, kind="project", budget=budget, alpha=alpha, actuals=actuals, history=history)
+
+
+def forecast_from_dict(d: dict) -> Forecast:
+    """A :class:`Forecast` back from its ``to_dict()`` (as stored)."""
+    roi = RoiScenarios(**d["roi"]) if d.get("roi") else None
+    return Forecast(**{**d, "targets": [TargetForecast(**t) for t in d["targets"]], "roi": roi})
 
 
 def read_features_file(path: Path) -> dict:
@@ -272,11 +298,10 @@ def forecast_vs_actual(ws, *, target: str = "dissemination", alpha: float = DEFA
     from dramascope.chain.projects import RELEASED_STAGES, list_projects
 
     projects = [p for p in list_projects(ws) if p.get("title_id") and p["stage"] in RELEASED_STAGES]
-    available = load_targets(ws)
+    hist, available = forecast_inputs(ws)
     if target not in available:
         raise UserInputError(f"target {target!r} is not available (available: {', '.join(available) or 'none'})",
                              field="target")
-    hist = ff.build_features(ws)
     y = _targets_aligned(hist.frame, available)[target]
     frame = hist.frame
     dates = pd.to_datetime(frame["release_date"])

@@ -55,10 +55,12 @@ def read_workspace(workspace: Path | None):
 
 
 def write_workspace(workspace: Path | None, *, create: bool = False, wait: float | None = None):
-    """A writer session: the workspace's lock, a private copy, an atomic publish when the command succeeds."""
+    """A writer session: the workspace's lock, a private copy, an atomic publish when the command succeeds,
+    with the read tables the pages read computed for the new state (``dramascope.precompute``)."""
+    from dramascope.precompute import refresh_read_tables
     from dramascope.workspace import Workspace
 
-    return Workspace.open(workspace, create=create, wait=wait)
+    return Workspace.open(workspace, create=create, wait=wait, before_publish=refresh_read_tables)
 
 
 def _workspace_errors() -> tuple[type[BaseException], ...]:

@@ -32,9 +32,23 @@ def company_rankings_page(ws, period: str | None = None, *, top: int | None = No
     }
 
 
+BASE_PAGE = "base_page"
+"""``page_payloads`` page of a base's dashboard at its defaults (latest life run, shipped company spec,
+pipeline forecasts)."""
+
+
 def base_page(ws, base: str, period: str | None = None, *, spec=None, run_id: str | None = None,
-              forecasts: bool = True, forecast_limit: int = 3) -> dict:
-    """The base dashboard: ``base_report`` plus the options a page offers (periods, other bases)."""
+              forecasts: bool = True, forecast_limit: int = 3, stored: bool = True) -> dict:
+    """The base dashboard: ``base_report`` plus the options a page offers (periods, other bases).
+
+    At its defaults, the page the writer stored for this state of the workspace when there is one: the
+    report bootstraps every measure and forecasts the pipeline, which takes seconds. ``stored=False``
+    computes it."""
+    from dramascope.read_state import read_payload
+
+    defaults = period is None and spec is None and run_id is None and forecasts and forecast_limit == 3
+    if stored and defaults and (page := read_payload(ws, BASE_PAGE, base)) is not None:
+        return page
     report = base_report(ws, base, period, spec=spec, run_id=run_id, forecasts=forecasts,
                          forecast_limit=forecast_limit)
     report["options"] = {"periods": sorted(run_periods(ws)), "bases": known_bases(ws)}

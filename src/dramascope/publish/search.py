@@ -15,15 +15,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, Field
 
+from dramascope.name_keys import KINDS, key_table, keys, normalise  # noqa: F401  (keys: the public name)
 from dramascope.publish import index_data as idx
 from dramascope.jsonsafe import json_safe
 from dramascope.publish.access import rows
+from dramascope.read_state import is_fresh
 from dramascope.publish.cache import PublishCache, memo
 from dramascope.workspace import Workspace
 
 MAX_HITS = 50
 KEY_ORDER = {"name": 0, "name_en": 1, "initials": 2, "pinyin": 3}  # at equal quality, the name itself first
-_SPACE = re.compile(r"[\s·・:：,，.。!！?？'\"“”‘’《》()（）\-_]+")
 
 
 class SearchQuery(BaseModel):
@@ -47,42 +48,19 @@ class SearchPage(BaseModel):
     companies: list[SearchHit] = Field(default_factory=list)
 
 
-def normalise(text: str | None) -> str:
-    """Lower case without spaces and punctuation: 'The Boss' and 'theboss' are one key."""
-    return _SPACE.sub("", (text or "").lower())
-
-
-def keys(name: str | None) -> tuple[str, str, str]:
-    """(name, toneless pinyin with syllables separated by spaces, pinyin initials) of a name, normalised.
-
-    The pinyin keeps its syllable boundaries so that a query matches from the start of a syllable only
-    ('don' must not find 震动 zhen dong)."""
-    from pypinyin import Style, lazy_pinyin
-
-    plain = normalise(name)
-    if not plain:
-        return "", "", ""
-    syllables = [normalise(s) for s in lazy_pinyin(plain, errors="default")]
-    initials = lazy_pinyin(plain, style=Style.FIRST_LETTER, errors="default")
-    return plain, " ".join(s for s in syllables if s), normalise("".join(initials))
-
-
-def _key_table(records: list[dict], id_field: str) -> pa.Table:
-    cols: dict[str, list] = {"id": [], "name": [], "pinyin": [], "initials": [], "name_en": []}
-    for r in records:
-        plain, pinyin, initials = keys(r.get("name"))
-        cols["id"].append(str(r[id_field]))
-        cols["name"].append(plain)
-        cols["pinyin"].append(pinyin)
-        cols["initials"].append(initials)
-        cols["name_en"].append(normalise(r.get("name_en")))
-    return pa.table({k: pa.array(v, pa.string()) for k, v in cols.items()})
-
-
 def _index(ws: Workspace, table: str, id_field: str, cache: PublishCache | None) -> pa.Table:
+    """The search keys of every row of ``table``: read from ``search_names`` where the writer computed them
+    for this state of the workspace, else computed here (pypinyin over every name: seconds at 100k)."""
+    kind = KINDS[table]
+
     def build() -> pa.Table:
+        if ws.count("search_names") and is_fresh(ws):
+            s = ws.table("search_names")
+            stored = ws.engine.to_arrow(s.filter(s.kind == kind).order_by("position")
+                                        .select("id", "name", "pinyin", "initials", "name_en"))
+            return stored.cast(pa.schema([(c, pa.string()) for c in stored.column_names]))
         t = ws.table(table)
-        return _key_table(rows(ws, t.select(id_field, "name", "name_en")), id_field)
+        return key_table(rows(ws, t.select(id_field, "name", "name_en")), id_field)
 
     return memo(cache, ("search-keys", table), build)
 

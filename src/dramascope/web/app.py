@@ -51,6 +51,7 @@ from dramascope.publish.models import (
     WriteResult,
 )
 from dramascope.publish.page_charts import charts_for
+from dramascope.precompute import refresh_read_tables
 from dramascope.publish.params import MAX_COMPARE, BoardQuery, CompareQuery, PeriodQuery, RankingQuery
 from dramascope.schema import TABLES
 from dramascope.web import security
@@ -190,8 +191,8 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
         app's reader to the new publication. A workspace handed in as a writer is written directly."""
         if ws.mode != "reader":
             return run(fn, *args)
-        with Workspace.open(ws.path, create=False, wait=WRITE_WAIT_SECONDS,
-                            command=f"dramascope serve ({what})") as writer:
+        with Workspace.open(ws.path, create=False, wait=WRITE_WAIT_SECONDS, command=f"dramascope serve ({what})",
+                            before_publish=refresh_read_tables) as writer:
             result = fn(writer, *args)
         with lock:
             ws.refresh()

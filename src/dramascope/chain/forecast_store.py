@@ -1,0 +1,99 @@
+"""The forecasts' inputs kept as tables: every title's pre-release features and every known outcome.
+
+Assembling them (``forecast_features.build_features``, ``forecast_targets.load_targets``) joins every title
+with its producer's, its themes' and the market's earlier history: seconds on a demo market, most of a
+minute at 100k titles. A writer computes them once per publication (``dramascope.precompute``) into
+``forecast_features``, ``forecast_feature_codes`` and ``forecast_targets``; :func:`forecast_inputs` reads them
+back as the same frame and targets (same rows, order, columns and values) while they are fresh, and
+computes them otherwise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from dramascope.chain import forecast_features as ff
+from dramascope.chain.forecast_targets import Target, load_targets
+from dramascope.read_state import is_fresh
+from dramascope.schema import FORECAST_FEATURES, FORECAST_NUMERIC_FEATURES
+
+THEME, PLATFORM = "theme__", "platform__"
+
+
+def forecast_inputs(ws) -> tuple[ff.FeatureFrame, dict[str, Target]]:
+    """Every title's features and every available target: stored ones where fresh, else computed."""
+    stored = stored_inputs(ws)
+    if stored is not None:
+        return stored
+    return ff.build_features(ws), load_targets(ws)
+
+
+def feature_rows(feats: ff.FeatureFrame) -> dict[str, pa.Table]:
+    """The three tables' rows for a feature frame (targets apart: :func:`target_rows`)."""
+    frame = feats.frame
+    unknown = [c for c in feats.columns if not c.startswith((THEME, PLATFORM)) and c not in FORECAST_NUMERIC_FEATURES]
+    if unknown:  # a feature added to the model must be declared with the table, or it would not be stored
+        raise ValueError(f"forecast features not declared in schema.FORECAST_NUMERIC_FEATURES: {unknown}")
+    schema = FORECAST_FEATURES.arrow_schema
+
+    def hits(codes: list[str], prefix: str) -> list[list[str]]:
+        if not codes:
+            return [[] for _ in range(len(frame))]
+        mat = frame[[prefix + c for c in codes]].to_numpy(dtype=float) > 0.5
+        return [[c for c, on in zip(codes, row) if on] for row in mat]
+
+    data = {"subject_id": frame["subject_id"].astype(str).tolist(),
+            "release_date": pd.to_datetime(frame["release_date"]).dt.date.tolist()}
+    for c in FORECAST_NUMERIC_FEATURES:
+        data[c] = frame[c].to_numpy(dtype=float) if c in frame else np.full(len(frame), np.nan)
+    data["theme_hits"] = hits(feats.theme_codes, THEME)
+    data["platform_hits"] = hits(feats.platform_codes, PLATFORM)
+    features = pa.Table.from_pydict({k: pa.array(v, schema.field(k).type, from_pandas=True) for k, v in data.items()},
+                                    schema=schema)
+    codes = [("column", i, c) for i, c in enumerate(feats.columns)] + \
+            [("theme", i, c) for i, c in enumerate(feats.theme_codes)] + \
+            [("platform", i, c) for i, c in enumerate(feats.platform_codes)]
+    code_table = pa.table({"kind": pa.array([k for k, _, _ in codes], pa.string()),
+                           "position": pa.array([i for _, i, _ in codes], pa.int64()),
+                           "code": pa.array([c for _, _, c in codes], pa.string())})
+    return {"forecast_features": features, "forecast_feature_codes": code_table}
+
+
+def target_rows(targets: dict[str, Target]) -> pa.Table:
+    out: dict[str, list] = {"target": [], "title_id": [], "value": [], "source": []}
+    for name, t in targets.items():
+        out["target"] += [name] * len(t.values)
+        out["title_id"] += [str(i) for i in t.values.index]
+        out["value"] += [float(v) for v in t.values.to_numpy(dtype=float)]
+        out["source"] += [t.source] * len(t.values)
+    return pa.table({"target": pa.array(out["target"], pa.string()), "title_id": pa.array(out["title_id"], pa.string()),
+                     "value": pa.array(out["value"], pa.float64()), "source": pa.array(out["source"], pa.string())})
+
+
+def stored_inputs(ws) -> tuple[ff.FeatureFrame, dict[str, Target]] | None:
+    """The stored features and targets, or None when they are not stored for this state of the workspace."""
+    if not ws.count("forecast_feature_codes") or not is_fresh(ws):
+        return None
+    codes = ws.engine.to_pandas(ws.table("forecast_feature_codes")).sort_values(["kind", "position"])
+    by_kind = {k: g["code"].tolist() for k, g in codes.groupby("kind")}
+    columns, themes, platforms = by_kind.get("column", []), by_kind.get("theme", []), by_kind.get("platform", [])
+    f = ws.table("forecast_features")
+    frame = ws.engine.to_pandas(f.order_by(["release_date", "subject_id"]))
+    extra = {}
+    for codes_, prefix, col in ((platforms, PLATFORM, "platform_hits"), (themes, THEME, "theme_hits")):
+        sets = [set(v) if v is not None else set() for v in frame[col]]
+        for c in codes_:
+            extra[prefix + c] = np.fromiter((1.0 if c in s else 0.0 for s in sets), float, len(sets))
+    frame = pd.concat([frame.drop(columns=["theme_hits", "platform_hits"]), pd.DataFrame(extra, index=frame.index)],
+                      axis=1).reset_index(drop=True)
+    t = ws.engine.to_pandas(ws.table("forecast_targets"))
+    targets = {}
+    for name in ("dissemination", "revenue", "resonance"):  # the order load_targets gives them in
+        rows = t[t["target"] == name]
+        if len(rows):
+            targets[name] = Target(name, str(rows["source"].iloc[0]),
+                                   pd.Series(rows["value"].to_numpy(float), index=rows["title_id"].to_numpy(),
+                                             name=None))
+    return ff.FeatureFrame(frame=frame, columns=columns, theme_codes=themes, platform_codes=platforms), targets

@@ -1,0 +1,127 @@
+"""The read tables: what the pages would otherwise compute on the first read of each publication.
+
+A writer session computes them just before it publishes (``Workspace.open(..., before_publish=
+refresh_read_tables)``: the CLI's writing commands, ``update``, ``demo`` and the API's writes), so they are
+published in the same atomic swap as the data they derive from, and the first reader finds them ready:
+
+- ``search_names``: every title's and company's search keys (pypinyin over every name);
+- ``forecast_features``, ``forecast_feature_codes``, ``forecast_targets``: the forecasts' inputs;
+- ``page_payloads``: each project's forecast, the forecast backtest, forecast vs actual per target and each
+  production base's dashboard, at the pages' default parameters.
+
+What stays computed on read, and why: a title's forecast is made as of its own release with models trained
+on the titles finished by then, one training set per release date (every title of a 100k market cannot be
+forecast at each publication), so its page fits three models on the stored features (well under a second
+on the demo market) and the web app keeps the page per publication; pages with non-default parameters
+(another alpha, budget or period) likewise. Company explanations are per company and are read from the
+stored index tables in about a second.
+
+The stamp (``read_state``) makes the refresh cheap when a session changed nothing the pages read, and
+keeps a reader from ever using read tables of another state. A page whose data fails to compute here is
+left out (its page computes it on read and reports the error there, as before), so computing the read
+tables never makes a write fail.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from dramascope.name_keys import KINDS, key_table
+from dramascope.read_state import payload_rows, stamped_fingerprint, state_fingerprint
+
+FORECAST_TABLES = ("forecast_features", "forecast_feature_codes", "forecast_targets")
+
+
+@dataclass
+class ReadTablesSummary:
+    refreshed: bool
+    seconds: float = 0.0
+    payloads: dict[str, int] = field(default_factory=dict)  # page → rows stored
+    skipped: list[str] = field(default_factory=list)  # "page key: why" for page data that failed to compute
+
+
+def search_name_rows(ws) -> pa.Table:
+    """``search_names``: the keys of every title and company name, in their tables' order."""
+    parts = []
+    for table, kind in KINDS.items():
+        id_field = "title_id" if table == "titles" else "company_id"
+        records = ws.engine.to_arrow(ws.table(table).select(id_field, "name", "name_en")).to_pylist()
+        keys = key_table(records, id_field)
+        n = keys.num_rows
+        parts.append(pa.table({"kind": pa.array([kind] * n, pa.string()), "id": keys.column("id"),
+                               "position": pa.array(range(n), pa.int64()), "name": keys.column("name"),
+                               "pinyin": keys.column("pinyin"), "initials": keys.column("initials"),
+                               "name_en": keys.column("name_en")}))
+    return pa.concat_tables(parts)
+
+
+def refresh_read_tables(ws, *, force: bool = False) -> ReadTablesSummary:
+    """Compute every read table for the state of ``ws`` (a writer), unless they are stamped with it already."""
+    from dramascope.chain import pages as chain_pages
+    from dramascope.chain.forecast import PROJECT_FORECAST_PAGE, forecast_project
+    from dramascope.chain.forecast_features import build_features
+    from dramascope.chain.forecast_store import feature_rows, target_rows
+    from dramascope.chain.forecast_targets import load_targets
+    from dramascope.companies.membership import known_bases
+    from dramascope.companies.pages import BASE_PAGE, base_page
+    from dramascope.schema import DERIVED_TABLES
+
+    fingerprint = state_fingerprint(ws)
+    if not force and stamped_fingerprint(ws) == fingerprint:
+        return ReadTablesSummary(refreshed=False)
+    t0 = time.perf_counter()
+    eng = ws.engine
+    summary = ReadTablesSummary(refreshed=True)
+    empty = {name: DERIVED_TABLES[name].arrow_schema.empty_table() for name in (*FORECAST_TABLES, "page_payloads")}
+    eng.replace("search_names", search_name_rows(ws))
+    history = None
+    if ws.count("titles"):
+        try:
+            history = build_features(ws), load_targets(ws)
+        except Exception as exc:  # the forecast pages compute (and report) it on read
+            summary.skipped.append(f"forecast inputs: {exc}")
+    if history is not None:
+        for name, rows in feature_rows(history[0]).items():
+            eng.replace(name, rows)
+        eng.replace("forecast_targets", target_rows(history[1]))
+    else:
+        for name in FORECAST_TABLES:
+            eng.replace(name, empty[name])
+    eng.replace("page_payloads", empty["page_payloads"])
+    # Stamped before the page data is computed: the pages below read the stored inputs (and the bases
+    # the stored project forecasts), never the stale page data, which was just emptied.
+    eng.replace("read_tables_stamp", pa.table({
+        "fingerprint": pa.array([fingerprint], pa.string()),
+        "computed_at": pa.array([datetime.datetime.now(datetime.UTC).replace(tzinfo=None)], pa.timestamp("us")),
+        "seconds": pa.array([None], pa.float64())}))
+
+    def store(page: str, compute_items) -> None:
+        items = {}
+        for key, fn in compute_items:
+            try:
+                items[key] = fn()
+            except Exception as exc:  # left out: the page computes it on read and reports the error there
+                summary.skipped.append(f"{page} {key}: {exc}")
+        if items:
+            eng.append("page_payloads", payload_rows(page, items))
+        summary.payloads[page] = len(items)
+
+    if history is not None:
+        projects = eng.to_pandas(ws.table("projects").select("project_id"))["project_id"].tolist() \
+            if ws.count("projects") else []
+        store(PROJECT_FORECAST_PAGE, [(pid, lambda pid=pid: forecast_project(ws, pid, history=history).to_dict())
+                                      for pid in projects])
+        if history[1]:
+            store(chain_pages.BACKTEST_PAGE, [("", lambda: chain_pages.backtest_page_data(ws, stored=False))])
+            store(chain_pages.VS_ACTUAL_PAGE, [(t, lambda t=t: chain_pages.forecast_vs_actual_page_data(
+                ws, target=t, stored=False)) for t in history[1]])
+    if ws.count("companies") and ws.count("index_runs"):
+        store(BASE_PAGE, [(b, lambda b=b: base_page(ws, b, stored=False)) for b in known_bases(ws)])
+    summary.seconds = round(time.perf_counter() - t0, 3)
+    stamp = ws.table("read_tables_stamp")
+    eng.replace("read_tables_stamp", eng.to_arrow(stamp.mutate(seconds=summary.seconds)))
+    return summary
