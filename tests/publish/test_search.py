@@ -12,7 +12,7 @@ RECORDS = [{"title_id": "t1", "name": "沈婉杀疯了", "name_en": None},
            {"title_id": "t2", "name": "陈知意归来，全城震动", "name_en": "Return of the Heiress"},
            {"title_id": "t3", "name": "The Don's Promise", "name_en": "The Don's Promise"},
            {"title_id": "t4", "name": "重生之我在横店", "name_en": None}]
-KEYS = search._key_table(RECORDS, "title_id")
+KEYS = search.key_table(RECORDS, "title_id")
 
 
 def _found(query: str) -> dict[str, tuple[int, str]]:
