@@ -121,10 +121,36 @@ def test_compare_page(page, demo_server):
     api = page.request.get(f"{base}/api/rankings?page_size=3").json()
     ids = ",".join(r["title_id"] for r in api["rows"])
     _open(page, f"{base}/compare?ids={ids}&lang=zh")
-    shown = [row.get_attribute("data-title-id") for row in page.locator("#compare-table tbody tr").all()]
+    shown = [th.get_attribute("data-title-id") for th in page.locator("#compare-table thead th[data-title-id]").all()]
     assert shown == [r["title_id"] for r in api["rows"]]
     _shot(page, "compare-zh")
     assert page.problems == []
+
+
+@pytest.mark.parametrize("width,scrolls", [(1440, False), (390, True)])
+def test_the_compare_table_of_a_full_cart_fits_a_desktop_and_scrolls_in_its_card_on_a_phone(browser, demo_server,
+                                                                                             width, scrolls):
+    """Eight titles (the cart's limit) with every measure: no sideways scrolling at 1440 px; at 390 px the
+    table scrolls inside its card while the page itself does not widen."""
+    base, _ = demo_server
+    ids = ",".join(r["title_id"] for r in page_rows(base, 8))
+    with watched_page(browser, width=width, only_from=base) as pg:
+        for lang in ("zh", "en"):
+            _open(pg, f"{base}/compare?ids={ids}&lang={lang}")
+            assert pg.locator("#compare-table thead th[data-title-id]").count() == 8
+            wrap, page_overflow = pg.evaluate("""() => {
+                const w = document.querySelector('#compare-table').parentElement;
+                return [w.scrollWidth - w.clientWidth, document.documentElement.scrollWidth - window.innerWidth]; }""")
+            _shot(pg, f"compare-full-{lang}-{width}")
+            assert page_overflow <= 1
+            assert (wrap > 1) == scrolls, f"{lang} at {width} px: the table is {wrap} px wider than its card"
+        assert pg.problems == []
+
+
+def page_rows(base: str, n: int) -> list[dict]:
+    import httpx
+
+    return httpx.get(f"{base}/api/rankings?page_size={n}").json()["rows"]
 
 
 def test_overview_numbers_match_the_api(page, demo_server):

@@ -151,7 +151,7 @@
     var take = document.getElementById("cart-take");
     if (take) {  // the titles on this page become the cart (a shared link fills a reader's own cart)
       take.addEventListener("click", function () {
-        writeCart(Array.prototype.map.call(document.querySelectorAll("#compare-table tbody tr[data-title-id]"),
+        writeCart(Array.prototype.map.call(document.querySelectorAll("#compare-table thead th[data-title-id]"),
           function (r) { return r.getAttribute("data-title-id"); }));
       });
     }
