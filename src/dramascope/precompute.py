@@ -62,7 +62,7 @@ def search_name_rows(ws) -> pa.Table:
 def refresh_read_tables(ws, *, force: bool = False) -> ReadTablesSummary:
     """Compute every read table for the state of ``ws`` (a writer), unless they are stamped with it already."""
     from dramascope.chain import pages as chain_pages
-    from dramascope.chain.forecast import PROJECT_FORECAST_PAGE, forecast_project
+    from dramascope.chain.forecast import PROJECT_FORECAST_PAGE, forecast_all_projects
     from dramascope.chain.forecast_features import build_features
     from dramascope.chain.forecast_store import feature_rows, target_rows
     from dramascope.chain.forecast_targets import load_targets
@@ -111,10 +111,19 @@ def refresh_read_tables(ws, *, force: bool = False) -> ReadTablesSummary:
         summary.payloads[page] = len(items)
 
     if history is not None:
-        projects = eng.to_pandas(ws.table("projects").select("project_id"))["project_id"].tolist() \
-            if ws.count("projects") else []
-        store(PROJECT_FORECAST_PAGE, [(pid, lambda pid=pid: forecast_project(ws, pid, history=history).to_dict())
-                                      for pid in projects])
+        try:
+            forecasts = forecast_all_projects(ws, history) if ws.count("projects") else {}
+        except Exception as exc:  # the project pages compute (and report) it on read
+            forecasts = {}
+            summary.skipped.append(f"{PROJECT_FORECAST_PAGE}: {exc}")
+
+        def project_forecast(pid: str) -> dict:
+            f = forecasts[pid]
+            if isinstance(f, Exception):
+                raise f
+            return f.to_dict()
+
+        store(PROJECT_FORECAST_PAGE, [(pid, lambda pid=pid: project_forecast(pid)) for pid in forecasts])
         if history[1]:
             store(chain_pages.BACKTEST_PAGE, [("", lambda: chain_pages.backtest_page_data(ws, stored=False))])
             store(chain_pages.VS_ACTUAL_PAGE, [(t, lambda t=t: chain_pages.forecast_vs_actual_page_data(

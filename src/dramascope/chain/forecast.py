@@ -9,6 +9,7 @@ window had closed by then, exactly like the backtest.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -111,13 +112,17 @@ def _roi(fm: fmod.FittedModel, point: float, budget: float, alpha: float) -> Roi
 
 def forecast_subject(ws, subject_row: dict, *, kind: str, as_of: dt.date | None = None,
                      alpha: float = DEFAULT_ALPHA, budget: float | None = None, actuals: dict | None = None,
-                     history: tuple[ff.FeatureFrame, dict[str, Target]] | None = None) -> Forecast:
+                     history: tuple[ff.FeatureFrame, dict[str, Target]] | None = None,
+                     subject_features: pd.DataFrame | None = None, models: dict | None = None) -> Forecast:
     """Forecast one subject (a dict of the pre-release fields in ff.SUBJECT_COLUMNS).
 
     Training uses titles whose launch window closed before ``as_of`` (default: the subject's release
     date, or today when it has none). ``history``: every title's features and the targets, when the
     caller already holds them (:func:`forecast_store.forecast_inputs` otherwise). A stored title with no
     budget of the caller's is its own row of the history: the same features the subject query computes.
+    ``subject_features``: the subject's row of a ``build_features`` over several subjects at once;
+    ``models``: fitted models shared between calls, keyed by target and training rows (the same rows give
+    the same model).
     """
     row = dict(subject_row)
     if budget is not None:
@@ -133,6 +138,9 @@ def forecast_subject(ws, subject_row: dict, *, kind: str, as_of: dt.date | None 
     own = hist.frame[hist.frame["subject_id"] == row["subject_id"]] if kind == "title" and budget is None else None
     if own is not None and len(own) == 1:
         subj = ff.FeatureFrame(own.reset_index(drop=True), hist.columns, hist.theme_codes, hist.platform_codes)
+    elif subject_features is not None and budget is None and len(subject_features) == 1:
+        subj = ff.FeatureFrame(subject_features.reset_index(drop=True), hist.columns, hist.theme_codes,
+                               hist.platform_codes)
     else:
         subj = ff.build_features(ws, ff.subject_table(ws, [row]), theme_codes=hist.theme_codes,
                                  platform_codes=hist.platform_codes)
@@ -147,7 +155,13 @@ def forecast_subject(ws, subject_row: dict, *, kind: str, as_of: dt.date | None 
         if mask.sum() < 20:
             warnings.append(f"{name}: only {int(mask.sum())} titles finished before {as_of}: no forecast")
             continue
-        fm = fmod.fit(hist.frame.loc[mask], y.loc[mask], hist.columns, name)
+        key = (name, hashlib.sha1(mask.tobytes()).hexdigest())
+        if models is not None and key in models:
+            fm = models[key]
+        else:
+            fm = fmod.fit(hist.frame.loc[mask], y.loc[mask], hist.columns, name)
+            if models is not None:
+                models[key] = fm
         point = float(fm.predict(subj.frame)[0])
         lo, hi = fm.interval(np.array([point]), alpha)
         fitted[name] = (fm, point)
@@ -235,6 +249,34 @@ def forecast_project(ws, project_id: str, *, budget: float | None = None, alpha:
         actuals = {n: float(t.values[project["title_id"]]) for n, t in history[1].items()
                    if project["title_id"] in t.values.index}
     return forecast_subject(ws, row, kind="project", budget=budget, alpha=alpha, actuals=actuals, history=history)
+
+
+def forecast_all_projects(ws, history: tuple[ff.FeatureFrame, dict[str, Target]]) -> dict[str, Forecast | Exception]:
+    """Every project's forecast from its plan (as :func:`forecast_project` with its defaults), its features
+    assembled in one query for all projects and the models shared between projects with the same training
+    titles; a project that cannot be forecast maps to the error."""
+    from dramascope.chain.projects import list_projects
+
+    projects = list_projects(ws)
+    if not projects:
+        return {}
+    hist, available = history
+    rows = {p["project_id"]: project_subject_row(ws, p) for p in projects}
+    subjects = ff.build_features(ws, ff.subject_table(ws, list(rows.values())), theme_codes=hist.theme_codes,
+                                 platform_codes=hist.platform_codes).frame
+    models: dict = {}
+    out: dict[str, Forecast | Exception] = {}
+    for p in projects:
+        pid = p["project_id"]
+        actuals = None
+        if p.get("title_id"):
+            actuals = {n: float(t.values[p["title_id"]]) for n, t in available.items() if p["title_id"] in t.values.index}
+        try:
+            out[pid] = forecast_subject(ws, rows[pid], kind="project", actuals=actuals, history=history,
+                                        subject_features=subjects[subjects["subject_id"] == pid], models=models)
+        except Exception as exc:  # reported per project by the caller
+            out[pid] = exc
+    return out
 
 
 def forecast_from_dict(d: dict) -> Forecast:

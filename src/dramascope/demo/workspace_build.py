@@ -135,7 +135,7 @@ def build_demo_workspace(path: Path | str, *, titles: int = 300, seed: int = 7,
     summary.steps.append(DemoStep("generate market", files.seconds, sum(files.rows.values()) - files.rows["truth"],
                                   f"{titles} titles, seed {seed}, into {input_dir}"))
 
-    with Workspace.open(workspace, before_publish=refresh_read_tables if analyse else None) as ws:
+    with Workspace.open(workspace, before_publish=refresh_read_tables) as ws:
         mark_synthetic(ws)
         for table in LOAD_ORDER:
             paths = files.tables.get(table)
