@@ -110,6 +110,21 @@ def _roi(fm: fmod.FittedModel, point: float, budget: float, alpha: float) -> Roi
     )
 
 
+def subject_fields(subject_row: dict, budget: float | None = None) -> dict:
+    """A subject's fields as the feature query reads them: the budget given (when given), the release a
+    date (today when there is none)."""
+    row = dict(subject_row)
+    if budget is not None:
+        if budget <= 0:
+            raise UserInputError("budget must be positive", field="budget")
+        row["budget_cny"] = float(budget)
+    release = row.get("release_date") or dt.date.today()
+    if isinstance(release, str):
+        release = dt.date.fromisoformat(release)
+    row["release_date"] = release
+    return row
+
+
 def forecast_subject(ws, subject_row: dict, *, kind: str, as_of: dt.date | None = None,
                      alpha: float = DEFAULT_ALPHA, budget: float | None = None, actuals: dict | None = None,
                      history: tuple[ff.FeatureFrame, dict[str, Target]] | None = None,
@@ -124,16 +139,8 @@ def forecast_subject(ws, subject_row: dict, *, kind: str, as_of: dt.date | None 
     ``models``: fitted models shared between calls, keyed by target and training rows (the same rows give
     the same model).
     """
-    row = dict(subject_row)
-    if budget is not None:
-        if budget <= 0:
-            raise UserInputError("budget must be positive", field="budget")
-        row["budget_cny"] = float(budget)
-    release = row.get("release_date") or dt.date.today()
-    if isinstance(release, str):
-        release = dt.date.fromisoformat(release)
-    row["release_date"] = release
-    as_of = as_of or release
+    row = subject_fields(subject_row, budget)
+    as_of = as_of or row["release_date"]
     hist, available = history if history is not None else forecast_inputs(ws)
     own = hist.frame[hist.frame["subject_id"] == row["subject_id"]] if kind == "title" and budget is None else None
     if own is not None and len(own) == 1:
@@ -261,7 +268,7 @@ def forecast_all_projects(ws, history: tuple[ff.FeatureFrame, dict[str, Target]]
     if not projects:
         return {}
     hist, available = history
-    rows = {p["project_id"]: project_subject_row(ws, p) for p in projects}
+    rows = {p["project_id"]: subject_fields(project_subject_row(ws, p)) for p in projects}
     subjects = ff.build_features(ws, ff.subject_table(ws, list(rows.values())), theme_codes=hist.theme_codes,
                                  platform_codes=hist.platform_codes).frame
     models: dict = {}

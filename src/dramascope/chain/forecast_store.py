@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dramascope.chain import forecast_features as ff
 from dramascope.chain.forecast_targets import Target, load_targets
@@ -79,15 +80,19 @@ def stored_inputs(ws) -> tuple[ff.FeatureFrame, dict[str, Target]] | None:
     codes = ws.engine.to_pandas(ws.table("forecast_feature_codes")).sort_values(["kind", "position"])
     by_kind = {k: g["code"].tolist() for k, g in codes.groupby("kind")}
     columns, themes, platforms = by_kind.get("column", []), by_kind.get("theme", []), by_kind.get("platform", [])
-    f = ws.table("forecast_features")
-    frame = ws.engine.to_pandas(f.order_by(["release_date", "subject_id"]))
+    f = ws.table("forecast_features").order_by(["release_date", "subject_id"])
+    hits = ws.engine.to_arrow(f.select("theme_hits", "platform_hits"))
+    frame = ws.engine.to_pandas(f.drop("theme_hits", "platform_hits"))
     extra = {}
     for codes_, prefix, col in ((platforms, PLATFORM, "platform_hits"), (themes, THEME, "theme_hits")):
-        sets = [set(v) if v is not None else set() for v in frame[col]]
+        lists = hits.column(col).combine_chunks()
+        flat = pc.list_flatten(lists).to_numpy(zero_copy_only=False)
+        parents = pc.list_parent_indices(lists).to_numpy()
         for c in codes_:
-            extra[prefix + c] = np.fromiter((1.0 if c in s else 0.0 for s in sets), float, len(sets))
-    frame = pd.concat([frame.drop(columns=["theme_hits", "platform_hits"]), pd.DataFrame(extra, index=frame.index)],
-                      axis=1).reset_index(drop=True)
+            onehot = np.zeros(len(frame))
+            onehot[parents[flat == c]] = 1.0
+            extra[prefix + c] = onehot
+    frame = pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1).reset_index(drop=True)
     t = ws.engine.to_pandas(ws.table("forecast_targets"))
     targets = {}
     for name in ("dissemination", "revenue", "resonance"):  # the order load_targets gives them in
