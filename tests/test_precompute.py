@@ -33,12 +33,12 @@ def test_search_names_hold_the_keys_of_every_title_and_company_and_the_page_read
     assert got.select(["id", "name", "pinyin", "initials", "name_en"]).to_pylist() == want.to_pylist()
     assert stored.num_rows == market.count("titles") + market.count("companies")
     name = titles[0]["name"]
-    for q in (name[:2], name, "a", "zz-none"):
-        with_tables = search_page(market, SearchQuery(q=q))
-        market.engine.replace("read_tables_stamp", market.table("read_tables_stamp").to_pyarrow().slice(0, 0))
-        assert not read_state.is_fresh(market)
-        assert search_page(market, SearchQuery(q=q)) == with_tables
-        refresh_read_tables(market, force=True)
+    queries = (name[:2], name, "a", "zz-none")
+    with_tables = [search_page(market, SearchQuery(q=q)) for q in queries]
+    assert with_tables[0].titles
+    market.engine.replace("read_tables_stamp", market.table("read_tables_stamp").to_pyarrow().slice(0, 0))
+    assert not read_state.is_fresh(market)  # the page computes the keys itself
+    assert [search_page(market, SearchQuery(q=q)) for q in queries] == with_tables
 
 
 def test_a_second_refresh_of_the_same_state_does_nothing_and_a_change_makes_the_tables_stale(market):
