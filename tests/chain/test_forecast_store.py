@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 
+import pandas as pd
 import pytest
 
 from dramascope import read_state
@@ -58,7 +59,9 @@ def test_stored_forecast_inputs_and_pages_equal_the_computed_ones(demo_ws):
     assert (feats.columns, feats.theme_codes, feats.platform_codes) == (live.columns, live.theme_codes,
                                                                        live.platform_codes)
     cols = ["subject_id", "release_date", *live.columns]
-    assert feats.frame[cols].equals(live.frame[cols].astype({c: float for c in live.columns}))
+    # equal up to the last bits of the engine's parallel sums
+    pd.testing.assert_frame_equal(feats.frame[cols], live.frame[cols], check_dtype=False, check_exact=False,
+                                  rtol=1e-9)
     want = load_targets(demo_ws)
     assert list(targets) == list(want)
     for name, t in want.items():
