@@ -89,6 +89,26 @@ def test_a_failed_writer_publishes_nothing_and_leaves_no_work_folder(tmp_path):
         assert ws.count("titles") == 1
 
 
+def test_before_publish_writes_into_the_same_publication_and_its_failure_publishes_nothing(tmp_path):
+    path = tmp_path / "w"
+    with Workspace.open(path, before_publish=lambda ws: _add_title(ws, "derived")) as ws:
+        _add_title(ws, "a")
+        assert ws.count("titles") == 1  # not yet: it runs as the session publishes
+    with Workspace.open_reader(path) as reader:
+        assert reader.count("titles") == 2
+
+    def fail(ws):
+        raise RuntimeError("injected in before_publish")
+
+    with pytest.raises(RuntimeError, match="injected"):
+        with Workspace.open(path, before_publish=fail) as ws:
+            _add_title(ws, "b")
+    with Workspace.open_reader(path) as reader:
+        assert reader.count("titles") == 2
+    with Workspace.open(path) as ws:  # the lock was released
+        assert ws.count("titles") == 2
+
+
 def test_a_second_writer_stops_with_one_line_naming_the_holder(tmp_path):
     import os
 
