@@ -37,11 +37,17 @@ KINDS = {"titles": "title", "companies": "company"}
 """The tables whose names are searched, and the kind their rows have in ``search_names``."""
 
 
-def key_table(records: list[dict], id_field: str) -> pa.Table:
-    """(id, name, pinyin, initials, name_en) for records with ``id_field``, ``name`` and ``name_en``, in order."""
+def key_table(records: list[dict], id_field: str, known: dict[str, tuple[str, str]] | None = None) -> pa.Table:
+    """(id, name, pinyin, initials, name_en) for records with ``id_field``, ``name`` and ``name_en``, in order.
+
+    ``known`` maps a normalised name to its (pinyin, initials) where they were computed before (the stored
+    ``search_names``): the keys depend on the normalised name alone, and pinyin is the slow part, so a
+    daily refresh computes it only for names it has not seen."""
+    known = known or {}
     cols: dict[str, list] = {"id": [], "name": [], "pinyin": [], "initials": [], "name_en": []}
     for r in records:
-        plain, pinyin, initials = keys(r.get("name"))
+        plain = normalise(r.get("name"))
+        pinyin, initials = known[plain] if plain in known else keys(plain)[1:]
         cols["id"].append(str(r[id_field]))
         cols["name"].append(plain)
         cols["pinyin"].append(pinyin)

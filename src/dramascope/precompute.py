@@ -45,12 +45,15 @@ class ReadTablesSummary:
 
 
 def search_name_rows(ws) -> pa.Table:
-    """``search_names``: the keys of every title and company name, in their tables' order."""
+    """``search_names``: the keys of every title and company name, in their tables' order; the pinyin of a
+    name already in the stored table is reused, not computed again."""
+    stored = ws.engine.to_arrow(ws.table("search_names").select("name", "pinyin", "initials").distinct())
+    known = {n: (p, i) for n, p, i in zip(*(stored.column(c).to_pylist() for c in ("name", "pinyin", "initials")))}
     parts = []
     for table, kind in KINDS.items():
         id_field = "title_id" if table == "titles" else "company_id"
         records = ws.engine.to_arrow(ws.table(table).select(id_field, "name", "name_en")).to_pylist()
-        keys = key_table(records, id_field)
+        keys = key_table(records, id_field, known)
         n = keys.num_rows
         parts.append(pa.table({"kind": pa.array([kind] * n, pa.string()), "id": keys.column("id"),
                                "position": pa.array(range(n), pa.int64()), "name": keys.column("name"),

@@ -46,3 +46,15 @@ def test_any_slice_of_a_name_finds_it(record, data):
     start = data.draw(st.integers(0, len(name) - 1))
     end = data.draw(st.integers(start + 1, len(name)))
     assert record["title_id"] in _found(name[start:end])
+
+
+def test_keys_already_known_by_name_are_reused_and_the_rest_computed(monkeypatch):
+    from dramascope import name_keys
+
+    known = {"沈婉杀疯了": ("shen wan sha feng le", "swsfl")}
+    computed: list[str] = []
+    real_keys = name_keys.keys
+    monkeypatch.setattr(name_keys, "keys", lambda name: computed.append(name) or real_keys(name))
+    table = name_keys.key_table(RECORDS, "title_id", known)
+    assert table.to_pylist() == KEYS.to_pylist()
+    assert "沈婉杀疯了" not in computed and len(computed) == len(RECORDS) - 1
