@@ -56,7 +56,7 @@ class Column:
 
 def assemble(columns: list[Column]) -> tuple[np.ndarray, np.ndarray]:
     """Each row's pieces concatenated in column order: (UTF-8 bytes, int64 offsets per row)."""
-    from dramascope.resonance import kernels
+    from dramascope.resonance.compiled import kernels
 
     bases = np.cumsum([0] + [len(c.data) for c in columns[:-1]])
     data = np.concatenate([c.data for c in columns]) if columns else _EMPTY_PARTS
@@ -80,7 +80,7 @@ def _arrow_bytes(col: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def string_column(col: pa.Array) -> Column:
     """JSON strings of a string array (``null`` for nulls)."""
-    from dramascope.resonance import kernels
+    from dramascope.resonance.compiled import kernels
 
     data, offsets = _arrow_bytes(col)
     valid = pc.is_valid(col).to_numpy(zero_copy_only=False) if col.null_count else np.ones(len(col), dtype=np.bool_)
@@ -90,7 +90,7 @@ def string_column(col: pa.Array) -> Column:
 
 def floats_column(values: np.ndarray) -> Column:
     """Floats rounded to 6 places as ``repr`` writes them (``json.dumps`` of a finite float)."""
-    from dramascope.resonance import kernels
+    from dramascope.resonance.compiled import kernels
 
     values = np.ascontiguousarray(values, dtype=np.float64)
     ok, data, off = kernels.floats_json(values)

@@ -140,7 +140,7 @@ def read_jsonl(path: Path, text_field: str, chunk_bytes: int = JSONL_CHUNK_BYTES
 
     opts = pajson.ParseOptions(explicit_schema=pa.schema([(text_field, pa.string())]),
                                unexpected_field_behavior="ignore")
-    from dramascope.resonance import kernels
+    from dramascope.resonance.compiled import kernels
 
     for chunk, first_line in _jsonl_chunks(path, chunk_bytes):
         arr = np.frombuffer(chunk, dtype=np.uint8)
@@ -258,7 +258,7 @@ def _reaction_flags(sb: ScoredBatch) -> np.ndarray:
 def result_pieces(sb: ScoredBatch) -> list[Column]:
     """Per text, the pieces of ``"label": …, "scores": {…}, …, "model_version": …`` (the result's
     fields as JSON, without braces), as columns that `assemble` joins into whole lines in one pass."""
-    from dramascope.resonance import kernels
+    from dramascope.resonance.compiled import kernels
 
     n = len(sb.labels)
     found = sb.prepared.found
@@ -303,7 +303,7 @@ def result_columns(sb: ScoredBatch, csv: bool) -> dict[str, pa.Array]:
     np.cumsum(fired.sum(axis=1), out=rx_off[1:])
     ids, off = found.result_evidence()
     if csv:
-        from dramascope.resonance import kernels
+        from dramascope.resonance.compiled import kernels
 
         rdata, roff = kernels.json_lists(col.astype(np.int64), rx_off, _CODE_BYTES, _CODE_OFF)
         edata, eoff = kernels.json_lists(ids, off, found.tables.json_bytes, found.tables.json_off)
