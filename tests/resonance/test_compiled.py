@@ -13,6 +13,7 @@ import pytest
 
 from dramascope.resonance import compiled
 from dramascope.resonance import kernels as jitted
+from dramascope.resonance.batch import score_batch
 from dramascope.resonance.stream import classify_file
 
 TEXTS = [
@@ -80,7 +81,8 @@ def _copy(value):
 
 def test_every_loop_on_the_scoring_path_runs_ahead_of_time_and_agrees_with_its_jitted_twin(aot, tmp_path,
                                                                                             monkeypatch):
-    """Records each call the scoring path makes (JSONL, CSV and Parquet, zh and en texts), checks that
+    """Records each call the scoring paths make (`emotion classify` from JSONL, CSV and Parquet, and
+    `analyze`'s batches with polarity and verdicts; zh and en texts), checks that
     none fell back to the jitted loops, and replays it on them: same results, same arrays written."""
     calls, fallbacks = [], []
     fresh = compiled._Kernels()
@@ -100,7 +102,9 @@ def test_every_loop_on_the_scoring_path_runs_ahead_of_time_and_agrees_with_its_j
 
     monkeypatch.setattr(compiled, "kernels", Recorder())
     _classify_all(*_files(tmp_path))
-    assert not fallbacks
+    rows = _rows(300)
+    score_batch(pa.record_batch({"comment_id": [str(r["id"]) for r in rows], "text": [r["text"] for r in rows]}))
+    assert not fallbacks, f"called with types that compiled.SIGNATURES does not list: {sorted(set(fallbacks))}"
     names = {name for name, *_ in calls}
     assert {"ngram_scores", "longest_matches", "char_context", "normalize_codes", "scores_json", "gather_segments",
             "jsonl_lines", "json_strings"} <= names
