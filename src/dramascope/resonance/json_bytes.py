@@ -13,7 +13,6 @@ import json
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 _EMPTY_PARTS = np.zeros(0, dtype=np.uint8)
 
@@ -80,6 +79,8 @@ def _arrow_bytes(col: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def string_column(col: pa.Array) -> Column:
     """JSON strings of a string array (``null`` for nulls)."""
+    import pyarrow.compute as pc
+
     from dramascope.resonance.compiled import kernels
 
     data, offsets = _arrow_bytes(col)
@@ -103,6 +104,8 @@ def value_column(col: pa.Array) -> Column:
     """Any Arrow column of an input table as JSON values: strings escaped, numbers and booleans as
     they are (NaN and infinities as ``null``, as JSON has none), dates and times as ISO strings,
     anything nested through ``json.dumps``."""
+    import pyarrow.compute as pc
+
     t = col.type
     if pa.types.is_string(t) or pa.types.is_large_string(t):
         return string_column(col)
