@@ -60,8 +60,11 @@ def classify_command(
     from dramascope.resonance.classify import LANG_CHOICES
     from dramascope.resonance.stream import classify_file, detect_format
 
+    from dramascope.resonance.compiled import uses_numba
+
     keep_freed_memory()
-    load_numba_registries_without_blas()
+    if uses_numba():
+        load_numba_registries_without_blas()
 
     if lang not in LANG_CHOICES:
         raise typer.BadParameter(f"--lang must be one of {', '.join(LANG_CHOICES)}")

@@ -26,11 +26,8 @@ import pyarrow.parquet as pq
 
 from dramascope.errors import UserInputError
 from dramascope.ingest.encoding import checked_encoding, decode_error, detect_encoding
+from dramascope.ingest.formats import FORMAT_OF_EXTENSION, FORMATS, whole_line_chunks  # noqa: F401 (re-exported)
 
-FORMATS = ("csv", "tsv", "parquet", "jsonl", "json")
-FORMAT_OF_EXTENSION = {".csv": "csv", ".tsv": "tsv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet",
-                       ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
-"""File extension → format, for every place that accepts files (the CLI, the web upload)."""
 DELIMITERS = {"csv": ",", "tsv": "\t"}
 CSV_BLOCK_BYTES = 1 << 20
 MAX_RECORD_BYTES = 64 << 20  # one CSV record (row) larger than this is refused with its line
@@ -385,31 +382,6 @@ def find_malformed_csv_rows(path: Path, encoding: str, n_fields: int,
     return out
 
 
-
-def whole_line_chunks(fh, chunk_bytes: int, *, strip_bom: bool = True) -> Iterator[tuple[bytes, int]]:
-    """(bytes of whole lines, number of the first line) from a binary file, about ``chunk_bytes`` at a
-    time: a line longer than a chunk is read whole; the last line comes as it is, with or without its
-    newline; a UTF-8 byte-order mark is dropped when ``strip_bom``."""
-    line = 1
-    rest = b""
-    first = True
-    while True:
-        data = fh.read(chunk_bytes)
-        if not data:
-            if rest:
-                yield rest, line
-            return
-        buf = rest + data
-        if first and strip_bom and buf.startswith(b"\xef\xbb\xbf"):
-            buf = buf[3:]
-        first = False
-        cut = buf.rfind(b"\n") + 1
-        if cut == 0:
-            rest = buf
-            continue
-        chunk, rest = buf[:cut], buf[cut:]
-        yield chunk, line
-        line += chunk.count(b"\n")
 
 class JsonlReader:
     """JSON Lines in byte chunks parsed by ``pyarrow.json``; lines that are not JSON objects are

@@ -57,7 +57,7 @@ def _scores_json(proba: np.ndarray) -> pa.Array:
     """``json.dumps(dict(zip(BASE_LABELS, row)), separators=(",", ":"))`` per row. Probabilities
     rounded to 6 places are written straight into one byte buffer (:func:`kernels.scores_json`, the
     same characters as ``repr``); anything else (NaN) goes through json text by text."""
-    from dramascope.resonance import kernels
+    from dramascope.resonance.compiled import kernels
 
     ok, data, offsets = kernels.scores_json(np.ascontiguousarray(proba, dtype=np.float64), _SCORES_BYTES, _SCORES_OFF)
     if ok:
@@ -71,7 +71,7 @@ def _scores_json(proba: np.ndarray) -> pa.Array:
 def _evidence_json(found) -> pa.Array:
     """Per text, ``json.dumps(evidence + ["code:cue" for codes sorted, cues in order], ensure_ascii=False)``
     written from the lexicon's pre-encoded strings (:func:`kernels.json_lists`)."""
-    from dramascope.resonance import kernels
+    from dramascope.resonance.compiled import kernels
 
     ids, offsets = found.result_evidence()
     data, offsets = kernels.json_lists(ids, offsets, found.tables.json_bytes, found.tables.json_off)

@@ -13,7 +13,6 @@ import json
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 _EMPTY_PARTS = np.zeros(0, dtype=np.uint8)
 
@@ -56,7 +55,7 @@ class Column:
 
 def assemble(columns: list[Column]) -> tuple[np.ndarray, np.ndarray]:
     """Each row's pieces concatenated in column order: (UTF-8 bytes, int64 offsets per row)."""
-    from dramascope.resonance import kernels
+    from dramascope.resonance.compiled import kernels
 
     bases = np.cumsum([0] + [len(c.data) for c in columns[:-1]])
     data = np.concatenate([c.data for c in columns]) if columns else _EMPTY_PARTS
@@ -80,7 +79,9 @@ def _arrow_bytes(col: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def string_column(col: pa.Array) -> Column:
     """JSON strings of a string array (``null`` for nulls)."""
-    from dramascope.resonance import kernels
+    import pyarrow.compute as pc
+
+    from dramascope.resonance.compiled import kernels
 
     data, offsets = _arrow_bytes(col)
     valid = pc.is_valid(col).to_numpy(zero_copy_only=False) if col.null_count else np.ones(len(col), dtype=np.bool_)
@@ -90,7 +91,7 @@ def string_column(col: pa.Array) -> Column:
 
 def floats_column(values: np.ndarray) -> Column:
     """Floats rounded to 6 places as ``repr`` writes them (``json.dumps`` of a finite float)."""
-    from dramascope.resonance import kernels
+    from dramascope.resonance.compiled import kernels
 
     values = np.ascontiguousarray(values, dtype=np.float64)
     ok, data, off = kernels.floats_json(values)
@@ -103,6 +104,8 @@ def value_column(col: pa.Array) -> Column:
     """Any Arrow column of an input table as JSON values: strings escaped, numbers and booleans as
     they are (NaN and infinities as ``null``, as JSON has none), dates and times as ISO strings,
     anything nested through ``json.dumps``."""
+    import pyarrow.compute as pc
+
     t = col.type
     if pa.types.is_string(t) or pa.types.is_large_string(t):
         return string_column(col)

@@ -337,12 +337,12 @@ def ngram_scores(cps, seps, sizes, n_bits, idf, log1p, weights, key, tmp, doc_sh
         h_hi[c + 1] += h_hi[c]
     for r in range(total):
         kk = key[r]
-        b = (kk >> doc_shift) & lo_mask
+        b = np.int64(kk >> doc_shift) & lo_mask  # int64 whatever the key type: an index
         tmp[h_lo[b]] = kk
         h_lo[b] += 1
     for r in range(total):
         kk = tmp[r]
-        b = kk >> (doc_shift + lo_bits)
+        b = np.int64(kk >> (doc_shift + lo_bits))
         key[h_hi[b]] = kk
         h_hi[b] += 1
     e_doc = np.empty(total, dtype=np.int32)

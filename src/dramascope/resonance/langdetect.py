@@ -58,7 +58,7 @@ class TextStats:
 def batch_stats(cp: np.ndarray, n: int) -> TextStats:
     """`detect_language` for every text of a batch (``cp`` laid out as in normalize.CodeBatch), with
     the facts about '!', '?' and [a-z0-9] read in the same pass (:func:`kernels.text_stats`)."""
-    from dramascope.resonance import kernels
+    from dramascope.resonance.compiled import kernels
 
     if n == 0:
         none = np.zeros(0, dtype=bool)

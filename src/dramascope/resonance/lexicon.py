@@ -157,7 +157,7 @@ class LexiconBatch:
         """(ids into ``tables.strings``, offsets per text) of each text's evidence list as a result
         carries it: its evidence strings, then "code:cue" for its reactions by code in alphabetical
         order, each code's cues in the order found."""
-        from dramascope.resonance import kernels
+        from dramascope.resonance.compiled import kernels
 
         t = self.tables
         return kernels.finding_ids(len(self.scores), self.ev_idx, self.ev_doc, self.rx_doc, self.rx_entry,
@@ -336,7 +336,7 @@ class Lexicons:
         """Scores, counts, evidence and reactions per text from the hits of the three matchers, in the
         order the per-text loop visits them (by text, then matcher, then position): the scores are
         float64 sums in that order (:func:`kernels.assemble_hits`)."""
-        from dramascope.resonance import kernels
+        from dramascope.resonance.compiled import kernels
 
         hdoc, tid, neg, deg = (np.concatenate(x) for x in zip(*parts)) if parts else (
             np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0))

@@ -76,7 +76,7 @@ def linear_scores(texts: list[str], sizes: tuple[int, ...], n_bits: int, idf: np
     ``weights`` is the full `weights_t` table (one row per design column). Bit for bit what the
     model's hstacked CSR product gives: each row's float32 products added in ascending column order,
     zeros left out as scipy leaves them out."""
-    from dramascope.resonance import kernels
+    from dramascope.resonance.compiled import kernels
 
     dim = 1 << n_bits
     word_dim = (1 << word_bits) if word_bits else 0

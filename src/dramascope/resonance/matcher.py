@@ -200,7 +200,7 @@ _NO_BOOL = np.zeros(1, dtype=bool)
 def find_terms(table: TermTable, cp: np.ndarray, word_boundaries: bool = False, only: np.ndarray | None = None
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:meth:`TermTable.longest_at` in the texts with ``only`` set (all when None), with each hit's text."""
-    from dramascope.resonance import kernels
+    from dramascope.resonance.compiled import kernels
 
     return kernels.longest_matches(np.ascontiguousarray(cp, dtype=np.uint32), table.trie, word_boundaries,
                                    _NO_BOOL if only is None else only, only is not None)
@@ -246,7 +246,7 @@ class BatchContextMatcher:
         ``texts`` the normalised strings (word mode reads them); ``only_docs`` (bool per text) restricts
         matching to some texts.
         """
-        from dramascope.resonance import kernels
+        from dramascope.resonance.compiled import kernels
 
         cp = np.ascontiguousarray(cp, dtype=np.uint32)
         pos, tid, length, hit_doc = find_terms(self.cues, cp, self.words, only_docs)

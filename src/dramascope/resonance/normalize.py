@@ -227,7 +227,7 @@ def _sep_positions(cp: np.ndarray) -> np.ndarray:
 
 def normalize_batch(raw_texts: list[str]) -> CodeBatch:
     """`normalize_with_stats` for a whole batch at once (same texts, same repeat counts)."""
-    from dramascope.resonance import kernels
+    from dramascope.resonance.compiled import kernels
 
     n = len(raw_texts)
     if n == 0:

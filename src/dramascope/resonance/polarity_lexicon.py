@@ -175,7 +175,7 @@ class PolarityLexicon:
         of every phrase summed (overlapping occurrences all count), which is what looking each
         character n-gram up among the phrase columns gave (the phrases are those columns' n-grams),
         found by one trie walk per position instead of hashing nine n-gram sizes."""
-        from dramascope.resonance import kernels
+        from dramascope.resonance.compiled import kernels
         from dramascope.resonance.linear_kernel import _codepoints
 
         n = len(norm_texts)

@@ -34,7 +34,6 @@ from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from dramascope.errors import UserInputError
 from dramascope.resonance.classify import ScoredBatch, score_texts
@@ -89,7 +88,7 @@ def detect_format(path: Path | None, given: str | None, role: str) -> str:
         if given not in FORMATS:
             raise UserInputError(f"unknown {role} format {given!r}: use jsonl, csv or parquet")
         return given
-    from dramascope.ingest.readers import FORMAT_OF_EXTENSION
+    from dramascope.ingest.formats import FORMAT_OF_EXTENSION
 
     if path is None:
         return "jsonl"
@@ -98,6 +97,14 @@ def detect_format(path: Path | None, given: str | None, role: str) -> str:
         raise UserInputError(f"cannot tell the {role} format from the extension {path.suffix!r}; "
                              "give --format jsonl|csv|parquet", file=str(path))
     return fmt
+
+
+def _compute():
+    """``pyarrow.compute``, imported where a path needs it: streaming JSONL to JSONL never does, and the
+    module costs a twentieth of a CPU second to import."""
+    import pyarrow.compute as pc
+
+    return pc
 
 
 # ---------------------------------------------------------------- reading
@@ -125,7 +132,7 @@ def _parse_line(line: str, text_field: str) -> tuple[str | None, str | None]:
 
 def _jsonl_chunks(path: Path, chunk_bytes: int) -> Iterator[tuple[bytes, int]]:
     """(bytes of whole lines, each ending in a newline, number of the first line)."""
-    from dramascope.ingest.readers import whole_line_chunks
+    from dramascope.ingest.formats import whole_line_chunks
 
     with open(path, "rb") as fh:
         for chunk, line in whole_line_chunks(fh, chunk_bytes):
@@ -140,7 +147,7 @@ def read_jsonl(path: Path, text_field: str, chunk_bytes: int = JSONL_CHUNK_BYTES
 
     opts = pajson.ParseOptions(explicit_schema=pa.schema([(text_field, pa.string())]),
                                unexpected_field_behavior="ignore")
-    from dramascope.resonance import kernels
+    from dramascope.resonance.compiled import kernels
 
     for chunk, first_line in _jsonl_chunks(path, chunk_bytes):
         arr = np.frombuffer(chunk, dtype=np.uint8)
@@ -157,7 +164,8 @@ def read_jsonl(path: Path, text_field: str, chunk_bytes: int = JSONL_CHUNK_BYTES
                 raise ValueError("record count differs")
             col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
             texts = col.to_pylist()
-            nulls = pc.is_null(col).to_numpy(zero_copy_only=False) if col.null_count else np.zeros(0, dtype=bool)
+            nulls = (_compute().is_null(col).to_numpy(zero_copy_only=False) if col.null_count
+                     else np.zeros(0, dtype=bool))
             for i in np.flatnonzero(nulls).tolist():  # null, or no such field?
                 texts[i], error = _parse_line(chunk[starts[i]:ends[i]].decode("utf-8"), text_field)
                 if error:
@@ -238,7 +246,7 @@ def _table_chunk(table: pa.Table, lines: np.ndarray, text_field: str) -> Chunk:
     from dramascope.ingest.readers import as_text
 
     col = as_text(table.column(text_field))
-    texts = pc.fill_null(col, "").to_pylist()
+    texts = _compute().fill_null(col, "").to_pylist()
     return Chunk(texts, lines, table=table)
 
 
@@ -258,7 +266,7 @@ def _reaction_flags(sb: ScoredBatch) -> np.ndarray:
 def result_pieces(sb: ScoredBatch) -> list[Column]:
     """Per text, the pieces of ``"label": …, "scores": {…}, …, "model_version": …`` (the result's
     fields as JSON, without braces), as columns that `assemble` joins into whole lines in one pass."""
-    from dramascope.resonance import kernels
+    from dramascope.resonance.compiled import kernels
 
     n = len(sb.labels)
     found = sb.prepared.found
@@ -303,7 +311,7 @@ def result_columns(sb: ScoredBatch, csv: bool) -> dict[str, pa.Array]:
     np.cumsum(fired.sum(axis=1), out=rx_off[1:])
     ids, off = found.result_evidence()
     if csv:
-        from dramascope.resonance import kernels
+        from dramascope.resonance.compiled import kernels
 
         rdata, roff = kernels.json_lists(col.astype(np.int64), rx_off, _CODE_BYTES, _CODE_OFF)
         edata, eoff = kernels.json_lists(ids, off, found.tables.json_bytes, found.tables.json_off)
@@ -421,7 +429,7 @@ class TableWriter:
             return {name: contiguous(chunk.table.column(name)) for name in chunk.table.column_names
                     if name not in RESULT_FIELDS and not (name.startswith("p_") and name[2:] in BASE_LABELS)}
         records = chunk.raw if chunk.raw is not None else pa.array([None] * len(chunk.lines), pa.string())
-        return {"line": pa.array(chunk.lines, pa.int64()), "record": pc.utf8_rtrim(records, characters="\r\n")}
+        return {"line": pa.array(chunk.lines, pa.int64()), "record": _compute().utf8_rtrim(records, characters="\r\n")}
 
     def write(self, chunk: Chunk, good: np.ndarray, sb: ScoredBatch | None) -> None:
         n = len(chunk.lines)
@@ -488,6 +496,7 @@ def _csv_safe(batch: pa.RecordBatch) -> pa.RecordBatch:
     """Text cells that a spreadsheet would run as a formula get a leading ``'``; lists become text."""
     from dramascope.ingest.readers import as_text
 
+    pc = _compute()
     arrays = []
     for col in batch.columns:
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
