@@ -185,3 +185,40 @@ def test_cli_backtest_on_a_tiny_market_exits_1_with_the_reason(tmp_path, capsys)
     rc = run_app(["forecast", "backtest", "--workspace", str(tmp_path / "ws")])
     assert rc == 1
     assert "not enough titles on both sides of any cutoff" in capsys.readouterr().err
+
+
+def test_market_and_theme_context_by_hand(demo_ws):
+    """Counts of earlier releases (the month and year before), theme saturation, novelty and the themes'
+    finished track record, recomputed per title from the launch outcomes by brute force."""
+    feats = ff.build_features(demo_ws).frame.set_index("subject_id")
+    eng = demo_ws.engine
+    hist = eng.to_pandas(ff.launch_outcomes(demo_ws).select("title_id", "release_date", "launch_log_plays"))
+    hist["release_date"] = pd.to_datetime(hist["release_date"])
+    hist_codes = eng.to_pandas(ff._theme_pairs(demo_ws, ff.launch_outcomes(demo_ws), "title_id")).merge(
+        hist, left_on="sid", right_on="title_id")
+    subjects = ff.title_subjects(demo_ws)
+    sub_codes = eng.to_pandas(ff._theme_pairs(demo_ws, subjects, "subject_id"))
+    releases = eng.to_pandas(subjects.select("subject_id", "release_date")).set_index("subject_id")["release_date"]
+    checked = 0
+    for sid, release in pd.to_datetime(releases).items():
+        if pd.isna(release):
+            continue
+        in_days = lambda d, w: (d < release) & (d >= release - pd.Timedelta(days=w))  # noqa: E731
+        assert feats.loc[sid, "recent_releases"] == in_days(hist.release_date, 30).sum()
+        year_releases = max(int(in_days(hist.release_date, 365).sum()), 1)
+        shares, priors = [], []
+        for code in sub_codes.loc[sub_codes.sid == sid, "code"]:
+            same = hist_codes[hist_codes.code == code]
+            shares.append(in_days(same.release_date, 365).sum() / year_releases)
+            done = same[same.release_date + pd.Timedelta(days=30) <= release]
+            priors.append(done.launch_log_plays.mean() if len(done) else np.nan)
+        if not shares:
+            continue
+        assert feats.loc[sid, "n_themes"] == len(shares)
+        assert feats.loc[sid, "theme_saturation_mean"] == pytest.approx(np.mean(shares), rel=1e-12)
+        assert feats.loc[sid, "theme_saturation_max"] == pytest.approx(max(shares), rel=1e-12)
+        assert feats.loc[sid, "theme_novelty"] == pytest.approx(np.mean(np.array(shares) < ff.RARE_THEME_SHARE))
+        want_prior = np.nanmean(priors) if not np.all(np.isnan(priors)) else np.nan
+        assert feats.loc[sid, "theme_prior_mean"] == pytest.approx(want_prior, rel=1e-9, nan_ok=True)
+        checked += 1
+    assert checked > 200

@@ -125,6 +125,41 @@ def producer_track_record(s: ir.Table, hist: ir.Table) -> ir.Table:
     )
 
 
+def _calendar(ws, *dates: ir.Column, before: int) -> ir.Table:
+    """(day) for every calendar day from ``before`` days ahead of the earliest of ``dates`` to the latest."""
+    import datetime
+
+    import pyarrow as pa
+
+    bounds = [(ws.engine.scalar(d.min()), ws.engine.scalar(d.max())) for d in dates]
+    lows = [lo for lo, _ in bounds if lo is not None]
+    highs = [hi for _, hi in bounds if hi is not None]
+    if not lows:
+        return ibis.memtable(pa.table({"day": pa.array([], pa.date32())}))
+    lo, hi = min(lows) - datetime.timedelta(days=before), max(highs)
+    span = (hi - lo).days + 1
+    return ibis.memtable(pa.table({"day": pa.array([lo + datetime.timedelta(days=i) for i in range(span)],
+                                                   pa.date32())}))
+
+
+def _running_totals(events: ir.Table, days: ir.Table, *, keyed: bool = False) -> ir.Table:
+    """Per calendar day (and per ``key`` where ``keyed``): ``n``, the events on or before that day, and
+    ``value_count`` / ``value_sum``, the count and sum of their non-missing ``value``.
+
+    The as-of counts of the features are differences of these running totals, looked up by day: a grid of
+    days × keys, which stays small (a few years of days, a few dozen theme codes) whatever the titles."""
+    by = ["key", "day"] if keyed else ["day"]
+    daily = events.group_by(by).aggregate(day_n=ibis._.count(), day_count=ibis._.value.count(),
+                                          day_sum=ibis._.value.sum())
+    grid = days.cross_join(events.select("key").distinct()) if keyed else days
+    grid = grid.left_join(daily, [grid[c] == daily[c] for c in by]).select(
+        *by, day_n=ibis._.day_n.fill_null(0), day_count=ibis._.day_count.fill_null(0),
+        day_sum=ibis._.day_sum.fill_null(0.0))
+    running = ibis.cumulative_window(group_by="key" if keyed else None, order_by="day")
+    return grid.select(*by, n=grid.day_n.sum().over(running), value_count=grid.day_count.sum().over(running),
+                       value_sum=grid.day_sum.sum().over(running))
+
+
 def build_features(ws, subjects: ir.Table | None = None, *, theme_codes: list[str] | None = None,
                    platform_codes: list[str] | None = None) -> FeatureFrame:
     """Feature rows for ``subjects`` (default: every title) using only history finished before each release."""
@@ -132,28 +167,41 @@ def build_features(ws, subjects: ir.Table | None = None, *, theme_codes: list[st
     hist = launch_outcomes(ws)
     s = subjects.select("subject_id", "release_date", "producer")
     prod = producer_track_record(s, hist)
-    # -- market context: how many releases in the month before.
-    r = hist.select(c_release=hist.release_date)
-    comp = s.join(r, [r.c_release < s.release_date,
-                      r.c_release >= s.release_date - ibis.interval(days=COMPETITION_WINDOW_DAYS)]
-                  ).group_by("subject_id").aggregate(recent_releases=ibis._.c_release.count().cast("float64"))
-    # -- themes: saturation and novelty against last year's releases, theme track record from finished launches.
+    # -- market context and themes, counted from running totals per calendar day (linear in the titles: a
+    # range join of every subject with every release of the previous year grows with their product).
+    # A count over [release - w, release - 1] is the running count at release - 1 minus that at release - w - 1.
     sub_pairs = _theme_pairs(ws, subjects, "subject_id")
     hist_pairs = _theme_pairs(ws, hist, "title_id")
     hh = hist.select(hid=hist.title_id, h_release=hist.release_date, h_launch=hist.launch_log_plays)
     hp = hist_pairs.join(hh, hist_pairs.sid == hh.hid).select(h_code="code", h_release="h_release", h_launch="h_launch")
+    days = _calendar(ws, subjects.release_date, hist.release_date, before=SATURATION_WINDOW_DAYS + 1)
+    market = _running_totals(hist.select(day=hist.release_date, value=hist.launch_log_plays), days)
+    asof = s.mutate(**{f"d{k}": s.release_date - ibis.interval(days=k)
+                       for k in (1, COMPETITION_WINDOW_DAYS + 1, SATURATION_WINDOW_DAYS + 1)})
+    at = {k: market.select(**{f"day{k}": market.day, f"n{k}": market.n}) for k in (1, COMPETITION_WINDOW_DAYS + 1,
+                                                                                 SATURATION_WINDOW_DAYS + 1)}
+    for k, m in at.items():
+        asof = asof.left_join(m, asof[f"d{k}"] == m[f"day{k}"])
+    before = asof[f"n{1}"].fill_null(0)
+    comp = asof.select("subject_id", recent_releases=(
+        before - asof[f"n{COMPETITION_WINDOW_DAYS + 1}"].fill_null(0)).cast("float64"))
+    year_all = asof.select("subject_id", year_releases=before - asof[f"n{SATURATION_WINDOW_DAYS + 1}"].fill_null(0))
     ss = subjects.select(sid2=subjects.subject_id, release=subjects.release_date)
     sp = sub_pairs.join(ss, sub_pairs.sid == ss.sid2).select("sid", "code", "release")
-    year = sp.left_join(hp, [sp.code == hp.h_code, hp.h_release < sp.release,
-                             hp.h_release >= sp.release - ibis.interval(days=SATURATION_WINDOW_DAYS)]
-                        ).group_by(["sid", "code"]).aggregate(theme_year_count=ibis._.h_release.count())
-    done = sp.left_join(hp, [sp.code == hp.h_code,
-                             (hp.h_release + ibis.interval(days=LAUNCH_DAYS)) <= sp.release]
-                        ).group_by(["sid", "code"]).aggregate(theme_prior_mean=ibis._.h_launch.mean())
-    year_all = s.join(r, [r.c_release < s.release_date,
-                          r.c_release >= s.release_date - ibis.interval(days=SATURATION_WINDOW_DAYS)]
-                      ).group_by("subject_id").aggregate(year_releases=ibis._.c_release.count())
-    per_theme = year.join(done, ["sid", "code"]).left_join(year_all, year.sid == year_all.subject_id)
+    themed = _running_totals(hp.select(key=hp.h_code, day=hp.h_release, value=hp.h_launch), days, keyed=True)
+    sp = sp.mutate(**{f"d{k}": sp.release - ibis.interval(days=k)
+                      for k in (1, LAUNCH_DAYS, SATURATION_WINDOW_DAYS + 1)})
+    for k in (1, LAUNCH_DAYS, SATURATION_WINDOW_DAYS + 1):
+        m = themed.select(**{f"key{k}": themed.key, f"day{k}": themed.day, f"n{k}": themed.n,
+                             f"count{k}": themed.value_count, f"sum{k}": themed.value_sum})
+        sp = sp.left_join(m, [sp.code == m[f"key{k}"], sp[f"d{k}"] == m[f"day{k}"]])
+    finished = sp[f"count{LAUNCH_DAYS}"].fill_null(0)
+    per_theme = sp.select(
+        "sid", "code",
+        theme_year_count=sp.n1.fill_null(0) - sp[f"n{SATURATION_WINDOW_DAYS + 1}"].fill_null(0),
+        theme_prior_mean=ibis.ifelse(finished > 0, sp[f"sum{LAUNCH_DAYS}"] / finished.cast("float64"),
+                                     ibis.null("float64")),
+    ).left_join(year_all, ibis._.sid == year_all.subject_id)
     share = (per_theme.theme_year_count.cast("float64")
              / ibis.greatest(per_theme.year_releases.fill_null(0), 1).cast("float64"))
     per_theme = per_theme.mutate(share=share)
