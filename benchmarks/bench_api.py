@@ -332,7 +332,38 @@ def time_url(client, url: str, repeat: int, timeout: float = 600) -> dict:
         lat.append((time.perf_counter() - t) * 1000)
         status = r.status_code if r.status_code != 200 else status
     return {"url": url, "status": status, "bytes": size, "cold_ms": cold,
-            "p50_ms": float(np.percentile(lat, 50)), "p95_ms": float(np.percentile(lat, 95))}
+            "p50_ms": float(np.percentile(lat, 50)) if lat else float("nan"),
+            "p95_ms": float(np.percentile(lat, 95)) if lat else float("nan")}
+
+
+def start_pages_server(path: Path) -> tuple[subprocess.Popen, str, dict, float]:
+    """A uvicorn process serving the workspace at ``path`` (PAGES_SERVER), once it answers: the process, its
+    base URL, its routes and path samples, and the seconds it took to answer."""
+    import httpx
+
+    t0 = time.perf_counter()
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", PAGES_SERVER, str(path), str(port)],
+                              env=dict(os.environ, PYTHONWARNINGS="ignore"))
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while True:
+        try:
+            return server, base, httpx.get(base + "/_bench/routes", timeout=5).json(), time.perf_counter() - t0
+        except httpx.HTTPError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                stop(server)
+                raise SystemExit("server did not start") from None
+            time.sleep(0.5)
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # a request still running in the server
+        server.kill()
+        server.wait()
 
 
 def run_pages(args) -> None:
@@ -353,21 +384,10 @@ def run_pages(args) -> None:
         t0 = time.perf_counter()
         build(path, args.titles)
         print(f"  built in {time.perf_counter() - t0:.0f} s", flush=True)
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-c", PAGES_SERVER, str(path), str(port)],
-                              env=dict(os.environ, PYTHONWARNINGS="ignore"))
-    base = f"http://127.0.0.1:{port}"
+    server, base, info, startup_s = start_pages_server(path)
+    print(f"server up in {startup_s:.1f} s", flush=True)
     results, floors = [], {}
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                info = httpx.get(base + "/_bench/routes", timeout=5).json()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("server did not start") from None
-                time.sleep(0.5)
         urls, skipped = page_urls(info["routes"], info["samples"])
         if args.skip:
             skipped += [f"{u} (--skip)" for u in urls if re.search(args.skip, u)]
@@ -386,27 +406,36 @@ def run_pages(args) -> None:
                       f"p95 {r['p95_ms']:7.1f}  floor p95 {f['p95_ms']:5.1f}  {r['bytes']:>9,} B", flush=True)
         rss = peak_rss_mb(server.pid)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
+    if args.isolated_first:
+        for r in results:  # each route's first request in a server of its own, no other route before it
+            server, base, _, startup_s = start_pages_server(path)
+            try:
+                with httpx.Client(base_url=base) as client:
+                    r["alone_ms"] = time_url(client, r["url"], 0, args.request_timeout)["cold_ms"]
+            finally:
+                stop(server)
+            print(f"  {r['url'][:70]:<70} first request in a fresh server {r['alone_ms']:8.0f} ms "
+                  f"(server up in {startup_s:.1f} s)", flush=True)
     over = [r for r in results if not r["p95_ms"] <= 200 or r["status"] != 200]
     print(f"\nevery GET route of the web app ({len(results)}), {args.repeat} requests each after the first, "
           f"one client, loopback; server peak RSS {rss:.0f} MB; {os.cpu_count()} cores (shared: see the load)")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
-    print(f"{'route':<58}{'status':>7}{'1st ms':>9}{'p50 ms':>8}{'p95 ms':>8}{'floor p95':>10}{'p95/floor':>10}"
-          f"{'KB':>8}")
+    alone = args.isolated_first
+    print("'1st ms': the route's first request after the publication, routes in order in one server"
+          + ("; 'alone ms': the same in a fresh server with no route before it" if alone else ""))
+    print(f"{'route':<58}{'status':>7}{'1st ms':>9}" + (f"{'alone ms':>9}" if alone else "")
+          + f"{'p50 ms':>8}{'p95 ms':>8}{'floor p95':>10}{'p95/floor':>10}{'KB':>8}")
     for r in results:
-        print(f"{r['url'][:57]:<58}{r['status']:>7}{r['cold_ms']:>9.0f}{r['p50_ms']:>8.1f}{r['p95_ms']:>8.1f}"
-              f"{r['floor_p95_ms']:>10.1f}{r['p95_ms'] / max(r['floor_p95_ms'], 0.01):>10.1f}{r['bytes'] / 1024:>8.0f}")
+        print(f"{r['url'][:57]:<58}{r['status']:>7}{r['cold_ms']:>9.0f}" + (f"{r['alone_ms']:>9.0f}" if alone else "")
+              + f"{r['p50_ms']:>8.1f}{r['p95_ms']:>8.1f}{r['floor_p95_ms']:>10.1f}"
+              f"{r['p95_ms'] / max(r['floor_p95_ms'], 0.01):>10.1f}{r['bytes'] / 1024:>8.0f}")
     worst = max(results, key=lambda r: r["p95_ms"])
     print(f"slowest p95: {worst['url']} {worst['p95_ms']:.0f} ms")
     print(f"target (p95 ≤ 200 ms and HTTP 200 on every route): {'MET' if not over else 'NOT MET'}"
           + ("" if not over else f" — {', '.join(r['url'] for r in over)}"))
     if skipped:
-        print(f"not measured, the workspace lacking their tables: {'; '.join(skipped)}")
+        print(f"not measured (no sample in the workspace, or --skip): {'; '.join(skipped)}")
     print(json.dumps({"rss_mb": rss, "routes": results}))
 
 
@@ -416,6 +445,8 @@ def main() -> None:
     ap.add_argument("--titles", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=20, help="pages mode: timed requests per route")
     ap.add_argument("--skip", default=None, help="pages mode: a regex of URLs not to request (printed as such)")
+    ap.add_argument("--isolated-first", action="store_true",
+                    help="pages mode: also time each route's first request in a fresh server of its own")
     ap.add_argument("--request-timeout", type=float, default=600.0, help="pages mode: seconds per request")
     ap.add_argument("--build", choices=["pages", "demo", "direct"], default="pages",
                     help="pages mode, workspace missing: 'pages' (or its old name 'demo') builds the demo market "
