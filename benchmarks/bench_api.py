@@ -14,7 +14,7 @@ for the routes after it) and then ``--repeat`` times in a row (warm p50/p95); th
 floor: the same server answering a bare route with a body of the same size (what any page of that size
 costs in HTTP alone). Target: p95 ≤ 200 ms on every route.
 
-    python benchmarks/pages_market.py /work/extdata/market100k --titles 100000     # once, ~20 min
+    python benchmarks/pages_market.py /work/extdata/market100k --titles 100000     # once, 26 min
     python benchmarks/bench_api.py --workspace /work/extdata/market100k [--repeat 20]
 
 ``rankings`` — the load test of the rankings endpoint alone, three ways. How its workspace is made: the
@@ -450,8 +450,8 @@ def main() -> None:
     ap.add_argument("--request-timeout", type=float, default=600.0, help="pages mode: seconds per request")
     ap.add_argument("--build", choices=["pages", "demo", "direct"], default="pages",
                     help="pages mode, workspace missing: 'pages' (or its old name 'demo') builds the demo market "
-                         "through the real flow with benchmarks/pages_market.py (every page has data; about 20 "
-                         "min at 100k titles on 2 shared cores), 'direct' writes the rankings tables only "
+                         "through the real flow with benchmarks/pages_market.py (every page has data; 26 "
+                         "min at 100k titles on 2 shared cores, load 10-13), 'direct' writes the rankings tables only "
                          "(minutes; pages without their tables answer 4xx or are not measured)")
     ap.add_argument("--requests", type=int, default=1000)
     ap.add_argument("--naive-requests", type=int, default=60)
