@@ -36,8 +36,7 @@ Measured with the command above on the shared 2-core machine (load average 10–
 16.7k companies), ingest 122 s (metrics 99 s), analyze 1055 s (emotions of 759k texts 50 s, signals
 1005 s: 45M signal rows; at 10k titles fake-traffic detection was 54 % of the signals step), index 271 s
 (life 170 s with its 500 Monte Carlo replicates, two months and a week 101 s). At 10k titles (150 days,
-under cProfile, load 6):
-176 s in all.
+under cProfile, load 6): 176 s in all.
 """
 
 from __future__ import annotations
