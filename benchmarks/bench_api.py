@@ -392,6 +392,9 @@ def run_pages(args) -> None:
         if args.skip:
             skipped += [f"{u} (--skip)" for u in urls if re.search(args.skip, u)]
             urls = [u for u in urls if not re.search(args.skip, u)]
+        if args.only:
+            skipped += [f"{u} (not --only)" for u in urls if not re.search(args.only, u)]
+            urls = [u for u in urls if re.search(args.only, u)]
         print(f"{len(urls)} GET routes; samples {info['samples']}", flush=True)
         if skipped:
             print(f"NOT MEASURED: {'; '.join(skipped)}", flush=True)
@@ -445,6 +448,7 @@ def main() -> None:
     ap.add_argument("--titles", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=20, help="pages mode: timed requests per route")
     ap.add_argument("--skip", default=None, help="pages mode: a regex of URLs not to request (printed as such)")
+    ap.add_argument("--only", default=None, help="pages mode: a regex of the only URLs to request")
     ap.add_argument("--isolated-first", action="store_true",
                     help="pages mode: also time each route's first request in a fresh server of its own")
     ap.add_argument("--request-timeout", type=float, default=600.0, help="pages mode: seconds per request")
