@@ -238,6 +238,7 @@ def peak_rss_mb(pid: int) -> float:
 # ------------------------------------------------------------------------------------------ every page
 PAGES_SERVER = r"""
 import json, sys, uvicorn
+import ibis
 from fastapi import Response
 from fastapi.routing import APIRoute
 from dramascope.web.app import create_app
@@ -258,9 +259,14 @@ def samples():  # a value for each path parameter, from the workspace; a table i
     t = ws.table("titles")
     name = ws.engine.to_pandas(t.filter(t.title_id == top[0]).select("name"))["name"][0]
     out.update(title_id=top[0], ids=",".join(top), q=name[:2])
-    for table, column in (("projects", "project_id"), ("companies", "company_id")):
-        if ws.has_table(table) and ws.count(table):
-            out[column] = ws.engine.to_pandas(ws.table(table).select(column).order_by(column).limit(1))[column][0]
+    if ws.has_table("projects") and ws.count("projects"):
+        p = ws.table("projects")
+        out["project_id"] = ws.engine.to_pandas(p.select("project_id").order_by("project_id").limit(1))["project_id"][0]
+    if ws.has_table("title_companies") and ws.count("title_companies"):  # the producer of the most titles
+        tc = ws.table("title_companies")
+        tc = tc.filter(tc.role == "producer")
+        busiest = tc.group_by("company_id").aggregate(n=tc.count()).order_by([ibis.desc("n"), "company_id"]).limit(1)
+        out["company_id"] = ws.engine.to_pandas(busiest)["company_id"][0]
     if "company_id" in out:
         from dramascope.companies.membership import known_bases
         out["base"] = known_bases(ws)[0]
