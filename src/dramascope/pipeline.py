@@ -35,11 +35,12 @@ class PipelineSummary:
 
 
 def analyze(ws, *, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
-            progress: Progress | None = None, spec: str | None = None) -> PipelineSummary:
+            progress: Progress | None = None, spec: str | None = None, semantic: bool = True) -> PipelineSummary:
     """What ``dramascope analyze`` does: emotions for new comments, then themes and every signal family.
 
     Themes (``title_themes``) are tagged inside the signals step, so after this the index can run. The
     signal families run with the method parameters of ``spec`` (a preset name or path; None: default).
+    ``semantic=False`` leaves the synopsis embeddings out (see :func:`dramascope.signals.compute_signals`).
     """
     from dramascope.index.spec import load_spec
     from dramascope.resonance import analyze_workspace
@@ -56,7 +57,7 @@ def analyze(ws, *, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
 
     t0 = time.perf_counter()
     params = load_spec(spec).spec.method.signals
-    signals = compute_signals(ws, granularities, progress=progress, params=params)
+    signals = compute_signals(ws, granularities, progress=progress, params=params, semantic=semantic)
     summary.stages.append(StageResult(
         "compute signals", time.perf_counter() - t0, signals.rows.get("signals"),
         f"{', '.join(signals.granularities)}; themes tagged; synopsis novelty by {signals.semantic_method or 'n/a'}"

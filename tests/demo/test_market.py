@@ -96,6 +96,18 @@ def test_metrics_cover_platforms_markets_and_lifecycles(metrics):
     assert (both["plays"] > both["plays_late"]).mean() > 0.8
 
 
+def test_tracked_days_are_capped_where_asked_and_fakes_still_planted(tmp_path, metrics):
+    """``max_tracked_days`` shortens every release's metrics (the default cap, 150, is reached in the default
+    market); the planted fakes, which need a release tracked 45 days, are still there."""
+    days = lambda m: m.group_by("title_id", "platform").agg(pl.col("date").n_unique())["date"]  # noqa: E731
+    assert days(metrics).max() == 150
+    short = generate_demo_market(tmp_path, titles=300, seed=7, realistic_exports=False, max_tracked_days=60)
+    capped = pl.read_parquet(short.tables["metrics"][0])
+    assert days(capped).max() == 60
+    assert capped.height < 0.7 * metrics.height
+    assert pl.read_parquet(short.truth)["is_fake_traffic"].sum() > 0
+
+
 def test_ratings_histograms_are_consistent(market):
     ratings = pl.read_csv(market.tables["ratings"][0])
     assert set(ratings["source"].unique()) == {"app", "douban"}

@@ -165,7 +165,7 @@ def _theme_log_weights(taxonomy: Taxonomy, domestic: np.ndarray, release_frac: n
     return base + (release_frac[:, None] - 0.5) * trend[None, :]
 
 
-def draw_catalog(taxonomy: Taxonomy, n: int, seed: int) -> Catalog:
+def draw_catalog(taxonomy: Taxonomy, n: int, seed: int, max_tracked_days: int = MAX_TRACKED_DAYS) -> Catalog:
     rng = stage_rng(seed, "catalog")
     companies = draw_companies(seed, n)
     producer_idx = _pick_producers(rng, companies, n)
@@ -241,7 +241,7 @@ def draw_catalog(taxonomy: Taxonomy, n: int, seed: int) -> Catalog:
                 "period": "Historical", "social": "Uplifting"}
     genre = np.where(domestic, _lookup(group, genre_zh), _lookup(group, genre_en))
 
-    pairs = draw_pairs(seed, domestic, monetization, release_date, quality)
+    pairs = draw_pairs(seed, domestic, monetization, release_date, quality, max_tracked_days)
     name_en_out = np.where(domestic, np.where(_dubbed(pairs, n), name_en, None), name_en)
     cat = Catalog(
         n=n, title_id=padded("t", np.arange(1, n + 1), 6), market=market, language=language,
@@ -276,8 +276,9 @@ def _dubbed(pairs: Pairs, n: int) -> np.ndarray:
 
 
 def draw_pairs(seed: int, domestic: np.ndarray, monetization: np.ndarray, release_date: np.ndarray,
-               quality: np.ndarray) -> Pairs:
-    """Which platforms each title is released on, and when (secondary platforms and dubs come later)."""
+               quality: np.ndarray, max_tracked_days: int = MAX_TRACKED_DAYS) -> Pairs:
+    """Which platforms each title is released on, and when (secondary platforms and dubs come later), each
+    release tracked from its start to OBSERVATION_END for at most ``max_tracked_days`` days."""
     rng = stage_rng(seed, "pairs")
     n = len(domestic)
     plats = vocab.PLATFORMS
@@ -307,7 +308,7 @@ def draw_pairs(seed: int, domestic: np.ndarray, monetization: np.ndarray, releas
     lag = np.concatenate([lag, dub_lag])
     primary = np.concatenate([slot == 0, np.zeros(len(dub_title), dtype=bool)])
     start = release_date[title] + lag.astype("timedelta64[D]")
-    days = np.minimum(MAX_TRACKED_DAYS, (OBSERVATION_END - start).astype(int) + 1)
+    days = np.minimum(max_tracked_days, (OBSERVATION_END - start).astype(int) + 1)
     keep = days >= 1
     order = np.lexsort((platform[keep], title[keep]))
     return Pairs(title[keep][order], platform[keep][order], start[keep][order], days[keep][order],

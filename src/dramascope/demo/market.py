@@ -17,7 +17,7 @@ from dramascope.demo import links, production
 from dramascope.demo import reactions as rx
 from dramascope.demo import vocab
 from dramascope.demo.boards import BoardCollector
-from dramascope.demo.catalog import Catalog, draw_catalog
+from dramascope.demo.catalog import MAX_TRACKED_DAYS, Catalog, draw_catalog
 from dramascope.demo.chatter import generate_texts
 from dramascope.demo.episodes import generate_episodes
 from dramascope.demo.lifecycle import generate_chunk
@@ -54,11 +54,14 @@ def default_texts_per_title(titles: int) -> int:
 
 
 def generate_demo_market(out_dir: Path | str, *, titles: int = 300, seed: int = 7,
-                         texts_per_title: int | None = None, realistic_exports: bool = True) -> DemoFiles:
+                         texts_per_title: int | None = None, realistic_exports: bool = True,
+                         max_tracked_days: int = MAX_TRACKED_DAYS) -> DemoFiles:
     """Generate a deterministic demo market into ``out_dir`` (same titles and seed → same bytes).
 
     ``realistic_exports`` writes the ``hongguo`` platform's daily metrics as a Chinese-header CSV with
     万-style numbers (as a back office exports them) instead of inside metrics.parquet.
+    ``max_tracked_days`` caps the days of metrics per platform release (fewer rows for very large markets;
+    the planted fakes and viral hits need releases tracked for 45 and 60 days).
     """
     if titles < 10:
         raise ValueError("the demo market needs at least 10 titles")
@@ -70,7 +73,7 @@ def generate_demo_market(out_dir: Path | str, *, titles: int = 300, seed: int = 
     timer: dict[str, float] = {}
 
     t0 = time.perf_counter()
-    cat = draw_catalog(taxonomy, titles, seed)
+    cat = draw_catalog(taxonomy, titles, seed, max_tracked_days)
     timer["catalog"] = time.perf_counter() - t0
 
     paths = {
