@@ -43,3 +43,22 @@ def test_every_page_and_its_charts_come_from_the_cache_until_the_workspace_chang
         cache.invalidate()
         demo_client.get(path)
         assert cache.misses > misses, f"{path} not recomputed after a change"
+
+
+def test_a_json_answer_is_encoded_once_per_publication(demo_app, demo_client, monkeypatch):
+    """A long list (every project, every company) is walked and encoded on the first request only."""
+    from dramascope.web import app as web_app
+
+    encoded: list[int] = []
+    real_finite = web_app.finite
+    monkeypatch.setattr(web_app, "finite", lambda data: encoded.append(1) or real_finite(data))
+    cache = demo_app.state.cache
+    cache.invalidate()
+    first = demo_client.get("/api/companies")
+    assert first.status_code == 200 and len(encoded) == 1
+    again = demo_client.get("/api/companies")
+    assert again.content == first.content and len(encoded) == 1
+    assert demo_client.get("/api/companies?top=3").json()["rows"] != first.json()["rows"] and len(encoded) == 2
+    cache.invalidate()
+    recomputed = demo_client.get("/api/companies")  # computed afresh: encoded again
+    assert recomputed.status_code == 200 and len(encoded) == 3

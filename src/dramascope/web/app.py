@@ -255,13 +255,23 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
         """``?download=csv|xlsx|json[&table=key]`` on a page with declared tables: that table as a file."""
         return table_download(request, template, data, lang)
 
+    def api_body(request: Request, encode: Callable[[], bytes | str]) -> Response:
+        """A JSON answer. A GET answer is a function of its URL within one publication, so its bytes are kept
+        like a rendered page's: a list of 15,000 projects costs a second to walk and encode on every request."""
+        if request.method == "GET":
+            key = ("json", request.url.path, tuple(sorted(request.query_params.multi_items())))
+            body = memo(cache, key, encode)
+        else:
+            body = encode()
+        return Response(content=body, media_type="application/json")
+
     def twin(request: Request, page_name: str, template: str, data: BaseModel, lang: Lang):
         """The one place that decides between the renderings of the same page data: JSON, a file, a page."""
         if (file := download(request, template, data, lang)) is not None:
             return file
         if _is_api(request):
-            # Serialised once here; returning a Response skips FastAPI re-validating the model it just built.
-            return Response(content=data.model_dump_json(), media_type="application/json")
+            # Serialised here; returning a Response skips FastAPI re-validating the model it just built.
+            return api_body(request, data.model_dump_json)
         return render(request, page_name, template, data, lang)
 
     def twin_dict(request: Request, page_name: str, template: str, data: dict, lang: Lang, **extra: Any):
@@ -269,7 +279,7 @@ def create_app(workspace_path: str | Path | None = None, *, workspace: Workspace
         if (file := download(request, template, data, lang)) is not None:
             return file
         if _is_api(request):
-            return JSONResponse(finite(data))
+            return api_body(request, lambda: JSONResponse(finite(data)).body)
         return render(request, page_name, template, data, lang, **extra)
 
     # -- errors: 4xx with a clear message, JSON under /api, a page elsewhere -----------------------
