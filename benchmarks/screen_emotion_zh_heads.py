@@ -12,8 +12,9 @@ on it, so the design of a fold is built once and every variant is scored on it:
   correction) on the recipe's 10% hold-out, instead of the single strength alpha;
 - ``oof``: the same offsets and alpha fitted on out-of-fold probabilities of an internal 5-fold CV
   over all training rows (15 times more rows than the hold-out, so less noise);
-- ``svm``: log-linear pooling of the regression with a linear SVM (C = 0.1) on the same design,
-  logits LR + w·SVM (a sum of linear models is one linear model: it would ship at no inference cost);
+- ``svm``: log-linear pooling of the regression with a linear SVM (C = 0.1), and with an SGD model
+  (modified Huber loss), on the same design: logits LR + w·SVM (a sum of linear models is one linear
+  model: it would ship at no inference cost);
 - ``mlp``: the regression pooled with a one-hidden-layer network (64 units) on the same design;
 - ``judgement``: the film/drama judgement lexicon's 5 features (`polarity_lexicon`) as extra columns;
 - ``reviews``: the logit of a binary polarity regression trained on the 82k review-polarity rows of
@@ -152,6 +153,13 @@ def run_fold(fold: Fold, groups: set[str], report) -> None:
         report("linear SVM C=0.1 alone", *fold.score(*z_svm)[1:3])
         for w in (0.5, 1.0, 2.0, 4.0):
             report(f"LR + {w:g} x SVM (logits)", *fold.score(*[a + w * b for a, b in zip(z_base, z_svm)])[1:3])
+        from sklearn.linear_model import SGDClassifier
+
+        sgd = SGDClassifier(loss="modified_huber", alpha=1e-5, max_iter=30, tol=1e-4, random_state=0)
+        z_sgd = fold.logits(sgd.fit(fold.x["train"][fold.fit], fold.y[fold.fit]).decision_function)
+        report("SGD modified Huber alpha=1e-5 alone", *fold.score(*z_sgd)[1:3])
+        for w in (0.5, 1.0, 2.0, 4.0):
+            report(f"LR + {w:g} x SGD (logits)", *fold.score(*[a + w * b for a, b in zip(z_base, z_sgd)])[1:3])
     if "mlp" in groups:
         from sklearn.neural_network import MLPClassifier
 
