@@ -1,9 +1,11 @@
 """Resonance indicators as Ibis expressions (same results on DuckDB and Spark) and dashboard curves.
 
-Every indicator reads ``comment_emotions`` joined to ``comments`` (and ``episodes`` for durations and
-the paywall) and yields rows of SIGNAL_SCHEMA (title_id, period, indicator, value, quality_flag). The
-period of a comment is the period of its ``posted_at`` date; comments without a date count only in
-``life``. A value built from fewer than ``MIN_COMMENTS`` texts is flagged ``low_coverage``.
+Every indicator reads the scored comments (``comment_emotions`` joined to ``comments``) summed per title,
+day, episode and danmaku second (:mod:`dramascope.resonance.comment_sums`: the stored day rows in a
+signals run), and ``episodes`` for durations and the paywall, and yields rows of SIGNAL_SCHEMA (title_id,
+period, indicator, value, quality_flag). The period of a comment is the period of its ``posted_at`` date;
+comments without a date count only in ``life``. A value built from fewer than ``MIN_COMMENTS`` texts is
+flagged ``low_coverage``.
 """
 
 from __future__ import annotations

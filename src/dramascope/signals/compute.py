@@ -16,9 +16,13 @@ to a period or recomputed whole:
 * ``daily_totals`` rows are per day, ``platform_period_totals`` and ``period_totals`` rows per period:
   only the scope's are rewritten (weeks and months rolled up from the stored day rows where days are
   computed); ``life`` rows and ``data_quality`` (per title) are rewritten whole from the small tables;
-* signals of a period read that period's totals, days and comments; velocity reads the period before,
+* ``comment_sums`` rows are per day (resonance/comment_sums.py): only the scope's days are rewritten, and
+  every comment-based indicator of a period, ``life`` included, adds up its days' rows instead of reading
+  the comments;
+* signals of a period read that period's totals, days and comment sums; velocity reads the period before,
   so the period after each recomputed one is recomputed too; ``life`` is always recomputed (its age and
-  velocity are measured at the market's latest date);
+  velocity are measured at the market's latest date); board rows read the chart dates of the recomputed
+  periods only;
 * theme tags, synopsis novelty and the static families read titles, ratings and recommendations, which
   a scoped run does not expect to change (the daily job runs a full one when they do).
 """
