@@ -286,7 +286,8 @@ def update_workspace(ws, sources: Sequence[tuple[str, Path]], *, spec: str | Non
     params = load_spec(spec).spec.method.signals  # the same method parameters a full `analyze --spec` uses
     signals = compute_signals(ws, granularities, scope=scope, params=params)
     if scope is not None and not signals.periods:  # compute_signals found no full run to build on
-        summary.full_recompute, summary.reason = True, "no full run stored with these granularities"
+        summary.full_recompute, summary.reason = True, ("no full run stored with these granularities "
+                                                             "(and the per-day comment sums)")
     summary.flags_changed = signals.flags_changed
     summary.days = [d.isoformat() for d in (signals.days or sorted(d for d in days if d is not None))]
     summary.seconds["signals"] = time.perf_counter() - t0

@@ -295,7 +295,8 @@ def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
         if g not in GRANULARITIES:
             raise ValueError(f"unknown granularity {g!r}; one of {', '.join(GRANULARITIES)}")
     if scope is not None and not scoped_run_possible(ws, granularities):
-        log.info("no full run stored with granularities %s: computing every period", ", ".join(granularities))
+        log.info("no full run stored with granularities %s and comment sums: computing every period",
+                 ", ".join(granularities))
         scope = None
     if scope is not None and _stored_params_hash(ws) not in (None, params.hash):
         log.info("the stored signals used other method parameters: computing every period")
