@@ -83,7 +83,7 @@ def _by_key(ws, expr):
             for r in ws.engine.to_arrow(expr).to_pylist()}
 
 
-@pytest.mark.parametrize("granularity", ["life", "month", "week"])
+@pytest.mark.parametrize("granularity", ["life", "week"])
 def test_stored_day_sums_give_the_values_of_every_comment(any_workspace, granularity):
     """Every resonance indicator and comment_valence, per period, from the stored day rows (plus the
     undated comments for life) equal to the same read from the comments themselves."""

@@ -45,6 +45,7 @@ def test_with_resonance_engine(duckdb_workspace):
     assert summary.rows["comment_sums"] == 3
 
 
+@pytest.mark.slow
 def test_a_scoped_run_needs_the_stored_comment_sums(duckdb_workspace):
     """A workspace whose scored comments have no stored day sums (computed before they existed) gets a
     full run: its ``life`` could not be summed from them."""
