@@ -303,3 +303,46 @@ def test_period_labels_give_back_their_first_day():
             assert start_of_label(label_of(start_of(d, g), g)) == start_of(d, g)
     lo, hi = span_of(["2026-W53", "2026-W52"])
     assert (lo.date(), hi.date()) == (datetime.date(2026, 12, 21), datetime.date(2027, 1, 4))
+
+
+def test_day_changes_fingerprint_only_the_days_a_file_touches(duckdb_workspace, tmp_path):
+    """A comments file with a text-only correction (day 1), a comment moved from day 2 to day 3, an
+    identical row (day 4) and a new comment (day 5): days 1, 2, 3 and 5 changed; day 4 is touched but
+    unchanged; day 6, which the file does not name, is never fingerprinted."""
+    from dramascope.ingest import ingest_files
+    from dramascope.update import DayChanges, day_fingerprints
+    from tests.signals.data import load
+
+    ws = duckdb_workspace
+    d = [datetime.datetime(2026, 5, i, 10) for i in range(1, 8)]
+    load(ws, "titles", [{"title_id": "T", "name": "T"}])
+    load(ws, "comments", [{"comment_id": c, "title_id": "T", "posted_at": at, "text": "好看", "kind": "comment"}
+                          for c, at in (("c1", d[0]), ("c2", d[1]), ("c4", d[3]), ("c6", d[5]))])
+    before = day_fingerprints(ws, "comments")
+    file = tmp_path / "comments.csv"
+    pd.DataFrame({"comment_id": ["c1", "c2", "c4", "c5"], "title_id": "T", "kind": "comment",
+                  "posted_at": [d[0], d[2], d[3], d[4]],
+                  "text": ["好看！", "好看", "好看", "新的"]}).to_csv(file, index=False)
+    changes = DayChanges(ws, ["comments"])
+    ingest_files(ws, "comments", [file], before_write=changes.before_write("comments"))
+    assert changes.noted["comments"] == {x.date() for x in (d[0], d[1], d[2], d[3], d[4])}
+    assert changes.days() == {x.date() for x in (d[0], d[1], d[2], d[4])}
+    after = day_fingerprints(ws, "comments")
+    assert before[d[5].date()] == after[d[5].date()] and before[d[3].date()] == after[d[3].date()]
+    assert before[d[0].date()] != after[d[0].date()]  # the text is part of a row's fingerprint
+    assert changes.before_write("titles") is None
+
+
+def test_day_changes_of_a_first_load_are_every_day_it_wrote(duckdb_workspace, tmp_path):
+    from dramascope.ingest import ingest_files
+    from dramascope.update import DayChanges
+    from tests.signals.data import load
+
+    ws = duckdb_workspace
+    load(ws, "titles", [{"title_id": "T", "name": "T"}])
+    file = tmp_path / "metrics.csv"
+    pd.DataFrame({"title_id": "T", "platform": "douyin", "date": ["2026-05-01", "2026-05-03"],
+                  "plays": [10, 20]}).to_csv(file, index=False)
+    changes = DayChanges(ws, ["metrics"])
+    ingest_files(ws, "metrics", [file], before_write=changes.before_write("metrics"))
+    assert changes.days() == {datetime.date(2026, 5, 1), datetime.date(2026, 5, 3)}

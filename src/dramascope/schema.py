@@ -608,6 +608,27 @@ COMMENT_EMOTIONS = _derived(
     ("model_version", "string", "Scoring version (a new one rescored the comment)."),
     ("scored_at", "timestamp", "When it was scored."),
 )
+COMMENT_SUMS = _derived(
+    "comment_sums", "评论日汇总", ("title_id", "date", "episode_no", "danmaku", "video_second"),
+    "Scored comments summed per title, day, episode and (danmaku only) video second: every comment-based "
+    "indicator of a period reads the sums of its days (undated comments are summed when `life` is read).",
+    _TITLE,
+    ("date", "date", "The day the comments were posted."),
+    ("episode_no", "int", "Episode (NULL: the comment names none)."),
+    ("danmaku", "bool", "Danmaku on a known second of a known episode."),
+    ("video_second", "float", "The danmaku's second in the episode (NULL for other comments).", "s"),
+    ("n", "int", "Scored comments.", "comments"),
+    ("intensity_sum", "float", "Σ intensity."),
+    ("intensity_n", "int", "Comments with an intensity.", "comments"),
+    ("valence_sum", "float", "Σ valence."),
+    ("valence_n", "int", "Comments with a valence.", "comments"),
+    *((f"rx_{code}_sum", "int", f"Comments where the `{code}` reaction matched.", "comments") for code in REACTION_CODES),
+    *((f"rx_{code}_n", "int", f"Comments with an `rx_{code}` value.", "comments") for code in REACTION_CODES),
+    *((f"label_{label}", "int", f"Comments whose most probable label is {label}.", "comments")
+      for label in BASE_LABELS),
+    ("verdict_sum", "float", "Σ verdict over the comments that carry one."),
+    ("verdict_n", "int", "Comments that carry a verdict.", "comments"),
+)
 PROJECT_EVENTS = _derived(
     "project_events", "项目进度", ("event_id",),
     "Stage transitions of production projects, with the spend at the time and any warnings.",
@@ -746,7 +767,7 @@ READ_TABLES: tuple[str, ...] = ("search_names", "forecast_features", "forecast_f
 DERIVED_TABLES: dict[str, Table] = {
     t.name: t
     for t in (SIGNALS, SIGNAL_PARAMS, FRAUD_FLAGS, FRAUD_PLATFORM_DAYS, DATA_QUALITY, DAILY_TOTALS, PLATFORM_PERIOD_TOTALS, PERIOD_TOTALS,
-              TITLE_THEMES, SEMANTIC_NOVELTY, COMMENT_EMOTIONS, PROJECT_EVENTS, INDEX_RUNS, INDEX_SCORES,
+              TITLE_THEMES, SEMANTIC_NOVELTY, COMMENT_EMOTIONS, COMMENT_SUMS, PROJECT_EVENTS, INDEX_RUNS, INDEX_SCORES,
               INDEX_DIMENSION_SCORES, INDEX_CONTRIBUTIONS, SEARCH_NAMES, FORECAST_FEATURES, FORECAST_FEATURE_CODES,
               FORECAST_TARGETS, PAGE_PAYLOADS, READ_TABLES_STAMP)
 }

@@ -6,9 +6,10 @@ this module decides only *which* periods to recompute, so that the result equals
 from scratch (tests/test_update.py checks it day by day on the demo market):
 
 * the days whose rows changed are found by comparing, per day, a count and a hash of every row of the
-  dated tables (metrics by ``date``, comments by ``posted_at``) before and after the ingest. This
-  catches rows that moved day (a corrected ``posted_at``) as well as new and changed rows, and needs
-  nothing from the files beyond what ingest reads;
+  dated tables (metrics by ``date``, comments by ``posted_at``, text included) before and after the
+  ingest, over the days a file can touch only: its rows' days and the stored days of the rows it
+  replaces (:class:`DayChanges`). This catches rows that moved day (a corrected ``posted_at``), text-only
+  corrections, new and changed rows, and reads no other day;
 * comments whose emotions are (re)scored count as changed on their day too;
 * :func:`dramascope.signals.compute.compute_signals` then recomputes the periods containing those days,
   the period after each and ``life``: the fraud verdicts are causal (a day is judged against earlier
@@ -25,7 +26,7 @@ from __future__ import annotations
 import datetime
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -41,10 +42,6 @@ from dramascope.signals.periods import DEFAULT_GRANULARITIES
 # touches only its days' periods. chart_entries is dated too, but a title's first board day can stand
 # in for its release date, which every period's static signals read: its files recompute everything.
 DATED_COLUMNS: dict[str, str] = {"metrics": "date", "comments": "posted_at"}
-# Columns left out of the day fingerprints: a comment's text is read by the scorer (new or older-model
-# comments only, found apart: pending_comment_days) and by the fraud detectors, whose flags are
-# recomputed for the changed days and compared; hashing it would be the costliest part of the scan.
-UNHASHED: dict[str, tuple[str, ...]] = {"comments": ("text",)}
 LOG_FILE = Path("logs") / "update.log"
 
 Stage = Callable[[str], None]
@@ -111,17 +108,86 @@ def parse_sources(args: Sequence[str]) -> list[tuple[str, Path]]:
     return out
 
 
-def day_fingerprints(ws, table: str) -> dict[datetime.date | None, tuple[int, int]]:
-    """Per day of a dated table: (rows, XOR of a hash of each row, :data:`UNHASHED` columns aside). Two
-    states of the table differ on a day exactly where those rows differ there (up to hash collisions,
+def _day_of(t: ir.Table, table: str) -> ir.DateValue:
+    col = t[DATED_COLUMNS[table]]
+    return col.date() if col.type().is_timestamp() else col
+
+
+def _on_days(t: ir.Table, table: str, days: Iterable[datetime.date | None]) -> ir.Table:
+    """Rows of ``t`` (a dated table) on ``days`` (None: the rows without a date): a range test the engine
+    answers from its min/max statistics, then the exact one."""
+    days = set(days)
+    dated = sorted(d for d in days if d is not None)
+    col, day = t[DATED_COLUMNS[table]], _day_of(t, table)
+    wanted = ibis.literal(False)
+    if dated:
+        lo, hi = dated[0], dated[-1] + datetime.timedelta(days=1)
+        if col.type().is_timestamp():
+            lo, hi = datetime.datetime.combine(lo, datetime.time()), datetime.datetime.combine(hi, datetime.time())
+        wanted = (col >= lo) & (col < hi) & day.isin(dated)
+    if None in days:
+        wanted = wanted | col.isnull()
+    return t.filter(wanted)
+
+
+def day_fingerprints(ws, table: str, days: Iterable[datetime.date | None] | None = None
+                     ) -> dict[datetime.date | None, tuple[int, int]]:
+    """Per day of a dated table (of ``days`` only, where given): (rows, XOR of a hash of each whole row).
+    Two states of the table differ on a day exactly where those rows differ there (up to hash collisions,
     ~2⁻⁶⁴ per day)."""
     t = ws.table(table)
-    col = t[DATED_COLUMNS[table]]
-    day = col.date() if col.type().is_timestamp() else col
-    row_hash = ibis.struct({c: t[c] for c in t.columns if c not in UNHASHED.get(table, ())}).hash()
-    expr = t.group_by(day=day).aggregate(n=t.count(), h=row_hash.bit_xor())
+    if days is not None:
+        t = _on_days(t, table, days)
+    row_hash = ibis.struct({c: t[c] for c in t.columns}).hash()
+    expr = t.group_by(day=_day_of(t, table)).aggregate(n=t.count(), h=row_hash.bit_xor())
     df = ws.engine.to_pandas(expr)
     return {_as_date(d): (int(n), int(h)) for d, n, h in zip(df["day"], df["n"], df["h"])}
+
+
+def touched_days(ws, table: str, rows: ir.Table) -> set[datetime.date | None]:
+    """Days a file's valid ``rows`` can change in a dated table: theirs, and those of the stored rows with
+    the same keys (a corrected date moves a row from one day to another)."""
+    from dramascope.schema import TABLES
+
+    stored = ws.table(table)
+    replaced = stored.semi_join(rows, list(TABLES[table].key))
+    days = rows.select(day=_day_of(rows, table)).union(replaced.select(day=_day_of(replaced, table)))
+    return {_as_date(d) for d in ws.engine.to_pandas(days)["day"]}
+
+
+class DayChanges:
+    """The days whose rows an ingest changed in the dated tables, found without reading other days: each
+    file's touched days (:func:`touched_days`) are fingerprinted just before its rows are written, and
+    again after the whole ingest. A table empty before the ingest (a first load writes it directly) is
+    fingerprinted whole afterwards."""
+
+    def __init__(self, ws, tables: Iterable[str]):
+        self.ws = ws
+        self.tables = sorted(tables)
+        self.empty = {t for t in self.tables if ws.count(t) == 0}
+        self.noted: dict[str, set] = {t: set() for t in self.tables}
+        self.before: dict[str, dict] = {t: {} for t in self.tables}
+
+    def before_write(self, table: str) -> Callable[[ir.Table], None] | None:
+        """The ingest hook for ``table`` (None for a table that is not dated)."""
+        if table not in self.noted:
+            return None
+
+        def note(rows: ir.Table) -> None:
+            new = touched_days(self.ws, table, rows) - self.noted[table]
+            if new:  # a day a previous file touched keeps its state from before the first one
+                self.before[table].update(day_fingerprints(self.ws, table, new))
+                self.noted[table] |= new
+        return note
+
+    def days(self) -> set[datetime.date | None]:
+        out: set[datetime.date | None] = set()
+        for t in self.tables:
+            if t in self.empty:
+                out |= set(day_fingerprints(self.ws, t))
+            elif self.noted[t]:
+                out |= changed_days(self.before[t], day_fingerprints(self.ws, t, self.noted[t]))
+        return out
 
 
 def _as_date(value) -> datetime.date | None:
@@ -184,18 +250,16 @@ def update_workspace(ws, sources: Sequence[tuple[str, Path]], *, spec: str | Non
     dated = sorted({t for t, _ in sources if t in DATED_COLUMNS})
 
     t0 = stage("ingest")
-    before = {t: day_fingerprints(ws, t) for t in dated}
+    changes = DayChanges(ws, dated)
     for table, path in sources:
-        report = ingest_files(ws, table, [path])
+        report = ingest_files(ws, table, [path], before_write=changes.before_write(table))
         change = summary.tables.setdefault(table, TableChange(files=[]))
         change.files.append(str(path))
         for name in ("rows_read", "inserted", "updated", "unchanged", "quarantined"):
             setattr(change, name, getattr(change, name) + getattr(report, name))
         for f in report.files:
             summary.warnings.extend(f.warnings)
-    days: set[datetime.date | None] = set()
-    for t in dated:
-        days |= changed_days(before[t], day_fingerprints(ws, t))
+    days = changes.days()
     undated = sorted(t for t, c in summary.tables.items() if t not in DATED_COLUMNS and (c.inserted or c.updated))
     summary.seconds["ingest"] = time.perf_counter() - t0
 
@@ -222,7 +286,8 @@ def update_workspace(ws, sources: Sequence[tuple[str, Path]], *, spec: str | Non
     params = load_spec(spec).spec.method.signals  # the same method parameters a full `analyze --spec` uses
     signals = compute_signals(ws, granularities, scope=scope, params=params)
     if scope is not None and not signals.periods:  # compute_signals found no full run to build on
-        summary.full_recompute, summary.reason = True, "no full run stored with these granularities"
+        summary.full_recompute, summary.reason = True, ("no full run stored with these granularities "
+                                                             "(and the per-day comment sums)")
     summary.flags_changed = signals.flags_changed
     summary.days = [d.isoformat() for d in (signals.days or sorted(d for d in days if d is not None))]
     summary.seconds["signals"] = time.perf_counter() - t0

@@ -77,6 +77,27 @@ def test_day_periods_score_each_day_alone(duckdb_workspace):
     assert not any(code == "heat_growth" for _, _, code in got)  # one day per period: no growth
 
 
+@pytest.mark.parametrize("granularity,periods", [("day", ["2026-01-03"]), ("week", ["2026-W01"]),
+                                                  ("month", ["2026-01"])])
+def test_the_family_in_a_scoped_run_reads_its_periods_boards_only(duckdb_workspace, granularity, periods):
+    """The daily job's context (``periods``): the rows of those periods as every period's run gives them,
+    from the chart dates of those periods alone (a board day outside them would change nothing)."""
+    from dramascope.signals.boards import FAMILY
+    from dramascope.signals.family import FamilyContext
+
+    ws = duckdb_workspace
+    every = {k: v for k, v in _board_values(ws, granularity).items() if k[1] in periods}
+    far = [{**e, "chart_date": dt.date(2026, 3, 2)} for e in ENTRIES]  # a later board in another period
+    ws.engine.replace("chart_entries", table_rows("chart_entries", ENTRIES + far))
+    ctx = FamilyContext(ws=ws, granularity=granularity, params=None, period_totals=None, daily_totals=None,
+                        comments=None, emotions=None, first_seen=None, periods=periods)
+    rows = ws.engine.to_arrow(FAMILY.compute(ctx)).to_pylist()
+    assert {r["period"] for r in rows} == set(periods)  # T1 on 2026-01-01 and 01-03: W01 holds both
+    _assert_same({(r["title_id"], r["period"], r["indicator"]): r["value"] for r in rows}, every)
+    if granularity == "day":
+        assert every[("T1", "2026-01-03", "board_presence")] == pytest.approx(0.5)
+
+
 @pytest.mark.slow
 @pytest.mark.spark
 def test_board_signals_identical_on_spark(spark_workspace):

@@ -39,3 +39,29 @@ def test_with_resonance_engine(duckdb_workspace):
     expected = 2 * sum(verdicts) / len(verdicts) - 1
     assert v[("T1", "life", "comment_valence")] == pytest.approx(expected)
     assert ("T1", "life", "emotion_intensity") in v
+    # the comments summed per day: three days of one title and episode, every comment counted once
+    sums = ws.engine.to_pandas(ws.table("comment_sums"))
+    assert sorted(sums.date.dt.day) == [2, 3, 4] and sums.n.sum() == len(texts)
+    assert summary.rows["comment_sums"] == 3
+
+
+@pytest.mark.slow
+def test_a_scoped_run_needs_the_stored_comment_sums(duckdb_workspace):
+    """A workspace whose scored comments have no stored day sums (computed before they existed) gets a
+    full run: its ``life`` could not be summed from them."""
+    from dramascope import resonance
+    from dramascope.signals import compute_signals
+    from dramascope.signals.compute import PeriodScope, scoped_run_possible
+
+    ws = duckdb_workspace
+    load_fixture(ws, market_fixture())
+    load(ws, "comments", [{"comment_id": "c0", "title_id": "T1", "platform": "douyin", "kind": "comment",
+                           "posted_at": dt.datetime(2026, 1, 2, 20), "text": "太好看了"}])
+    resonance.analyze_workspace(ws)
+    compute_signals(ws, granularities=("life", "day"), semantic=False)
+    assert scoped_run_possible(ws, ("life", "day"))
+    ws.engine.replace("comment_sums", ws.engine.to_arrow(ws.table("comment_sums").limit(0)))
+    assert not scoped_run_possible(ws, ("life", "day"))
+    again = compute_signals(ws, granularities=("life", "day"), semantic=False,
+                            scope=PeriodScope.of([dt.date(2026, 1, 2)]))
+    assert again.periods == [] and ws.count("comment_sums") == 1  # a full run, which stored them again

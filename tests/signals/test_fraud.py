@@ -3,6 +3,7 @@
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from tests.signals.data import load
@@ -26,8 +27,7 @@ def _honest_market(rng, titles=12, days=30):
     return rows
 
 
-@pytest.fixture
-def planted(duckdb_workspace):
+def _planted_rows() -> list[dict]:
     """H00 gets bought likes on days 10–12 (likes × 8); H01 bought plays on days 15–17 (plays × 6,
     counters barely move, completion collapses); H02 an honest viral surge on days 12–20 (plays × 8,
     every counter follows)."""
@@ -43,8 +43,14 @@ def planted(duckdb_workspace):
         if r["title_id"] == "H02" and 12 <= d <= 20:
             for k in ("plays", "likes", "comments", "shares", "favorites"):
                 r[k] *= 8
+    return rows
+
+
+@pytest.fixture
+def planted(duckdb_workspace):
+    """The market of :func:`_planted_rows`."""
     load(duckdb_workspace, "titles", [{"title_id": f"H{t:02d}", "name": f"H{t}"} for t in range(12)])
-    load(duckdb_workspace, "metrics", rows)
+    load(duckdb_workspace, "metrics", _planted_rows())
     return duckdb_workspace
 
 
@@ -250,3 +256,31 @@ def test_the_declared_platform_day_table_holds_every_norm_the_detectors_pool():
     from dramascope.signals import fraud
 
     assert list(FRAUD_PLATFORM_DAYS.column_names) == ["platform", "date", "tps", *fraud._NORMS]
+
+
+def test_the_scoped_path_gives_the_full_paths_flags(any_workspace):
+    """The daily job's path on both engines: flags and platform statistics stored from the first 20 days,
+    then the last 10 days arrive and only the days they reach are recomputed (``_write_fraud_flags`` with a
+    scope): the tables equal a full computation over all 30 days."""
+    from dramascope.signals.compute import PeriodScope, SignalsSummary, _write_fraud_flags
+    from dramascope.signals.fraud import FraudParams
+
+    ws = any_workspace
+    p = FraudParams(ratio_shift_z=(2.0, 4.0), dilution_z=(2.0, 4.0), platform_z=(1.5, 3.0), min_platform_tps=5)
+    rows = _planted_rows()
+    cut = dt.date(2026, 3, 21)
+    load(ws, "titles", [{"title_id": f"H{t:02d}", "name": f"H{t}"} for t in range(12)])
+    load(ws, "metrics", [r for r in rows if r["date"] < cut])
+    _write_fraud_flags(ws, None, SignalsSummary(), p)
+    load(ws, "metrics", [r for r in rows if r["date"] >= cut])
+    summary = SignalsSummary()
+    scope = _write_fraud_flags(ws, PeriodScope.of(r["date"] for r in rows if r["date"] >= cut), summary, p)
+    scoped = {t: ws.engine.to_pandas(ws.table(t)) for t in ("fraud_flags", "fraud_platform_days")}
+    _write_fraud_flags(ws, None, SignalsSummary(), p)
+    for table, key in (("fraud_flags", ["title_id", "platform", "date"]),
+                       ("fraud_platform_days", ["platform", "date"])):
+        want = ws.engine.to_pandas(ws.table(table)).sort_values(key).reset_index(drop=True)
+        got = scoped[table].sort_values(key).reset_index(drop=True)
+        assert len(want) > 0
+        pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-9, obj=table)
+    assert scope.dates >= {r["date"] for r in rows if r["date"] >= cut}

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import ibis
+import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -144,7 +145,8 @@ def check_timezone(name: str) -> str:
 
 def ingest_files(ws, table: str, paths: Sequence[Path | str], *, format: str | None = None,
                  encoding: str | None = None, progress: Progress | None = None, decimal_comma: bool | None = None,
-                 timezone: str | None = None) -> IngestReport:
+                 timezone: str | None = None, before_write: Callable[[ir.Table], None] | None = None
+                 ) -> IngestReport:
     """Validate and upsert each file into ``table``; every file is its own atomic import.
 
     ``decimal_comma``: True when numbers use a decimal comma (``1,5``), False for a decimal point,
@@ -155,6 +157,10 @@ def ingest_files(ws, table: str, paths: Sequence[Path | str], *, format: str | N
     Raises :class:`UserInputError` (naming file, line, field) when a file cannot be read at all:
     unknown table, missing or empty file, missing required column, undecodable bytes. Files before
     it stay imported.
+
+    ``before_write(rows)``: called with each file's valid rows (the table's columns) inside its write
+    transaction, just before they replace the stored rows with the same keys, so a caller can read what
+    changes (the daily job notes the days they touch). Not called for a first load into an empty table.
     """
     decl = resolve_table(table)
     zone = workspace_timezone(ws)
@@ -167,7 +173,7 @@ def ingest_files(ws, table: str, paths: Sequence[Path | str], *, format: str | N
         try:
             report.files.append(ingest_file(ws, decl, path, format=format, encoding=encoding, progress=progress,
                                             decimal_comma=decimal_comma, timezone=zone,
-                                            source_timezone=source_zone))
+                                            source_timezone=source_zone, before_write=before_write))
         except DramaScopeError:
             raise
         except Exception as exc:  # a write failed: report its first cause, not the errors it cascaded into
@@ -187,7 +193,8 @@ def _string_fields(decl: Table) -> Callable[[str], bool]:
 
 def ingest_file(ws, decl: Table, path: Path, *, format: str | None = None, encoding: str | None = None,
                 progress: Progress | None = None, decimal_comma: bool | None = None,
-                timezone: str = DEFAULT_TIMEZONE, source_timezone: str | None = None) -> FileReport:
+                timezone: str = DEFAULT_TIMEZONE, source_timezone: str | None = None,
+                before_write: Callable[[ir.Table], None] | None = None) -> FileReport:
     started = time.perf_counter()
     started_at = _now()
     fmt = detect_format(path, format)
@@ -209,7 +216,7 @@ def ingest_file(ws, decl: Table, path: Path, *, format: str | None = None, encod
                                     rules)
             staging = engine.create_staging(staging_schema(decl))
             _stage(decl, path, reader, rep, staging, problems, progress, rules)
-            return _commit(ws, decl, path, rep, staging, problems, started, started_at, digest)
+            return _commit(ws, decl, path, rep, staging, problems, started, started_at, digest, before_write)
         except MalformedRowsFound as exc:
             options["skipped"] = exc.skipped  # read again knowing which lines to skip (rare: broken CSV rows)
         except ReadAgain as exc:
@@ -343,7 +350,8 @@ def _validated(decl: Table, path: Path, reader, rep: FileReport, problems,
 
 
 def _commit(ws, decl: Table, path: Path, rep: FileReport, staging, problems, started: float,
-            started_at: datetime, digest: _BackgroundHash) -> FileReport:
+            started_at: datetime, digest: _BackgroundHash,
+            before_write: Callable[[ir.Table], None] | None = None) -> FileReport:
     engine = ws.engine
     staged = staging.table()
     checked, ref_parts = reference_violations(decl, staged, ws.table, engine.count)
@@ -351,8 +359,11 @@ def _commit(ws, decl: Table, path: Path, rep: FileReport, staging, problems, sta
     violations = union_violations([problems.table(), *ref_parts, *([dup_part] if dup_part is not None else [])])
     report_path = ws.quarantine_dir / f"{rep.ingest_id}.csv"
     tmp_report = report_path.with_suffix(".csv.tmp")
+    rows = winners.select(*[c.name for c in decl.columns])
     with engine.transaction():
-        counts = engine.upsert_from(decl.name, winners.select(*[c.name for c in decl.columns]), decl.key)
+        if before_write is not None:
+            before_write(rows)
+        counts = engine.upsert_from(decl.name, rows, decl.key)
         rep.inserted, rep.updated, rep.unchanged = counts.inserted, counts.updated, counts.unchanged
         _write_quarantine_and_log(ws, decl, path, rep, violations, started, started_at, digest, tmp_report)
     return _publish_report(rep, tmp_report, report_path)

@@ -1,9 +1,11 @@
 """Resonance indicators as Ibis expressions (same results on DuckDB and Spark) and dashboard curves.
 
-Every indicator reads ``comment_emotions`` joined to ``comments`` (and ``episodes`` for durations and
-the paywall) and yields rows of SIGNAL_SCHEMA (title_id, period, indicator, value, quality_flag). The
-period of a comment is the period of its ``posted_at`` date; comments without a date count only in
-``life``. A value built from fewer than ``MIN_COMMENTS`` texts is flagged ``low_coverage``.
+Every indicator reads the scored comments (``comment_emotions`` joined to ``comments``) summed per title,
+day, episode and danmaku second (:mod:`dramascope.resonance.comment_sums`: the stored day rows in a
+signals run), and ``episodes`` for durations and the paywall, and yields rows of SIGNAL_SCHEMA (title_id,
+period, indicator, value, quality_flag). The period of a comment is the period of its ``posted_at`` date;
+comments without a date count only in ``life``. A value built from fewer than ``MIN_COMMENTS`` texts is
+flagged ``low_coverage``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import ibis.expr.types as ir
 from dramascope.indicators import Indicator
 from dramascope.periods import period_label, span_of
 from dramascope.resonance.batch import TABLE as EMOTIONS
+from dramascope.resonance.comment_sums import comment_sums, with_period
 from dramascope.resonance.labels import BASE_LABELS, EMOTION_NAMES, REACTION_CODES
 
 MIN_COMMENTS = 20
@@ -84,12 +87,22 @@ def _long(expr: ir.Table, indicator: str, value: ir.Value, n: ir.Value) -> ir.Ta
     )
 
 
+def _mean(total: ir.NumericValue, n: ir.IntegerValue) -> ir.FloatingValue:
+    """A mean from a sum and its count of non-NULL values (NULL where there are none, as ``mean()``)."""
+    return ibis.ifelse(n > 0, total.cast("float64") / n.cast("float64"), ibis.null("float64"))
+
+
 def _basic(sc: ir.Table) -> list[ir.Table]:
     agg = sc.group_by(["title_id", "period"]).aggregate(
-        n=sc.count(),
-        intensity=sc.intensity.mean(),
-        valence=sc.valence.mean(),
-        **{f"share_{code}": sc[f"rx_{code}"].cast("float64").mean() for code in REACTION_CODES},
+        n=sc.n.sum(),
+        intensity_sum=sc.intensity_sum.sum(), intensity_n=sc.intensity_n.sum(),
+        valence_sum=sc.valence_sum.sum(), valence_n=sc.valence_n.sum(),
+        **{f"rx_{code}_sum": sc[f"rx_{code}_sum"].sum() for code in REACTION_CODES},
+        **{f"rx_{code}_n": sc[f"rx_{code}_n"].sum() for code in REACTION_CODES},
+    )
+    agg = agg.mutate(
+        intensity=_mean(agg.intensity_sum, agg.intensity_n), valence=_mean(agg.valence_sum, agg.valence_n),
+        **{f"share_{code}": _mean(agg[f"rx_{code}_sum"], agg[f"rx_{code}_n"]) for code in REACTION_CODES},
     )
     out = [
         _long(agg, "emotion_intensity", agg.intensity, agg.n),
@@ -102,27 +115,26 @@ def _basic(sc: ir.Table) -> list[ir.Table]:
 
 
 def _diversity(sc: ir.Table) -> ir.Table:
-    emo = sc.filter(sc.label != "neutral")
-    per_label = emo.group_by(["title_id", "period", "label"]).aggregate(k=emo.count())
-    totals = per_label.group_by(["title_id", "period"]).aggregate(n=per_label.k.sum())
-    j = per_label.inner_join(totals, ["title_id", "period"])
+    keys = ["title_id", "period"]
+    per_label = ibis.union(*[
+        sc.group_by(keys).aggregate(label=ibis.literal(label), k=sc[f"label_{label}"].sum())
+        for label in BASE_LABELS if label != "neutral"])
+    per_label = per_label.filter(per_label.k > 0)
+    totals = per_label.group_by(keys).aggregate(n=per_label.k.sum())
+    j = per_label.inner_join(totals, keys)
     j = j.mutate(p=j.k.cast("float64") / j.n.cast("float64"))
-    ent = j.group_by(["title_id", "period"]).aggregate(h=(-(j.p * j.p.ln())).sum(), n=j.n.max())
+    ent = j.group_by(keys).aggregate(h=(-(j.p * j.p.ln())).sum(), n=j.n.max())
     return _long(ent, "emotion_diversity", ent.h / math.log(len(BASE_LABELS) - 1), ent.n)
 
 
-def _is_danmaku(sc: ir.Table) -> ir.BooleanValue:
-    return (sc.kind == "danmaku") & sc.video_second.notnull() & sc.episode_no.notnull()
-
-
 def _danmaku(sc: ir.Table, ws, durations_from: ir.Table | None = None) -> ir.Table:
-    """Danmaku with their episode's duration (episodes table, else the last danmaku second).
+    """Danmaku sums with their episode's duration (episodes table, else the last danmaku second).
 
-    ``durations_from``: the scored comments the last danmaku second is taken from, when ``sc`` holds only
-    some periods of them (an episode's length does not depend on which periods are computed).
+    ``durations_from``: the sums the last danmaku second is taken from, when ``sc`` holds only some
+    periods of them (an episode's length does not depend on which periods are computed).
     """
-    d = sc.filter(_is_danmaku(sc))
-    src = d if durations_from is None else durations_from.filter(_is_danmaku(durations_from))
+    d = sc.filter(sc.danmaku)
+    src = d if durations_from is None else durations_from.filter(durations_from.danmaku)
     last = src.group_by(["title_id", "episode_no"]).aggregate(last_second=src.video_second.max())
     ep = ws.table("episodes").select("title_id", "episode_no", "duration_seconds")
     dur = last.left_join(ep, ["title_id", "episode_no"]).select(
@@ -132,9 +144,9 @@ def _danmaku(sc: ir.Table, ws, durations_from: ir.Table | None = None) -> ir.Tab
 
 
 def peak_bins(d: ir.Table, keys: tuple[str, ...] = ("title_id", "period", "episode_no")) -> ir.Table:
-    """Per episode, the danmaku bins with their density and whether each is a peak."""
+    """Per episode, the danmaku bins with their density and whether each is a peak (``d``: danmaku sums)."""
     d = d.mutate(bin=(d.video_second / PEAK_BIN_SECONDS).floor().cast("int64"))
-    bins = d.group_by([*keys, "bin"]).aggregate(density=d.intensity.sum(), n=d.count())
+    bins = d.group_by([*keys, "bin"]).aggregate(density=d.intensity_sum.sum(), n=d.n.sum())
     base = bins.group_by(list(keys)).aggregate(
         total=bins.density.sum(), total_sq=(bins.density * bins.density).sum(), n_bins=bins.bin.max() + 1)
     base = base.mutate(mean=base.total / base.n_bins.cast("float64"))
@@ -165,9 +177,9 @@ def _cliffhanger(d: ir.Table) -> list[ir.Table]:
     tail = d.video_second >= (1.0 - TAIL_SHARE) * d.duration
     d = d.mutate(tail=tail.cast("int64"))
     agg = d.group_by(["title_id", "period"]).aggregate(
-        tail_sum=(d.intensity * d.tail).sum(), tail_n=d.tail.sum(),
-        rest_sum=(d.intensity * (1 - d.tail)).sum(), rest_n=(1 - d.tail).sum(),
-        tail_cuigeng=(d.rx_cuigeng * d.tail).sum(), n=d.count())
+        tail_sum=(d.intensity_sum * d.tail).sum(), tail_n=(d.n * d.tail).sum(),
+        rest_sum=(d.intensity_sum * (1 - d.tail)).sum(), rest_n=(d.n * (1 - d.tail)).sum(),
+        tail_cuigeng=(d.rx_cuigeng_sum * d.tail).sum(), n=d.n.sum())
     ok = agg.filter((agg.tail_n > 0) & (agg.rest_n > 0) & (agg.rest_sum > 0))
     ratio = (ok.tail_sum / ok.tail_n.cast("float64")) / (ok.rest_sum / ok.rest_n.cast("float64"))
     has_tail = agg.filter(agg.tail_n > 0)
@@ -185,9 +197,11 @@ def _paywall(sc: ir.Table, ws) -> list[ir.Table]:
     j = sc.inner_join(first, "title_id").select(sc, first.paywall_ep)
     at = j.filter(j.episode_no == j.paywall_ep)
     before = j.filter(j.episode_no < j.paywall_ep)
-    a = at.group_by(["title_id", "period"]).aggregate(v_at=at.valence.mean(), qiju=at.rx_qiju.cast("float64").mean(),
-                                                      n_at=at.count())
-    b = before.group_by(["title_id", "period"]).aggregate(v_before=before.valence.mean(), n_before=before.count())
+    a = at.group_by(["title_id", "period"]).aggregate(
+        v_at=_mean(at.valence_sum.sum(), at.valence_n.sum()), qiju=_mean(at.rx_qiju_sum.sum(), at.rx_qiju_n.sum()),
+        n_at=at.n.sum())
+    b = before.group_by(["title_id", "period"]).aggregate(
+        v_before=_mean(before.valence_sum.sum(), before.valence_n.sum()), n_before=before.n.sum())
     ab = a.inner_join(b, ["title_id", "period"])
     return [
         _long(ab, "paywall_reaction", ab.v_at - ab.v_before, ibis.least(ab.n_at, ab.n_before)),
@@ -195,16 +209,21 @@ def _paywall(sc: ir.Table, ws) -> list[ir.Table]:
     ]
 
 
-def resonance_signals(ws, granularity: str = "life", periods: list[str] | None = None) -> ir.Table:
+def resonance_signals(ws, granularity: str = "life", periods: list[str] | None = None,
+                      sums: ir.Table | None = None) -> ir.Table:
     """All resonance indicators for every title × period of the granularity, as SIGNAL_SCHEMA rows;
-    with ``periods``, for those period labels only (the same values, reading only their comments)."""
-    every = scored_comments(ws, granularity)
+    with ``periods``, for those period labels only (the same values, reading only their sums).
+
+    ``sums``: the granularity's comment sums with their ``period`` (:func:`comment_sums.period_sums`, the
+    stored ones); None sums the scored comments here."""
+    every = sums if sums is not None else with_period(comment_sums(ws.table("comments"), ws.table(EMOTIONS)),
+                                                      granularity)
     sc = every
     if periods is not None:
         dated = [p for p in periods if p != "life"]
         if dated:
             lo, hi = span_of(dated)
-            sc = every.filter((every.posted_at >= lo) & (every.posted_at < hi))
+            sc = every.filter((every.date >= lo.date()) & (every.date < hi.date()))
         sc = sc.filter(sc.period.isin(list(periods)))
     parts = _basic(sc) + [_diversity(sc)]
     d = _danmaku(sc, ws, durations_from=None if periods is None else every)
@@ -226,9 +245,9 @@ def emotion_curve(ws, title_id: str) -> ir.Table:
 
 def danmaku_curve(ws, title_id: str, episode_no: int) -> ir.Table:
     """Danmaku emotion density over one episode's video seconds (5-second bins) with its peaks."""
-    sc = scored_comments(ws, "life")
-    sc = sc.filter((sc.title_id == title_id) & (sc.episode_no == episode_no))
-    d = _danmaku(sc, ws)
+    c = ws.table("comments")
+    c = c.filter((c.title_id == title_id) & (c.episode_no == episode_no))
+    d = _danmaku(with_period(comment_sums(c, ws.table(EMOTIONS)), "life"), ws)
     pb = peak_bins(d)
     return pb.select(second=pb.bin * PEAK_BIN_SECONDS, density=pb.density, n=pb.n, baseline=pb.mean,
                      is_peak=pb.is_peak).order_by("second")

@@ -36,7 +36,7 @@ import ibis.expr.types as ir
 from dramascope.signals.base import Indicator
 from dramascope.signals.family import FamilyContext, SignalFamily
 from dramascope.signals.common import epoch_day, safe_div, to_long, with_period
-from dramascope.signals.periods import Granularity
+from dramascope.signals.periods import Granularity, span_of
 
 AUDIENCE_COUNTERS = ("followers", "collects", "likes")
 RELEASE_FROM_BOARD = "release_from_board"
@@ -142,7 +142,13 @@ def dated_titles(titles: ir.Table, chart_entries: ir.Table) -> ir.Table:
 
 
 def _family_rows(ctx: FamilyContext) -> ir.Table:
-    return board_signals(ctx.table("chart_entries"), ctx.granularity)
+    """Every period's rows, or in a scoped run those of the chart dates of its periods: an entry's scores
+    read only its own board (app and date), and a period's rows only its entries."""
+    entries = ctx.table("chart_entries")
+    if ctx.periods and ctx.granularity != "life":
+        lo, hi = span_of(ctx.periods)
+        entries = entries.filter((entries.chart_date >= lo.date()) & (entries.chart_date < hi.date()))
+    return board_signals(entries, ctx.granularity)
 
 
 FAMILY = SignalFamily("boards", tuple(CODES), _family_rows)

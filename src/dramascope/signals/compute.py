@@ -16,9 +16,13 @@ to a period or recomputed whole:
 * ``daily_totals`` rows are per day, ``platform_period_totals`` and ``period_totals`` rows per period:
   only the scope's are rewritten (weeks and months rolled up from the stored day rows where days are
   computed); ``life`` rows and ``data_quality`` (per title) are rewritten whole from the small tables;
-* signals of a period read that period's totals, days and comments; velocity reads the period before,
+* ``comment_sums`` rows are per day (resonance/comment_sums.py): only the scope's days are rewritten, and
+  every comment-based indicator of a period, ``life`` included, adds up its days' rows instead of reading
+  the comments;
+* signals of a period read that period's totals, days and comment sums; velocity reads the period before,
   so the period after each recomputed one is recomputed too; ``life`` is always recomputed (its age and
-  velocity are measured at the market's latest date);
+  velocity are measured at the market's latest date); board rows read the chart dates of the recomputed
+  periods only;
 * theme tags, synopsis novelty and the static families read titles, ratings and recommendations, which
   a scoped run does not expect to change (the daily job runs a full one when they do).
 """
@@ -34,7 +38,8 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from dramascope.schema import SEMANTIC_NOVELTY
+from dramascope.resonance.comment_sums import comment_sums, period_sums
+from dramascope.schema import COMMENT_SUMS, SEMANTIC_NOVELTY
 from dramascope.signals import fraud
 from dramascope.signals import semantic as semantic_mod
 from dramascope.signals.common import on_days, period_start, stored_as
@@ -94,7 +99,7 @@ class PeriodScope:
 
 
 _DERIVED = ("signals", "title_themes", "fraud_flags", "fraud_platform_days", "data_quality", "period_totals",
-            "daily_totals", "platform_period_totals", "semantic_novelty")
+            "daily_totals", "platform_period_totals", "semantic_novelty", "comment_sums")
 
 
 def scoped_run_possible(ws, granularities: Sequence[str]) -> bool:
@@ -105,7 +110,10 @@ def scoped_run_possible(ws, granularities: Sequence[str]) -> bool:
         return False
     pt = ws.table("period_totals")
     stored = set(ws.engine.to_pandas(pt.select("granularity").distinct())["granularity"])
-    return set(granularities) <= stored
+    # Scored comments are summed per day by a full run (comment_sums); a workspace computed before that
+    # table existed, or before its comments were scored, has none to build on.
+    sums_stored = ws.count("comment_emotions") == 0 or ws.count("comment_sums") > 0
+    return set(granularities) <= stored and sums_stored
 
 
 def _in_periods(table: ir.Table, column: str, granularity: Granularity, starts: list[datetime.date]) -> ir.Table:
@@ -221,6 +229,22 @@ def _write_totals(ws, granularities: Sequence[Granularity], scope: PeriodScope |
                              period_totals(part, _in_periods(daily, "date", g, starts), g))
 
 
+def _write_comment_sums(ws, scope: PeriodScope | None, scored: bool) -> None:
+    """comment_sums: every dated scored comment summed per day (see resonance/comment_sums.py), or in a scoped
+    run the scope's days only (their comments or emotions are the ones that changed)."""
+    eng = ws.engine
+    comments = ws.table("comments")
+    if not scored:
+        eng.replace(COMMENT_SUMS.name, COMMENT_SUMS.arrow_schema.empty_table())
+    elif scope is None:
+        eng.replace(COMMENT_SUMS.name, comment_sums(comments.filter(comments.posted_at.notnull()),
+                                                    ws.table("comment_emotions")))
+    else:
+        days = sorted(scope.dates)
+        eng.replace_matching(COMMENT_SUMS.name, _keys(date=pa.array(days, pa.date32())), comment_sums(
+            _in_periods(comments, "posted_at", "day", days), ws.table("comment_emotions")))
+
+
 def _union_all(parts: list[ir.Table]) -> ir.Table:
     out = parts[0]
     for p in parts[1:]:
@@ -271,7 +295,8 @@ def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
         if g not in GRANULARITIES:
             raise ValueError(f"unknown granularity {g!r}; one of {', '.join(GRANULARITIES)}")
     if scope is not None and not scoped_run_possible(ws, granularities):
-        log.info("no full run stored with granularities %s: computing every period", ", ".join(granularities))
+        log.info("no full run stored with granularities %s and comment sums: computing every period",
+                 ", ".join(granularities))
         scope = None
     if scope is not None and _stored_params_hash(ws) not in (None, params.hash):
         log.info("the stored signals used other method parameters: computing every period")
@@ -324,6 +349,7 @@ def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
     families = [f for f in signal_families() if scored or not f.needs_emotions]
     if scored and not any(f.needs_emotions for f in families):
         summary.skipped.append("resonance (dramascope.resonance not available)")
+    _write_comment_sums(ws, scope, scored)
 
     first_seen = _first_seen(pt_table, granularities)
     parts: list[ir.Table] = []
@@ -341,7 +367,8 @@ def compute_signals(ws, granularities: Sequence[str] = DEFAULT_GRANULARITIES,
             texts = _in_periods(comments, "posted_at", g, starts)
         labels += periods or (["life"] if g == "life" else [])
         ctx = FamilyContext(ws=ws, granularity=g, params=params, period_totals=pt, daily_totals=day_totals,
-                            comments=texts, emotions=emotions, first_seen=first_seen, periods=periods)
+                            comments=texts, emotions=emotions, first_seen=first_seen, periods=periods,
+                            comment_sums=period_sums(ws, g) if scored else None)
         parts += [family.compute(ctx) for family in families]
     say("writing signals")
     if scope is None:

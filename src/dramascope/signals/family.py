@@ -55,6 +55,9 @@ class FamilyContext:
     emotions: ir.Table | None
     first_seen: ir.Table  # title_id, first_seen: each title's first metrics day
     periods: list[str] | None = None
+    # The granularity's stored comment sums with their ``period`` (every period, not cut to the scope: an
+    # episode's danmaku length reads them all); None where the comments are not scored.
+    comment_sums: ir.Table | None = None
 
     def table(self, name: str) -> ir.Table:
         return self.ws.table(name)

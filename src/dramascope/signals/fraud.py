@@ -197,10 +197,15 @@ def _prior_stats_by_join(m: ir.Table, p: FraudParams, days: Sequence[datetime.da
                                  hist._h_day < target.day, hist._h_day >= target.day - lookback_days(p)])
     in_base = j._h_day >= j.day - p.baseline_days
     in_trail = j._h_day >= j.day - p.rolling_days
+    # A median of the rows in the baseline as a median of values NULLed outside it: Spark's percentile
+    # takes no filtered (non-constant) percentage, which ``median(where=…)`` compiles to there.
+    def base_median(x: ir.Value) -> ir.Value:
+        return ibis.ifelse(in_base, x, ibis.null(x.type())).median()
+
     stats = j.group_by([*keys, "date"]).aggregate(
         _n_base=j._h_judged.count(where=in_base),
-        **{f"_med_{k}": j[f"_h_{k}"].median(where=in_base) for k in RATIOS},
-        _med_comp=j._h_comp.median(where=in_base),
+        **{f"_med_{k}": base_median(j[f"_h_{k}"]) for k in RATIOS},
+        _med_comp=base_median(j._h_comp),
         _roll_mean=j._h_lp.mean(where=in_trail), _n_hist=j._h_lp.count(where=in_trail),
     )
     return target.join(stats, [*keys, "date"]).select(target, *[stats[c] for c in stats.columns[3:]])

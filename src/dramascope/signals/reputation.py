@@ -9,6 +9,8 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from dramascope.resonance.comment_sums import comment_sums
+from dramascope.resonance.comment_sums import with_period as sums_with_period
 from dramascope.signals.base import Indicator
 from dramascope.signals.family import FamilyContext, SignalFamily, union_rows
 from dramascope.signals.common import safe_div, to_long, with_period
@@ -60,18 +62,21 @@ def comment_valence(comments: ir.Table, emotions: ir.Table, granularity, prior_s
     comments that judge nothing must not vote). A comment without a date still counts in ``life``.
     A table scored before comments had a ``verdict`` falls back to their polarity (p_positive).
     """
+    if "verdict" not in emotions.columns:
+        dated = comments if granularity == "life" else comments.filter(comments.posted_at.notnull())
+        c = dated.select("comment_id", "title_id", date=dated.posted_at.date(),
+                         likes=dated.likes if "likes" in dated.columns else ibis.literal(0))
+        return _comment_polarity(c, emotions, granularity)  # the spec's prior is the verdict's, not this
+    return valence_from_sums(sums_with_period(comment_sums(comments, emotions), granularity), prior_strength)
+
+
+def valence_from_sums(sums: ir.Table, prior_strength: float | None = None) -> ir.Table:
+    """(title_id, period, comment_valence) from comment sums with a ``period`` (``comment_sums``): the
+    verdicts' sum and count per title and period, shrunk toward the period's mean verdict."""
     from dramascope.resonance.verdict import VERDICT_PRIOR_STRENGTH
 
-    dated = comments if granularity == "life" else comments.filter(comments.posted_at.notnull())
-    c = dated.select("comment_id", "title_id", date=dated.posted_at.date(),
-                     likes=dated.likes if "likes" in dated.columns else ibis.literal(0))
-    if "verdict" not in emotions.columns:
-        return _comment_polarity(c, emotions, granularity)  # the spec's prior is the verdict's, not this
-    e = emotions.select("comment_id", verdict=emotions.verdict.cast("float64"))
-    j = with_period(c.join(e, "comment_id"), "date", granularity)
-    cued = j.verdict.notnull()
-    j = j.mutate(_n=ibis.ifelse(cued, 1.0, 0.0), _v=j.verdict.fill_null(0.0))
-    per = j.group_by(["title_id", "period"]).aggregate(_s=j._v.sum(), _n=j._n.sum())
+    per = sums.group_by(["title_id", "period"]).aggregate(_s=sums.verdict_sum.sum().fill_null(0.0),
+                                                          _n=sums.verdict_n.sum().cast("float64"))
     # The prior is the period's own mean verdict, so a period's values read only that period's comments
     # (a new day's comments leave past periods as they were: the daily job recomputes just the periods
     # it touches).
@@ -117,15 +122,19 @@ def _comment_polarity(c: ir.Table, emotions: ir.Table, granularity) -> ir.Table:
 
 
 def reputation_period_signals(pt: ir.Table, comments: ir.Table, emotions: ir.Table | None, granularity,
-                              prior_strength: float | None = None) -> ir.Table:
+                              prior_strength: float | None = None, sums: ir.Table | None = None) -> ir.Table:
     """Period-varying reputation rows: completion_rate (and comment_valence where emotions exist).
 
     ``prior_strength``: comments' worth of the market verdict a title's verdict is shrunk toward (None:
-    the verdict's default, 20)."""
+    the verdict's default, 20). ``sums``: the periods' comment sums with their ``period`` (the stored ones,
+    read instead of the comments where the emotions carry verdicts)."""
     w = pt.mutate(completion_rate=safe_div(pt.completion_weighted, pt.completion_plays))
     out = to_long(w, ["completion_rate"])
     if emotions is not None:
-        cv = comment_valence(comments, emotions, granularity, prior_strength)
+        if sums is not None and "verdict" in emotions.columns:
+            cv = valence_from_sums(sums, prior_strength)
+        else:
+            cv = comment_valence(comments, emotions, granularity, prior_strength)
         out = out.union(to_long(cv, ["comment_valence"]))
     return out
 
@@ -137,8 +146,11 @@ def reputation_static_signals(ratings: ir.Table) -> ir.Table:
 
 
 def _family_rows(ctx: FamilyContext) -> ir.Table:
+    sums = ctx.comment_sums
+    if sums is not None and ctx.periods is not None:
+        sums = sums.filter(sums.period.isin(ctx.periods))
     period = reputation_period_signals(ctx.period_totals, ctx.comments, ctx.emotions, ctx.granularity,
-                                       ctx.params.comment_valence_prior_strength)
+                                       ctx.params.comment_valence_prior_strength, sums)
     return union_rows(period, ctx.in_every_period(reputation_static_signals(ctx.table("ratings"))))
 
 

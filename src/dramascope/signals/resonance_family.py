@@ -11,7 +11,7 @@ from dramascope.signals.family import FamilyContext, SignalFamily
 
 
 def _family_rows(ctx: FamilyContext) -> ir.Table:
-    return resonance_signals(ctx.ws, ctx.granularity, ctx.periods)
+    return resonance_signals(ctx.ws, ctx.granularity, ctx.periods, sums=ctx.comment_sums)
 
 
 FAMILY = SignalFamily("resonance", tuple(i.code for i in RESONANCE_INDICATORS), _family_rows, needs_emotions=True)
