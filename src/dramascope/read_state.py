@@ -25,11 +25,13 @@ from dramascope.schema import READ_TABLES, declared_tables
 WRITE_LOGS = ("ingest_log", "index_runs", "project_events", "signal_params")
 """Tables that gain or change a row on every write of their kind: hashed whole into the fingerprint."""
 
+_HASH_MODULUS = 2_147_483_647  # a prime below 2³¹: a row's reduced hash is the same width on every engine
+
 _FRESH: weakref.WeakKeyDictionary[Any, tuple[str | None, bool]] = weakref.WeakKeyDictionary()
 
 
 def state_fingerprint(ws) -> str:
-    """A hash of the row counts of every declared table but the read tables, and of every row of
+    """The row counts of every declared table but the read tables, and a sum of hashes of every row of
     :data:`WRITE_LOGS`: it changes with every ingest, signals computation, index run and project move."""
     counts = {name: ws.count(name) for name in sorted(declared_tables()) if name not in READ_TABLES}
     hashes = {}
@@ -37,8 +39,10 @@ def state_fingerprint(ws) -> str:
         t = ws.table(name)
         if not counts.get(name):
             continue
-        row = ibis.struct({c: t[c] for c in t.columns}).hash()
-        hashes[name] = int(ws.engine.scalar(row.bit_xor()))
+        # A sum of row hashes reduced modulo a prime: order-independent like an XOR, and an aggregate every
+        # engine compiles (Ibis has no bitwise-XOR aggregate for Spark).
+        row = (ibis.struct({c: t[c] for c in t.columns}).hash() % _HASH_MODULUS).cast("int64")
+        hashes[name] = int(ws.engine.scalar(row.sum()))
     return json.dumps({"counts": counts, "logs": hashes}, sort_keys=True)
 
 
