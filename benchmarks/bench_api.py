@@ -523,12 +523,7 @@ def main() -> None:
                 time.sleep(2)
         rss = peak_rss_mb(server.pid)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # a request still running in the server
-            server.kill()
-            server.wait()
+        stop(server)
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
 

@@ -53,20 +53,28 @@ def predict(model, texts: list[str]) -> list[str]:
     return [BASE_LABELS[i] for i in idx]
 
 
+def screen_data():
+    """(NLPCC texts, labels, CPED training-show texts, labels, CPED test-show texts, labels) from the shared
+    data, or None (said on stderr) where it is absent."""
+    nlpcc = DATA / "emotion-zh" / "nlpcc_weibo_emotion.csv"
+    if not nlpcc.is_file():
+        print(f"shared data absent: {nlpcc}", file=sys.stderr)
+        return None
+    texts, labels = read_nlpcc(nlpcc)
+    cped = DATA / "emotion-zh" / "cped" / "valid_split.csv"
+    return (texts, labels, *read_cped(cped, set(CPED_TRAIN_SHOWS)), *read_cped(cped, CPED_TEST_SHOWS))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("variants", nargs="+", help="NAME=JSON")
     ap.add_argument("--folds", type=int, default=1, help="how many of the 5 folds to run (from the first)")
     ap.add_argument("--extra-data", type=Path, help="folder of the fetched extra corpora (train.EXTRA_SOURCES)")
     args = ap.parse_args(argv)
-    nlpcc = DATA / "emotion-zh" / "nlpcc_weibo_emotion.csv"
-    if not nlpcc.is_file():
-        print(f"shared data absent: {nlpcc}", file=sys.stderr)
+    screen = screen_data()
+    if screen is None:
         return 2
-    texts, labels = read_nlpcc(nlpcc)
-    cped = DATA / "emotion-zh" / "cped" / "valid_split.csv"
-    c_x, c_y = read_cped(cped, set(CPED_TRAIN_SHOWS))
-    t_x, t_y = read_cped(cped, CPED_TEST_SHOWS)
+    texts, labels, c_x, c_y, t_x, t_y = screen
     e_x, e_y = extra_training_data(args.extra_data, "zh")[:2] if args.extra_data else ([], [])
     seen = set(texts)  # an extra line equal to an NLPCC sentence could sit in a test fold: dropped
     e_x, e_y = [t for t in e_x if t not in seen], [l for t, l in zip(e_x, e_y) if t not in seen]

@@ -44,16 +44,15 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
-from dramascope.resonance.corpora import read_cped, read_nlpcc  # noqa: E402
+from screen_emotion_zh import screen_data  # noqa: E402  (the same data as the first screen)
 from dramascope.resonance.features import hashed_ngrams, prepare, tfidf  # noqa: E402
 from dramascope.resonance.labels import BASE_LABELS  # noqa: E402
 from dramascope.resonance.train import (  # noqa: E402
-    CPED_TRAIN_SHOWS, _softmax, fit_language_model, fit_temperature,
+    _softmax, fit_language_model, fit_temperature,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = (ROOT / ".." / "shared" / "data").resolve()
-CPED_TEST_SHOWS = {"32", "44", "45"}
 ALPHAS = (0.0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 1.0)
 GROUPS = ("C", "offsets", "oof", "svm", "mlp", "judgement", "reviews")
 
@@ -202,14 +201,10 @@ def main(argv=None) -> int:
     ap.add_argument("--folds", type=int, default=1, help="how many folds to run")
     ap.add_argument("--first", type=int, default=0, help="index of the first fold (0-4)")
     args = ap.parse_args(argv)
-    nlpcc = DATA / "emotion-zh" / "nlpcc_weibo_emotion.csv"
-    if not nlpcc.is_file():
-        print(f"shared data absent: {nlpcc}", file=sys.stderr)
+    screen = screen_data()
+    if screen is None:
         return 2
-    texts, labels = read_nlpcc(nlpcc)
-    cped = DATA / "emotion-zh" / "cped" / "valid_split.csv"
-    c_x, c_y = read_cped(cped, set(CPED_TRAIN_SHOWS))
-    t_x, t_y = read_cped(cped, CPED_TEST_SHOWS)
+    texts, labels, c_x, c_y, t_x, t_y = screen
     groups = set(args.groups or GROUPS)
     if groups - set(GROUPS):
         ap.error(f"unknown groups: {sorted(groups - set(GROUPS))}; choose from {GROUPS}")
