@@ -22,6 +22,7 @@ SATURATION_WINDOW_DAYS = 365  # theme saturation = share of the previous year's 
 COMPETITION_WINDOW_DAYS = 30  # releases in the 30 days before: how crowded the launch is
 RARE_THEME_SHARE = 0.05  # a theme on fewer than 5% of last year's releases counts as novel
 TOP_THEMES = 20  # one-hot columns for the most frequent theme codes
+FEATURE_DECIMALS = 9  # features are rounded to this many decimals: far below their meaning, above float noise
 TOP_PLATFORMS = 15  # one-hot columns for the most frequent launch platforms
 
 SUBJECT_COLUMNS = ("subject_id", "release_date", "producer", "episode_count", "avg_episode_seconds", "budget_cny",
@@ -260,6 +261,9 @@ def build_features(ws, subjects: ir.Table | None = None, *, theme_codes: list[st
     script = script_features(ws, frame["subject_id"].tolist())
     frame = frame.merge(script, on="subject_id", how="left")
     columns += SCRIPT_FEATURES
+    # A parallel engine's float sums can differ in their last bits from run to run; rounded, the features (and
+    # the tree splits learned on them) are the same on every run, so a forecast is reproducible.
+    frame[columns] = frame[columns].astype(float).round(FEATURE_DECIMALS)
     frame = frame.sort_values(["release_date", "subject_id"]).reset_index(drop=True)
     return FeatureFrame(frame=frame, columns=columns, theme_codes=list(theme_codes),
                         platform_codes=list(platform_codes))
