@@ -6,14 +6,13 @@ published in the same atomic swap as the data they derive from, and the first re
 
 - ``search_names``: every title's and company's search keys (pypinyin over every name);
 - ``forecast_features``, ``forecast_feature_codes``, ``forecast_targets``: the forecasts' inputs;
+- ``title_forecasts``: every title's forecast at its own budget and the default alpha (one model set per
+  monthly vintage, ``chain/forecast_vintages.py``, shared with the project forecasts and the backtest);
 - ``page_payloads``: each project's forecast, the forecast backtest, forecast vs actual per target and each
   production base's dashboard, at the pages' default parameters.
 
-What stays computed on read, and why: a title's forecast is made as of its own release with models trained
-on the titles finished by then, one training set per release date (every title of a 100k market cannot be
-forecast at each publication), so its page fits three models on the stored features (well under a second
-on the demo market) and the web app keeps the page per publication; pages with non-default parameters
-(another alpha, budget or period) likewise. Company explanations are per company and are read from the
+What stays computed on read, and why: pages with non-default parameters (another alpha, budget or period),
+which fit their vintage's models on the stored features. Company explanations are per company and are read from the
 stored index tables in about a second.
 
 The stamp (``read_state``) makes the refresh cheap when a session changed nothing the pages read, and
@@ -33,7 +32,7 @@ import pyarrow as pa
 from dramascope.name_keys import KINDS, key_table
 from dramascope.read_state import payload_rows, stamped_fingerprint, state_fingerprint
 
-FORECAST_TABLES = ("forecast_features", "forecast_feature_codes", "forecast_targets")
+FORECAST_TABLES = ("forecast_features", "forecast_feature_codes", "forecast_targets", "title_forecasts")
 
 
 @dataclass
@@ -42,6 +41,7 @@ class ReadTablesSummary:
     seconds: float = 0.0
     payloads: dict[str, int] = field(default_factory=dict)  # page → rows stored
     skipped: list[str] = field(default_factory=list)  # "page key: why" for page data that failed to compute
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # stage → wall seconds
 
 
 def search_name_rows(ws) -> pa.Table:
@@ -60,6 +60,26 @@ def search_name_rows(ws) -> pa.Table:
                                "pinyin": keys.column("pinyin"), "initials": keys.column("initials"),
                                "name_en": keys.column("name_en")}))
     return pa.concat_tables(parts)
+
+
+def forecast_models(ws, history):
+    """The vintage models of this state, fitted on first use and shared by every forecast of the refresh."""
+    from dramascope.chain.forecast_vintages import VintageModels, data_end
+
+    return VintageModels(history[0], history[1], data_end(ws))
+
+
+def store_title_forecasts(ws, models, summary: ReadTablesSummary) -> None:
+    """``title_forecasts`` for every title; left empty (the title pages compute on read) if it fails."""
+    from dramascope.chain.forecast import forecast_all_titles
+
+    t0 = time.perf_counter()
+    if models.targets:
+        try:
+            ws.engine.replace("title_forecasts", forecast_all_titles(ws, models))
+        except Exception as exc:  # the title pages compute (and report) it on read
+            summary.skipped.append(f"title_forecasts: {exc}")
+    summary.stage_seconds["title forecasts"] = round(time.perf_counter() - t0, 3)
 
 
 def refresh_read_tables(ws, *, force: bool = False) -> ReadTablesSummary:
@@ -91,6 +111,7 @@ def refresh_read_tables(ws, *, force: bool = False) -> ReadTablesSummary:
         for name, rows in feature_rows(history[0]).items():
             eng.replace(name, rows)
         eng.replace("forecast_targets", target_rows(history[1]))
+        eng.replace("title_forecasts", empty["title_forecasts"])
     else:
         for name in FORECAST_TABLES:
             eng.replace(name, empty[name])
@@ -113,9 +134,13 @@ def refresh_read_tables(ws, *, force: bool = False) -> ReadTablesSummary:
             eng.append("page_payloads", payload_rows(page, items))
         summary.payloads[page] = len(items)
 
+    summary.stage_seconds["search names and forecast inputs"] = round(time.perf_counter() - t0, 3)
     if history is not None:
+        models = forecast_models(ws, history)
+        store_title_forecasts(ws, models, summary)
+        t1 = time.perf_counter()
         try:
-            forecasts = forecast_all_projects(ws, history) if ws.count("projects") else {}
+            forecasts = forecast_all_projects(ws, history, models) if ws.count("projects") else {}
         except Exception as exc:  # the project pages compute (and report) it on read
             forecasts = {}
             summary.skipped.append(f"{PROJECT_FORECAST_PAGE}: {exc}")
@@ -127,12 +152,20 @@ def refresh_read_tables(ws, *, force: bool = False) -> ReadTablesSummary:
             return f.to_dict()
 
         store(PROJECT_FORECAST_PAGE, [(pid, lambda pid=pid: project_forecast(pid)) for pid in forecasts])
+        summary.stage_seconds["project forecasts"] = round(time.perf_counter() - t1, 3)
         if history[1]:
-            store(chain_pages.BACKTEST_PAGE, [("", lambda: chain_pages.backtest_page_data(ws, stored=False))])
+            t1 = time.perf_counter()
+            store(chain_pages.BACKTEST_PAGE, [("", lambda: chain_pages.backtest_page_data(ws, stored=False,
+                                                                                          models=models))])
+            summary.stage_seconds["backtest"] = round(time.perf_counter() - t1, 3)
+            t1 = time.perf_counter()
             store(chain_pages.VS_ACTUAL_PAGE, [(t, lambda t=t: chain_pages.forecast_vs_actual_page_data(
-                ws, target=t, stored=False)) for t in history[1]])
+                ws, target=t, stored=False, models=models)) for t in history[1]])
+            summary.stage_seconds["vs actual"] = round(time.perf_counter() - t1, 3)
     if ws.count("companies") and ws.count("index_runs"):
+        t1 = time.perf_counter()
         store(BASE_PAGE, [(b, lambda b=b: base_page(ws, b, stored=False)) for b in known_bases(ws)])
+        summary.stage_seconds["base pages"] = round(time.perf_counter() - t1, 3)
     summary.seconds = round(time.perf_counter() - t0, 3)
     stamp = ws.table("read_tables_stamp")
     eng.replace("read_tables_stamp", eng.to_arrow(stamp.mutate(seconds=summary.seconds)))

@@ -745,6 +745,26 @@ FORECAST_TARGETS = _derived(
     ("value", "float", "The outcome, on the target's scale (see source)."),
     ("source", "string", "How the value is defined."),
 )
+REVENUE_SCENARIO_PERCENTILES: tuple[int, ...] = (10, 25, 50, 75, 90)
+"""The percentiles of a forecast's revenue (and ROI) scenarios that its page shows."""
+TITLE_FORECASTS = _derived(
+    "title_forecasts", "剧目预测", ("title_id", "target"),
+    "Every title's forecast per target with the models of its release month's vintage (trained on the titles "
+    "whose launch window had closed by the first day of that month), at the default 80% interval and the "
+    "title's own budget: what its forecast page shows.",
+    _TITLE,
+    ("target", "string", "dissemination, revenue or resonance."),
+    ("source", "string", "How the target is defined (its scale)."),
+    ("as_of", "date", "The vintage: the first day of the release month (of the data's last day for a later one)."),
+    ("n_train", "int", "Training titles of the vintage with a known outcome (too few: no point)."),
+    ("point", "float", "The point forecast, on the target's scale; empty when the vintage had too few titles."),
+    ("low", "float", "Lower bound of the 80% prediction interval."),
+    ("high", "float", "Upper bound of the 80% prediction interval."),
+    ("budget_cny", "float", "The title's budget (empty: none declared).", "CNY"),
+    *((f"revenue_p{q}", "float", f"Revenue target only: the {q}th percentile of the revenue scenarios.", "CNY")
+      for q in REVENUE_SCENARIO_PERCENTILES),
+    ("p_break_even", "float", "Revenue target only: share of revenue scenarios at or above the budget."),
+)
 PAGE_PAYLOADS = _derived(
     "page_payloads", "页面预计算", ("page", "key"),
     "Page data that takes seconds to compute (forecast backtest, forecast vs actual, project forecasts, base "
@@ -761,7 +781,7 @@ READ_TABLES_STAMP = _derived(
     ("seconds", "float", "How long computing them took.", "seconds"),
 )
 READ_TABLES: tuple[str, ...] = ("search_names", "forecast_features", "forecast_feature_codes", "forecast_targets",
-                                "page_payloads", "read_tables_stamp")
+                                "title_forecasts", "page_payloads", "read_tables_stamp")
 """The read tables (``dramascope.precompute``): left out of the state they are stamped with."""
 
 DERIVED_TABLES: dict[str, Table] = {
@@ -769,7 +789,7 @@ DERIVED_TABLES: dict[str, Table] = {
     for t in (SIGNALS, SIGNAL_PARAMS, FRAUD_FLAGS, FRAUD_PLATFORM_DAYS, DATA_QUALITY, DAILY_TOTALS, PLATFORM_PERIOD_TOTALS, PERIOD_TOTALS,
               TITLE_THEMES, SEMANTIC_NOVELTY, COMMENT_EMOTIONS, COMMENT_SUMS, PROJECT_EVENTS, INDEX_RUNS, INDEX_SCORES,
               INDEX_DIMENSION_SCORES, INDEX_CONTRIBUTIONS, SEARCH_NAMES, FORECAST_FEATURES, FORECAST_FEATURE_CODES,
-              FORECAST_TARGETS, PAGE_PAYLOADS, READ_TABLES_STAMP)
+              FORECAST_TARGETS, TITLE_FORECASTS, PAGE_PAYLOADS, READ_TABLES_STAMP)
 }
 """Every table the library computes, created empty with the workspace (``Workspace.ensure_schema``)."""
 

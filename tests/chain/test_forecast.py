@@ -36,7 +36,7 @@ def test_backtest_beats_theme_average_baseline(backtest):
     """The acceptance check of the forecast: later releases predicted from earlier ones, better than the
     theme average. Figures for seed 11 / 300 titles are in docs/chain.md."""
     dis, rev = backtest["dissemination"], backtest["revenue"]
-    assert dis.n_test >= 100 and len(dis.folds) == 3
+    assert dis.n_test >= 100 and len(dis.folds) >= 2  # the vintages (months) of the 60, 70 and 80% quantiles
     assert dis.model_mae < 0.97 * dis.baseline_mae, dis.to_dict()
     assert dis.model_rmse < dis.baseline_rmse
     assert rev.model_mae < 0.8 * rev.baseline_mae, rev.to_dict()
@@ -49,11 +49,12 @@ def test_backtest_beats_theme_average_baseline(backtest):
 def test_backtest_trains_only_on_titles_finished_before_the_cutoff(demo_ws):
     feats = ff.build_features(demo_ws)
     dates = pd.to_datetime(feats.frame["release_date"])
-    cut = dates.quantile(0.6)
+    cut = pd.Timestamp(dates.quantile(0.6).date().replace(day=1))
     rep = fmod.time_split_backtest(feats.frame, pd.Series(np.random.default_rng(0).normal(size=len(dates))),
-                                   feats.columns, [], target="noise", target_source="noise", cut_quantiles=(0.6,))
+                                   feats.columns, [], target="noise", target_source="noise", cutoffs=[cut])
+    assert rep.folds[0].cutoff == str(cut.date())
     assert rep.folds[0].n_train == int((dates + pd.Timedelta(days=30) <= cut).sum())
-    assert rep.folds[0].n_test == int((dates > cut).sum())
+    assert rep.folds[0].n_test == int((dates >= cut).sum())
 
 
 def test_features_use_only_data_released_before_the_title(demo_ws, tmp_path):
@@ -172,7 +173,8 @@ def test_backtest_on_too_little_history_is_a_user_error_not_a_crash():
                           "x": rng.normal(size=10), "theme__a": [1, 0] * 5})
     with pytest.raises(NotEnoughData, match="each fold needs ≥ 20 released"):
         fmod.time_split_backtest(frame, pd.Series(rng.normal(size=10)), ["x"], ["theme__a"],
-                                 target="dissemination", target_source="score")
+                                 target="dissemination", target_source="score",
+                                 cutoffs=[pd.Timestamp("2026-01-15")])
     with pytest.raises(NotEnoughData, match="at least 20 are needed"):
         fmod.fit(frame, pd.Series(rng.normal(size=10)), ["x"], "dissemination")
 

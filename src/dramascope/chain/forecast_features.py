@@ -269,6 +269,18 @@ def build_features(ws, subjects: ir.Table | None = None, *, theme_codes: list[st
                         platform_codes=list(platform_codes))
 
 
+ONE_HOT_PREFIXES = ("theme__", "platform__", "monetization__", "market__", "orientation__", "language__")
+
+
+def shown_features(values, columns: list[str], theme_codes: list[str], platform_codes: list[str]) -> dict:
+    """A subject's features as its forecast shows them (``values``: its feature row, one-hot columns
+    included): the numeric ones, and its themes and launch platforms by code."""
+    feats = {c: (None if pd.isna(values[c]) else float(values[c])) for c in columns if not c.startswith(ONE_HOT_PREFIXES)}
+    feats["themes"] = [c for c in theme_codes if values[f"theme__{c}"] > 0.5]
+    feats["platforms"] = [c for c in platform_codes if values[f"platform__{c}"] > 0.5]
+    return feats
+
+
 SCRIPT_FEATURES = ["script_hook_mean", "script_payoffs_per_minute", "script_reversals_per_episode"]
 
 

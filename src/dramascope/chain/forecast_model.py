@@ -62,13 +62,18 @@ def conformal_quantiles(residuals: np.ndarray, alpha: float) -> tuple[float, flo
     return float(r[lo_rank - 1]), float(r[hi_rank - 1])
 
 
+def calibration_size(n_train: int) -> int:
+    """How many of ``n_train`` titles (the latest) calibrate the interval: one residual each."""
+    return max(5, int(round(n_train * CALIBRATION_SHARE)))
+
+
 def fit(frame: pd.DataFrame, y: pd.Series, columns: list[str], target: str, seed: int = 0) -> FittedModel:
     """Fit on ``frame`` (sorted by release date): calibrate on the latest quarter, then refit on all."""
     frame = frame.assign(_y=y.to_numpy()).sort_values(["release_date", "subject_id"])
     n = len(frame)
     if n < 20:
         raise NotEnoughData(f"{n} titles with a known {target} outcome: at least 20 are needed to train")
-    n_cal = max(5, int(round(n * CALIBRATION_SHARE)))
+    n_cal = calibration_size(n)
     fit_part, cal_part = frame.iloc[: n - n_cal], frame.iloc[n - n_cal:]
     # Columns with no information in the first fit's rows (all missing or constant) are left out of both
     # fits: they carry none, and the gradient-boosting binner fails on a column with no observed value.
@@ -153,22 +158,23 @@ def _rmse(a, b) -> float:
 
 
 def time_split_backtest(frame: pd.DataFrame, y: pd.Series, columns: list[str], theme_cols: list[str], *,
-                        target: str, target_source: str, cut_quantiles=(0.6, 0.7, 0.8), alpha: float = 0.2,
-                        embargo_days: int = 30, seed: int = 0) -> BacktestReport:
-    """Rolling-origin time split: for each cutoff, train on titles whose outcome window had closed by the
-    cutoff (released ≥ ``embargo_days`` before it), test on titles released after it up to the next cutoff.
-    ``frame`` rows align with ``y`` (NaN outcomes are dropped)."""
+                        target: str, target_source: str, cutoffs, alpha: float = 0.2,
+                        embargo_days: int = 30, seed: int = 0, fitted=None) -> BacktestReport:
+    """Rolling-origin time split: for each cutoff (ascending dates), train on titles whose outcome window had
+    closed by the cutoff (released ≥ ``embargo_days`` before it), test on titles released on or after it and
+    before the next cutoff. ``frame`` rows align with ``y`` (NaN outcomes are dropped). ``fitted(cutoff)``,
+    when given, returns the model already fitted on exactly that training set (the vintage's)."""
     ok = y.notna().to_numpy()
     frame, y = frame.loc[ok].reset_index(drop=True), y.loc[ok].reset_index(drop=True)
     dates = pd.to_datetime(frame["release_date"])
-    cut_dates = [dates.quantile(q) for q in cut_quantiles] + [dates.max() + pd.Timedelta(days=1)]
+    cut_dates = [pd.Timestamp(c) for c in cutoffs] + [dates.max() + pd.Timedelta(days=1)]
     folds, all_true, all_pred, all_base, inside = [], [], [], [], []
     for k, cut in enumerate(cut_dates[:-1]):
         train_mask = (dates + pd.Timedelta(days=embargo_days) <= cut).to_numpy()
-        test_mask = ((dates > cut) & (dates <= cut_dates[k + 1])).to_numpy()
+        test_mask = ((dates >= cut) & (dates < cut_dates[k + 1])).to_numpy()
         if train_mask.sum() < 20 or test_mask.sum() == 0:
             continue
-        fm = fit(frame.loc[train_mask], y.loc[train_mask], columns, target, seed)
+        fm = fitted(cut) if fitted is not None else fit(frame.loc[train_mask], y.loc[train_mask], columns, target, seed)
         test = frame.loc[test_mask]
         yt = y.loc[test_mask].to_numpy()
         pred = fm.predict(test)

@@ -18,9 +18,10 @@ import pyarrow.compute as pc
 from dramascope.chain import forecast_features as ff
 from dramascope.chain.forecast_targets import Target, load_targets
 from dramascope.read_state import is_fresh
-from dramascope.schema import FORECAST_FEATURES, FORECAST_NUMERIC_FEATURES
+from dramascope.schema import FORECAST_FEATURES, FORECAST_NUMERIC_FEATURES, TITLE_FORECASTS
 
 THEME, PLATFORM = "theme__", "platform__"
+TARGET_ORDER = ("dissemination", "revenue", "resonance")  # the order load_targets gives them in
 
 
 def forecast_inputs(ws) -> tuple[ff.FeatureFrame, dict[str, Target]]:
@@ -95,10 +96,51 @@ def stored_inputs(ws) -> tuple[ff.FeatureFrame, dict[str, Target]] | None:
     frame = pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1).reset_index(drop=True)
     t = ws.engine.to_pandas(ws.table("forecast_targets"))
     targets = {}
-    for name in ("dissemination", "revenue", "resonance"):  # the order load_targets gives them in
+    for name in TARGET_ORDER:
         rows = t[t["target"] == name]
         if len(rows):
             targets[name] = Target(name, str(rows["source"].iloc[0]),
                                    pd.Series(rows["value"].to_numpy(float), index=rows["title_id"].to_numpy(),
                                              name=None))
     return ff.FeatureFrame(frame=frame, columns=columns, theme_codes=themes, platform_codes=platforms), targets
+
+
+def title_forecast_rows(rows: pd.DataFrame) -> pa.Table:
+    """``title_forecasts`` rows from ``forecast.forecast_rows`` over every title (subject_id = title_id)."""
+    schema = TITLE_FORECASTS.arrow_schema
+    data = rows.rename(columns={"subject_id": "title_id"})
+    return pa.Table.from_pydict({f.name: pa.array(data[f.name].tolist() if f.name in ("title_id", "target", "source",
+                                                                                      "as_of")
+                                                  else data[f.name].to_numpy(), f.type, from_pandas=True)
+                                 for f in schema}, schema=schema)
+
+
+def stored_title_forecast(ws, title_id: str) -> tuple[list[dict], dict, dict[str, float]] | None:
+    """A title's stored forecast rows (in target order), its features as its page shows them and its known
+    outcomes; None when ``title_forecasts`` has no row of it for this state of the workspace."""
+    if not ws.count("title_forecasts") or not is_fresh(ws):
+        return None
+    eng = ws.engine
+    fc = ws.table("title_forecasts")
+    rows = eng.to_pandas(fc.filter(fc.title_id == title_id))
+    if rows.empty:
+        return None
+    rows["order"] = rows["target"].map({t: i for i, t in enumerate(TARGET_ORDER)})
+    rows = rows.sort_values("order").drop(columns=["order"]).rename(columns={"title_id": "subject_id"})
+    rows["as_of"] = pd.to_datetime(rows["as_of"]).dt.date
+    codes = eng.to_pandas(ws.table("forecast_feature_codes")).sort_values(["kind", "position"])
+    by_kind = {k: g["code"].tolist() for k, g in codes.groupby("kind")}
+    f = ws.table("forecast_features")
+    feature_row = eng.to_arrow(f.filter(f.subject_id == title_id)).to_pylist()
+    if len(feature_row) != 1:
+        return None
+    values = dict(feature_row[0])
+    themes, platforms = by_kind.get("theme", []), by_kind.get("platform", [])
+    values.update({THEME + c: float(c in (values["theme_hits"] or [])) for c in themes})
+    values.update({PLATFORM + c: float(c in (values["platform_hits"] or [])) for c in platforms})
+    values = {k: (np.nan if v is None else v) for k, v in values.items()}
+    features = ff.shown_features(values, by_kind.get("column", []), themes, platforms)
+    t = ws.table("forecast_targets")
+    known = eng.to_pandas(t.filter(t.title_id == title_id).select("target", "value"))
+    actuals = {str(n): float(v) for n, v in zip(known["target"], known["value"]) if pd.notna(v)}
+    return rows.to_dict("records"), features, actuals

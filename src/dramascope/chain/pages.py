@@ -53,16 +53,17 @@ VS_ACTUAL_PAGE = "forecast_vs_actual"
 """``page_payloads`` pages: the backtest at the default alpha, forecast vs actual per target."""
 
 
-def backtest_page_data(ws, *, alpha: float = 0.2, stored: bool = True) -> dict:
+def backtest_page_data(ws, *, alpha: float = 0.2, stored: bool = True, models=None) -> dict:
     """The time-split backtest per target, with the model-vs-baseline summary the page headlines. At the
     default alpha, the one the writer stored for this state of the workspace when there is one (it fits a
-    model per fold and target: seconds); ``stored=False`` computes it."""
+    model per fold and target: seconds); ``stored=False`` computes it (with the vintage ``models`` when
+    given, the folds' models among them)."""
     from dramascope.chain.forecast import DEFAULT_ALPHA, run_backtest
     from dramascope.read_state import read_payload
 
     if stored and alpha == DEFAULT_ALPHA and (page := read_payload(ws, BACKTEST_PAGE)) is not None:
         return page
-    reports = run_backtest(ws, alpha=alpha)
+    reports = run_backtest(ws, alpha=alpha, models=models)
     return {"targets": {k: _safe(v.to_dict()) for k, v in reports.items()},
             "summary": [{"target": k, "model_mae": v.model_mae, "baseline_mae": v.baseline_mae,
                          "improvement": v.mae_improvement, "coverage": v.coverage, "nominal_coverage": 1 - alpha,
@@ -100,12 +101,13 @@ def project_page_data(ws, project_id: str, *, budget: float | None = None) -> di
     return {"project": _safe(proj), "forecast": fc, "forecast_error": fc_error}
 
 
-def forecast_vs_actual_page_data(ws, *, target: str = "dissemination", stored: bool = True) -> dict:
+def forecast_vs_actual_page_data(ws, *, target: str = "dissemination", stored: bool = True, models=None) -> dict:
     """Released projects' as-of-release forecasts beside their outcomes: stored per target by the writer
-    (one model per release month: seconds), or computed (``stored=False``, or nothing stored)."""
+    (one model per vintage: seconds), or computed (``stored=False``, or nothing stored; with the vintage
+    ``models`` when given)."""
     from dramascope.chain.forecast import forecast_vs_actual
     from dramascope.read_state import read_payload
 
     if stored and (page := read_payload(ws, VS_ACTUAL_PAGE, target)) is not None:
         return page
-    return _safe(forecast_vs_actual(ws, target=target))
+    return _safe(forecast_vs_actual(ws, target=target, models=models))
