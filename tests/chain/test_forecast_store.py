@@ -47,7 +47,7 @@ def test_stored_forecast_inputs_and_pages_equal_the_computed_ones(demo_ws):
     from dramascope.chain import pages as chain_pages
     from dramascope.chain.forecast import PROJECT_FORECAST_PAGE, forecast_project
     from dramascope.chain.forecast_features import build_features
-    from dramascope.chain.forecast_store import stored_inputs
+    from dramascope.chain.forecast_store import stored_inputs, stored_title_forecast
     from dramascope.chain.forecast_targets import load_targets
     from dramascope.companies.membership import known_bases
     from dramascope.companies.pages import BASE_PAGE, base_page
@@ -69,14 +69,19 @@ def test_stored_forecast_inputs_and_pages_equal_the_computed_ones(demo_ws):
         assert targets[name].values.sort_index().to_dict() == pytest.approx(t.values.sort_index().to_dict())
 
     pages = {}
-    title = str(feats.frame["subject_id"].iloc[-1])
+    # the first title of each vintage (the earliest ones have too few finished titles: no point) and the last
+    vintage = pd.to_datetime(feats.frame["release_date"]).dt.to_period("M")
+    titles = [str(t) for t in feats.frame.groupby(vintage)["subject_id"].first()]
+    titles.append(str(feats.frame["subject_id"].iloc[-1]))
+    assert demo_ws.count("title_forecasts") == len(feats.frame) * len(want)
+    assert all(stored_title_forecast(demo_ws, t) is not None for t in titles)
     projects = demo_ws.engine.to_pandas(demo_ws.table("projects").select("project_id"))["project_id"].tolist()[:3]
     bases = [b for b in known_bases(demo_ws) if read_state.read_payload(demo_ws, BASE_PAGE, b) is not None]
     assert read_state.read_payload(demo_ws, PROJECT_FORECAST_PAGE, projects[0]) is not None
     for mode in ("stored", "live"):
         (_stored if mode == "stored" else _live)(demo_ws)
         pages[mode] = plain({
-            "title": chain_pages.forecast_page_data(demo_ws, title_id=title),
+            "titles": [chain_pages.forecast_page_data(demo_ws, title_id=t) for t in titles],
             "projects": [forecast_project(demo_ws, p).to_dict() for p in projects],
             "backtest": chain_pages.backtest_page_data(demo_ws),
             "vs_actual": [chain_pages.forecast_vs_actual_page_data(demo_ws, target=t) for t in want],
@@ -84,3 +89,5 @@ def test_stored_forecast_inputs_and_pages_equal_the_computed_ones(demo_ws):
         })
     _stored(demo_ws)
     same(pages["stored"], pages["live"])
+    assert any(w.endswith("no forecast") for w in pages["stored"]["titles"][0]["warnings"])
+    assert all(t["targets"] and t["roi"] for t in pages["stored"]["titles"][-2:])
