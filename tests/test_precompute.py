@@ -55,6 +55,24 @@ def test_a_second_refresh_of_the_same_state_does_nothing_and_a_change_makes_the_
     assert [h.id for h in search_page(market, SearchQuery(q="cszxj")).titles] == ["t-new"]
 
 
+def test_the_stored_title_forecasts_equal_the_forecast_computed_on_read(market):
+    from dramascope.chain.forecast import forecast_title
+    from dramascope.chain.forecast_store import stored_title_forecast
+    from tests.chain.test_forecast_store import plain, same
+
+    refresh_read_tables(market)
+    fc = market.table("title_forecasts")
+    assert market.count("title_forecasts") == market.count("titles") * market.engine.scalar(fc.target.nunique())
+    t = market.table("titles")
+    ids = market.engine.to_pandas(t.order_by(["release_date", "title_id"]).select("title_id"))["title_id"].tolist()
+    sample = [ids[len(ids) // 2], ids[-1]]
+    assert all(stored_title_forecast(market, i) is not None for i in sample)
+    stored = [plain(forecast_title(market, i).to_dict()) for i in sample]
+    market.engine.replace("read_tables_stamp", market.table("read_tables_stamp").to_pyarrow().slice(0, 0))
+    assert stored_title_forecast(market, sample[0]) is None  # a stale table is never read
+    same(stored, [plain(forecast_title(market, i).to_dict()) for i in sample])
+
+
 def test_a_writer_session_publishes_its_read_tables_with_its_data(tmp_path_factory):
     from dramascope.workspace import Workspace
 
