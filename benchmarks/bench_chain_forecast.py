@@ -34,8 +34,8 @@ def main() -> None:
 
     from dramascope.chain import forecast_features as ff
     from dramascope.chain import forecast_model as fmod
-    from dramascope.chain.forecast import _targets_aligned
     from dramascope.chain.forecast_targets import LAUNCH_DAYS, load_targets
+    from dramascope.chain.forecast_vintages import VintageModels, backtest_cutoffs, data_end
     from dramascope.demo import build_demo_workspace
     from dramascope.workspace import Workspace
 
@@ -47,19 +47,22 @@ def main() -> None:
             feats = ff.build_features(ws)
             t_feat = time.perf_counter() - t0
             targets = load_targets(ws)
-            ys = _targets_aligned(feats.frame, targets)
+            end = data_end(ws)
+            models = VintageModels(feats, targets, end)
+            ys = {name: models.y(name) for name in targets}
     frame, cols = feats.frame, feats.columns
     theme_cols = [f"theme__{c}" for c in feats.theme_codes]
     dates = pd.to_datetime(frame["release_date"])
-    cuts = [dates.quantile(q) for q in (0.6, 0.7, 0.8)] + [dates.max() + pd.Timedelta(days=1)]
+    # the backtest's cutoffs: the vintages (months) of the 60/70/80% release-date quantiles
+    cuts = backtest_cutoffs(frame["release_date"], (0.6, 0.7, 0.8), end) + [dates.max() + pd.Timedelta(days=1)]
     print(f"demo market: {args.titles} titles, seed {args.seed}; features in {t_feat:.2f} s")
     for name, y in ys.items():
         errs = {"theme average": [], "ridge": [], "chain model": []}
         secs = {k: 0.0 for k in errs}
         peak = {k: 0 for k in errs}
-        for k in range(3):
+        for k in range(len(cuts) - 1):
             tr = ((dates + pd.Timedelta(days=LAUNCH_DAYS) <= cuts[k]) & y.notna()).to_numpy()
-            te = ((dates > cuts[k]) & (dates <= cuts[k + 1]) & y.notna()).to_numpy()
+            te = ((dates >= cuts[k]) & (dates < cuts[k + 1]) & y.notna()).to_numpy()
             yt = y[te].to_numpy()
             use = [c for c in cols if frame.loc[tr, c].notna().any() and frame.loc[tr, c].nunique() > 1]
 
