@@ -56,16 +56,19 @@ def test_projects_page_shows_what_the_api_says_and_the_stage_filter_filters(demo
 
 
 def test_project_page_carries_its_forecast_and_a_budget_changes_the_roi(demo_client):
-    api = demo_client.get("/api/projects/p00005").json()
-    assert api["project"]["project_id"] == "p00005" and api["forecast"]["subject_id"] == "p00005"
-    html = demo_client.get("/projects/p00005?lang=en").text
+    # p00009 is in writing, planned after the data's last day: its forecast uses every finished title (the
+    # 60-title demo's earlier vintages have under 20, so released projects there show no forecast)
+    api = demo_client.get("/api/projects/p00009").json()
+    assert api["project"]["project_id"] == "p00009" and api["forecast"]["subject_id"] == "p00009"
+    assert api["forecast"]["targets"]
+    html = demo_client.get("/projects/p00009?lang=en").text
     for t in api["forecast"]["targets"]:
         assert t["low"] <= t["point"] <= t["high"]
         natural = (formats.count(t["point_natural"], "en") if t["point_natural"] is not None
                    else formats.score(t["point"], "en"))
         row = f'<tr data-target="{t["target"]}"><td>{label("forecast_target", t["target"], "en")}</td>'
         assert re.search(re.escape(row) + r"\s*" + re.escape(f'<td class="num">{natural}</td>'), html)
-    cheaper = demo_client.get("/api/projects/p00005?budget=1000").json()["forecast"]["roi"]
+    cheaper = demo_client.get("/api/projects/p00009?budget=1000").json()["forecast"]["roi"]
     assert cheaper["budget_cny"] == 1000 and cheaper["p_break_even"] >= api["forecast"]["roi"]["p_break_even"]
 
 
