@@ -453,30 +453,33 @@ def forecast_vs_actual(ws, *, target: str = "dissemination", alpha: float = DEFA
     frame = models.frame
     dates = pd.to_datetime(frame["release_date"])
     pos = {sid: i for i, sid in enumerate(frame["subject_id"])}
-    rows = []
+    rows, by_vintage = [], {}
     for p in projects:
         i = pos.get(p["title_id"])
         row = {"project_id": p["project_id"], "title_id": p["title_id"], "name": p.get("name"),
                "stage": p["stage"], "release_date": None, "as_of": None, "point": None, "low": None, "high": None,
                "actual": None, "error": None, "inside": None, "note": None}
+        rows.append(row)
         if i is None or pd.isna(dates.iloc[i]):
             row["note"] = "linked title has no release date"
-            rows.append(row)
             continue
         release = dates.iloc[i]
         as_of = models.vintage(release.date())
         row["release_date"], row["as_of"] = str(release.date()), str(as_of)
+        by_vintage.setdefault(as_of, []).append((row, i))
+    for as_of, members in by_vintage.items():  # the titles of a vintage predicted together
         fm = models.model(target, as_of)
         if isinstance(fm, int):
-            row["note"] = f"only {fm} titles had finished launching by {as_of}: no forecast"
-        else:
-            point = float(fm.predict(frame.iloc[[i]])[0])
-            lo, hi = fm.interval(np.array([point]), alpha)
-            row.update(point=point, low=float(lo[0]), high=float(hi[0]))
+            for row, _ in members:
+                row["note"] = f"only {fm} titles had finished launching by {as_of}: no forecast"
+            continue
+        points = fm.predict(frame.iloc[[i for _, i in members]])
+        lows, highs = fm.interval(points, alpha)
+        for (row, i), point, lo, hi in zip(members, points, lows, highs):
+            row.update(point=float(point), low=float(lo), high=float(hi))
             if pd.notna(y.iloc[i]):
                 actual = float(y.iloc[i])
-                row.update(actual=actual, error=actual - point, inside=bool(lo[0] <= actual <= hi[0]))
-        rows.append(row)
+                row.update(actual=actual, error=actual - float(point), inside=bool(lo <= actual <= hi))
     checked = [r for r in rows if r["error"] is not None]
     return {
         "target": target, "source": available[target].source, "alpha": alpha, "model_version": fmod.MODEL_VERSION,
