@@ -347,8 +347,8 @@ def forecast_all_projects(ws, history: tuple[ff.FeatureFrame, dict[str, Target]]
         return {}
     hist, available = history
     models = models if models is not None else VintageModels(hist, available, data_end(ws))
-    rows = [subject_fields(project_subject_row(ws, p)) for p in projects]
-    subjects = ff.build_features(ws, ff.subject_table(ws, rows), theme_codes=hist.theme_codes,
+    rows = {p["project_id"]: subject_fields(project_subject_row(ws, p)) for p in projects}
+    subjects = ff.build_features(ws, ff.subject_table(ws, list(rows.values())), theme_codes=hist.theme_codes,
                                  platform_codes=hist.platform_codes).frame
     table = forecast_rows(subjects, [models.vintage(r) for r in subjects["release_date"]],
                           subjects["budget_cny"], models, DEFAULT_ALPHA)
@@ -362,8 +362,8 @@ def forecast_all_projects(ws, history: tuple[ff.FeatureFrame, dict[str, Target]]
             out[pid] = ValueError(f"project {pid!r} has no feature row")
             continue
         out[pid] = forecast_from_rows("project", pid, by_subject.get(pid, []), features[pid], alpha=DEFAULT_ALPHA,
-                                      actuals=_project_actuals(p, available), as_of=models.vintage(
-                                          subject_fields(project_subject_row(ws, p))["release_date"]))
+                                      actuals=_project_actuals(p, available),
+                                      as_of=models.vintage(rows[pid]["release_date"]))
     return out
 
 
