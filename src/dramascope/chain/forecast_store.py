@@ -118,7 +118,7 @@ def title_forecast_rows(rows: pd.DataFrame) -> pa.Table:
 def stored_title_forecast(ws, title_id: str) -> tuple[list[dict], dict, dict[str, float]] | None:
     """A title's stored forecast rows (in target order), its features as its page shows them and its known
     outcomes; None when ``title_forecasts`` has no row of it for this state of the workspace."""
-    if not ws.count("title_forecasts") or not is_fresh(ws):
+    if not is_fresh(ws):
         return None
     eng = ws.engine
     fc = ws.table("title_forecasts")
