@@ -41,7 +41,7 @@ class ReadTablesSummary:
     seconds: float = 0.0
     payloads: dict[str, int] = field(default_factory=dict)  # page → rows stored
     skipped: list[str] = field(default_factory=list)  # "page key: why" for page data that failed to compute
-    stage_seconds: dict[str, float] = field(default_factory=dict)  # stage → wall seconds
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # forecast stage → wall seconds
 
 
 def search_name_rows(ws) -> pa.Table:
@@ -163,9 +163,7 @@ def refresh_read_tables(ws, *, force: bool = False) -> ReadTablesSummary:
                 ws, target=t, stored=False, models=models)) for t in history[1]])
             summary.stage_seconds["vs actual"] = round(time.perf_counter() - t1, 3)
     if ws.count("companies") and ws.count("index_runs"):
-        t1 = time.perf_counter()
         store(BASE_PAGE, [(b, lambda b=b: base_page(ws, b, stored=False)) for b in known_bases(ws)])
-        summary.stage_seconds["base pages"] = round(time.perf_counter() - t1, 3)
     summary.seconds = round(time.perf_counter() - t0, 3)
     stamp = ws.table("read_tables_stamp")
     eng.replace("read_tables_stamp", eng.to_arrow(stamp.mutate(seconds=summary.seconds)))
