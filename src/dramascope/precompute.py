@@ -7,14 +7,15 @@ published in the same atomic swap as the data they derive from, and the first re
 - ``search_names``: every title's and company's search keys (pypinyin over every name);
 - ``forecast_features``, ``forecast_feature_codes``, ``forecast_targets``: the forecasts' inputs;
 - ``page_payloads``: each project's forecast, the forecast backtest, forecast vs actual per target and each
-  production base's dashboard, at the pages' default parameters.
+  production base's dashboard, at the pages' default parameters;
+- ``company_rows``, ``company_titles``, ``company_dimensions``: the company ranking and every company's
+  explanation at their defaults (``companies.stored``).
 
 What stays computed on read, and why: a title's forecast is made as of its own release with models trained
 on the titles finished by then, one training set per release date (every title of a 100k market cannot be
 forecast at each publication), so its page fits three models on the stored features (well under a second
 on the demo market) and the web app keeps the page per publication; pages with non-default parameters
-(another alpha, budget or period) likewise. Company explanations are per company and are read from the
-stored index tables in about a second.
+(another alpha, budget or period) likewise, company pages of another period or method included.
 
 The stamp (``read_state``) makes the refresh cheap when a session changed nothing the pages read, and
 keeps a reader from ever using read tables of another state. A page whose data fails to compute here is
@@ -60,6 +61,23 @@ def search_name_rows(ws) -> pa.Table:
                                "pinyin": keys.column("pinyin"), "initials": keys.column("initials"),
                                "name_en": keys.column("name_en")}))
     return pa.concat_tables(parts)
+
+
+def refresh_companies(ws, summary: ReadTablesSummary):
+    """The stored company ranking (``companies.stored``); returns the ranking, or None where there is none."""
+    from dramascope.companies.stored import COMPANY_CONTEXT_PAGE, empty_company_tables, refresh_company_tables
+
+    if not (ws.count("companies") and ws.count("title_companies") and ws.count("index_runs")):
+        empty_company_tables(ws)
+        return None
+    try:
+        ranking = refresh_company_tables(ws)
+    except Exception as exc:  # the company pages compute (and report) it on read
+        empty_company_tables(ws)
+        summary.skipped.append(f"{COMPANY_CONTEXT_PAGE}: {exc}")
+        return None
+    summary.payloads[COMPANY_CONTEXT_PAGE] = ws.count("company_rows")
+    return ranking
 
 
 def refresh_read_tables(ws, *, force: bool = False) -> ReadTablesSummary:
@@ -131,8 +149,9 @@ def refresh_read_tables(ws, *, force: bool = False) -> ReadTablesSummary:
             store(chain_pages.BACKTEST_PAGE, [("", lambda: chain_pages.backtest_page_data(ws, stored=False))])
             store(chain_pages.VS_ACTUAL_PAGE, [(t, lambda t=t: chain_pages.forecast_vs_actual_page_data(
                 ws, target=t, stored=False)) for t in history[1]])
+    ranking = refresh_companies(ws, summary)
     if ws.count("companies") and ws.count("index_runs"):
-        store(BASE_PAGE, [(b, lambda b=b: base_page(ws, b, stored=False)) for b in known_bases(ws)])
+        store(BASE_PAGE, [(b, lambda b=b: base_page(ws, b, stored=False, ranking=ranking)) for b in known_bases(ws)])
     summary.seconds = round(time.perf_counter() - t0, 3)
     stamp = ws.table("read_tables_stamp")
     eng.replace("read_tables_stamp", eng.to_arrow(stamp.mutate(seconds=summary.seconds)))

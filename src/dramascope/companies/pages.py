@@ -10,9 +10,22 @@ from dramascope.companies.ranking import rank_companies
 
 
 def company_rankings_page(ws, period: str | None = None, *, top: int | None = None, base: str | None = None,
-                          spec=None, run_id: str | None = None) -> dict:
+                          spec=None, run_id: str | None = None, stored: bool = True) -> dict:
     """The company ranking: rows (rank, interval, score, measures, flags), the method and its hash, the
-    market's measures for comparison, and the options (periods with runs, bases) a page offers."""
+    market's measures for comparison, and the options (periods with runs, bases) a page offers.
+
+    With the shipped method, the ranking the writer stored for this state of the workspace is read when it
+    is the one asked for (``companies.stored``); otherwise (or with ``stored=False``) the companies are ranked
+    now."""
+    if stored and spec is None:
+        from dramascope.companies.stored import stored_ranking
+
+        if (stored := stored_ranking(ws, period, base=base, top=top, run_id=run_id)) is not None:
+            context, rows, total = stored
+            return {"period": context["period"], "method": context["method"], "rows": rows, "total": total,
+                    "market": context["market"],
+                    "options": {"periods": sorted(run_periods(ws)), "bases": known_bases(ws)},
+                    "filters": {"period": period, "base": base, "top": top}}
     ranking = rank_companies(ws, period, spec=spec, run_id=run_id)
     rows = ranking.rows
     if base is not None:
@@ -38,19 +51,19 @@ pipeline forecasts)."""
 
 
 def base_page(ws, base: str, period: str | None = None, *, spec=None, run_id: str | None = None,
-              forecasts: bool = True, forecast_limit: int = 3, stored: bool = True) -> dict:
+              forecasts: bool = True, forecast_limit: int = 3, stored: bool = True, ranking=None) -> dict:
     """The base dashboard: ``base_report`` plus the options a page offers (periods, other bases).
 
     At its defaults, the page the writer stored for this state of the workspace when there is one: the
     report bootstraps every measure and forecasts the pipeline, which takes seconds. ``stored=False``
-    computes it."""
+    computes it (with ``ranking``, the company ranking of the same period and method, when already made)."""
     from dramascope.read_state import read_payload
 
     defaults = period is None and spec is None and run_id is None and forecasts and forecast_limit == 3
     if stored and defaults and (page := read_payload(ws, BASE_PAGE, base)) is not None:
         return page
     report = base_report(ws, base, period, spec=spec, run_id=run_id, forecasts=forecasts,
-                         forecast_limit=forecast_limit)
+                         forecast_limit=forecast_limit, ranking=ranking)
     report["options"] = {"periods": sorted(run_periods(ws)), "bases": known_bases(ws)}
     return report
 
