@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dramascope.companies import sampling
 
@@ -52,3 +54,14 @@ def test_bootstrap_medians_match_a_plain_loop():
 
 def test_interval_indices_follow_the_index_convention():
     assert sampling.interval_indices(500, 0.05, 0.95) == (24, 475)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 400), st.integers(0, 2**32 - 1))
+def test_score_at_rank_is_numpy_interp_on_the_rank_grid(n, seed):
+    """The integer-grid interpolation gives np.interp's numbers bit for bit, ends and NaN included."""
+    rng = np.random.default_rng(seed)
+    s = np.sort(rng.normal(50, 20, n))[::-1]
+    r = np.concatenate([rng.uniform(-2, n + 3, 500), np.arange(0, n + 2, dtype=float), [np.nan, 1.0, float(n)]])
+    want = np.interp(r, np.arange(1, n + 1, dtype=float), s)
+    assert np.array_equal(sampling.score_at_rank(r, s), want, equal_nan=True)

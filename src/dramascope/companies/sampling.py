@@ -32,11 +32,21 @@ def percentile_of_rank(rank: np.ndarray, n_ranked: int) -> np.ndarray:
 
 
 def score_at_rank(rank: np.ndarray, sorted_scores_desc: np.ndarray) -> np.ndarray:
-    """The index score at a (fractional) rank, interpolated on the run's scores sorted best first."""
+    """The index score at a (fractional) rank, interpolated on the run's scores sorted best first (ranks
+    outside 1…N take the end scores), as ``np.interp`` on the grid 1…N would give it: the grid is the
+    integers, so a rank's segment is its integer part rather than a binary search over 100k ranks."""
     s = np.asarray(sorted_scores_desc, dtype=float)
+    r = np.asarray(rank, dtype=float)
     if s.size == 0:
-        return np.full_like(np.asarray(rank, dtype=float), np.nan)
-    return np.interp(rank, np.arange(1, s.size + 1, dtype=float), s)
+        return np.full_like(r, np.nan)
+    if s.size == 1:
+        return np.full_like(r, s[0])
+    j = np.clip(np.floor(np.nan_to_num(r, nan=1.0)).astype(np.int64) - 1, 0, s.size - 2)
+    lower = s[j]
+    out = (s[j + 1] - lower) * (r - (j + 1)) + lower
+    out[r >= s.size] = s[-1]
+    out[r <= 1.0] = s[0]
+    return out
 
 
 def rank_to_value(rank: np.ndarray, n_ranked: int, unit: str, sorted_scores_desc: np.ndarray) -> np.ndarray:
