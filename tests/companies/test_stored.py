@@ -34,11 +34,25 @@ def stored_market(tmp_path_factory):
 def test_the_stored_ranking_page_equals_the_computed_one(stored_market):
     ws = stored_market
     assert read_state.is_fresh(ws) and ws.count("company_rows") == 3  # the shipped method counts producers
-    for kw in ({}, {"base": "lp"}, {"base": "hd"}, {"top": 2}, {"period": "life"}):
+    for kw in ({}, {"base": "lp"}, {"base": "hd"}, {"top": 2}, {"period": "life"}, {"page": 2, "page_size": 1},
+               {"top": 2, "page": 2, "page_size": 2}, {"base": "lp", "page_size": 1}, {"page": 5, "page_size": 2}):
         stored = company_rankings_page(ws, **kw)
         assert stored_ranking(ws, kw.get("period"), base=kw.get("base"), top=kw.get("top")) is not None
         same(plain(stored), plain(company_rankings_page(ws, stored=False, **kw)), str(kw))
     assert [r["company_id"] for r in company_rankings_page(ws)["rows"]] == ["B", "A", "C"]
+
+
+def test_pages_of_the_ranking_by_hand(stored_market):
+    """B, A, C: pages of two rows are [B, A] and [C]; ``top`` cuts before paging; a page past the end is empty."""
+    ws = stored_market
+    ids = lambda **kw: [r["company_id"] for r in company_rankings_page(ws, **kw)["rows"]]  # noqa: E731
+    assert ids(page=1, page_size=2) == ["B", "A"] and ids(page=2, page_size=2) == ["C"]
+    assert ids(top=2, page=2, page_size=2) == [] and ids(top=2, page=1, page_size=1) == ["B"]
+    assert ids(page=3, page_size=2) == []
+    p = company_rankings_page(ws, page=2, page_size=2)
+    assert (p["total"], p["pages"], p["page"], p["page_size"]) == (3, 2, 2, 2)
+    assert company_rankings_page(ws, top=2, page_size=1)["pages"] == 2
+    assert "pages" not in company_rankings_page(ws)  # no page size: every row
 
 
 def test_every_stored_explanation_equals_the_computed_one(stored_market):

@@ -83,11 +83,14 @@ def market_dimension_means(ws, ranking) -> dict[str, float | None]:
     return {d: json_safe(df.iloc[0][c]) for d, c in cols.items()}
 
 
-def _title_names(ws, ids: list[str]) -> dict[str, str]:
-    if not ids:
+def _title_names(ws, ids: list[str] | None) -> dict[str, str]:
+    """title_id → name for ``ids`` (every title when None)."""
+    if ids is not None and not ids:
         return {}
     t = ws.table("titles")
-    df = ws.engine.to_pandas(t.filter(t.title_id.isin(ids)).select("title_id", "name"))
+    if ids is not None:
+        t = t.filter(t.title_id.isin(ids))
+    df = ws.engine.to_pandas(t.select("title_id", "name"))
     return dict(zip(df["title_id"].astype(str), df["name"]))
 
 
@@ -117,7 +120,7 @@ def title_contributions(ws, ranking, company_id: str | None = None) -> list[dict
     contribution = (gv.value[rows] - sh.mu) / (n[codes] + sh.k)
     order = np.lexsort((rows, -contribution, codes))
     rows, codes, contribution = rows[order], codes[order], contribution[order]
-    names = _title_names(ws, sorted({str(t) for t in gv.title_ids[rows]}))
+    names = _title_names(ws, None if company_id is None else sorted({str(t) for t in gv.title_ids[rows]}))
     return [{"company_id": str(gv.groups[c]), "title_id": str(gv.title_ids[r]), "name": names.get(str(gv.title_ids[r])),
              "value": json_safe(gv.value[r]), "score": json_safe(gv.score[r]), "rank_low": json_safe(gv.rank_low[r]),
              "rank_median": json_safe(gv.rank_median[r]), "rank_high": json_safe(gv.rank_high[r]),

@@ -10,39 +10,53 @@ from dramascope.companies.ranking import rank_companies
 
 
 def company_rankings_page(ws, period: str | None = None, *, top: int | None = None, base: str | None = None,
-                          spec=None, run_id: str | None = None, stored: bool = True) -> dict:
+                          spec=None, run_id: str | None = None, stored: bool = True, page: int = 1,
+                          page_size: int | None = None) -> dict:
     """The company ranking: rows (rank, interval, score, measures, flags), the method and its hash, the
     market's measures for comparison, and the options (periods with runs, bases) a page offers.
 
     With the shipped method, the ranking the writer stored for this state of the workspace is read when it
     is the one asked for (``companies.stored``); otherwise (or with ``stored=False``) the companies are ranked
-    now."""
+    now. ``page_size`` rows from page ``page`` (1 = first) of the first ``top`` rows (every row when None).
+    """
+    shown = top if page_size is None else min(top if top is not None else page * page_size, page * page_size)
+    start = 0 if page_size is None else min((page - 1) * page_size, shown)
+    paging = {} if page_size is None else {"page": page, "page_size": page_size}
     if stored and spec is None:
         from dramascope.companies.stored import stored_ranking
 
-        if (stored := stored_ranking(ws, period, base=base, top=top, run_id=run_id)) is not None:
-            context, rows, total = stored
+        if (found := stored_ranking(ws, period, base=base, top=shown, run_id=run_id, offset=start)) is not None:
+            context, rows, total = found
             return {"period": context["period"], "method": context["method"], "rows": rows, "total": total,
                     "market": context["market"],
                     "options": {"periods": sorted(run_periods(ws)), "bases": known_bases(ws)},
-                    "filters": {"period": period, "base": base, "top": top}}
+                    "filters": {"period": period, "base": base, "top": top}, **paging,
+                    **_pages(total, top, page_size)}
     ranking = rank_companies(ws, period, spec=spec, run_id=run_id)
     rows = ranking.rows
     if base is not None:
         rows = [r for r in rows if r["base"] == base]
-    if top is not None:
-        rows = rows[:top]
+    total = len(rows)
+    rows = rows[start:shown]
     facts = ms.facts_for(ws, ranking.run, ranking.spec)
     mc = ranking.spec.monte_carlo
     market = ms.market_frame(ws, ranking.run, facts, replicates=mc.median_replicates, interval=mc.interval,
                              seed=mc.seed, title_uncertainty=mc.title_rank_uncertainty)
     return {
         "period": ranking.run.period, "method": ranking.meta(), "rows": rows,
-        "total": sum(1 for r in ranking.rows if base is None or r["base"] == base),
+        "total": total,
         "market": ms.measures_dict(market, ranking.run.dimensions),
         "options": {"periods": sorted(run_periods(ws)), "bases": known_bases(ws)},
-        "filters": {"period": period, "base": base, "top": top},
+        "filters": {"period": period, "base": base, "top": top}, **paging, **_pages(total, top, page_size),
     }
+
+
+def _pages(total: int, top: int | None, page_size: int | None) -> dict:
+    """{"pages": N} when the rows are shown a page at a time (N ≥ 1), else {}."""
+    if page_size is None:
+        return {}
+    shown = total if top is None else min(top, total)
+    return {"pages": max(1, -(-shown // page_size))}
 
 
 BASE_PAGE = "base_page"

@@ -52,11 +52,10 @@ def company_read_tables(ws, ranking) -> tuple[dict[str, pa.Table], dict]:
     titles = [{**t, "position": i} for i, t in enumerate(title_contributions(ws, ranking))]
     gaps = dimension_score_gaps(ws, ranking.run.run_id, company_members(ws, ranking.spec.roles))
     dims = []
-    measures = ranking.measures
+    means = ranking.measures[[f"dim__{d}" for d in ranking.run.dimensions]].to_dict("index")
     for r in ranking.rows:
         cid = r["company_id"]
-        mine = gaps.get(cid, {})
-        m = measures.loc[cid] if cid in measures.index else None
+        mine, m = gaps.get(cid, {}), means.get(cid)
         for d in ranking.run.dimensions:
             dims.append({"company_id": cid, "dimension": d, "score_gap": mine.get(d),
                          "mean_score": json_safe(m.get(f"dim__{d}")) if m is not None else None})
@@ -126,9 +125,9 @@ def _row(r: dict) -> dict:
 
 
 def stored_ranking(ws, period: str | None = None, *, base: str | None = None, top: int | None = None,
-                   run_id: str | None = None) -> tuple[dict, list[dict], int] | None:
-    """(context, rows, total) of the stored ranking, filtered to a base and cut to ``top`` rows; None when
-    the stored ranking is not the one asked for."""
+                   run_id: str | None = None, offset: int = 0) -> tuple[dict, list[dict], int] | None:
+    """(context, rows, total) of the stored ranking, filtered to a base, rows ``offset`` to ``top`` (of the
+    filtered rows); None when the stored ranking is not the one asked for."""
     context = stored_context(ws, period, run_id)
     if context is None:
         return None
@@ -138,7 +137,9 @@ def stored_ranking(ws, period: str | None = None, *, base: str | None = None, to
     total = int(ws.engine.to_pandas(t.count()))
     t = t.order_by("position")
     if top is not None:
-        t = t.limit(top)
+        t = t.limit(max(top - offset, 0), offset=offset)
+    elif offset:
+        t = t.limit(None, offset=offset)
     return context, [_row(r) for r in ws.engine.to_arrow(t).to_pylist()], total
 
 
