@@ -87,6 +87,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "page_of": {"zh": "第 {page} / {pages} 页，共 {total} 部", "en": "Page {page} of {pages}, {total} titles"},
     "base_companies_more": {"zh": "显示前 {shown} 家，共 {n} 家：查看该基地的全部企业排名",
                             "en": "The first {shown} of {n} companies: see them all in the company ranking"},
+    "company_titles_more": {"zh": "显示贡献最大的前 {shown} 部，共 {n} 部；全部作品见下载文件",
+                            "en": "The {shown} largest contributions of {n} titles; the downloads have them all"},
     "companies_page_of": {"zh": "第 {page} / {pages} 页，共 {total} 家", "en": "Page {page} of {pages}, {total} companies"},
     "prev": {"zh": "上一页", "en": "Previous"},
     "next": {"zh": "下一页", "en": "Next"},

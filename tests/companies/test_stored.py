@@ -11,6 +11,7 @@ from dramascope.companies import explain_company
 from dramascope.companies.explain import title_contributions
 from dramascope.companies.pages import company_page, company_rankings_page
 from dramascope.companies.ranking import rank_companies
+from dramascope.errors import NotFound
 from dramascope.companies.stored import stored_explanation, stored_ranking
 from dramascope.precompute import refresh_read_tables
 
@@ -72,7 +73,12 @@ def test_every_stored_explanation_equals_the_computed_one(stored_market):
 def test_the_stored_tables_are_read_only_for_their_state_period_and_method(stored_market, fast_spec):
     ws = stored_market
     assert stored_ranking(ws, "2026-03") is None  # another period is ranked on read
-    assert stored_explanation(ws, "D") is None  # not a producer: the computation says why
+    for cid in ("D", "no such company"):  # not a producer, not a company: the same answer as the computation
+        with pytest.raises(NotFound) as stored_error:
+            stored_explanation(ws, cid)
+        with pytest.raises(NotFound) as computed_error:
+            explain_company(ws, cid, stored=False)
+        assert str(stored_error.value) == str(computed_error.value)
     assert company_rankings_page(ws, spec=fast_spec)["total"] == 5  # another method: every role counts
     stamp = ws.engine.to_arrow(ws.table("read_tables_stamp"))
     try:

@@ -145,13 +145,20 @@ def stored_ranking(ws, period: str | None = None, *, base: str | None = None, to
 
 def stored_explanation(ws, company_id: str, period: str | None = None, run_id: str | None = None) -> dict | None:
     """A company's explanation assembled from the stored ranking, or None when it is not stored (another
-    period or run, or a company the ranking does not list: the computation says why)."""
+    period, run or state). A company the stored ranking does not list raises ``NotFound`` as the computation
+    would (unknown, or no titles in the period's credits)."""
     context = stored_context(ws, period, run_id)
     if context is None:
         return None
     found = _rows(ws, "company_rows", lambda t: t.company_id == company_id)
     if not found:
-        return None
+        from dramascope.errors import NotFound
+
+        c = ws.table("companies")
+        if ws.engine.to_pandas(c.filter(c.company_id == company_id).count()) == 0:
+            raise NotFound(f"unknown company {company_id!r}", field="company_id")
+        raise NotFound(f"company {company_id!r} has no titles in period {context['period']!r} "
+                       f"(roles: {', '.join(context['method']['roles'])})", field="company_id")
     row = _row(found[0])
     above = None
     if row["rank"] is not None and row["rank"] > 1:

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 
 from dramascope.chain import pages as chain_pages
@@ -228,8 +228,11 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
             require_company_tables(w)
             return explain_company(w, cid, period)
 
-        return JSONResponse(finite(compute(lambda w: memo(kit.cache, ("company-explain", cid, period),
-                                                          lambda: explain(w)))))
+        # Encoded once per publication, like the pages' JSON twins: the busiest producer's explanation lists
+        # thousands of titles, and encoding it costs more than reading it.
+        body = compute(lambda w: memo(kit.cache, ("company-explain-json", cid, period),
+                                      lambda: JSONResponse(finite(explain(w))).body))
+        return Response(content=body, media_type="application/json")
 
     @app.get("/api/bases/{base}", responses=READ_ERRORS, response_model=BasePageData, tags=["pages"],
              summary="A production base: companies, trends, leads/lags against the market, themes, pipeline")
