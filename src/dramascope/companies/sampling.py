@@ -41,12 +41,20 @@ def score_at_rank(rank: np.ndarray, sorted_scores_desc: np.ndarray) -> np.ndarra
         return np.full_like(r, np.nan)
     if s.size == 1:
         return np.full_like(r, s[0])
-    j = np.clip(np.floor(np.nan_to_num(r, nan=1.0)).astype(np.int64) - 1, 0, s.size - 2)
-    lower = s[j]
-    out = (s[j + 1] - lower) * (r - (j + 1)) + lower
-    out[r >= s.size] = s[-1]
-    out[r <= 1.0] = s[0]
-    return out
+    flat = np.ascontiguousarray(r).reshape(-1)
+    out = np.empty(flat.size)
+    for c0 in range(0, flat.size, _CHUNK):  # in chunks: the temporaries of 40M draws would not stay in cache
+        x = flat[c0:c0 + _CHUNK]
+        j = np.clip(np.floor(np.nan_to_num(x, nan=1.0)).astype(np.int64) - 1, 0, s.size - 2)
+        lower = s[j]
+        part = (s[j + 1] - lower) * (x - (j + 1)) + lower
+        part[x >= s.size] = s[-1]
+        part[x <= 1.0] = s[0]
+        out[c0:c0 + _CHUNK] = part
+    return out.reshape(r.shape)
+
+
+_CHUNK = 1 << 18
 
 
 def rank_to_value(rank: np.ndarray, n_ranked: int, unit: str, sorted_scores_desc: np.ndarray) -> np.ndarray:
