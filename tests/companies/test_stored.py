@@ -32,6 +32,7 @@ def stored_market(tmp_path_factory):
     ws.close()
 
 
+@pytest.mark.slow  # the read tables of the whole fixture market, and rankings computed for each case
 def test_the_stored_ranking_page_equals_the_computed_one(stored_market):
     ws = stored_market
     assert read_state.is_fresh(ws) and ws.count("company_rows") == 3  # the shipped method counts producers
@@ -43,6 +44,7 @@ def test_the_stored_ranking_page_equals_the_computed_one(stored_market):
     assert [r["company_id"] for r in company_rankings_page(ws)["rows"]] == ["B", "A", "C"]
 
 
+@pytest.mark.slow  # the read tables of the whole fixture market, and rankings computed for each case
 def test_pages_of_the_ranking_by_hand(stored_market):
     """B, A, C: pages of two rows are [B, A] and [C]; ``top`` cuts before paging; a page past the end is empty."""
     ws = stored_market
@@ -56,6 +58,7 @@ def test_pages_of_the_ranking_by_hand(stored_market):
     assert "pages" not in company_rankings_page(ws)  # no page size: every row
 
 
+@pytest.mark.slow  # the read tables of the whole fixture market, and rankings computed for each case
 def test_every_stored_explanation_equals_the_computed_one(stored_market):
     ws = stored_market
     ranking = rank_companies(ws)
@@ -70,6 +73,7 @@ def test_every_stored_explanation_equals_the_computed_one(stored_market):
         "T02", "T04", "T06", "T08"]
 
 
+@pytest.mark.slow  # the read tables of the whole fixture market, and rankings computed for each case
 def test_the_stored_tables_are_read_only_for_their_state_period_and_method(stored_market, fast_spec):
     ws = stored_market
     assert stored_ranking(ws, "2026-03") is None  # another period is ranked on read
