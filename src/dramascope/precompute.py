@@ -9,11 +9,12 @@ published in the same atomic swap as the data they derive from, and the first re
 - ``title_forecasts``: every title's forecast at its own budget and the default alpha (one model set per
   monthly vintage, ``chain/forecast_vintages.py``, shared with the project forecasts and the backtest);
 - ``page_payloads``: each project's forecast, the forecast backtest, forecast vs actual per target and each
-  production base's dashboard, at the pages' default parameters.
+  production base's dashboard, at the pages' default parameters;
+- ``company_rows``, ``company_titles``, ``company_dimensions``: the company ranking and every company's
+  explanation at their defaults (``companies.stored``).
 
 What stays computed on read, and why: pages with non-default parameters (another alpha, budget or period),
-which fit their vintage's models on the stored features. Company explanations are per company and are read from the
-stored index tables in about a second.
+which fit their vintage's models on the stored features, and company pages of another period or method.
 
 The stamp (``read_state``) makes the refresh cheap when a session changed nothing the pages read, and
 keeps a reader from ever using read tables of another state. A page whose data fails to compute here is
@@ -80,6 +81,23 @@ def store_title_forecasts(ws, models, summary: ReadTablesSummary) -> None:
         except Exception as exc:  # the title pages compute (and report) it on read
             summary.skipped.append(f"title_forecasts: {exc}")
     summary.stage_seconds["title forecasts"] = round(time.perf_counter() - t0, 3)
+
+
+def refresh_companies(ws, summary: ReadTablesSummary):
+    """The stored company ranking (``companies.stored``); returns the ranking, or None where there is none."""
+    from dramascope.companies.stored import COMPANY_CONTEXT_PAGE, empty_company_tables, refresh_company_tables
+
+    if not (ws.count("companies") and ws.count("title_companies") and ws.count("index_runs")):
+        empty_company_tables(ws)
+        return None
+    try:
+        ranking = refresh_company_tables(ws)
+    except Exception as exc:  # the company pages compute (and report) it on read
+        empty_company_tables(ws)
+        summary.skipped.append(f"{COMPANY_CONTEXT_PAGE}: {exc}")
+        return None
+    summary.payloads[COMPANY_CONTEXT_PAGE] = ws.count("company_rows")
+    return ranking
 
 
 def refresh_read_tables(ws, *, force: bool = False) -> ReadTablesSummary:
@@ -162,8 +180,13 @@ def refresh_read_tables(ws, *, force: bool = False) -> ReadTablesSummary:
             store(chain_pages.VS_ACTUAL_PAGE, [(t, lambda t=t: chain_pages.forecast_vs_actual_page_data(
                 ws, target=t, stored=False, models=models)) for t in history[1]])
             summary.stage_seconds["vs actual"] = round(time.perf_counter() - t1, 3)
+    t1 = time.perf_counter()
+    ranking = refresh_companies(ws, summary)
+    summary.stage_seconds["companies"] = round(time.perf_counter() - t1, 3)
+    t1 = time.perf_counter()
     if ws.count("companies") and ws.count("index_runs"):
-        store(BASE_PAGE, [(b, lambda b=b: base_page(ws, b, stored=False)) for b in known_bases(ws)])
+        store(BASE_PAGE, [(b, lambda b=b: base_page(ws, b, stored=False, ranking=ranking)) for b in known_bases(ws)])
+    summary.stage_seconds["base pages"] = round(time.perf_counter() - t1, 3)
     summary.seconds = round(time.perf_counter() - t0, 3)
     stamp = ws.table("read_tables_stamp")
     eng.replace("read_tables_stamp", eng.to_arrow(stamp.mutate(seconds=summary.seconds)))

@@ -773,6 +773,64 @@ PAGE_PAYLOADS = _derived(
     ("key", "string", "Its parameters (a project id, a base, a target)."),
     ("payload", "json", "The page data as the page reads it."),
 )
+COMPANY_ROWS = _derived(
+    "company_rows", "企业排名行", ("company_id",),
+    "The company ranking at its defaults (the latest `life` run, the shipped company method): one row per "
+    "company credited in the period, in the ranking's order, as the ranking page and each company's page show it.",
+    ("company_id", "string", "The company."),
+    ("position", "int", "Order of the row in the ranking (ranked companies first, by rank)."),
+    ("name", "string", "Its name."),
+    ("name_en", "string", "Its English name."),
+    ("base", "string", "Its production base (NULL where none)."),
+    _PERIOD,
+    ("score", "float", "Shrunk mean title value."),
+    ("rank", "int", "Rank (1 = best; NULL below the minimum number of titles)."),
+    ("rank_low", "float", "Lower end of the rank interval."),
+    ("rank_median", "float", "Median rank over the replicates."),
+    ("rank_high", "float", "Upper end of the rank interval."),
+    ("titles_ranked", "int", "Ranked titles.", "titles"),
+    ("raw_mean", "float", "Mean title value before shrinkage."),
+    ("shrink_weight", "float", "Weight of its own titles, n/(n + k).", "share"),
+    ("posterior_sd", "float", "Posterior spread of its level."),
+    ("titles_active", "int", "Titles in the index run.", "titles"),
+    ("titles_released", "int", "Titles released in the period.", "titles"),
+    ("hits", "int", "Top-decile titles.", "titles"),
+    ("hit_rate", "float", "Share of ranked titles in the top decile.", "share"),
+    ("median_score", "float", "Median index score of its titles."),
+    ("median_score_low", "float", "Lower end of the median's interval."),
+    ("median_score_high", "float", "Upper end of the median's interval."),
+    ("iqr_score", "float", "Interquartile range of its titles' scores."),
+    ("theme_count", "int", "Distinct themes.", "themes"),
+    ("innovation", "float", "Mean theme novelty."),
+    ("commercial_return", "float", "Revenue per CNY of ad spend."),
+    ("low_grade_share", "float", "Share of titles graded C/D.", "share"),
+    ("flags", "string", "Flags, separated by `;`."),
+)
+COMPANY_TITLES = _derived(
+    "company_titles", "企业作品贡献", ("company_id", "title_id"),
+    "Each ranked title of a company in the stored ranking (`company_rows`) and what it contributes to the "
+    "company's score, (value − market mean)/(n + k), in the order its page lists them.",
+    ("company_id", "string", "The company."),
+    _TITLE,
+    ("position", "int", "Order on the company's page (largest contribution first)."),
+    ("name", "string", "The title's name."),
+    ("value", "float", "The title's value in the method's unit."),
+    ("score", "float", "Its index score."),
+    ("rank_low", "float", "Lower end of its rank interval."),
+    ("rank_median", "float", "Its median rank."),
+    ("rank_high", "float", "Upper end of its rank interval."),
+    ("contribution", "float", "Points it adds to the company's score above the market mean."),
+)
+COMPANY_DIMENSIONS = _derived(
+    "company_dimensions", "企业维度", ("company_id", "dimension"),
+    "Each company of the stored ranking (`company_rows`) on each dimension of the index run: its titles' mean "
+    "dimension score and the gap of their mean contribution to the market's.",
+    ("company_id", "string", "The company."),
+    ("dimension", "string", "Dimension code."),
+    ("mean_score", "float", "Mean dimension score of its titles."),
+    ("score_gap", "float", "Mean contribution of its scored titles minus the market's (index points; NULL where "
+                           "none of its titles has one)."),
+)
 READ_TABLES_STAMP = _derived(
     "read_tables_stamp", "预计算标记", ("fingerprint",),
     "One row: the state of the workspace the read tables were computed from, and when.",
@@ -781,7 +839,8 @@ READ_TABLES_STAMP = _derived(
     ("seconds", "float", "How long computing them took.", "seconds"),
 )
 READ_TABLES: tuple[str, ...] = ("search_names", "forecast_features", "forecast_feature_codes", "forecast_targets",
-                                "title_forecasts", "page_payloads", "read_tables_stamp")
+                                "title_forecasts", "page_payloads", "company_rows", "company_titles",
+                                "company_dimensions", "read_tables_stamp")
 """The read tables (``dramascope.precompute``): left out of the state they are stamped with."""
 
 DERIVED_TABLES: dict[str, Table] = {
@@ -789,7 +848,8 @@ DERIVED_TABLES: dict[str, Table] = {
     for t in (SIGNALS, SIGNAL_PARAMS, FRAUD_FLAGS, FRAUD_PLATFORM_DAYS, DATA_QUALITY, DAILY_TOTALS, PLATFORM_PERIOD_TOTALS, PERIOD_TOTALS,
               TITLE_THEMES, SEMANTIC_NOVELTY, COMMENT_EMOTIONS, COMMENT_SUMS, PROJECT_EVENTS, INDEX_RUNS, INDEX_SCORES,
               INDEX_DIMENSION_SCORES, INDEX_CONTRIBUTIONS, SEARCH_NAMES, FORECAST_FEATURES, FORECAST_FEATURE_CODES,
-              FORECAST_TARGETS, TITLE_FORECASTS, PAGE_PAYLOADS, READ_TABLES_STAMP)
+              FORECAST_TARGETS, TITLE_FORECASTS, PAGE_PAYLOADS, COMPANY_ROWS, COMPANY_TITLES, COMPANY_DIMENSIONS,
+              READ_TABLES_STAMP)
 }
 """Every table the library computes, created empty with the workspace (``Workspace.ensure_schema``)."""
 

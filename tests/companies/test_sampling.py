@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dramascope.companies import sampling
 
@@ -52,3 +54,27 @@ def test_bootstrap_medians_match_a_plain_loop():
 
 def test_interval_indices_follow_the_index_convention():
     assert sampling.interval_indices(500, 0.05, 0.95) == (24, 475)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 400), st.integers(0, 2**32 - 1))
+def test_score_at_rank_is_numpy_interp_on_the_rank_grid(n, seed):
+    """The integer-grid interpolation gives np.interp's numbers bit for bit, ends and NaN included."""
+    rng = np.random.default_rng(seed)
+    s = np.sort(rng.normal(50, 20, n))[::-1]
+    r = np.concatenate([rng.uniform(-2, n + 3, 500), np.arange(0, n + 2, dtype=float), [np.nan, 1.0, float(n)]])
+    want = np.interp(r, np.arange(1, n + 1, dtype=float), s)
+    assert np.array_equal(sampling.score_at_rank(r, s), want, equal_nan=True)
+
+
+def test_draw_ranks_is_the_two_piece_normal_written_out():
+    """The in-place draws equal median + z·(sd below or above), clipped to 1…N, from the same normals."""
+    rng = np.random.default_rng(5)
+    median = rng.uniform(1, 1000, 400)
+    low, high = median - rng.uniform(0, 50, 400), median + rng.uniform(0, 80, 400)
+    low[::7] = median[::7]
+    z = np.random.default_rng(9).standard_normal((400, 30))
+    sd_lo, sd_hi = (median - low) / sampling.Z_95, (high - median) / sampling.Z_95
+    want = np.clip(median[:, None] + np.where(z < 0, z * sd_lo[:, None], z * sd_hi[:, None]), 1.0, 1000.0)
+    got = sampling.draw_ranks(median, low, high, 1000, 30, np.random.default_rng(9))
+    assert np.array_equal(got, want)

@@ -107,8 +107,9 @@ def _summary(base: str, measures: dict, dims: list[dict], saturating: list[dict]
 
 
 def base_report(ws, base: str, period: str | None = None, *, spec=None, run_id: str | None = None,
-                forecasts: bool = True, forecast_limit: int = 3, trends: bool = True) -> dict:
-    """Everything the base dashboard shows, as one JSON-ready dict."""
+                forecasts: bool = True, forecast_limit: int = 3, trends: bool = True, ranking=None) -> dict:
+    """Everything the base dashboard shows, as one JSON-ready dict (``ranking``: the company ranking of the
+    same period, run and method when the caller has it already)."""
     require_company_tables(ws)
     bases = known_bases(ws)
     if base not in bases:
@@ -116,7 +117,7 @@ def base_report(ws, base: str, period: str | None = None, *, spec=None, run_id: 
                              field="base")
     loaded = load_company_spec(spec)
     cs = loaded.spec
-    ranking = rank_companies(ws, period, spec=cs, run_id=run_id)
+    ranking = ranking or rank_companies(ws, period, spec=cs, run_id=run_id)
     ctx = ranking.run
     facts = ms.facts_for(ws, ctx, cs)
     members = base_members(ws, cs.roles, base)

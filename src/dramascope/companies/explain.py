@@ -83,21 +83,105 @@ def market_dimension_means(ws, ranking) -> dict[str, float | None]:
     return {d: json_safe(df.iloc[0][c]) for d, c in cols.items()}
 
 
-def _title_names(ws, ids: list[str]) -> dict[str, str]:
-    if not ids:
+def _title_names(ws, ids: list[str] | None) -> dict[str, str]:
+    """title_id → name for ``ids`` (every title when None)."""
+    if ids is not None and not ids:
         return {}
     t = ws.table("titles")
-    df = ws.engine.to_pandas(t.filter(t.title_id.isin(ids)).select("title_id", "name"))
+    if ids is not None:
+        t = t.filter(t.title_id.isin(ids))
+    df = ws.engine.to_pandas(t.select("title_id", "name"))
     return dict(zip(df["title_id"].astype(str), df["name"]))
 
 
+def explanation_context(ws, ranking) -> dict:
+    """What every company's explanation in one ranking shares: the method, the market's mean and k, the
+    run's dimensions with their names and the market's mean score on each (plain JSON-ready values)."""
+    s = ranking.scores
+    names = dimension_names(ws, ranking.run.run_id)
+    return {"method": ranking.meta(), "n_ranked_companies": int(np.sum(~np.isnan(s.rank))),
+            "market_mean": s.shrink.mu, "prior_titles_k": s.shrink.k, "dimensions": list(ranking.run.dimensions),
+            "sub_index": {d: bool(v) for d, v in ranking.run.sub_index.items()},
+            "dimension_names": {d: list(v) for d, v in names.items()},
+            "market_dimension_means": market_dimension_means(ws, ranking)}
+
+
+def title_contributions(ws, ranking, company_id: str | None = None) -> list[dict]:
+    """Each ranked title of a company (every company when None) with its contribution (value − μ)/(n + k),
+    per company largest first (ties in title order), as ``{company_id, title_id, name, value, score, rank_low,
+    rank_median, rank_high, contribution}`` dicts (vectorised over every company's titles)."""
+    gv, sh = ranking.values, ranking.scores.shrink
+    rows = np.arange(gv.codes.size)
+    if company_id is not None:
+        code = np.searchsorted(gv.groups, company_id)
+        rows = rows[gv.codes == code] if code < gv.groups.size and gv.groups[code] == company_id else rows[:0]
+    n = np.bincount(gv.codes, minlength=gv.groups.size).astype(float)
+    codes = gv.codes[rows]
+    contribution = (gv.value[rows] - sh.mu) / (n[codes] + sh.k)
+    order = np.lexsort((rows, -contribution, codes))
+    rows, codes, contribution = rows[order], codes[order], contribution[order]
+    names = _title_names(ws, None if company_id is None else sorted({str(t) for t in gv.title_ids[rows]}))
+    return [{"company_id": str(gv.groups[c]), "title_id": str(gv.title_ids[r]), "name": names.get(str(gv.title_ids[r])),
+             "value": json_safe(gv.value[r]), "score": json_safe(gv.score[r]), "rank_low": json_safe(gv.rank_low[r]),
+             "rank_median": json_safe(gv.rank_median[r]), "rank_high": json_safe(gv.rank_high[r]),
+             "contribution": float(x)} for r, c, x in zip(rows.tolist(), codes.tolist(), contribution.tolist())]
+
+
+def explanation(row: dict, context: dict, titles: list[dict], gaps: dict[str, float],
+                dimension_means: dict[str, float | None], above: dict | None) -> dict:
+    """A company's explanation from its ranking row, the ranking's ``explanation_context``, its titles with
+    their contributions, its per-dimension gaps to the market, its mean dimension scores and the row of the
+    company ranked just above it (None for the first): the same page whether its parts were computed now
+    or read from the stored ranking."""
+    out = {"company_id": row["company_id"], "name": row["name"], "name_en": row["name_en"], "base": row["base"],
+           **{k: row[k] for k in ("period", "score", "rank", "rank_low", "rank_median", "rank_high", "titles_ranked",
+                                  "raw_mean", "shrink_weight", "posterior_sd", "flags")},
+           "n_ranked_companies": context["n_ranked_companies"], "method": context["method"]}
+    ranked = row["titles_ranked"] > 0 and row["score"] is not None and row["raw_mean"] is not None
+    out["shrinkage_pull"] = float(row["score"] - row["raw_mean"]) if ranked else None
+    out["market_mean"] = context["market_mean"]
+    out["prior_titles_k"] = context["prior_titles_k"]
+    out["titles"] = [{k: t[k] for k in ("title_id", "name", "value", "score", "rank_low", "rank_median", "rank_high",
+                                        "contribution")} for t in titles]
+    out["contributions"] = {t["title_id"]: t["contribution"] for t in titles}
+    out["company_above"] = None if above is None else {
+        "company_id": above["company_id"], "name": above["name"], "name_en": above.get("name_en"),
+        "score": above["score"], "gap": (row["score"] - above["score"]) if row["score"] is not None else None}
+    dnames = {d: tuple(v) for d, v in context["dimension_names"].items()}
+    mk = context["market_dimension_means"]
+    out["dimensions"] = {}
+    for d in context["dimensions"]:
+        sub = context["sub_index"].get(d, False)
+        mine = dimension_means.get(d)
+        out["dimensions"][d] = {
+            "name_zh": dnames.get(d, (d, d))[0], "name_en": dnames.get(d, (d, d))[1], "sub_index": sub,
+            "mean_score": mine, "market_mean_score": mk.get(d),
+            "difference": (mine - mk[d]) if mine is not None and mk.get(d) is not None else None,
+            # index points this dimension adds to the company's mean score gap (sub-indices add none)
+            "score_gap_to_market": None if sub else gaps.get(d)}
+    gaps = {d: g for d, g in gaps.items() if not context["sub_index"].get(d, False)}
+    out["mean_score_gap_to_market"] = float(sum(gaps.values())) if gaps else None
+    out.update(words(gaps, dnames))
+    out["summary_en"], out["summary_zh"] = _summary(out)
+    return out
+
+
 def explain_company(ws, company_id: str, period: str | None = None, *, spec=None, run_id: str | None = None,
-                    ranking=None) -> dict:
+                    ranking=None, stored: bool = True) -> dict:
     """Score, rank and interval of a company; every title's contribution; the shrinkage pull; the gap to the
-    company ranked just above; per-dimension gaps to the market; strengths and weaknesses (en, zh)."""
+    company ranked just above; per-dimension gaps to the market; strengths and weaknesses (en, zh).
+
+    At the defaults (latest ``life`` run, shipped method), the explanation is assembled from the ranking the
+    writer stored for this state of the workspace when there is one (``companies.stored``); ``stored=False``
+    computes it."""
     from dramascope.companies.membership import company_members
     from dramascope.companies.ranking import rank_companies
 
+    if stored and ranking is None and spec is None:
+        from dramascope.companies.stored import stored_explanation
+
+        if (stored := stored_explanation(ws, company_id, period, run_id)) is not None:
+            return stored
     ranking = ranking or rank_companies(ws, period, spec=spec, run_id=run_id)
     row = next((r for r in ranking.rows if r["company_id"] == company_id), None)
     if row is None:
@@ -106,62 +190,16 @@ def explain_company(ws, company_id: str, period: str | None = None, *, spec=None
             raise NotFound(f"unknown company {company_id!r}", field="company_id")
         raise NotFound(f"company {company_id!r} has no titles in period {ranking.run.period!r} "
                              f"(roles: {', '.join(ranking.spec.roles)})", field="company_id")
-    s, gv = ranking.scores, ranking.values
-    sh = s.shrink
-    out = {"company_id": company_id, "name": row["name"], "name_en": row["name_en"], "base": row["base"],
-           **{k: row[k] for k in ("period", "score", "rank", "rank_low", "rank_median", "rank_high", "titles_ranked",
-                                  "raw_mean", "shrink_weight", "posterior_sd", "flags")},
-           "n_ranked_companies": int(np.sum(~np.isnan(s.rank))), "method": ranking.meta()}
-    pos = {c: i for i, c in enumerate(s.companies)}
-    i = pos.get(company_id)
-    titles = []
-    if i is not None:
-        rows = np.flatnonzero(gv.codes == np.searchsorted(gv.groups, company_id))
-        n = len(rows)
-        names = _title_names(ws, [str(t) for t in gv.title_ids[rows]])
-        for r in rows:
-            tid = str(gv.title_ids[r])
-            titles.append({"title_id": tid, "name": names.get(tid), "value": json_safe(gv.value[r]),
-                           "score": json_safe(gv.score[r]), "rank_low": json_safe(gv.rank_low[r]),
-                           "rank_median": json_safe(gv.rank_median[r]), "rank_high": json_safe(gv.rank_high[r]),
-                           "contribution": float((gv.value[r] - sh.mu) / (n + sh.k))})
-        titles.sort(key=lambda t: -t["contribution"])
-        out["shrinkage_pull"] = float(s.score[i] - s.raw_mean[i])
-    else:
-        out["shrinkage_pull"] = None
-    out["market_mean"] = sh.mu
-    out["prior_titles_k"] = sh.k
-    out["titles"] = titles
-    out["contributions"] = {t["title_id"]: t["contribution"] for t in titles}
     above = None
     if row["rank"] is not None and row["rank"] > 1:
-        prev = next(r for r in ranking.rows if r["rank"] == row["rank"] - 1)
-        above = {"company_id": prev["company_id"], "name": prev["name"], "name_en": prev.get("name_en"),
-                 "score": prev["score"],
-                 "gap": (row["score"] - prev["score"]) if row["score"] is not None else None}
-    out["company_above"] = above
-
-    dnames = dimension_names(ws, ranking.run.run_id)
+        above = next(r for r in ranking.rows if r["rank"] == row["rank"] - 1)
     members = company_members(ws, ranking.spec.roles)
     members = members.filter(members.group_id == ibis.literal(company_id))
     gaps = dimension_score_gaps(ws, ranking.run.run_id, members).get(company_id, {})
     m = ranking.measures.loc[company_id] if company_id in ranking.measures.index else None
-    mk = market_dimension_means(ws, ranking)
-    out["dimensions"] = {}
-    for d in ranking.run.dimensions:
-        sub = ranking.run.sub_index.get(d, False)
-        mine = json_safe(m.get(f"dim__{d}")) if m is not None else None
-        out["dimensions"][d] = {
-            "name_zh": dnames.get(d, (d, d))[0], "name_en": dnames.get(d, (d, d))[1], "sub_index": sub,
-            "mean_score": mine, "market_mean_score": mk.get(d),
-            "difference": (mine - mk[d]) if mine is not None and mk.get(d) is not None else None,
-            # index points this dimension adds to the company's mean score gap (sub-indices add none)
-            "score_gap_to_market": None if sub else gaps.get(d)}
-    gaps = {d: g for d, g in gaps.items() if not ranking.run.sub_index.get(d, False)}
-    out["mean_score_gap_to_market"] = float(sum(gaps.values())) if gaps else None
-    out.update(words(gaps, dnames))
-    out["summary_en"], out["summary_zh"] = _summary(out)
-    return out
+    means = {d: (json_safe(m.get(f"dim__{d}")) if m is not None else None) for d in ranking.run.dimensions}
+    return explanation(row, explanation_context(ws, ranking), title_contributions(ws, ranking, company_id), gaps,
+                       means, above)
 
 
 def _summary(e: dict) -> tuple[str, str]:

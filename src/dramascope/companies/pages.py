@@ -10,26 +10,53 @@ from dramascope.companies.ranking import rank_companies
 
 
 def company_rankings_page(ws, period: str | None = None, *, top: int | None = None, base: str | None = None,
-                          spec=None, run_id: str | None = None) -> dict:
+                          spec=None, run_id: str | None = None, stored: bool = True, page: int = 1,
+                          page_size: int | None = None) -> dict:
     """The company ranking: rows (rank, interval, score, measures, flags), the method and its hash, the
-    market's measures for comparison, and the options (periods with runs, bases) a page offers."""
+    market's measures for comparison, and the options (periods with runs, bases) a page offers.
+
+    With the shipped method, the ranking the writer stored for this state of the workspace is read when it
+    is the one asked for (``companies.stored``); otherwise (or with ``stored=False``) the companies are ranked
+    now. ``page_size`` rows from page ``page`` (1 = first) of the first ``top`` rows (every row when None).
+    """
+    shown = top if page_size is None else min(top if top is not None else page * page_size, page * page_size)
+    start = 0 if page_size is None else min((page - 1) * page_size, shown)
+    paging = {} if page_size is None else {"page": page, "page_size": page_size}
+    if stored and spec is None:
+        from dramascope.companies.stored import stored_ranking
+
+        if (found := stored_ranking(ws, period, base=base, top=shown, run_id=run_id, offset=start)) is not None:
+            context, rows, total = found
+            return {"period": context["period"], "method": context["method"], "rows": rows, "total": total,
+                    "market": context["market"],
+                    "options": {"periods": sorted(run_periods(ws)), "bases": known_bases(ws)},
+                    "filters": {"period": period, "base": base, "top": top}, **paging,
+                    **_pages(total, top, page_size)}
     ranking = rank_companies(ws, period, spec=spec, run_id=run_id)
     rows = ranking.rows
     if base is not None:
         rows = [r for r in rows if r["base"] == base]
-    if top is not None:
-        rows = rows[:top]
+    total = len(rows)
+    rows = rows[start:shown]
     facts = ms.facts_for(ws, ranking.run, ranking.spec)
     mc = ranking.spec.monte_carlo
     market = ms.market_frame(ws, ranking.run, facts, replicates=mc.median_replicates, interval=mc.interval,
                              seed=mc.seed, title_uncertainty=mc.title_rank_uncertainty)
     return {
         "period": ranking.run.period, "method": ranking.meta(), "rows": rows,
-        "total": sum(1 for r in ranking.rows if base is None or r["base"] == base),
+        "total": total,
         "market": ms.measures_dict(market, ranking.run.dimensions),
         "options": {"periods": sorted(run_periods(ws)), "bases": known_bases(ws)},
-        "filters": {"period": period, "base": base, "top": top},
+        "filters": {"period": period, "base": base, "top": top}, **paging, **_pages(total, top, page_size),
     }
+
+
+def _pages(total: int, top: int | None, page_size: int | None) -> dict:
+    """{"pages": N} when the rows are shown a page at a time (N ≥ 1), else {}."""
+    if page_size is None:
+        return {}
+    shown = total if top is None else min(top, total)
+    return {"pages": max(1, -(-shown // page_size))}
 
 
 BASE_PAGE = "base_page"
@@ -38,19 +65,19 @@ pipeline forecasts)."""
 
 
 def base_page(ws, base: str, period: str | None = None, *, spec=None, run_id: str | None = None,
-              forecasts: bool = True, forecast_limit: int = 3, stored: bool = True) -> dict:
+              forecasts: bool = True, forecast_limit: int = 3, stored: bool = True, ranking=None) -> dict:
     """The base dashboard: ``base_report`` plus the options a page offers (periods, other bases).
 
     At its defaults, the page the writer stored for this state of the workspace when there is one: the
     report bootstraps every measure and forecasts the pipeline, which takes seconds. ``stored=False``
-    computes it."""
+    computes it (with ``ranking``, the company ranking of the same period and method, when already made)."""
     from dramascope.read_state import read_payload
 
     defaults = period is None and spec is None and run_id is None and forecasts and forecast_limit == 3
     if stored and defaults and (page := read_payload(ws, BASE_PAGE, base)) is not None:
         return page
     report = base_report(ws, base, period, spec=spec, run_id=run_id, forecasts=forecasts,
-                         forecast_limit=forecast_limit)
+                         forecast_limit=forecast_limit, ranking=ranking)
     report["options"] = {"periods": sorted(run_periods(ws)), "bases": known_bases(ws)}
     return report
 

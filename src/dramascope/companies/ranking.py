@@ -198,11 +198,12 @@ def ranking_rows(ws, ranking: CompanyRanking) -> list[dict]:
     ids = list(s.companies)
     if len(ranking.measures):
         ids += [c for c in ranking.measures.index if c not in pos and ranking.measures.at[c, "titles_active"] > 0]
+    measures = ranking.measures.to_dict("index") if len(ranking.measures) else {}
     rows = []
     for cid in ids:
         info = names.get(cid, {})
         i = pos.get(cid)
-        m = ranking.measures.loc[cid] if cid in ranking.measures.index else pd.Series(dtype=float)
+        m = measures.get(cid, {})
         flags = []
         share = json_safe(m.get("low_grade_share"))
         if share is not None and share >= spec.flag_low_grade_share:

@@ -323,6 +323,9 @@ class CompaniesPageData(ApiModel):
     market: dict[str, Any] = Field(default_factory=dict)  # the market's measures (keys as in a company row)
     options: CompanyOptions = Field(default_factory=CompanyOptions)
     filters: CompanyFilters = Field(default_factory=CompanyFilters)
+    page: int | None = None  # the rows are page `page` of `pages`, `page_size` rows a page (absent: every row)
+    page_size: int | None = None
+    pages: int | None = None
 
 
 class CompanyTitle(ApiModel):

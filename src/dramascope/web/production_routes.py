@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 
 from dramascope.chain import pages as chain_pages
@@ -53,6 +53,7 @@ CompanyPeriod = Annotated[str | None, Query(max_length=12, pattern=r"^[A-Za-z0-9
                                             description="An index-run period (life, YYYY-MM, …); default: life")]
 BaseName = Annotated[str, PathParam(min_length=1, max_length=100, description="Production base (see /api/companies)")]
 BaseQuery = Annotated[str | None, Query(min_length=1, max_length=100, description="Only companies of this base")]
+COMPANY_PAGE_SIZE = 100  # companies a page of the ranking shows (a 100k-title market credits ~10k)
 
 EMPTY_FORM = {"text": "", "lang": "auto", "episode_seconds": None, "compare": True}
 SCRIPT_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -198,17 +199,20 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
              summary="Company ranking with rank intervals (shrunk towards the market for few titles)")
     @app.get("/companies", response_class=HTMLResponse, include_in_schema=False)
     def companies(request: Request, lang: Lng, period: CompanyPeriod = None, base: BaseQuery = None,
-                  top: Annotated[int | None, Query(ge=1, le=10_000)] = None):
+                  top: Annotated[int | None, Query(ge=1, le=100_000)] = None,
+                  page: Annotated[int, Query(ge=1, le=100_000, description="Page of rows (1 = first)")] = 1,
+                  page_size: Annotated[int, Query(ge=1, le=10_000, description="Rows a page")] = COMPANY_PAGE_SIZE):
         from dramascope.companies import company_rankings_page
         from dramascope.companies.membership import known_bases, require_company_tables
 
-        def page(w):
+        def ranking(w):
             require_company_tables(w)
             if base is not None and base not in known_bases(w):
                 raise NotFound(f"unknown base {base!r}")
-            return company_rankings_page(w, period, top=top, base=base)
+            return company_rankings_page(w, period, top=top, base=base, page=page, page_size=page_size)
 
-        data = compute(lambda w: memo(kit.cache, ("companies-page", period, base, top), lambda: page(w)))
+        data = compute(lambda w: memo(kit.cache, ("companies-page", period, base, top, page, page_size),
+                                      lambda: ranking(w)))
         return twin(request, "companies", "companies.html", data, lang)
 
     @app.get("/api/companies/{company_id}/explain", responses=READ_ERRORS, response_model=CompanyExplanation,
@@ -224,8 +228,11 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
             require_company_tables(w)
             return explain_company(w, cid, period)
 
-        return JSONResponse(finite(compute(lambda w: memo(kit.cache, ("company-explain", cid, period),
-                                                          lambda: explain(w)))))
+        # Encoded once per publication, like the pages' JSON twins: the busiest producer's explanation lists
+        # thousands of titles, and encoding it costs more than reading it.
+        body = compute(lambda w: memo(kit.cache, ("company-explain-json", cid, period),
+                                      lambda: JSONResponse(finite(explain(w))).body))
+        return Response(content=body, media_type="application/json")
 
     @app.get("/api/bases/{base}", responses=READ_ERRORS, response_model=BasePageData, tags=["pages"],
              summary="A production base: companies, trends, leads/lags against the market, themes, pipeline")
