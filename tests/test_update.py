@@ -305,7 +305,7 @@ def test_period_labels_give_back_their_first_day():
     assert (lo.date(), hi.date()) == (datetime.date(2026, 12, 21), datetime.date(2027, 1, 4))
 
 
-def test_day_changes_fingerprint_only_the_days_a_file_touches(duckdb_workspace, tmp_path):
+def test_day_changes_fingerprint_only_the_days_a_file_touches(any_workspace, tmp_path):
     """A comments file with a text-only correction (day 1), a comment moved from day 2 to day 3, an
     identical row (day 4) and a new comment (day 5): days 1, 2, 3 and 5 changed; day 4 is touched but
     unchanged; day 6, which the file does not name, is never fingerprinted."""
@@ -313,7 +313,7 @@ def test_day_changes_fingerprint_only_the_days_a_file_touches(duckdb_workspace, 
     from dramascope.update import DayChanges, day_fingerprints
     from tests.signals.data import load
 
-    ws = duckdb_workspace
+    ws = any_workspace
     d = [datetime.datetime(2026, 5, i, 10) for i in range(1, 8)]
     load(ws, "titles", [{"title_id": "T", "name": "T"}])
     load(ws, "comments", [{"comment_id": c, "title_id": "T", "posted_at": at, "text": "好看", "kind": "comment"}
@@ -333,12 +333,12 @@ def test_day_changes_fingerprint_only_the_days_a_file_touches(duckdb_workspace, 
     assert changes.before_write("titles") is None
 
 
-def test_day_changes_of_a_first_load_are_every_day_it_wrote(duckdb_workspace, tmp_path):
+def test_day_changes_of_a_first_load_are_every_day_it_wrote(any_workspace, tmp_path):
     from dramascope.ingest import ingest_files
     from dramascope.update import DayChanges
     from tests.signals.data import load
 
-    ws = duckdb_workspace
+    ws = any_workspace
     load(ws, "titles", [{"title_id": "T", "name": "T"}])
     file = tmp_path / "metrics.csv"
     pd.DataFrame({"title_id": "T", "platform": "douyin", "date": ["2026-05-01", "2026-05-03"],
