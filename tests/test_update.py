@@ -346,3 +346,22 @@ def test_day_changes_of_a_first_load_are_every_day_it_wrote(any_workspace, tmp_p
     changes = DayChanges(ws, ["metrics"])
     ingest_files(ws, "metrics", [file], before_write=changes.before_write("metrics"))
     assert changes.days() == {datetime.date(2026, 5, 1), datetime.date(2026, 5, 3)}
+
+
+def test_the_comments_to_score_are_scored_once_with_their_days(any_workspace):
+    """The daily job's scoring step, on each engine: the days of the comments it scores (one undated),
+    then nothing once they are scored."""
+    from dramascope.update import score_pending_comments
+    from tests.signals.data import load
+
+    ws = any_workspace
+    load(ws, "titles", [{"title_id": "T", "name": "T"}])
+    load(ws, "comments", [{"comment_id": c, "title_id": "T", "posted_at": at, "text": text, "kind": "comment"}
+                          for c, at, text in (("c1", datetime.datetime(2026, 5, 1, 9), "太好看了"),
+                                              ("c2", datetime.datetime(2026, 5, 1, 23), "so good"),
+                                              ("c3", datetime.datetime(2026, 5, 3, 0), "虐哭了"),
+                                              ("c4", None, "还行"))])
+    days, scored = score_pending_comments(ws)
+    assert days == {datetime.date(2026, 5, 1), datetime.date(2026, 5, 3), None}
+    assert scored["scored"] == scored["inserted"] == ws.count("comment_emotions") == 4
+    assert score_pending_comments(ws)[0] == set() and score_pending_comments(ws)[1]["scored"] == 0

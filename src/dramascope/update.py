@@ -211,6 +211,18 @@ def comment_days(ws, comments: ir.Table) -> set[datetime.date | None]:
     return {_as_date(d) for d in ws.engine.to_pandas(days)["day"]}
 
 
+def score_pending_comments(ws) -> tuple[set[datetime.date | None], dict]:
+    """Score the comments the current model has not scored (``analyze``'s scorer); returns their days (whose
+    emotions change) and the scorer's counts. The comments to score are read once, materialised, for both:
+    finding them is an anti-join over every comment."""
+    from dramascope.resonance import analyze_workspace
+    from dramascope.resonance.batch import pending_comments
+
+    with pending_comments(ws, "posted_at").cache() as pending:
+        days = comment_days(ws, pending)
+        return days, analyze_workspace(ws, pending=pending)
+
+
 def update_workspace(ws, sources: Sequence[tuple[str, Path]], *, spec: str | None = None,
                      granularities: Sequence[str] = DEFAULT_GRANULARITIES,
                      on_stage: Stage | None = None) -> UpdateSummary:
@@ -225,8 +237,6 @@ def update_workspace(ws, sources: Sequence[tuple[str, Path]], *, spec: str | Non
     from dramascope.index.loaders import periods_present
     from dramascope.ingest import ingest_files
     from dramascope.pipeline import history_periods
-    from dramascope.resonance import analyze_workspace
-    from dramascope.resonance.batch import pending_comments
     from dramascope.schema import LOAD_ORDER
     from dramascope.signals.compute import PeriodScope, compute_signals
 
@@ -262,10 +272,8 @@ def update_workspace(ws, sources: Sequence[tuple[str, Path]], *, spec: str | Non
     summary.seconds["ingest"] = time.perf_counter() - t0
 
     t0 = stage("score")
-    # The comments to score, read once (the anti-join reads every comment): their days, then their scores.
-    with pending_comments(ws, "posted_at").cache() as pending:
-        days |= comment_days(ws, pending)
-        scored = analyze_workspace(ws, pending=pending)
+    scored_days, scored = score_pending_comments(ws)
+    days |= scored_days
     summary.comments_scored, summary.model_version = scored["scored"], scored["model_version"]
     summary.seconds["score"] = time.perf_counter() - t0
 
