@@ -111,7 +111,7 @@ def test_the_update_publishes_the_read_tables_of_a_full_recompute(updated_and_sc
         assert a.count("search_names") == a.count("titles") + a.count("companies") > 0
         for table, key in (("search_names", ["kind", "id"]), ("forecast_features", ["subject_id"]),
                            ("forecast_feature_codes", ["kind", "position"]),
-                           ("forecast_targets", ["target", "title_id"])):
+                           ("forecast_targets", ["target", "title_id"]), ("title_forecasts", ["title_id", "target"])):
             ga = a.engine.to_pandas(a.table(table)).sort_values(key).reset_index(drop=True)
             gb = b.engine.to_pandas(b.table(table)).sort_values(key).reset_index(drop=True)
             pd.testing.assert_frame_equal(ga, gb, check_exact=False, rtol=1e-9, obj=table)
@@ -122,9 +122,6 @@ def test_the_update_publishes_the_read_tables_of_a_full_recompute(updated_and_sc
             other = pages[1][k]
             if k[0] in ("base_page", "company_ranking"):  # run ids name different runs of the same periods;
                 page, other = _without(page, RUN_KEYS), _without(other, RUN_KEYS)  # the updated one has more
-                # The base's interval bounds differed between two runs of this test on the same code (40.03
-                # against 39.11); the cause is not found yet, so they are compared for the rest of the page only.
-                page, other = _without(page, {"base_low", "base_high"}), _without(other, {"base_low", "base_high"})
             assert _differences(page, other) == [], k
     finally:
         a.close()
@@ -308,7 +305,7 @@ def test_period_labels_give_back_their_first_day():
     assert (lo.date(), hi.date()) == (datetime.date(2026, 12, 21), datetime.date(2027, 1, 4))
 
 
-def test_day_changes_fingerprint_only_the_days_a_file_touches(duckdb_workspace, tmp_path):
+def test_day_changes_fingerprint_only_the_days_a_file_touches(any_workspace, tmp_path):
     """A comments file with a text-only correction (day 1), a comment moved from day 2 to day 3, an
     identical row (day 4) and a new comment (day 5): days 1, 2, 3 and 5 changed; day 4 is touched but
     unchanged; day 6, which the file does not name, is never fingerprinted."""
@@ -316,7 +313,7 @@ def test_day_changes_fingerprint_only_the_days_a_file_touches(duckdb_workspace, 
     from dramascope.update import DayChanges, day_fingerprints
     from tests.signals.data import load
 
-    ws = duckdb_workspace
+    ws = any_workspace
     d = [datetime.datetime(2026, 5, i, 10) for i in range(1, 8)]
     load(ws, "titles", [{"title_id": "T", "name": "T"}])
     load(ws, "comments", [{"comment_id": c, "title_id": "T", "posted_at": at, "text": "好看", "kind": "comment"}
@@ -336,12 +333,12 @@ def test_day_changes_fingerprint_only_the_days_a_file_touches(duckdb_workspace, 
     assert changes.before_write("titles") is None
 
 
-def test_day_changes_of_a_first_load_are_every_day_it_wrote(duckdb_workspace, tmp_path):
+def test_day_changes_of_a_first_load_are_every_day_it_wrote(any_workspace, tmp_path):
     from dramascope.ingest import ingest_files
     from dramascope.update import DayChanges
     from tests.signals.data import load
 
-    ws = duckdb_workspace
+    ws = any_workspace
     load(ws, "titles", [{"title_id": "T", "name": "T"}])
     file = tmp_path / "metrics.csv"
     pd.DataFrame({"title_id": "T", "platform": "douyin", "date": ["2026-05-01", "2026-05-03"],
@@ -349,3 +346,22 @@ def test_day_changes_of_a_first_load_are_every_day_it_wrote(duckdb_workspace, tm
     changes = DayChanges(ws, ["metrics"])
     ingest_files(ws, "metrics", [file], before_write=changes.before_write("metrics"))
     assert changes.days() == {datetime.date(2026, 5, 1), datetime.date(2026, 5, 3)}
+
+
+def test_the_comments_to_score_are_scored_once_with_their_days(any_workspace):
+    """The daily job's scoring step, on each engine: the days of the comments it scores (one undated),
+    then nothing once they are scored."""
+    from dramascope.update import score_pending_comments
+    from tests.signals.data import load
+
+    ws = any_workspace
+    load(ws, "titles", [{"title_id": "T", "name": "T"}])
+    load(ws, "comments", [{"comment_id": c, "title_id": "T", "posted_at": at, "text": text, "kind": "comment"}
+                          for c, at, text in (("c1", datetime.datetime(2026, 5, 1, 9), "太好看了"),
+                                              ("c2", datetime.datetime(2026, 5, 1, 23), "so good"),
+                                              ("c3", datetime.datetime(2026, 5, 3, 0), "虐哭了"),
+                                              ("c4", None, "还行"))])
+    days, scored = score_pending_comments(ws)
+    assert days == {datetime.date(2026, 5, 1), datetime.date(2026, 5, 3), None}
+    assert scored["scored"] == scored["inserted"] == ws.count("comment_emotions") == 4
+    assert score_pending_comments(ws)[0] == set() and score_pending_comments(ws)[1]["scored"] == 0

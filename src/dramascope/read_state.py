@@ -16,16 +16,14 @@ import json
 import weakref
 from typing import Any
 
-import ibis
 import pyarrow as pa
 
+from dramascope.engines.base import rows_hash
 from dramascope.jsonsafe import json_safe
 from dramascope.schema import READ_TABLES, declared_tables
 
 WRITE_LOGS = ("ingest_log", "index_runs", "project_events", "signal_params")
 """Tables that gain or change a row on every write of their kind: hashed whole into the fingerprint."""
-
-_HASH_MODULUS = 2_147_483_647  # a prime below 2³¹: a row's reduced hash is the same width on every engine
 
 _FRESH: weakref.WeakKeyDictionary[Any, tuple[str | None, bool]] = weakref.WeakKeyDictionary()
 
@@ -39,10 +37,7 @@ def state_fingerprint(ws) -> str:
         t = ws.table(name)
         if not counts.get(name):
             continue
-        # A sum of row hashes reduced modulo a prime: order-independent like an XOR, and an aggregate every
-        # engine compiles (Ibis has no bitwise-XOR aggregate for Spark).
-        row = (ibis.struct({c: t[c] for c in t.columns}).hash() % _HASH_MODULUS).cast("int64")
-        hashes[name] = int(ws.engine.scalar(row.sum()))
+        hashes[name] = int(ws.engine.scalar(rows_hash(t)))
     return json.dumps({"counts": counts, "logs": hashes}, sort_keys=True)
 
 

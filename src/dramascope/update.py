@@ -34,6 +34,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from dramascope.engines.base import rows_hash
 from dramascope.errors import UserInputError
 from dramascope.signals.params import signals_computed
 from dramascope.signals.periods import DEFAULT_GRANULARITIES
@@ -132,14 +133,13 @@ def _on_days(t: ir.Table, table: str, days: Iterable[datetime.date | None]) -> i
 
 def day_fingerprints(ws, table: str, days: Iterable[datetime.date | None] | None = None
                      ) -> dict[datetime.date | None, tuple[int, int]]:
-    """Per day of a dated table (of ``days`` only, where given): (rows, XOR of a hash of each whole row).
+    """Per day of a dated table (of ``days`` only, where given): (rows, :func:`rows_hash` of its rows).
     Two states of the table differ on a day exactly where those rows differ there (up to hash collisions,
-    ~2⁻⁶⁴ per day)."""
+    ~2⁻³¹ per changed day)."""
     t = ws.table(table)
     if days is not None:
         t = _on_days(t, table, days)
-    row_hash = ibis.struct({c: t[c] for c in t.columns}).hash()
-    expr = t.group_by(day=_day_of(t, table)).aggregate(n=t.count(), h=row_hash.bit_xor())
+    expr = t.group_by(day=_day_of(t, table)).aggregate(n=t.count(), h=rows_hash(t))
     df = ws.engine.to_pandas(expr)
     return {_as_date(d): (int(n), int(h)) for d, n, h in zip(df["day"], df["n"], df["h"])}
 
@@ -204,14 +204,23 @@ def changed_days(before: dict, after: dict) -> set[datetime.date | None]:
     return {d for d in set(before) | set(after) if before.get(d) != after.get(d)}
 
 
-def pending_comment_days(ws) -> set[datetime.date | None]:
-    """Days of the comments the scorer is about to (re)score: their emotions change."""
+def comment_days(ws, comments: ir.Table) -> set[datetime.date | None]:
+    """Days of ``comments`` (rows with ``posted_at``): for the ones the scorer is about to (re)score, the
+    days whose emotions change."""
+    days: ir.Table = comments.select(day=comments.posted_at.date()).distinct()
+    return {_as_date(d) for d in ws.engine.to_pandas(days)["day"]}
+
+
+def score_pending_comments(ws) -> tuple[set[datetime.date | None], dict]:
+    """Score the comments the current model has not scored (``analyze``'s scorer); returns their days (whose
+    emotions change) and the scorer's counts. The comments to score are read once, materialised, for both:
+    finding them is an anti-join over every comment."""
+    from dramascope.resonance import analyze_workspace
     from dramascope.resonance.batch import pending_comments
 
-    pending = pending_comments(ws).select("comment_id")
-    c = ws.table("comments")
-    days: ir.Table = c.semi_join(pending, "comment_id").select(day=c.posted_at.date()).distinct()
-    return {_as_date(d) for d in ws.engine.to_pandas(days)["day"]}
+    with pending_comments(ws, "posted_at").cache() as pending:
+        days = comment_days(ws, pending)
+        return days, analyze_workspace(ws, pending=pending)
 
 
 def update_workspace(ws, sources: Sequence[tuple[str, Path]], *, spec: str | None = None,
@@ -228,7 +237,6 @@ def update_workspace(ws, sources: Sequence[tuple[str, Path]], *, spec: str | Non
     from dramascope.index.loaders import periods_present
     from dramascope.ingest import ingest_files
     from dramascope.pipeline import history_periods
-    from dramascope.resonance import analyze_workspace
     from dramascope.schema import LOAD_ORDER
     from dramascope.signals.compute import PeriodScope, compute_signals
 
@@ -264,8 +272,8 @@ def update_workspace(ws, sources: Sequence[tuple[str, Path]], *, spec: str | Non
     summary.seconds["ingest"] = time.perf_counter() - t0
 
     t0 = stage("score")
-    days |= pending_comment_days(ws)
-    scored = analyze_workspace(ws)
+    scored_days, scored = score_pending_comments(ws)
+    days |= scored_days
     summary.comments_scored, summary.model_version = scored["scored"], scored["model_version"]
     summary.seconds["score"] = time.perf_counter() - t0
 

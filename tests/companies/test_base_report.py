@@ -102,3 +102,37 @@ def test_company_rankings_page(company_market, fast_spec):
     assert page["method"]["method"] == "companies_default"
     only_lp = company_rankings_page(company_market, "life", base="lp", spec=fast_spec)
     assert {r["company_id"] for r in only_lp["rows"]} == {"A", "B", "F"} and only_lp["total"] == 3
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_the_base_page_does_not_depend_on_the_order_rows_come_from_the_engine(lp, company_market, fast_spec, seed,
+                                                                            monkeypatch):
+    """An engine gives rows in no set order (a parallel one, or the same data written by other steps, gives
+    them in another): every figure of the base page, its Monte Carlo bounds included, must come out the same."""
+    import numpy as np
+    import pandas as pd
+
+    to_pandas = company_market.engine.to_pandas
+
+    def reordered(expr):
+        out = to_pandas(expr)
+        if not isinstance(out, pd.DataFrame) or len(out) < 2:
+            return out
+        return out.iloc[np.random.default_rng(seed).permutation(len(out))].reset_index(drop=True)
+
+    monkeypatch.setattr(company_market.engine, "to_pandas", reordered)
+    got, want = base_page(company_market, "lp", "life", spec=fast_spec, forecasts=False), lp
+    assert got["dimensions"] == want["dimensions"]  # the bootstrap bounds to the last bit
+    # Sums the engine computes may differ in their last bits between runs (its threads add in any order).
+    assert _close(got, want)
+
+
+def _close(x, y) -> bool:
+    """Equal JSON values, floats to 1e-12 relative."""
+    if isinstance(x, float) or isinstance(y, float):
+        return isinstance(x, (int, float)) and isinstance(y, (int, float)) and x == pytest.approx(y, rel=1e-12)
+    if isinstance(x, dict) and isinstance(y, dict):
+        return set(x) == set(y) and all(_close(x[k], y[k]) for k in x)
+    if isinstance(x, list) and isinstance(y, list):
+        return len(x) == len(y) and all(_close(p, q) for p, q in zip(x, y))
+    return x == y

@@ -48,13 +48,15 @@ def dimension_verdicts(ws, ctx, facts, members, base: str, seed: int, interval=(
     cols = [f"dim__{d}" for d in ctx.dimensions]
     if not cols:
         return []
-    mine = ws.engine.to_pandas(members.filter(members.group_id == base).join(facts, "title_id").select(*cols))
-    market = ws.engine.to_pandas(facts.filter(facts.in_run).select(*cols))
+    by_title = lambda df: df.sort_values("title_id", kind="mergesort")  # noqa: E731 (engines return rows unordered)
+    mine = by_title(ws.engine.to_pandas(members.filter(members.group_id == base).join(facts, "title_id")
+                                        .select("title_id", *cols)))
+    market = by_title(ws.engine.to_pandas(facts.filter(facts.in_run).select("title_id", *cols)))
     names = dimension_names(ws, ctx.run_id)
     rng = np.random.default_rng(seed)
     out = []
     for d, c in zip(ctx.dimensions, cols):
-        x = mine[c].dropna().to_numpy(float)
+        x = mine[c].dropna().to_numpy(float)  # in title order: a bootstrap draws rows by position
         mk = market[c].dropna().to_numpy(float)
         m_mean = float(mk.mean()) if mk.size else None
         rec = {"dimension": d, "name_zh": names.get(d, (d, d))[0], "name_en": names.get(d, (d, d))[1],

@@ -1,4 +1,4 @@
-"""The engine interface and the engine-independent parts of an upsert."""
+"""The engine interface, and the engine-independent parts of an upsert and of a hash of a set of rows."""
 
 from __future__ import annotations
 
@@ -58,6 +58,27 @@ def upsert_plan(staged: ir.Table, target: ir.Table, key: tuple[str, ...]) -> tup
     )
     changed = flagged.filter(~flagged._same).select(*staged.columns)
     return summary, changed
+
+
+HASH_MODULUS = 2_147_483_647  # the prime 2³¹ − 1
+
+
+def row_hash(t: ir.Table) -> ir.IntegerColumn:
+    """Each whole row of ``t`` hashed (every column, nulls included) and reduced modulo :data:`HASH_MODULUS`."""
+    return (ibis.struct({c: t[c] for c in t.columns}).hash() % HASH_MODULUS).cast("int64")
+
+
+def rows_hash(t: ir.Table) -> ir.IntegerScalar:
+    """An order-independent hash of a set of rows that every engine computes: the sum of :func:`row_hash`
+    over them (in a ``group_by(...).aggregate``: over each group's rows).
+
+    Why not an XOR of the row hashes: Ibis has no bitwise-XOR aggregate for Spark. A sum is as blind to
+    row order, and reducing each hash modulo a prime below 2³¹ keeps every term the same width on every
+    engine (DuckDB hashes to 64 bits, Spark to 32) and the sum far from int64 overflow. Two sets of rows
+    that differ give the same sum with a chance of about 2⁻³¹. The values depend on the engine's hash
+    function: compare them only with values the same engine computed.
+    """
+    return row_hash(t).sum()
 
 
 class Staging(abc.ABC):

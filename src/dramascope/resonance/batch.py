@@ -150,25 +150,29 @@ def score_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays([cols[f.name] for f in COMMENT_EMOTIONS_SCHEMA], schema=COMMENT_EMOTIONS_SCHEMA)
 
 
-def pending_comments(ws) -> ir.Table:
-    """Comments with no emotion row scored by the current model version."""
+def pending_comments(ws, *extra: str) -> ir.Table:
+    """Comments with no emotion row scored by the current model version: their comment_id, text, lang
+    and the ``extra`` columns asked for."""
     version = scoring_version()
-    comments = ws.table("comments").select("comment_id", "text", "lang")
+    comments = ws.table("comments").select("comment_id", "text", "lang", *extra)
     scored = ws.table(TABLE)
     current = scored.filter(scored.model_version == version).select("comment_id")
     return comments.anti_join(current, "comment_id")
 
 
-def analyze_workspace(ws, progress: Callable[[int, int], None] | None = None) -> dict:
+def analyze_workspace(ws, progress: Callable[[int, int], None] | None = None, *,
+                      pending: ir.Table | None = None) -> dict:
     """Score new (or older-model) comments into ``comment_emotions``; returns counts and the version.
 
     The engine runs :func:`score_batch` where it runs Python (:meth:`Engine.map_batches`): on Spark
     on the cluster, on DuckDB in a local process pool over Arrow batches once there are enough rows
-    to pay for the workers' model loads.
+    to pay for the workers' model loads. ``pending``: the rows of :func:`pending_comments` where the
+    caller has them already (materialised, so that the anti-join over every comment runs once).
     """
     version = scoring_version()
     ws.engine.ensure_table(TABLE, COMMENT_EMOTIONS_SCHEMA)
-    scored = ws.engine.map_batches(pending_comments(ws), score_batch, COMMENT_EMOTIONS_SCHEMA, batch_rows=BATCH_ROWS,
+    rows = pending_comments(ws) if pending is None else pending.select("comment_id", "text", "lang")
+    scored = ws.engine.map_batches(rows, score_batch, COMMENT_EMOTIONS_SCHEMA, batch_rows=BATCH_ROWS,
                                    parallel_min_rows=POOL_MIN_ROWS, progress=progress)
     scored = scored.cast(COMMENT_EMOTIONS_SCHEMA)
     counts = None
