@@ -9,7 +9,7 @@ see docs/companies.md.
 
 from dramascope.companies.api import base_measures, company_measures, market_measures
 from dramascope.companies.base_report import base_report
-from dramascope.companies.explain import explain_company
+from dramascope.companies.stored import explain_company
 from dramascope.companies.pages import base_page, company_rankings_page
 from dramascope.companies.ranking import CompanyRanking, rank_companies
 from dramascope.companies.spec import CompanySpec, load_company_spec

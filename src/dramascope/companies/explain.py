@@ -166,22 +166,16 @@ def explanation(row: dict, context: dict, titles: list[dict], gaps: dict[str, fl
     return out
 
 
-def explain_company(ws, company_id: str, period: str | None = None, *, spec=None, run_id: str | None = None,
-                    ranking=None, stored: bool = True) -> dict:
+def compute_explanation(ws, company_id: str, period: str | None = None, *, spec=None, run_id: str | None = None,
+                        ranking=None) -> dict:
     """Score, rank and interval of a company; every title's contribution; the shrinkage pull; the gap to the
     company ranked just above; per-dimension gaps to the market; strengths and weaknesses (en, zh).
 
-    At the defaults (latest ``life`` run, shipped method), the explanation is assembled from the ranking the
-    writer stored for this state of the workspace when there is one (``companies.stored``); ``stored=False``
-    computes it."""
+    Computed from the index tables (``ranking``: the company ranking when the caller holds it);
+    ``companies.stored.explain_company`` reads the writer's stored one first."""
     from dramascope.companies.membership import company_members
     from dramascope.companies.ranking import rank_companies
 
-    if stored and ranking is None and spec is None:
-        from dramascope.companies.stored import stored_explanation
-
-        if (stored := stored_explanation(ws, company_id, period, run_id)) is not None:
-            return stored
     ranking = ranking or rank_companies(ws, period, spec=spec, run_id=run_id)
     row = next((r for r in ranking.rows if r["company_id"] == company_id), None)
     if row is None:

@@ -85,7 +85,7 @@ def base_page(ws, base: str, period: str | None = None, *, spec=None, run_id: st
 def company_page(ws, company_id: str, period: str | None = None) -> dict:
     """One company: ``explain_company`` (score, interval, every title's contribution, the dimensions against
     the market) with its dimensions as rows and the options a page offers."""
-    from dramascope.companies.explain import explain_company
+    from dramascope.companies.stored import explain_company
 
     out = explain_company(ws, company_id, period)
     out["dimension_rows"] = [{"dimension": d, **v} for d, v in out["dimensions"].items()]

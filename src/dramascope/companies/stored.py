@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from dramascope.companies.explain import dimension_score_gaps, explanation, explanation_context, title_contributions
+from dramascope.companies.explain import (compute_explanation, dimension_score_gaps, explanation, explanation_context,
+                                          title_contributions)
 from dramascope.jsonsafe import json_safe
 
 COMPANY_CONTEXT_PAGE = "company_ranking"
@@ -171,3 +172,14 @@ def stored_explanation(ws, company_id: str, period: str | None = None, run_id: s
     means = {d: dims[d]["mean_score"] if d in dims else None for d in context["dimensions"]}
     return explanation(row, context, titles, gaps, means, above)
 
+
+
+def explain_company(ws, company_id: str, period: str | None = None, *, spec=None, run_id: str | None = None,
+                    ranking=None, stored: bool = True) -> dict:
+    """A company's explanation (``explain.compute_explanation``). At the defaults (latest ``life`` run, shipped
+    method) it is assembled from the ranking the writer stored for this state of the workspace when there is
+    one; ``stored=False`` computes it."""
+    if stored and ranking is None and spec is None:
+        if (found := stored_explanation(ws, company_id, period, run_id)) is not None:
+            return found
+    return compute_explanation(ws, company_id, period, spec=spec, run_id=run_id, ranking=ranking)
