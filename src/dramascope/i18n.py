@@ -90,6 +90,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "company_titles_more": {"zh": "显示贡献最大的前 {shown} 部，共 {n} 部；全部作品见下载文件",
                             "en": "The {shown} largest contributions of {n} titles; the downloads have them all"},
     "companies_page_of": {"zh": "第 {page} / {pages} 页，共 {total} 家", "en": "Page {page} of {pages}, {total} companies"},
+    "projects_page_of": {"zh": "第 {page} / {pages} 页，共 {total} 个项目", "en": "Page {page} of {pages}, {total} projects"},
     "prev": {"zh": "上一页", "en": "Previous"},
     "next": {"zh": "下一页", "en": "Next"},
     "market_domestic": {"zh": "国内", "en": "Domestic"},

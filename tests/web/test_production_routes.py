@@ -55,6 +55,19 @@ def test_projects_page_shows_what_the_api_says_and_the_stage_filter_filters(demo
     assert f'<div class="value" id="budget-total">{formats.count(api["budget_total"], "en")}</div>' in html
 
 
+def test_the_projects_list_comes_a_page_at_a_time_with_totals_of_every_project(demo_client):
+    every = demo_client.get("/api/projects?page_size=1000").json()
+    assert every["pages"] == 1 and every["total"] == len(every["projects"]) == 12
+    pages = [demo_client.get(f"/api/projects?page_size=5&page={n}").json() for n in (1, 2, 3, 4)]
+    assert [len(p["projects"]) for p in pages] == [5, 5, 2, 0]
+    assert [r for p in pages for r in p["projects"]] == every["projects"]
+    for p in pages:
+        assert (p["pages"], p["total"], p["budget_total"], p["stages"]) == (3, 12, every["budget_total"], every["stages"])
+    html = demo_client.get("/projects?lang=zh&page_size=5&page=2").text
+    assert re.findall(r'<tr data-project-id="([^"]+)">', html) == [r["project_id"] for r in pages[1]["projects"]]
+    assert "第 2 / 3 页，共 12 个项目" in html and 'id="prev-page"' in html and 'id="next-page"' in html
+
+
 def test_project_page_carries_its_forecast_and_a_budget_changes_the_roi(demo_client):
     # p00009 is in writing, planned after the data's last day: its forecast uses every finished title (the
     # 60-title demo's earlier vintages have under 20, so released projects there show no forecast)

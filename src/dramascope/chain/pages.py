@@ -70,19 +70,30 @@ def backtest_page_data(ws, *, alpha: float = 0.2, stored: bool = True, models=No
                          "n_test": v.n_test} for k, v in reports.items()]}
 
 
-def projects_page_data(ws, *, stage: str | None = None) -> dict:
-    """All projects (or one stage) with counts per stage, budget and spend totals, and warnings."""
+def projects_page_data(ws, *, stage: str | None = None, page: int = 1, page_size: int | None = None) -> dict:
+    """All projects (or one stage) with counts per stage, budget and spend totals, and warnings.
+
+    ``page_size`` rows from page ``page`` (1 = first) when given, every row otherwise: a production base's
+    pipeline can hold thousands of projects, and a page of all of them is megabytes of HTML. The counts and
+    totals are always those of every project of the stage."""
     from dramascope.chain.projects import list_projects
 
     rows = list_projects(ws, stage=stage)
     every = rows if stage is None else list_projects(ws)
     by_stage = Counter(r["stage"] for r in every)
+    paging = {}
+    shown = rows
+    if page_size is not None:
+        shown = rows[(page - 1) * page_size: page * page_size]
+        paging = {"page": page, "page_size": page_size, "pages": max(1, -(-len(rows) // page_size))}
     return {
         "stages": [{"stage": s, "count": by_stage.get(s, 0)} for s in STAGES],
-        "projects": _safe(rows),
+        "projects": _safe(shown),
+        "total": len(rows),
         "budget_total": sum(r.get("budget_cny") or 0 for r in rows),
         "spent_total": sum(r.get("spent_cny") or 0 for r in rows),
         "warnings": sum(1 for r in rows if r["warnings"]),
+        **paging,
     }
 
 

@@ -115,9 +115,13 @@ class StageCount(ApiModel):
 class ProjectsPageData(ApiModel):
     stages: list[StageCount]
     projects: list[ProjectRow]
+    total: int | None = None  # projects of the stage asked for, on every page
     budget_total: float | None = None
     spent_total: float | None = None
     warnings: int = 0
+    page: int | None = None  # the rows are page `page` of `pages`, `page_size` rows a page
+    page_size: int | None = None
+    pages: int | None = None
 
 
 class ForecastTarget(ApiModel):

@@ -53,7 +53,9 @@ CompanyPeriod = Annotated[str | None, Query(max_length=12, pattern=r"^[A-Za-z0-9
                                             description="An index-run period (life, YYYY-MM, …); default: life")]
 BaseName = Annotated[str, PathParam(min_length=1, max_length=100, description="Production base (see /api/companies)")]
 BaseQuery = Annotated[str | None, Query(min_length=1, max_length=100, description="Only companies of this base")]
-COMPANY_PAGE_SIZE = 100  # companies a page of the ranking shows (a 100k-title market credits ~10k)
+LIST_PAGE_SIZE = 100  # rows a page of the company and project lists (a 100k-title market has ~10k of each)
+RowPage = Annotated[int, Query(ge=1, le=100_000, description="Page of rows (1 = first)")]
+RowPageSize = Annotated[int, Query(ge=1, le=10_000, description="Rows a page")]
 
 EMPTY_FORM = {"text": "", "lang": "auto", "episode_seconds": None, "compare": True}
 SCRIPT_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -107,12 +109,20 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
     """Add the project, forecast, script, company and base pages with their twins to ``app``."""
     compute, twin = kit.compute, kit.twin
 
+    def json_once(key: tuple, make) -> Response:
+        """A JSON answer encoded once per publication, like the pages' twins: the busiest producer's
+        explanation and forecast vs actual list thousands of rows, and encoding them costs more than reading."""
+        body = compute(lambda w: memo(kit.cache, key, lambda: JSONResponse(finite(make(w))).body))
+        return Response(content=body, media_type="application/json")
+
     # -- projects and forecasts ---------------------------------------------------------------------------
     @app.get("/api/projects", responses=READ_ERRORS, response_model=ProjectsPageData, tags=["pages"], summary="Projects in the pipeline, by stage")
     @app.get("/projects", response_class=HTMLResponse, include_in_schema=False)
-    def projects(request: Request, lang: Lng, stage: Annotated[Stage | None, Query(description="Only this stage")] = None):
-        data = compute(lambda w: memo(kit.cache, ("projects-page", stage),
-                                      lambda: chain_pages.projects_page_data(w, stage=stage)))
+    def projects(request: Request, lang: Lng, stage: Annotated[Stage | None, Query(description="Only this stage")] = None,
+                 page: RowPage = 1, page_size: RowPageSize = LIST_PAGE_SIZE):
+        data = compute(lambda w: memo(kit.cache, ("projects-page", stage, page, page_size),
+                                      lambda: chain_pages.projects_page_data(w, stage=stage, page=page,
+                                                                             page_size=page_size)))
         return twin(request, "projects", "projects.html", data, lang, stage=stage, stages=STAGES)
 
     @app.get("/api/projects/{project_id}", responses=READ_ERRORS, response_model=ProjectPageData, tags=["pages"],
@@ -157,9 +167,8 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
     @app.get("/api/forecast/vs-actual", responses=READ_ERRORS, response_model=ForecastVsActualData, tags=["pages"],
              summary="Released projects: the as-of-release forecast beside the actual outcome")
     def forecast_vs_actual(target: ForecastTarget = "dissemination"):
-        return JSONResponse(finite(compute(lambda w: memo(kit.cache, ("forecast-vs-actual", target),
-                                                          lambda: chain_pages.forecast_vs_actual_page_data(
-                                                              w, target=target)))))
+        return json_once(("forecast-vs-actual-json", target),
+                         lambda w: chain_pages.forecast_vs_actual_page_data(w, target=target))
 
     # -- script analysis: read-only, so no token -------------------------------------------------------
     @app.get("/script", response_class=HTMLResponse, include_in_schema=False)
@@ -200,8 +209,7 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
     @app.get("/companies", response_class=HTMLResponse, include_in_schema=False)
     def companies(request: Request, lang: Lng, period: CompanyPeriod = None, base: BaseQuery = None,
                   top: Annotated[int | None, Query(ge=1, le=100_000)] = None,
-                  page: Annotated[int, Query(ge=1, le=100_000, description="Page of rows (1 = first)")] = 1,
-                  page_size: Annotated[int, Query(ge=1, le=10_000, description="Rows a page")] = COMPANY_PAGE_SIZE):
+                  page: RowPage = 1, page_size: RowPageSize = LIST_PAGE_SIZE):
         from dramascope.companies import company_rankings_page
         from dramascope.companies.membership import known_bases, require_company_tables
 
@@ -228,11 +236,7 @@ def register_production_routes(app: FastAPI, kit: PageKit) -> None:
             require_company_tables(w)
             return explain_company(w, cid, period)
 
-        # Encoded once per publication, like the pages' JSON twins: the busiest producer's explanation lists
-        # thousands of titles, and encoding it costs more than reading it.
-        body = compute(lambda w: memo(kit.cache, ("company-explain-json", cid, period),
-                                      lambda: JSONResponse(finite(explain(w))).body))
-        return Response(content=body, media_type="application/json")
+        return json_once(("company-explain-json", cid, period), explain)
 
     @app.get("/api/bases/{base}", responses=READ_ERRORS, response_model=BasePageData, tags=["pages"],
              summary="A production base: companies, trends, leads/lags against the market, themes, pipeline")
