@@ -9,7 +9,7 @@ import pytest
 
 from dramascope.errors import UserInputError
 from dramascope.resonance import train
-from dramascope.resonance.corpora import read_emotiontalk
+from dramascope.resonance.corpora import read_emotiontalk, read_xed
 
 EMOTIONTALK_CSV = (
     "name,emotion,chinese\n"
@@ -35,6 +35,25 @@ def test_read_emotiontalk_names_line_and_field_of_an_unknown_label(tmp_path):
     f.write_text("name,emotion,chinese\nG00001/a,happy,好\nG00001/b,bored,无聊\n", "utf-8")
     with pytest.raises(UserInputError, match=r"line 3.*field emotion.*bored"):
         read_emotiontalk(f)
+
+
+def test_read_xed_one_row_per_mapped_label_and_drops_anticipation_only(tmp_path):
+    f = tmp_path / "en-annotated.tsv"
+    # 1 anger, 2 anticipation, 5 joy, 8 trust (see corpora.XED_MAP)
+    f.write_text("I hate this .\t1\nCan't wait !\t2\nOh thank you !\t5, 8, 2\n", "utf-8")
+    texts, labels = read_xed(f)
+    assert texts == ["I hate this .", "Oh thank you !", "Oh thank you !"]
+    assert labels == ["anger", "happiness", "like"]
+
+
+def test_read_xed_names_line_and_field_of_a_bad_row(tmp_path):
+    f = tmp_path / "en-annotated.tsv"
+    f.write_text("fine\t1\nodd\t9\n", "utf-8")
+    with pytest.raises(UserInputError, match=r"line 2.*field labels.*'9'"):
+        read_xed(f)
+    f.write_text("no tab here\n", "utf-8")
+    with pytest.raises(UserInputError, match=r"line 1.*field labels"):
+        read_xed(f)
 
 
 def _source_for(tmp_path, monkeypatch, content: str, weight: float = 1.0):

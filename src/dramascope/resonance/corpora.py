@@ -49,6 +49,8 @@ MELD_MAP = {"joy": "happiness", "neutral": "neutral", "surprise": "surprise", "a
 
 EMOTIONTALK_MAP = {"happy": "happiness", "angry": "anger", "sad": "sadness", "disgusted": "disgust",
                    "fearful": "fear", "surprised": "surprise", "neutral": "neutral"}
+# XED (Öhman et al., COLING 2020), Plutchik's eight emotions numbered 1-8; anticipation (2) has no counterpart
+XED_MAP = {"1": "anger", "3": "disgust", "4": "fear", "5": "happiness", "6": "sadness", "7": "surprise", "8": "like"}
 EMOTIONTALK_TEST_SESSIONS = frozenset({"G00003", "G00015"})  # the dataset's own test split
 _TRANSCRIPTION_MARK = re.compile(r"\[[^\]]*\]")
 
@@ -119,6 +121,27 @@ def read_meld(path: Path) -> tuple[list[str], list[str]]:
         for row in csv.DictReader(fh):
             texts.append(row["Utterance"].replace("\u2019", "'").replace("\x92", "'"))
             labels.append(MELD_MAP[row["Emotion"]])
+    return texts, labels
+
+
+def read_xed(path: Path) -> tuple[list[str], list[str]]:
+    """XED's annotated English subtitles (TSV: text, comma-separated label numbers; no header), one row per
+    mapped label (as GoEmotions' multi-label comments); lines left with no mapped label (anticipation
+    only) are skipped. Errors name the file and line."""
+    path = Path(path)
+    texts, labels = [], []
+    with open(path, encoding="utf-8") as fh:
+        for no, line in enumerate(fh, 1):
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 2:
+                raise UserInputError("expected text<TAB>labels", file=str(path), line=no, field="labels")
+            text, codes = parts[0].strip(), {c.strip() for c in parts[1].split(",")}
+            unknown = codes - set(XED_MAP) - {"2"}
+            if unknown:
+                raise UserInputError(f"unknown label {sorted(unknown)[0]!r}", file=str(path), line=no, field="labels")
+            for label in sorted({XED_MAP[c] for c in codes if c in XED_MAP}):
+                texts.append(text)
+                labels.append(label)
     return texts, labels
 
 
