@@ -172,7 +172,9 @@ def main(argv=None) -> int:
         line = " ".join(f"{m} {a:.4f} ± {s:.4f}" for m, (a, s) in summary.items())
         delta = "" if first is None else " Δa375 per fold " + ", ".join(
             f"{r['a375'] - f['a375']:+.4f}" for r, f in zip(res, first))
-        print(f"{name} {json.dumps(v)}: {line}; alphas {[r['alpha'] for r in res]}{delta} ({time.time() - t0:.0f} s)",
+        folds = ", ".join(f"{r['a375']:.4f}" for r in res)
+        print(f"{name} {json.dumps(v)}: {line}; α = 0.375 per fold {folds}; alphas {[r['alpha'] for r in res]}{delta}"
+              f" ({time.time() - t0:.0f} s)",
               flush=True)
         first = first or res
     return 0
