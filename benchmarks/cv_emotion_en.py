@@ -139,6 +139,8 @@ def main(argv=None) -> int:
     labels8 = [sorted({GOEMOTIONS_MAP[f] for f in fs}) for fs in fine]
     ekman = [sorted({EKMAN_OF[l] for l in ls}) for ls in labels8]
     variants = [(s.split("=", 1)[0], json.loads(s.split("=", 1)[1])) for s in args.variants]
+    if any(v.get("xed") for _, v in variants) and args.extra_data is None:
+        ap.error("a variant adds XED: give --extra-data (the folder holding xed/en-annotated.tsv)")
     feats = featurize(texts)
     feats["ekman"] = ekman
     feats["n_goemotions"] = n
