@@ -34,7 +34,9 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
-from dramascope.resonance.corpora import EKMAN_OF, GOEMOTIONS_MAP, read_goemotions_names, read_meld  # noqa: E402
+from dramascope.resonance.corpora import (  # noqa: E402
+    EKMAN_OF, GOEMOTIONS_MAP, read_goemotions_names, read_meld, read_xed,
+)
 from dramascope.resonance.features import fit_idf, hashed_ngrams, prepare, tfidf  # noqa: E402
 from dramascope.resonance.labels import BASE_LABELS  # noqa: E402
 from dramascope.resonance.train import (  # noqa: E402
@@ -88,9 +90,16 @@ def run_fold(feats: dict, labels8, fit_idx, hold_idx, test_idx, v: dict) -> dict
 
     def design(rows):
         parts = [tfidf(b[rows], idf) @ sp.diags(w) for b, idf, w in zip(blocks, idfs, col_w)]
-        return sp.hstack(parts + [sp.csr_matrix(feats["dense"][rows] * 2.0)], format="csr", dtype=np.float32)
+        return sp.hstack(parts + [sp.csr_matrix(feats["dense"][rows] * v.get("dense_scale", 2.0))], format="csr", dtype=np.float32)
 
-    lr = LogisticRegression(C=v.get("C", 4.0), max_iter=100, tol=1e-3, solver="newton-cg").fit(design(rows_f), y_f)
+    weight = None
+    if v.get("extra_weight", 1.0) != 1.0:  # rows of the appended corpus (indices ≥ n_goemotions) weighted
+        weight = np.where(rows_f >= feats["n_goemotions"], v["extra_weight"], 1.0)
+    if v.get("split_multi"):  # a comment with k labels: k rows of weight 1/k (one unit of weight per comment)
+        k = np.bincount(rows_f)[rows_f].astype(float)
+        weight = (1.0 if weight is None else weight) / k
+    lr = LogisticRegression(C=v.get("C", 4.0), max_iter=100, tol=1e-3, solver="newton-cg").fit(
+        design(rows_f), y_f, sample_weight=weight)
 
     def logits(rows):
         z = np.full((len(rows), len(BASE_LABELS)), -1e9)
@@ -111,8 +120,12 @@ def run_fold(feats: dict, labels8, fit_idx, hold_idx, test_idx, v: dict) -> dict
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("variants", nargs="+", help="NAME=JSON; keys: char_bits, word_bits (≤ 20), word_scale, "
-                                                "nb_word_power, C, meld (add MELD train to every training fold)")
+                                                "nb_word_power, C, meld (add MELD train to every training fold), xed (add "
+                                                "XED English from --extra-data), extra_weight (their rows' weight), "
+                                                "dense_scale (2), split_multi (k rows of weight 1/k)")
     ap.add_argument("--folds", type=int, default=3)
+    ap.add_argument("--extra-data", type=Path, default=None,
+                    help="folder with xed/en-annotated.tsv (Helsinki-NLP/XED AnnotatedData, CC BY 4.0)")
     ap.add_argument("--limit", type=int, default=0, help="use the first N comments only (a quick smoke run)")
     args = ap.parse_args(argv)
     tsv = DATA / "emotion-en" / "goemotions" / "original" / "train.tsv"
@@ -126,14 +139,21 @@ def main(argv=None) -> int:
     labels8 = [sorted({GOEMOTIONS_MAP[f] for f in fs}) for fs in fine]
     ekman = [sorted({EKMAN_OF[l] for l in ls}) for ls in labels8]
     variants = [(s.split("=", 1)[0], json.loads(s.split("=", 1)[1])) for s in args.variants]
+    if any(v.get("xed") for _, v in variants) and args.extra_data is None:
+        ap.error("a variant adds XED: give --extra-data (the folder holding xed/en-annotated.tsv)")
     feats = featurize(texts)
     feats["ekman"] = ekman
-    if any(v.get("meld") for _, v in variants):  # MELD rows appended after the GoEmotions ones
-        m_texts, m_labels = read_meld(DATA / "emotion-en" / "meld" / "train_sent_emo.csv")
+    feats["n_goemotions"] = n
+    extra = {}  # name -> (features, labels) with that corpus's rows appended after the GoEmotions ones
+    for name in {"meld", "xed"} & {k for _, v in variants for k in v if v[k] is True}:
+        if name == "meld":
+            m_texts, m_labels = read_meld(DATA / "emotion-en" / "meld" / "train_sent_emo.csv")
+        else:
+            m_texts, m_labels = read_xed(args.extra_data / "xed" / "en-annotated.tsv")
         mf = featurize(m_texts)
-        feats_meld = {k: sp.vstack([feats[k], mf[k]], format="csr") for k in ("char", "word")}
-        feats_meld.update(dense=np.vstack([feats["dense"], mf["dense"]]), ekman=ekman)
-        labels8_meld = labels8 + [[l] for l in m_labels]
+        fx = {k: sp.vstack([feats[k], mf[k]], format="csr") for k in ("char", "word")}
+        fx.update(dense=np.vstack([feats["dense"], mf["dense"]]), ekman=ekman, n_goemotions=n)
+        extra[name] = (fx, labels8 + [[l] for l in m_labels])
     strat = [GOEMOTIONS_MAP[fs[0]] for fs in fine]  # first fine label (names are sorted), mapped
     splits = list(StratifiedKFold(args.folds, shuffle=True, random_state=0).split(np.zeros(n), strat))
     first = None
@@ -143,16 +163,20 @@ def main(argv=None) -> int:
         for k, (tr, te) in enumerate(splits):
             tr = np.random.default_rng(k).permutation(tr)
             hold, fit = tr[:len(tr) // 10], tr[len(tr) // 10:]
-            if v.get("meld"):
-                fit = np.concatenate([fit, n + np.arange(len(labels8_meld) - n)])
-                res.append(run_fold(feats_meld, labels8_meld, fit, hold, te, v))
+            name_extra = "meld" if v.get("meld") else "xed" if v.get("xed") else None
+            if name_extra:
+                fx, lx = extra[name_extra]
+                fit = np.concatenate([fit, n + np.arange(len(lx) - n)])
+                res.append(run_fold(fx, lx, fit, hold, te, v))
             else:
                 res.append(run_fold(feats, labels8, fit, hold, te, v))
         summary = {m: (np.mean([r[m] for r in res]), np.std([r[m] for r in res], ddof=1)) for m in ("plain", "a375", "rule")}
         line = " ".join(f"{m} {a:.4f} ± {s:.4f}" for m, (a, s) in summary.items())
         delta = "" if first is None else " Δa375 per fold " + ", ".join(
             f"{r['a375'] - f['a375']:+.4f}" for r, f in zip(res, first))
-        print(f"{name} {json.dumps(v)}: {line}; alphas {[r['alpha'] for r in res]}{delta} ({time.time() - t0:.0f} s)",
+        folds = ", ".join(f"{r['a375']:.4f}" for r in res)
+        print(f"{name} {json.dumps(v)}: {line}; α = 0.375 per fold {folds}; alphas {[r['alpha'] for r in res]}{delta}"
+              f" ({time.time() - t0:.0f} s)",
               flush=True)
         first = first or res
     return 0

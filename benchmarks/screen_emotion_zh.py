@@ -70,12 +70,14 @@ def main(argv=None) -> int:
     ap.add_argument("variants", nargs="+", help="NAME=JSON")
     ap.add_argument("--folds", type=int, default=1, help="how many of the 5 folds to run (from the first)")
     ap.add_argument("--extra-data", type=Path, help="folder of the fetched extra corpora (train.EXTRA_SOURCES)")
+    ap.add_argument("--sources", nargs="*", help="names of the extra sources to read (default: all zh ones)")
     args = ap.parse_args(argv)
     screen = screen_data()
     if screen is None:
         return 2
     texts, labels, c_x, c_y, t_x, t_y = screen
-    e_x, e_y = extra_training_data(args.extra_data, "zh")[:2] if args.extra_data else ([], [])
+    names = frozenset(args.sources) if args.sources else None
+    e_x, e_y = extra_training_data(args.extra_data, "zh", names)[:2] if args.extra_data else ([], [])
     seen = set(texts)  # an extra line equal to an NLPCC sentence could sit in a test fold: dropped
     e_x, e_y = [t for t in e_x if t not in seen], [l for t, l in zip(e_x, e_y) if t not in seen]
     y = np.array(labels)

@@ -9,7 +9,7 @@ import pytest
 
 from dramascope.errors import UserInputError
 from dramascope.resonance import train
-from dramascope.resonance.corpora import read_emotiontalk
+from dramascope.resonance.corpora import read_emotiontalk, read_xed, read_xed_projections
 
 EMOTIONTALK_CSV = (
     "name,emotion,chinese\n"
@@ -35,6 +35,57 @@ def test_read_emotiontalk_names_line_and_field_of_an_unknown_label(tmp_path):
     f.write_text("name,emotion,chinese\nG00001/a,happy,好\nG00001/b,bored,无聊\n", "utf-8")
     with pytest.raises(UserInputError, match=r"line 3.*field emotion.*bored"):
         read_emotiontalk(f)
+
+
+def test_read_xed_one_row_per_mapped_label_and_drops_anticipation_only(tmp_path):
+    f = tmp_path / "en-annotated.tsv"
+    # 1 anger, 2 anticipation, 5 joy, 8 trust (see corpora.XED_MAP)
+    f.write_text("I hate this .\t1\nCan't wait !\t2\nOh thank you !\t5, 8, 2\n", "utf-8")
+    texts, labels = read_xed(f)
+    assert texts == ["I hate this .", "Oh thank you !", "Oh thank you !"]
+    assert labels == ["anger", "happiness", "like"]
+
+
+def test_read_xed_names_line_and_field_of_a_bad_row(tmp_path):
+    f = tmp_path / "en-annotated.tsv"
+    f.write_text("fine\t1\nodd\t9\n", "utf-8")
+    with pytest.raises(UserInputError, match=r"line 2.*field labels.*'9'"):
+        read_xed(f)
+    f.write_text("no tab here\n", "utf-8")
+    with pytest.raises(UserInputError, match=r"line 1.*field labels"):
+        read_xed(f)
+
+
+def test_read_xed_projections_reads_both_label_formats_and_skips_stray_lines(tmp_path):
+    f = tmp_path / "cn-projections.tsv"
+    f.write_text(
+        "我很生气\t1\r\n"  # anger, CRLF as in the cn file
+        "{\\fn黑体\\fs18}太好了 谢谢\t{'5', '8'}\n"  # styling tag removed; joy + trust
+        "da/2017/1.xml.gz\tzh/2017/2.xml.gz\t256\t298\tDet lyder\t你好\n"  # alignment record: skipped
+        "\"一个引号里的\n"  # a piece of a multi-line cell: skipped
+        "only english here\t4\n"  # no Chinese character: skipped
+        "и稱и穦挡\t6\n"  # misdecoded: skipped
+        "我们等着瞧\t2\n",  # anticipation only: no row
+        "utf-8")
+    texts, labels = read_xed_projections(f)
+    assert texts == ["我很生气", "太好了 谢谢", "太好了 谢谢"]
+    assert labels == ["anger", "happiness", "like"]
+    f.write_text("好\t1\n坏\t9\n", "utf-8")
+    with pytest.raises(UserInputError, match=r"line 2.*field labels.*'9'"):
+        read_xed_projections(f)
+
+
+def test_extra_training_data_reads_only_the_named_sources(tmp_path, monkeypatch):
+    xed = "我很生气\t1\n"
+    et = dataclasses.replace(train.EXTRA_SOURCES[0], sha256=hashlib.sha256(EMOTIONTALK_CSV.encode()).hexdigest())
+    xs = train.ExtraSource("xed-cn", "zh", "xed/cn.tsv", read_xed_projections, "o/r", "c", "p", "CC BY 4.0",
+                           hashlib.sha256(xed.encode()).hexdigest())
+    monkeypatch.setattr(train, "EXTRA_SOURCES", (et, xs))
+    (tmp_path / "xed").mkdir()
+    (tmp_path / "xed" / "cn.tsv").write_text(xed, "utf-8")  # EmotionTalk's file is absent: not read
+    assert train.extra_training_data(tmp_path, "zh", frozenset({"xed-cn"})) == (["我很生气"], ["anger"], ["xed-cn"])
+    with pytest.raises(UserInputError, match="missing"):
+        train.extra_training_data(tmp_path, "zh")
 
 
 def _source_for(tmp_path, monkeypatch, content: str, weight: float = 1.0):

@@ -49,6 +49,8 @@ MELD_MAP = {"joy": "happiness", "neutral": "neutral", "surprise": "surprise", "a
 
 EMOTIONTALK_MAP = {"happy": "happiness", "angry": "anger", "sad": "sadness", "disgusted": "disgust",
                    "fearful": "fear", "surprised": "surprise", "neutral": "neutral"}
+# XED (Öhman et al., COLING 2020), Plutchik's eight emotions numbered 1-8; anticipation (2) has no counterpart
+XED_MAP = {"1": "anger", "3": "disgust", "4": "fear", "5": "happiness", "6": "sadness", "7": "surprise", "8": "like"}
 EMOTIONTALK_TEST_SESSIONS = frozenset({"G00003", "G00015"})  # the dataset's own test split
 _TRANSCRIPTION_MARK = re.compile(r"\[[^\]]*\]")
 
@@ -119,6 +121,61 @@ def read_meld(path: Path) -> tuple[list[str], list[str]]:
         for row in csv.DictReader(fh):
             texts.append(row["Utterance"].replace("\u2019", "'").replace("\x92", "'"))
             labels.append(MELD_MAP[row["Emotion"]])
+    return texts, labels
+
+
+def read_xed(path: Path) -> tuple[list[str], list[str]]:
+    """XED's annotated English subtitles (TSV: text, comma-separated label numbers; no header), one row per
+    mapped label (as GoEmotions' multi-label comments); lines left with no mapped label (anticipation
+    only) are skipped. Errors name the file and line."""
+    path = Path(path)
+    texts, labels = [], []
+    with open(path, encoding="utf-8") as fh:
+        for no, line in enumerate(fh, 1):
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 2:
+                raise UserInputError("expected text<TAB>labels", file=str(path), line=no, field="labels")
+            text, codes = parts[0].strip(), {c.strip() for c in parts[1].split(",")}
+            unknown = codes - set(XED_MAP) - {"2"}
+            if unknown:
+                raise UserInputError(f"unknown label {sorted(unknown)[0]!r}", file=str(path), line=no, field="labels")
+            for label in sorted({XED_MAP[c] for c in codes if c in XED_MAP}):
+                texts.append(text)
+                labels.append(label)
+    return texts, labels
+
+
+_XED_CODES = re.compile(r"\d+")
+_XED_LABEL_LIST = re.compile(r"\{?'?\d'?(, ?'?\d'?)*\}?")
+_ASS_TAG = re.compile(r"\{\\[^}]*\}")  # subtitle styling such as {\fn黑体\fs18}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_MISDECODED = re.compile(r"[\u0370-\u04ff\u3040-\u30ff]")  # Greek, Cyrillic, kana: Big5 read as another code
+
+
+def read_xed_projections(path: Path) -> tuple[list[str], list[str]]:
+    """XED's annotations projected onto aligned Chinese subtitles (TSV: text, label numbers as ``5, 8`` or
+    as a set literal ``{'5', '8'}``), one row per mapped label. The projection files also hold stray
+    lines (alignment records, pieces of quoted multi-line cells): a line is read only when it has exactly
+    two fields and the second is a label list; subtitle styling tags are removed, and lines without a
+    Chinese character or with misdecoded characters are skipped. An unknown label number is an error
+    naming the file and line."""
+    path = Path(path)
+    texts, labels = [], []
+    with open(path, encoding="utf-8") as fh:
+        for no, line in enumerate(fh, 1):
+            parts = line.rstrip("\r\n").split("\t")
+            if len(parts) != 2 or not _XED_LABEL_LIST.fullmatch(parts[1]):
+                continue
+            codes = set(_XED_CODES.findall(parts[1]))
+            unknown = codes - set(XED_MAP) - {"2"}
+            if unknown:
+                raise UserInputError(f"unknown label {sorted(unknown)[0]!r}", file=str(path), line=no, field="labels")
+            text = _ASS_TAG.sub("", parts[0]).strip().strip('"')
+            if not _CJK.search(text) or _MISDECODED.search(text):
+                continue
+            for label in sorted({XED_MAP[c] for c in codes if c in XED_MAP}):
+                texts.append(text)
+                labels.append(label)
     return texts, labels
 
 

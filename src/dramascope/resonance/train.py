@@ -20,7 +20,9 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
 
-from dramascope.resonance.corpora import read_cped, read_emotiontalk, read_goemotions, read_labelled, read_nlpcc
+from dramascope.resonance.corpora import (
+    read_cped, read_emotiontalk, read_goemotions, read_labelled, read_nlpcc, read_xed_projections,
+)
 from dramascope.resonance.features import DENSE_NAMES, fit_idf, hashed_ngrams, prepare
 from dramascope.resonance.labels import BASE_LABELS
 from dramascope.resonance.model import EmotionModel, LanguageModel, artifact_digest
@@ -52,6 +54,12 @@ EXTRA_SOURCES: tuple[ExtraSource, ...] = (
     ExtraSource("emotiontalk", "zh", "emotiontalk/transcription.csv", read_emotiontalk, "flageval-baai/EmotionTalk",
                 "1b69c059efc3b5448b25897d1c8b716ba4da32c3", "EmotionTalk/dataset/mm-process/transcription.csv",
                 "CC BY-NC-SA 4.0", "2be815e6114e86edd00fb11bde9227d064b79061e7d98589299cd78be0a58728"),
+    ExtraSource("xed-cn", "zh", "xed/cn-projections.tsv", read_xed_projections, "Helsinki-NLP/XED",
+                "76666d251f147cf518071bef4f8415dab6b96115", "Projections/cn-projections.tsv",
+                "CC BY 4.0", "8168bacf05f8591c2872868b0bc545d6de8fc25afd1ff49a259d235adf1374f6"),
+    ExtraSource("xed-zh", "zh", "xed/zh-projections.tsv", read_xed_projections, "Helsinki-NLP/XED",
+                "76666d251f147cf518071bef4f8415dab6b96115", "Projections/zh-projections.tsv",
+                "CC BY 4.0", "e0e7db0e777f84e791fa11abc781bd35656b2007a32592b997ec7a3a98495094"),
 )
 
 
@@ -302,16 +310,18 @@ def reference_training_data(data_dir: Path, lang: str, extra_dir: Path | None = 
     return texts, labels, sources
 
 
-def extra_training_data(extra_dir: Path, lang: str) -> tuple[list[str], list[str], list[str]]:
-    """(texts, labels, sources) of the `EXTRA_SOURCES` of ``lang`` in ``extra_dir``; each file must exist
-    and have its recorded sha256 (else a UserInputError that says how to fetch it)."""
+def extra_training_data(extra_dir: Path, lang: str, names: frozenset[str] | None = None
+                        ) -> tuple[list[str], list[str], list[str]]:
+    """(texts, labels, sources) of the `EXTRA_SOURCES` of ``lang`` in ``extra_dir`` (only those named in
+    ``names`` when given); each file must exist and have its recorded sha256 (else a UserInputError that
+    says how to fetch it)."""
     import hashlib
 
     from dramascope.errors import UserInputError
 
     texts, labels, sources = [], [], []
     for src in EXTRA_SOURCES:
-        if src.lang != lang:
+        if src.lang != lang or (names is not None and src.name not in names):
             continue
         path = Path(extra_dir) / src.file
         fetch = (f"fetch it with: git clone https://github.com/{src.repository} && git -C {src.repository.split('/')[1]}"
