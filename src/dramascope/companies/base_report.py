@@ -43,15 +43,19 @@ def trend_periods(ws, period: str) -> list[tuple[str, str]]:
     return sorted((p, r) for p, r in run_periods(ws).items() if loaders.granularity(p) == want)
 
 
+def _by_title(frame):
+    """Rows in title order: an engine returns rows in any order, and the bootstrap draws them by position."""
+    return frame.sort_values("title_id", kind="mergesort")
+
+
 def dimension_verdicts(ws, ctx, facts, members, base: str, seed: int, interval=(0.05, 0.95)) -> list[dict]:
     """Per dimension: base mean (bootstrap interval over its titles), market mean, difference, verdict."""
     cols = [f"dim__{d}" for d in ctx.dimensions]
     if not cols:
         return []
-    by_title = lambda df: df.sort_values("title_id", kind="mergesort")  # noqa: E731 (engines return rows unordered)
-    mine = by_title(ws.engine.to_pandas(members.filter(members.group_id == base).join(facts, "title_id")
+    mine = _by_title(ws.engine.to_pandas(members.filter(members.group_id == base).join(facts, "title_id")
                                         .select("title_id", *cols)))
-    market = by_title(ws.engine.to_pandas(facts.filter(facts.in_run).select("title_id", *cols)))
+    market = _by_title(ws.engine.to_pandas(facts.filter(facts.in_run).select("title_id", *cols)))
     names = dimension_names(ws, ctx.run_id)
     rng = np.random.default_rng(seed)
     out = []
