@@ -15,7 +15,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 # Lowest first. A module may import from its own layer or any layer below, never above.
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "settings", "schema", "jsonsafe", "indicators", "periods", "i18n", "chart_render",
-     "themes", "data", "csv_safety", "output_files", "writer_lock", "snapshots", "name_keys"),
+     "themes", "data", "csv_safety", "output_files", "writer_lock", "snapshots", "name_keys", "paging"),
     ("engines",),
     ("workspace", "read_state"),
     ("ingest", "resonance"),

@@ -11,6 +11,7 @@ from typing import Any
 
 from dramascope.chain.projects import STAGES
 from dramascope.jsonsafe import json_safe
+from dramascope.paging import page_count
 
 
 def _safe(obj: Any) -> Any:
@@ -85,7 +86,7 @@ def projects_page_data(ws, *, stage: str | None = None, page: int = 1, page_size
     shown = rows
     if page_size is not None:
         shown = rows[(page - 1) * page_size: page * page_size]
-        paging = {"page": page, "page_size": page_size, "pages": max(1, -(-len(rows) // page_size))}
+        paging = {"page": page, "page_size": page_size, "pages": page_count(len(rows), page_size)}
     return {
         "stages": [{"stage": s, "count": by_stage.get(s, 0)} for s in STAGES],
         "projects": _safe(shown),

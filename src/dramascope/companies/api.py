@@ -45,8 +45,4 @@ def market_measures(ws, period: str | None = None, *, spec=None, run_id: str | N
     require_company_tables(ws)
     cs = load_company_spec(spec).spec
     ctx = run_context(ws, run_id, period)
-    facts = ms.facts_for(ws, ctx, cs)
-    mc = cs.monte_carlo
-    row = ms.market_frame(ws, ctx, facts, replicates=mc.median_replicates, interval=mc.interval, seed=mc.seed,
-                          title_uncertainty=mc.title_rank_uncertainty)
-    return {"period": ctx.period, "run_id": ctx.run_id, **ms.measures_dict(row, ctx.dimensions)}
+    return {"period": ctx.period, "run_id": ctx.run_id, **ms.spec_market_measures(ws, ctx, cs)}

@@ -130,9 +130,7 @@ def base_report(ws, base: str, period: str | None = None, *, spec=None, run_id: 
     mc = cs.monte_carlo
     mine = ms.measures_frame(ws, ctx, members, facts, replicates=mc.median_replicates, interval=mc.interval,
                              seed=mc.seed, title_uncertainty=mc.title_rank_uncertainty)
-    market = ms.market_frame(ws, ctx, facts, replicates=mc.median_replicates, interval=mc.interval, seed=mc.seed,
-                             title_uncertainty=mc.title_rank_uncertainty)
-    market_d = ms.measures_dict(market, ctx.dimensions)
+    market_d = ms.spec_market_measures(ws, ctx, cs, facts)
     base_d = ms.measures_dict(mine.loc[base], ctx.dimensions) if base in mine.index else None
     compared = ms.with_market(base_d, market_d) if base_d else None
 

@@ -210,6 +210,16 @@ def market_frame(ws, ctx: RunContext, facts: ir.Table, **kw) -> pd.Series:
     return frame.loc[MARKET]
 
 
+def spec_market_measures(ws, ctx: RunContext, spec, facts: ir.Table | None = None) -> dict:
+    """The market's measures (``measures_dict``) of a run with a company spec's Monte Carlo settings: what a
+    ranking page shows beside its rows. ``facts``: the run's :func:`facts_for` when the caller holds them."""
+    mc = spec.monte_carlo
+    row = market_frame(ws, ctx, facts if facts is not None else facts_for(ws, ctx, spec),
+                       replicates=mc.median_replicates, interval=mc.interval, seed=mc.seed,
+                       title_uncertainty=mc.title_rank_uncertainty)
+    return measures_dict(row, ctx.dimensions)
+
+
 def facts_for(ws, ctx: RunContext, spec) -> ir.Table:
     """The period's title facts, materialised once in the engine (Ibis ``cache``: a temporary table on
     DuckDB, a cached view on Spark) because every measure query reads them; without it each query

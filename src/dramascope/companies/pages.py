@@ -7,6 +7,7 @@ from dramascope.companies import measures as ms
 from dramascope.companies.base_report import base_report, run_periods
 from dramascope.companies.membership import known_bases
 from dramascope.companies.ranking import rank_companies
+from dramascope.paging import page_count
 
 
 def company_rankings_page(ws, period: str | None = None, *, top: int | None = None, base: str | None = None,
@@ -21,42 +22,30 @@ def company_rankings_page(ws, period: str | None = None, *, top: int | None = No
     """
     shown = top if page_size is None else min(top if top is not None else page * page_size, page * page_size)
     start = 0 if page_size is None else min((page - 1) * page_size, shown)
-    paging = {} if page_size is None else {"page": page, "page_size": page_size}
+    found = None
     if stored and spec is None:
         from dramascope.companies.stored import stored_ranking
 
-        if (found := stored_ranking(ws, period, base=base, top=shown, run_id=run_id, offset=start)) is not None:
-            context, rows, total = found
-            return {"period": context["period"], "method": context["method"], "rows": rows, "total": total,
-                    "market": context["market"],
-                    "options": {"periods": sorted(run_periods(ws)), "bases": known_bases(ws)},
-                    "filters": {"period": period, "base": base, "top": top}, **paging,
-                    **_pages(total, top, page_size)}
-    ranking = rank_companies(ws, period, spec=spec, run_id=run_id)
-    rows = ranking.rows
-    if base is not None:
-        rows = [r for r in rows if r["base"] == base]
-    total = len(rows)
-    rows = rows[start:shown]
-    facts = ms.facts_for(ws, ranking.run, ranking.spec)
-    mc = ranking.spec.monte_carlo
-    market = ms.market_frame(ws, ranking.run, facts, replicates=mc.median_replicates, interval=mc.interval,
-                             seed=mc.seed, title_uncertainty=mc.title_rank_uncertainty)
+        found = stored_ranking(ws, period, base=base, top=shown, run_id=run_id, offset=start)
+    if found is not None:
+        context, rows, total = found
+        ran_period, method, market = context["period"], context["method"], context["market"]
+    else:
+        ranking = rank_companies(ws, period, spec=spec, run_id=run_id)
+        rows = [r for r in ranking.rows if base is None or r["base"] == base]
+        total = len(rows)
+        rows = rows[start:shown]
+        ran_period, method = ranking.run.period, ranking.meta()
+        market = ms.spec_market_measures(ws, ranking.run, ranking.spec)
+    paging = {}
+    if page_size is not None:
+        listed = total if top is None else min(top, total)
+        paging = {"page": page, "page_size": page_size, "pages": page_count(listed, page_size)}
     return {
-        "period": ranking.run.period, "method": ranking.meta(), "rows": rows,
-        "total": total,
-        "market": ms.measures_dict(market, ranking.run.dimensions),
+        "period": ran_period, "method": method, "rows": rows, "total": total, "market": market,
         "options": {"periods": sorted(run_periods(ws)), "bases": known_bases(ws)},
-        "filters": {"period": period, "base": base, "top": top}, **paging, **_pages(total, top, page_size),
+        "filters": {"period": period, "base": base, "top": top}, **paging,
     }
-
-
-def _pages(total: int, top: int | None, page_size: int | None) -> dict:
-    """{"pages": N} when the rows are shown a page at a time (N ≥ 1), else {}."""
-    if page_size is None:
-        return {}
-    shown = total if top is None else min(top, total)
-    return {"pages": max(1, -(-shown // page_size))}
 
 
 BASE_PAGE = "base_page"

@@ -61,11 +61,7 @@ def company_read_tables(ws, ranking) -> tuple[dict[str, pa.Table], dict]:
             dims.append({"company_id": cid, "dimension": d, "score_gap": mine.get(d),
                          "mean_score": json_safe(m.get(f"dim__{d}")) if m is not None else None})
     context = {**explanation_context(ws, ranking), "run_id": ranking.run.run_id, "period": ranking.run.period}
-    mc = ranking.spec.monte_carlo
-    market = ms.market_frame(ws, ranking.run, ms.facts_for(ws, ranking.run, ranking.spec),
-                             replicates=mc.median_replicates, interval=mc.interval, seed=mc.seed,
-                             title_uncertainty=mc.title_rank_uncertainty)
-    context["market"] = ms.measures_dict(market, ranking.run.dimensions)
+    context["market"] = ms.spec_market_measures(ws, ranking.run, ranking.spec)
     return ({"company_rows": _table("company_rows", rows), "company_titles": _table("company_titles", titles),
              "company_dimensions": _table("company_dimensions", dims)}, context)
 

@@ -8,11 +8,11 @@ grades and flags from the signals tables.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
 from dramascope.errors import UserInputError
+from dramascope.paging import page_count
 from dramascope.publish import emotions as emo
 from dramascope.publish import index_data as idx
 from dramascope.publish import quality as ql
@@ -92,7 +92,7 @@ def rankings_page(ws: Workspace, q: RankingQuery, cache: PublishCache | None = N
         raise UserInputError(f"unknown dimension {q.dimension!r}; this run has: "
                              f"{', '.join(d.code for d in options.dimensions)}", field="dimension")
     page_rows, total = idx.ranking(ws, run, q, cache)
-    pages = max(1, math.ceil(total / q.page_size)) if total else 0
+    pages = page_count(total, q.page_size) if total else 0
     return RankingsPage(run=run, filters=filters, options=options, total=total, page=q.page,
                         page_size=q.page_size, pages=pages, rows=page_rows, listed_apart=idx.listed_apart(ws, run))
 
