@@ -78,6 +78,29 @@ def rows_of(idx: np.ndarray, labels8: list[list[str]]) -> tuple[np.ndarray, np.n
     return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
 
 
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(1, keepdims=True)
+    return z - np.log(np.exp(z).sum(1, keepdims=True))
+
+
+def fine_head(feats: dict, fit_idx: np.ndarray, design, v: dict):
+    """An auxiliary regression on GoEmotions' 28 fine labels (one row per comment and fine label) over the
+    same design; returns x -> log p of the eight labels, each the sum of its fine labels' probabilities."""
+    names = sorted({f for fs in feats["fine"] for f in fs})
+    pairs = [(i, names.index(f)) for i in fit_idx for f in feats["fine"][i]]
+    rows, y = np.array([a for a, _ in pairs]), np.array([b for _, b in pairs])
+    lr = LogisticRegression(C=v.get("C", 4.0), max_iter=100, tol=1e-3, solver="newton-cg").fit(design(rows), y)
+    group = np.array([BASE_LABELS.index(GOEMOTIONS_MAP[names[c]]) for c in lr.classes_])
+
+    def log_p8(x):
+        p28 = np.exp(_log_softmax(x @ lr.coef_.T.astype(np.float32) + lr.intercept_))
+        p8 = np.zeros((x.shape[0], len(BASE_LABELS)))
+        np.add.at(p8.T, group, p28.T)
+        return np.log(np.clip(p8, 1e-12, None))
+
+    return log_p8
+
+
 def run_fold(feats: dict, labels8, fit_idx, hold_idx, test_idx, v: dict) -> dict:
     blocks = [fold_bits(feats["char"], v.get("char_bits", 17)), fold_bits(feats["word"], v.get("word_bits", 18))]
     rows_f, y_f = rows_of(fit_idx, labels8)
@@ -101,9 +124,14 @@ def run_fold(feats: dict, labels8, fit_idx, hold_idx, test_idx, v: dict) -> dict
     lr = LogisticRegression(C=v.get("C", 4.0), max_iter=100, tol=1e-3, solver="newton-cg").fit(
         design(rows_f), y_f, sample_weight=weight)
 
+    aux = fine_head(feats, fit_idx, design, v) if v.get("aux28") else None
+
     def logits(rows):
         z = np.full((len(rows), len(BASE_LABELS)), -1e9)
-        z[:, lr.classes_] = design(rows) @ lr.coef_.T.astype(np.float32) + lr.intercept_  # float32 as the kernel
+        x = design(rows)
+        z[:, lr.classes_] = x @ lr.coef_.T.astype(np.float32) + lr.intercept_  # float32 as the kernel
+        if aux is not None:  # product of experts: log p(8 labels) + w · log p(8 labels summed from the 28)
+            z = _log_softmax(z) + v["aux28"] * aux(x)
         return z
 
     rows_h, y_h = rows_of(hold_idx, labels8)
@@ -122,7 +150,8 @@ def main(argv=None) -> int:
     ap.add_argument("variants", nargs="+", help="NAME=JSON; keys: char_bits, word_bits (≤ 20), word_scale, "
                                                 "nb_word_power, C, meld (add MELD train to every training fold), xed (add "
                                                 "XED English from --extra-data), extra_weight (their rows' weight), "
-                                                "dense_scale (2), split_multi (k rows of weight 1/k)")
+                                                "dense_scale (2), split_multi (k rows of weight 1/k), aux28 (weight w of a "
+                                                "28-label head pooled in: log p + w·log p28→8)")
     ap.add_argument("--folds", type=int, default=3)
     ap.add_argument("--extra-data", type=Path, default=None,
                     help="folder with xed/en-annotated.tsv (Helsinki-NLP/XED AnnotatedData, CC BY 4.0)")
@@ -141,8 +170,11 @@ def main(argv=None) -> int:
     variants = [(s.split("=", 1)[0], json.loads(s.split("=", 1)[1])) for s in args.variants]
     if any(v.get("xed") for _, v in variants) and args.extra_data is None:
         ap.error("a variant adds XED: give --extra-data (the folder holding xed/en-annotated.tsv)")
+    if any(v.get("aux28") and (v.get("meld") or v.get("xed")) for _, v in variants):
+        ap.error("aux28 needs GoEmotions' fine labels on every training row: not with meld or xed")
     feats = featurize(texts)
     feats["ekman"] = ekman
+    feats["fine"] = fine
     feats["n_goemotions"] = n
     extra = {}  # name -> (features, labels) with that corpus's rows appended after the GoEmotions ones
     for name in {"meld", "xed"} & {k for _, v in variants for k in v if v[k] is True}:
