@@ -258,10 +258,10 @@ def run_fold(fold: Fold, groups: set[str], report, e5: dict | None = None) -> No
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("groups", nargs="*", help=f"variant groups, any of {' '.join(GROUPS)} (default: all)")
+    ap.add_argument("groups", nargs="*", help=f"variant groups, any of {' '.join(GROUPS)} (default: all but e5)")
     ap.add_argument("--folds", type=int, default=1, help="how many folds to run")
     ap.add_argument("--first", type=int, default=0, help="index of the first fold (0-4)")
-    ap.add_argument("--e5-cache", type=Path, default=Path("benchmarks/out"),
+    ap.add_argument("--e5-cache", type=Path, default=ROOT / "benchmarks" / "out",
                     help="folder for the e5 embeddings of the e5 group (default benchmarks/out)")
     args = ap.parse_args(argv)
     screen = screen_data()
