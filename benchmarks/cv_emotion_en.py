@@ -30,6 +30,7 @@ for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 import scipy.sparse as sp  # noqa: E402
+from scipy.special import log_softmax  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
@@ -78,11 +79,6 @@ def rows_of(idx: np.ndarray, labels8: list[list[str]]) -> tuple[np.ndarray, np.n
     return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
 
 
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(1, keepdims=True)
-    return z - np.log(np.exp(z).sum(1, keepdims=True))
-
-
 def fine_head(feats: dict, fit_idx: np.ndarray, design, v: dict):
     """An auxiliary regression on GoEmotions' 28 fine labels (one row per comment and fine label) over the
     same design; returns x -> log p of the eight labels, each the sum of its fine labels' probabilities."""
@@ -93,7 +89,7 @@ def fine_head(feats: dict, fit_idx: np.ndarray, design, v: dict):
     group = np.array([BASE_LABELS.index(GOEMOTIONS_MAP[names[c]]) for c in lr.classes_])
 
     def log_p8(x):
-        p28 = np.exp(_log_softmax(x @ lr.coef_.T.astype(np.float32) + lr.intercept_))
+        p28 = np.exp(log_softmax(x @ lr.coef_.T.astype(np.float32) + lr.intercept_, axis=1))
         p8 = np.zeros((x.shape[0], len(BASE_LABELS)))
         np.add.at(p8.T, group, p28.T)
         return np.log(np.clip(p8, 1e-12, None))
@@ -131,7 +127,7 @@ def run_fold(feats: dict, labels8, fit_idx, hold_idx, test_idx, v: dict) -> dict
         x = design(rows)
         z[:, lr.classes_] = x @ lr.coef_.T.astype(np.float32) + lr.intercept_  # float32 as the kernel
         if aux is not None:  # product of experts: log p(8 labels) + w · log p(8 labels summed from the 28)
-            z = _log_softmax(z) + v["aux28"] * aux(x)
+            z = log_softmax(z, axis=1) + v["aux28"] * aux(x)
         return z
 
     rows_h, y_h = rows_of(hold_idx, labels8)

@@ -476,6 +476,11 @@ _TITLE = ("title_id", "string", "The title.")
 _PERIOD = ("period", "string", "Period label: `life`, `YYYY-MM`, `YYYY-Www` or `YYYY-MM-DD`.")
 _GRANULARITY = ("granularity", "string", "Granularity of the period: life, month, week or day.")
 _RUN = ("run_id", "string", "The index run.")
+_RANK_INTERVAL = (
+    ("rank_low", "float", "Lower end of the rank interval."),
+    ("rank_median", "float", "Median rank over the replicates."),
+    ("rank_high", "float", "Upper end of the rank interval."),
+)
 _COUNTER_SUMS: tuple[tuple[str, ColumnType, str, str], ...] = (
     ("plays_total", "int", "Σ plays over every cell.", "plays"),
     ("plays_valid", "int", "Σ plays over the cells not flagged as fake traffic.", "plays"),
@@ -662,9 +667,7 @@ INDEX_SCORES = _derived(
     _RUN, _TITLE, _PERIOD,
     ("score", "float", "Composite score."),
     ("rank", "int", "Rank (1 = best)."),
-    ("rank_low", "float", "Lower end of the rank interval."),
-    ("rank_median", "float", "Median rank over the replicates."),
-    ("rank_high", "float", "Upper end of the rank interval."),
+    *_RANK_INTERVAL,
     ("data_quality", "string", "Data-quality grade."),
     ("flags", "string", "Flags of the score."),
     ("n_imputed", "int", "Indicators imputed."),
@@ -785,9 +788,7 @@ COMPANY_ROWS = _derived(
     _PERIOD,
     ("score", "float", "Shrunk mean title value."),
     ("rank", "int", "Rank (1 = best; NULL below the minimum number of titles)."),
-    ("rank_low", "float", "Lower end of the rank interval."),
-    ("rank_median", "float", "Median rank over the replicates."),
-    ("rank_high", "float", "Upper end of the rank interval."),
+    *_RANK_INTERVAL,
     ("titles_ranked", "int", "Ranked titles.", "titles"),
     ("raw_mean", "float", "Mean title value before shrinkage."),
     ("shrink_weight", "float", "Weight of its own titles, n/(n + k).", "share"),
@@ -816,9 +817,7 @@ COMPANY_TITLES = _derived(
     ("name", "string", "The title's name."),
     ("value", "float", "The title's value in the method's unit."),
     ("score", "float", "Its index score."),
-    ("rank_low", "float", "Lower end of its rank interval."),
-    ("rank_median", "float", "Its median rank."),
-    ("rank_high", "float", "Upper end of its rank interval."),
+    *_RANK_INTERVAL,
     ("contribution", "float", "Points it adds to the company's score above the market mean."),
 )
 COMPANY_DIMENSIONS = _derived(
